@@ -1,0 +1,66 @@
+"""The composition root: settings → declared data, calendar, database engine, state machines.
+
+Built once per process by the CLI (or a job, or a test) and passed to the services.
+Everything is loaded lazily, so a command that needs only the database does not parse
+every YAML file, and nothing here imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+
+from sqlalchemy import Engine as DbEngine
+
+from sanctions.bodies import SupervisoryBody, check_bodies, load_bodies
+from sanctions.catalogue import Catalogue, load_catalogue
+from sanctions.db import make_engine
+from sanctions.engine import Engine
+from sanctions.guards import known_guards
+from sanctions.settings import Settings
+from sanctions.workdays import WorkingCalendar, load_calendar
+from sanctions.workflow import Workflow, WorkflowSet, load_workflows
+
+
+class App:
+    def __init__(self, settings: Settings, *, db: DbEngine | None = None) -> None:
+        self.settings = settings
+        self._db = db
+        self._engines: dict[str, Engine] = {}
+
+    @cached_property
+    def db(self) -> DbEngine:
+        return self._db or make_engine(self.settings.database_url)
+
+    @cached_property
+    def workflows(self) -> WorkflowSet:
+        workflows = load_workflows(self.settings.workflows_dir, known_guards=known_guards())
+        check_bodies(workflows, self.bodies)
+        return workflows
+
+    @cached_property
+    def bodies(self) -> Mapping[str, SupervisoryBody]:
+        return load_bodies(self.settings.workflows_dir / "supervisory_bodies.yaml")
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return load_catalogue(
+            self.settings.catalogue_dir,
+            tukin_regulation_in_force=self.settings.tukin_regulation_in_force,
+        )
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return load_calendar(
+            self.settings.workflows_dir / "calendar.yaml",
+            collective_leave_is_holiday=self.settings.collective_leave_is_holiday,
+        )
+
+    def workflow(self, version: str) -> Workflow:
+        return self.workflows.get(version)
+
+    def engine(self, version: str) -> Engine:
+        """One state machine per workflow version, built on first use."""
+        if version not in self._engines:
+            self._engines[version] = Engine(self.workflow(version))
+        return self._engines[version]

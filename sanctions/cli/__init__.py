@@ -1,0 +1,41 @@
+"""`sanctions`: the officers' command line. It parses, calls services and prints; no rules here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from sanctions.cli.cases import case
+from sanctions.cli.reference import agency, catalogue, contest, db, employee, user
+from sanctions.cli.shell import SanctionsGroup, Shell
+from sanctions.cli.workflows import workflow
+from sanctions.errors import SanctionsError
+from sanctions.settings import Settings
+
+
+@click.group(cls=SanctionsGroup)
+@click.version_option(package_name="sanctions")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Carry netralitas ASN disciplinary cases from report to final decision.
+
+    The database is a SQLite file (sanctions.db) unless SANCTIONS_DATABASE_URL names
+    another, e.g. postgresql://user@host/db. Who acts is the OS login on SQLite and the
+    authenticated database user on PostgreSQL; roles are granted with `sanctions user add`.
+    """
+    try:
+        settings = Settings.from_env()
+    except SanctionsError as exc:
+        click.secho(f"error: {exc}", err=True, fg="red")
+        ctx.exit(exc.exit_code)
+    ctx.obj = shell = Shell(settings=settings, now=datetime.now().astimezone())
+    ctx.call_on_close(shell.close)
+
+
+for command in (db, user, agency, employee, contest, case, workflow, catalogue):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="sanctions")

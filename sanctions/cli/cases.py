@@ -1,0 +1,315 @@
+"""`sanctions case ...`: open, list, show, advance, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sanctions.cli.shell import (
+    Shell,
+    emit_json,
+    emit_table,
+    json_option,
+    parse_assignments,
+    parse_date,
+    pass_shell,
+)
+from sanctions.services import cases as svc
+
+
+@click.group()
+def case() -> None:
+    """Open and advance neutrality cases."""
+
+
+@case.command("open")
+@click.option("--nip", required=True, help="The employee's NIP / NI PPPK.")
+@click.option("--contest", "contest_code", required=True, help="Election contest code.")
+@click.option(
+    "--violation", "violations", multiple=True, required=True, help="Violation code (repeatable)."
+)
+@click.option("--act-date", required=True, help="Date of the act (YYYY-MM-DD).")
+@click.option("--reported-on", help="Date the report was received (default: today).")
+@click.option("--description", default="", help="What happened, in a sentence.")
+@click.option("--register-number", help="The forwarding body's register number.")
+@click.option("--workflow", "workflow_version", help="Workflow version (default: by report date).")
+@json_option
+@pass_shell
+def open_(
+    shell: Shell,
+    nip: str,
+    contest_code: str,
+    violations: tuple[str, ...],
+    act_date: str,
+    reported_on: str | None,
+    description: str,
+    register_number: str | None,
+    workflow_version: str | None,
+    as_json: bool,
+) -> None:
+    """Register a report against an employee and open its case.
+
+    \b
+    Example:
+      sanctions case open --nip "19860926 201505 1 001" --contest PILKADA-SLEMAN-2024 \\
+          --violation DIS-02 --act-date 2024-10-03 --reported-on 2024-10-07
+    """
+    data = svc.OpenCaseInput(
+        nip=nip,
+        contest_code=contest_code,
+        reported_on=parse_date(reported_on, "--reported-on") or shell.today,
+        act_date=parse_date(act_date, "--act-date") or shell.today,
+        violation_codes=[v.strip().upper() for v in violations],
+        description=description,
+        register_number=register_number,
+        workflow_version=workflow_version,
+    )
+    with shell.transaction() as (session, actor):
+        result = svc.open_case(shell.app, session, data, actor=actor, now=shell.now)
+        reference, state = result.case.reference, result.case.state
+        label = result.workflow.state(state).label
+        version = result.workflow.version
+    if as_json:
+        emit_json({"reference": reference, "state": state, "workflow_version": version})
+    else:
+        click.echo(f"opened {reference} ({version}): {state} — {label}")
+
+
+@case.command("list")
+@click.option("--agency", "agency_code", help="Only this agency's cases.")
+@click.option("--state", help="Only cases in this state.")
+@click.option("--overdue", is_flag=True, help="Only cases with a deadline past due.")
+@click.option("--as-of", help="Judge deadlines as of this date (default: today).")
+@json_option
+@pass_shell
+def list_(
+    shell: Shell,
+    agency_code: str | None,
+    state: str | None,
+    overdue: bool,
+    as_of: str | None,
+    as_json: bool,
+) -> None:
+    """List cases (those of the agencies you hold a role for)."""
+    on = parse_date(as_of, "--as-of") or shell.today
+    with shell.transaction() as (session, actor):
+        rows = svc.list_cases(
+            shell.app,
+            session,
+            actor=actor,
+            on=on,
+            agency_code=agency_code,
+            state=state,
+            overdue_only=overdue,
+        )
+    emit_table(
+        [
+            {
+                "case": r.reference,
+                "state": r.state,
+                "agency": r.agency,
+                "employee": r.employee,
+                "NIP": r.nip,
+                "reported": r.reported_on,
+                "overdue": ", ".join(r.overdue),
+            }
+            for r in rows
+        ],
+        as_json=as_json,
+        empty="no cases",
+    )
+
+
+@case.command("show")
+@click.argument("reference")
+@click.option("--as-of", help="Judge deadlines and guards as of this date (default: today).")
+@json_option
+@pass_shell
+def show(shell: Shell, reference: str, as_of: str | None, as_json: bool) -> None:
+    """Show a case, its open deadlines, and the steps allowed now (and why others are not)."""
+    on = parse_date(as_of, "--as-of") or shell.today
+    with shell.transaction() as (session, actor):
+        view = svc.show_case(shell.app, session, reference, actor=actor, on=on)
+        data = _view_dict(view)
+    if as_json:
+        emit_json(data)
+        return
+    _print_view(data)
+
+
+def _view_dict(view: svc.CaseView) -> dict[str, Any]:
+    c = view.case
+    return {
+        "reference": c.reference,
+        "workflow_version": c.workflow_version,
+        "supervisory_body": view.workflow.supervisory_body,
+        "state": c.state,
+        "state_label": view.workflow.state(c.state).label,
+        "agency": {"code": view.agency.code, "name": view.agency.name},
+        "employee": {
+            "nip": view.employee.nip,
+            "name": view.employee.name,
+            "type": view.employee.employee_type,
+            "position": view.employee.position,
+        },
+        "contest": {
+            "code": view.contest.code,
+            "candidate_determination_date": view.contest.candidate_determination_date,
+        },
+        "act_date": c.act_date,
+        "reported_on": c.reported_on,
+        "allegations": [
+            {"code": v.code, "track": v.track, "level": v.level, "conduct": v.conduct}
+            for v in view.allegations
+        ],
+        "facts": c.facts,
+        "deadlines": [
+            {
+                "name": d.deadline.name,
+                "label": d.deadline.label,
+                "due": d.deadline.due_date,
+                "unit": d.deadline.unit,
+                "days_left": d.days_left,
+                "overdue": d.overdue,
+                "confidence": d.deadline.confidence,
+            }
+            for d in view.deadlines
+        ],
+        "your_roles": sorted(view.roles),
+        "actions": [
+            {
+                "trigger": o.transition.trigger,
+                "to": o.transition.dest,
+                "label": o.transition.label,
+                "allowed": o.allowed,
+                "needs": list(o.needs),
+                "why_not": list(o.reasons),
+            }
+            for o in view.options
+        ],
+    }
+
+
+def _print_view(data: dict[str, Any]) -> None:
+    emp = data["employee"]
+    click.echo(f"{data['reference']}  [{data['workflow_version']}]")
+    click.echo(f"  state:      {data['state']} — {data['state_label']}")
+    click.echo(f"  employee:   {emp['name']} ({emp['type']}, NIP {emp['nip']}), {emp['position']}")
+    click.echo(f"  agency:     {data['agency']['code']} — {data['agency']['name']}")
+    click.echo(f"  contest:    {data['contest']['code']}; act {data['act_date']}, reported "
+               f"{data['reported_on']}")
+    for a in data["allegations"]:
+        click.echo(f"  allegation: {a['code']} ({a['track']}, {a['level']}) {a['conduct'][:70]}")
+    shown = {k: v for k, v in data["facts"].items() if not k.endswith("_on")}
+    if shown:
+        click.echo("  facts:      " + "; ".join(f"{k}={v}" for k, v in shown.items()))
+    click.echo("\nOpen deadlines:")
+    emit_table(
+        [
+            {
+                "deadline": d["label"][:60],
+                "due": d["due"],
+                "left": f"{d['days_left']} {d['unit'].replace('_', ' ')}",
+                "status": "OVERDUE" if d["overdue"] else "open",
+                "conf.": d["confidence"],
+            }
+            for d in data["deadlines"]
+        ],
+        as_json=False,
+    )
+    click.echo("\nActions:")
+    emit_table(
+        [
+            {
+                "trigger": a["trigger"],
+                "to": a["to"],
+                "now": "yes" if a["allowed"] else "no",
+                "needs / why not": "; ".join(
+                    [f"--set {n}=..." for n in a["needs"]] + a["why_not"]
+                )[:110],
+            }
+            for a in data["actions"]
+        ],
+        as_json=False,
+        empty="none: the case is closed",
+    )
+
+
+@case.command("advance")
+@click.argument("reference")
+@click.argument("trigger")
+@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Step input.")
+@click.option("--on", "on_", help="Date the step took place (default: today).")
+@click.option("--note", default="", help="A note for the case log.")
+@json_option
+@pass_shell
+def advance(
+    shell: Shell,
+    reference: str,
+    trigger: str,
+    assignments: tuple[str, ...],
+    on_: str | None,
+    note: str,
+    as_json: bool,
+) -> None:
+    """Take a step (TRIGGER) on a case; `case show` lists the steps allowed now.
+
+    \b
+    Example:
+      sanctions case advance NET-2024-000001 rekomendasikan --set level=berat
+    """
+    on = parse_date(on_, "--on") or shell.today
+    inputs = parse_assignments(assignments)
+    with shell.transaction() as (session, actor):
+        result = svc.advance(
+            shell.app,
+            session,
+            reference,
+            trigger,
+            inputs=inputs,
+            actor=actor,
+            on=on,
+            now=shell.now,
+            note=note,
+        )
+        event = result.event
+        label = result.workflow.state(event.dest).label
+        payload = {
+            "reference": reference,
+            "trigger": trigger,
+            "from": event.source,
+            "to": event.dest,
+            "on": event.on,
+            "late": result.late,
+        }
+    if as_json:
+        emit_json(payload)
+        return
+    late = f" (LATE: {', '.join(result.late)})" if result.late else ""
+    click.echo(f"{reference}: {event.source} → {event.dest} — {label}{late}")
+
+
+@case.command("history")
+@click.argument("reference")
+@json_option
+@pass_shell
+def history(shell: Shell, reference: str, as_json: bool) -> None:
+    """The case's event log, oldest first."""
+    with shell.transaction() as (session, actor):
+        _, events = svc.history(session, reference, actor=actor)
+        rows = [
+            {
+                "#": e.seq,
+                "on": e.on,
+                "actor": e.actor,
+                "trigger": e.trigger,
+                "from": e.source or "",
+                "to": e.dest,
+                "inputs": ", ".join(f"{k}={v}" for k, v in e.inputs.items()),
+                "late": ", ".join(e.late),
+                "version": e.workflow_version,
+            }
+            for e in events
+        ]
+    emit_table(rows, as_json=as_json)

@@ -1,0 +1,274 @@
+"""`sanctions db|user|agency|employee|contest|catalogue`: set-up and reference data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
+from sanctions.db import acting_user, session_scope, upgrade
+from sanctions.errors import InputError
+from sanctions.services import registry as svc
+
+
+@click.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@pass_shell
+def db_upgrade(shell: Shell) -> None:
+    """Create or migrate the schema to the newest revision (safe to re-run)."""
+    upgrade(shell.app.db)
+    url = shell.app.db.url.render_as_string(hide_password=True)
+    click.echo(f"database {url} is at the newest schema")
+
+
+@click.group()
+def user() -> None:
+    """Users and their roles."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help="Role to grant (repeatable).")
+@click.option("--agency", "agency_code", help="Limit the grant to this agency (default: all).")
+@click.option("--name", "full_name", default="", help="Full name.")
+@pass_shell
+def user_add(
+    shell: Shell, username: str, roles: tuple[str, ...], agency_code: str | None, full_name: str
+) -> None:
+    """Grant roles to USERNAME (an OS login on SQLite, a database user on PostgreSQL).
+
+    On an empty database the first user may only be yourself; afterwards only an admin
+    grants roles.
+    """
+    known = sorted({r for w in shell.app.workflows.versions.values() for r in w.roles})
+    with shell.transaction() as (session, actor):
+        granted = svc.add_user(
+            session,
+            actor=actor,
+            username=username,
+            roles=roles,
+            known_roles=known,
+            agency_code=agency_code,
+            full_name=full_name,
+        )
+    scope = agency_code or "all agencies"
+    click.echo(f"{username}: granted {', '.join(granted) or 'nothing new'} for {scope}")
+
+
+@user.command("list")
+@json_option
+@pass_shell
+def user_list(shell: Shell, as_json: bool) -> None:
+    """Every role grant."""
+    with shell.transaction() as (session, _):
+        rows = [{"user": u, "role": r, "agency": a} for u, r, a in svc.list_grants(session)]
+    emit_table(rows, as_json=as_json, empty="no users")
+
+
+@user.command("whoami")
+@pass_shell
+def whoami(shell: Shell) -> None:
+    """Who the database sees acting."""
+    with session_scope(shell.app.db) as session:
+        click.echo(acting_user(session))
+
+
+@click.group()
+def agency() -> None:
+    """Agencies (instansi) and their letter settings."""
+
+
+@agency.command("add")
+@click.option("--code", required=True)
+@click.option("--name", required=True, help="e.g. Badan Kepegawaian dan Pengembangan SDM")
+@click.option("--kind", type=click.Choice(svc.AGENCY_KINDS), required=True)
+@click.option("--city", required=True)
+@click.option("--ppk-title", required=True, help="e.g. Bupati Sleman")
+@click.option("--ppk-name", required=True)
+@click.option("--ppk-nip")
+@click.option("--parent", default="", help="e.g. PEMERINTAH KABUPATEN SLEMAN")
+@click.option("--address", default="")
+@click.option("--phone", default="")
+@click.option("--website", default="")
+@click.option("--email", default="")
+@click.option("--unit-code", default="", help="Unit code used in letter numbers.")
+@click.option("--numbering-pattern", default="{code}/{seq}/{unit}/{year}", show_default=True)
+@click.option(
+    "--page-number-style", type=click.Choice(svc.PAGE_NUMBER_STYLES), default="dash",
+    show_default=True,
+)
+@click.option("--e-signature/--no-e-signature", default=False)
+@click.option("--verification-url")
+@pass_shell
+def agency_add(shell: Shell, **values: object) -> None:
+    """Register an agency (admin)."""
+    data = svc.AgencyInput(**values)  # type: ignore[arg-type]
+    with shell.transaction() as (session, actor):
+        svc.add_agency(session, data, actor=actor)
+    click.echo(f"agency {data.code} added")
+
+
+@agency.command("list")
+@json_option
+@pass_shell
+def agency_list(shell: Shell, as_json: bool) -> None:
+    """Every agency."""
+    with shell.transaction() as (session, _):
+        rows = [
+            {"code": a.code, "name": a.name, "kind": a.kind, "city": a.city, "PPK": a.ppk_title}
+            for a in svc.list_agencies(session)
+        ]
+    emit_table(rows, as_json=as_json, empty="no agencies")
+
+
+@click.group()
+def employee() -> None:
+    """Employees (PNS and PPPK)."""
+
+
+@employee.command("add")
+@click.option("--nip", required=True, help="NIP (PNS) or NI PPPK, 18 digits; spaces allowed.")
+@click.option("--type", "employee_type", type=click.Choice(svc.EMPLOYEE_TYPES), required=True)
+@click.option("--name", required=True)
+@click.option("--birth-date", required=True, help="YYYY-MM-DD; must match the NIP.")
+@click.option("--sex", type=click.Choice(["L", "P"]), required=True, help="Must match the NIP.")
+@click.option("--position", required=True, help="Jabatan, e.g. Guru Ahli Pertama.")
+@click.option("--position-type", type=click.Choice(svc.POSITION_TYPES), required=True)
+@click.option("--agency", "agency_code", required=True)
+@click.option("--rank", help="Pangkat/golongan, e.g. 'Penata Muda Tingkat I, III/b'.")
+@click.option("--unit", default="", help="Unit kerja.")
+@click.option("--address", default="", help="Last known address (for posting a decision).")
+@pass_shell
+def employee_add(shell: Shell, birth_date: str, **values: str) -> None:
+    """Register an employee; the NIP is checked against its structure."""
+    birth = parse_date(birth_date, "--birth-date")
+    assert birth is not None
+    data = svc.EmployeeInput(birth_date=birth, **values)  # type: ignore[arg-type]
+    with shell.transaction() as (session, actor):
+        added = svc.add_employee(session, data, actor=actor, today=shell.today)
+        nip = added.nip
+    click.echo(f"employee {nip} added")
+
+
+@employee.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_shell
+def employee_import(shell: Shell, file: Path) -> None:
+    """Import employees from CSV (columns: nip, employee_type, name, birth_date, sex,
+    position, position_type, agency_code[, rank, unit, address]). All rows are checked
+    first; any bad row refuses the whole file. Existing NIPs are skipped."""
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    with shell.transaction() as (session, actor):
+        added, skipped = svc.import_employees(session, text, actor=actor, today=shell.today)
+    click.echo(f"{added} employee(s) added, {skipped} already present")
+
+
+@employee.command("show")
+@click.argument("nip")
+@json_option
+@pass_shell
+def employee_show(shell: Shell, nip: str, as_json: bool) -> None:
+    """One employee."""
+    with shell.transaction() as (session, _):
+        e = svc.employee_by_nip(session, nip)
+        data = e.model_dump(exclude={"id"})
+    if as_json:
+        emit_json(data)
+    else:
+        for key, value in data.items():
+            click.echo(f"{key:>14}: {value}")
+
+
+@click.group()
+def contest() -> None:
+    """Election contests (Pemilu, Pilkada)."""
+
+
+@contest.command("add")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice(svc.CONTEST_KINDS), required=True)
+@click.option("--region", default="")
+@click.option("--determination-date", help="Penetapan calon (YYYY-MM-DD).")
+@click.option("--campaign-start")
+@click.option("--campaign-end")
+@pass_shell
+def contest_add(
+    shell: Shell,
+    determination_date: str | None,
+    campaign_start: str | None,
+    campaign_end: str | None,
+    **values: str,
+) -> None:
+    """Register an election contest."""
+    data = svc.ContestInput(
+        **values,
+        candidate_determination_date=parse_date(determination_date, "--determination-date"),
+        campaign_start=parse_date(campaign_start, "--campaign-start"),
+        campaign_end=parse_date(campaign_end, "--campaign-end"),
+    )
+    with shell.transaction() as (session, actor):
+        svc.add_contest(session, data, actor=actor)
+    click.echo(f"contest {data.code} added")
+
+
+@contest.command("list")
+@json_option
+@pass_shell
+def contest_list(shell: Shell, as_json: bool) -> None:
+    """Every contest."""
+    with shell.transaction() as (session, _):
+        rows = [
+            {
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind,
+                "penetapan calon": c.candidate_determination_date or "",
+            }
+            for c in svc.list_contests(session)
+        ]
+    emit_table(rows, as_json=as_json, empty="no contests")
+
+
+@click.command()
+@click.option("--sanctions", "which", flag_value="sanctions", help="Show sanctions.")
+@click.option("--violations", "which", flag_value="violations", default=True, help="Show violations.")
+@json_option
+@pass_shell
+def catalogue(shell: Shell, which: str, as_json: bool) -> None:
+    """The violation or sanction catalogue, with legal basis and confidence."""
+    cat = shell.app.catalogue
+    if which == "sanctions":
+        rows = [
+            {
+                "code": s.code,
+                "level": s.level,
+                "name": s.name[:60],
+                "months": s.duration_months or "",
+                "appeal": s.appeal_route,
+                "basis": s.basis[:40],
+                "conf.": s.confidence,
+            }
+            for s in cat.sanctions
+        ]
+    else:
+        rows = [
+            {
+                "code": v.code,
+                "track": v.track,
+                "phase": v.phase,
+                "level": v.level or v.fixed_sanction or v.decided_by or "",
+                "conduct": v.conduct[:60],
+                "conf.": v.confidence,
+            }
+            for v in cat.violations
+        ]
+    emit_table(rows, as_json=as_json)

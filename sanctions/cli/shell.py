@@ -1,0 +1,107 @@
+"""What every command shares: the composition root, the clock, output helpers, error mapping."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+import click
+from sqlmodel import Session
+from tabulate import tabulate
+
+from sanctions.app import App
+from sanctions.db import acting_user, check_current, session_scope
+from sanctions.errors import InputError, SanctionsError
+from sanctions.settings import Settings
+
+
+@dataclass
+class Shell:
+    """Built once per invocation in the group callback (the only place the clock is read)."""
+
+    settings: Settings
+    now: datetime
+
+    @cached_property
+    def app(self) -> App:
+        return App(self.settings)
+
+    def close(self) -> None:
+        """Release the database connections (called when the command ends)."""
+        if "app" in self.__dict__ and "db" in self.app.__dict__:
+            self.app.db.dispose()
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @contextmanager
+    def transaction(self) -> Iterator[tuple[Session, str]]:
+        """A checked, migrated database; one transaction; the acting user."""
+        check_current(self.app.db)
+        with session_scope(self.app.db) as session:
+            yield session, acting_user(session)
+
+
+pass_shell = click.make_pass_decorator(Shell)
+
+
+class SanctionsGroup(click.Group):
+    """Maps every `SanctionsError` to a one-line message and its exit code; no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SanctionsError as exc:
+            click.secho(f"error: {exc}", err=True, fg="red")
+            ctx.exit(exc.exit_code)
+
+
+def parse_date(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    result = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"--set expects NAME=VALUE, got {item!r}")
+        result[name.strip()] = value
+    return result
+
+
+def emit_table(rows: Sequence[dict[str, Any]], *, as_json: bool, empty: str = "(none)") -> None:
+    if as_json:
+        click.echo(json.dumps(list(rows), default=_json_default, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(empty)
+        return
+    click.echo(tabulate([list(r.values()) for r in rows], headers=list(rows[0]), tablefmt="simple"))
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, default=_json_default, ensure_ascii=False, indent=2))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(fn)

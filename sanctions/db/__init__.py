@@ -1,0 +1,123 @@
+"""Database edge: engines, the transaction scope, migrations and who is acting.
+
+`SANCTIONS_DATABASE_URL` chooses the store: a SQLite file by default, PostgreSQL
+(`postgresql+psycopg://...`) for multi-user deployments.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session
+
+from sanctions.errors import Conflict, InputError, StorageError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain `postgresql://` URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; take it over so that a
+        # transaction starts with BEGIN IMMEDIATE (writers queue instead of failing later).
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see make_engine)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA busy_timeout = 15000")
+    cur.close()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error (nothing half-done)."""
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
+    except OperationalError as exc:
+        raise StorageError(_describe(engine, exc)) from exc
+    except DataError as exc:
+        raise InputError(f"a value does not fit the database: {_first_line(exc)}") from exc
+    except IntegrityError as exc:
+        raise Conflict(f"the change conflicts with existing data: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+def _describe(engine: Engine, exc: DBAPIError) -> str:
+    where = engine.url.render_as_string(hide_password=True)
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if "no such table" in detail or "does not exist" in detail and "relation" in detail:
+        return f"the database at {where} has no schema yet: run `sanctions db upgrade` ({detail})"
+    if "locked" in detail:
+        return f"the database at {where} is locked by another process; try again ({detail})"
+    return f"the database at {where} is unavailable: {detail}"
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    url = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser escaping
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    except OperationalError as exc:
+        raise StorageError(_describe(engine, exc)) from exc
+
+
+def check_current(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is not at the newest migration."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        raise StorageError(_describe(engine, exc)) from exc
+    if current != head:
+        where = engine.url.render_as_string(hide_password=True)
+        state = "has no schema" if current is None else f"is at revision {current}"
+        raise StorageError(
+            f"the database at {where} {state}, the code needs {head}: run `sanctions db upgrade`"
+        )
+
+
+def acting_user(session: Session) -> str:
+    """Who acts: the authenticated database user on PostgreSQL, the OS login on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return str(session.execute(text("SELECT current_user")).scalar_one())
+    return getpass.getuser()

@@ -1,0 +1,168 @@
+"""SQLModel tables. The schema itself is created by Alembic migrations (`sanctions db upgrade`).
+
+The case's event log is append-only and is the source of truth; `Case.state` is a cache
+written in the same transaction as each event (and checked against the log in tests).
+`Case.version` is the optimistic-concurrency counter: every transition updates the row
+only where the version is still the one it read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+class Agency(SQLModel, table=True):
+    __tablename__ = "agencies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=200)
+    parent: str = Field(default="", max_length=200)  # e.g. PEMERINTAH KABUPATEN SLEMAN
+    kind: str = Field(max_length=10)  # pusat | daerah
+    address: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=60)
+    website: str = Field(default="", max_length=120)
+    email: str = Field(default="", max_length=120)
+    city: str = Field(max_length=80)
+    ppk_title: str = Field(max_length=200)
+    ppk_name: str = Field(max_length=200)
+    ppk_nip: str | None = Field(default=None, max_length=18)
+    unit_code: str = Field(default="", max_length=40)
+    numbering_pattern: str = Field(default="{code}/{seq}/{unit}/{year}", max_length=120)
+    page_number_style: str = Field(default="dash", max_length=10)
+    e_signature: bool = False
+    verification_url: str | None = Field(default=None, max_length=200)
+
+
+class Employee(SQLModel, table=True):
+    __tablename__ = "employees"
+
+    id: int | None = Field(default=None, primary_key=True)
+    nip: str = Field(unique=True, min_length=18, max_length=18)
+    employee_type: str = Field(max_length=10)  # PNS | PPPK
+    name: str = Field(max_length=200)
+    birth_date: date
+    sex: str = Field(max_length=1)  # L | P
+    rank: str | None = Field(default=None, max_length=80)
+    position: str = Field(max_length=200)
+    position_type: str = Field(max_length=40)
+    unit: str = Field(default="", max_length=200)
+    agency_id: int = Field(foreign_key="agencies.id", index=True)
+    address: str = Field(default="", max_length=300)
+    status: str = Field(default="aktif", max_length=20)
+
+
+class Contest(SQLModel, table=True):
+    __tablename__ = "contests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=10)  # pemilu | pilkada
+    region: str = Field(default="", max_length=120)
+    candidate_determination_date: date | None = None  # penetapan calon
+    campaign_start: date | None = None
+    campaign_end: date | None = None
+
+
+class AppUser(SQLModel, table=True):
+    __tablename__ = "app_users"
+
+    username: str = Field(primary_key=True, max_length=80)
+    full_name: str = Field(default="", max_length=200)
+
+
+class RoleGrant(SQLModel, table=True):
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("username", "role", "agency_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(foreign_key="app_users.username", index=True, max_length=80)
+    role: str = Field(max_length=40)
+    agency_id: int | None = Field(default=None, foreign_key="agencies.id")  # None: all agencies
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=40)
+    register_number: str | None = Field(default=None, unique=True, max_length=80)
+    agency_id: int = Field(foreign_key="agencies.id", index=True)
+    employee_id: int = Field(foreign_key="employees.id", index=True)
+    contest_id: int = Field(foreign_key="contests.id")
+    workflow_version: str = Field(max_length=40)
+    state: str = Field(max_length=60, index=True)
+    version: int = 1
+    reported_on: date
+    act_date: date
+    employee_snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    facts: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    opened_by: str = Field(max_length=80)
+    opened_at: datetime
+
+
+class Allegation(SQLModel, table=True):
+    __tablename__ = "allegations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    violation_code: str = Field(max_length=20)
+    description: str = Field(default="", max_length=2000)
+
+
+class CaseEvent(SQLModel, table=True):
+    """Append-only: one row per step. Never updated or deleted."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    seq: int
+    at: datetime
+    on: date
+    actor: str = Field(max_length=80)
+    trigger: str = Field(max_length=60)
+    source: str | None = Field(default=None, max_length=60)
+    dest: str = Field(max_length=60)
+    note: str = Field(default="", max_length=2000)
+    inputs: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    late: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    workflow_version: str = Field(max_length=40)
+
+
+class Deadline(SQLModel, table=True):
+    """Opened when a case enters a state that declares it; closed when the case leaves."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index(
+            "ix_deadlines_open_due",
+            "due_date",
+            postgresql_where=text("closed_seq IS NULL"),
+            sqlite_where=text("closed_seq IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    name: str = Field(max_length=60)
+    label: str = Field(max_length=200)
+    state: str = Field(max_length=60)
+    opened_seq: int
+    anchor_date: date
+    due_date: date
+    unit: str = Field(max_length=20)
+    amount: int
+    direction: str = Field(max_length=10)
+    on_miss: str = Field(max_length=20)
+    confidence: str = Field(max_length=1)
+    basis: str = Field(max_length=300)
+    closed_seq: int | None = None
+    closed_on: date | None = None
+    met: bool | None = None

@@ -1,0 +1,46 @@
+"""Who may do what: roles are granted per user, per agency (or for all agencies)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, func, select
+
+from sanctions.errors import PermissionDenied
+from sanctions.models import AppUser, RoleGrant
+
+
+def roles_for(session: Session, username: str, agency_id: int | None) -> set[str]:
+    """The roles `username` holds for `agency_id` (grants for all agencies included)."""
+    query = select(RoleGrant.role).where(RoleGrant.username == username)
+    if agency_id is None:
+        query = query.where(col(RoleGrant.agency_id).is_(None))
+    else:
+        query = query.where(
+            or_(col(RoleGrant.agency_id).is_(None), RoleGrant.agency_id == agency_id)
+        )
+    return set(session.exec(query).all())
+
+
+def require_role(
+    session: Session,
+    username: str,
+    needed: Collection[str],
+    *,
+    agency_id: int | None = None,
+    what: str,
+) -> set[str]:
+    roles = roles_for(session, username, agency_id)
+    if "admin" in roles or roles & set(needed):
+        return roles
+    have = ", ".join(sorted(roles)) or "no role"
+    scope = "for this agency" if agency_id is not None else "for all agencies"
+    raise PermissionDenied(
+        f"{what} needs the role {' or '.join(sorted(needed))} {scope}; "
+        f"user {username!r} has {have} (an admin grants roles with `sanctions user add`)"
+    )
+
+
+def no_users_yet(session: Session) -> bool:
+    return session.exec(select(func.count()).select_from(AppUser)).one() == 0

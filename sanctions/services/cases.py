@@ -1,0 +1,506 @@
+"""Case use-cases: open, advance, show, list, history. Each runs in the caller's transaction.
+
+`advance` is the heart: load the case, check the actor's roles and the step's inputs, let
+the workflow's state machine evaluate the guards, apply the deadline rules, then write the
+new state (only if nobody else changed the case meanwhile), the event, the deadlines and
+the letters — all in the one transaction the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from sanctions.app import App
+from sanctions.catalogue import Violation
+from sanctions.deadlines import (
+    DeadlineRule,
+    Direction,
+    OnMiss,
+    Unit,
+    days_left,
+    due_date,
+    is_late,
+)
+from sanctions.engine import Option
+from sanctions.errors import (
+    ConcurrencyConflict,
+    DeadlinePassed,
+    InputError,
+    NotFound,
+    RuleViolation,
+)
+from sanctions.guards import GuardContext, act_date_problems
+from sanctions.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, Employee
+from sanctions.services.access import require_role, roles_for
+from sanctions.services.registry import contest_by_code, employee_by_nip
+from sanctions.workflow import InputSpec, TransitionSpec, Workflow
+
+OPEN_TRIGGER = "buka"
+
+# Called after every step inside the same transaction (letters, notifications...).
+StepHook = Callable[[Session, "StepResult"], None]
+
+
+@dataclass(frozen=True)
+class OpenCaseInput:
+    nip: str
+    contest_code: str
+    reported_on: date
+    act_date: date
+    violation_codes: Sequence[str]
+    description: str = ""
+    register_number: str | None = None
+    workflow_version: str | None = None
+
+
+@dataclass
+class StepResult:
+    case: Case
+    event: CaseEvent
+    workflow: Workflow
+    transition: TransitionSpec | None
+    late: list[str] = field(default_factory=list)
+
+
+def open_case(
+    app: App,
+    session: Session,
+    data: OpenCaseInput,
+    *,
+    actor: str,
+    now: datetime,
+    hooks: Sequence[StepHook] = (),
+) -> StepResult:
+    employee = employee_by_nip(session, data.nip)
+    contest = contest_by_code(session, data.contest_code)
+    if not data.violation_codes:
+        raise InputError("a case needs at least one allegation (--violation CODE)")
+    violations = tuple(app.catalogue.violation(code) for code in data.violation_codes)
+    if data.act_date > data.reported_on:
+        raise InputError(
+            f"the act ({data.act_date}) cannot be after the report ({data.reported_on})"
+        )
+    problems = act_date_problems(violations, data.act_date, contest.candidate_determination_date)
+    if problems:
+        raise RuleViolation("; ".join(problems))
+    if employee.status != "aktif":
+        raise RuleViolation(f"{employee.name} is no longer in service ({employee.status})")
+    workflow = (
+        app.workflow(data.workflow_version)
+        if data.workflow_version
+        else app.workflows.for_date(data.reported_on)
+    )
+    require_role(
+        session, actor, workflow.open_roles, agency_id=employee.agency_id, what="opening a case"
+    )
+    if (
+        data.register_number
+        and session.exec(
+            select(Case.id).where(Case.register_number == data.register_number)
+        ).first()
+    ):
+        raise InputError(f"a case with register number {data.register_number!r} already exists")
+    case = Case(
+        reference=f"tmp-{uuid.uuid4().hex}"[:40],  # replaced by the id-based one below
+        register_number=data.register_number,
+        agency_id=employee.agency_id,
+        employee_id=employee.id or 0,
+        contest_id=contest.id or 0,
+        workflow_version=workflow.version,
+        state=workflow.initial,
+        version=1,
+        reported_on=data.reported_on,
+        act_date=data.act_date,
+        employee_snapshot=_snapshot(employee),
+        facts={f"{workflow.initial}_on": data.reported_on.isoformat()},
+        opened_by=actor,
+        opened_at=now,
+    )
+    session.add(case)
+    session.flush()
+    case.reference = f"NET-{data.reported_on.year}-{case.id:06d}"
+    for code in data.violation_codes:
+        session.add(
+            Allegation(case_id=case.id or 0, violation_code=code, description=data.description)
+        )
+    event = CaseEvent(
+        case_id=case.id or 0,
+        seq=1,
+        at=now,
+        on=data.reported_on,
+        actor=actor,
+        trigger=OPEN_TRIGGER,
+        source=None,
+        dest=workflow.initial,
+        note=data.description,
+        inputs={"violations": ",".join(data.violation_codes)},
+        workflow_version=workflow.version,
+    )
+    session.add(event)
+    session.flush()
+    _open_deadlines(app, session, case, workflow, event)
+    result = StepResult(case, event, workflow, None)
+    for hook in hooks:
+        hook(session, result)
+    return result
+
+
+def _snapshot(employee: Employee) -> dict[str, Any]:
+    return {
+        "nip": employee.nip,
+        "name": employee.name,
+        "employee_type": employee.employee_type,
+        "rank": employee.rank,
+        "position": employee.position,
+        "position_type": employee.position_type,
+        "unit": employee.unit,
+        "address": employee.address,
+    }
+
+
+def case_by_reference(session: Session, reference: str) -> Case:
+    case = session.exec(select(Case).where(Case.reference == reference)).first()
+    if case is None:
+        raise NotFound(f"no case {reference!r}; list cases with `sanctions case list`")
+    return case
+
+
+def guard_context(
+    app: App, session: Session, case: Case, *, on: date, inputs: Mapping[str, str]
+) -> GuardContext:
+    contest = session.get(Contest, case.contest_id)
+    assert contest is not None
+    codes = session.exec(
+        select(Allegation.violation_code).where(Allegation.case_id == case.id)
+    ).all()
+    return GuardContext(
+        on=on,
+        employee_type=str(case.employee_snapshot.get("employee_type", "PNS")),
+        act_date=case.act_date,
+        candidate_determination_date=contest.candidate_determination_date,
+        allegations=tuple(app.catalogue.violation(c) for c in codes),
+        facts=dict(case.facts),
+        inputs=dict(inputs),
+        catalogue=app.catalogue,
+        calendar=app.calendar,
+        deadlines={d.name: d.due_date for d in open_deadlines(session, case)},
+        rules=app.workflow(case.workflow_version).rule_values,
+    )
+
+
+def check_inputs(app: App, spec: TransitionSpec, inputs: Mapping[str, str]) -> dict[str, str]:
+    """Reject unknown or malformed inputs before anything runs; returns normalised values."""
+    unknown = sorted(set(inputs) - {i.name for i in spec.inputs})
+    if unknown:
+        takes = ", ".join(i.name for i in spec.inputs) or "no inputs"
+        raise InputError(f"{spec.trigger!r} does not take {unknown[0]!r} (it takes: {takes})")
+    return {name: _check_value(app, spec.input(name), value) for name, value in inputs.items()}  # type: ignore[arg-type]
+
+
+def _check_value(app: App, spec: InputSpec, value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise InputError(f"{spec.name} is empty ({spec.label})")
+    if spec.type == "date":
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise InputError(f"{spec.name}: not a date (YYYY-MM-DD): {value!r}") from None
+    if spec.type == "level":
+        levels = [level.code for level in app.catalogue.levels]
+        if value not in levels:
+            raise InputError(f"{spec.name}: unknown level {value!r} (allowed: {', '.join(levels)})")
+    if spec.type == "sanction":
+        app.catalogue.sanction(value)
+    if spec.type == "choice" and value not in spec.choices:
+        raise InputError(
+            f"{spec.name}: unknown value {value!r} (allowed: {', '.join(spec.choices)})"
+        )
+    return value
+
+
+def advance(
+    app: App,
+    session: Session,
+    reference: str,
+    trigger: str,
+    *,
+    inputs: Mapping[str, str],
+    actor: str,
+    on: date,
+    now: datetime,
+    note: str = "",
+    hooks: Sequence[StepHook] = (),
+) -> StepResult:
+    case = case_by_reference(session, reference)
+    workflow = app.workflow(case.workflow_version)
+    engine = app.engine(case.workflow_version)
+    if on < case.reported_on:
+        raise InputError(f"the step's date {on} is before the report ({case.reported_on})")
+    last = session.exec(
+        select(CaseEvent.on).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.seq).desc())
+    ).first()
+    if last is not None and on < last:
+        raise InputError(f"the step's date {on} is before the case's last step ({last})")
+    candidates = [t for t in workflow.transitions_from(case.state) if t.trigger == trigger]
+    if candidates:
+        inputs = check_inputs(app, candidates[0], inputs)
+    roles = roles_for(session, actor, case.agency_id)
+    ctx = guard_context(app, session, case, on=on, inputs=inputs)
+    spec = engine.fire(case.state, trigger, ctx, roles)
+    late = _check_deadlines(session, case, workflow, trigger, on)
+    facts = {**case.facts, **inputs, f"{spec.dest}_on": on.isoformat()}
+    seq = case.version + 1
+    source = case.state
+    updated = session.execute(
+        update(Case)
+        .where(col(Case.id) == case.id, col(Case.version) == case.version)
+        .values(state=spec.dest, version=seq, facts=facts)
+    )
+    if updated.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrencyConflict(
+            f"case {reference} was changed by someone else while you worked on it; "
+            "nothing was written: look at it again (`sanctions case show`) and retry"
+        )
+    session.expire(case)
+    event = CaseEvent(
+        case_id=case.id or 0,
+        seq=seq,
+        at=now,
+        on=on,
+        actor=actor,
+        trigger=trigger,
+        source=source,
+        dest=spec.dest,
+        note=note,
+        inputs=dict(inputs),
+        late=late,
+        workflow_version=workflow.version,
+    )
+    session.add(event)
+    session.flush()
+    _close_deadlines(session, case, event)
+    session.refresh(case)
+    _open_deadlines(app, session, case, workflow, event)
+    result = StepResult(case, event, workflow, spec, late)
+    for hook in hooks:
+        hook(session, result)
+    return result
+
+
+def open_deadlines(session: Session, case: Case) -> list[Deadline]:
+    return list(
+        session.exec(
+            select(Deadline)
+            .where(Deadline.case_id == case.id, col(Deadline.closed_seq).is_(None))
+            .order_by(Deadline.due_date)
+        ).all()
+    )
+
+
+def _rule(workflow: Workflow, deadline: Deadline) -> DeadlineRule | None:
+    state = workflow.states.get(deadline.state)
+    return next((r for r in state.deadlines if r.name == deadline.name), None) if state else None
+
+
+def _check_deadlines(
+    session: Session, case: Case, workflow: Workflow, trigger: str, on: date
+) -> list[str]:
+    late = []
+    for deadline in open_deadlines(session, case):
+        rule = _rule(workflow, deadline)
+        if rule is None or trigger not in rule.governs or not is_late(rule, deadline.due_date, on):
+            continue
+        if rule.on_miss == OnMiss.REFUSE:
+            raise DeadlinePassed(
+                f"{trigger!r} refused: {rule.label} — the time limit ended on "
+                f"{deadline.due_date.isoformat()} ({rule.amount} {rule.unit.value}, "
+                f"{rule.basis}); the step is dated {on.isoformat()}"
+            )
+        late.append(deadline.name)
+    return late
+
+
+def _close_deadlines(session: Session, case: Case, event: CaseEvent) -> None:
+    for deadline in open_deadlines(session, case):
+        deadline.closed_seq = event.seq
+        deadline.closed_on = event.on
+        deadline.met = event.on <= deadline.due_date
+        session.add(deadline)
+    session.flush()
+
+
+def _open_deadlines(
+    app: App, session: Session, case: Case, workflow: Workflow, event: CaseEvent
+) -> None:
+    for rule in workflow.state(event.dest).deadlines:
+        if rule.anchor == "entered":
+            anchor = event.on
+        else:
+            value = case.facts.get(rule.anchor)
+            if value is None:
+                continue  # the fact it counts from is not known on this path
+            anchor = date.fromisoformat(value)
+        session.add(
+            Deadline(
+                case_id=case.id or 0,
+                name=rule.name,
+                label=rule.label,
+                state=event.dest,
+                opened_seq=event.seq,
+                anchor_date=anchor,
+                due_date=due_date(rule, anchor, app.calendar),
+                unit=rule.unit.value,
+                amount=rule.amount,
+                direction=rule.direction.value,
+                on_miss=rule.on_miss.value,
+                confidence=rule.confidence,
+                basis=rule.basis,
+            )
+        )
+    session.flush()
+
+
+# -- reading ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeadlineView:
+    deadline: Deadline
+    days_left: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    agency: Agency
+    employee: Employee
+    contest: Contest
+    allegations: list[Violation]
+    workflow: Workflow
+    options: list[Option]
+    deadlines: list[DeadlineView]
+    roles: set[str]
+
+
+def show_case(app: App, session: Session, reference: str, *, actor: str, on: date) -> CaseView:
+    case = case_by_reference(session, reference)
+    roles = roles_for(session, actor, case.agency_id)
+    if not roles:
+        raise_no_access(actor, reference)
+    workflow = app.workflow(case.workflow_version)
+    ctx = guard_context(app, session, case, on=on, inputs={})
+    options = app.engine(case.workflow_version).options(case.state, ctx, roles)
+    agency = session.get(Agency, case.agency_id)
+    employee = session.get(Employee, case.employee_id)
+    contest = session.get(Contest, case.contest_id)
+    assert agency and employee and contest
+    deadlines = [_deadline_view(app, d, on) for d in open_deadlines(session, case)]
+    return CaseView(
+        case, agency, employee, contest, list(ctx.allegations), workflow, options, deadlines, roles
+    )
+
+
+def _deadline_view(app: App, deadline: Deadline, on: date) -> DeadlineView:
+    left = days_left(deadline.due_date, on, app.calendar, Unit(deadline.unit))
+    overdue = deadline.direction == Direction.AFTER.value and on > deadline.due_date
+    return DeadlineView(deadline, left, overdue)
+
+
+def raise_no_access(actor: str, reference: str) -> None:
+    from sanctions.errors import PermissionDenied
+
+    raise PermissionDenied(
+        f"user {actor!r} holds no role for the agency of case {reference}; "
+        "an admin grants roles with `sanctions user add`"
+    )
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    reference: str
+    state: str
+    state_label: str
+    agency: str
+    employee: str
+    nip: str
+    reported_on: date
+    workflow_version: str
+    overdue: list[str]
+
+
+def list_cases(
+    app: App,
+    session: Session,
+    *,
+    actor: str,
+    on: date,
+    agency_code: str | None = None,
+    state: str | None = None,
+    overdue_only: bool = False,
+    limit: int = 500,
+) -> list[CaseRow]:
+    query = (
+        select(Case, Agency, Employee)
+        .join(Agency, col(Agency.id) == Case.agency_id)
+        .join(Employee, col(Employee.id) == Case.employee_id)
+    )
+    all_roles = roles_for(session, actor, None)
+    if not all_roles:  # only per-agency grants: show those agencies' cases
+        from sanctions.models import RoleGrant
+
+        agencies = select(RoleGrant.agency_id).where(RoleGrant.username == actor)
+        query = query.where(col(Case.agency_id).in_(agencies))
+    if agency_code:
+        query = query.where(Agency.code == agency_code)
+    if state:
+        query = query.where(Case.state == state)
+    overdue_by_case: dict[int, list[str]] = {}
+    late = (
+        select(Deadline.case_id, Deadline.name)
+        .where(col(Deadline.closed_seq).is_(None), col(Deadline.due_date) < on)
+        .where(Deadline.direction == Direction.AFTER.value)
+    )
+    for case_id, name in session.exec(late).all():
+        overdue_by_case.setdefault(case_id, []).append(name)
+    if overdue_only:
+        query = query.where(col(Case.id).in_(list(overdue_by_case) or [-1]))
+    rows = session.exec(query.order_by(col(Case.id)).limit(limit)).all()
+    result = []
+    for case, agency, employee in rows:
+        workflow = app.workflow(case.workflow_version)
+        result.append(
+            CaseRow(
+                reference=case.reference,
+                state=case.state,
+                state_label=workflow.state(case.state).label,
+                agency=agency.code,
+                employee=employee.name,
+                nip=employee.nip,
+                reported_on=case.reported_on,
+                workflow_version=case.workflow_version,
+                overdue=overdue_by_case.get(case.id or 0, []),
+            )
+        )
+    return result
+
+
+def history(session: Session, reference: str, *, actor: str) -> tuple[Case, list[CaseEvent]]:
+    case = case_by_reference(session, reference)
+    if not roles_for(session, actor, case.agency_id):
+        raise_no_access(actor, reference)
+    events = session.exec(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.seq))
+    ).all()
+    return case, list(events)
+
+
+def replay_state(events: Sequence[CaseEvent]) -> str | None:
+    """The state the log says the case is in: the destination of its last event."""
+    return events[-1].dest if events else None

@@ -1,0 +1,60 @@
+"""Settings: built once at the edge (CLI group, job entry point) and passed down.
+
+Every value can come from the environment (`SANCTIONS_*`); nothing below the CLI reads
+`os.environ` itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sanctions.errors import DefinitionError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "sqlite:///sanctions.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    workflows_dir: Path = PROJECT_ROOT / "workflows"
+    templates_dir: Path = PROJECT_ROOT / "letter_templates"
+    letter_store: Path = Path("letters")
+    # Cuti bersama are leave days for ASN; whether a deadline skips them is a policy choice.
+    collective_leave_is_holiday: bool = True
+    # Date the salary/allowance regulation that activates the tukin-cut sedang sanctions
+    # (PP 94/2021 transitional rule) took force; None = not yet (substitutes apply). [S]
+    tukin_regulation_in_force: date | None = None
+
+    @property
+    def catalogue_dir(self) -> Path:
+        return self.workflows_dir / "catalogue"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        defaults = cls()
+        tukin = env.get("SANCTIONS_TUKIN_REGULATION_IN_FORCE")
+        try:
+            tukin_date = date.fromisoformat(tukin) if tukin else None
+        except ValueError as exc:
+            raise DefinitionError(
+                f"SANCTIONS_TUKIN_REGULATION_IN_FORCE: not a date (YYYY-MM-DD): {tukin!r}"
+            ) from exc
+        flag = env.get("SANCTIONS_COLLECTIVE_LEAVE_IS_HOLIDAY", "yes").strip().lower()
+        if flag not in {"yes", "no", "true", "false", "1", "0"}:
+            raise DefinitionError(
+                f"SANCTIONS_COLLECTIVE_LEAVE_IS_HOLIDAY: expected yes or no, got {flag!r}"
+            )
+        return cls(
+            database_url=env.get("SANCTIONS_DATABASE_URL", defaults.database_url),
+            workflows_dir=Path(env.get("SANCTIONS_WORKFLOWS_DIR", defaults.workflows_dir)),
+            templates_dir=Path(env.get("SANCTIONS_TEMPLATES_DIR", defaults.templates_dir)),
+            letter_store=Path(env.get("SANCTIONS_LETTER_STORE", defaults.letter_store)),
+            collective_leave_is_holiday=flag in {"yes", "true", "1"},
+            tukin_regulation_in_force=tukin_date,
+        )

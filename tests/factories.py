@@ -1,0 +1,214 @@
+"""Plain factory functions: reference data, cases, and steps through the service layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import inspect, text
+from sqlmodel import Session
+
+from sanctions.app import App
+from sanctions.db import session_scope
+from sanctions.services import cases, registry
+from sanctions.services.cases import StepHook, StepResult
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+TODAY = NOW.date()
+
+PNS_NIP = "198609262015051001"  # born 26 Sep 1986, CPNS May 2015, male, serial 001
+PPPK_NIP = "199001152022212003"  # born 15 Jan 1990, PPPK 2022, contract code 21, female
+
+# actor -> (roles, agency-bound?)
+ACTORS: dict[str, tuple[list[str], bool]] = {
+    "admin": (["admin"], False),
+    "bawaslu": (["bawaslu"], False),
+    "pengawas": (["pengawas"], False),
+    "bkpsdm": (["kepegawaian"], True),
+    "bupati": (["pejabat"], True),
+    "atasan": (["atasan"], True),
+    "tim": (["tim_pemeriksa"], True),
+    "sekda": (["atasan_pejabat"], True),
+    "bpasn": (["bpasn"], False),
+    "majelis": (["majelis"], True),
+}
+
+KNOWN_ROLES = sorted({r for roles, _ in ACTORS.values() for r in roles})
+
+
+def seed(app: App, *, agency_code: str = "SLEMAN") -> None:
+    """An agency, one PNS and one PPPK employee, two contests, and every actor's roles."""
+    with session_scope(app.db) as s:
+        registry.add_user(
+            s,
+            actor="admin",
+            username="admin",
+            roles=["admin"],
+            known_roles=KNOWN_ROLES,
+            agency_code=None,
+        )
+        add_agency(s, agency_code)
+        for actor, (roles, bound) in ACTORS.items():
+            if actor != "admin":
+                registry.add_user(
+                    s,
+                    actor="admin",
+                    username=actor,
+                    roles=roles,
+                    known_roles=KNOWN_ROLES,
+                    agency_code=agency_code if bound else None,
+                )
+        add_employee(s, PNS_NIP, "PNS", agency_code, name="Budi Santoso, S.Pd.")
+        add_employee(s, PPPK_NIP, "PPPK", agency_code, name="Siti Aminah, A.Md.Kep.")
+        registry.add_contest(
+            s,
+            registry.ContestInput(
+                code="PILKADA-SLEMAN-2024",
+                name="Pemilihan Bupati Sleman 2024",
+                kind="pilkada",
+                region="Kabupaten Sleman",
+                candidate_determination_date=date(2024, 9, 22),
+                campaign_start=date(2024, 9, 25),
+                campaign_end=date(2024, 11, 23),
+            ),
+            actor="admin",
+        )
+        registry.add_contest(
+            s,
+            registry.ContestInput(
+                code="PEMILU-2024",
+                name="Pemilihan Umum 2024",
+                kind="pemilu",
+                candidate_determination_date=date(2023, 11, 13),
+            ),
+            actor="admin",
+        )
+
+
+def add_agency(s: Session, code: str) -> None:
+    registry.add_agency(
+        s,
+        registry.AgencyInput(
+            code=code,
+            name=f"Badan Kepegawaian dan Pengembangan SDM {code.title()}",
+            kind="daerah",
+            city="Sleman",
+            ppk_title="Bupati Sleman",
+            ppk_name="Drs. Harda",
+            parent="PEMERINTAH KABUPATEN SLEMAN",
+            unit_code="BKPSDM",
+        ),
+        actor="admin",
+    )
+
+
+def add_employee(s: Session, nip: str, kind: str, agency: str, *, name: str) -> None:
+    birth = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    registry.add_employee(
+        s,
+        registry.EmployeeInput(
+            nip=nip,
+            employee_type=kind,
+            name=name,
+            birth_date=birth,
+            sex="L" if nip[14] == "1" else "P",
+            position="Guru Ahli Pertama",
+            position_type="fungsional",
+            agency_code=agency,
+            rank="Penata Muda, III/a",
+            unit="SMP Negeri 1 Sleman",
+            address="Jl. Kaliurang Km 10, Sleman",
+        ),
+        actor="admin",
+        today=TODAY,
+    )
+
+
+def open_case(
+    app: App,
+    *,
+    violations: tuple[str, ...] = ("DIS-02",),
+    act_date: date = date(2024, 10, 3),
+    reported_on: date = date(2024, 10, 7),
+    nip: str = PNS_NIP,
+    contest: str = "PILKADA-SLEMAN-2024",
+    actor: str = "bawaslu",
+    hooks: tuple[StepHook, ...] = (),
+) -> str:
+    with session_scope(app.db) as s:
+        result = cases.open_case(
+            app,
+            s,
+            cases.OpenCaseInput(
+                nip=nip,
+                contest_code=contest,
+                reported_on=reported_on,
+                act_date=act_date,
+                violation_codes=list(violations),
+                description="Unggahan kampanye di Facebook",
+            ),
+            actor=actor,
+            now=NOW,
+            hooks=hooks,
+        )
+        return result.case.reference
+
+
+def step(
+    app: App,
+    reference: str,
+    trigger: str,
+    actor: str,
+    on: date,
+    hooks: tuple[StepHook, ...] = (),
+    **inputs: str,
+) -> StepResult:
+    with session_scope(app.db) as s:
+        return cases.advance(
+            app, s, reference, trigger, inputs=inputs, actor=actor, on=on, now=NOW, hooks=hooks
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    trigger: str
+    actor: str
+    on: date
+    inputs: dict[str, str]
+
+
+def s(trigger: str, actor: str, on: str, **inputs: str) -> Step:
+    return Step(trigger, actor, date.fromisoformat(on), inputs)
+
+
+def walk(app: App, reference: str, steps: list[Step]) -> str:
+    state = ""
+    for st in steps:
+        state = step(app, reference, st.trigger, st.actor, st.on, **st.inputs).case.state
+    return state
+
+
+# Prefixes shared by many paths, dated for the Pilkada Sleman 2024 contest.
+REPORT_TO_RECOMMENDATION = [
+    s("kaji", "bawaslu", "2024-10-08"),
+    s("teruskan", "bawaslu", "2024-10-10"),
+    s("minta_klarifikasi", "pengawas", "2024-10-14"),
+]
+
+
+def recommended(level: str, **extra: str) -> list[Step]:
+    return [
+        *REPORT_TO_RECOMMENDATION,
+        s("rekomendasikan", "pengawas", "2024-10-21", level=level, **extra),
+    ]
+
+
+def snapshot(app: App) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove a refused command changed nothing."""
+    tables = [t for t in inspect(app.db).get_table_names() if t != "alembic_version"]
+    with app.db.connect() as conn:
+        return {
+            t: sorted(tuple(map(str, r)) for r in conn.execute(text(f'SELECT * FROM "{t}"')))
+            for t in tables
+        }
