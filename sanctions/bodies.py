@@ -41,11 +41,11 @@ def load_bodies(path: Path) -> Mapping[str, SupervisoryBody]:
         )
         body = SupervisoryBody(
             key=key,
-            **{name: node.get(name).str() for name in _TEXT},
-            valid_from=node.get("valid_from").date(),
+            **{name: node.get(name).text() for name in _TEXT},
+            valid_from=node.get("valid_from").as_date(),
             valid_until=node.get("valid_until").optional_date(),
-            basis=node.get("basis").str(),
-            confidence=node.get("confidence").str(choices=("C", "S", "U")),
+            basis=node.get("basis").text(),
+            confidence=node.get("confidence").text(choices=("C", "S", "U")),
         )
         if body.valid_until is not None and body.valid_until <= body.valid_from:
             raise node.get("valid_until").error("must be after valid_from")

@@ -26,6 +26,7 @@ from typing import Any, Final, Literal, TypeVar, cast, get_args
 import yaml
 
 from sanctions.errors import DefinitionError, InputError, UnknownCode
+from sanctions.yamldata import parse_yaml
 
 __all__ = [
     "AppealRoute",
@@ -353,25 +354,6 @@ class _Node:
         return self.value
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key repeated in one mapping (PyYAML keeps the last silently)."""
-
-
-def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if isinstance(key, str | int | bool | float) and key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
-
-
 def _read(path: Path, problems: list[str]) -> _Node | None:
     name = _display_path(path)
     try:
@@ -384,7 +366,7 @@ def _read(path: Path, problems: list[str]) -> _Node | None:
         problems.append(f"{name}: cannot read: {reason}")
         return None
     try:
-        value = yaml.load(text, Loader=_UniqueKeyLoader)  # _UniqueKeyLoader is a SafeLoader
+        value = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -78,8 +78,8 @@ class Engine:
                 result.append(Option(spec, False, tuple(reasons), role_refused=True, needs=needs))
             else:
                 failures = evaluate(spec.guards, ctx, skip_reading=frozenset(needs))
-                reasons = tuple(message for _, message in failures)
-                result.append(Option(spec, not reasons, reasons, needs=needs))
+                why = tuple(message for _, message in failures)
+                result.append(Option(spec, not why, why, needs=needs))
         return result
 
     def fire(

@@ -125,7 +125,7 @@ def _track_is_ethics(ctx: GuardContext) -> str | None:
     )
 
 
-def _expected_level(ctx: GuardContext) -> str:
+def _expected_level(ctx: GuardContext) -> str | None:
     fixed = [v for v in ctx.allegations if v.fixed_sanction]
     if fixed:
         return "pemberhentian"
@@ -219,6 +219,13 @@ def _sanction_matches_recommendation(ctx: GuardContext) -> str | None:
         return sanction
     recommended = ctx.recommended_level
     if recommended is None or sanction.level == recommended or ctx.inputs.get("reason"):
+        return None
+    # A sanction the catalogue offers for the recommended level (e.g. PPPK-PHK standing in
+    # for B-3 for a PPPK employee) matches the recommendation.
+    offered = ctx.catalogue.sanctions_for_level(
+        recommended, on=ctx.on, employee_type=ctx.employee_type
+    )
+    if any(s.code == sanction.code for s in offered):
         return None
     cat = ctx.catalogue
     lower = cat.level_rank(sanction.level) < cat.level_rank(recommended)

@@ -166,3 +166,45 @@ class Deadline(SQLModel, table=True):
     closed_seq: int | None = None
     closed_on: date | None = None
     met: bool | None = None
+
+
+class Letter(SQLModel, table=True):
+    """An issued official document: numbered, rendered to PDF/A, stored by content hash."""
+
+    __tablename__ = "letters"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "series", "year", "seq"),
+        UniqueConstraint("agency_id", "number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    event_seq: int | None = None  # the step that issued it; None when issued on demand
+    agency_id: int = Field(foreign_key="agencies.id")
+    kind: str = Field(max_length=60)
+    title: str = Field(max_length=200)
+    series: str = Field(max_length=40)
+    year: int
+    seq: int
+    number: str = Field(max_length=120)
+    issued_on: date
+    issued_at: datetime
+    issued_by: str = Field(max_length=80)
+    confidential: bool = False
+    sha256: str = Field(max_length=64, index=True)  # of the PDF file as issued
+    content_hash: str = Field(max_length=64)  # of the rendered context, printed in the QR
+    path: str = Field(max_length=300)  # inside the letter store
+    pages: int
+    signed: bool = False
+    rerender_of: int | None = Field(default=None, foreign_key="letters.id")
+
+
+class LetterSequence(SQLModel, table=True):
+    """The last number given per agency, series and year; bumped in the letter's transaction."""
+
+    __tablename__ = "letter_sequences"
+
+    agency_id: int = Field(foreign_key="agencies.id", primary_key=True)
+    series: str = Field(primary_key=True, max_length=40)
+    year: int = Field(primary_key=True)
+    last_seq: int = 0

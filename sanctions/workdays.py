@@ -31,12 +31,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import holidays
 import yaml
 
 from sanctions.errors import DefinitionError
+from sanctions.yamldata import display_path, parse_yaml
 
 Confidence = Literal["C", "S", "U"]
 
@@ -207,39 +208,6 @@ class WorkingCalendar:
 # --------------------------------------------------------------------------- YAML data files
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Safe loader that keeps dates as strings and rejects duplicate mapping keys."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str | int | float | bool) or key is None:
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark
-                    )
-                seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def display_path(path: Path) -> str:
-    """The path as the user knows it: relative to the working directory when it is inside it.
-
-    Same rule as `sanctions.yamldata.display_path`, so every loader names files alike.
-    """
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def read_yaml(path: Path) -> object:
     """Parse a declared-data YAML file strictly: dates stay strings, duplicate keys are errors.
 
@@ -253,7 +221,7 @@ def read_yaml(path: Path) -> object:
     except UnicodeDecodeError as exc:
         raise DefinitionError(f"{file}: cannot read: not UTF-8: {exc.reason}") from exc
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return parse_yaml(text, dates_as_text=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -109,7 +109,11 @@ _TOP_KEYS = {
 
 
 def load_workflow(path: Path, *, known_guards: Collection[str]) -> Workflow:
-    root = read_yaml(path).mapping(
+    return _workflow(read_yaml(path), known_guards=known_guards)
+
+
+def _workflow(node: Node, *, known_guards: Collection[str]) -> Workflow:
+    root = node.mapping(
         allowed=_TOP_KEYS,
         required=(
             "workflow",
@@ -122,7 +126,7 @@ def load_workflow(path: Path, *, known_guards: Collection[str]) -> Workflow:
             "states",
         ),
     )
-    roles = {name: node.str() for name, node in root.get("roles", {}).items()}
+    roles = {name: node.text() for name, node in root.get("roles", {}).items()}
     states = {name: _state(name, node) for name, node in root.get("states").items()}
     if not states:
         raise root.get("states").error("declares no states")
@@ -132,13 +136,13 @@ def load_workflow(path: Path, *, known_guards: Collection[str]) -> Workflow:
     )
     rules = {name: _rule(node) for name, node in root.get("rules", {}).items()}
     workflow = Workflow(
-        name=root.get("workflow").str(),
-        version=root.get("version").str(),
-        title=root.get("title", "").value or root.get("workflow").str(),
-        supervisory_body=root.get("supervisory_body").str(),
-        applies_from=root.get("applies_from").date(),
+        name=root.get("workflow").text(),
+        version=root.get("version").text(),
+        title=root.get("title", "").value or root.get("workflow").text(),
+        supervisory_body=root.get("supervisory_body").text(),
+        applies_from=root.get("applies_from").as_date(),
         applies_until=root.get("applies_until").optional_date(),
-        initial=root.get("initial").str(choices=tuple(states)),
+        initial=root.get("initial").text(choices=tuple(states)),
         open_roles=_roles(root.get("open_roles"), roles),
         roles=roles,
         states=states,
@@ -154,9 +158,9 @@ def _state(name: str, node: Node) -> StateSpec:
     node.mapping(allowed={"label", "terminal", "letters", "deadlines"}, required=("label",))
     return StateSpec(
         name=name,
-        label=node.get("label").str(),
-        terminal=node.get("terminal", False).bool(),
-        letters=node.get("letters", []).str_list(),
+        label=node.get("label").text(),
+        terminal=node.get("terminal", False).boolean(),
+        letters=node.get("letters", []).texts(),
         deadlines=tuple(
             parse_deadline_rule(d.value, where=d.where) for d in node.get("deadlines", []).seq()
         ),
@@ -176,7 +180,7 @@ def _transition(
     )
     source_node = node.get("source")
     raw_sources = (
-        source_node.str_list() if isinstance(source_node.value, list) else (source_node.str(),)
+        source_node.texts() if isinstance(source_node.value, list) else (source_node.text(),)
     )
     if raw_sources == (ANY_SOURCE,):
         sources = tuple(n for n, s in states.items() if not s.terminal)
@@ -186,20 +190,20 @@ def _transition(
                 where = source_node if len(raw_sources) == 1 else source_node.seq()[i]
                 raise where.error(f"unknown state {name!r}{_suggest(name, states)}")
         sources = raw_sources
-    dest = node.get("dest").str()
+    dest = node.get("dest").text()
     if dest not in states:
         raise node.get("dest").error(f"unknown state {dest!r}{_suggest(dest, states)}")
     step_roles = _roles(node.get("roles"), roles)
     for g in node.get("guards", []).seq():
-        if g.str() not in known_guards:
+        if g.text() not in known_guards:
             raise g.error(f"unknown guard {g.value!r}{_suggest(g.value, known_guards)}")
     return TransitionSpec(
-        trigger=node.get("trigger").str(),
-        label=node.get("label", "").value or node.get("trigger").str(),
+        trigger=node.get("trigger").text(),
+        label=node.get("label", "").value or node.get("trigger").text(),
         sources=sources,
         dest=dest,
         roles=step_roles,
-        guards=node.get("guards", []).str_list(),
+        guards=node.get("guards", []).texts(),
         inputs=tuple(_input(name, n) for name, n in node.get("inputs", {}).items()),
     )
 
@@ -209,7 +213,7 @@ def _roles(node: Node, declared: Mapping[str, str]) -> tuple[str, ...]:
     if not names:
         raise node.error("names no role: every step needs at least one")
     for r in names:
-        if r.str() not in declared:
+        if r.text() not in declared:
             raise r.error(f"unknown role {r.value!r} (declared roles: {', '.join(declared)})")
     return tuple(r.value for r in names)
 
@@ -220,8 +224,8 @@ def _rule(node: Node) -> RuleValue:
     )
     return RuleValue(
         value=node.get("value").value,
-        basis=node.get("basis").str(),
-        confidence=node.get("confidence").str(choices=CONFIDENCE),
+        basis=node.get("basis").text(),
+        confidence=node.get("confidence").text(choices=CONFIDENCE),
     )
 
 
@@ -229,10 +233,10 @@ def _input(name: str, node: Node) -> InputSpec:
     node.mapping(allowed={"type", "label", "required", "choices"}, required=("type",))
     spec = InputSpec(
         name=name,
-        type=node.get("type").str(choices=INPUT_TYPES),
-        label=node.get("label", name).str(),
-        required=node.get("required", True).bool(),
-        choices=node.get("choices", []).str_list(),
+        type=node.get("type").text(choices=INPUT_TYPES),
+        label=node.get("label", name).text(),
+        required=node.get("required", True).boolean(),
+        choices=node.get("choices", []).texts(),
     )
     if spec.type == "choice" and not spec.choices:
         raise node.get("choices").error("a choice input needs a list of choices")
@@ -284,8 +288,8 @@ def check_graph(workflow: Workflow) -> None:
         for d in dests:
             reverse[d].add(src)
     can_finish: set[str] = set()
-    for t in terminals:
-        can_finish |= _reachable(t, reverse)
+    for terminal in terminals:
+        can_finish |= _reachable(terminal, reverse)
     for name in workflow.states:
         if name in reachable and name not in can_finish:
             problems.append(f"{where}: states.{name}: no path from here to a terminal state")
@@ -338,8 +342,14 @@ class WorkflowSet:
 
 
 def load_workflows(directory: Path, *, known_guards: Collection[str]) -> WorkflowSet:
-    files = sorted(directory.glob("*.yaml"))
-    workflows = [load_workflow(f, known_guards=known_guards) for f in files if _is_workflow(f)]
+    """Every `*.yaml` in `directory` with a top-level `workflow:` key (the others there are
+    the catalogue, calendar and other data files)."""
+    nodes = [read_yaml(f) for f in sorted(directory.glob("*.yaml"))]
+    workflows = [
+        _workflow(n, known_guards=known_guards)
+        for n in nodes
+        if isinstance(n.value, dict) and "workflow" in n.value
+    ]
     if not workflows:
         raise DefinitionError(f"{directory}: no workflow files (*.yaml with a 'workflow:' key)")
     versions: dict[str, Workflow] = {}
@@ -351,8 +361,3 @@ def load_workflows(directory: Path, *, known_guards: Collection[str]) -> Workflo
             )
         versions[w.version] = w
     return WorkflowSet(versions)
-
-
-def _is_workflow(path: Path) -> bool:
-    node = read_yaml(path)
-    return isinstance(node.value, dict) and "workflow" in node.value

@@ -9,7 +9,6 @@ fails, because a skipped PostgreSQL test is a promise not kept.
 from __future__ import annotations
 
 import getpass
-import glob
 import os
 import uuid
 from collections.abc import Iterator
@@ -29,8 +28,8 @@ LOCAL_PG = {"host": "127.0.0.1", "port": 5432, "dbname": "test"}
 
 
 def _pg_ctl() -> str | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    return found[-1] if found else None
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return str(found[-1]) if found else None
 
 
 postgresql_proc = factories.postgresql_proc(executable=_pg_ctl(), port=None)
@@ -73,7 +72,7 @@ def pg_url(server: dict[str, object], schema: str) -> str:
 def pg_schema_url(pg_server: dict[str, object]) -> Iterator[str]:
     """A URL whose connections live in a fresh schema of their own."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    conninfo = {k: v for k, v in pg_server.items()}
+    conninfo = dict(pg_server)
     with psycopg.connect(**conninfo, autocommit=True) as conn:  # type: ignore[arg-type]
         conn.execute(f"CREATE SCHEMA {schema}")
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import inspect, text
@@ -14,7 +14,7 @@ from sanctions.db import session_scope
 from sanctions.services import cases, registry
 from sanctions.services.cases import StepHook, StepResult
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
 
 PNS_NIP = "198609262015051001"  # born 26 Sep 1986, CPNS May 2015, male, serial 001

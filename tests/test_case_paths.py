@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -37,7 +38,7 @@ def assert_log_matches_state(app: App, reference: str) -> None:
         ).all()
         assert replay_state(events) == case.state
         assert [e.seq for e in events] == list(range(1, case.version + 1))
-        for before, after in zip(events, events[1:], strict=False):
+        for before, after in itertools.pairwise(events):
             assert after.source == before.dest
 
 

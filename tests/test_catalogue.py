@@ -560,10 +560,8 @@ INVALID: dict[str, list[str]] = {
         "catalogue/violations.yaml: not valid YAML (line 22, column 5): duplicate key 'level'",
     ],
     "violations_invalid_yaml": [
-        (
-            "catalogue/violations.yaml: not valid YAML (line 27, column 9): expected ',' or ']', "
-            "but got ':'"
-        ),
+        "catalogue/violations.yaml: not valid YAML (line 27, column 9): "
+        "did not find expected ',' or ']'",
     ],
     "violations_list_empty": [
         "catalogue/violations.yaml: violations: expected a non-empty list of violations",

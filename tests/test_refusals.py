@@ -15,7 +15,6 @@ from sanctions.errors import (
     DeadlinePassed,
     GuardFailed,
     PermissionDenied,
-    RuleViolation,
     SanctionsError,
     TransitionNotAllowed,
 )
@@ -236,8 +235,8 @@ def test_an_officer_without_the_role_for_the_step_is_refused(seeded: App) -> Non
 
 
 def test_an_officer_of_another_agency_holds_no_role_on_this_case(seeded: App) -> None:
-    from tests.factories import KNOWN_ROLES, add_agency
     from sanctions.services import registry
+    from tests.factories import KNOWN_ROLES, add_agency
 
     with session_scope(seeded.db) as session:
         add_agency(session, "BANTUL")

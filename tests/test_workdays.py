@@ -328,7 +328,7 @@ INVALID = [
     ("duplicate_yaml_key.yaml", "invalid YAML: line 4, column 5: duplicate key 'name'"),
     (
         "bad_syntax.yaml",
-        "invalid YAML: line 3, column 1: expected ',' or '}', but got '<stream end>'",
+        "invalid YAML: line 3, column 1: did not find expected ',' or '}'",
     ),
 ]
 

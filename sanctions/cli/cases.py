@@ -15,6 +15,7 @@ from sanctions.cli.shell import (
     parse_date,
     pass_shell,
 )
+from sanctions.nip import format_nip
 from sanctions.services import cases as svc
 
 
@@ -110,7 +111,7 @@ def list_(
                 "state": r.state,
                 "agency": r.agency,
                 "employee": r.employee,
-                "NIP": r.nip,
+                "NIP": format_nip(r.nip),
                 "reported": r.reported_on,
                 "overdue": ", ".join(r.overdue),
             }
@@ -195,10 +196,13 @@ def _print_view(data: dict[str, Any]) -> None:
     emp = data["employee"]
     click.echo(f"{data['reference']}  [{data['workflow_version']}]")
     click.echo(f"  state:      {data['state']} — {data['state_label']}")
-    click.echo(f"  employee:   {emp['name']} ({emp['type']}, NIP {emp['nip']}), {emp['position']}")
+    nip = format_nip(emp["nip"])
+    click.echo(f"  employee:   {emp['name']} ({emp['type']}, NIP {nip}), {emp['position']}")
     click.echo(f"  agency:     {data['agency']['code']} — {data['agency']['name']}")
-    click.echo(f"  contest:    {data['contest']['code']}; act {data['act_date']}, reported "
-               f"{data['reported_on']}")
+    click.echo(
+        f"  contest:    {data['contest']['code']}; act {data['act_date']}, reported "
+        f"{data['reported_on']}"
+    )
     for a in data["allegations"]:
         click.echo(f"  allegation: {a['code']} ({a['track']}, {a['level']}) {a['conduct'][:70]}")
     shown = {k: v for k, v in data["facts"].items() if not k.endswith("_on")}
@@ -208,7 +212,7 @@ def _print_view(data: dict[str, Any]) -> None:
     emit_table(
         [
             {
-                "deadline": d["label"][:60],
+                "deadline": d["label"],
                 "due": d["due"],
                 "left": f"{d['days_left']} {d['unit'].replace('_', ' ')}",
                 "status": "OVERDUE" if d["overdue"] else "open",
@@ -217,6 +221,7 @@ def _print_view(data: dict[str, Any]) -> None:
             for d in data["deadlines"]
         ],
         as_json=False,
+        wrap={"deadline": 48},
     )
     click.echo("\nActions:")
     emit_table(
@@ -225,14 +230,15 @@ def _print_view(data: dict[str, Any]) -> None:
                 "trigger": a["trigger"],
                 "to": a["to"],
                 "now": "yes" if a["allowed"] else "no",
-                "needs / why not": "; ".join(
-                    [f"--set {n}=..." for n in a["needs"]] + a["why_not"]
-                )[:110],
+                "needs / why not": "; ".join([f"--set {n}=..." for n in a["needs"]] + a["why_not"])[
+                    :110
+                ],
             }
             for a in data["actions"]
         ],
         as_json=False,
         empty="none: the case is closed",
+        wrap={"needs / why not": 72},
     )
 
 
@@ -312,4 +318,4 @@ def history(shell: Shell, reference: str, as_json: bool) -> None:
             }
             for e in events
         ]
-    emit_table(rows, as_json=as_json)
+    emit_table(rows, as_json=as_json, wrap={"inputs": 40})

@@ -99,13 +99,15 @@ def agency() -> None:
 @click.option("--unit-code", default="", help="Unit code used in letter numbers.")
 @click.option("--numbering-pattern", default="{code}/{seq}/{unit}/{year}", show_default=True)
 @click.option(
-    "--page-number-style", type=click.Choice(svc.PAGE_NUMBER_STYLES), default="dash",
+    "--page-number-style",
+    type=click.Choice(svc.PAGE_NUMBER_STYLES),
+    default="dash",
     show_default=True,
 )
 @click.option("--e-signature/--no-e-signature", default=False)
 @click.option("--verification-url")
 @pass_shell
-def agency_add(shell: Shell, **values: object) -> None:
+def agency_add(shell: Shell, /, **values: object) -> None:
     """Register an agency (admin)."""
     data = svc.AgencyInput(**values)  # type: ignore[arg-type]
     with shell.transaction() as (session, actor):
@@ -144,11 +146,11 @@ def employee() -> None:
 @click.option("--unit", default="", help="Unit kerja.")
 @click.option("--address", default="", help="Last known address (for posting a decision).")
 @pass_shell
-def employee_add(shell: Shell, birth_date: str, **values: str) -> None:
+def employee_add(shell: Shell, /, birth_date: str, **values: str) -> None:
     """Register an employee; the NIP is checked against its structure."""
     birth = parse_date(birth_date, "--birth-date")
     assert birth is not None
-    data = svc.EmployeeInput(birth_date=birth, **values)  # type: ignore[arg-type]
+    data = svc.EmployeeInput(birth_date=birth, **values)
     with shell.transaction() as (session, actor):
         added = svc.add_employee(session, data, actor=actor, today=shell.today)
         nip = added.nip
@@ -203,6 +205,7 @@ def contest() -> None:
 @pass_shell
 def contest_add(
     shell: Shell,
+    /,
     determination_date: str | None,
     campaign_start: str | None,
     campaign_end: str | None,
@@ -240,7 +243,9 @@ def contest_list(shell: Shell, as_json: bool) -> None:
 
 @click.command()
 @click.option("--sanctions", "which", flag_value="sanctions", help="Show sanctions.")
-@click.option("--violations", "which", flag_value="violations", default=True, help="Show violations.")
+@click.option(
+    "--violations", "which", flag_value="violations", default=True, help="Show violations."
+)
 @json_option
 @pass_shell
 def catalogue(shell: Shell, which: str, as_json: bool) -> None:
@@ -265,7 +270,7 @@ def catalogue(shell: Shell, which: str, as_json: bool) -> None:
                 "code": v.code,
                 "track": v.track,
                 "phase": v.phase,
-                "level": v.level or v.fixed_sanction or v.decided_by or "",
+                "level": v.level or v.fixed_sanction or f"({v.decided_by})",
                 "conduct": v.conduct[:60],
                 "conf.": v.confidence,
             }

@@ -81,14 +81,32 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     return result
 
 
-def emit_table(rows: Sequence[dict[str, Any]], *, as_json: bool, empty: str = "(none)") -> None:
+def emit_table(
+    rows: Sequence[dict[str, Any]],
+    *,
+    as_json: bool,
+    empty: str = "(none)",
+    wrap: dict[str, int] | None = None,
+) -> None:
+    """Aligned columns for people (columns named in `wrap` fold at that width); JSON for
+    scripts. Codes and NIPs stay text: no number parsing."""
     if as_json:
         click.echo(json.dumps(list(rows), default=_json_default, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo(empty)
         return
-    click.echo(tabulate([list(r.values()) for r in rows], headers=list(rows[0]), tablefmt="simple"))
+    headers = list(rows[0])
+    widths = [(wrap or {}).get(h) for h in headers]
+    click.echo(
+        tabulate(
+            [list(r.values()) for r in rows],
+            headers=headers,
+            tablefmt="simple",
+            disable_numparse=True,
+            maxcolwidths=widths if any(widths) else None,
+        )
+    )
 
 
 def emit_json(value: Any) -> None:

@@ -18,7 +18,7 @@ def roles_for(session: Session, username: str, agency_id: int | None) -> set[str
         query = query.where(col(RoleGrant.agency_id).is_(None))
     else:
         query = query.where(
-            or_(col(RoleGrant.agency_id).is_(None), RoleGrant.agency_id == agency_id)
+            or_(col(RoleGrant.agency_id).is_(None), col(RoleGrant.agency_id) == agency_id)
         )
     return set(session.exec(query).all())
 

@@ -8,8 +8,8 @@ the letters — all in the one transaction the caller commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -245,7 +245,9 @@ def advance(
     if on < case.reported_on:
         raise InputError(f"the step's date {on} is before the report ({case.reported_on})")
     last = session.exec(
-        select(CaseEvent.on).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.seq).desc())
+        select(col(CaseEvent.on))
+        .where(CaseEvent.case_id == case.id)
+        .order_by(col(CaseEvent.seq).desc())
     ).first()
     if last is not None and on < last:
         raise InputError(f"the step's date {on} is before the case's last step ({last})")
@@ -300,7 +302,7 @@ def open_deadlines(session: Session, case: Case) -> list[Deadline]:
         session.exec(
             select(Deadline)
             .where(Deadline.case_id == case.id, col(Deadline.closed_seq).is_(None))
-            .order_by(Deadline.due_date)
+            .order_by(col(Deadline.due_date))
         ).all()
     )
 

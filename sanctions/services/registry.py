@@ -166,7 +166,7 @@ def validate_employee(data: EmployeeInput, *, today: date) -> str:
     _choice(data.sex, ("L", "P"), "sex (L = laki-laki, P = perempuan)")
     _choice(data.position_type, POSITION_TYPES, "position type")
     nip = parse_nip(data.nip, employee_type=data.employee_type, today=today)
-    check_matches(nip, birth_date=data.birth_date, sex=data.sex)
+    check_matches(nip, birth_date=data.birth_date, sex="L" if data.sex == "L" else "P")
     if not data.name.strip():
         raise InputError("the employee's name is empty")
     return nip.digits
@@ -222,7 +222,8 @@ def import_employees(session: Session, text: str, *, actor: str, today: date) ->
     missing = [c for c in EMPLOYEE_COLUMNS[:8] if c not in (reader.fieldnames or [])]
     if missing:
         raise InputError(
-            f"the file lacks column(s) {', '.join(missing)}; expected: {', '.join(EMPLOYEE_COLUMNS)}"
+            f"the file lacks column(s) {', '.join(missing)}; "
+            f"expected: {', '.join(EMPLOYEE_COLUMNS)}"
         )
     rows: list[EmployeeInput] = []
     problems: list[str] = []
@@ -235,7 +236,7 @@ def import_employees(session: Session, text: str, *, actor: str, today: date) ->
             )
             continue
         data = EmployeeInput(
-            **{c: (raw.get(c) or "").strip() for c in EMPLOYEE_COLUMNS if c != "birth_date"},  # type: ignore[arg-type]
+            **{c: (raw.get(c) or "").strip() for c in EMPLOYEE_COLUMNS if c != "birth_date"},
             birth_date=birth,
         )
         try:
