@@ -32,13 +32,13 @@ from sanctions.workdays import (
     Confidence,
     WorkingCalendar,
     check_keys,
-    display_path,
     parse_confidence,
     read_yaml,
     required,
     required_text,
     yaml_kind,
 )
+from sanctions.yamldata import display_path
 
 
 class AgencyKind(StrEnum):

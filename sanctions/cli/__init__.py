@@ -6,15 +6,25 @@ from datetime import datetime
 
 import click
 
-from sanctions.cli.cases import case
-from sanctions.cli.reference import agency, catalogue, contest, db, employee, user
 from sanctions.cli.shell import SanctionsGroup, Shell
-from sanctions.cli.workflows import workflow
 from sanctions.errors import SanctionsError
 from sanctions.settings import Settings
 
+# Each command group is imported only when it is used, so `case show` does not pay for
+# the modules of commands it does not run.
+COMMANDS = {
+    "db": "sanctions.cli.reference:db",
+    "user": "sanctions.cli.reference:user",
+    "agency": "sanctions.cli.reference:agency",
+    "employee": "sanctions.cli.reference:employee",
+    "contest": "sanctions.cli.reference:contest",
+    "case": "sanctions.cli.cases:case",
+    "workflow": "sanctions.cli.workflows:workflow",
+    "catalogue": "sanctions.cli.reference:catalogue",
+}
 
-@click.group(cls=SanctionsGroup)
+
+@click.group(cls=SanctionsGroup, lazy_commands=COMMANDS)
 @click.version_option(package_name="sanctions")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -31,10 +41,6 @@ def cli(ctx: click.Context) -> None:
         ctx.exit(exc.exit_code)
     ctx.obj = shell = Shell(settings=settings, now=datetime.now().astimezone())
     ctx.call_on_close(shell.close)
-
-
-for command in (db, user, agency, employee, contest, case, workflow, catalogue):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import literal, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
@@ -35,6 +36,7 @@ from sanctions.errors import (
     InputError,
     NotFound,
     RuleViolation,
+    SanctionsError,
 )
 from sanctions.guards import GuardContext, act_date_problems
 from sanctions.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, Employee
@@ -80,23 +82,10 @@ def open_case(
 ) -> StepResult:
     employee = employee_by_nip(session, data.nip)
     contest = contest_by_code(session, data.contest_code)
-    if not data.violation_codes:
-        raise InputError("a case needs at least one allegation (--violation CODE)")
-    violations = tuple(app.catalogue.violation(code) for code in data.violation_codes)
-    if data.act_date > data.reported_on:
-        raise InputError(
-            f"the act ({data.act_date}) cannot be after the report ({data.reported_on})"
-        )
-    problems = act_date_problems(violations, data.act_date, contest.candidate_determination_date)
+    problems = opening_problems(app, data, employee=employee, contest=contest)
     if problems:
-        raise RuleViolation("; ".join(problems))
-    if employee.status != "aktif":
-        raise RuleViolation(f"{employee.name} is no longer in service ({employee.status})")
-    workflow = (
-        app.workflow(data.workflow_version)
-        if data.workflow_version
-        else app.workflows.for_date(data.reported_on)
-    )
+        raise problems[0][1]
+    workflow = opening_workflow(app, data)
     require_role(
         session, actor, workflow.open_roles, agency_id=employee.agency_id, what="opening a case"
     )
@@ -107,8 +96,88 @@ def open_case(
         ).first()
     ):
         raise InputError(f"a case with register number {data.register_number!r} already exists")
-    case = Case(
-        reference=f"tmp-{uuid.uuid4().hex}"[:40],  # replaced by the id-based one below
+    case = new_case(
+        data, employee=employee, contest=contest, workflow=workflow, actor=actor, now=now
+    )
+    session.add(case)
+    session.flush()
+    assign_reference(case)
+    allegations, event = opening_records(case, data, workflow, actor=actor, now=now)
+    session.add_all([*allegations, event])
+    session.flush()
+    _open_deadlines(app, session, case, workflow, event)
+    result = StepResult(case, event, workflow, None)
+    for hook in hooks:
+        hook(session, result)
+    return result
+
+
+# The parts of `open_case`, public so that a batch (sanctions.services.intake) applies the
+# same rules and writes the same rows without a query per check.
+def opening_problems(
+    app: App, data: OpenCaseInput, *, employee: Employee, contest: Contest
+) -> list[tuple[str, SanctionsError]]:
+    """Every rule for opening a case that needs no query, as (input field, error), in the
+    order `open_case` checks them (it raises the first). Role and register-number checks
+    need the database and stay in the callers."""
+    if not data.violation_codes:
+        return [
+            (
+                "violation_codes",
+                InputError("a case needs at least one allegation (--violation CODE)"),
+            )
+        ]
+    problems: list[tuple[str, SanctionsError]] = []
+    violations = []
+    for code in data.violation_codes:
+        try:
+            violations.append(app.catalogue.violation(code))
+        except SanctionsError as exc:
+            problems.append(("violation_codes", exc))
+    if data.act_date > data.reported_on:
+        problems.append(
+            (
+                "act_date",
+                InputError(
+                    f"the act ({data.act_date}) cannot be after the report ({data.reported_on})"
+                ),
+            )
+        )
+    phase = act_date_problems(
+        tuple(violations), data.act_date, contest.candidate_determination_date
+    )
+    if phase:
+        problems.append(("act_date", RuleViolation("; ".join(phase))))
+    if employee.status != "aktif":
+        problems.append(
+            ("nip", RuleViolation(f"{employee.name} is no longer in service ({employee.status})"))
+        )
+    try:
+        opening_workflow(app, data)
+    except SanctionsError as exc:
+        problems.append(("workflow_version" if data.workflow_version else "reported_on", exc))
+    return problems
+
+
+def opening_workflow(app: App, data: OpenCaseInput) -> Workflow:
+    """The workflow a new case follows: the one named, or the one in force on the report date."""
+    if data.workflow_version:
+        return app.workflow(data.workflow_version)
+    return app.workflows.for_date(data.reported_on)
+
+
+def new_case(
+    data: OpenCaseInput,
+    *,
+    employee: Employee,
+    contest: Contest,
+    workflow: Workflow,
+    actor: str,
+    now: datetime,
+) -> Case:
+    """The case row, before it has an id (`assign_reference` once flushed)."""
+    return Case(
+        reference=f"tmp-{uuid.uuid4().hex}"[:40],  # replaced by the id-based one
         register_number=data.register_number,
         agency_id=employee.agency_id,
         employee_id=employee.id or 0,
@@ -123,13 +192,20 @@ def open_case(
         opened_by=actor,
         opened_at=now,
     )
-    session.add(case)
-    session.flush()
-    case.reference = f"NET-{data.reported_on.year}-{case.id:06d}"
-    for code in data.violation_codes:
-        session.add(
-            Allegation(case_id=case.id or 0, violation_code=code, description=data.description)
-        )
+
+
+def assign_reference(case: Case) -> None:
+    case.reference = f"NET-{case.reported_on.year}-{case.id:06d}"
+
+
+def opening_records(
+    case: Case, data: OpenCaseInput, workflow: Workflow, *, actor: str, now: datetime
+) -> tuple[list[Allegation], CaseEvent]:
+    """The allegations and the first event of a flushed case."""
+    allegations = [
+        Allegation(case_id=case.id or 0, violation_code=code, description=data.description)
+        for code in data.violation_codes
+    ]
     event = CaseEvent(
         case_id=case.id or 0,
         seq=1,
@@ -141,15 +217,10 @@ def open_case(
         dest=workflow.initial,
         note=data.description,
         inputs={"violations": ",".join(data.violation_codes)},
+        late=[],
         workflow_version=workflow.version,
     )
-    session.add(event)
-    session.flush()
-    _open_deadlines(app, session, case, workflow, event)
-    result = StepResult(case, event, workflow, None)
-    for hook in hooks:
-        hook(session, result)
-    return result
+    return allegations, event
 
 
 def _snapshot(employee: Employee) -> dict[str, Any]:
@@ -173,26 +244,42 @@ def case_by_reference(session: Session, reference: str) -> Case:
 
 
 def guard_context(
-    app: App, session: Session, case: Case, *, on: date, inputs: Mapping[str, str]
+    app: App,
+    session: Session,
+    case: Case,
+    *,
+    on: date,
+    inputs: Mapping[str, str],
+    deadlines: Sequence[Deadline] | None = None,
 ) -> GuardContext:
-    contest = session.get(Contest, case.contest_id)
-    assert contest is not None
-    codes = session.exec(
-        select(Allegation.violation_code).where(Allegation.case_id == case.id)
+    """Everything the guards may look at, read in two queries (deadlines may be passed in)."""
+    rows = session.exec(
+        select(col(Contest.candidate_determination_date), col(Allegation.violation_code))
+        .join(Allegation, col(Allegation.case_id) == case.id)
+        .where(Contest.id == case.contest_id)
+        .order_by(col(Allegation.id))
     ).all()
+    if deadlines is None:
+        deadlines = open_deadlines(session, case)
     return GuardContext(
         on=on,
         employee_type=str(case.employee_snapshot.get("employee_type", "PNS")),
         act_date=case.act_date,
-        candidate_determination_date=contest.candidate_determination_date,
-        allegations=tuple(app.catalogue.violation(c) for c in codes),
+        candidate_determination_date=rows[0][0] if rows else None,
+        allegations=tuple(app.catalogue.violation(code) for _, code in rows),
         facts=dict(case.facts),
         inputs=dict(inputs),
         catalogue=app.catalogue,
         calendar=app.calendar,
-        deadlines={d.name: d.due_date for d in open_deadlines(session, case)},
+        deadlines={d.name: d.due_date for d in deadlines},
         rules=app.workflow(case.workflow_version).rule_values,
     )
+
+
+def last_step_date(case: Case) -> date:
+    """Every step records the day its destination was entered (`<state>_on`) in the facts;
+    the latest of them is the day of the case's last step."""
+    return max(date.fromisoformat(v) for k, v in case.facts.items() if k.endswith("_on"))
 
 
 def check_inputs(app: App, spec: TransitionSpec, inputs: Mapping[str, str]) -> dict[str, str]:
@@ -241,37 +328,32 @@ def advance(
 ) -> StepResult:
     case = case_by_reference(session, reference)
     workflow = app.workflow(case.workflow_version)
-    engine = app.engine(case.workflow_version)
-    if on < case.reported_on:
-        raise InputError(f"the step's date {on} is before the report ({case.reported_on})")
-    last = session.exec(
-        select(col(CaseEvent.on))
-        .where(CaseEvent.case_id == case.id)
-        .order_by(col(CaseEvent.seq).desc())
-    ).first()
-    if last is not None and on < last:
+    last = last_step_date(case)
+    if on < last:
         raise InputError(f"the step's date {on} is before the case's last step ({last})")
     candidates = [t for t in workflow.transitions_from(case.state) if t.trigger == trigger]
     if candidates:
         inputs = check_inputs(app, candidates[0], inputs)
     roles = roles_for(session, actor, case.agency_id)
-    ctx = guard_context(app, session, case, on=on, inputs=inputs)
-    spec = engine.fire(case.state, trigger, ctx, roles)
-    late = _check_deadlines(session, case, workflow, trigger, on)
+    deadlines = open_deadlines(session, case)
+    ctx = guard_context(app, session, case, on=on, inputs=inputs, deadlines=deadlines)
+    spec = app.engine(case.workflow_version).fire(case.state, trigger, ctx, roles)
+    late = _check_deadlines(deadlines, workflow, trigger, on)
+    source, seq = case.state, case.version + 1
     facts = {**case.facts, **inputs, f"{spec.dest}_on": on.isoformat()}
-    seq = case.version + 1
-    source = case.state
     updated = session.execute(
         update(Case)
         .where(col(Case.id) == case.id, col(Case.version) == case.version)
         .values(state=spec.dest, version=seq, facts=facts)
+        .execution_options(synchronize_session=False)
     )
     if updated.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrencyConflict(
             f"case {reference} was changed by someone else while you worked on it; "
             "nothing was written: look at it again (`sanctions case show`) and retry"
         )
-    session.expire(case)
+    for name, value in (("state", spec.dest), ("version", seq), ("facts", facts)):
+        set_committed_value(case, name, value)  # what the UPDATE wrote, without reloading
     event = CaseEvent(
         case_id=case.id or 0,
         seq=seq,
@@ -287,9 +369,8 @@ def advance(
         workflow_version=workflow.version,
     )
     session.add(event)
-    session.flush()
-    _close_deadlines(session, case, event)
-    session.refresh(case)
+    if deadlines:
+        _close_deadlines(session, case, event)
     _open_deadlines(app, session, case, workflow, event)
     result = StepResult(case, event, workflow, spec, late)
     for hook in hooks:
@@ -313,10 +394,10 @@ def _rule(workflow: Workflow, deadline: Deadline) -> DeadlineRule | None:
 
 
 def _check_deadlines(
-    session: Session, case: Case, workflow: Workflow, trigger: str, on: date
+    deadlines: Sequence[Deadline], workflow: Workflow, trigger: str, on: date
 ) -> list[str]:
     late = []
-    for deadline in open_deadlines(session, case):
+    for deadline in deadlines:
         rule = _rule(workflow, deadline)
         if rule is None or trigger not in rule.governs or not is_late(rule, deadline.due_date, on):
             continue
@@ -331,12 +412,17 @@ def _check_deadlines(
 
 
 def _close_deadlines(session: Session, case: Case, event: CaseEvent) -> None:
-    for deadline in open_deadlines(session, case):
-        deadline.closed_seq = event.seq
-        deadline.closed_on = event.on
-        deadline.met = event.on <= deadline.due_date
-        session.add(deadline)
-    session.flush()
+    """Close every open deadline of the case in one statement; met = in time."""
+    session.execute(
+        update(Deadline)
+        .where(col(Deadline.case_id) == case.id, col(Deadline.closed_seq).is_(None))
+        .values(
+            closed_seq=event.seq,
+            closed_on=event.on,
+            met=literal(event.on) <= col(Deadline.due_date),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _open_deadlines(
@@ -367,7 +453,6 @@ def _open_deadlines(
                 basis=rule.basis,
             )
         )
-    session.flush()
 
 
 # -- reading ----------------------------------------------------------------------------

@@ -1,0 +1,228 @@
+"""Benchmark: transitions per second through the service layer vs the same writes as raw SQL,
+on SQLite and PostgreSQL, and the CLI's start-up time for `case show`.
+
+Each service transition is one transaction doing what an officer's step does: load the case,
+check roles and inputs, run the guards in the state machine, check deadlines, update the case
+with the version check, append the event, close and open deadlines. The raw-SQL baseline does
+the same reads and writes (select the case, the actor's roles, the contest and allegations and
+the open deadlines; update the case with the version check, insert the event, close deadlines,
+insert the new deadline) with hand-written SQL on the same connection pool, one transaction
+per transition, and no rules, no ORM and no state machine.
+
+Usage: .venv/bin/python scripts/bench_engine.py [--cases N] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sanctions.app import App  # noqa: E402
+from sanctions.db import make_engine, session_scope, upgrade  # noqa: E402
+from sanctions.services import cases, registry  # noqa: E402
+from sanctions.settings import Settings  # noqa: E402
+from tests.factories import open_case, seed  # noqa: E402
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+STEPS = [
+    ("kaji", "bawaslu", date(2024, 10, 8), {}),
+    ("teruskan", "bawaslu", date(2024, 10, 10), {}),
+    ("minta_klarifikasi", "pengawas", date(2024, 10, 14), {}),
+    ("rekomendasikan", "pengawas", date(2024, 10, 21), {"level": "berat"}),
+    ("tindak_lanjuti", "bkpsdm", date(2024, 10, 28), {}),
+]
+
+
+def service_run(app: App, refs: list[str]) -> float:
+    start = time.perf_counter()
+    for trigger, actor, on, inputs in STEPS:
+        for ref in refs:
+            with session_scope(app.db) as session:
+                cases.advance(
+                    app, session, ref, trigger, inputs=inputs, actor=actor, on=on, now=NOW
+                )
+    return time.perf_counter() - start
+
+
+def raw_run(db: Engine, refs: list[str]) -> float:
+    dests = ["kajian_bawaslu", "diteruskan", "klarifikasi", "direkomendasikan", "ditindaklanjuti"]
+    start = time.perf_counter()
+    for (trigger, actor, on, inputs), dest in zip(STEPS, dests, strict=True):
+        for ref in refs:
+            with db.begin() as c:
+                row = c.execute(
+                    text(
+                        "SELECT id, agency_id, contest_id, state, version, facts FROM cases "
+                        "WHERE reference = :r"
+                    ),
+                    {"r": ref},
+                ).one()
+                c.execute(
+                    text(
+                        "SELECT role FROM role_grants WHERE username = :u "
+                        "AND (agency_id IS NULL OR agency_id = :a)"
+                    ),
+                    {"u": actor, "a": row.agency_id},
+                ).all()
+                c.execute(
+                    text(
+                        "SELECT k.candidate_determination_date, a.violation_code FROM contests k "
+                        "JOIN allegations a ON a.case_id = :c WHERE k.id = :k"
+                    ),
+                    {"c": row.id, "k": row.contest_id},
+                ).all()
+                c.execute(
+                    text(
+                        "SELECT id, due_date FROM deadlines WHERE case_id = :c "
+                        "AND closed_seq IS NULL"
+                    ),
+                    {"c": row.id},
+                ).all()
+                facts = json.loads(row.facts) if isinstance(row.facts, str) else row.facts
+                facts = {**facts, **inputs, f"{dest}_on": on.isoformat()}
+                seq = row.version + 1
+                c.execute(
+                    text(
+                        "UPDATE cases SET state = :s, version = :v, facts = :f "
+                        "WHERE id = :id AND version = :old"
+                    ),
+                    {"s": dest, "v": seq, "f": json.dumps(facts), "id": row.id, "old": row.version},
+                )
+                c.execute(
+                    text(
+                        'INSERT INTO case_events (case_id, seq, at, "on", actor, trigger, '
+                        "source, dest, note, inputs, late, workflow_version) VALUES (:c, :seq, "
+                        ":at, :on, :a, :t, :src, :d, '', :i, '[]', 'bkn-2024')"
+                    ),
+                    {
+                        "c": row.id,
+                        "seq": seq,
+                        "at": NOW,
+                        "on": on,
+                        "a": actor,
+                        "t": trigger,
+                        "src": row.state,
+                        "d": dest,
+                        "i": json.dumps(inputs),
+                    },
+                )
+                c.execute(
+                    text(
+                        "UPDATE deadlines SET closed_seq = :seq, closed_on = :on, met = true "
+                        "WHERE case_id = :c AND closed_seq IS NULL"
+                    ),
+                    {"seq": seq, "on": on, "c": row.id},
+                )
+                if dest == "direkomendasikan":
+                    c.execute(
+                        text(
+                            "INSERT INTO deadlines (case_id, name, label, state, opened_seq, "
+                            "anchor_date, due_date, unit, amount, direction, on_miss, "
+                            "confidence, basis) VALUES (:c, 'tindak_lanjut_ppk', 'x', :d, :seq, "
+                            ":on, :on, 'hari_kerja', 30, 'after', 'escalate', 'U', 'x')"
+                        ),
+                        {"c": row.id, "d": dest, "seq": seq, "on": on},
+                    )
+    return time.perf_counter() - start
+
+
+def fresh_app(url: str, tmp: Path) -> App:
+    engine = make_engine(url)
+    upgrade(engine)
+    app = App(Settings(database_url=url, letter_store=tmp / "letters"), db=engine)
+    seed(app)
+    return app
+
+
+def bench_backend(name: str, make_url: callable, n: int, tmp: Path) -> dict[str, float]:  # type: ignore[valid-type]
+    results = {}
+    app = fresh_app(make_url("svc"), tmp)
+    refs = [open_case(app) for _ in range(n)]
+    elapsed = service_run(app, refs)
+    results["service"] = len(STEPS) * n / elapsed
+    raw_app = fresh_app(make_url("raw"), tmp)
+    raw_refs = [open_case(raw_app) for _ in range(n)]
+    results["raw"] = len(STEPS) * n / raw_run(raw_app.db, raw_refs)
+    app.db.dispose()
+    raw_app.db.dispose()
+    print(
+        f"{name:<11} service {results['service']:8.0f} transitions/s   raw SQL "
+        f"{results['raw']:8.0f}/s   overhead x{results['raw'] / results['service']:.2f}"
+    )
+    return results
+
+
+def case_show_startup(tmp: Path, runs: int = 7) -> float:
+    db = tmp / "cli.db"
+    url = f"sqlite:///{db}"
+    app = fresh_app(url, tmp)
+    ref = open_case(app)
+    with session_scope(app.db) as session:  # `case show` answers only users with a role
+        registry.add_user(
+            session,
+            actor="admin",
+            username=getpass.getuser(),
+            roles=["admin"],
+            known_roles=["admin"],
+            agency_code=None,
+        )
+    app.db.dispose()
+    exe = ROOT / ".venv" / "bin" / "sanctions"
+    env = {"SANCTIONS_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([str(exe), "case", "show", ref], env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        print(f"{args.cases} cases x {len(STEPS)} transitions, one transaction each\n")
+        bench_backend("SQLite", lambda tag: f"sqlite:///{tmp / (tag + '.db')}", args.cases, tmp)
+        if not args.no_postgres:
+            import psycopg
+
+            schemas = []
+
+            def pg_url(tag: str) -> str:
+                schema = f"bench_{tag}_{uuid.uuid4().hex[:8]}"
+                with psycopg.connect(host="127.0.0.1", dbname="test", autocommit=True) as c:
+                    c.execute(f"CREATE SCHEMA {schema}")
+                schemas.append(schema)
+                return f"postgresql+psycopg://127.0.0.1/test?options=-csearch_path%3D{schema}"
+
+            try:
+                bench_backend("PostgreSQL", pg_url, args.cases, tmp)
+            finally:
+                with psycopg.connect(host="127.0.0.1", dbname="test", autocommit=True) as c:
+                    for schema in schemas:
+                        c.execute(f"DROP SCHEMA {schema} CASCADE")
+        median = case_show_startup(tmp)
+        print(
+            f"\n`sanctions case show` wall time (median of 7 runs): {median:.3f} s (target < 0.5 s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
