@@ -118,10 +118,11 @@ def _track_is_discipline(ctx: GuardContext) -> str | None:
 def _track_is_ethics(ctx: GuardContext) -> str | None:
     if ctx.track == "etik":
         return None
-    codes = ", ".join(v.code for v in ctx.allegations if v.track != "etik")
+    codes = [v.code for v in ctx.allegations if v.track != "etik"]
+    what = "is a discipline violation" if len(codes) == 1 else "are discipline violations"
     return (
-        f"the ethics track (PP 42/2004) is only for ethics breaches; {codes} are discipline "
-        "violations, so the PPK must follow up on the discipline track"
+        f"the ethics track (PP 42/2004) is only for ethics breaches; {', '.join(codes)} "
+        f"{what}, so the PPK must follow up on the discipline track"
     )
 
 

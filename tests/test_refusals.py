@@ -224,7 +224,7 @@ def test_the_ethics_track_is_refused_for_a_discipline_violation(seeded: App) -> 
     ref = open_case(seeded)
     walk(seeded, ref, recommended("berat"))
     error = refused(seeded, ref, "bentuk_majelis", "bkpsdm", "2024-10-28", members="A;1;B")
-    assert "DIS-02 are discipline violations" in str(error)
+    assert "DIS-02 is a discipline violation" in str(error)
 
 
 def test_an_officer_without_the_role_for_the_step_is_refused(seeded: App) -> None:

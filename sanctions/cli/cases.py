@@ -204,7 +204,7 @@ def _print_view(data: dict[str, Any]) -> None:
         f"{data['reported_on']}"
     )
     for a in data["allegations"]:
-        click.echo(f"  allegation: {a['code']} ({a['track']}, {a['level']}) {a['conduct'][:70]}")
+        click.echo(f"  allegation: {a['code']} ({a['track']}, {a['level']}) {a['conduct']}")
     shown = {k: v for k, v in data["facts"].items() if not k.endswith("_on")}
     if shown:
         click.echo("  facts:      " + "; ".join(f"{k}={v}" for k, v in shown.items()))
@@ -230,9 +230,7 @@ def _print_view(data: dict[str, Any]) -> None:
                 "trigger": a["trigger"],
                 "to": a["to"],
                 "now": "yes" if a["allowed"] else "no",
-                "needs / why not": "; ".join([f"--set {n}=..." for n in a["needs"]] + a["why_not"])[
-                    :110
-                ],
+                "needs / why not": "; ".join([f"--set {n}=..." for n in a["needs"]] + a["why_not"]),
             }
             for a in data["actions"]
         ],

@@ -256,10 +256,10 @@ def catalogue(shell: Shell, which: str, as_json: bool) -> None:
             {
                 "code": s.code,
                 "level": s.level,
-                "name": s.name[:60],
+                "name": s.name,
                 "months": s.duration_months or "",
                 "appeal": s.appeal_route,
-                "basis": s.basis[:40],
+                "basis": s.basis,
                 "conf.": s.confidence,
             }
             for s in cat.sanctions
@@ -271,9 +271,9 @@ def catalogue(shell: Shell, which: str, as_json: bool) -> None:
                 "track": v.track,
                 "phase": v.phase,
                 "level": v.level or v.fixed_sanction or f"({v.decided_by})",
-                "conduct": v.conduct[:60],
+                "conduct": v.conduct,
                 "conf.": v.confidence,
             }
             for v in cat.violations
         ]
-    emit_table(rows, as_json=as_json)
+    emit_table(rows, as_json=as_json, wrap={"name": 40, "basis": 30, "conduct": 56})
