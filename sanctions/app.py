@@ -9,17 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine as DbEngine
 
 from sanctions.bodies import SupervisoryBody, check_bodies, load_bodies
 from sanctions.catalogue import Catalogue, load_catalogue
+from sanctions.classification import Classification, load_classification
 from sanctions.db import make_engine
 from sanctions.engine import Engine
 from sanctions.guards import known_guards
 from sanctions.settings import Settings
 from sanctions.workdays import WorkingCalendar, load_calendar
 from sanctions.workflow import Workflow, WorkflowSet, load_workflows
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from sanctions.letters.pdf import PdfRenderer
 
 
 class App:
@@ -55,6 +62,24 @@ class App:
             self.settings.workflows_dir / "calendar.yaml",
             collective_leave_is_holiday=self.settings.collective_leave_is_holiday,
         )
+
+    @cached_property
+    def classification(self) -> Classification:
+        return load_classification(self.settings.workflows_dir / "classification.yaml")
+
+    @cached_property
+    def letters_env(self) -> jinja2.Environment:
+        """The letter templates (Jinja2; no WeasyPrint)."""
+        from sanctions.letters.render import make_environment
+
+        return make_environment(self.settings.templates_dir)
+
+    @cached_property
+    def pdf_renderer(self) -> PdfRenderer:
+        """One WeasyPrint renderer (one font configuration) for this process, built on first use."""
+        from sanctions.letters.pdf import PdfRenderer
+
+        return PdfRenderer(self.settings.templates_dir)
 
     def workflow(self, version: str) -> Workflow:
         return self.workflows.get(version)

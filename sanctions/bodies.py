@@ -29,6 +29,8 @@ class SupervisoryBody:
     valid_until: date | None
     basis: str
     confidence: str
+    # The agency row its letters are numbered and signed under (`sanctions agency add`).
+    agency_code: str | None = None
 
 
 def load_bodies(path: Path) -> Mapping[str, SupervisoryBody]:
@@ -36,7 +38,7 @@ def load_bodies(path: Path) -> Mapping[str, SupervisoryBody]:
     bodies = {}
     for key, node in root.get("bodies").items():
         node.mapping(
-            allowed={*_TEXT, "valid_from", "valid_until", "basis", "confidence"},
+            allowed={*_TEXT, "valid_from", "valid_until", "basis", "confidence", "agency_code"},
             required=(*_TEXT, "valid_from", "basis", "confidence"),
         )
         body = SupervisoryBody(
@@ -46,6 +48,7 @@ def load_bodies(path: Path) -> Mapping[str, SupervisoryBody]:
             valid_until=node.get("valid_until").optional_date(),
             basis=node.get("basis").text(),
             confidence=node.get("confidence").text(choices=("C", "S", "U")),
+            agency_code=node.get("agency_code").optional_text(),
         )
         if body.valid_until is not None and body.valid_until <= body.valid_from:
             raise node.get("valid_until").error("must be after valid_from")

@@ -67,6 +67,9 @@ class Contest(SQLModel, table=True):
     candidate_determination_date: date | None = None  # penetapan calon
     campaign_start: date | None = None
     campaign_end: date | None = None
+    # The Bawaslu office supervising the contest: it issues the report's receipt and the
+    # forwarding letter, numbered in its own series.
+    bawaslu_agency_id: int | None = Field(default=None, foreign_key="agencies.id")
 
 
 class AppUser(SQLModel, table=True):
@@ -196,6 +199,9 @@ class Letter(SQLModel, table=True):
     path: str = Field(max_length=300)  # inside the letter store
     pages: int
     signed: bool = False
+    # Everything the template was rendered from (canonical JSON; `content_hash` is its
+    # SHA-256), so the letter can be rendered again exactly and audited.
+    context: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     rerender_of: int | None = Field(default=None, foreign_key="letters.id")
 
 

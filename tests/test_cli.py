@@ -4,6 +4,7 @@ by a refused command."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections.abc import Callable
 
 import pytest
@@ -53,6 +54,49 @@ EMPLOYEE = [
     "--agency",
     "SLEMAN",
 ]
+DEMO_DATA = Path(__file__).resolve().parent.parent / "scripts" / "demo-data"
+BKN = [
+    "agency",
+    "add",
+    "--code",
+    "BKN",
+    "--name",
+    "Badan Kepegawaian Negara",
+    "--kind",
+    "pusat",
+    "--city",
+    "Jakarta",
+    "--ppk-title",
+    "Kepala Badan Kepegawaian Negara",
+    "--ppk-name",
+    "Kepala BKN",
+    "--address",
+    "Jalan Mayjen Sutoyo Nomor 12, Jakarta",
+    "--unit-code",
+    "DWASDAL",
+]
+BAWASLU = [
+    "agency",
+    "add",
+    "--code",
+    "BAWASLU-SLEMAN",
+    "--name",
+    "Bawaslu Kabupaten Sleman",
+    "--kind",
+    "daerah",
+    "--city",
+    "Sleman",
+    "--ppk-title",
+    "Ketua Bawaslu Kabupaten Sleman",
+    "--ppk-name",
+    "Ketua",
+    "--address",
+    "Jalan Magelang Km 12, Sleman",
+    "--unit-code",
+    "PP.01",
+    "--numbering-pattern",
+    "{seq}/{code}/{unit}/{roman_month}/{year}",
+]
 CONTEST = [
     "contest",
     "add",
@@ -79,6 +123,9 @@ OPEN = [
     "--reported-on",
     "2024-10-07",
 ]
+CONTEST += ["--bawaslu", "BAWASLU-SLEMAN"]
+OPEN += ["--letter-data", str(DEMO_DATA / "01-laporan.yaml")]
+
 ALL_ROLES = [
     "--role",
     "bawaslu",
@@ -120,6 +167,8 @@ def ready(run: Run) -> Run:
     me = run("user", "whoami").output.strip()
     run("user", "add", me, "--role", "admin")
     run(*AGENCY)
+    run(*BKN)
+    run(*BAWASLU)
     run("user", "add", me, *ALL_ROLES)
     run(*CONTEST)
     run(*EMPLOYEE)
@@ -156,8 +205,26 @@ def test_the_first_user_of_an_empty_database_must_be_oneself(run: Run) -> None:
 
 def test_a_case_is_walked_to_a_recommendation_and_shows_its_deadline(ready: Run) -> None:
     ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
-    ready("case", "advance", "NET-2024-000001", "teruskan", "--on", "2024-10-10")
-    ready("case", "advance", "NET-2024-000001", "minta_klarifikasi", "--on", "2024-10-14")
+    ready(
+        "case",
+        "advance",
+        "NET-2024-000001",
+        "teruskan",
+        "--on",
+        "2024-10-10",
+        "--letter-data",
+        str(DEMO_DATA / "02-penerusan.yaml"),
+    )
+    ready(
+        "case",
+        "advance",
+        "NET-2024-000001",
+        "minta_klarifikasi",
+        "--on",
+        "2024-10-14",
+        "--letter-data",
+        str(DEMO_DATA / "03-klarifikasi.yaml"),
+    )
     out = ready(
         "case",
         "advance",
@@ -231,12 +298,16 @@ def test_bad_input_gets_a_clear_error_a_nonzero_exit_and_changes_nothing(
 
 
 def test_a_failing_guard_names_the_rule_and_what_would_satisfy_it(ready: Run, db_url: str) -> None:
-    for trigger, on in [
-        ("kaji", "2024-10-08"),
-        ("teruskan", "2024-10-10"),
-        ("minta_klarifikasi", "2024-10-14"),
+    for trigger, on, data in [
+        ("kaji", "2024-10-08", []),
+        ("teruskan", "2024-10-10", ["--letter-data", str(DEMO_DATA / "02-penerusan.yaml")]),
+        (
+            "minta_klarifikasi",
+            "2024-10-14",
+            ["--letter-data", str(DEMO_DATA / "03-klarifikasi.yaml")],
+        ),
     ]:
-        ready("case", "advance", "NET-2024-000001", trigger, "--on", on)
+        ready("case", "advance", "NET-2024-000001", trigger, "--on", on, *data)
     before = db_snapshot(db_url)
     result = ready(
         "case",
@@ -261,7 +332,7 @@ def test_listings_are_aligned_tables_and_json_for_scripts(ready: Run) -> None:
     rows = json.loads(ready("case", "list", "--json").output)
     assert rows[0]["case"] == "NET-2024-000001" and rows[0]["state"] == "dilaporkan"
     agencies = json.loads(ready("agency", "list", "--json").output)
-    assert agencies[0]["code"] == "SLEMAN"
+    assert [a["code"] for a in agencies] == ["BAWASLU-SLEMAN", "BKN", "SLEMAN"]
 
 
 def test_workflow_show_prints_the_machine_as_text_and_mermaid(ready: Run) -> None:

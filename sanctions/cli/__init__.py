@@ -21,6 +21,7 @@ COMMANDS = {
     "case": "sanctions.cli.cases:case",
     "workflow": "sanctions.cli.workflows:workflow",
     "catalogue": "sanctions.cli.reference:catalogue",
+    "letter": "sanctions.cli.letters:letter",
 }
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
+from sanctions.cli.letterdata import load_letter_data
 from sanctions.cli.shell import (
     Shell,
     emit_json,
@@ -17,6 +19,17 @@ from sanctions.cli.shell import (
 )
 from sanctions.nip import format_nip
 from sanctions.services import cases as svc
+from sanctions.services.letters import letters_hook
+
+letter_data_option = click.option(
+    "--letter-data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML/JSON: document kind → the values its letter needs (see documents.yaml).",
+)
+
+
+def _letter_data(path: Path | None) -> dict[str, Any]:
+    return load_letter_data(path) if path else {}
 
 
 @click.group()
@@ -35,6 +48,7 @@ def case() -> None:
 @click.option("--description", default="", help="What happened, in a sentence.")
 @click.option("--register-number", help="The forwarding body's register number.")
 @click.option("--workflow", "workflow_version", help="Workflow version (default: by report date).")
+@letter_data_option
 @json_option
 @pass_shell
 def open_(
@@ -47,6 +61,7 @@ def open_(
     description: str,
     register_number: str | None,
     workflow_version: str | None,
+    letter_data: Path | None,
     as_json: bool,
 ) -> None:
     """Register a report against an employee and open its case.
@@ -67,7 +82,8 @@ def open_(
         workflow_version=workflow_version,
     )
     with shell.transaction() as (session, actor):
-        result = svc.open_case(shell.app, session, data, actor=actor, now=shell.now)
+        hook = letters_hook(shell.app, _letter_data(letter_data), actor=actor, now=shell.now)
+        result = svc.open_case(shell.app, session, data, actor=actor, now=shell.now, hooks=[hook])
         reference, state = result.case.reference, result.case.state
         label = result.workflow.state(state).label
         version = result.workflow.version
@@ -246,6 +262,7 @@ def _print_view(data: dict[str, Any]) -> None:
 @click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Step input.")
 @click.option("--on", "on_", help="Date the step took place (default: today).")
 @click.option("--note", default="", help="A note for the case log.")
+@letter_data_option
 @json_option
 @pass_shell
 def advance(
@@ -255,6 +272,7 @@ def advance(
     assignments: tuple[str, ...],
     on_: str | None,
     note: str,
+    letter_data: Path | None,
     as_json: bool,
 ) -> None:
     """Take a step (TRIGGER) on a case; `case show` lists the steps allowed now.
@@ -276,6 +294,7 @@ def advance(
             on=on,
             now=shell.now,
             note=note,
+            hooks=[letters_hook(shell.app, _letter_data(letter_data), actor=actor, now=shell.now)],
         )
         event = result.event
         label = result.workflow.state(event.dest).label

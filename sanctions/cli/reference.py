@@ -202,6 +202,7 @@ def contest() -> None:
 @click.option("--determination-date", help="Penetapan calon (YYYY-MM-DD).")
 @click.option("--campaign-start")
 @click.option("--campaign-end")
+@click.option("--bawaslu", "bawaslu_code", help="Agency code of the supervising Bawaslu office.")
 @pass_shell
 def contest_add(
     shell: Shell,

@@ -278,6 +278,7 @@ class ContestInput:
     candidate_determination_date: date | None = None
     campaign_start: date | None = None
     campaign_end: date | None = None
+    bawaslu_code: str | None = None  # the agency row of the Bawaslu office
 
 
 def add_contest(session: Session, data: ContestInput, *, actor: str) -> Contest:
@@ -287,7 +288,10 @@ def add_contest(session: Session, data: ContestInput, *, actor: str) -> Contest:
         raise InputError("the campaign ends before it starts")
     if session.exec(select(Contest).where(Contest.code == data.code)).first():
         raise Conflict(f"contest {data.code!r} already exists")
-    contest = Contest(**{f.name: getattr(data, f.name) for f in fields(data)})
+    values = {f.name: getattr(data, f.name) for f in fields(data) if f.name != "bawaslu_code"}
+    if data.bawaslu_code:
+        values["bawaslu_agency_id"] = agency_by_code(session, data.bawaslu_code).id
+    contest = Contest(**values)
     session.add(contest)
     session.flush()
     return contest

@@ -1,0 +1,127 @@
+"""`sanctions letter list|get|verify|issue`: the issued documents of cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sanctions.cli.letterdata import load_letter_data
+from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
+from sanctions.services import letters as svc
+from sanctions.services.access import require_role
+from sanctions.services.cases import case_by_reference
+
+
+@click.group()
+def letter() -> None:
+    """Issued letters: list, fetch, verify, issue on demand."""
+
+
+@letter.command("list")
+@click.option("--case", "reference", help="Only this case's letters.")
+@json_option
+@pass_shell
+def letter_list(shell: Shell, reference: str | None, as_json: bool) -> None:
+    """Letters of the cases you hold a role for (Rahasia ones are marked)."""
+    with shell.transaction() as (session, actor):
+        rows = [
+            {
+                "number": r.letter.number,
+                "kind": r.letter.kind,
+                "case": r.case_reference,
+                "date": r.letter.issued_on,
+                "sifat": "Rahasia" if r.letter.confidential else "",
+                "pages": r.letter.pages,
+                "sha256": r.letter.sha256[:16],
+                "readable": r.readable,
+            }
+            for r in svc.list_letters(session, actor=actor, reference=reference)
+        ]
+    emit_table(rows, as_json=as_json, empty="no letters")
+
+
+@letter.command("get")
+@click.argument("number")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--rerender", is_flag=True, help="Render again from the stored context.")
+@pass_shell
+def letter_get(shell: Shell, number: str, out: Path, rerender: bool) -> None:
+    """Write the issued PDF of letter NUMBER to --out (or a fresh rendering with --rerender)."""
+    with shell.transaction() as (session, actor):
+        issued, data = svc.read_letter(shell.app, session, number, actor=actor)
+        if rerender:
+            data = svc.rerender(shell.app, session, issued)
+    out.write_bytes(data)
+    click.echo(f"{number} → {out} ({len(data)} bytes)")
+
+
+@letter.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@pass_shell
+def letter_verify(shell: Shell, file: Path, as_json: bool) -> None:
+    """Say whether FILE is an issued letter, which one, and whether it was altered.
+    Exits 0 for an unaltered issued letter, 1 otherwise."""
+    with shell.transaction() as (session, _):
+        result = svc.verify_file(shell.app, session, file)
+        payload = {
+            "file": str(file),
+            "issued": result.issued,
+            "altered": result.altered,
+            "number": result.letter.number if result.letter else None,
+            "kind": result.letter.kind if result.letter else None,
+            "issued_on": result.letter.issued_on if result.letter else None,
+            "detail": result.detail,
+        }
+    if as_json:
+        emit_json(payload)
+    else:
+        verdict = (
+            "VALID"
+            if result.issued and not result.altered
+            else ("ALTERED" if result.altered else "UNKNOWN")
+        )
+        click.echo(f"{verdict}: {file}: {result.detail}")
+    if not result.issued or result.altered:
+        raise SystemExit(1)
+
+
+@letter.command("issue")
+@click.argument("reference")
+@click.argument("kind")
+@click.option("--on", "on_", help="Date of the letter (default: today).")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML/JSON file with the letter's values (a mapping, or kind → mapping).",
+)
+@pass_shell
+def letter_issue(
+    shell: Shell, reference: str, kind: str, on_: str | None, data_file: Path | None
+) -> None:
+    """Issue letter KIND for a case on demand (e.g. a covering letter when posting a decision)."""
+    on = parse_date(on_, "--on") or shell.today
+    given = load_letter_data(data_file) if data_file else {}
+    with shell.transaction() as (session, actor):
+        case = case_by_reference(session, reference)
+        require_role(
+            session,
+            actor,
+            ["kepegawaian", "pejabat", "pengawas"],
+            agency_id=case.agency_id,
+            what="issuing a letter",
+        )
+        issued = svc.issue_letter(
+            shell.app,
+            session,
+            case,
+            kind,
+            on=on,
+            actor=actor,
+            now=shell.now,
+            given=given.get(kind, given),
+        )
+        number = issued.number
+    click.echo(f"issued {kind} {number}")

@@ -1,0 +1,349 @@
+"""Build a letter's rendering context from the case, purely.
+
+The services gather plain values (`LetterFacts`); this module turns them into the context
+contract documented in `letter_templates/documents.yaml`: who issues and signs, who it is
+addressed to, the case, the employee, the recommendation and sanction, and the document's
+own `data`. Data comes from what the officer gave for this letter (`given`), then from values
+the case already holds (facts, earlier letters). A value neither gives stays missing and the
+strict template reports it by name: an official letter is never printed with a blank.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sanctions.catalogue import Catalogue
+
+# Who issues each document. Every issuer is an agency row: the case's agency (acting for the
+# PPK), the supervisory body's agency, or the Bawaslu office of the contest.
+BAWASLU = "bawaslu"
+SUPERVISOR = "supervisory_body"
+AGENCY = "agency"
+ISSUER: Mapping[str, str] = {
+    "tanda_terima_laporan": BAWASLU,
+    "surat_penerusan": BAWASLU,
+    "permintaan_klarifikasi": SUPERVISOR,
+    "rekomendasi": SUPERVISOR,
+    "surat_pengingat_ppk": SUPERVISOR,
+    "surat_teguran_ppk": SUPERVISOR,
+    "permintaan_pemblokiran": SUPERVISOR,
+    "surat_eskalasi": SUPERVISOR,
+}
+
+# Addressee of each surat: the case agency's PPK, the supervisory body, the employee, or a
+# target agency the officer (or the reminder job) names in the letter's data.
+_TO_PPK = {"permintaan_klarifikasi", "rekomendasi", "surat_pengingat_ppk", "surat_teguran_ppk"}
+_TO_SUPERVISOR = {"surat_penerusan", "laporan_tindak_lanjut"}
+_TO_EMPLOYEE = {
+    "surat_panggilan_1",
+    "surat_panggilan_2",
+    "panggilan_penerimaan_keputusan",
+    "surat_pengantar_keputusan",
+}
+_TO_TARGET = {"permintaan_pemblokiran", "surat_eskalasi"}
+
+# Earlier letters whose number and date later letters cite: (data prefix, letter kind).
+_CITES = {
+    "recommendation": "rekomendasi",
+    "forwarding": "surat_penerusan",
+    "first_summons": "surat_panggilan_1",
+    "lhp": "lhp",
+    "reminder": "surat_pengingat_ppk",
+    "warning": "surat_teguran_ppk",
+}
+_DECISION_KINDS = ("sk_hukuman_disiplin", "sanksi_moral")
+
+
+@dataclass(frozen=True)
+class Party:
+    """An issuing or receiving organisation (an agency row, or the supervisory body)."""
+
+    code: str
+    name: str
+    parent: str
+    address: str
+    phone: str
+    website: str
+    email: str
+    city: str
+    kind: str
+    head_title: str
+    head_name: str
+    head_nip: str | None
+    page_number_style: str = "dash"
+    e_signature: bool = False
+    verification_url: str | None = None
+
+
+@dataclass(frozen=True)
+class EarlierLetter:
+    kind: str
+    title: str
+    number: str
+    on: date
+    issuer: str  # the issuing agency's name
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    kind: str
+    title: str
+    sifat: str
+    number: str
+    on: date
+    issuer: Party
+    case_agency: Party
+    supervisory_body: Party
+    case: Mapping[str, Any]  # reference, register_number, contest, act_date
+    employee: Mapping[str, Any]  # the snapshot taken when the case opened
+    allegations: Sequence[Mapping[str, str]]  # code, conduct, basis
+    facts: Mapping[str, str]
+    rules: Mapping[str, object]
+    earlier: Sequence[EarlierLetter] = ()
+    given: Mapping[str, Any] = field(default_factory=dict)  # the officer's data for this letter
+    step_inputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # by trigger
+    follow_up_due: date | None = None
+
+
+def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
+    """The template context for one letter (without `verification`, see `with_verification`)."""
+    given = dict(facts.given)
+    issuer = facts.issuer
+    context: dict[str, Any] = {
+        "doc": {
+            "kind": facts.kind,
+            "title": facts.title,
+            "number": facts.number,
+            "date": facts.on,
+            "place": given.pop("place", issuer.city),
+            "sifat": given.pop("sifat", facts.sifat),
+            "lampiran": given.pop("lampiran", None),
+            "hal": given.pop("hal", facts.title),
+        },
+        "agency": _agency(issuer),
+        "signer": given.pop("signer", None) or _head(issuer),
+        "addressee": given.pop("addressee", None) or _addressee(facts),
+        "tembusan": given.pop("tembusan", None) or _tembusan(facts),
+        "employee": _employee(facts.employee),
+        "case": {
+            **facts.case,
+            "allegations": [dict(a) for a in facts.allegations],
+        },
+        "supervisory_body": {
+            "name": facts.supervisory_body.name,
+            "short_name": facts.supervisory_body.code,
+            "address": facts.supervisory_body.address,
+        },
+        "data": {**_derived(facts, catalogue), **given},
+    }
+    level = facts.facts.get("level")
+    if level:
+        context["recommendation"] = {
+            "level": level,
+            "level_label": catalogue.level(level).label,
+            "basis": _recommendation_basis(facts, catalogue),
+            "follow_up_due": facts.follow_up_due,
+        }
+    code = facts.facts.get("sanction")
+    if code:
+        sanction = catalogue.sanction(code)
+        context["sanction"] = {
+            "code": sanction.code,
+            "name": sanction.name,
+            "level": sanction.level,
+            "duration_months": sanction.duration_months,
+            "basis": sanction.basis,
+        }
+    return context
+
+
+def _agency(p: Party) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "parent": p.parent,
+        "address": p.address,
+        "phone": p.phone,
+        "website": p.website,
+        "email": p.email,
+        "city": p.city,
+        "kind": p.kind,
+        "page_number_style": p.page_number_style,
+        "e_signature": p.e_signature,
+        "verification_url": p.verification_url,
+    }
+
+
+def _head(p: Party) -> dict[str, Any]:
+    return {"title": p.head_title, "name": p.head_name, "nip": p.head_nip, "rank": None}
+
+
+def _employee(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    keys = ("name", "nip", "employee_type", "rank", "position", "unit", "address")
+    return {k: snapshot.get(k) for k in keys}
+
+
+def _addressee(facts: LetterFacts) -> dict[str, str] | None:
+    if facts.kind in _TO_PPK:
+        p = facts.case_agency
+        return {"name": p.head_title, "address": p.address or p.city}
+    if facts.kind in _TO_SUPERVISOR:
+        p = facts.supervisory_body
+        return {"name": p.head_title, "address": p.address}
+    if facts.kind in _TO_EMPLOYEE:
+        e = facts.employee
+        return {"name": str(e.get("name")), "address": str(e.get("address") or "")}
+    if facts.kind in _TO_TARGET:
+        target = facts.given.get("target_agency")
+        if isinstance(target, Mapping):
+            return {"name": str(target.get("name")), "address": str(target.get("address", ""))}
+    return None
+
+
+_COPY_BKN_AND_BAWASLU = {
+    "rekomendasi",
+    "surat_pengingat_ppk",
+    "surat_teguran_ppk",
+    "permintaan_pemblokiran",
+    "surat_eskalasi",
+}
+_COPY_SUPERVISOR = {"sk_hukuman_disiplin", "sanksi_moral", "laporan_tindak_lanjut"}
+
+
+def _tembusan(facts: LetterFacts) -> list[str]:
+    """Default copies: a recommendation and its reminders go to BKN (domain.md 2.2) and the
+    Bawaslu office; decisions and the follow-up report go to the supervisory body."""
+    copies = []
+    if facts.kind in _COPY_BKN_AND_BAWASLU:
+        if facts.supervisory_body.code != "BKN":
+            copies.append("Kepala Badan Kepegawaian Negara")
+        region = facts.case.get("region")
+        copies.append(f"Ketua Bawaslu {region}" if region else "Ketua Bawaslu Republik Indonesia")
+    if facts.kind in _COPY_SUPERVISOR:
+        copies.append(facts.supervisory_body.head_title)
+        copies.append(f"Atasan langsung yang bersangkutan ({facts.employee.get('unit')})")
+    return copies
+
+
+def _recommendation_basis(facts: LetterFacts, catalogue: Catalogue) -> str:
+    bases = [catalogue.violation(a["code"]).basis or "" for a in facts.allegations]
+    return "; ".join(dict.fromkeys(b for b in bases if b))
+
+
+def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
+    """Values a letter cites that the case already knows."""
+    data: dict[str, Any] = {}
+    f = facts.facts
+    latest: dict[str, EarlierLetter] = {}
+    for letter in facts.earlier:
+        latest[letter.kind] = letter
+    for prefix, kind in _CITES.items():
+        if kind in latest:
+            data[f"{prefix}_number"] = latest[kind].number
+            data[f"{prefix}_date"] = latest[kind].on
+    if "surat_penerusan" in latest:
+        data["forwarding_sender"] = latest["surat_penerusan"].issuer
+    if "sk_tim_pemeriksa" in latest:
+        data["team_decree_number"] = latest["sk_tim_pemeriksa"].number
+    decision = next((latest[k] for k in _DECISION_KINDS if k in latest), None)
+    if decision is not None:
+        data.update(
+            decision_title=decision.title,
+            decision_number=decision.number,
+            decision_date=decision.on,
+        )
+    for source, target in (
+        ("examination_date", "exam_date"),
+        ("examination_place", "exam_place"),
+        ("examination_time", "exam_time"),
+    ):
+        if f.get(source):
+            data[target] = _maybe_date(f[source])
+    first = facts.step_inputs.get("panggil", {}).get("examination_date")
+    if first and "panggil_ulang" in facts.step_inputs:
+        data["first_exam_date"] = _maybe_date(first)
+    if f.get("disampaikan_on"):
+        data["decision_received"] = _maybe_date(f["disampaikan_on"])
+    code = f.get("sanction")
+    if code:
+        route = catalogue.appeal_route(code)
+        data["appeal"] = (
+            None
+            if route == "none"
+            else {
+                "route": route,
+                "to": "Badan Pertimbangan Aparatur Sipil Negara"
+                if route == "banding"
+                else "atasan Pejabat yang Berwenang Menghukum",
+                "days": 14,
+            }
+        )
+        data["effect_working_days"] = facts.rules.get("effect_working_days", 15)
+        sanction = catalogue.sanction(code)
+        if sanction.code == "PPPK-PHK":
+            data["pppk_with_honour"] = not any(
+                catalogue.violation(a["code"]).fixed_sanction for a in facts.allegations
+            )
+    if f.get("members"):
+        data["team"] = data["members"] = _members(f["members"])
+    return {k: v for k, v in data.items() if v not in ("", None) or k == "appeal"}
+
+
+def _maybe_date(value: str) -> date | str:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return value
+
+
+def _members(text: str) -> list[dict[str, str]]:
+    """`nama;NIP;jabatan[;peran]|…` as typed with --set members=… into rows."""
+    rows = []
+    for i, item in enumerate(p for p in text.split("|") if p.strip()):
+        parts = [x.strip() for x in item.split(";")]
+        name, nip, position = [*parts, "", "", ""][:3]
+        role = parts[3] if len(parts) > 3 else ("Ketua" if i == 0 else "Anggota")
+        rows.append({"name": name, "nip": nip, "position": position, "role": role})
+    return rows
+
+
+# -- canonical form --------------------------------------------------------------------
+def to_json(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The context as JSON-safe data; dates become {"$date": "YYYY-MM-DD"}."""
+    data: dict[str, Any] = json.loads(json.dumps(context, default=_encode, sort_keys=True))
+    return data
+
+
+def from_json(data: Mapping[str, Any]) -> dict[str, Any]:
+    decoded: dict[str, Any] = json.loads(json.dumps(data), object_hook=_decode)
+    return decoded
+
+
+def content_hash(context: Mapping[str, Any]) -> str:
+    canonical = json.dumps(to_json(context), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def with_verification(
+    context: Mapping[str, Any], *, number: str, url: str | None
+) -> dict[str, Any]:
+    """Add what the QR code carries: the number, the content hash and the verification URL."""
+    digest = content_hash(context)
+    link = f"{url.rstrip('/')}/{digest}" if url else None
+    return {**context, "verification": {"number": number, "content_hash": digest, "url": link}}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if set(obj) == {"$date"}:
+        return date.fromisoformat(obj["$date"])
+    return obj

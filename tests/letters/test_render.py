@@ -1,0 +1,308 @@
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import jinja2
+import pytest
+
+from sanctions.errors import RenderError
+from sanctions.letters import document_specs, render_html
+from sanctions.letters.qr import svg_data_uri
+from sanctions.letters.render import (
+    angka_terbilang,
+    diktum_label,
+    format_nip,
+    hari,
+    list_label,
+    terbilang,
+)
+
+Context = Callable[..., dict[str, Any]]
+SanctionOf = Callable[[str], dict[str, Any]]
+AppealOf = Callable[[str], dict[str, Any] | None]
+
+
+def test_the_filters_write_dates_days_and_numbers_in_indonesian(env: jinja2.Environment) -> None:
+    tanggal = env.filters["tanggal"]
+    assert tanggal(date(2026, 11, 22)) == "22 November 2026"
+    assert tanggal(date(2022, 12, 5)) == "5 Desember 2022"
+    assert tanggal(date(2022, 12, 5), pad=True) == "05 Desember 2022"
+    assert hari(date(2026, 11, 23)) == "Senin"
+    assert hari(date(2026, 11, 27)) == "Jumat"
+    assert terbilang(2026) == "dua ribu dua puluh enam"
+    assert angka_terbilang(12) == "12 (dua belas)"
+    assert format_nip("198609262015051001") == "19860926 201505 1 001"
+    assert [diktum_label(n) for n in (1, 2, 4, 11)] == ["KESATU", "KEDUA", "KEEMPAT", "KESEBELAS"]
+    assert [list_label(level, 2) for level in (1, 2, 3, 4)] == ["b.", "2.", "b)", "2)"]
+
+
+def test_a_nip_that_is_not_18_digits_cannot_be_printed() -> None:
+    with pytest.raises(RenderError, match="not 18 digits"):
+        format_nip("19860926201505100")
+
+
+def test_every_document_kind_renders_with_its_number_and_signature_slot(
+    env: jinja2.Environment, sample_context: Context, kind: str
+) -> None:
+    context = sample_context(kind)
+    html = render_html(env, kind, context)
+    assert context["doc"]["number"] in html
+    assert html.count('id="ttd-slot"') == 1
+    assert '<html lang="id"' in html
+    if document_specs(env)[kind].layout == "surat":
+        assert "Yth." in html
+        assert f"{context['doc']['place']}, " in html
+
+
+def test_every_declared_document_kind_has_a_sample_context(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    for kind in document_specs(env):
+        assert sample_context(kind)["doc"]["kind"] == kind
+
+
+def _remove(context: dict[str, Any], key: str) -> str:
+    """Delete `key` from `context` and return the path the error message names.
+
+    "a.b" deletes one value, "a.items[]" the list, "a.items[].field" the field of every item
+    (the error then names the first item, "a.items[0].field").
+    """
+    *parents, last = key.split(".")
+    owners: list[Any] = [context]
+    path: list[str] = []
+    for part in parents:
+        if part.endswith("[]"):
+            name = part.removesuffix("[]")
+            owners = [item for owner in owners for item in owner[name]]
+            path.append(f"{name}[0]")
+        else:
+            owners = [owner[part] for owner in owners]
+            path.append(part)
+    name = last.removesuffix("[]")
+    for owner in owners:
+        del owner[name]
+    return ".".join([*path, name])
+
+
+def test_a_missing_value_is_a_render_error_naming_the_template_and_the_value(
+    env: jinja2.Environment, sample_context: Context, kind_and_key: tuple[str, str]
+) -> None:
+    kind, key = kind_and_key
+    context = sample_context(kind)
+    named = _remove(context, key)
+    with pytest.raises(RenderError) as raised:
+        render_html(env, kind, context)
+    message = str(raised.value)
+    assert f"'{named}' is undefined" in message
+    template = document_specs(env)[kind].template
+    assert re.match(rf"{re.escape(template)}(: line \d+| \(\S+ line \d+\)): missing value", message)
+
+
+def test_text_from_a_case_is_escaped_and_never_run_as_template_code(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    context = sample_context("surat_panggilan_1")
+    context["employee"]["name"] = "<script>alert(1)</script> {{ 7*7 }} {% if 1 %}x{% endif %}"
+    html = render_html(env, "surat_panggilan_1", context)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% if 1 %}x{% endif %}" in html
+    assert "<script>" not in html
+
+
+@pytest.mark.parametrize(
+    ("code", "wording"),
+    [
+        ("R-1", "hukuman disiplin tingkat ringan berupa teguran lisan"),
+        ("R-2", "hukuman disiplin tingkat ringan berupa teguran tertulis"),
+        ("R-3", "berupa pernyataan tidak puas secara tertulis"),
+        (
+            "S-1",
+            "pemotongan tunjangan kinerja sebesar 25% (dua puluh lima persen) selama "
+            "6 (enam) bulan",
+        ),
+        ("S-2", "sebesar 25% (dua puluh lima persen) selama 9 (sembilan) bulan"),
+        ("S-3", "sebesar 25% (dua puluh lima persen) selama 12 (dua belas) bulan"),
+        ("S-1T", "penundaan kenaikan gaji berkala selama 1 (satu) tahun"),
+        ("S-2T", "penundaan kenaikan pangkat selama 1 (satu) tahun"),
+        ("S-3T", "penurunan pangkat setingkat lebih rendah selama 1 (satu) tahun"),
+        ("B-1", "penurunan jabatan setingkat lebih rendah selama 12 (dua belas) bulan"),
+        ("B-2", "pembebasan dari jabatannya menjadi jabatan pelaksana selama 12 (dua belas) bulan"),
+        (
+            "B-3",
+            "pemberhentian dengan hormat tidak atas permintaan sendiri sebagai "
+            "Pegawai Negeri Sipil",
+        ),
+        ("PTDH", "pemberhentian tidak dengan hormat sebagai Pegawai Negeri Sipil"),
+        (
+            "PPPK-PHK",
+            "pemutusan hubungan perjanjian kerja dengan hormat tidak atas permintaan sendiri",
+        ),
+    ],
+)
+def test_a_disciplinary_decision_words_each_sanction_kind_as_the_law_does(
+    env: jinja2.Environment,
+    sample_context: Context,
+    sanction_of: SanctionOf,
+    appeal_of: AppealOf,
+    pppk_employee: dict[str, Any],
+    code: str,
+    wording: str,
+) -> None:
+    context = sample_context("sk_hukuman_disiplin", sanction=sanction_of(code))
+    context["data"]["appeal"] = appeal_of(code)
+    if code == "PPPK-PHK":
+        context["employee"] = pppk_employee
+        context["data"]["pppk_with_honour"] = True
+    html = render_html(env, "sk_hukuman_disiplin", context)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert wording in text
+    appeal = appeal_of(code)
+    if appeal is None:
+        assert "upaya administratif" not in text
+    elif appeal["route"] == "banding":
+        assert "banding administratif kepada Badan Pertimbangan Aparatur Sipil Negara" in text
+    else:
+        assert "keberatan secara tertulis kepada Gubernur" in text
+
+
+def test_every_catalogued_sanction_code_has_a_wording(
+    env: jinja2.Environment, sample_context: Context, sanction_of: SanctionOf, sanction_code: str
+) -> None:
+    context = sample_context("lhp", sanction=sanction_of(sanction_code))
+    context["data"]["pppk_with_honour"] = False
+    html = render_html(env, "lhp", context)
+    assert "direkomendasikan untuk dijatuhi" in html
+
+
+def test_an_unknown_sanction_code_stops_the_letter(
+    env: jinja2.Environment, sample_context: Context, sanction_of: SanctionOf
+) -> None:
+    context = sample_context("sk_hukuman_disiplin", sanction={**sanction_of("S-1"), "code": "S-9"})
+    with pytest.raises(RenderError, match="no wording for sanction code 'S-9'"):
+        render_html(env, "sk_hukuman_disiplin", context)
+
+
+def test_a_pppk_termination_must_say_whether_it_is_with_honour(
+    env: jinja2.Environment,
+    sample_context: Context,
+    sanction_of: SanctionOf,
+    pppk_employee: dict[str, Any],
+) -> None:
+    context = sample_context("sk_hukuman_disiplin", sanction=sanction_of("PPPK-PHK"))
+    context["employee"] = pppk_employee
+    with pytest.raises(RenderError, match="pppk_with_honour"):
+        render_html(env, "sk_hukuman_disiplin", context)
+    context["data"]["pppk_with_honour"] = False
+    html = render_html(env, "sk_hukuman_disiplin", context)
+    assert "pemutusan hubungan perjanjian kerja tidak dengan hormat" in html
+    assert "NI PPPK" in html
+
+
+def test_the_verification_qr_encodes_the_verification_url(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    context = sample_context("rekomendasi")
+    html = render_html(env, "rekomendasi", context)
+    uri = svg_data_uri(context["verification"]["url"])
+    assert f'src="{uri}"'.replace("'", "&#39;") in html
+    context["verification"]["url"] = None
+    html = render_html(env, "rekomendasi", context)
+    fallback = svg_data_uri(
+        f"{context['verification']['number']} sha256:{context['verification']['content_hash']}"
+    )
+    assert fallback.replace("'", "&#39;") in html
+
+
+def test_a_bap_opens_with_the_date_in_words(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    html = render_html(env, "bap", sample_context("bap"))
+    assert "Pada hari ini Kamis tanggal tiga bulan Desember tahun dua ribu dua puluh enam" in html
+
+
+def test_a_keputusan_numbers_its_dikta_and_letters_its_considerations(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    html = render_html(env, "sk_tim_pemeriksa", sample_context("sk_tim_pemeriksa"))
+    for label in ("KESATU", "KEDUA", "KETIGA", "KEEMPAT", "Menimbang", "Mengingat", "MEMUTUSKAN:"):
+        assert label in html
+    assert "dalam huruf a dan huruf b, perlu menetapkan Keputusan Bupati Sleman" in html
+    assert "DENGAN RAHMAT TUHAN YANG MAHA ESA" in html
+    assert "Salinan Keputusan ini disampaikan kepada" in html
+
+
+def test_an_empty_tembusan_leaves_the_block_out(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    html = render_html(
+        env, "surat_pengingat_ppk", sample_context("surat_pengingat_ppk", tembusan=[])
+    )
+    assert "Tembusan" not in html
+
+
+def test_an_unknown_page_number_style_is_refused(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    context = sample_context("surat_pengingat_ppk")
+    context["agency"]["page_number_style"] = "roman"
+    with pytest.raises(RenderError, match="page_number_style"):
+        render_html(env, "surat_pengingat_ppk", context)
+
+
+def test_an_unknown_kind_or_a_context_for_another_kind_is_refused(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    with pytest.raises(RenderError, match="unknown document kind 'surat_cinta'"):
+        render_html(env, "surat_cinta", sample_context("bap"))
+    with pytest.raises(RenderError, match="context is for 'bap'"):
+        render_html(env, "lhp", sample_context("bap"))
+
+
+def test_importing_the_letters_package_does_not_import_weasyprint() -> None:
+    code = (
+        "import sys, sanctions.letters, sanctions.letters.render, sanctions.letters.documents, "
+        "sanctions.letters.pool, sanctions.letters.pdf; print('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def _prune(value: Any, keep: set[str], path: str) -> Any:
+    """Only the parts of a context whose dotted path (with [] for list items) is in `keep`."""
+    if isinstance(value, dict):
+        pruned = {}
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else key
+            if child in keep:
+                pruned[key] = item
+            elif any(k.startswith((child + ".", child + "[]")) for k in keep):
+                pruned[key] = _prune(item, keep, child)
+        return pruned
+    if isinstance(value, list):
+        return [_prune(item, keep, path + "[]") for item in value]
+    return value
+
+
+def test_the_declared_keys_are_all_a_document_reads(
+    env: jinja2.Environment, sample_context: Context, kind: str
+) -> None:
+    spec = document_specs(env)[kind]
+    keep = set(spec.context_keys) | set(spec.optional)
+    render_html(env, kind, _prune(sample_context(kind), keep, ""))
+
+
+def test_an_elected_signer_without_a_nip_gets_no_nip_line(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    context = sample_context("sk_hukuman_disiplin")
+    assert context["signer"]["nip"] is None
+    html = render_html(env, "sk_hukuman_disiplin", context)
+    signature = html[html.index('id="ttd-slot"') :]
+    assert "Dr. Harda Kiswaya, M.Si." in signature
+    assert "NIP" not in signature.split("Salinan")[0]

@@ -1,0 +1,271 @@
+"""Letters issued by case steps: numbered gaplessly in the step's transaction, stored by hash,
+verifiable, and never issued with a blank."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+from sqlmodel import col, select
+
+from sanctions.app import App
+from sanctions.db import session_scope
+from sanctions.errors import PermissionDenied, RenderError
+from sanctions.models import Letter
+from sanctions.services import registry
+from sanctions.services.letters import (
+    allocate_number,
+    letters_hook,
+    read_letter,
+    verify_file,
+)
+from tests.factories import (
+    KNOWN_ROLES,
+    NOW,
+    REPORT_TO_RECOMMENDATION,
+    open_case,
+    seed,
+    snapshot,
+    step,
+    walk,
+)
+
+FORWARDING = {
+    "forwarding_sender": "Bawaslu Kabupaten Sleman",
+    "forwarding_number": "123/PP.01/K.JI-13/X/2024",
+    "forwarding_date": date(2024, 10, 10),
+}
+
+
+def add_bkn(app: App) -> None:
+    with session_scope(app.db) as s:
+        registry.add_agency(
+            s,
+            registry.AgencyInput(
+                code="BKN",
+                name="Badan Kepegawaian Negara",
+                kind="pusat",
+                city="Jakarta",
+                ppk_title="Kepala Badan Kepegawaian Negara",
+                ppk_name="Dr. Kepala BKN",
+                ppk_nip="196908281994031001",
+                address="Jalan Mayjen Sutoyo Nomor 12, Jakarta",
+                unit_code="DWASDAL",
+                numbering_pattern="{sifat_prefix}-{seq}/{agency}/{unit}/{month:02d}/{year}",
+            ),
+            actor="admin",
+        )
+
+
+@pytest.fixture
+def seeded(app: App) -> App:
+    seed(app)
+    add_bkn(app)
+    return app
+
+
+def recommend(app: App, data: dict[str, object] | None = None) -> str:
+    ref = open_case(app)
+    walk(app, ref, REPORT_TO_RECOMMENDATION)
+    hook = letters_hook(app, {"rekomendasi": data or FORWARDING}, actor="pengawas", now=NOW)
+    step(app, ref, "rekomendasikan", "pengawas", date(2024, 10, 21), hooks=(hook,), level="berat")
+    return ref
+
+
+def letters(app: App) -> list[Letter]:
+    with session_scope(app.db) as s:
+        return list(s.exec(select(Letter).order_by(col(Letter.id))).all())
+
+
+def text_of(data: bytes) -> str:
+    """The letter's text with its line breaks folded into spaces."""
+    pages = PdfReader(io.BytesIO(data)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+def test_a_recommendation_step_issues_a_numbered_pdf_a_letter_in_its_transaction(
+    seeded: App,
+) -> None:
+    recommend(seeded)
+    [letter] = letters(seeded)
+    assert letter.number == "B-1/BKN/DWASDAL/10/2024"
+    assert letter.kind == "rekomendasi" and letter.event_seq == 5
+    data = (seeded.settings.letter_store / letter.path).read_bytes()
+    body = text_of(data)
+    for expected in (
+        "B-1/BKN/DWASDAL/10/2024",
+        "21 Oktober 2024",
+        "Bupati Sleman",
+        "Hukuman Disiplin Berat",
+        "Budi Santoso",
+        "19860926 201505 1 001",
+        "Tembusan",
+    ):
+        assert expected in body, expected
+    assert "123/PP.01/K.JI-13/X/2024" in body.replace(" ", "")  # may wrap after a slash
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "B"
+        assert len(pdf.Root.OutputIntents) == 1
+        fonts = [f for page in pdf.pages for f in page.Resources.Font.values()]
+        assert fonts and all("/FontFile2" in f.DescendantFonts[0].FontDescriptor for f in fonts)
+
+
+def test_a_letter_missing_a_value_refuses_the_step_naming_the_value_and_writes_nothing(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, REPORT_TO_RECOMMENDATION)
+    before = snapshot(seeded)
+    hook = letters_hook(seeded, {}, actor="pengawas", now=NOW)
+    with pytest.raises(RenderError) as excinfo:
+        step(
+            seeded,
+            ref,
+            "rekomendasikan",
+            "pengawas",
+            date(2024, 10, 21),
+            hooks=(hook,),
+            level="berat",
+        )
+    assert "forwarding" in str(excinfo.value)
+    assert snapshot(seeded) == before
+
+
+def test_numbers_count_per_agency_series_and_year_without_gaps(seeded: App) -> None:
+    recommend(seeded)
+    recommend(seeded)
+    assert [x.number for x in letters(seeded)] == [
+        "B-1/BKN/DWASDAL/10/2024",
+        "B-2/BKN/DWASDAL/10/2024",
+    ]
+
+
+def test_an_issued_file_verifies_and_an_altered_copy_is_caught(seeded: App, tmp_path: Path) -> None:
+    recommend(seeded)
+    [letter] = letters(seeded)
+    issued = seeded.settings.letter_store / letter.path
+    altered = tmp_path / "altered.pdf"
+    with pikepdf.open(issued) as pdf:
+        pdf.pages[0].Contents.write(pdf.pages[0].Contents.read_bytes().replace(b"Berat", b"Ringan"))
+        pdf.save(altered)
+    stranger = tmp_path / "other.pdf"
+    stranger.write_bytes(b"%PDF-1.7\nnot a letter\n")
+    with session_scope(seeded.db) as s:
+        ok = verify_file(seeded, s, issued)
+        changed = verify_file(seeded, s, altered)
+        unknown = verify_file(seeded, s, stranger)
+    assert (ok.issued, ok.altered, ok.letter.number) == (True, False, letter.number)  # type: ignore[union-attr]
+    assert (changed.issued, changed.altered) == (True, True)
+    assert letter.number in changed.detail
+    assert (unknown.issued, unknown.altered) == (False, False)
+
+
+def test_a_rahasia_letter_is_listed_but_not_readable_without_a_reading_role(seeded: App) -> None:
+    recommend(seeded)
+    with session_scope(seeded.db) as s:
+        registry.add_user(
+            s,
+            actor="admin",
+            username="auditor",
+            roles=["bawaslu"],
+            known_roles=KNOWN_ROLES,
+            agency_code="SLEMAN",
+        )
+        letter = s.exec(select(Letter)).one()
+        letter.confidential = True
+        s.add(letter)
+    with session_scope(seeded.db) as s, pytest.raises(PermissionDenied) as excinfo:
+        read_letter(seeded, s, letter.number, actor="auditor")
+    assert "Rahasia" in str(excinfo.value)
+    with session_scope(seeded.db) as s:
+        _, data = read_letter(seeded, s, letter.number, actor="bkpsdm")
+    assert data.startswith(b"%PDF")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_many_concurrent_issuers_get_unique_gapless_numbers_even_when_some_roll_back(
+    seeded: App,
+) -> None:
+    taken: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def issuer(worker: int) -> None:
+        start.wait(timeout=30)
+        for i in range(10):
+            try:
+                with session_scope(seeded.db) as s:
+                    seq = allocate_number(s, agency_id=1, series="surat", year=2024)
+                    if (worker + i) % 4 == 0:
+                        raise RuntimeError("roll back")
+                    with lock:
+                        taken.append(seq)
+            except RuntimeError:
+                pass
+
+    threads = [threading.Thread(target=issuer, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(taken) == list(range(1, len(taken) + 1))
+    assert len(taken) == 60
+
+
+ISSUE_FOREVER = """
+import datetime
+import sys
+from datetime import date
+sys.path.insert(0, {root!r})
+from sanctions.app import App
+from sanctions.db import make_engine, session_scope
+from sanctions.settings import Settings
+from sanctions.services.letters import issue_letter
+from sanctions.services.cases import case_by_reference
+from tests.factories import NOW
+app = App(Settings(database_url={url!r}, letter_store=__import__("pathlib").Path({store!r})),
+          db=make_engine({url!r}))
+print("ready", flush=True)
+while True:
+    with session_scope(app.db) as s:
+        case = case_by_reference(s, {ref!r})
+        issue_letter(app, s, case, "rekomendasi", on=date(2024, 10, 22), actor="pengawas",
+                     now=NOW, given={data!r})
+"""
+
+
+def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
+    seeded: App, db_url: str
+) -> None:
+    ref = recommend(seeded)
+    script = ISSUE_FOREVER.format(
+        root=str(Path(__file__).resolve().parent.parent),
+        url=db_url,
+        store=str(seeded.settings.letter_store),
+        ref=ref,
+        data=FORWARDING,
+    )
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+        time.sleep(1.5)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+    issued = letters(seeded)
+    assert len(issued) > 3
+    assert [x.seq for x in issued] == list(range(1, len(issued) + 1))
+    for x in issued:
+        assert (seeded.settings.letter_store / x.path).exists()
