@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -125,3 +126,61 @@ def letter_issue(
         )
         number = issued.number
     click.echo(f"issued {kind} {number}")
+
+
+@letter.command("render")
+@click.option("--from", "start", required=True, help="First issue date (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, help="Last issue date (YYYY-MM-DD).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--workers", type=int, help="Rendering processes (default: one per core).")
+@json_option
+@pass_shell
+def letter_render(
+    shell: Shell, start: str, end: str, out: Path, workers: int | None, as_json: bool
+) -> None:
+    """Render again every letter issued in a period, on a process pool, into --out.
+
+    A letter that fails is reported and the others are still written. Exits 1 if any failed.
+    """
+    from sanctions.letters.context import from_json
+    from sanctions.letters.pool import LetterJob, render_batch
+
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    assert first is not None and last is not None
+    with shell.transaction() as (session, actor):
+        issued = svc.letters_issued_between(session, actor=actor, start=first, end=last)
+        jobs = [
+            LetterJob(
+                key=x.number,
+                kind=x.kind,
+                context=from_json(x.context),
+                identifier=x.number.encode("utf-8"),
+                title=f"{x.title} {x.number}",
+                author=author,
+            )
+            for x, author in issued
+        ]
+    out.mkdir(parents=True, exist_ok=True)
+    with click.progressbar(length=len(jobs), label="rendering", file=sys.stderr) as bar:
+        results = render_batch(
+            jobs,
+            template_dir=shell.settings.templates_dir,
+            workers=workers,
+            on_progress=lambda done, total, result: bar.update(1),
+        )
+    rows = []
+    for result in results:
+        target = out / (result.key.replace("/", "_") + ".pdf")
+        if result.pdf is not None:
+            target.write_bytes(result.pdf.data)
+        rows.append(
+            {
+                "number": result.key,
+                "status": "ok" if result.ok else "FAILED",
+                "file": str(target) if result.ok else "",
+                "error": result.error or "",
+            }
+        )
+    emit_table(rows, as_json=as_json, empty="no letters in that period", wrap={"error": 60})
+    if any(not r.ok for r in results):
+        raise SystemExit(1)

@@ -37,7 +37,7 @@ def put(root: Path, data: bytes) -> tuple[str, str]:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, target)
+        Path(tmp).replace(target)
     except OSError as exc:
         raise StorageError(f"cannot write the letter store at {root}: {exc.strerror}") from exc
     return digest, rel

@@ -423,6 +423,25 @@ def _embedded_identifier(data: bytes) -> str | None:
     return str(title).rsplit(" ", 1)[-1] if title else None
 
 
+def letters_issued_between(
+    session: Session, *, actor: str, start: date, end: date
+) -> list[tuple[Letter, str]]:
+    """Issued letters of [start, end] the actor may read, with their issuing agency's name."""
+    rows = session.exec(
+        select(Letter, Agency.name, Case.agency_id)
+        .join(Agency, col(Agency.id) == Letter.agency_id)
+        .join(Case, col(Case.id) == Letter.case_id)
+        .where(col(Letter.issued_on) >= start, col(Letter.issued_on) <= end)
+        .order_by(col(Letter.id))
+    ).all()
+    result = []
+    for letter, author, case_agency in rows:
+        roles = roles_for(session, actor, case_agency)
+        if roles and (not letter.confidential or roles & CONFIDENTIAL_READERS):
+            result.append((letter, author))
+    return result
+
+
 def rerender(app: App, session: Session, letter: Letter) -> bytes:
     """Render an issued letter again from its stored context: same number, same text. The
     issued file stays the reference (`verify` checks against it); this is a reading copy."""
