@@ -29,6 +29,12 @@ class Settings:
     # Date the salary/allowance regulation that activates the tukin-cut sedang sanctions
     # (PP 94/2021 transitional rule) took force; None = not yet (substitutes apply). [S]
     tukin_regulation_in_force: date | None = None
+    # PAdES signing of letters of agencies that sign electronically (PKCS#12 key + passphrase).
+    signing_p12: Path | None = None
+    signing_passphrase: str | None = None
+    # smtp://host:port (smtps://user:password@host:port): the reminder job mails each letter
+    # it issues to the agency's e-mail address; None = no e-mail.
+    smtp_url: str | None = None
 
     @property
     def catalogue_dir(self) -> Path:
@@ -57,4 +63,9 @@ class Settings:
             letter_store=Path(env.get("SANCTIONS_LETTER_STORE", defaults.letter_store)),
             collective_leave_is_holiday=flag in {"yes", "true", "1"},
             tukin_regulation_in_force=tukin_date,
+            signing_p12=Path(env["SANCTIONS_SIGNING_P12"])
+            if env.get("SANCTIONS_SIGNING_P12")
+            else None,
+            signing_passphrase=env.get("SANCTIONS_SIGNING_PASSPHRASE"),
+            smtp_url=env.get("SANCTIONS_SMTP_URL") or None,
         )

@@ -1,27 +1,35 @@
 """Official letters: Jinja2 templates → HTML → PDF/A (WeasyPrint).
 
-Importing this package does not import WeasyPrint (about 0.6 s); `PdfRenderer` imports it when
-it is first built, in the process (or pool worker) that renders PDFs.
+The submodules are imported on first use (PEP 562), so importing this package costs nothing:
+commands that never render (`case show`) do not load Jinja2, the process pool or WeasyPrint,
+and `PdfRenderer` imports WeasyPrint only when the first renderer is built.
 """
 
-from sanctions.letters.documents import DocumentSpec, load_documents
-from sanctions.letters.pdf import PdfRenderer, RenderedPdf
-from sanctions.letters.pool import LetterJob, LetterPool, LetterResult, render_batch
-from sanctions.letters.render import document_specs, make_environment, render_html
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 TEMPLATE_DIR_NAME = "letter_templates"
 
-__all__ = [
-    "TEMPLATE_DIR_NAME",
-    "DocumentSpec",
-    "LetterJob",
-    "LetterPool",
-    "LetterResult",
-    "PdfRenderer",
-    "RenderedPdf",
-    "document_specs",
-    "load_documents",
-    "make_environment",
-    "render_batch",
-    "render_html",
-]
+_EXPORTS = {
+    "DocumentSpec": "sanctions.letters.documents",
+    "load_documents": "sanctions.letters.documents",
+    "PdfRenderer": "sanctions.letters.pdf",
+    "RenderedPdf": "sanctions.letters.pdf",
+    "LetterJob": "sanctions.letters.pool",
+    "LetterPool": "sanctions.letters.pool",
+    "LetterResult": "sanctions.letters.pool",
+    "render_batch": "sanctions.letters.pool",
+    "document_specs": "sanctions.letters.render",
+    "make_environment": "sanctions.letters.render",
+    "render_html": "sanctions.letters.render",
+}
+
+__all__ = ["TEMPLATE_DIR_NAME", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -36,6 +36,9 @@ from sanctions.models import Agency, Allegation, Case, CaseEvent, Contest, Deadl
 from sanctions.numbering import format_number, uses_placeholder
 from sanctions.services.access import roles_for
 from sanctions.services.cases import StepHook, StepResult
+
+if TYPE_CHECKING:
+    from sanctions.letters.pdf import RenderedPdf
 
 # Cited where the catalogue has no article for a violation (DIS-09..13: [U]).
 SKB_2022 = (
@@ -110,7 +113,21 @@ def issue_letter(
     context = with_verification(
         build_context(facts, app.catalogue), number=number, url=issuer.verification_url
     )
-    data, pages = _render(app, kind, context, number=number, title=spec.title, author=issuer.name)
+    pdf = _render_pdf(app, kind, context, number=number, title=spec.title, author=issuer.name)
+    data, signed = pdf.data, False
+    if issuer.e_signature and app.settings.signing_p12 is not None:
+        from sanctions.letters.signing import sign_pdf
+
+        passphrase = app.settings.signing_passphrase
+        data = sign_pdf(
+            data,
+            p12=app.settings.signing_p12,
+            passphrase=passphrase.encode("utf-8") if passphrase else None,
+            box=pdf.signature_box,
+            page=pdf.signature_page,
+            reason=f"{spec.title} {number}",
+        )
+        signed = True
     digest, path = store.put(app.settings.letter_store, data)
     letter = Letter(
         case_id=case.id or 0,
@@ -129,7 +146,8 @@ def issue_letter(
         sha256=digest,
         content_hash=context["verification"]["content_hash"],
         path=path,
-        pages=pages,
+        pages=pdf.page_count,
+        signed=signed,
         context=to_json(context),
     )
     session.add(letter)
@@ -146,16 +164,15 @@ def _spec(app: App, kind: str) -> Any:
     return specs[kind]
 
 
-def _render(
+def _render_pdf(
     app: App, kind: str, context: Mapping[str, Any], *, number: str, title: str, author: str
-) -> tuple[bytes, int]:
+) -> RenderedPdf:
     from sanctions.letters.render import render_html
 
     html = render_html(app.letters_env, kind, context)
-    pdf = app.pdf_renderer.render_pdf(
+    return app.pdf_renderer.render_pdf(
         html, identifier=number.encode("utf-8"), title=f"{title} {number}", author=author
     )
-    return pdf.data, pdf.page_count
 
 
 def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
@@ -395,7 +412,19 @@ def verify_file(app: App, session: Session, path: Path) -> Verification:
     digest = store.sha256(data)
     letter = session.exec(select(Letter).where(Letter.sha256 == digest)).first()
     if letter is not None:
-        return Verification(True, letter, False, f"identical to the issued {letter.number}")
+        detail = f"identical to the issued {letter.number}"
+        if letter.signed:
+            from sanctions.letters.signing import check_signatures
+
+            checks = check_signatures(data)
+            if not checks or not all(c.ok for c in checks):
+                return Verification(True, letter, True, f"{detail}, but its signature is broken")
+            detail += (
+                "; PAdES signature intact, covering the whole file ("
+                + ", ".join(c.signer for c in checks)
+                + ")"
+            )
+        return Verification(True, letter, False, detail)
     number = _embedded_identifier(data)
     if number:
         claimed = session.exec(select(Letter).where(Letter.number == number)).first()
@@ -446,12 +475,11 @@ def rerender(app: App, session: Session, letter: Letter) -> bytes:
     """Render an issued letter again from its stored context: same number, same text. The
     issued file stays the reference (`verify` checks against it); this is a reading copy."""
     agency = session.get(Agency, letter.agency_id)
-    data, _ = _render(
+    return _render_pdf(
         app,
         letter.kind,
         from_json(letter.context),
         number=letter.number,
         title=letter.title,
         author=agency.name if agency else "",
-    )
-    return data
+    ).data
