@@ -37,7 +37,9 @@ class App:
 
     @cached_property
     def db(self) -> DbEngine:
-        return self._db or make_engine(self.settings.database_url)
+        return self._db or make_engine(
+            self.settings.database_url, lock_timeout=self.settings.lock_timeout
+        )
 
     @cached_property
     def workflows(self) -> WorkflowSet:

@@ -137,6 +137,10 @@ class CaseEvent(SQLModel, table=True):
     inputs: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
     late: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     workflow_version: str = Field(max_length=40)
+    # The tamper-evident chain (sanctions/audit.py): SHA-256 of this row, its letters and
+    # the previous event's hash. Set when the step's transaction has written its letters.
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)
 
 
 class Deadline(SQLModel, table=True):
@@ -214,3 +218,40 @@ class LetterSequence(SQLModel, table=True):
     series: str = Field(primary_key=True, max_length=40)
     year: int = Field(primary_key=True)
     last_seq: int = 0
+
+
+class ReminderStep(SQLModel, table=True):
+    """One escalation-ladder step the reminder job issued for an overdue deadline.
+
+    UNIQUE(deadline_id, step_key) is what makes a step happen once: the job inserts this row
+    first in the case's transaction, so a second run (or a run at the same time) fails or
+    waits on the constraint instead of issuing the letter again.
+    """
+
+    __tablename__ = "reminder_steps"
+    __table_args__ = (
+        UniqueConstraint("deadline_id", "step_key", name="uq_reminder_steps_deadline_step"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    deadline_id: int = Field(foreign_key="deadlines.id")
+    step_key: str = Field(max_length=40)
+    issued_on: date
+    letter_id: int | None = Field(default=None, foreign_key="letters.id")  # set in the same txn
+    event_seq: int
+    created_at: datetime
+    emailed_at: datetime | None = None
+
+
+class AccessEvent(SQLModel, table=True):
+    """A refused attempt to act or read (written in its own transaction, so it survives the
+    refusal's rollback)."""
+
+    __tablename__ = "access_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor: str = Field(max_length=80)
+    command: str = Field(max_length=120)
+    reason: str = Field(max_length=1000)

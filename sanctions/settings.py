@@ -30,6 +30,8 @@ class Settings:
     # (PP 94/2021 transitional rule) took force; None = not yet (substitutes apply). [S]
     tukin_regulation_in_force: date | None = None
     # PAdES signing of letters of agencies that sign electronically (PKCS#12 key + passphrase).
+    # Seconds to wait for a lock held by another writer before a clear "locked" error.
+    lock_timeout: float = 15.0
     signing_p12: Path | None = None
     signing_passphrase: str | None = None
     # smtp://host:port (smtps://user:password@host:port): the reminder job mails each letter
@@ -63,9 +65,20 @@ class Settings:
             letter_store=Path(env.get("SANCTIONS_LETTER_STORE", defaults.letter_store)),
             collective_leave_is_holiday=flag in {"yes", "true", "1"},
             tukin_regulation_in_force=tukin_date,
+            lock_timeout=_seconds(env.get("SANCTIONS_LOCK_TIMEOUT", "15")),
             signing_p12=Path(env["SANCTIONS_SIGNING_P12"])
             if env.get("SANCTIONS_SIGNING_P12")
             else None,
             signing_passphrase=env.get("SANCTIONS_SIGNING_PASSPHRASE"),
             smtp_url=env.get("SANCTIONS_SMTP_URL") or None,
         )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise DefinitionError(f"SANCTIONS_LOCK_TIMEOUT: expected seconds > 0, got {text!r}")
+    return value

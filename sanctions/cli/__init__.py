@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import click
 
@@ -16,12 +16,15 @@ COMMANDS = {
     "db": "sanctions.cli.reference:db",
     "user": "sanctions.cli.reference:user",
     "agency": "sanctions.cli.reference:agency",
-    "employee": "sanctions.cli.reference:employee",
+    "employee": "sanctions.cli.intake:employee",  # + `employee import` (.csv/.xlsx)
     "contest": "sanctions.cli.reference:contest",
-    "case": "sanctions.cli.cases:case",
+    "case": "sanctions.cli.intake:case",  # + `case import`, `case export`
     "workflow": "sanctions.cli.workflows:workflow",
     "catalogue": "sanctions.cli.reference:catalogue",
     "letter": "sanctions.cli.letters:letter",
+    "audit": "sanctions.cli.audit:audit",
+    "report": "sanctions.cli.reports:report",
+    "remind": "sanctions.cli.reminders:remind",
 }
 
 
@@ -40,7 +43,7 @@ def cli(ctx: click.Context) -> None:
     except SanctionsError as exc:
         click.secho(f"error: {exc}", err=True, fg="red")
         ctx.exit(exc.exit_code)
-    ctx.obj = shell = Shell(settings=settings, now=datetime.now().astimezone())
+    ctx.obj = shell = Shell(settings=settings, now=datetime.now(UTC))
     ctx.call_on_close(shell.close)
 
 

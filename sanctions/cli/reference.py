@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
 from sanctions.db import acting_user, session_scope, upgrade
-from sanctions.errors import InputError
 from sanctions.services import registry as svc
 
 
@@ -155,22 +152,6 @@ def employee_add(shell: Shell, /, birth_date: str, **values: str) -> None:
         added = svc.add_employee(session, data, actor=actor, today=shell.today)
         nip = added.nip
     click.echo(f"employee {nip} added")
-
-
-@employee.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@pass_shell
-def employee_import(shell: Shell, file: Path) -> None:
-    """Import employees from CSV (columns: nip, employee_type, name, birth_date, sex,
-    position, position_type, agency_code[, rank, unit, address]). All rows are checked
-    first; any bad row refuses the whole file. Existing NIPs are skipped."""
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    with shell.transaction() as (session, actor):
-        added, skipped = svc.import_employees(session, text, actor=actor, today=shell.today)
-    click.echo(f"{added} employee(s) added, {skipped} already present")
 
 
 @employee.command("show")

@@ -17,7 +17,8 @@ from tabulate import tabulate
 
 from sanctions.app import App
 from sanctions.db import acting_user, check_current, session_scope
-from sanctions.errors import InputError, SanctionsError
+from sanctions.errors import InputError, PermissionDenied, SanctionsError
+from sanctions.services.access import record_refusal
 from sanctions.settings import Settings
 
 
@@ -39,14 +40,33 @@ class Shell:
 
     @property
     def today(self) -> date:
-        return self.now.date()
+        """The officer's calendar day (local time), for dates of steps and deadlines."""
+        return self.now.astimezone().date()
 
     @contextmanager
     def transaction(self) -> Iterator[tuple[Session, str]]:
         """A checked, migrated database; one transaction; the acting user."""
         check_current(self.app.db)
-        with session_scope(self.app.db) as session:
-            yield session, acting_user(session)
+        actor = ""
+        try:
+            with session_scope(self.app.db) as session:
+                actor = acting_user(session)
+                yield session, actor
+        except PermissionDenied as refusal:
+            # The refusal rolled its transaction back; its trace is written in a new one.
+            record_refusal(
+                self.app.db, actor=actor, command=_command_line(), reason=str(refusal), at=self.now
+            )
+            raise
+
+
+def _command_line() -> str:
+    """The running command and its arguments, e.g. `sanctions case show NET-2024-000001`."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return ""
+    args = [str(v) for v in ctx.params.values() if v not in (None, False, (), "")]
+    return " ".join([ctx.command_path, *args])[:120]
 
 
 pass_shell = click.make_pass_decorator(Shell)

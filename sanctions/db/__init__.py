@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. Commands compare the database against it with one cheap query
 # instead of importing Alembic; tests/test_migrations.py keeps it equal to Alembic's head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0005"
 
 
 def normalise_url(url: str) -> str:
@@ -35,24 +35,37 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, lock_timeout: float = 15.0) -> Engine:
+    """`lock_timeout`: seconds to wait for another writer (SQLite) or a row lock (PostgreSQL)
+    before giving up with a clear error."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"timeout": lock_timeout})
+        event.listen(
+            engine, "connect", lambda conn, rec: _sqlite_pragmas(conn, int(lock_timeout * 1000))
+        )
         # pysqlite's own transaction handling defers BEGIN; take it over so that a
         # transaction starts with BEGIN IMMEDIATE (writers queue instead of failing later).
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={
+            "connect_timeout": max(1, int(lock_timeout)),
+            "options": f"-c lock_timeout={int(lock_timeout * 1000)}",
+        }
+        if "options=" not in url
+        else {"connect_timeout": max(1, int(lock_timeout))},
+    )
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, busy_ms: int) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see make_engine)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA busy_timeout = 15000")
+    cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
     cur.close()
 
 

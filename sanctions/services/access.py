@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, func, select
 
+from sanctions.db import session_scope
 from sanctions.errors import PermissionDenied
-from sanctions.models import AppUser, RoleGrant
+from sanctions.models import AccessEvent, AppUser, RoleGrant
 
 
 def roles_for(session: Session, username: str, agency_id: int | None) -> set[str]:
@@ -44,3 +46,15 @@ def require_role(
 
 def no_users_yet(session: Session) -> bool:
     return session.exec(select(func.count()).select_from(AppUser)).one() == 0
+
+
+def record_refusal(engine: Engine, *, actor: str, command: str, reason: str, at: datetime) -> None:
+    """Log a refused attempt in its own transaction (the refused one was rolled back)."""
+    with session_scope(engine) as session:
+        session.add(AccessEvent(at=at, actor=actor, command=command, reason=reason[:1000]))
+
+
+def refusals(session: Session, *, limit: int = 100) -> list[AccessEvent]:
+    return list(
+        session.exec(select(AccessEvent).order_by(col(AccessEvent.id).desc()).limit(limit)).all()
+    )

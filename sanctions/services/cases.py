@@ -41,6 +41,7 @@ from sanctions.errors import (
 from sanctions.guards import GuardContext, act_date_problems
 from sanctions.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, Employee
 from sanctions.services.access import require_role, roles_for
+from sanctions.services.audit import seal
 from sanctions.services.registry import contest_by_code, employee_by_nip
 from sanctions.workflow import InputSpec, TransitionSpec, Workflow
 
@@ -109,6 +110,7 @@ def open_case(
     result = StepResult(case, event, workflow, None)
     for hook in hooks:
         hook(session, result)
+    seal(session, result.event)  # last: the chain covers the letters the hooks issued
     return result
 
 
@@ -375,6 +377,7 @@ def advance(
     result = StepResult(case, event, workflow, spec, late)
     for hook in hooks:
         hook(session, result)
+    seal(session, result.event)  # last: the chain covers the letters the hooks issued
     return result
 
 

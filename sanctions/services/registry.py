@@ -7,15 +7,13 @@ subclass that says what was wrong and what is allowed.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlmodel import Session, select
 
-from sanctions.errors import Conflict, InputError, NotFound, SanctionsError
+from sanctions.errors import Conflict, InputError, NotFound
 from sanctions.models import Agency, AppUser, Contest, Employee, RoleGrant
 from sanctions.nip import check_matches, parse_nip
 from sanctions.services.access import no_users_yet, require_role
@@ -180,7 +178,15 @@ def add_employee(session: Session, data: EmployeeInput, *, actor: str, today: da
     )
     if session.exec(select(Employee).where(Employee.nip == digits)).first():
         raise Conflict(f"an employee with NIP {digits} already exists")
-    employee = Employee(
+    employee = new_employee(data, digits=digits, agency_id=agency.id or 0)
+    session.add(employee)
+    session.flush()
+    return employee
+
+
+def new_employee(data: EmployeeInput, *, digits: str, agency_id: int) -> Employee:
+    """The row for a validated employee (`validate_employee` gave `digits`)."""
+    return Employee(
         nip=digits,
         employee_type=data.employee_type,
         name=data.name.strip(),
@@ -190,74 +196,9 @@ def add_employee(session: Session, data: EmployeeInput, *, actor: str, today: da
         position=data.position,
         position_type=data.position_type,
         unit=data.unit,
-        agency_id=agency.id or 0,
+        agency_id=agency_id,
         address=data.address,
     )
-    session.add(employee)
-    session.flush()
-    return employee
-
-
-EMPLOYEE_COLUMNS = (
-    "nip",
-    "employee_type",
-    "name",
-    "birth_date",
-    "sex",
-    "position",
-    "position_type",
-    "agency_code",
-    "rank",
-    "unit",
-    "address",
-)
-
-
-def import_employees(session: Session, text: str, *, actor: str, today: date) -> tuple[int, int]:
-    """Import a CSV with EMPLOYEE_COLUMNS. Every row is validated first; one bad row refuses
-    the whole file (nothing is written) with every problem listed by row and column.
-    Rows whose NIP already exists are skipped, so a re-import creates nothing twice.
-    Returns (added, already present)."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in EMPLOYEE_COLUMNS[:8] if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(
-            f"the file lacks column(s) {', '.join(missing)}; "
-            f"expected: {', '.join(EMPLOYEE_COLUMNS)}"
-        )
-    rows: list[EmployeeInput] = []
-    problems: list[str] = []
-    for number, raw in enumerate(reader, start=2):
-        try:
-            birth = date.fromisoformat((raw.get("birth_date") or "").strip())
-        except ValueError:
-            problems.append(
-                f"row {number}, birth_date: not a date (YYYY-MM-DD): {raw.get('birth_date')!r}"
-            )
-            continue
-        data = EmployeeInput(
-            **{c: (raw.get(c) or "").strip() for c in EMPLOYEE_COLUMNS if c != "birth_date"},
-            birth_date=birth,
-        )
-        try:
-            validate_employee(data, today=today)
-        except SanctionsError as exc:
-            problems.append(f"row {number}: {exc}")
-        else:
-            rows.append(data)
-    if problems:
-        raise InputError(
-            f"{len(problems)} invalid row(s); nothing was imported:\n" + "\n".join(problems)
-        )
-    added = skipped = 0
-    for data in rows:
-        digits = parse_nip(data.nip, employee_type=data.employee_type, today=today).digits
-        if session.exec(select(Employee.id).where(Employee.nip == digits)).first():
-            skipped += 1
-            continue
-        add_employee(session, data, actor=actor, today=today)
-        added += 1
-    return added, skipped
 
 
 def employee_by_nip(session: Session, text: str) -> Employee:

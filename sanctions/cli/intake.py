@@ -1,0 +1,244 @@
+"""`sanctions employee import`, `sanctions case import`, `sanctions case export`: files in and
+out.
+
+Importing this module adds the three commands to the `employee` and `case` groups (the CSV-only
+`employee import` of `sanctions.cli.reference` is replaced); `sanctions.cli` loads those groups
+from here, as `sanctions.cli.intake:employee` and `sanctions.cli.intake:case`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sanctions.cli.cases import case
+from sanctions.cli.reference import employee
+from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, pass_shell
+from sanctions.intake import (
+    CASE_LAYOUT,
+    EMPLOYEE_LAYOUT,
+    IntakeRefused,
+    Problem,
+    Table,
+    read_table,
+    write_rejects,
+)
+from sanctions.services import intake as svc
+
+PROGRESS_FROM_ROWS = 1000  # smaller files need no progress bar
+SHOWN_PROBLEMS = 50
+
+
+def _file_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option(
+        "--rejects",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write the bad rows with their problems here (.csv or .xlsx; default with "
+        "--skip-invalid: FILE-rejects.csv next to FILE).",
+    )(fn)
+    fn = click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Import the good rows and write the bad ones to --rejects (default: any bad row "
+        "refuses the whole file).",
+    )(fn)
+    return click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))(fn)
+
+
+@click.command("import")
+@_file_options
+@json_option
+@pass_shell
+def employee_import(
+    shell: Shell, file: Path, skip_invalid: bool, rejects: Path | None, as_json: bool
+) -> None:
+    """Register employees from a .csv or .xlsx file (layout: docs/intake.md).
+
+    Columns: nip, employee_type, name, birth_date, sex, position, position_type, agency_code
+    [, rank, unit, address]. Every row is checked first; any bad row refuses the whole file
+    unless --skip-invalid. NIPs already registered are skipped, so re-importing the same or
+    an overlapping file creates nothing twice.
+    """
+    table = read_table(file, EMPLOYEE_LAYOUT)
+    with (
+        _refusals(table, file, rejects),
+        _progress(table) as progress,
+        shell.transaction() as (session, actor),
+    ):
+        result = svc.import_employees(
+            session,
+            table,
+            actor=actor,
+            today=shell.today,
+            skip_invalid=skip_invalid,
+            progress=progress,
+        )
+    _report(
+        table,
+        file,
+        result,
+        rejects,
+        as_json,
+        f"{result.added} employee(s) added, {result.present} already present",
+    )
+
+
+@click.command("import")
+@_file_options
+@json_option
+@pass_shell
+def case_import(
+    shell: Shell, file: Path, skip_invalid: bool, rejects: Path | None, as_json: bool
+) -> None:
+    """Open cases from a Bawaslu / SBT / SP4N-LAPOR! list (.csv or .xlsx; docs/intake.md).
+
+    Columns: register_number, nip, contest_code, reported_on, act_date, violation_codes
+    [, description, workflow_version], plus the employee columns to register an employee
+    whose NIP is not known yet. Every row is checked against the same rules as `case open`
+    before anything is written; any bad row refuses the whole file unless --skip-invalid.
+    A register number already imported is skipped, so nothing is opened twice.
+
+    \b
+    Example:
+      sanctions case import samples/cases.xlsx --skip-invalid --rejects bad-rows.xlsx
+    """
+    table = read_table(file, CASE_LAYOUT)
+    with (
+        _refusals(table, file, rejects),
+        _progress(table) as progress,
+        shell.transaction() as (session, actor),
+    ):
+        result = svc.import_cases(
+            shell.app,
+            session,
+            table,
+            actor=actor,
+            now=shell.now,
+            skip_invalid=skip_invalid,
+            progress=progress,
+        )
+    _report(
+        table,
+        file,
+        result,
+        rejects,
+        as_json,
+        f"{result.added} case(s) opened, {result.present} already present, "
+        f"{result.employees_added} employee(s) registered",
+    )
+
+
+@click.command("export")
+@click.argument("reference")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A new (or empty) folder, or a file ending in .zip.",
+)
+@json_option
+@pass_shell
+def case_export(shell: Shell, reference: str, out: Path, as_json: bool) -> None:
+    """Write the complete case file of REFERENCE: cover summary PDF, every issued letter, the
+    event log as JSON and manifest.json with the SHA-256 of every file.
+
+    \b
+    Example:
+      sanctions case export NET-2024-000001 --out NET-2024-000001.zip
+    """
+    from sanctions.services import dossier  # Jinja2 and the PDF edge: only for this command
+
+    with shell.transaction() as (session, actor):
+        loaded = dossier.load_dossier(shell.app, session, reference, actor=actor, now=shell.now)
+    result = dossier.write_dossier(shell.app, loaded, out)
+    rows = [{"file": f.name, "bytes": f.size, "sha256": f.sha256} for f in result.files]
+    if as_json:
+        emit_json({"reference": reference, "out": str(result.path), "files": rows})
+        return
+    emit_table(rows, as_json=False)
+    click.echo(f"case file of {reference} written to {result.path}")
+
+
+case.add_command(case_import)
+case.add_command(case_export)
+employee.add_command(employee_import)
+
+
+# -- helpers --------------------------------------------------------------------------------
+@contextmanager
+def _progress(table: Table) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for large files (each row counts twice: checked, written)."""
+    if len(table.rows) < PROGRESS_FROM_ROWS:
+        yield lambda _: None
+        return
+    with click.progressbar(
+        length=2 * len(table.rows),
+        label=f"{table.source}: checking and importing {len(table.rows):,} rows",
+        file=sys.stderr,
+    ) as bar:
+        yield bar.update
+
+
+@contextmanager
+def _refusals(table: Table, file: Path, rejects: Path | None) -> Iterator[None]:
+    """Show a refused file's problems (the first SHOWN_PROBLEMS), write them all to
+    --rejects when given, and exit with the refusal's code."""
+    try:
+        yield
+    except IntakeRefused as refused:
+        for problem in refused.problems[:SHOWN_PROBLEMS]:
+            click.echo(f"  {problem}", err=True)
+        more = len(refused.problems) - SHOWN_PROBLEMS
+        if more > 0:
+            click.echo(f"  ... and {more} more (--rejects FILE lists them all)", err=True)
+        if rejects is not None:
+            grouped: dict[int, list[Problem]] = {}
+            for problem in refused.problems:
+                grouped.setdefault(problem.row, []).append(problem)
+            write_rejects(rejects, table, [(row, grouped[row.number]) for row in refused.rows])
+            click.echo(f"the bad rows are in {rejects}", err=True)
+        click.secho(
+            f"error: {file.name}: {len(refused.rows)} invalid row(s) of {len(table.rows)}; "
+            "nothing was imported (fix them, or use --skip-invalid to import the good rows)",
+            err=True,
+            fg="red",
+        )
+        click.get_current_context().exit(refused.exit_code)
+
+
+def _report(
+    table: Table,
+    file: Path,
+    result: svc.ImportResult,
+    rejects: Path | None,
+    as_json: bool,
+    summary: str,
+) -> None:
+    written = None
+    if result.rejected:
+        written = rejects or file.with_name(f"{file.stem}-rejects.csv")
+        write_rejects(written, table, result.rejected)
+    if as_json:
+        emit_json(
+            {
+                "file": str(file),
+                "rows": len(table.rows),
+                "added": result.added,
+                "present": result.present,
+                "employees_added": result.employees_added,
+                "rejected": len(result.rejected),
+                "rejects_file": str(written) if written else None,
+            }
+        )
+        return
+    click.echo(summary)
+    if written is not None:
+        click.echo(f"{len(result.rejected)} row(s) rejected; they are in {written}")
+
+
+__all__ = ["case", "case_export", "case_import", "employee", "employee_import"]

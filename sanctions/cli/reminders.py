@@ -1,0 +1,103 @@
+"""`sanctions remind`: the daily job that reminds and escalates PPKs whose follow-up is late."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from typing import Any
+
+import click
+from click._termui_impl import ProgressBar
+
+from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
+from sanctions.db import acting_user, check_current, session_scope
+from sanctions.services.reminders import ReminderRow, RunReport, run_reminders
+
+PROGRESS_ABOVE = 20  # cases; fewer finish before a bar would be worth drawing
+
+
+@click.command()
+@click.option("--as-of", "as_of", help="Run as if today were this date (YYYY-MM-DD).")
+@click.option("--dry-run", is_flag=True, help="Report what would be issued; write nothing.")
+@json_option
+@pass_shell
+def remind(shell: Shell, as_of: str | None, dry_run: bool, as_json: bool) -> None:
+    """Issue the next escalation step for every overdue PPK follow-up.
+
+    Each case is its own transaction: a failure rolls back that case only, and the command
+    then exits non-zero. Running it again the same day issues nothing twice.
+
+    \b
+    Example (cron, daily):
+      sanctions remind
+      sanctions remind --as-of 2026-12-01 --dry-run
+    """
+    day = parse_date(as_of, "--as-of") or shell.today
+    app = shell.app
+    check_current(app.db)
+    with session_scope(app.db) as session:
+        actor = acting_user(session)
+    bars: list[ProgressBar[int]] = []
+    with ExitStack() as stack:
+
+        def progress(done: int, total: int) -> None:
+            if total <= PROGRESS_ABOVE:
+                return
+            if not bars:
+                bar: ProgressBar[int] = click.progressbar(length=total, file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].update(1)
+
+        report = run_reminders(
+            app, as_of=day, now=shell.now, actor=actor, dry_run=dry_run, progress=progress
+        )
+    _emit(report, as_json=as_json)
+    for problem in report.mail_failures:
+        click.secho(f"warning: mail not sent (retried next run): {problem}", err=True, fg="yellow")
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _emit(report: RunReport, *, as_json: bool) -> None:
+    if as_json:
+        emit_json(
+            {
+                "as_of": report.as_of,
+                "dry_run": report.dry_run,
+                "cases": [row.as_dict() for row in report.rows],
+                "counts": _counts(report),
+                "mails_retried": report.mails_retried,
+                "mail_failures": report.mail_failures,
+            }
+        )
+        return
+    emit_table(
+        [_table_row(row) for row in report.rows],
+        as_json=False,
+        empty="no overdue case",
+        wrap={"status": 60},
+    )
+    counts = ", ".join(f"{n} {status}" for status, n in _counts(report).items() if n)
+    label = "dry run, nothing written" if report.dry_run else "run"
+    click.echo(f"\n{report.as_of.isoformat()} ({label}): {counts or 'nothing to do'}")
+
+
+def _counts(report: RunReport) -> dict[str, int]:
+    statuses = ("issued", "would_issue", "waiting", "done", "skipped", "failed")
+    return {status: report.count(status) for status in statuses}
+
+
+def _table_row(row: ReminderRow) -> dict[str, Any]:
+    status = row.status if not row.detail else f"{row.status}: {row.detail}"
+    if row.mail:
+        status += f" (mail {row.mail})"
+    return {
+        "case": row.case,
+        "agency": row.agency,
+        "deadline": row.deadline,
+        "due": row.due.isoformat(),
+        "days overdue": str(row.days_overdue),
+        "step": row.step or "-",
+        "letter": row.letter or "-",
+        "status": status,
+    }

@@ -1,0 +1,374 @@
+"""Report arithmetic over plain rows, one `CaseRecord` per case (no database, no clock).
+
+follow-up   per agency or per PPK, of the cases recommended in the period: recommended, acted
+            on time, acted late, not acted (and of those, overdue), moot (the employee left the
+            service first), the follow-up rate and the worst lateness in calendar days.
+            "Acted" = the case left `direkomendasikan` by `tindak_lanjuti` (discipline) or
+            `bentuk_majelis` (ethics); on time or late is the `met` flag of the
+            `tindak_lanjut_ppk` deadline opened there. A case still waiting is overdue once the
+            report date is past that deadline's due date.
+violations  cases reported in the period, per violation code (a case with two allegations
+            counts under both), with teachers and health workers singled out.
+positions   cases reported in the period, per position group (`position_group`).
+backlog     open cases per state and age (days since the report) on the report date.
+weekly      cases per week (Monday start) by date of the act, for the timeline chart.
+
+Position groups: the supervisory body singles out teachers and lecturers (position contains Guru
+or Dosen) and health workers (Dokter, Perawat, Bidan, Apoteker and the other health functional
+positions, or "tenaga kesehatan"); it counts camat/lurah (kepala wilayah) apart (domain.md
+§7.4, §8.2). The rest follow the position type of the employee snapshot: JPT, administrator,
+pengawas, other fungsional, pelaksana.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Final
+
+RECOMMENDED: Final = "direkomendasikan"
+FOLLOW_UP_TRIGGERS: Final = ("tindak_lanjuti", "bentuk_majelis")
+FOLLOW_UP_DEADLINE: Final = "tindak_lanjut_ppk"
+AGE_BUCKETS: Final = (
+    (30, "0-30 hari"),
+    (60, "31-60 hari"),
+    (90, "61-90 hari"),
+    (180, "91-180 hari"),
+)
+OLDEST_BUCKET: Final = "> 180 hari"
+
+GROUPS: Final = {
+    "jpt": "JPT (utama, madya, pratama)",
+    "administrator": "Administrator",
+    "pengawas": "Pengawas",
+    "kepala_wilayah": "Kepala wilayah (camat, lurah)",
+    "guru_dosen": "Fungsional: guru dan dosen",
+    "tenaga_kesehatan": "Fungsional: tenaga kesehatan",
+    "fungsional": "Fungsional lainnya",
+    "pelaksana": "Pelaksana",
+    "lainnya": "Lainnya / tidak diketahui",
+}
+SINGLED_OUT: Final = ("guru_dosen", "tenaga_kesehatan")
+_TEACHER = re.compile(r"\b(guru|dosen)\b", re.IGNORECASE)
+_HEALTH = re.compile(
+    r"\b(dokter|perawat|bidan|apoteker|asisten apoteker|tenaga kesehatan|nakes|nutrisionis|"
+    r"sanitarian|radiografer|fisioterapis|terapis gigi|perekam medis|epidemiolog kesehatan|"
+    r"pranata laboratorium kesehatan|penyuluh kesehatan|tenaga sanitasi)\b",
+    re.IGNORECASE,
+)
+_HEAD_OF_AREA = re.compile(r"\b(camat|lurah|panewu|mantri pamong praja)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None = None
+    end: date | None = None
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+    def __str__(self) -> str:
+        if self.start is None and self.end is None:
+            return "semua tanggal"
+        return f"{self.start or '…'} s.d. {self.end or '…'}"
+
+
+ALL_TIME: Final = Period()
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A contest's dates, for the timeline chart."""
+
+    name: str
+    determination: date | None
+    start: date | None
+    end: date | None
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """One case, as far as the reports need it."""
+
+    reference: str
+    agency_code: str
+    agency_name: str
+    ppk: str  # e.g. "Bupati Sleman (Harda Kiswaya)"
+    state: str
+    is_open: bool  # not in a terminal state
+    reported_on: date
+    act_date: date
+    position: str
+    position_type: str
+    violation_codes: tuple[str, ...]
+    recommended_on: date | None = None  # entered direkomendasikan
+    follow_up_due: date | None = None  # due date of the tindak_lanjut_ppk deadline there
+    left_on: date | None = None  # left direkomendasikan
+    left_by: str | None = None  # by this trigger
+    follow_up_met: bool | None = None  # that deadline's `met`
+
+
+def position_group(position: str, position_type: str) -> str:
+    """A key of GROUPS for a jabatan name and its position type."""
+    if _TEACHER.search(position):
+        return "guru_dosen"
+    if _HEALTH.search(position):
+        return "tenaga_kesehatan"
+    if _HEAD_OF_AREA.search(position):
+        return "kepala_wilayah"
+    if position_type.startswith("jpt"):
+        return "jpt"
+    return position_type if position_type in GROUPS else "lainnya"
+
+
+# -- follow-up ------------------------------------------------------------------------------
+def follow_up_outcome(record: CaseRecord, on: date) -> str | None:
+    """on_time | late | overdue | waiting | moot, or None when never recommended."""
+    if record.recommended_on is None:
+        return None
+    if record.left_by in FOLLOW_UP_TRIGGERS:
+        return "late" if record.follow_up_met is False else "on_time"
+    if record.left_by is not None:
+        return "moot"
+    if record.follow_up_due is not None and on > record.follow_up_due:
+        return "overdue"
+    return "waiting"
+
+
+def days_late(record: CaseRecord, on: date) -> int:
+    """Calendar days past the follow-up due date: when acted, or (still waiting) by `on`."""
+    if record.follow_up_due is None:
+        return 0
+    until = record.left_on if record.left_by is not None and record.left_on else on
+    return max(0, (until - record.follow_up_due).days)
+
+
+@dataclass
+class FollowUpRow:
+    key: str  # agency code or PPK
+    name: str
+    recommended: int = 0
+    on_time: int = 0
+    late: int = 0
+    not_acted: int = 0
+    overdue: int = 0  # of not_acted
+    moot: int = 0
+    worst_days_late: int = 0
+
+    @property
+    def acted(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def rate(self) -> float | None:
+        """Acted / (recommended - moot), or None when nothing is due."""
+        due = self.recommended - self.moot
+        return self.acted / due if due else None
+
+    def as_dict(self) -> dict[str, Any]:
+        rate = self.rate
+        return {
+            "key": self.key,
+            "name": self.name,
+            "recommended": self.recommended,
+            "on_time": self.on_time,
+            "late": self.late,
+            "not_acted": self.not_acted,
+            "overdue": self.overdue,
+            "moot": self.moot,
+            "rate_percent": None if rate is None else round(100 * rate, 1),
+            "worst_days_late": self.worst_days_late,
+        }
+
+
+def follow_up(
+    records: Iterable[CaseRecord], *, on: date, period: Period = ALL_TIME, by: str = "agency"
+) -> list[FollowUpRow]:
+    """Follow-up per agency (`by="agency"`) or per PPK (`by="ppk"`) of the cases recommended in
+    `period`, worst first (most overdue, then the longest overdue); a total row last."""
+    rows: dict[str, FollowUpRow] = {}
+    names: dict[str, set[str]] = defaultdict(set)
+    total = FollowUpRow("JUMLAH", "semua")
+    for record in records:
+        outcome = follow_up_outcome(record, on)
+        if outcome is None or record.recommended_on not in period:
+            continue
+        key = record.agency_code if by == "agency" else record.ppk
+        names[key].add(record.agency_name if by == "agency" else record.agency_code)
+        row = rows.setdefault(key, FollowUpRow(key, ""))
+        for target in (row, total):
+            _count(target, outcome, days_late(record, on))
+    for key, row in rows.items():
+        row.name = ", ".join(sorted(names[key]))
+    ordered = sorted(rows.values(), key=lambda r: (-r.overdue, -r.worst_days_late, r.key))
+    return [*ordered, total] if ordered else []
+
+
+def _count(row: FollowUpRow, outcome: str, late_by: int) -> None:
+    row.recommended += 1
+    if outcome == "on_time":
+        row.on_time += 1
+    elif outcome == "late":
+        row.late += 1
+    elif outcome == "moot":
+        row.moot += 1
+    else:
+        row.not_acted += 1
+        row.overdue += outcome == "overdue"
+    if outcome in ("late", "overdue"):
+        row.worst_days_late = max(row.worst_days_late, late_by)
+
+
+# -- violations and positions ---------------------------------------------------------------
+@dataclass
+class ViolationRow:
+    code: str
+    conduct: str
+    cases: int = 0
+    by_group: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        singled = {g: self.by_group[g] for g in SINGLED_OUT}
+        return {
+            "code": self.code,
+            "conduct": self.conduct,
+            "cases": self.cases,
+            **singled,
+            "others": self.cases - sum(singled.values()),
+        }
+
+
+def violations(
+    records: Iterable[CaseRecord], *, conduct: Mapping[str, str], period: Period = ALL_TIME
+) -> list[ViolationRow]:
+    """Cases reported in `period` per violation code, most frequent first."""
+    rows: dict[str, ViolationRow] = {}
+    for record in records:
+        if record.reported_on not in period:
+            continue
+        group = position_group(record.position, record.position_type)
+        for code in dict.fromkeys(record.violation_codes):
+            row = rows.setdefault(code, ViolationRow(code, conduct.get(code, "")))
+            row.cases += 1
+            row.by_group[group] += 1
+    return sorted(rows.values(), key=lambda r: (-r.cases, r.code))
+
+
+@dataclass
+class PositionRow:
+    group: str
+    label: str
+    cases: int = 0
+    share_percent: float = 0.0
+    top_violation: str = ""
+    singled_out: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "label": self.label,
+            "cases": self.cases,
+            "share_percent": self.share_percent,
+            "top_violation": self.top_violation,
+            "singled_out": self.singled_out,
+        }
+
+
+def positions(records: Iterable[CaseRecord], *, period: Period = ALL_TIME) -> list[PositionRow]:
+    """Cases reported in `period` per position group, in the order of GROUPS (empty groups
+    omitted)."""
+    counts: Counter[str] = Counter()
+    codes: dict[str, Counter[str]] = defaultdict(Counter)
+    for record in records:
+        if record.reported_on not in period:
+            continue
+        group = position_group(record.position, record.position_type)
+        counts[group] += 1
+        codes[group].update(set(record.violation_codes))
+    total = sum(counts.values())
+    return [
+        PositionRow(
+            group=group,
+            label=label,
+            cases=counts[group],
+            share_percent=round(100 * counts[group] / total, 1),
+            top_violation=min(codes[group].items(), key=lambda kv: (-kv[1], kv[0]))[0],
+            singled_out=group in SINGLED_OUT,
+        )
+        for group, label in GROUPS.items()
+        if counts[group]
+    ]
+
+
+# -- backlog and timeline -------------------------------------------------------------------
+def age_bucket(days: int) -> str:
+    return next((label for limit, label in AGE_BUCKETS if days <= limit), OLDEST_BUCKET)
+
+
+@dataclass
+class BacklogRow:
+    state: str
+    label: str
+    by_age: Counter[str] = field(default_factory=Counter)
+    oldest_days: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_age.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        buckets = [label for _, label in AGE_BUCKETS] + [OLDEST_BUCKET]
+        return {
+            "state": self.state,
+            "label": self.label,
+            **{b: self.by_age[b] for b in buckets},
+            "total": self.total,
+            "oldest_days": self.oldest_days,
+        }
+
+
+def backlog(
+    records: Iterable[CaseRecord],
+    *,
+    on: date,
+    period: Period = ALL_TIME,
+    labels: Mapping[str, str],
+    order: Callable[[str], int],
+) -> list[BacklogRow]:
+    """Open cases reported in `period` per state (in workflow order) and age on `on`."""
+    rows: dict[str, BacklogRow] = {}
+    for record in records:
+        if not record.is_open or record.reported_on not in period or record.reported_on > on:
+            continue
+        age = (on - record.reported_on).days
+        row = rows.setdefault(record.state, BacklogRow(record.state, labels.get(record.state, "")))
+        row.by_age[age_bucket(age)] += 1
+        row.oldest_days = max(row.oldest_days, age)
+    return sorted(rows.values(), key=lambda r: (order(r.state), r.state))
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly(records: Iterable[CaseRecord], *, period: Period = ALL_TIME) -> list[tuple[date, int]]:
+    """(Monday, cases whose act fell in that week) for every week from the first to the last
+    act, empty weeks included; cases reported in `period`."""
+    counts = Counter(week_start(r.act_date) for r in records if r.reported_on in period)
+    if not counts:
+        return []
+    weeks = []
+    week = min(counts)
+    while week <= max(counts):
+        weeks.append((week, counts[week]))
+        week += timedelta(days=7)
+    return weeks
+
+
+def total_cases(records: Sequence[CaseRecord], period: Period) -> int:
+    return sum(1 for r in records if r.reported_on in period)

@@ -1,0 +1,92 @@
+"""A simulated officer for load and crash tests: picks an allowed step on a case and fills
+its inputs the way a careful officer would (dates that satisfy the notice periods, the
+recommended level, a sanction the catalogue offers for it)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from sanctions.app import App
+from sanctions.services import cases
+from sanctions.workflow import TransitionSpec
+
+MEMBERS = (
+    "Drs. Sutrisno;196803151994031005;Sekretaris Daerah|Ir. Wahyuni;197002021995032002;Inspektur"
+)
+
+
+def next_step(
+    app: App, session: Session, reference: str, *, actor: str, rng: random.Random
+) -> tuple[str, dict[str, str], date] | None:
+    """A step the actor may take on the case now, its inputs and its date; None if none."""
+    case = cases.case_by_reference(session, reference)
+    on = cases.last_step_date(case) + timedelta(days=rng.randint(1, 3))
+    view = cases.show_case(app, session, reference, actor=actor, on=on)
+    options = [
+        o
+        for o in view.options
+        if (o.allowed or o.needs) and o.transition.trigger != "pegawai_keluar"
+    ]
+    if not options:
+        return None
+    # Mostly carry the case forward; now and then end it early (rejected, not proven …).
+    onward = [o for o in options if not view.workflow.state(o.transition.dest).terminal]
+    option = rng.choice(onward if onward and rng.random() < 0.95 else options)
+    # time-based guards (notice periods, waiting and serving periods) need a later date
+    on = _date_for(app, option.transition, view, on)
+    return option.transition.trigger, fill(app, option.transition, view, on=on), on
+
+
+def fill(app: App, spec: TransitionSpec, view: cases.CaseView, *, on: date) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for i in spec.inputs:
+        if not i.required and i.name != "reason":
+            continue
+        if i.type == "date":
+            values[i.name] = app.calendar.add_working_days(on, 8).isoformat()
+        elif i.type == "level":
+            values[i.name] = _expected_level(app, view)
+        elif i.type == "sanction":
+            values[i.name] = _sanction(app, view, on=on)
+        elif i.type == "members":
+            values[i.name] = MEMBERS
+        elif i.type == "choice":
+            values[i.name] = i.choices[0]
+        else:
+            values[i.name] = "Catatan pemeriksaan"
+    return values
+
+
+def _expected_level(app: App, view: cases.CaseView) -> str:
+    if any(v.fixed_sanction for v in view.allegations):
+        return "pemberhentian"
+    if all(v.track == "etik" for v in view.allegations):
+        return "moral"
+    return app.catalogue.heaviest(tuple(view.allegations)) or "sedang"
+
+
+def _sanction(app: App, view: cases.CaseView, *, on: date) -> str:
+    level = view.case.facts.get("level", "sedang")
+    options = app.catalogue.sanctions_for_level(
+        level, on=on, employee_type=view.employee.employee_type
+    )
+    if any(v.fixed_sanction for v in view.allegations):
+        return "PPPK-PHK" if view.employee.employee_type == "PPPK" else "PTDH"
+    return options[0].code
+
+
+def _date_for(app: App, spec: TransitionSpec, view: cases.CaseView, on: date) -> date:
+    facts = view.case.facts
+    if spec.trigger == "nyatakan_berlaku" and facts.get("disampaikan_on"):
+        received = date.fromisoformat(facts["disampaikan_on"])
+        return max(on, app.calendar.add_working_days(received, 15))
+    if spec.trigger in {"panggil_ulang", "catat_ketidakhadiran", "periksa"} and facts.get(
+        "examination_date"
+    ):
+        return max(on, date.fromisoformat(facts["examination_date"]))
+    if spec.trigger == "akhiri_masa_hukuman" and facts.get("berlaku_on"):
+        return max(on, date.fromisoformat(facts["berlaku_on"]) + timedelta(days=370))
+    return on

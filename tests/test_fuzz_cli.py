@@ -1,0 +1,153 @@
+"""Property-based fuzzing of the CLI: random and malformed NIPs, dates, codes, encodings and
+huge fields never produce a traceback, and a refused command never changes the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sanctions.app import App
+from sanctions.cli import cli
+from sanctions.db import make_engine, session_scope, upgrade
+from sanctions.errors import SanctionsError
+from sanctions.services import registry
+from sanctions.settings import Settings
+from tests.factories import KNOWN_ROLES, open_case, seed, snapshot
+
+EXIT_CODES = {0} | {cls.exit_code for cls in SanctionsError.__subclasses__()} | {1, 2}
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+digits = st.text(alphabet="0123456789 ", min_size=0, max_size=24)
+junk = st.text(min_size=0, max_size=300)
+huge = st.text(min_size=2000, max_size=5000)
+dates = st.one_of(st.dates().map(str), junk, st.sampled_from(["2024-02-30", "2024-13-01", ""]))
+codes = st.one_of(st.sampled_from(["DIS-02", "ETK-01", "DIS-99", "dis-02", ""]), junk)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, dict[str, str]]]:
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    app = App(Settings(database_url=url), db=engine)
+    seed(app)
+    me = CliRunner().invoke(cli, ["user", "whoami"], env={"SANCTIONS_DATABASE_URL": url})
+    with session_scope(engine) as session:
+        registry.add_user(
+            session,
+            actor="admin",
+            username=me.output.strip(),
+            roles=["admin"],
+            known_roles=KNOWN_ROLES,
+            agency_code=None,
+        )
+    open_case(app)
+    yield app, {"SANCTIONS_DATABASE_URL": url}
+    engine.dispose()
+
+
+def run_and_check(world: tuple[App, dict[str, str]], args: list[str], name: str) -> None:
+    app, env = world
+    before = snapshot(app)
+    result = CliRunner().invoke(cli, args, env=env)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in EXIT_CODES, (result.exit_code, result.output)
+    if result.exit_code != 0:
+        assert snapshot(app) == before, args
+
+
+@FUZZ
+@given(
+    nip=st.one_of(digits, junk),
+    birth=dates,
+    name=st.one_of(junk, huge),
+    sex=st.sampled_from(["L", "P", "X", ""]),
+    kind=st.sampled_from(["PNS", "PPPK", "CPNS"]),
+)
+def test_employee_add_never_crashes_on_any_input(world, nip, birth, name, sex, kind) -> None:  # type: ignore[no-untyped-def]
+    run_and_check(
+        world,
+        [
+            "employee",
+            "add",
+            "--nip",
+            nip,
+            "--type",
+            kind,
+            "--name",
+            name,
+            "--birth-date",
+            birth,
+            "--sex",
+            sex,
+            "--position",
+            "Guru",
+            "--position-type",
+            "fungsional",
+            "--agency",
+            "SLEMAN",
+        ],
+        "employee add",
+    )
+
+
+@FUZZ
+@given(
+    nip=st.one_of(digits, st.just("198609262015051001")),
+    code=codes,
+    act=dates,
+    reported=dates,
+    description=st.one_of(junk, huge),
+)
+def test_case_open_never_crashes_on_any_input(world, nip, code, act, reported, description) -> None:  # type: ignore[no-untyped-def]
+    run_and_check(
+        world,
+        [
+            "case",
+            "open",
+            "--nip",
+            nip,
+            "--contest",
+            "PILKADA-SLEMAN-2024",
+            "--violation",
+            code,
+            "--act-date",
+            act,
+            "--reported-on",
+            reported,
+            "--description",
+            description,
+        ],
+        "case open",
+    )
+
+
+@FUZZ
+@given(
+    trigger=st.one_of(st.sampled_from(["kaji", "putuskan", "rekomendasikan"]), junk),
+    sets=st.lists(st.one_of(junk, st.builds("{}={}".format, junk, junk)), max_size=3),
+    on=dates,
+)
+def test_case_advance_never_crashes_on_any_input(world, trigger, sets, on) -> None:  # type: ignore[no-untyped-def]
+    args = ["case", "advance", "NET-2024-000001", trigger, "--on", on]
+    for item in sets:
+        args += ["--set", item]
+    run_and_check(world, args, "case advance")
+
+
+@FUZZ
+@given(content=st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(str.encode)))
+def test_employee_import_never_crashes_on_any_file(world, content, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path_factory.mktemp("import") / "employees.csv"
+    path.write_bytes(
+        b"nip,employee_type,name,birth_date,sex,position,position_type,agency_code\n" + content
+    )
+    run_and_check(world, ["employee", "import", str(path)], "employee import")

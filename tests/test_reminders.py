@@ -1,0 +1,448 @@
+"""The reminder job: overdue PPK follow-ups climb the escalation ladder one letter at a time,
+each step exactly once (the database says so), a failed or killed run resumes cleanly, and
+letters may be mailed through SMTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+from sqlmodel import Session, col, select
+
+from sanctions.app import App
+from sanctions.cli import cli
+from sanctions.db import session_scope
+from sanctions.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
+from sanctions.services.audit import verify
+from sanctions.services.letters import issue_letter
+from sanctions.services.reminders import RunReport, find_overdue, run_reminders
+from tests.factories import NOW, snapshot
+from tests.test_letters_issued import add_bkn, recommend
+
+JOB = "job-pengingat"
+
+
+@pytest.fixture
+def seeded(app: App) -> App:
+    from tests.factories import seed
+
+    seed(app)
+    add_bkn(app)
+    return app
+
+
+def remind(app: App, on: date, *, dry_run: bool = False, **kw: Any) -> RunReport:
+    return run_reminders(app, as_of=on, now=NOW, actor=JOB, dry_run=dry_run, **kw)
+
+
+def follow_up_due(app: App, reference: str) -> date:
+    with session_scope(app.db) as s:
+        return s.exec(
+            select(col(Deadline.due_date))
+            .join(Case, col(Case.id) == Deadline.case_id)
+            .where(Case.reference == reference, col(Deadline.closed_seq).is_(None))
+        ).one()
+
+
+def steps_of(app: App, reference: str) -> list[tuple[str, date]]:
+    with session_scope(app.db) as s:
+        return [
+            (key, on)
+            for key, on in s.exec(
+                select(col(ReminderStep.step_key), col(ReminderStep.issued_on))
+                .join(Case, col(Case.id) == ReminderStep.case_id)
+                .where(Case.reference == reference)
+                .order_by(col(ReminderStep.id))
+            ).all()
+        ]
+
+
+def all_letters(app: App) -> list[Letter]:
+    with session_scope(app.db) as s:
+        return list(s.exec(select(Letter).order_by(col(Letter.id))).all())
+
+
+def assert_consistent(app: App) -> None:
+    """Every step has its letter and event; a case's seq equals its version; numbers gapless."""
+    with session_scope(app.db) as s:
+        for record in s.exec(select(ReminderStep)).all():
+            letter = s.get(Letter, record.letter_id)
+            assert letter is not None and letter.event_seq == record.event_seq
+            event = s.exec(
+                select(CaseEvent).where(
+                    CaseEvent.case_id == record.case_id, CaseEvent.seq == record.event_seq
+                )
+            ).one()
+            assert event.trigger == f"pengingat:{record.step_key}"
+            assert event.source == event.dest
+        for case in s.exec(select(Case)).all():
+            seqs = s.exec(
+                select(col(CaseEvent.seq))
+                .where(CaseEvent.case_id == case.id)
+                .order_by(col(CaseEvent.seq))
+            ).all()
+            assert list(seqs) == list(range(1, case.version + 1))
+    letters = all_letters(app)
+    by_series: dict[tuple[int, str, int], list[int]] = {}
+    for x in letters:
+        by_series.setdefault((x.agency_id, x.series, x.year), []).append(x.seq)
+    for seqs in by_series.values():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1))
+    for x in letters:
+        assert (app.settings.letter_store / x.path).exists()
+    with session_scope(app.db) as s:
+        _, findings = verify(s)
+    assert findings == []  # every reminder event is sealed into its case's chain
+
+
+def test_the_ladder_climbs_one_letter_per_step_on_its_days_and_stops_after_the_last(
+    seeded: App,
+) -> None:
+    cal = seeded.calendar
+    ref = recommend(seeded)
+    due = follow_up_due(seeded, ref)
+    assert due == cal.add_working_days(date(2024, 10, 21), 30)
+
+    # Not overdue on the due date itself.
+    assert remind(seeded, due).rows == []
+
+    # The first working day after the due date: the reminder.
+    first = cal.add_working_days(due, 1)
+    report = remind(seeded, first)
+    [row] = report.rows
+    assert (row.case, row.step, row.status, row.days_overdue) == (ref, "pengingat", "issued", 1)
+    assert row.letter.startswith("B-2/BKN/")
+
+    # The warning is due 7 working days after the reminder went out, not a day earlier.
+    warn = cal.add_working_days(first, 7)
+    [row] = remind(seeded, cal.subtract_working_days(warn, 1)).rows
+    assert (row.status, row.step, row.letter) == ("waiting", "", "")
+    assert row.detail == f"teguran due {warn.isoformat()}"
+    [row] = remind(seeded, warn).rows
+    assert (row.step, row.status) == ("teguran", "issued")
+
+    block = cal.add_working_days(warn, 7)
+    [row] = remind(seeded, block).rows
+    assert (row.step, row.status) == ("permintaan_blokir", "issued")
+
+    escalate = cal.add_working_days(block, 14)
+    assert remind(seeded, cal.subtract_working_days(escalate, 1)).rows[0].status == "waiting"
+    [row] = remind(seeded, escalate).rows
+    assert (row.step, row.status) == ("eskalasi", "issued")
+
+    [row] = remind(seeded, date(2025, 12, 31)).rows
+    assert (row.status, row.step) == ("done", "")
+
+    assert steps_of(seeded, ref) == [
+        ("pengingat", first),
+        ("teguran", warn),
+        ("permintaan_blokir", block),
+        ("eskalasi", escalate),
+    ]
+    letters = all_letters(seeded)
+    assert [x.kind for x in letters] == [
+        "rekomendasi",
+        "surat_pengingat_ppk",
+        "surat_teguran_ppk",
+        "permintaan_pemblokiran",
+        "surat_eskalasi",
+    ]
+    # Later letters cite the earlier ones the case already holds.
+    assert letters[2].context["data"]["reminder_number"] == letters[1].number
+    assert letters[3].context["data"]["warning_number"] == letters[2].number
+    assert letters[3].context["addressee"]["name"].startswith("Kepala Badan Kepegawaian")
+    assert letters[4].context["addressee"]["name"] == "Menteri Dalam Negeri"  # a daerah PPK
+    assert letters[4].context["data"]["target_agency"]["kind"] == "daerah"
+    with session_scope(seeded.db) as s:
+        case = s.exec(select(Case).where(Case.reference == ref)).one()
+        assert case.state == "direkomendasikan"  # reminders do not move the case
+        assert case.facts["blokir_diminta_on"] == block.isoformat()
+    assert_consistent(seeded)
+
+
+def test_running_twice_on_the_same_day_issues_nothing_twice(seeded: App) -> None:
+    refs = [recommend(seeded) for _ in range(2)]
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
+    first = remind(seeded, day)
+    assert [r.status for r in first.rows] == ["issued", "issued"]
+    before = snapshot(seeded)
+    again = remind(seeded, day)
+    assert [r.status for r in again.rows] == ["waiting", "waiting"]
+    assert snapshot(seeded) == before
+    assert_consistent(seeded)
+
+
+def test_a_dry_run_reports_what_it_would_issue_and_writes_nothing(seeded: App) -> None:
+    ref = recommend(seeded)
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
+    before = snapshot(seeded)
+    [row] = remind(seeded, day, dry_run=True).rows
+    assert (row.step, row.status, row.detail, row.letter) == (
+        "pengingat",
+        "would_issue",
+        "surat_pengingat_ppk",
+        "",
+    )
+    assert snapshot(seeded) == before
+
+
+def test_a_case_that_fails_rolls_back_alone_and_the_others_are_issued(seeded: App) -> None:
+    refs = [recommend(seeded) for _ in range(3)]
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
+
+    def flaky(app: App, session: Session, case: Case, kind: str, **kw: Any) -> Letter:
+        if case.reference == refs[1]:
+            raise RuntimeError("printer on fire")
+        return issue_letter(app, session, case, kind, **kw)
+
+    report = remind(seeded, day, issue=flaky)
+    assert [r.status for r in report.rows] == ["issued", "failed", "issued"]
+    assert "printer on fire" in report.rows[1].detail and report.failed
+    assert steps_of(seeded, refs[1]) == []
+    assert_consistent(seeded)
+    # The next run picks the failed case up.
+    assert [r.status for r in remind(seeded, day).rows] == ["waiting", "issued", "waiting"]
+    assert_consistent(seeded)
+
+
+def test_a_finished_follow_up_is_no_longer_overdue(seeded: App) -> None:
+    from tests.factories import step
+
+    ref = recommend(seeded)
+    due = follow_up_due(seeded, ref)
+    step(seeded, ref, "tindak_lanjuti", "bkpsdm", date(2024, 10, 28))
+    with session_scope(seeded.db) as s:
+        # ditindaklanjuti opens its own follow-up deadline counted from the recommendation.
+        assert [o.deadline.state for o in find_overdue(s, as_of=due)] == []
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_two_runs_at_once_issue_each_step_exactly_once_with_gapless_numbers(
+    seeded: App,
+) -> None:
+    refs = [recommend(seeded) for _ in range(4)]
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
+    start = threading.Barrier(2)
+    reports: list[RunReport] = []
+    errors: list[BaseException] = []
+
+    def slow_issue(app: App, session: Session, case: Case, kind: str, **kw: Any) -> Letter:
+        time.sleep(0.2)  # hold the step's row lock so the other run meets it
+        return issue_letter(app, session, case, kind, **kw)
+
+    def runner() -> None:
+        own = App(seeded.settings)  # its own engine, its own connections
+        try:
+            start.wait(timeout=30)
+            reports.append(remind(own, day, issue=slow_issue))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            own.db.dispose()
+
+    threads = [threading.Thread(target=runner) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    statuses = [r.status for report in reports for r in report.rows]
+    assert statuses.count("issued") == 4
+    assert statuses.count("failed") == 0
+    for ref in refs:
+        assert steps_of(seeded, ref) == [("pengingat", day)]
+    assert len(all_letters(seeded)) == 8  # 4 recommendations + 4 reminders
+    assert_consistent(seeded)
+
+
+KILLABLE_RUN = """
+import sys
+from datetime import date
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from sanctions.app import App
+from sanctions.db import make_engine
+from sanctions.settings import Settings
+from sanctions.services.reminders import run_reminders
+from tests.factories import NOW
+app = App(Settings(database_url={url!r}, letter_store=Path({store!r})), db=make_engine({url!r}))
+def progress(done, total):
+    print("done", done, flush=True)
+run_reminders(app, as_of=date.fromisoformat({day!r}), now=NOW, actor="job", dry_run=False,
+              progress=progress)
+print("finished", flush=True)
+"""
+
+
+def test_a_run_killed_mid_way_resumes_without_duplicates_or_gaps(seeded: App, db_url: str) -> None:
+    refs = [recommend(seeded) for _ in range(5)]
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
+    script = KILLABLE_RUN.format(
+        root=str(Path(__file__).resolve().parent.parent),
+        url=db_url,
+        store=str(seeded.settings.letter_store),
+        day=day.isoformat(),
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().split()[0] == b"done"  # one case committed, more to come
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    issued_before = sum(1 for ref in refs if steps_of(seeded, ref))
+    assert 1 <= issued_before < 5
+    assert_consistent(seeded)
+
+    report = remind(seeded, day)
+    assert [r.status for r in report.rows].count("issued") == 5 - issued_before
+    for ref in refs:
+        assert steps_of(seeded, ref) == [("pengingat", day)]
+    assert_consistent(seeded)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_the_command_prints_the_summary_table_and_json(
+    seeded: App, db_url: str, tmp_path: Path
+) -> None:
+    ref = recommend(seeded)
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
+    env = {
+        "SANCTIONS_DATABASE_URL": db_url,
+        "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
+    }
+    runner = CliRunner()
+    dry = runner.invoke(cli, ["remind", "--as-of", day.isoformat(), "--dry-run", "--json"], env=env)
+    assert dry.exit_code == 0, dry.output
+    data = json.loads(dry.output)
+    assert data["dry_run"] is True
+    assert data["cases"][0]["status"] == "would_issue"
+
+    result = runner.invoke(cli, ["remind", "--as-of", day.isoformat()], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == [
+        "case",
+        "agency",
+        "deadline",
+        "due",
+        "days",
+        "overdue",
+        "step",
+        "letter",
+        "status",
+    ]
+    assert ref in lines[2] and "pengingat" in lines[2] and "B-2/BKN/" in lines[2]
+    assert "1 issued" in result.output
+
+    again = runner.invoke(cli, ["remind", "--as-of", day.isoformat(), "--json"], env=env)
+    assert again.exit_code == 0
+    assert json.loads(again.output)["counts"]["issued"] == 0
+
+
+def test_the_command_exits_non_zero_when_a_case_fails(seeded: App, db_url: str) -> None:
+    ref = recommend(seeded)
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
+    with session_scope(seeded.db) as s:  # the issuing body is gone: its letter cannot be issued
+        bkn = s.exec(select(Agency).where(Agency.code == "BKN")).one()
+        bkn.code = "BKN-OLD"
+        s.add(bkn)
+    env = {
+        "SANCTIONS_DATABASE_URL": db_url,
+        "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
+    }
+    result = CliRunner().invoke(cli, ["remind", "--as-of", day.isoformat()], env=env)
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())  # the status column wraps
+    assert "failed: surat_pengingat_ppk is issued by BKN, which is not registered" in text
+    assert steps_of(seeded, ref) == []
+
+
+# --------------------------------------------------------------------------- e-mail
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_issued_letters_are_mailed_to_the_agency_and_unsent_mail_is_retried(
+    seeded: App, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    with session_scope(seeded.db) as s:
+        sleman = s.exec(select(Agency).where(Agency.code == "SLEMAN")).one()
+        sleman.email = "bkpsdm@slemankab.go.id"
+        s.add(sleman)
+    refs = [recommend(seeded) for _ in range(2)]
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
+
+    # The mail server is down: the letters are issued all the same, their mail waits.
+    down = App(replace(seeded.settings, smtp_url=f"smtp://127.0.0.1:{_free_port()}"), db=seeded.db)
+    report = remind(down, day)
+    assert [r.status for r in report.rows] == ["issued", "issued"]
+    assert all(r.mail.startswith("failed") for r in report.rows)
+    assert len(report.mail_failures) == 2 and not report.failed
+
+    up = App(replace(seeded.settings, smtp_url=f"smtp://127.0.0.1:{port}"), db=seeded.db)
+    retry = remind(up, day)
+    assert retry.mails_retried == 2 and retry.mail_failures == []
+    assert len(inbox.messages) == 2
+    _, to, raw = inbox.messages[0]
+    assert to == ["bkpsdm@slemankab.go.id"]
+    message = message_from_bytes(raw)
+    [attachment] = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
+    letter = all_letters(seeded)[2]
+    assert letter.number in str(message["Subject"])
+    payload = attachment.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    assert payload == (seeded.settings.letter_store / letter.path).read_bytes()
+    with session_scope(seeded.db) as s:
+        assert all(r.emailed_at is not None for r in s.exec(select(ReminderStep)).all())
+
+    # Mailed once: the next run sends nothing again.
+    remind(up, day)
+    assert len(inbox.messages) == 2
