@@ -59,9 +59,10 @@ class _WarningCollector(logging.Handler):
 class PdfRenderer:
     """Renders letter HTML to PDF; build one per process and reuse it for every letter.
 
-    The template folder's ``print.css`` is parsed once, here, and applied to every letter; the
-    ``<link rel="stylesheet" href="print.css">`` the templates carry (for browser previews) is
-    dropped from the HTML before rendering.
+    For letters only: the template folder's ``print.css`` is parsed once, here, and applied to
+    every document (as a user stylesheet; the letter templates carry no other styles than a few
+    inline widths). The ``<link rel="stylesheet" href="print.css">`` the templates carry, for
+    browser previews, is dropped from the HTML before rendering.
     """
 
     def __init__(self, template_dir: Path, *, pdf_variant: str = PDF_VARIANT) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 import jinja2
 import pytest
 
-from sanctions.letters import load_documents, make_environment
+from sanctions.letters.documents import load_documents
+from sanctions.letters.render import make_environment
 from sanctions.numbering import format_number
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "letter_templates"

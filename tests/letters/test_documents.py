@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from sanctions.errors import DefinitionError
-from sanctions.letters import load_documents
+from sanctions.letters.documents import load_documents
 
 
 def test_the_shipped_declarations_load_with_every_kind_on_its_layout(template_dir: Path) -> None:

@@ -16,6 +16,7 @@ PATTERNS = [
     "{sifat_prefix}-{seq}/{agency}/{unit}/{month}/{year}",
     "{sifat_prefix}.{code}/{seq:04d}/{unit}/{year}",
     "{sifat_prefix}{code}/{seq}/{unit}",
+    "{series}.{seq}/{code}/{unit}/{year}",
 ]
 
 
@@ -129,14 +130,22 @@ _TEXT = st.text(
     code=_TEXT,
     unit=_TEXT,
     agency=_TEXT,
+    series=_TEXT,
     on=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
     sifat=st.sampled_from(["Biasa", "Segera", "Penting", "Rahasia"]),
 )
 def test_every_formatted_number_parses_back_to_the_values_it_was_made_from(
-    pattern: str, seq: int, code: str, unit: str, agency: str, on: date, sifat: str
+    pattern: str,
+    seq: int,
+    code: str,
+    unit: str,
+    agency: str,
+    series: str,
+    on: date,
+    sifat: str,
 ) -> None:
     number = format_number(
-        pattern, seq=seq, code=code, unit=unit, agency=agency, on=on, sifat=sifat
+        pattern, seq=seq, code=code, unit=unit, agency=agency, on=on, sifat=sifat, series=series
     )
     parts = parse_number(pattern, number)
     expected = {
@@ -144,6 +153,7 @@ def test_every_formatted_number_parses_back_to_the_values_it_was_made_from(
         "code": code,
         "unit": unit,
         "agency": agency,
+        "series": series,
         "year": on.year,
         "month": on.month,
         "sifat_prefix": "R" if sifat == "Rahasia" else "B",

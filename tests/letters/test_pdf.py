@@ -20,8 +20,8 @@ import pypdf
 import pytest
 
 from sanctions.errors import RenderError
-from sanctions.letters import RenderedPdf, document_specs, render_html
-from sanctions.letters.pdf import PdfRenderer
+from sanctions.letters.pdf import PdfRenderer, RenderedPdf
+from sanctions.letters.render import document_specs, render_html
 
 pytestmark = pytest.mark.pdf
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from sanctions.errors import DefinitionError
-from sanctions.letters import LetterJob, LetterPool, LetterResult, render_batch
+from sanctions.letters.pool import LetterJob, LetterPool, LetterResult, render_batch
 
 pytestmark = pytest.mark.pdf
 

@@ -5,20 +5,23 @@ import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import jinja2
 import pytest
 
 from sanctions.errors import RenderError
-from sanctions.letters import document_specs, render_html
 from sanctions.letters.qr import svg_data_uri
 from sanctions.letters.render import (
     angka_terbilang,
     diktum_label,
+    document_specs,
     format_nip,
     hari,
     list_label,
+    make_environment,
+    render_html,
     terbilang,
 )
 
@@ -306,3 +309,14 @@ def test_an_elected_signer_without_a_nip_gets_no_nip_line(
     signature = html[html.index('id="ttd-slot"') :]
     assert "Dr. Harda Kiswaya, M.Si." in signature
     assert "NIP" not in signature.split("Salinan")[0]
+
+
+def test_an_agency_may_zero_pad_days_and_leave_out_the_rahmat_line(
+    template_dir: Path, sample_context: Context
+) -> None:
+    env = make_environment(template_dir, zero_pad_day=True, keputusan_rahmat=False)
+    context = sample_context("sk_tim_pemeriksa", doc={**sample_context("bap")["doc"]})
+    context["doc"].update(kind="sk_tim_pemeriksa", date=date(2026, 12, 3))
+    html = render_html(env, "sk_tim_pemeriksa", context)
+    assert "03 Desember 2026" in html
+    assert "DENGAN RAHMAT TUHAN YANG MAHA ESA" not in html
