@@ -20,7 +20,7 @@ from sanctions.db import make_engine
 from sanctions.engine import Engine
 from sanctions.guards import known_guards
 from sanctions.settings import Settings
-from sanctions.workdays import WorkingCalendar, load_calendar
+from sanctions.workdays import WorkingCalendar, load_calendar, use_holiday_cache
 from sanctions.workflow import Workflow, WorkflowSet, load_workflows
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ class App:
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
+        use_holiday_cache(self.settings.cache_dir)
         return load_calendar(
             self.settings.workflows_dir / "calendar.yaml",
             collective_leave_is_holiday=self.settings.collective_leave_is_holiday,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -147,14 +147,10 @@ class Deadline(SQLModel, table=True):
     """Opened when a case enters a state that declares it; closed when the case leaves."""
 
     __tablename__ = "deadlines"
-    __table_args__ = (
-        Index(
-            "ix_deadlines_open_due",
-            "due_date",
-            postgresql_where=text("closed_seq IS NULL"),
-            sqlite_where=text("closed_seq IS NULL"),
-        ),
-    )
+    # Open deadlines (closed_seq IS NULL) of one kind (on_miss), by due date: the overdue
+    # scans read a range of it. A plain composite index, not a partial one, because dialect
+    # options make SQLAlchemy import every dialect at start-up (and it works on both).
+    __table_args__ = (Index("ix_deadlines_open", "closed_seq", "on_miss", "due_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)

@@ -30,6 +30,8 @@ class Settings:
     # (PP 94/2021 transitional rule) took force; None = not yet (substitutes apply). [S]
     tukin_regulation_in_force: date | None = None
     # PAdES signing of letters of agencies that sign electronically (PKCS#12 key + passphrase).
+    # Where derived data is cached between runs (the holiday tables); None: no cache.
+    cache_dir: Path | None = None
     # Seconds to wait for a lock held by another writer before a clear "locked" error.
     lock_timeout: float = 15.0
     signing_p12: Path | None = None
@@ -66,6 +68,10 @@ class Settings:
             collective_leave_is_holiday=flag in {"yes", "true", "1"},
             tukin_regulation_in_force=tukin_date,
             lock_timeout=_seconds(env.get("SANCTIONS_LOCK_TIMEOUT", "15")),
+            cache_dir=Path(
+                env.get("SANCTIONS_CACHE_DIR")
+                or Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sanctions"
+            ),
             signing_p12=Path(env["SANCTIONS_SIGNING_P12"])
             if env.get("SANCTIONS_SIGNING_P12")
             else None,

@@ -24,7 +24,10 @@ whose Indonesian name ends in "(perkiraan)"; no holiday at all is known after 21
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,7 +36,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final, Literal
 
-import holidays
 import yaml
 
 from sanctions.errors import DefinitionError
@@ -49,15 +51,53 @@ _SATURDAY: Final = 5
 # --------------------------------------------------------------------------- national holidays
 
 
+_cache_dir: Path | None = None
+
+
+def use_holiday_cache(directory: Path | None) -> None:
+    """Keep each year's table as JSON under `directory` (per `holidays` version), so a short
+    command does not pay for importing and computing the package (~0.15 s). The edge (the
+    App) sets it; without it every process asks the package."""
+    global _cache_dir
+    _cache_dir = directory
+    national_holidays.cache_clear()
+
+
 @functools.lru_cache(maxsize=512)
 def national_holidays(year: int, collective_leave_is_holiday: bool) -> Mapping[date, str]:
     """Indonesian national holidays of `year` (Indonesian names), with or without *cuti bersama*.
 
-    Cached per (year, flag): the `holidays` package is asked at most once for each.
+    Cached per (year, flag): the `holidays` package is asked at most once for each, and at
+    most once per installed version when a cache directory is set.
     """
+    cached = _cache_file(year, collective_leave_is_holiday)
+    if cached is not None and cached.exists():
+        try:
+            table = {date.fromisoformat(k): v for k, v in json.loads(cached.read_text()).items()}
+            return MappingProxyType(table)
+        except (OSError, ValueError):
+            pass  # a damaged cache file is rebuilt below
+    import holidays
+
     categories = ("public", "government") if collective_leave_is_holiday else ("public",)
-    table = holidays.country_holidays("ID", years=year, categories=categories, language="id")
-    return MappingProxyType({d: name for d, name in sorted(table.items()) if d.year == year})
+    found = holidays.country_holidays("ID", years=year, categories=categories, language="id")
+    table = {d: name for d, name in sorted(found.items()) if d.year == year}
+    if cached is not None:
+        with contextlib.suppress(OSError):  # the cache is an optimisation only
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({d.isoformat(): n for d, n in table.items()}))
+            tmp.replace(cached)
+    return MappingProxyType(table)
+
+
+def _cache_file(year: int, collective_leave_is_holiday: bool) -> Path | None:
+    if _cache_dir is None:
+        return None
+    from importlib.metadata import version
+
+    flag = "cuti" if collective_leave_is_holiday else "public"
+    return _cache_dir / f"holidays-{version('holidays')}" / f"ID-{year}-{flag}.json"
 
 
 def collective_leave_published(year: int) -> bool:

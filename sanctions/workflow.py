@@ -6,6 +6,7 @@ inside it (`workflows/x.yaml: transitions[3].guards[0]: unknown guard 'team_form
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -341,15 +342,23 @@ class WorkflowSet:
         return max(matches, key=lambda w: w.applies_from)
 
 
+_WORKFLOW_KEY = re.compile(r"^workflow\s*:", re.MULTILINE)
+
+
+def _declares_workflow(path: Path) -> bool:
+    """Whether the file has a top-level `workflow:` key (the other YAML files in the folder,
+    the calendar, ladder and classification codes, are not parsed here)."""
+    try:
+        return bool(_WORKFLOW_KEY.search(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return True  # let read_yaml report the problem with the file's name
+
+
 def load_workflows(directory: Path, *, known_guards: Collection[str]) -> WorkflowSet:
     """Every `*.yaml` in `directory` with a top-level `workflow:` key (the others there are
     the catalogue, calendar and other data files)."""
-    nodes = [read_yaml(f) for f in sorted(directory.glob("*.yaml"))]
-    workflows = [
-        _workflow(n, known_guards=known_guards)
-        for n in nodes
-        if isinstance(n.value, dict) and "workflow" in n.value
-    ]
+    files = [f for f in sorted(directory.glob("*.yaml")) if _declares_workflow(f)]
+    workflows = [_workflow(read_yaml(f), known_guards=known_guards) for f in files]
     if not workflows:
         raise DefinitionError(f"{directory}: no workflow files (*.yaml with a 'workflow:' key)")
     versions: dict[str, Workflow] = {}

@@ -4,10 +4,11 @@ on SQLite and PostgreSQL, and the CLI's start-up time for `case show`.
 Each service transition is one transaction doing what an officer's step does: load the case,
 check roles and inputs, run the guards in the state machine, check deadlines, update the case
 with the version check, append the event, close and open deadlines. The raw-SQL baseline does
-the same reads and writes (select the case, the actor's roles, the contest and allegations and
-the open deadlines; update the case with the version check, insert the event, close deadlines,
-insert the new deadline) with hand-written SQL on the same connection pool, one transaction
-per transition, and no rules, no ORM and no state machine.
+the same reads and writes (select the case with its last event's hash, the actor's roles, the
+contest and allegations and the open deadlines; update the case with the version check, insert
+the event with its chained SHA-256, close deadlines, insert the new deadline) with hand-written
+SQL on the same connection pool, one transaction per transition, and no rules, no ORM and no
+state machine.
 
 Usage: .venv/bin/python scripts/bench_engine.py [--cases N] [--no-postgres]
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import json
 import statistics
 import subprocess
@@ -66,8 +68,9 @@ def raw_run(db: Engine, refs: list[str]) -> float:
             with db.begin() as c:
                 row = c.execute(
                     text(
-                        "SELECT id, agency_id, contest_id, state, version, facts FROM cases "
-                        "WHERE reference = :r"
+                        "SELECT c.id, c.agency_id, c.contest_id, c.state, c.version, c.facts, "
+                        "e.hash AS prev FROM cases c LEFT JOIN case_events e "
+                        "ON e.case_id = c.id AND e.seq = c.version WHERE c.reference = :r"
                     ),
                     {"r": ref},
                 ).one()
@@ -102,11 +105,29 @@ def raw_run(db: Engine, refs: list[str]) -> float:
                     ),
                     {"s": dest, "v": seq, "f": json.dumps(facts), "id": row.id, "old": row.version},
                 )
+                digest = hashlib.sha256(
+                    json.dumps(
+                        [
+                            row.id,
+                            seq,
+                            NOW.isoformat(),
+                            on.isoformat(),
+                            actor,
+                            trigger,
+                            row.state,
+                            dest,
+                            inputs,
+                            row.prev,
+                        ],
+                        sort_keys=True,
+                    ).encode()
+                ).hexdigest()
                 c.execute(
                     text(
                         'INSERT INTO case_events (case_id, seq, at, "on", actor, trigger, '
-                        "source, dest, note, inputs, late, workflow_version) VALUES (:c, :seq, "
-                        ":at, :on, :a, :t, :src, :d, '', :i, '[]', 'bkn-2024')"
+                        "source, dest, note, inputs, late, workflow_version, prev_hash, hash) "
+                        "VALUES (:c, :seq, :at, :on, :a, :t, :src, :d, '', :i, '[]', "
+                        "'bkn-2024', :p, :h)"
                     ),
                     {
                         "c": row.id,
@@ -118,6 +139,8 @@ def raw_run(db: Engine, refs: list[str]) -> float:
                         "src": row.state,
                         "d": dest,
                         "i": json.dumps(inputs),
+                        "p": row.prev,
+                        "h": digest,
                     },
                 )
                 c.execute(

@@ -16,9 +16,9 @@ COMMANDS = {
     "db": "sanctions.cli.reference:db",
     "user": "sanctions.cli.reference:user",
     "agency": "sanctions.cli.reference:agency",
-    "employee": "sanctions.cli.intake:employee",  # + `employee import` (.csv/.xlsx)
+    "employee": "sanctions.cli.reference:employee",
     "contest": "sanctions.cli.reference:contest",
-    "case": "sanctions.cli.intake:case",  # + `case import`, `case export`
+    "case": "sanctions.cli.cases:case",
     "workflow": "sanctions.cli.workflows:workflow",
     "catalogue": "sanctions.cli.reference:catalogue",
     "letter": "sanctions.cli.letters:letter",

@@ -9,6 +9,7 @@ import click
 
 from sanctions.cli.letterdata import load_letter_data
 from sanctions.cli.shell import (
+    LazyGroup,
     Shell,
     emit_json,
     emit_table,
@@ -32,7 +33,13 @@ def _letter_data(path: Path | None) -> dict[str, Any]:
     return load_letter_data(path) if path else {}
 
 
-@click.group()
+@click.group(
+    cls=LazyGroup,
+    lazy_commands={
+        "import": "sanctions.cli.intake:case_import",
+        "export": "sanctions.cli.intake:case_export",
+    },
+)
 def case() -> None:
     """Open and advance neutrality cases."""
 

@@ -1,10 +1,5 @@
 """`sanctions employee import`, `sanctions case import`, `sanctions case export`: files in and
-out.
-
-Importing this module adds the three commands to the `employee` and `case` groups (the CSV-only
-`employee import` of `sanctions.cli.reference` is replaced); `sanctions.cli` loads those groups
-from here, as `sanctions.cli.intake:employee` and `sanctions.cli.intake:case`.
-"""
+out. The `employee` and `case` groups load these commands when they are used."""
 
 from __future__ import annotations
 
@@ -16,8 +11,6 @@ from typing import Any
 
 import click
 
-from sanctions.cli.cases import case
-from sanctions.cli.reference import employee
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, pass_shell
 from sanctions.intake import (
     CASE_LAYOUT,
@@ -164,11 +157,6 @@ def case_export(shell: Shell, reference: str, out: Path, as_json: bool) -> None:
     click.echo(f"case file of {reference} written to {result.path}")
 
 
-case.add_command(case_import)
-case.add_command(case_export)
-employee.add_command(employee_import)
-
-
 # -- helpers --------------------------------------------------------------------------------
 @contextmanager
 def _progress(table: Table) -> Iterator[Callable[[int], None]]:
@@ -239,6 +227,3 @@ def _report(
     click.echo(summary)
     if written is not None:
         click.echo(f"{len(result.rejected)} row(s) rejected; they are in {written}")
-
-
-__all__ = ["case", "case_export", "case_import", "employee", "employee_import"]

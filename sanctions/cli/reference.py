@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
+from sanctions.cli.shell import (
+    LazyGroup,
+    Shell,
+    emit_json,
+    emit_table,
+    json_option,
+    parse_date,
+    pass_shell,
+)
 from sanctions.db import acting_user, session_scope, upgrade
 from sanctions.services import registry as svc
 
@@ -125,7 +133,7 @@ def agency_list(shell: Shell, as_json: bool) -> None:
     emit_table(rows, as_json=as_json, empty="no agencies")
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy_commands={"import": "sanctions.cli.intake:employee_import"})
 def employee() -> None:
     """Employees (PNS and PPPK)."""
 

@@ -72,9 +72,9 @@ def _command_line() -> str:
 pass_shell = click.make_pass_decorator(Shell)
 
 
-class SanctionsGroup(click.Group):
-    """Maps every `SanctionsError` to a one-line message and its exit code; no traceback.
-    Sub-commands named in `lazy_commands` ("module:attribute") are imported on first use."""
+class LazyGroup(click.Group):
+    """A group whose sub-commands named in `lazy_commands` ("module:attribute") are imported
+    on first use, so a command does not pay for the modules of the commands it does not run."""
 
     def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -88,6 +88,10 @@ class SanctionsGroup(click.Group):
             module, _, attribute = self.lazy_commands[cmd_name].partition(":")
             self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
         return super().get_command(ctx, cmd_name)
+
+
+class SanctionsGroup(LazyGroup):
+    """Maps every `SanctionsError` to a one-line message and its exit code; no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import literal, update
+from sqlalchemy import and_, literal, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.audit import GENESIS
 from sanctions.catalogue import Violation
 from sanctions.deadlines import (
     DeadlineRule,
@@ -104,13 +105,16 @@ def open_case(
     session.flush()
     assign_reference(case)
     allegations, event = opening_records(case, data, workflow, actor=actor, now=now)
+    if not hooks:  # no letter can follow: seal now and write the event once
+        seal(session, event, prev_hash=GENESIS, letters=[])
     session.add_all([*allegations, event])
     session.flush()
     _open_deadlines(app, session, case, workflow, event)
     result = StepResult(case, event, workflow, None)
     for hook in hooks:
         hook(session, result)
-    seal(session, result.event)  # last: the chain covers the letters the hooks issued
+    if hooks:  # last: the chain covers the letters the hooks issued
+        seal(session, result.event, prev_hash=GENESIS)
     return result
 
 
@@ -245,6 +249,22 @@ def case_by_reference(session: Session, reference: str) -> Case:
     return case
 
 
+def _case_and_last_hash(session: Session, reference: str) -> tuple[Case, str]:
+    """The case and the hash of its latest event (what the next event chains to): one query."""
+    row = session.exec(
+        select(Case, col(CaseEvent.hash))
+        .join(
+            CaseEvent,
+            and_(col(CaseEvent.case_id) == Case.id, col(CaseEvent.seq) == Case.version),
+            isouter=True,
+        )
+        .where(Case.reference == reference)
+    ).first()
+    if row is None:
+        raise NotFound(f"no case {reference!r}; list cases with `sanctions case list`")
+    return row[0], row[1] or GENESIS
+
+
 def guard_context(
     app: App,
     session: Session,
@@ -328,7 +348,7 @@ def advance(
     note: str = "",
     hooks: Sequence[StepHook] = (),
 ) -> StepResult:
-    case = case_by_reference(session, reference)
+    case, prev_hash = _case_and_last_hash(session, reference)
     workflow = app.workflow(case.workflow_version)
     last = last_step_date(case)
     if on < last:
@@ -370,6 +390,8 @@ def advance(
         late=late,
         workflow_version=workflow.version,
     )
+    if not hooks:  # no letter can follow: seal now and write the event once
+        seal(session, event, prev_hash=prev_hash, letters=[])
     session.add(event)
     if deadlines:
         _close_deadlines(session, case, event)
@@ -377,7 +399,8 @@ def advance(
     result = StepResult(case, event, workflow, spec, late)
     for hook in hooks:
         hook(session, result)
-    seal(session, result.event)  # last: the chain covers the letters the hooks issued
+    if hooks:  # last: the chain covers the letters the hooks issued
+        seal(session, result.event, prev_hash=prev_hash)
     return result
 
 

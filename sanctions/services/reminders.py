@@ -1,7 +1,7 @@
 """The reminder job: every overdue PPK follow-up gets the next step of the escalation ladder.
 
 `run_reminders` scans the open deadlines whose rule says `on_miss: escalate` and whose due date
-has passed (one query on the partial index `ix_deadlines_open_due`), asks
+has passed (one query on the index `ix_deadlines_open`), asks
 `sanctions.escalation.next_step` which step, if any, is due, and issues it in the case's own
 transaction: the `ReminderStep` row first (UNIQUE(deadline_id, step_key): a second run, even
 one running at the same time, waits on it and then fails, so no step is issued twice), then
@@ -138,8 +138,8 @@ class RunReport:
 def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
     """Open deadlines with `on_miss: escalate` due before `as_of`, with their case and agency.
 
-    One query; the `closed_seq IS NULL AND due_date < ?` condition is the partial index
-    `ix_deadlines_open_due`, so the scan reads only open deadlines that are already late.
+    One query; `closed_seq IS NULL AND on_miss = 'escalate' AND due_date < ?` is a range of
+    the index `ix_deadlines_open`, so the scan reads only open deadlines that are already late.
     """
     rows = session.exec(
         select(Deadline, Case, Agency)
