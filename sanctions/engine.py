@@ -11,9 +11,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
-
-from transitions import Machine
 
 from sanctions.errors import GuardFailed, PermissionDenied, TransitionNotAllowed
 from sanctions.guards import GuardContext, evaluate
@@ -41,23 +40,33 @@ class Engine:
     def __init__(self, workflow: Workflow) -> None:
         self.workflow = workflow
         self._lock = threading.Lock()
-        self._machine = Machine(
+
+    @cached_property
+    def _machine(self) -> Any:
+        """Built on the first step taken (listing what is allowed does not need it)."""
+        from transitions import Machine
+
+        machine = Machine(
             model=None,
-            states=list(workflow.states),
-            initial=workflow.initial,
+            states=list(self.workflow.states),
+            initial=self.workflow.initial,
             auto_transitions=False,
             send_event=True,
             ignore_invalid_triggers=False,
         )
-        for spec in workflow.transitions:
-            self._machine.add_transition(
+        for spec in self.workflow.transitions:
+            machine.add_transition(
                 trigger=spec.trigger,
                 source=list(spec.sources),
                 dest=spec.dest,
                 conditions=[self._condition(spec)],
             )
-        self._token = _Token()
-        self._machine.add_model(self._token, initial=workflow.initial)
+        machine.add_model(self._token, initial=self.workflow.initial)
+        return machine
+
+    @cached_property
+    def _token(self) -> _Token:
+        return _Token()
 
     @staticmethod
     def _condition(spec: TransitionSpec) -> Any:

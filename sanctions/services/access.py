@@ -5,24 +5,28 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, bindparam, or_
 from sqlmodel import Session, col, func, select
 
 from sanctions.db import session_scope
 from sanctions.errors import PermissionDenied
 from sanctions.models import AccessEvent, AppUser, RoleGrant
 
+_ROLES_EVERYWHERE = select(RoleGrant.role).where(
+    RoleGrant.username == bindparam("username"), col(RoleGrant.agency_id).is_(None)
+)
+_ROLES_FOR_AGENCY = select(RoleGrant.role).where(
+    RoleGrant.username == bindparam("username"),
+    or_(col(RoleGrant.agency_id).is_(None), col(RoleGrant.agency_id) == bindparam("agency")),
+)
+
 
 def roles_for(session: Session, username: str, agency_id: int | None) -> set[str]:
     """The roles `username` holds for `agency_id` (grants for all agencies included)."""
-    query = select(RoleGrant.role).where(RoleGrant.username == username)
     if agency_id is None:
-        query = query.where(col(RoleGrant.agency_id).is_(None))
-    else:
-        query = query.where(
-            or_(col(RoleGrant.agency_id).is_(None), col(RoleGrant.agency_id) == agency_id)
-        )
-    return set(session.exec(query).all())
+        return set(session.exec(_ROLES_EVERYWHERE, params={"username": username}).all())
+    params = {"username": username, "agency": agency_id}
+    return set(session.exec(_ROLES_FOR_AGENCY, params=params).all())
 
 
 def require_role(
