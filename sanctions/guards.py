@@ -334,13 +334,28 @@ def _waiting_period_over(ctx: GuardContext) -> str | None:
     )
 
 
+SANCTION_ENDS = "masa_hukuman_sampai"  # the fact recording the last day of the sanction
+
+
+def sanction_end_fact(
+    catalogue: Catalogue,
+    facts: Mapping[str, str],
+    *,
+    entered: str,
+    on: date,
+    rules: Mapping[str, object],
+) -> dict[str, str]:
+    """When a step enters the state where the sanction takes effect (rule
+    `sanction_in_force_state`), the fact giving the last day of its 6/9/12-month period."""
+    code = facts.get("sanction")
+    if entered != rules.get("sanction_in_force_state") or not code:
+        return {}
+    months = catalogue.sanction(code).duration_months
+    return {SANCTION_ENDS: sanction_period_end(on, months).isoformat()} if months else {}
+
+
 def _period_end(ctx: GuardContext) -> date | None:
-    code = ctx.facts.get("sanction")
-    start = ctx.fact_date("berlaku_on")
-    if code is None or start is None:
-        return None
-    months = ctx.catalogue.sanction(code).duration_months
-    return sanction_period_end(start, months) if months else None
+    return ctx.fact_date(SANCTION_ENDS)
 
 
 @guard("sanction_period_over")

@@ -39,7 +39,7 @@ from sanctions.errors import (
     RuleViolation,
     SanctionsError,
 )
-from sanctions.guards import GuardContext, act_date_problems
+from sanctions.guards import GuardContext, act_date_problems, sanction_end_fact
 from sanctions.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, Employee
 from sanctions.services.access import require_role, roles_for
 from sanctions.services.audit import seal
@@ -392,6 +392,7 @@ def advance(
     late = _check_deadlines(deadlines, workflow, trigger, on)
     source, seq = case.state, case.version + 1
     facts = {**case.facts, **inputs, f"{spec.dest}_on": on.isoformat()}
+    facts |= sanction_end_fact(app.catalogue, facts, entered=spec.dest, on=on, rules=ctx.rules)
     updated = session.execute(
         _UPDATE_CASE,
         {
