@@ -64,9 +64,10 @@ def test_a_berat_case_runs_from_report_to_served_sanction_and_closing(seeded: Ap
     with session_scope(seeded.db) as session:
         case = session.exec(select(Case).where(Case.reference == ref)).one()
         # B-1 runs 12 months from taking effect; the case records its last day
-        assert case.facts["masa_hukuman_sampai"] == (
-            in_force.replace(year=in_force.year + 1) - timedelta(days=1)
-        ).isoformat()
+        assert (
+            case.facts["masa_hukuman_sampai"]
+            == (in_force.replace(year=in_force.year + 1) - timedelta(days=1)).isoformat()
+        )
     served = in_force.replace(year=in_force.year + 1)
     assert (
         walk(
