@@ -28,7 +28,7 @@ Employee file (`sanctions employee import`), one employee per row, keyed by NIP:
   birth_date     must match NIP digits 1-8                         required  (tanggal_lahir)
   sex            L | P; must match NIP digit 15                    required  (jenis_kelamin)
   position       jabatan, e.g. Guru Ahli Pertama                   required  (jabatan)
-  position_type  jpt_utama ... pelaksana (registry.POSITION_TYPES) required  (jenis_jabatan)
+  position_type  jpt_utama ... pelaksana (employees.POSITION_TYPES) required  (jenis_jabatan)
   agency_code    a registered agency                               required  (kode_instansi)
   rank           pangkat/golongan, e.g. Penata Muda, III/a         optional  (pangkat_golongan)
   unit           unit kerja                                        optional  (unit_kerja)
@@ -62,6 +62,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from sanctions.catalogue import Catalogue
+from sanctions.employees import EmployeeInput
 from sanctions.errors import InputError, SanctionsError
 from sanctions.nip import Sex, check_matches, parse_nip
 
@@ -70,7 +71,6 @@ __all__ = [
     "EMPLOYEE_LAYOUT",
     "CaseFields",
     "Checked",
-    "EmployeeFields",
     "IntakeRefused",
     "KnownEmployee",
     "Layout",
@@ -363,21 +363,6 @@ def _nip_text(text: str) -> str:
 
 
 # -- employees ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class EmployeeFields:
-    """One employee as read; the same fields as `registry.EmployeeInput`."""
-
-    nip: str  # 18 digits
-    employee_type: str
-    name: str
-    birth_date: date
-    sex: str
-    position: str
-    position_type: str
-    agency_code: str
-    rank: str | None = None
-    unit: str = ""
-    address: str = ""
 
 
 def check_employees(
@@ -388,12 +373,12 @@ def check_employees(
     employee_types: Sequence[str],
     position_types: Sequence[str],
     progress: Callable[[int], None] | None = None,
-) -> Checked[EmployeeFields]:
+) -> Checked[EmployeeInput]:
     """Every row of an employee file: required cells, codes, dates, the NIP's structure and its
     agreement with the birth date and sex. A NIP twice in the file is a problem unless both
     rows say the same (the second is then dropped)."""
-    checked: Checked[EmployeeFields] = Checked()
-    first: dict[str, tuple[int, EmployeeFields]] = {}
+    checked: Checked[EmployeeInput] = Checked()
+    first: dict[str, tuple[int, EmployeeInput]] = {}
     for index, row in enumerate(table.rows, start=1):
         fields = _employee_fields(
             checked,
@@ -428,7 +413,7 @@ def _employee_fields(
     employee_types: Sequence[str],
     position_types: Sequence[str],
     derive: bool,
-) -> EmployeeFields | None:
+) -> EmployeeInput | None:
     """The employee on `row`, or None after recording its problems. With `derive`, a missing
     birth date or sex is read from the NIP (case files)."""
     before = len(checked.problems.get(row.number, ()))
@@ -458,7 +443,7 @@ def _employee_fields(
             checked.add(row, "nip", str(exc))
     if len(checked.problems.get(row.number, ())) > before or nip is None:
         return None
-    return EmployeeFields(
+    return EmployeeInput(
         nip=nip.digits,
         employee_type=kind,
         name=row.get("name"),
@@ -498,7 +483,7 @@ class CaseFields:
     violation_codes: tuple[str, ...]
     description: str = ""
     workflow_version: str | None = None
-    employee: EmployeeFields | None = None
+    employee: EmployeeInput | None = None
 
 
 def check_cases(
@@ -520,7 +505,7 @@ def check_cases(
     file is a problem. The rules for opening a case are checked later, by the service."""
     checked: Checked[CaseFields] = Checked()
     registers: dict[str, int] = {}
-    new_employees: dict[str, tuple[int, EmployeeFields]] = {}
+    new_employees: dict[str, tuple[int, EmployeeInput]] = {}
     for index, row in enumerate(table.rows, start=1):
         _required(checked, row, CASE_LAYOUT.required)
         register = row.get("register_number")
@@ -599,7 +584,7 @@ def _case_employee(
     employees: Mapping[str, KnownEmployee],
     employee_types: Sequence[str],
     position_types: Sequence[str],
-) -> tuple[str | None, EmployeeFields | None]:
+) -> tuple[str | None, EmployeeInput | None]:
     """(18-digit NIP, new employee or None); records a problem and gives (None, None) when the
     NIP is neither registered nor registrable from the row."""
     text = row.get("nip")

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from sanctions.app import App
 from sanctions.db import session_scope
+from sanctions.employees import EmployeeInput
 from sanctions.services import cases, registry
 from sanctions.services.cases import StepHook, StepResult
 
@@ -107,7 +108,7 @@ def add_employee(s: Session, nip: str, kind: str, agency: str, *, name: str) -> 
     birth = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     registry.add_employee(
         s,
-        registry.EmployeeInput(
+        EmployeeInput(
             nip=nip,
             employee_type=kind,
             name=name,

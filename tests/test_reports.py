@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from sanctions.app import App
 from sanctions.cli import cli
 from sanctions.db import session_scope
+from sanctions.employees import EmployeeInput
 from sanctions.errors import PermissionDenied
 from sanctions.models import Case, Deadline
 from sanctions.report_pdf import CHART_TITLES, render_report_pdf
@@ -95,7 +96,7 @@ def build(app: App) -> Fixture:
         for nip, kind, agency, position, position_type in EMPLOYEES:
             registry.add_employee(
                 session,
-                registry.EmployeeInput(
+                EmployeeInput(
                     nip=nip,
                     employee_type=kind,
                     name=f"Pegawai {nip[-3:]}",

@@ -14,6 +14,7 @@ from sanctions.cli.shell import (
     pass_shell,
 )
 from sanctions.db import acting_user, session_scope, upgrade
+from sanctions.employees import EMPLOYEE_TYPES, POSITION_TYPES, EmployeeInput
 from sanctions.services import registry as svc
 
 
@@ -140,12 +141,12 @@ def employee() -> None:
 
 @employee.command("add")
 @click.option("--nip", required=True, help="NIP (PNS) or NI PPPK, 18 digits; spaces allowed.")
-@click.option("--type", "employee_type", type=click.Choice(svc.EMPLOYEE_TYPES), required=True)
+@click.option("--type", "employee_type", type=click.Choice(EMPLOYEE_TYPES), required=True)
 @click.option("--name", required=True)
 @click.option("--birth-date", required=True, help="YYYY-MM-DD; must match the NIP.")
 @click.option("--sex", type=click.Choice(["L", "P"]), required=True, help="Must match the NIP.")
 @click.option("--position", required=True, help="Jabatan, e.g. Guru Ahli Pertama.")
-@click.option("--position-type", type=click.Choice(svc.POSITION_TYPES), required=True)
+@click.option("--position-type", type=click.Choice(POSITION_TYPES), required=True)
 @click.option("--agency", "agency_code", required=True)
 @click.option("--rank", help="Pangkat/golongan, e.g. 'Penata Muda Tingkat I, III/b'.")
 @click.option("--unit", default="", help="Unit kerja.")
@@ -155,7 +156,7 @@ def employee_add(shell: Shell, /, birth_date: str, **values: str) -> None:
     """Register an employee; the NIP is checked against its structure."""
     birth = parse_date(birth_date, "--birth-date")
     assert birth is not None
-    data = svc.EmployeeInput(birth_date=birth, **values)
+    data = EmployeeInput(birth_date=birth, **values)
     with shell.transaction() as (session, actor):
         added = svc.add_employee(session, data, actor=actor, today=shell.today)
         nip = added.nip

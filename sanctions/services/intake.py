@@ -20,7 +20,7 @@ rows take well under a minute on SQLite (scripts/bench_intake.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -29,11 +29,16 @@ from sqlmodel import Session, SQLModel, col, select
 
 from sanctions.app import App
 from sanctions.audit import GENESIS, event_hash
+from sanctions.employees import (
+    EMPLOYEE_TYPES,
+    POSITION_TYPES,
+    EmployeeInput,
+    validate_employee,
+)
 from sanctions.errors import InvalidNip, SanctionsError
 from sanctions.intake import (
     CaseFields,
     Checked,
-    EmployeeFields,
     IntakeRefused,
     KnownEmployee,
     Problem,
@@ -84,8 +89,8 @@ def import_employees(
         table,
         today=today,
         agencies=agencies,
-        employee_types=registry.EMPLOYEE_TYPES,
-        position_types=registry.POSITION_TYPES,
+        employee_types=EMPLOYEE_TYPES,
+        position_types=POSITION_TYPES,
         progress=progress,
     )
     good = _validated(checked, today)
@@ -109,12 +114,12 @@ def import_employees(
     return result
 
 
-def _validated(checked: Checked[EmployeeFields], today: date) -> list[tuple[Row, EmployeeFields]]:
+def _validated(checked: Checked[EmployeeInput], today: date) -> list[tuple[Row, EmployeeInput]]:
     """The good rows that also pass the registry's rule for one employee."""
     good = []
     for row, fields in checked.good:
         try:
-            registry.validate_employee(_input(fields), today=today)
+            validate_employee(fields, today=today)
         except SanctionsError as exc:
             checked.add(row, "nip" if isinstance(exc, InvalidNip) else "", str(exc))
         else:
@@ -122,14 +127,8 @@ def _validated(checked: Checked[EmployeeFields], today: date) -> list[tuple[Row,
     return good
 
 
-def _input(fields: EmployeeFields) -> registry.EmployeeInput:
-    return registry.EmployeeInput(**asdict(fields))
-
-
-def _employee(fields: EmployeeFields, agencies: dict[str, int]) -> Employee:
-    return registry.new_employee(
-        _input(fields), digits=fields.nip, agency_id=agencies[fields.agency_code]
-    )
+def _employee(fields: EmployeeInput, agencies: dict[str, int]) -> Employee:
+    return registry.new_employee(fields, digits=fields.nip, agency_id=agencies[fields.agency_code])
 
 
 # -- cases ----------------------------------------------------------------------------------
@@ -165,8 +164,8 @@ def import_cases(
         agencies=agencies,
         employees={n: KnownEmployee(n, e.employee_type) for n, e in known.items()},
         workflow_versions=app.workflows.versions,
-        employee_types=registry.EMPLOYEE_TYPES,
-        position_types=registry.POSITION_TYPES,
+        employee_types=EMPLOYEE_TYPES,
+        position_types=POSITION_TYPES,
         progress=progress,
     )
     new = _new_employees(session, checked, agencies, actor=actor, today=today)
@@ -238,7 +237,7 @@ def _new_employees(
             checked.add(row, "nip", f"the employee on row {first} was refused: {message}")
             continue
         try:
-            registry.validate_employee(_input(person), today=today)
+            validate_employee(person, today=today)
         except SanctionsError as exc:
             refused[person.nip] = (row.number, str(exc))
             checked.add(row, "nip" if isinstance(exc, InvalidNip) else "", str(exc))

@@ -13,30 +13,18 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from sanctions.employees import (
+    EmployeeInput,
+    choice,
+    validate_employee,
+)
 from sanctions.errors import Conflict, InputError, NotFound
 from sanctions.models import Agency, AppUser, Contest, Employee, RoleGrant
-from sanctions.nip import check_matches, parse_nip
 from sanctions.services.access import no_users_yet, require_role
 
 AGENCY_KINDS = ("pusat", "daerah")
 CONTEST_KINDS = ("pemilu", "pilkada")
-EMPLOYEE_TYPES = ("PNS", "PPPK")
-POSITION_TYPES = (
-    "jpt_utama",
-    "jpt_madya",
-    "jpt_pratama",
-    "administrator",
-    "pengawas",
-    "fungsional",
-    "pelaksana",
-)
 PAGE_NUMBER_STYLES = ("dash", "halaman")
-
-
-def _choice(value: str, allowed: Sequence[str], what: str) -> str:
-    if value not in allowed:
-        raise InputError(f"unknown {what} {value!r} (allowed: {', '.join(allowed)})")
-    return value
 
 
 # -- users ------------------------------------------------------------------------------
@@ -59,7 +47,7 @@ def add_user(
             f"the database has no users yet: the first user must be yourself ({actor!r})"
         )
     for role in roles:
-        _choice(role, known_roles, "role")
+        choice(role, known_roles, "role")
     agency_id = agency_by_code(session, agency_code).id if agency_code else None
     if session.get(AppUser, username) is None:
         session.add(AppUser(username=username, full_name=full_name))
@@ -113,8 +101,8 @@ class AgencyInput:
 
 def add_agency(session: Session, data: AgencyInput, *, actor: str) -> Agency:
     require_role(session, actor, ["admin"], what="registering an agency")
-    _choice(data.kind, AGENCY_KINDS, "agency kind")
-    _choice(data.page_number_style, PAGE_NUMBER_STYLES, "page number style")
+    choice(data.kind, AGENCY_KINDS, "agency kind")
+    choice(data.page_number_style, PAGE_NUMBER_STYLES, "page number style")
     if session.exec(select(Agency).where(Agency.code == data.code)).first():
         raise Conflict(f"agency {data.code!r} already exists")
     agency = Agency(**{f.name: getattr(data, f.name) for f in fields(data)})
@@ -143,33 +131,6 @@ def list_agencies(session: Session) -> list[Agency]:
 
 
 # -- employees --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class EmployeeInput:
-    nip: str
-    employee_type: str
-    name: str
-    birth_date: date
-    sex: str
-    position: str
-    position_type: str
-    agency_code: str
-    rank: str | None = None
-    unit: str = ""
-    address: str = ""
-
-
-def validate_employee(data: EmployeeInput, *, today: date) -> str:
-    """Check one employee record without touching the database; returns the 18-digit NIP."""
-    _choice(data.employee_type, EMPLOYEE_TYPES, "employee type")
-    _choice(data.sex, ("L", "P"), "sex (L = laki-laki, P = perempuan)")
-    _choice(data.position_type, POSITION_TYPES, "position type")
-    nip = parse_nip(data.nip, employee_type=data.employee_type, today=today)
-    check_matches(nip, birth_date=data.birth_date, sex="L" if data.sex == "L" else "P")
-    if not data.name.strip():
-        raise InputError("the employee's name is empty")
-    return nip.digits
-
-
 def add_employee(session: Session, data: EmployeeInput, *, actor: str, today: date) -> Employee:
     digits = validate_employee(data, today=today)
     agency = agency_by_code(session, data.agency_code)
@@ -224,7 +185,7 @@ class ContestInput:
 
 def add_contest(session: Session, data: ContestInput, *, actor: str) -> Contest:
     require_role(session, actor, ["admin", "bawaslu", "pengawas"], what="registering a contest")
-    _choice(data.kind, CONTEST_KINDS, "contest kind")
+    choice(data.kind, CONTEST_KINDS, "contest kind")
     if data.campaign_start and data.campaign_end and data.campaign_end < data.campaign_start:
         raise InputError("the campaign ends before it starts")
     if session.exec(select(Contest).where(Contest.code == data.code)).first():
