@@ -34,7 +34,7 @@ from sanctions.escalation import AgencyKind, EscalationStep, Ladder, load_ladder
 from sanctions.escalation import next_step_due as ladder_next_due
 from sanctions.letters import store
 from sanctions.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
-from sanctions.services.audit import seal
+from sanctions.services.audit import previous_hash, seal
 from sanctions.services.letters import issue_letter
 
 TRIGGER_PREFIX = "pengingat:"
@@ -341,8 +341,6 @@ def _issue_step(
         late=[],
         workflow_version=case.workflow_version,
     )
-    session.add(event)
-    session.flush()
     # 3. The letter, numbered in this transaction (a rollback gives the number back).
     given = letter_data(app, step, item, [*done, (step.key, as_of)], ladder, as_of)
     set_committed_value(case, "version", seq)  # what the UPDATE wrote, without reloading
@@ -353,7 +351,14 @@ def _issue_step(
     )  # fmt: skip
     record.letter_id = letter.id
     session.add(record)
-    seal(session, event)  # the chain covers the event and its letter
+    # 4. The event, sealed into the chain over its letter, then written once.
+    seal(
+        session,
+        event,
+        prev_hash=previous_hash(session, event.case_id, seq),
+        letters=[letter.sha256],
+    )
+    session.flush()
     return letter
 
 
