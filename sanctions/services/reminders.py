@@ -21,12 +21,13 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import update
+from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.audit import GENESIS
 from sanctions.db import session_scope
 from sanctions.deadlines import OnMiss
 from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError
@@ -34,7 +35,7 @@ from sanctions.escalation import AgencyKind, EscalationStep, Ladder, load_ladder
 from sanctions.escalation import next_step_due as ladder_next_due
 from sanctions.letters import store
 from sanctions.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
-from sanctions.services.audit import previous_hash, seal
+from sanctions.services.audit import seal
 from sanctions.services.letters import issue_letter
 
 TRIGGER_PREFIX = "pengingat:"
@@ -86,6 +87,7 @@ class Overdue:
     deadline: Deadline
     case: Case
     agency: Agency
+    last_hash: str  # of the case's latest event: what the reminder's event chains to
 
 
 @dataclass
@@ -142,9 +144,14 @@ def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
     the index `ix_deadlines_open`, so the scan reads only open deadlines that are already late.
     """
     rows = session.exec(
-        select(Deadline, Case, Agency)
+        select(Deadline, Case, Agency, col(CaseEvent.hash))
         .join(Case, col(Case.id) == Deadline.case_id)
         .join(Agency, col(Agency.id) == Case.agency_id)
+        .join(
+            CaseEvent,
+            and_(col(CaseEvent.case_id) == Case.id, col(CaseEvent.seq) == Case.version),
+            isouter=True,
+        )
         .where(
             col(Deadline.closed_seq).is_(None),
             col(Deadline.due_date) < as_of,
@@ -152,7 +159,9 @@ def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
         )
         .order_by(col(Deadline.due_date), col(Deadline.id))
     ).all()
-    return [Overdue(deadline, case, agency) for deadline, case, agency in rows]
+    return [
+        Overdue(deadline, case, agency, last or GENESIS) for deadline, case, agency, last in rows
+    ]
 
 
 def steps_done(session: Session, deadline_ids: Sequence[int]) -> dict[int, list[tuple[str, date]]]:
@@ -355,7 +364,7 @@ def _issue_step(
     seal(
         session,
         event,
-        prev_hash=previous_hash(session, event.case_id, seq),
+        prev_hash=item.last_hash,
         letters=[letter.sha256],
     )
     session.flush()
