@@ -3,9 +3,10 @@
 `run_reminders` scans the open deadlines whose rule says `on_miss: escalate` and whose due date
 has passed (one query on the index `ix_deadlines_open`), asks
 `sanctions.escalation.next_step` which step, if any, is due, and issues it in the case's own
-transaction: the `ReminderStep` row first (UNIQUE(deadline_id, step_key): a second run, even
-one running at the same time, waits on it and then fails, so no step is issued twice), then
-the case event (same optimistic version check as `advance`), then the numbered letter. One
+transaction: the case's version is bumped first with the same optimistic check as `advance`
+(a second run, even one running at the same time, waits on that row and then finds it changed,
+so it issues nothing), then the numbered letter, the `ReminderStep` row (UNIQUE(deadline_id,
+step_key): the database's last word that a step happens once) and the hash-chained event. One
 case failing rolls back that case only. After a case commits, its letter is e-mailed when
 SMTP is configured; `emailed_at` is recorded in a second small transaction, and letters not
 yet mailed are retried by the next run.
@@ -302,23 +303,8 @@ def _issue_step(
 ) -> Letter:
     deadline, case = item.deadline, item.case
     seq = case.version + 1
-    # 1. The step's row first: the database decides who issues it.
-    record = ReminderStep(
-        case_id=case.id or 0,
-        deadline_id=deadline.id or 0,
-        step_key=step.key,
-        issued_on=as_of,
-        event_seq=seq,
-        created_at=now,
-    )
-    session.add(record)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise _AlreadyIssued(
-            f"{step.key} for {deadline.name} was already issued by another run"
-        ) from None
-    # 2. The event, only if nobody changed the case since the scan (as `advance` does).
+    # 1. Only if nobody changed the case since the scan (as `advance` does): a parallel run
+    #    that issued this step first bumped the version, so this UPDATE finds no row.
     facts = dict(case.facts)
     if step.key == BLOCKING_STEP:
         facts[BLOCKING_FACT] = as_of.isoformat()
@@ -350,7 +336,7 @@ def _issue_step(
         late=[],
         workflow_version=case.workflow_version,
     )
-    # 3. The letter, numbered in this transaction (a rollback gives the number back).
+    # 2. The letter, numbered in this transaction (a rollback gives the number back).
     given = letter_data(app, step, item, [*done, (step.key, as_of)], ladder, as_of)
     set_committed_value(case, "version", seq)  # what the UPDATE wrote, without reloading
     set_committed_value(case, "facts", facts)
@@ -358,16 +344,31 @@ def _issue_step(
         app, session, case, step.letter, on=as_of, actor=actor, now=now,
         event_seq=seq, given=given,
     )  # fmt: skip
-    record.letter_id = letter.id
-    session.add(record)
-    # 4. The event, sealed into the chain over its letter, then written once.
+    # 3. The step's row: UNIQUE(deadline, step) is the database's last word on "once".
+    session.add(
+        ReminderStep(
+            case_id=case.id or 0,
+            deadline_id=deadline.id or 0,
+            step_key=step.key,
+            issued_on=as_of,
+            event_seq=seq,
+            letter_id=letter.id,
+            created_at=now,
+        )
+    )
+    # 4. The event, sealed into the chain over its letter, then everything written at once.
     seal(
         session,
         event,
         prev_hash=item.last_hash,
         letters=[letter.sha256],
     )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise _AlreadyIssued(
+            f"{step.key} for {deadline.name} was already issued by another run"
+        ) from None
     return letter
 
 
