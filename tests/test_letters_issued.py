@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from sanctions.app import App
 from sanctions.db import session_scope
 from sanctions.errors import PermissionDenied, RenderError
-from sanctions.models import Letter
+from sanctions.models import CaseEvent, Letter
 from sanctions.services import registry
 from sanctions.services.letters import (
     allocate_number,
@@ -269,3 +269,49 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
     assert [x.seq for x in issued] == list(range(1, len(issued) + 1))
     for x in issued:
         assert (seeded.settings.letter_store / x.path).exists()
+
+
+def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) -> None:
+    from sanctions.services.audit import verify
+    from sanctions.services.letters import issue_on_demand
+
+    ref = recommend(seeded)
+    with session_scope(seeded.db) as s:
+        letter = issue_on_demand(
+            seeded,
+            s,
+            ref,
+            "rekomendasi",
+            on=date(2024, 10, 22),
+            actor="pengawas",
+            now=NOW,
+            given=FORWARDING,
+        )
+        number, seq = letter.number, letter.event_seq
+    with session_scope(seeded.db) as s:
+        event = s.exec(select(CaseEvent).where(CaseEvent.seq == seq)).one()
+        assert (event.trigger, event.note, event.source == event.dest) == (
+            "terbitkan:rekomendasi",
+            number,
+            True,
+        )
+        assert verify(s)[1] == []
+
+
+def test_issuing_on_demand_needs_a_role_of_the_case_agency(seeded: App) -> None:
+    from sanctions.services.letters import issue_on_demand
+
+    ref = recommend(seeded)
+    before = snapshot(seeded)
+    with session_scope(seeded.db) as s, pytest.raises(PermissionDenied):
+        issue_on_demand(
+            seeded,
+            s,
+            ref,
+            "rekomendasi",
+            on=date(2024, 10, 22),
+            actor="bawaslu",
+            now=NOW,
+            given=FORWARDING,
+        )
+    assert snapshot(seeded) == before

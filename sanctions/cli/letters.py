@@ -10,8 +10,6 @@ import click
 from sanctions.cli.letterdata import load_letter_data
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
 from sanctions.services import letters as svc
-from sanctions.services.access import require_role
-from sanctions.services.cases import case_by_reference
 
 
 @click.group()
@@ -106,18 +104,10 @@ def letter_issue(
     on = parse_date(on_, "--on") or shell.today
     given = load_letter_data(data_file) if data_file else {}
     with shell.transaction() as (session, actor):
-        case = case_by_reference(session, reference)
-        require_role(
-            session,
-            actor,
-            ["kepegawaian", "pejabat", "pengawas"],
-            agency_id=case.agency_id,
-            what="issuing a letter",
-        )
-        issued = svc.issue_letter(
+        issued = svc.issue_on_demand(
             shell.app,
             session,
-            case,
+            reference,
             kind,
             on=on,
             actor=actor,

@@ -289,7 +289,7 @@ _CLOSE_DEADLINES = (
 )
 
 
-def _case_and_last_hash(session: Session, reference: str) -> tuple[Case, str]:
+def case_and_last_hash(session: Session, reference: str) -> tuple[Case, str]:
     """The case and the hash of its latest event (what the next event chains to): one query."""
     row = session.exec(_CASE_AND_LAST_HASH, params={"reference": reference}).first()
     if row is None:
@@ -377,7 +377,7 @@ def advance(
     note: str = "",
     hooks: Sequence[StepHook] = (),
 ) -> StepResult:
-    case, prev_hash = _case_and_last_hash(session, reference)
+    case, prev_hash = case_and_last_hash(session, reference)
     workflow = app.workflow(case.workflow_version)
     last = last_step_date(case)
     if on < last:

@@ -14,11 +14,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
+from sqlalchemy import text, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.errors import InputError, NotFound, PermissionDenied
+from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
 from sanctions.letters import store
 from sanctions.letters.context import (
     AGENCY,
@@ -34,8 +35,9 @@ from sanctions.letters.context import (
 )
 from sanctions.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, Letter
 from sanctions.numbering import format_number, uses_placeholder
-from sanctions.services.access import roles_for
-from sanctions.services.cases import StepHook, StepResult
+from sanctions.services.access import require_role, roles_for
+from sanctions.services.audit import seal
+from sanctions.services.cases import StepHook, StepResult, case_and_last_hash, last_step_date
 
 if TYPE_CHECKING:
     from sanctions.letters.pdf import RenderedPdf
@@ -151,6 +153,59 @@ def issue_letter(
         context=to_json(context),
     )
     session.add(letter)
+    session.flush()
+    return letter
+
+
+ON_DEMAND_ROLES = ("kepegawaian", "pejabat", "pengawas")
+
+
+def issue_on_demand(
+    app: App,
+    session: Session,
+    reference: str,
+    kind: str,
+    *,
+    on: date,
+    actor: str,
+    now: datetime,
+    given: Mapping[str, Any] | None = None,
+) -> Letter:
+    """Issue a letter outside a step (e.g. a covering letter when a decision is posted). It is
+    recorded as an event of the case, so the letter is in the case's hash chain like any other;
+    the case's version is claimed first, as a step does."""
+    case, prev_hash = case_and_last_hash(session, reference)
+    require_role(session, actor, ON_DEMAND_ROLES, agency_id=case.agency_id, what=f"issuing {kind}")
+    last = last_step_date(case)
+    if on < last:
+        raise InputError(f"the letter's date {on} is before the case's last step ({last})")
+    seq = case.version + 1
+    claimed = session.execute(
+        update(Case)
+        .where(col(Case.id) == case.id, col(Case.version) == case.version)
+        .values(version=seq)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrencyConflict(f"case {reference} was changed by someone else; retry")
+    set_committed_value(case, "version", seq)
+    letter = issue_letter(
+        app, session, case, kind, on=on, actor=actor, now=now, event_seq=seq, given=given
+    )
+    event = CaseEvent(
+        case_id=case.id or 0,
+        seq=seq,
+        at=now,
+        on=on,
+        actor=actor,
+        trigger=f"terbitkan:{kind}",
+        source=case.state,
+        dest=case.state,
+        note=letter.number,
+        inputs={"letter": kind},
+        workflow_version=case.workflow_version,
+    )
+    seal(session, event, prev_hash=prev_hash, letters=[letter.sha256])
     session.flush()
     return letter
 
