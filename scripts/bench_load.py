@@ -50,7 +50,9 @@ def main() -> None:
         print(f"{args.processes} officer processes, {args.cases} shared cases, {elapsed:.1f} s")
         print(f"steps committed      {tally.steps:8d}  ({tally.steps / args.seconds:.1f}/s)")
         print(f"conflicts refused    {tally.conflicts:8d}  (ConcurrencyConflict, nothing written)")
-        print(f"other refusals       {tally.refused:8d}  (step no longer allowed after a rival)")
+        print(
+            f"refused by a rule    {tally.refused:8d}  (a rival moved the case, or a guard refused)"
+        )
         print(f"cases checked        {checked:8d}  findings: {len(findings)}")
         engine.dispose()
         if findings:
