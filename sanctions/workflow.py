@@ -271,6 +271,13 @@ def check_graph(workflow: Workflow) -> None:
                     f"from {s!r} to {t.dest!r}"
                 )
             seen.add(key)
+    readers = workflow.rules.get("confidential_readers")
+    for role in readers.value if readers and isinstance(readers.value, list) else []:
+        if role not in workflow.roles:
+            problems.append(
+                f"{where}: rules.confidential_readers: unknown role {role!r} "
+                f"(declared roles: {', '.join(workflow.roles)})"
+            )
     reachable = _reachable(workflow.initial, outgoing)
     for name in workflow.states:
         if name not in reachable:

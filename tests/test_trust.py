@@ -143,7 +143,7 @@ def test_an_officer_of_another_agency_cannot_list_show_advance_or_read_the_case(
     app, ref = two_agencies
     with session_scope(app.db) as session:
         assert cases.list_cases(app, session, actor="bantul", on=date(2024, 10, 22)) == []
-        assert letters.list_letters(session, actor="bantul") == []
+        assert letters.list_letters(app, session, actor="bantul") == []
     for attempt in (
         lambda session: cases.show_case(app, session, ref, actor="bantul", on=date(2024, 10, 22)),
         lambda session: cases.history(session, ref, actor="bantul"),

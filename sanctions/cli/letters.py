@@ -35,7 +35,7 @@ def letter_list(shell: Shell, reference: str | None, as_json: bool) -> None:
                 "sha256": r.letter.sha256[:16],
                 "readable": r.readable,
             }
-            for r in svc.list_letters(session, actor=actor, reference=reference)
+            for r in svc.list_letters(shell.app, session, actor=actor, reference=reference)
         ]
     emit_table(rows, as_json=as_json, empty="no letters")
 
@@ -138,7 +138,7 @@ def letter_render(
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     assert first is not None and last is not None
     with shell.transaction() as (session, actor):
-        issued = svc.letters_issued_between(session, actor=actor, start=first, end=last)
+        issued = svc.letters_issued_between(shell.app, session, actor=actor, start=first, end=last)
         jobs = [
             LetterJob(
                 key=x.number,

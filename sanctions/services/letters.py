@@ -52,10 +52,13 @@ SKB_2022 = (
 SERIES_CODES = {"surat": "S", "keputusan": "KEP", "berita_acara": "BA", "laporan": "LAP"}
 ALL_SERIES = "*"
 
+
 # Roles that may read a confidential (Rahasia) letter's content; others see that it exists.
-CONFIDENTIAL_READERS = frozenset(
-    {"admin", "kepegawaian", "pejabat", "atasan", "tim_pemeriksa", "majelis", "atasan_pejabat"}
-)
+def confidential_readers(app: App, case: Case) -> frozenset[str]:
+    """The roles that may read a Rahasia letter of the case: declared by its workflow
+    (`rules.confidential_readers`)."""
+    value = app.workflow(case.workflow_version).rule_values.get("confidential_readers", ())
+    return frozenset(str(v) for v in value) if isinstance(value, list | tuple) else frozenset()
 
 
 def allocate_number(session: Session, *, agency_id: int, series: str, year: int) -> int:
@@ -412,20 +415,20 @@ class LetterRow:
     readable: bool
 
 
-def list_letters(session: Session, *, actor: str, reference: str | None = None) -> list[LetterRow]:
-    query = select(Letter, Case.reference, Case.agency_id).join(
-        Case, col(Case.id) == Letter.case_id
-    )
+def list_letters(
+    app: App, session: Session, *, actor: str, reference: str | None = None
+) -> list[LetterRow]:
+    """Letters of the cases the actor holds a role for; Rahasia ones marked unreadable unless
+    the actor holds a role the case's workflow lets read them."""
+    query = select(Letter, Case).join(Case, col(Case.id) == Letter.case_id)
     if reference:
         query = query.where(Case.reference == reference)
     rows = []
-    for letter, ref, agency_id in session.exec(query.order_by(col(Letter.id))).all():
-        roles = roles_for(session, actor, agency_id)
-        if not roles:
-            continue
-        rows.append(
-            LetterRow(letter, ref, not letter.confidential or bool(roles & CONFIDENTIAL_READERS))
-        )
+    for letter, case in session.exec(query.order_by(col(Letter.id))).all():
+        roles = roles_for(session, actor, case.agency_id)
+        if roles:
+            readable = not letter.confidential or bool(roles & confidential_readers(app, case))
+            rows.append(LetterRow(letter, case.reference, readable))
     return rows
 
 
@@ -443,9 +446,10 @@ def read_letter(app: App, session: Session, number: str, *, actor: str) -> tuple
     roles = roles_for(session, actor, case.agency_id)
     if not roles:
         raise PermissionDenied(f"user {actor!r} holds no role for the agency of {number}")
-    if letter.confidential and not roles & CONFIDENTIAL_READERS:
+    readers = confidential_readers(app, case)
+    if letter.confidential and not roles & readers:
         raise PermissionDenied(
-            f"{number} is Rahasia: only {', '.join(sorted(CONFIDENTIAL_READERS))} may read it"
+            f"{number} is Rahasia: only {', '.join(sorted(readers))} may read it"
         )
     return letter, store.get(app.settings.letter_store, letter.path)
 
@@ -508,20 +512,20 @@ def _embedded_identifier(data: bytes) -> str | None:
 
 
 def letters_issued_between(
-    session: Session, *, actor: str, start: date, end: date
+    app: App, session: Session, *, actor: str, start: date, end: date
 ) -> list[tuple[Letter, str]]:
     """Issued letters of [start, end] the actor may read, with their issuing agency's name."""
     rows = session.exec(
-        select(Letter, Agency.name, Case.agency_id)
+        select(Letter, Agency.name, Case)
         .join(Agency, col(Agency.id) == Letter.agency_id)
         .join(Case, col(Case.id) == Letter.case_id)
         .where(col(Letter.issued_on) >= start, col(Letter.issued_on) <= end)
         .order_by(col(Letter.id))
     ).all()
     result = []
-    for letter, author, case_agency in rows:
-        roles = roles_for(session, actor, case_agency)
-        if roles and (not letter.confidential or roles & CONFIDENTIAL_READERS):
+    for letter, author, case in rows:
+        roles = roles_for(session, actor, case.agency_id)
+        if roles and (not letter.confidential or roles & confidential_readers(app, case)):
             result.append((letter, author))
     return result
 
