@@ -17,6 +17,7 @@ from sanctions.bodies import SupervisoryBody, check_bodies, load_bodies
 from sanctions.catalogue import Catalogue, load_catalogue
 from sanctions.classification import Classification, load_classification
 from sanctions.db import make_engine
+from sanctions.declcache import cache_key, cached
 from sanctions.engine import Engine
 from sanctions.guards import known_guards
 from sanctions.settings import Settings
@@ -42,21 +43,37 @@ class App:
         )
 
     @cached_property
-    def workflows(self) -> WorkflowSet:
-        workflows = load_workflows(self.settings.workflows_dir, known_guards=known_guards())
-        check_bodies(workflows, self.bodies)
-        return workflows
+    def _declarations(self) -> tuple[WorkflowSet, Mapping[str, SupervisoryBody], Catalogue]:
+        """Workflows, supervisory bodies and catalogue, loaded and checked together (and kept
+        in the cache directory between runs, keyed by their files' content)."""
+        settings = self.settings
+        files = [*settings.workflows_dir.glob("*.yaml"), *settings.catalogue_dir.glob("*.yaml")]
+        extra = f"{settings.workflows_dir}|{settings.tukin_regulation_in_force}"
+        return cached(settings.cache_dir, cache_key(files, extra), self._load_declarations)
 
-    @cached_property
-    def bodies(self) -> Mapping[str, SupervisoryBody]:
-        return load_bodies(self.settings.workflows_dir / "supervisory_bodies.yaml")
-
-    @cached_property
-    def catalogue(self) -> Catalogue:
-        return load_catalogue(
-            self.settings.catalogue_dir,
-            tukin_regulation_in_force=self.settings.tukin_regulation_in_force,
+    def _load_declarations(
+        self,
+    ) -> tuple[WorkflowSet, Mapping[str, SupervisoryBody], Catalogue]:
+        settings = self.settings
+        bodies = load_bodies(settings.workflows_dir / "supervisory_bodies.yaml")
+        workflows = load_workflows(settings.workflows_dir, known_guards=known_guards())
+        check_bodies(workflows, bodies)
+        catalogue = load_catalogue(
+            settings.catalogue_dir, tukin_regulation_in_force=settings.tukin_regulation_in_force
         )
+        return workflows, bodies, catalogue
+
+    @property
+    def workflows(self) -> WorkflowSet:
+        return self._declarations[0]
+
+    @property
+    def bodies(self) -> Mapping[str, SupervisoryBody]:
+        return self._declarations[1]
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._declarations[2]
 
     @cached_property
     def calendar(self) -> WorkingCalendar:

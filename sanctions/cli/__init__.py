@@ -45,7 +45,3 @@ def cli(ctx: click.Context) -> None:
         ctx.exit(exc.exit_code)
     ctx.obj = shell = Shell(settings=settings, now=datetime.now(UTC))
     ctx.call_on_close(shell.close)
-
-
-def main() -> None:
-    cli(prog_name="sanctions")
