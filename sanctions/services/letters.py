@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.bodies import SupervisoryBody
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
 from sanctions.letters import store
 from sanctions.letters.context import (
@@ -238,13 +239,12 @@ def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
     if who == AGENCY:
         agency = session.get(Agency, case.agency_id)
     elif who == SUPERVISOR:
-        body = app.bodies[app.workflow(case.workflow_version).supervisory_body]
-        code = body.agency_code or body.short_name
-        agency = session.exec(select(Agency).where(Agency.code == code)).first()
+        body, agency = _supervisor(app, session, case)
         if agency is None:
             raise NotFound(
                 f"{kind} is issued by {body.short_name}, which is not registered as an agency: "
-                f"add it with `sanctions agency add --code {code} ...`"
+                f"add it with `sanctions agency add --code {body.agency_code or body.short_name} "
+                "...`"
             )
     else:
         contest = session.get(Contest, case.contest_id)
@@ -261,6 +261,13 @@ def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
             )
     assert agency is not None
     return agency
+
+
+def _supervisor(app: App, session: Session, case: Case) -> tuple[SupervisoryBody, Agency | None]:
+    """The case's supervisory body and the agency row its letters are issued under, if any."""
+    body = app.bodies[app.workflow(case.workflow_version).supervisory_body]
+    code = body.agency_code or body.short_name
+    return body, session.exec(select(Agency).where(Agency.code == code)).first()
 
 
 def _party(agency: Agency) -> Party:
@@ -287,10 +294,7 @@ def _letter_facts(
     app: App, session: Session, case: Case, kind: str, *, number: str, on: date, issuer: Agency
 ) -> LetterFacts:
     spec = _spec(app, kind)
-    body = app.bodies[app.workflow(case.workflow_version).supervisory_body]
-    body_agency = session.exec(
-        select(Agency).where(Agency.code == (body.agency_code or body.short_name))
-    ).first()
+    body, body_agency = _supervisor(app, session, case)
     supervisor = (
         _party(body_agency)
         if body_agency
