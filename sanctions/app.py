@@ -13,21 +13,21 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine as DbEngine
 
-from sanctions.bodies import SupervisoryBody, check_bodies, load_bodies
-from sanctions.catalogue import Catalogue, load_catalogue
-from sanctions.classification import Classification, load_classification
+from sanctions.cases.guards import known_guards
+from sanctions.cases.machine import Engine
+from sanctions.cases.workflow import Workflow, WorkflowSet, load_workflows
+from sanctions.catalogue.model import Catalogue, load_catalogue
 from sanctions.db import make_engine
-from sanctions.declcache import cache_key, cached
-from sanctions.engine import Engine
-from sanctions.guards import known_guards
+from sanctions.deadlines.workdays import WorkingCalendar, load_calendar, use_holiday_cache
+from sanctions.declared.cache import cache_key, cached
+from sanctions.institutions.bodies import SupervisoryBody, check_bodies, load_bodies
+from sanctions.letters.classification import Classification, load_classification
 from sanctions.settings import Settings
-from sanctions.workdays import WorkingCalendar, load_calendar, use_holiday_cache
-from sanctions.workflow import Workflow, WorkflowSet, load_workflows
 
 if TYPE_CHECKING:
     import jinja2
 
-    from sanctions.letters.pdf import PdfRenderer
+    from sanctions.printing.pdf import PdfRenderer
 
 
 class App:
@@ -97,7 +97,7 @@ class App:
     @cached_property
     def pdf_renderer(self) -> PdfRenderer:
         """One WeasyPrint renderer (one font configuration) for this process, built on first use."""
-        from sanctions.letters.pdf import PdfRenderer
+        from sanctions.printing.pdf import PdfRenderer
 
         return PdfRenderer(self.settings.templates_dir)
 

@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sanctions.app import App  # noqa: E402
+from sanctions.cases import service as cases  # noqa: E402
 from sanctions.db import make_engine, session_scope, upgrade  # noqa: E402
-from sanctions.services import cases, registry  # noqa: E402
+from sanctions.registry import service as registry  # noqa: E402
 from sanctions.settings import Settings  # noqa: E402
 from tests.factories import open_case, seed  # noqa: E402
 

@@ -23,8 +23,9 @@ from pathlib import Path
 
 from sanctions.app import App
 from sanctions.db import make_engine, session_scope, upgrade
-from sanctions.intake import CASE_LAYOUT, EMPLOYEE_LAYOUT, read_table
-from sanctions.services import intake, registry
+from sanctions.intake import service as intake
+from sanctions.intake.tables import CASE_LAYOUT, EMPLOYEE_LAYOUT, read_table
+from sanctions.registry import service as registry
 from sanctions.settings import Settings
 
 NOW = datetime(2024, 12, 16, 9, 0, tzinfo=UTC)

@@ -90,8 +90,8 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 def _memory_run(letters: int, checkpoints: tuple[int, ...]) -> list[tuple[int, float, float]]:
     """In a fresh worker process: render `letters` letters, RSS at each checkpoint."""
-    from sanctions.letters.pdf import PdfRenderer
     from sanctions.letters.render import make_environment, render_html
+    from sanctions.printing.pdf import PdfRenderer
 
     samples = _samples()
     env = make_environment(TEMPLATE_DIR)
@@ -116,9 +116,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     samples = _samples()
     started = time.perf_counter()
-    from sanctions.letters.pdf import PdfRenderer
     from sanctions.letters.pool import LetterPool
     from sanctions.letters.render import make_environment, render_html
+    from sanctions.printing.pdf import PdfRenderer
 
     env = make_environment(TEMPLATE_DIR)
     renderer = PdfRenderer(TEMPLATE_DIR)

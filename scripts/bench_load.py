@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from sanctions.app import App  # noqa: E402
 from sanctions.db import make_engine, session_scope, upgrade  # noqa: E402
-from sanctions.services.audit import verify  # noqa: E402
 from sanctions.settings import Settings  # noqa: E402
+from sanctions.trust.audit import verify  # noqa: E402
 from tests.factories import open_case, seed  # noqa: E402
 from tests.load import run_officers  # noqa: E402
 

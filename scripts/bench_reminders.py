@@ -38,14 +38,14 @@ from sqlmodel import Session
 
 from sanctions.app import App
 from sanctions.db import make_engine, session_scope, upgrade
-from sanctions.models import Case, Letter
-from sanctions.services.letters import allocate_number, issue_letter
-from sanctions.services.reminders import (
+from sanctions.db.models import Case, Letter
+from sanctions.deadlines.reminders import (
     find_overdue,
     ladder_of,
     letter_data,
     run_reminders,
 )
+from sanctions.letters.service import allocate_number, issue_letter
 from sanctions.settings import Settings
 
 PG = {"host": "127.0.0.1", "port": 5432, "dbname": "test"}

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import holidays
 
-from sanctions.workdays import WorkingCalendar, national_holidays
+from sanctions.deadlines.workdays import WorkingCalendar, national_holidays
 
 
 def timed(label: str, calls: int, run: Callable[[], object]) -> float:

@@ -10,10 +10,11 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session
 
 from sanctions.app import App
+from sanctions.cases import service as cases
+from sanctions.cases.service import StepHook, StepResult
 from sanctions.db import session_scope
-from sanctions.employees import EmployeeInput
-from sanctions.services import cases, registry
-from sanctions.services.cases import StepHook, StepResult
+from sanctions.registry import service as registry
+from sanctions.registry.employees import EmployeeInput
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sanctions.app import App
+from sanctions.cases import service as cases
 from sanctions.db import make_engine, session_scope
 from sanctions.errors import ConcurrencyConflict, SanctionsError
-from sanctions.services import cases
 from sanctions.settings import Settings
 from tests.officer import next_step
 

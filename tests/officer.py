@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from sanctions.app import App
-from sanctions.services import cases
-from sanctions.workflow import TransitionSpec
+from sanctions.cases import service as cases
+from sanctions.cases.workflow import TransitionSpec
 
 MEMBERS = (
     "Drs. Sutrisno;196803151994031005;Sekretaris Daerah|Ir. Wahyuni;197002021995032002;Inspektur"

@@ -9,10 +9,12 @@ import pytest
 from sqlmodel import select
 
 from sanctions.app import App
+from sanctions.cases import service as cases
 from sanctions.db import session_scope
+from sanctions.db.models import Letter
 from sanctions.errors import PermissionDenied
-from sanctions.models import Letter
-from sanctions.services import cases, letters, registry
+from sanctions.letters import service as letters
+from sanctions.registry import service as registry
 from tests.factories import KNOWN_ROLES, NOW, add_agency, seed
 from tests.test_letters_issued import add_bkn, recommend
 

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import col, select
 
 from sanctions.app import App
+from sanctions.cases.service import replay_state
 from sanctions.db import session_scope
-from sanctions.models import Case, CaseEvent, Deadline
-from sanctions.services.cases import replay_state
+from sanctions.db.models import Case, CaseEvent, Deadline
 from tests.factories import (
     PPPK_NIP,
     REPORT_TO_RECOMMENDATION,

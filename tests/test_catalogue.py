@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctions.catalogue import Catalogue, Sanction, load_catalogue
+from sanctions.catalogue.model import Catalogue, Sanction, load_catalogue
 from sanctions.errors import DefinitionError, InputError, UnknownCode
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctions.deadlines import (
+from sanctions.deadlines.rules import (
     DeadlineRule,
     Direction,
     OnMiss,
@@ -23,8 +23,8 @@ from sanctions.deadlines import (
     parse_deadline_rule,
     sanction_period_end,
 )
+from sanctions.deadlines.workdays import WorkingCalendar
 from sanctions.errors import DefinitionError
-from sanctions.workdays import WorkingCalendar
 
 CALENDAR = WorkingCalendar()
 WHERE = "workflows/discipline.yaml: states.decided.deadlines[0]"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sanctions.declcache import cache_key, cached
+from sanctions.declared.cache import cache_key, cached
 
 
 def test_a_value_is_built_once_then_read_from_the_cache(tmp_path: Path) -> None:

@@ -16,13 +16,13 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from sanctions.app import App
+from sanctions.cases.service import case_by_reference
 from sanctions.cli import cli
 from sanctions.db import session_scope
+from sanctions.db.models import Letter
 from sanctions.errors import InputError, PermissionDenied, StorageError
-from sanctions.models import Letter
-from sanctions.services import registry
-from sanctions.services.cases import case_by_reference
-from sanctions.services.dossier import export_case
+from sanctions.registry import service as registry
+from sanctions.reports.dossier import export_case
 from tests.factories import NOW, add_agency, open_case, recommended, s, seed, walk
 
 pytestmark = pytest.mark.pdf

@@ -13,9 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctions.deadlines import Unit
-from sanctions.errors import DefinitionError, InputError
-from sanctions.escalation import (
+from sanctions.deadlines.ladder import (
     AgencyKind,
     Delay,
     Ladder,
@@ -23,7 +21,9 @@ from sanctions.escalation import (
     next_step,
     next_step_due,
 )
-from sanctions.workdays import WorkingCalendar, display_path
+from sanctions.deadlines.rules import Unit
+from sanctions.deadlines.workdays import WorkingCalendar, display_path
+from sanctions.errors import DefinitionError, InputError
 
 DATA = Path(__file__).parent / "data" / "escalation"
 REPO = Path(__file__).parent.parent

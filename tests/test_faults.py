@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from sanctions.app import App
 from sanctions.cli import cli
 from sanctions.db import make_engine, session_scope, upgrade
-from sanctions.services.audit import verify
 from sanctions.settings import Settings
+from sanctions.trust.audit import verify
 from tests.factories import open_case, seed, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from sanctions.app import App
 from sanctions.cli import cli
 from sanctions.db import make_engine, session_scope, upgrade
 from sanctions.errors import SanctionsError
-from sanctions.services import registry
+from sanctions.registry import service as registry
 from sanctions.settings import Settings
 from tests.factories import KNOWN_ROLES, open_case, seed, snapshot
 

@@ -16,8 +16,10 @@ from sqlmodel import col, select
 from sanctions.app import App
 from sanctions.cli import cli
 from sanctions.db import session_scope
+from sanctions.db.models import Case, Employee
 from sanctions.errors import InputError, PermissionDenied
-from sanctions.intake import (
+from sanctions.intake import service as svc
+from sanctions.intake.tables import (
     CASE_LAYOUT,
     EMPLOYEE_LAYOUT,
     IntakeRefused,
@@ -25,9 +27,8 @@ from sanctions.intake import (
     read_table,
     write_rejects,
 )
-from sanctions.models import Case, Employee
-from sanctions.services import audit, registry
-from sanctions.services import intake as svc
+from sanctions.registry import service as registry
+from sanctions.trust import audit as audit
 from tests.factories import NOW, PNS_NIP, TODAY, add_agency, seed, snapshot
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -20,15 +20,15 @@ from sqlmodel import col, select
 
 from sanctions.app import App
 from sanctions.db import session_scope
+from sanctions.db.models import CaseEvent, Letter
 from sanctions.errors import PermissionDenied, RenderError
-from sanctions.models import CaseEvent, Letter
-from sanctions.services import registry
-from sanctions.services.letters import (
+from sanctions.letters.service import (
     allocate_number,
     letters_hook,
     read_letter,
     verify_file,
 )
+from sanctions.registry import service as registry
 from tests.factories import (
     KNOWN_ROLES,
     NOW,
@@ -232,8 +232,8 @@ sys.path.insert(0, {root!r})
 from sanctions.app import App
 from sanctions.db import make_engine, session_scope
 from sanctions.settings import Settings
-from sanctions.services.letters import issue_letter
-from sanctions.services.cases import case_by_reference
+from sanctions.letters.service import issue_letter
+from sanctions.cases.service import case_by_reference
 from tests.factories import NOW
 app = App(Settings(database_url={url!r}, letter_store=__import__("pathlib").Path({store!r})),
           db=make_engine({url!r}))
@@ -272,8 +272,8 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
 
 
 def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) -> None:
-    from sanctions.services.audit import verify
-    from sanctions.services.letters import issue_on_demand
+    from sanctions.letters.service import issue_on_demand
+    from sanctions.trust.audit import verify
 
     ref = recommend(seeded)
     with session_scope(seeded.db) as s:
@@ -299,7 +299,7 @@ def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) ->
 
 
 def test_issuing_on_demand_needs_a_role_of_the_case_agency(seeded: App) -> None:
-    from sanctions.services.letters import issue_on_demand
+    from sanctions.letters.service import issue_on_demand
 
     ref = recommend(seeded)
     before = snapshot(seeded)

@@ -16,9 +16,9 @@ from sqlmodel import select
 
 from sanctions.app import App
 from sanctions.db import session_scope
+from sanctions.db.models import Agency, Letter
+from sanctions.letters.service import verify_file
 from sanctions.letters.signing import check_signatures
-from sanctions.models import Agency, Letter
-from sanctions.services.letters import verify_file
 from tests.factories import seed
 from tests.test_letters_issued import add_bkn, recommend
 

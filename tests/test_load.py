@@ -7,7 +7,7 @@ import pytest
 
 from sanctions.app import App
 from sanctions.db import session_scope
-from sanctions.services.audit import verify
+from sanctions.trust.audit import verify
 from tests.factories import open_case, seed
 from tests.load import run_officers
 

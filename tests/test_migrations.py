@@ -8,7 +8,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-import sanctions.models  # noqa: F401  (registers the tables)
+import sanctions.db.models  # noqa: F401  (registers the tables)
 from sanctions.db import HEAD_REVISION, alembic_config, current_revision
 
 

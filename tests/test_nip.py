@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctions.errors import InvalidNip, UnknownCode
-from sanctions.nip import Nip, check_matches, format_nip, parse_nip
+from sanctions.registry.nip import Nip, check_matches, format_nip, parse_nip
 
 TODAY = date(2025, 11, 25)
 

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 
 from sanctions.app import App
+from sanctions.cases.guards import GuardContext
+from sanctions.cases.machine import Engine
+from sanctions.cases.workflow import TransitionSpec
 from sanctions.db import session_scope
-from sanctions.engine import Engine
 from sanctions.errors import (
     ConcurrencyConflict,
     DeadlinePassed,
@@ -18,9 +20,7 @@ from sanctions.errors import (
     SanctionsError,
     TransitionNotAllowed,
 )
-from sanctions.guards import GuardContext
 from sanctions.settings import Settings
-from sanctions.workflow import TransitionSpec
 from tests.factories import PPPK_NIP, open_case, recommended, s, seed, snapshot, step, walk
 
 
@@ -235,7 +235,7 @@ def test_an_officer_without_the_role_for_the_step_is_refused(seeded: App) -> Non
 
 
 def test_an_officer_of_another_agency_holds_no_role_on_this_case(seeded: App) -> None:
-    from sanctions.services import registry
+    from sanctions.registry import service as registry
     from tests.factories import KNOWN_ROLES, add_agency
 
     with session_scope(seeded.db) as session:

@@ -26,10 +26,10 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.cli import cli
 from sanctions.db import session_scope
-from sanctions.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
-from sanctions.services.audit import verify
-from sanctions.services.letters import issue_letter
-from sanctions.services.reminders import RunReport, find_overdue, run_reminders
+from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
+from sanctions.deadlines.reminders import RunReport, find_overdue, run_reminders
+from sanctions.letters.service import issue_letter
+from sanctions.trust.audit import verify
 from tests.factories import NOW, snapshot
 from tests.test_letters_issued import add_bkn, recommend
 
@@ -281,7 +281,7 @@ sys.path.insert(0, {root!r})
 from sanctions.app import App
 from sanctions.db import make_engine
 from sanctions.settings import Settings
-from sanctions.services.reminders import run_reminders
+from sanctions.deadlines.reminders import run_reminders
 from tests.factories import NOW
 app = App(Settings(database_url={url!r}, letter_store=Path({store!r})), db=make_engine({url!r}))
 def progress(done, total):

@@ -20,11 +20,12 @@ from sqlmodel import col, select
 from sanctions.app import App
 from sanctions.cli import cli
 from sanctions.db import session_scope
-from sanctions.employees import EmployeeInput
+from sanctions.db.models import Case, Deadline
 from sanctions.errors import PermissionDenied
-from sanctions.models import Case, Deadline
-from sanctions.report_pdf import CHART_TITLES, render_report_pdf
-from sanctions.reports import (
+from sanctions.registry import service as registry
+from sanctions.registry.employees import EmployeeInput
+from sanctions.reports import service as svc
+from sanctions.reports.figures import (
     CaseRecord,
     Period,
     age_bucket,
@@ -33,8 +34,7 @@ from sanctions.reports import (
     position_group,
     weekly,
 )
-from sanctions.services import registry
-from sanctions.services import reports as svc
+from sanctions.reports.pdf import CHART_TITLES, render_report_pdf
 from tests.factories import NOW, PPPK_NIP, TODAY, open_case, recommended, s, seed, walk
 
 AS_OF = date(2025, 1, 31)
@@ -359,7 +359,7 @@ def test_matplotlib_is_loaded_only_for_a_pdf() -> None:
     code = (
         "import sys; from click.testing import CliRunner; from sanctions.cli import cli; "
         "CliRunner().invoke(cli, ['report', '--help']); import sanctions.cli.reports, "
-        "sanctions.report_pdf, sanctions.services.reports; "
+        "sanctions.reports.pdf, sanctions.reports.service; "
         "print('matplotlib' in sys.modules, 'weasyprint' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

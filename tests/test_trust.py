@@ -11,15 +11,17 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from sanctions.app import App
+from sanctions.cases import service as cases
 from sanctions.cli import cli
 from sanctions.db import session_scope
+from sanctions.db.models import Letter
 from sanctions.errors import PermissionDenied, SanctionsError
+from sanctions.letters import service as letters
 from sanctions.letters.context import from_json
 from sanctions.letters.render import render_html
-from sanctions.models import Letter
-from sanctions.services import cases, letters, registry
-from sanctions.services.access import refusals
-from sanctions.services.audit import verify
+from sanctions.registry import service as registry
+from sanctions.trust.access import refusals
+from sanctions.trust.audit import verify
 from tests.factories import (
     KNOWN_ROLES,
     NOW,

@@ -13,14 +13,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctions.errors import DefinitionError
-from sanctions.workdays import (
+from sanctions.deadlines.workdays import (
     WorkingCalendar,
     collective_leave_published,
     display_path,
     load_calendar,
     national_holidays,
 )
+from sanctions.errors import DefinitionError
 
 DATA = Path(__file__).parent / "data" / "calendar"
 REPO = Path(__file__).parent.parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, pass_shell
-from sanctions.services.access import refusals, require_role
-from sanctions.services.audit import verify
+from sanctions.trust.access import refusals, require_role
+from sanctions.trust.audit import verify
 
 
 @click.group()

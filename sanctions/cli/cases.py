@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from sanctions.cases import service as svc
 from sanctions.cli.letterdata import load_letter_data
 from sanctions.cli.shell import (
     LazyGroup,
@@ -18,9 +19,8 @@ from sanctions.cli.shell import (
     parse_date,
     pass_shell,
 )
-from sanctions.nip import format_nip
-from sanctions.services import cases as svc
-from sanctions.services.letters import letters_hook
+from sanctions.letters.service import letters_hook
+from sanctions.registry.nip import format_nip
 
 letter_data_option = click.option(
     "--letter-data",
@@ -37,7 +37,7 @@ def _letter_data(path: Path | None) -> dict[str, Any]:
     cls=LazyGroup,
     lazy_commands={
         "import": "sanctions.cli.intake:case_import",
-        "export": "sanctions.cli.intake:case_export",
+        "export": "sanctions.cli.dossier:case_export",
     },
 )
 def case() -> None:

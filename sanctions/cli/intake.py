@@ -1,5 +1,5 @@
-"""`sanctions employee import`, `sanctions case import`, `sanctions case export`: files in and
-out. The `employee` and `case` groups load these commands when they are used."""
+"""`sanctions employee import`, `sanctions case import`: files in. The `employee` and `case`
+groups load these commands when they are used."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 
 import click
 
-from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, pass_shell
-from sanctions.intake import (
+from sanctions.cli.shell import Shell, emit_json, json_option, pass_shell
+from sanctions.intake import service as svc
+from sanctions.intake.tables import (
     CASE_LAYOUT,
     EMPLOYEE_LAYOUT,
     IntakeRefused,
@@ -21,7 +22,6 @@ from sanctions.intake import (
     read_table,
     write_rejects,
 )
-from sanctions.services import intake as svc
 
 PROGRESS_FROM_ROWS = 1000  # smaller files need no progress bar
 SHOWN_PROBLEMS = 50
@@ -124,37 +124,6 @@ def case_import(
         f"{result.added} case(s) opened, {result.present} already present, "
         f"{result.employees_added} employee(s) registered",
     )
-
-
-@click.command("export")
-@click.argument("reference")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="A new (or empty) folder, or a file ending in .zip.",
-)
-@json_option
-@pass_shell
-def case_export(shell: Shell, reference: str, out: Path, as_json: bool) -> None:
-    """Write the complete case file of REFERENCE: cover summary PDF, every issued letter, the
-    event log as JSON and manifest.json with the SHA-256 of every file.
-
-    \b
-    Example:
-      sanctions case export NET-2024-000001 --out NET-2024-000001.zip
-    """
-    from sanctions.services import dossier  # Jinja2 and the PDF edge: only for this command
-
-    with shell.transaction() as (session, actor):
-        loaded = dossier.load_dossier(shell.app, session, reference, actor=actor, now=shell.now)
-    result = dossier.write_dossier(shell.app, loaded, out)
-    rows = [{"file": f.name, "bytes": f.size, "sha256": f.sha256} for f in result.files]
-    if as_json:
-        emit_json({"reference": reference, "out": str(result.path), "files": rows})
-        return
-    emit_table(rows, as_json=False)
-    click.echo(f"case file of {reference} written to {result.path}")
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
+from sanctions.declared.reader import parse_yaml
 from sanctions.errors import InputError
-from sanctions.yamldata import parse_yaml
 
 
 def load_letter_data(path: Path) -> dict[str, Any]:

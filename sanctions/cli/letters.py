@@ -9,7 +9,7 @@ import click
 
 from sanctions.cli.letterdata import load_letter_data
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
-from sanctions.services import letters as svc
+from sanctions.letters import service as svc
 
 
 @click.group()

@@ -14,8 +14,8 @@ from sanctions.cli.shell import (
     pass_shell,
 )
 from sanctions.db import acting_user, session_scope, upgrade
-from sanctions.employees import EMPLOYEE_TYPES, POSITION_TYPES, EmployeeInput
-from sanctions.services import registry as svc
+from sanctions.registry import service as svc
+from sanctions.registry.employees import EMPLOYEE_TYPES, POSITION_TYPES, EmployeeInput
 
 
 @click.group()

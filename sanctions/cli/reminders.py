@@ -11,7 +11,7 @@ from click._termui_impl import ProgressBar
 
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
 from sanctions.db import acting_user, check_current, session_scope
-from sanctions.services.reminders import ReminderRow, RunReport, run_reminders
+from sanctions.deadlines.reminders import ReminderRow, RunReport, run_reminders
 
 PROGRESS_ABOVE = 20  # cases; fewer finish before a bar would be worth drawing
 

@@ -14,8 +14,8 @@ import click
 
 from sanctions.cli.shell import Shell, emit_table, parse_date, pass_shell
 from sanctions.errors import InputError
-from sanctions.reports import Period
-from sanctions.services import reports as svc
+from sanctions.reports import service as svc
+from sanctions.reports.figures import Period
 
 Rows = list[dict[str, Any]]
 
@@ -194,7 +194,7 @@ def _pdf(shell: Shell, options: dict[str, Any], period: Period, on: date) -> Non
     path: Path | None = options["pdf"]
     if path is None:
         return
-    from sanctions.report_pdf import render_report_pdf
+    from sanctions.reports.pdf import render_report_pdf
 
     with shell.transaction() as (session, actor):
         data = svc.leadership_report(

@@ -18,8 +18,8 @@ from tabulate import tabulate
 from sanctions.app import App
 from sanctions.db import acting_user, check_current, session_scope
 from sanctions.errors import InputError, PermissionDenied, SanctionsError
-from sanctions.services.access import record_refusal
 from sanctions.settings import Settings
+from sanctions.trust.access import record_refusal
 
 
 @dataclass

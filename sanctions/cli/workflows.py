@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from sanctions.bodies import check_bodies, load_bodies
+from sanctions.cases.guards import known_guards
+from sanctions.cases.workflow import Workflow, load_workflows
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, pass_shell
-from sanctions.guards import known_guards
-from sanctions.workflow import Workflow, load_workflows
+from sanctions.institutions.bodies import check_bodies, load_bodies
 
 
 @click.group()

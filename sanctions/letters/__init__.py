@@ -15,8 +15,8 @@ TEMPLATE_DIR_NAME = "letter_templates"
 _EXPORTS = {
     "DocumentSpec": "sanctions.letters.documents",
     "load_documents": "sanctions.letters.documents",
-    "PdfRenderer": "sanctions.letters.pdf",
-    "RenderedPdf": "sanctions.letters.pdf",
+    "PdfRenderer": "sanctions.printing.pdf",
+    "RenderedPdf": "sanctions.printing.pdf",
     "LetterJob": "sanctions.letters.pool",
     "LetterPool": "sanctions.letters.pool",
     "LetterResult": "sanctions.letters.pool",

@@ -24,8 +24,8 @@ import jinja2
 
 from sanctions.errors import SanctionsError
 from sanctions.letters.documents import load_documents
-from sanctions.letters.pdf import PdfRenderer, RenderedPdf
 from sanctions.letters.render import make_environment, render_html
+from sanctions.printing.pdf import PdfRenderer, RenderedPdf
 
 StartMethod = Literal["forkserver", "spawn"]
 

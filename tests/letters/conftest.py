@@ -18,8 +18,8 @@ import jinja2
 import pytest
 
 from sanctions.letters.documents import load_documents
+from sanctions.letters.numbering import format_number
 from sanctions.letters.render import make_environment
-from sanctions.numbering import format_number
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "letter_templates"
 TITLES = {kind: spec.title for kind, spec in load_documents(TEMPLATE_DIR).items()}
@@ -693,7 +693,7 @@ def sample_context() -> Callable[..., dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def pdf_renderer() -> Iterator[Any]:
-    from sanctions.letters.pdf import PdfRenderer
+    from sanctions.printing.pdf import PdfRenderer
 
     renderer = PdfRenderer(TEMPLATE_DIR)
     yield renderer

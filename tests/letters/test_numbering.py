@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctions.errors import DefinitionError, InputError
-from sanctions.numbering import format_number, parse_number, validate_pattern
+from sanctions.letters.numbering import format_number, parse_number, validate_pattern
 
 PATTERNS = [
     "{code}/{seq}/{unit}/{year}",

@@ -20,8 +20,8 @@ import pypdf
 import pytest
 
 from sanctions.errors import RenderError
-from sanctions.letters.pdf import PdfRenderer, RenderedPdf
 from sanctions.letters.render import document_specs, render_html
+from sanctions.printing.pdf import PdfRenderer, RenderedPdf
 
 pytestmark = pytest.mark.pdf
 

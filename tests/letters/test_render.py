@@ -268,7 +268,7 @@ def test_an_unknown_kind_or_a_context_for_another_kind_is_refused(
 def test_importing_the_letters_package_does_not_import_weasyprint() -> None:
     code = (
         "import sys, sanctions.letters, sanctions.letters.render, sanctions.letters.documents, "
-        "sanctions.letters.pool, sanctions.letters.pdf; print('weasyprint' in sys.modules)"
+        "sanctions.letters.pool, sanctions.printing.pdf; print('weasyprint' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

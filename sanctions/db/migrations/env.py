@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
-import sanctions.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import sanctions.db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

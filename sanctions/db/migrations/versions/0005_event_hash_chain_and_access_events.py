@@ -33,7 +33,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     # Seal the events written before the chain existed, so `audit verify` can check them.
-    from sanctions.services.audit import backfill
+    from sanctions.trust.audit import backfill
 
     backfill(op.get_bind())
 

@@ -1,0 +1,401 @@
+"""Named guards: pure rules that allow or refuse a step, by name from the workflow files.
+
+A guard takes a `GuardContext` and returns None when the rule holds, or a sentence that
+says which rule failed and what would satisfy it. Guards never touch the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sanctions.catalogue.model import Catalogue, Sanction, Violation
+from sanctions.deadlines.rules import sanction_period_end
+from sanctions.deadlines.workdays import WorkingCalendar
+
+Guard = Callable[["GuardContext"], str | None]
+GUARDS: dict[str, Guard] = {}
+# The step inputs each guard reads: `case show` cannot judge those before they are given.
+GUARD_INPUTS: dict[str, tuple[str, ...]] = {}
+
+
+def guard(name: str, *, reads: tuple[str, ...] = ()) -> Callable[[Guard], Guard]:
+    def register(fn: Guard) -> Guard:
+        GUARDS[name] = fn
+        GUARD_INPUTS[name] = reads
+        return fn
+
+    return register
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    on: date
+    employee_type: str
+    act_date: date
+    candidate_determination_date: date | None
+    allegations: tuple[Violation, ...]
+    facts: Mapping[str, str]
+    inputs: Mapping[str, str]
+    catalogue: Catalogue
+    calendar: WorkingCalendar
+    deadlines: Mapping[str, date]
+    rules: Mapping[str, object]
+
+    def fact_date(self, name: str) -> date | None:
+        value = self.inputs.get(name) or self.facts.get(name)
+        return date.fromisoformat(value) if value else None
+
+    def value(self, name: str) -> str | None:
+        return self.inputs.get(name) or self.facts.get(name)
+
+    @property
+    def track(self) -> str:
+        return case_track(self.allegations)
+
+    @property
+    def recommended_level(self) -> str | None:
+        return self.facts.get("level")
+
+    def chosen_sanction(self) -> Sanction | None:
+        code = self.inputs.get("sanction") or self.facts.get("sanction")
+        return self.catalogue.sanction(code) if code else None
+
+    def level_list(self, rule: str) -> tuple[str, ...]:
+        value = self.rules.get(rule, ())
+        return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+
+def case_track(allegations: tuple[Violation, ...]) -> str:
+    """Ethics only when every allegation is an ethics breach; any discipline one wins."""
+    return "etik" if allegations and all(v.track == "etik" for v in allegations) else "disiplin"
+
+
+def act_date_problems(
+    allegations: tuple[Violation, ...], act_date: date, determination: date | None
+) -> list[str]:
+    """SKB 2022: conduct toward a *bakal calon* precedes penetapan calon, toward a *calon*
+    follows it. Returns one sentence per allegation whose phase contradicts the act date."""
+    before = determination is None or act_date < determination
+    when = (
+        "no candidate-determination date is set for the contest"
+        if determination is None
+        else f"penetapan calon is {determination.isoformat()}"
+    )
+    problems = []
+    for v in allegations:
+        if v.phase == "bakal_calon" and v.track == "etik" and not before:
+            problems.append(
+                f"{v.code} is conduct toward a bakal calon (before penetapan calon) but the act "
+                f"on {act_date.isoformat()} is after it ({when}); use the matching DIS-* code"
+            )
+        if v.phase == "calon" and before:
+            problems.append(
+                f"{v.code} is conduct toward a calon (after penetapan calon) but the act on "
+                f"{act_date.isoformat()} precedes it ({when}); use the matching ETK-* code"
+            )
+    return problems
+
+
+@guard("allegations_fit_act_date")
+def _allegations_fit_act_date(ctx: GuardContext) -> str | None:
+    problems = act_date_problems(ctx.allegations, ctx.act_date, ctx.candidate_determination_date)
+    return "; ".join(problems) or None
+
+
+@guard("track_is_discipline")
+def _track_is_discipline(ctx: GuardContext) -> str | None:
+    if ctx.track == "disiplin":
+        return None
+    return (
+        "the discipline track (PP 94/2021) is for discipline violations; every allegation here "
+        "is an ethics breach, so the ethics track applies (form the Majelis Kode Etik)"
+    )
+
+
+@guard("track_is_ethics")
+def _track_is_ethics(ctx: GuardContext) -> str | None:
+    if ctx.track == "etik":
+        return None
+    codes = [v.code for v in ctx.allegations if v.track != "etik"]
+    what = "is a discipline violation" if len(codes) == 1 else "are discipline violations"
+    return (
+        f"the ethics track (PP 42/2004) is only for ethics breaches; {', '.join(codes)} "
+        f"{what}, so the PPK must follow up on the discipline track"
+    )
+
+
+def _expected_level(ctx: GuardContext) -> str | None:
+    fixed = [v for v in ctx.allegations if v.fixed_sanction]
+    if fixed:
+        return "pemberhentian"
+    return ctx.catalogue.heaviest(ctx.allegations)
+
+
+@guard("level_fits_catalogue", reads=("level",))
+def _level_fits_catalogue(ctx: GuardContext) -> str | None:
+    level = ctx.inputs.get("level")
+    if level is None:
+        return "a recommendation must name a sanction level"
+    expected = _expected_level(ctx)
+    if ctx.track == "etik" and level != "moral":
+        return "ethics breaches carry a moral sanction (PP 42/2004 Ps 15): recommend level 'moral'"
+    if level == expected or ctx.inputs.get("reason"):
+        return None
+    satgas = [v.code for v in ctx.allegations if v.decided_by == "satgas"]
+    if satgas:
+        return None  # conduct outside the SKB matrix: the Satgas decides the level
+    codes = ", ".join(v.code for v in ctx.allegations)
+    return (
+        f"the catalogue prescribes level {expected!r} for {codes}; recommend {expected!r} "
+        f"or record a reason (--set reason=...) for recommending {level!r}"
+    )
+
+
+@guard("team_allowed")
+def _team_allowed(ctx: GuardContext) -> str | None:
+    allowed = ctx.level_list("team_allowed_levels")
+    level = ctx.recommended_level
+    if level in allowed:
+        return None
+    return (
+        f"a Tim Pemeriksa is formed only where a {' or '.join(allowed)} sanction is expected; "
+        f"the recommended level is {level!r}, so the direct superior examines"
+    )
+
+
+@guard("team_formed_if_required")
+def _team_formed_if_required(ctx: GuardContext) -> str | None:
+    required = ctx.level_list("team_required_levels")
+    if ctx.recommended_level not in required or ctx.facts.get("tim_dibentuk_on"):
+        return None
+    return (
+        f"a {ctx.recommended_level} sanction requires a Tim Pemeriksa before the summons "
+        "(PP 94/2021 Ps 27): form the team first (trigger bentuk_tim)"
+    )
+
+
+@guard("summons_notice_period", reads=("examination_date",))
+def _summons_notice_period(ctx: GuardContext) -> str | None:
+    exam = ctx.fact_date("examination_date")
+    minimum = int(str(ctx.rules.get("summons_notice_working_days", 7)))
+    if exam is None:
+        return "a summons must name the examination date (--set examination_date=YYYY-MM-DD)"
+    gap = ctx.calendar.working_days_between(ctx.on, exam)
+    if gap >= minimum:
+        return None
+    earliest = ctx.calendar.add_working_days(ctx.on, minimum)
+    return (
+        f"a summons must go out at least {minimum} working days before the examination "
+        f"(PP 94/2021 Ps 26); {exam.isoformat()} is only {gap} working days after "
+        f"{ctx.on.isoformat()}: set the examination on {earliest.isoformat()} or later"
+    )
+
+
+@guard("examination_date_passed")
+def _examination_date_passed(ctx: GuardContext) -> str | None:
+    exam = ctx.facts.get("examination_date")
+    if exam and ctx.on >= date.fromisoformat(exam):
+        return None
+    return (
+        f"absence can only be recorded on or after the examination date ({exam}); "
+        f"the step is dated {ctx.on.isoformat()}"
+    )
+
+
+def _sanction_or_problem(ctx: GuardContext) -> Sanction | str:
+    sanction = ctx.chosen_sanction()
+    return (
+        sanction
+        if sanction is not None
+        else "the decision must name a sanction (--set sanction=CODE)"
+    )
+
+
+@guard("sanction_matches_recommendation", reads=("sanction",))
+def _sanction_matches_recommendation(ctx: GuardContext) -> str | None:
+    sanction = _sanction_or_problem(ctx)
+    if isinstance(sanction, str):
+        return sanction
+    recommended = ctx.recommended_level
+    if recommended is None or sanction.level == recommended or ctx.inputs.get("reason"):
+        return None
+    # A sanction the catalogue offers for the recommended level (e.g. PPPK-PHK standing in
+    # for B-3 for a PPPK employee) matches the recommendation.
+    offered = ctx.catalogue.sanctions_for_level(
+        recommended, on=ctx.on, employee_type=ctx.employee_type
+    )
+    if any(s.code == sanction.code for s in offered):
+        return None
+    cat = ctx.catalogue
+    lower = cat.level_rank(sanction.level) < cat.level_rank(recommended)
+    if lower:
+        return (
+            f"the recommendation is {recommended!r} but {sanction.code} is {sanction.level!r}, "
+            "a lower level: an official who under-punishes is liable (PP 94/2021 Ps 24), so a "
+            "lower sanction needs a recorded reason (--set reason=...)"
+        )
+    return (
+        f"the recommendation is {recommended!r} but {sanction.code} is {sanction.level!r}: "
+        "a heavier sanction than recommended needs a recorded reason (--set reason=...)"
+    )
+
+
+@guard("fixed_sanction_applies", reads=("sanction",))
+def _fixed_sanction_applies(ctx: GuardContext) -> str | None:
+    sanction = _sanction_or_problem(ctx)
+    if isinstance(sanction, str):
+        return sanction
+    fixed = [v for v in ctx.allegations if v.fixed_sanction]
+    if not fixed:
+        return None
+    allowed = {v.fixed_sanction for v in fixed}
+    if ctx.employee_type == "PPPK":
+        allowed = {"PPPK-PHK"}
+    if sanction.code in allowed:
+        return None
+    return (
+        f"{', '.join(v.code for v in fixed)} (party membership) carries a fixed sanction, not "
+        f"a level: the decision must be {' or '.join(sorted(str(a) for a in allowed))}"
+    )
+
+
+@guard("sanction_available", reads=("sanction",))
+def _sanction_available(ctx: GuardContext) -> str | None:
+    sanction = _sanction_or_problem(ctx)
+    if isinstance(sanction, str):
+        return sanction
+    options = ctx.catalogue.sanctions_for_level(
+        sanction.level, on=ctx.on, employee_type=ctx.employee_type
+    )
+    if any(s.code == sanction.code for s in options):
+        return None
+    names = ", ".join(s.code for s in options) or "none"
+    return (
+        f"{sanction.code} is not available for a {ctx.employee_type} on "
+        f"{ctx.on.isoformat()}; the {sanction.level} sanctions available then are: {names}"
+    )
+
+
+@guard("sanction_is_moral", reads=("sanction",))
+def _sanction_is_moral(ctx: GuardContext) -> str | None:
+    sanction = _sanction_or_problem(ctx)
+    if isinstance(sanction, str):
+        return sanction
+    if sanction.level == "moral":
+        return None
+    return f"the ethics track ends in a moral sanction (MOR-T or MOR-B), not {sanction.code}"
+
+
+@guard("sanction_is_disciplinary", reads=("sanction",))
+def _sanction_is_disciplinary(ctx: GuardContext) -> str | None:
+    sanction = _sanction_or_problem(ctx)
+    if isinstance(sanction, str):
+        return sanction
+    if sanction.level != "moral":
+        return None
+    return f"the discipline track imposes a disciplinary sanction, not the moral {sanction.code}"
+
+
+def _appeal_route_is(ctx: GuardContext, route: str, label: str) -> str | None:
+    code = ctx.facts.get("sanction")
+    if code is None:
+        return "no sanction has been decided yet"
+    actual = ctx.catalogue.appeal_route(code)
+    if actual == route:
+        return None
+    if actual == "none":
+        return (
+            f"{code} has no administrative appeal (PP 79/2021); it cannot be challenged by {label}"
+        )
+    other = "keberatan" if actual == "keberatan" else "banding administratif to BPASN"
+    return f"{code} is challenged by {other}, not by {label} (PP 79/2021)"
+
+
+@guard("appeal_by_keberatan")
+def _appeal_by_keberatan(ctx: GuardContext) -> str | None:
+    return _appeal_route_is(ctx, "keberatan", "keberatan")
+
+
+@guard("appeal_by_banding")
+def _appeal_by_banding(ctx: GuardContext) -> str | None:
+    return _appeal_route_is(ctx, "banding", "banding administratif")
+
+
+@guard("waiting_period_over")
+def _waiting_period_over(ctx: GuardContext) -> str | None:
+    due = ctx.deadlines.get("mulai_berlaku")
+    if due is None or ctx.on >= due:
+        return None
+    return (
+        f"the decision takes effect on the 15th working day after receipt ({due.isoformat()}) "
+        "when no appeal is filed; until then the employee may still appeal"
+    )
+
+
+SANCTION_ENDS = "masa_hukuman_sampai"  # the fact recording the last day of the sanction
+
+
+def sanction_end_fact(
+    catalogue: Catalogue,
+    facts: Mapping[str, str],
+    *,
+    entered: str,
+    on: date,
+    rules: Mapping[str, object],
+) -> dict[str, str]:
+    """When a step enters the state where the sanction takes effect (rule
+    `sanction_in_force_state`), the fact giving the last day of its 6/9/12-month period."""
+    code = facts.get("sanction")
+    if entered != rules.get("sanction_in_force_state") or not code:
+        return {}
+    months = catalogue.sanction(code).duration_months
+    return {SANCTION_ENDS: sanction_period_end(on, months).isoformat()} if months else {}
+
+
+def _period_end(ctx: GuardContext) -> date | None:
+    return ctx.fact_date(SANCTION_ENDS)
+
+
+@guard("sanction_period_over")
+def _sanction_period_over(ctx: GuardContext) -> str | None:
+    end = _period_end(ctx)
+    if end is None:
+        return "this sanction has no period to serve; close the case instead (trigger tutup)"
+    if ctx.on > end:
+        return None
+    return f"the sanction is served until {end.isoformat()}; it can be marked served after that"
+
+
+@guard("sanction_is_final")
+def _sanction_is_final(ctx: GuardContext) -> str | None:
+    code = ctx.facts.get("sanction")
+    if code is None:
+        return "no sanction has been decided yet"
+    sanction = ctx.catalogue.sanction(code)
+    if sanction.final or not sanction.duration_months:
+        return None
+    return (
+        f"{code} runs for {sanction.duration_months} months; the case closes once it is served "
+        "(trigger akhiri_masa_hukuman)"
+    )
+
+
+def evaluate(
+    names: tuple[str, ...], ctx: GuardContext, *, skip_reading: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """Every failing guard as (name, sentence); empty when all hold. Guards that read one of
+    `skip_reading` (inputs not given yet) are not judged."""
+    failures = []
+    for name in names:
+        if skip_reading & set(GUARD_INPUTS[name]):
+            continue
+        message = GUARDS[name](ctx)
+        if message is not None:
+            failures.append((name, message))
+    return failures
+
+
+def known_guards() -> Mapping[str, Guard]:
+    return GUARDS

@@ -1,0 +1,379 @@
+"""Declared workflows: load a YAML file into frozen values, then check the whole graph.
+
+Pure: reads a file, returns values or raises `DefinitionError` naming the file and the path
+inside it (`workflows/x.yaml: transitions[3].guards[0]: unknown guard 'team_formd'`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sanctions.deadlines.rules import DeadlineRule, parse_deadline_rule
+from sanctions.declared.reader import Node, read_yaml
+from sanctions.errors import DefinitionError, NotFound
+
+INPUT_TYPES = ("date", "text", "level", "sanction", "choice", "members")
+CONFIDENCE = ("C", "S", "U")
+ANY_SOURCE = "*"
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    type: str
+    label: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    label: str
+    terminal: bool = False
+    letters: tuple[str, ...] = ()
+    deadlines: tuple[DeadlineRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    trigger: str
+    label: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: tuple[str, ...]
+    guards: tuple[str, ...] = ()
+    inputs: tuple[InputSpec, ...] = ()
+
+    def input(self, name: str) -> InputSpec | None:
+        return next((i for i in self.inputs if i.name == name), None)
+
+
+@dataclass(frozen=True)
+class RuleValue:
+    """A value a guard reads, with where it comes from and how sure we are of it."""
+
+    value: object
+    basis: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    version: str
+    title: str
+    supervisory_body: str
+    applies_from: date
+    applies_until: date | None
+    initial: str
+    open_roles: tuple[str, ...]
+    roles: Mapping[str, str]
+    states: Mapping[str, StateSpec]
+    transitions: tuple[TransitionSpec, ...]
+    source_file: str
+    rules: Mapping[str, RuleValue] = field(default_factory=dict)
+
+    @property
+    def rule_values(self) -> dict[str, object]:
+        return {name: rule.value for name, rule in self.rules.items()}
+
+    def state(self, name: str) -> StateSpec:
+        return self.states[name]
+
+    def transitions_from(self, state: str) -> list[TransitionSpec]:
+        return [t for t in self.transitions if state in t.sources]
+
+    def applies_on(self, day: date) -> bool:
+        return self.applies_from <= day and (self.applies_until is None or day < self.applies_until)
+
+
+_TOP_KEYS = {
+    "workflow",
+    "version",
+    "title",
+    "supervisory_body",
+    "applies_from",
+    "applies_until",
+    "initial",
+    "open_roles",
+    "roles",
+    "rules",
+    "states",
+    "transitions",
+}
+
+
+def load_workflow(path: Path, *, known_guards: Collection[str]) -> Workflow:
+    return _workflow(read_yaml(path), known_guards=known_guards)
+
+
+def _workflow(node: Node, *, known_guards: Collection[str]) -> Workflow:
+    root = node.mapping(
+        allowed=_TOP_KEYS,
+        required=(
+            "workflow",
+            "version",
+            "supervisory_body",
+            "applies_from",
+            "initial",
+            "open_roles",
+            "roles",
+            "states",
+        ),
+    )
+    roles = {name: node.text() for name, node in root.get("roles", {}).items()}
+    states = {name: _state(name, node) for name, node in root.get("states").items()}
+    if not states:
+        raise root.get("states").error("declares no states")
+    transitions = tuple(
+        _transition(node, states=states, roles=roles, known_guards=known_guards)
+        for node in root.get("transitions", []).seq()
+    )
+    rules = {name: _rule(node) for name, node in root.get("rules", {}).items()}
+    workflow = Workflow(
+        name=root.get("workflow").text(),
+        version=root.get("version").text(),
+        title=root.get("title", "").value or root.get("workflow").text(),
+        supervisory_body=root.get("supervisory_body").text(),
+        applies_from=root.get("applies_from").as_date(),
+        applies_until=root.get("applies_until").optional_date(),
+        initial=root.get("initial").text(choices=tuple(states)),
+        open_roles=_roles(root.get("open_roles"), roles),
+        roles=roles,
+        states=states,
+        transitions=transitions,
+        source_file=root.file,
+        rules=rules,
+    )
+    check_graph(workflow)
+    return workflow
+
+
+def _state(name: str, node: Node) -> StateSpec:
+    node.mapping(allowed={"label", "terminal", "letters", "deadlines"}, required=("label",))
+    return StateSpec(
+        name=name,
+        label=node.get("label").text(),
+        terminal=node.get("terminal", False).boolean(),
+        letters=node.get("letters", []).texts(),
+        deadlines=tuple(
+            parse_deadline_rule(d.value, where=d.where) for d in node.get("deadlines", []).seq()
+        ),
+    )
+
+
+def _transition(
+    node: Node,
+    *,
+    states: Mapping[str, StateSpec],
+    roles: Mapping[str, str],
+    known_guards: Collection[str],
+) -> TransitionSpec:
+    node.mapping(
+        allowed={"trigger", "label", "source", "dest", "roles", "guards", "inputs"},
+        required=("trigger", "source", "dest", "roles"),
+    )
+    source_node = node.get("source")
+    raw_sources = (
+        source_node.texts() if isinstance(source_node.value, list) else (source_node.text(),)
+    )
+    if raw_sources == (ANY_SOURCE,):
+        sources = tuple(n for n, s in states.items() if not s.terminal)
+    else:
+        for i, name in enumerate(raw_sources):
+            if name not in states:
+                where = source_node if len(raw_sources) == 1 else source_node.seq()[i]
+                raise where.error(f"unknown state {name!r}{_suggest(name, states)}")
+        sources = raw_sources
+    dest = node.get("dest").text()
+    if dest not in states:
+        raise node.get("dest").error(f"unknown state {dest!r}{_suggest(dest, states)}")
+    step_roles = _roles(node.get("roles"), roles)
+    for g in node.get("guards", []).seq():
+        if g.text() not in known_guards:
+            raise g.error(f"unknown guard {g.value!r}{_suggest(g.value, known_guards)}")
+    return TransitionSpec(
+        trigger=node.get("trigger").text(),
+        label=node.get("label", "").value or node.get("trigger").text(),
+        sources=sources,
+        dest=dest,
+        roles=step_roles,
+        guards=node.get("guards", []).texts(),
+        inputs=tuple(_input(name, n) for name, n in node.get("inputs", {}).items()),
+    )
+
+
+def _roles(node: Node, declared: Mapping[str, str]) -> tuple[str, ...]:
+    names = node.seq()
+    if not names:
+        raise node.error("names no role: every step needs at least one")
+    for r in names:
+        if r.text() not in declared:
+            raise r.error(f"unknown role {r.value!r} (declared roles: {', '.join(declared)})")
+    return tuple(r.value for r in names)
+
+
+def _rule(node: Node) -> RuleValue:
+    node.mapping(
+        allowed={"value", "basis", "confidence"}, required=("value", "basis", "confidence")
+    )
+    return RuleValue(
+        value=node.get("value").value,
+        basis=node.get("basis").text(),
+        confidence=node.get("confidence").text(choices=CONFIDENCE),
+    )
+
+
+def _input(name: str, node: Node) -> InputSpec:
+    node.mapping(allowed={"type", "label", "required", "choices"}, required=("type",))
+    spec = InputSpec(
+        name=name,
+        type=node.get("type").text(choices=INPUT_TYPES),
+        label=node.get("label", name).text(),
+        required=node.get("required", True).boolean(),
+        choices=node.get("choices", []).texts(),
+    )
+    if spec.type == "choice" and not spec.choices:
+        raise node.get("choices").error("a choice input needs a list of choices")
+    return spec
+
+
+def _suggest(name: str, known: Collection[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_graph(workflow: Workflow) -> None:
+    """Whole-graph checks; every problem is collected and reported together."""
+    where = workflow.source_file
+    problems: list[str] = []
+    outgoing: dict[str, set[str]] = {name: set() for name in workflow.states}
+    seen: set[tuple[str, str, str]] = set()
+    for i, t in enumerate(workflow.transitions):
+        for s in t.sources:
+            outgoing[s].add(t.dest)
+            if workflow.states[s].terminal:
+                problems.append(
+                    f"{where}: transitions[{i}]: leaves terminal state {s!r} ({t.trigger})"
+                )
+            key = (t.trigger, s, t.dest)
+            if key in seen:
+                problems.append(
+                    f"{where}: transitions[{i}]: duplicate transition {t.trigger!r} "
+                    f"from {s!r} to {t.dest!r}"
+                )
+            seen.add(key)
+    readers = workflow.rules.get("confidential_readers")
+    for role in readers.value if readers and isinstance(readers.value, list) else []:
+        if role not in workflow.roles:
+            problems.append(
+                f"{where}: rules.confidential_readers: unknown role {role!r} "
+                f"(declared roles: {', '.join(workflow.roles)})"
+            )
+    reachable = _reachable(workflow.initial, outgoing)
+    for name in workflow.states:
+        if name not in reachable:
+            problems.append(f"{where}: states.{name}: not reachable from {workflow.initial!r}")
+    terminals = {n for n, s in workflow.states.items() if s.terminal}
+    if not terminals:
+        problems.append(f"{where}: states: no terminal state declared (terminal: true)")
+    for name, dests in outgoing.items():
+        if not dests and name not in terminals:
+            problems.append(
+                f"{where}: states.{name}: has no way out; declare it terminal: true "
+                "or add a transition from it"
+            )
+    reverse: dict[str, set[str]] = {name: set() for name in workflow.states}
+    for src, dests in outgoing.items():
+        for d in dests:
+            reverse[d].add(src)
+    can_finish: set[str] = set()
+    for terminal in terminals:
+        can_finish |= _reachable(terminal, reverse)
+    for name in workflow.states:
+        if name in reachable and name not in can_finish:
+            problems.append(f"{where}: states.{name}: no path from here to a terminal state")
+    if problems:
+        raise DefinitionError(
+            problems[0]
+            if len(problems) == 1
+            else f"{len(problems)} problems:\n" + "\n".join(problems),
+            problems=problems,
+        )
+
+
+def _reachable(start: str, edges: Mapping[str, set[str]]) -> set[str]:
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for nxt in edges[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+@dataclass(frozen=True)
+class WorkflowSet:
+    """Every shipped version of the workflows, by version name."""
+
+    versions: Mapping[str, Workflow]
+
+    def get(self, version: str) -> Workflow:
+        try:
+            return self.versions[version]
+        except KeyError:
+            raise NotFound(
+                f"no workflow version {version!r} (known: {', '.join(self.versions)})"
+            ) from None
+
+    def for_date(self, day: date) -> Workflow:
+        matches = [w for w in self.versions.values() if w.applies_on(day)]
+        if not matches:
+            raise NotFound(
+                f"no workflow version applies on {day.isoformat()} (versions: "
+                + ", ".join(
+                    f"{w.version} {w.applies_from}..{w.applies_until or ''}"
+                    for w in self.versions.values()
+                )
+                + ")"
+            )
+        return max(matches, key=lambda w: w.applies_from)
+
+
+_WORKFLOW_KEY = re.compile(r"^workflow\s*:", re.MULTILINE)
+
+
+def _declares_workflow(path: Path) -> bool:
+    """Whether the file has a top-level `workflow:` key (the other YAML files in the folder,
+    the calendar, ladder and classification codes, are not parsed here)."""
+    try:
+        return bool(_WORKFLOW_KEY.search(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return True  # let read_yaml report the problem with the file's name
+
+
+def load_workflows(directory: Path, *, known_guards: Collection[str]) -> WorkflowSet:
+    """Every `*.yaml` in `directory` with a top-level `workflow:` key (the others there are
+    the catalogue, calendar and other data files)."""
+    files = [f for f in sorted(directory.glob("*.yaml")) if _declares_workflow(f)]
+    workflows = [_workflow(read_yaml(f), known_guards=known_guards) for f in files]
+    if not workflows:
+        raise DefinitionError(f"{directory}: no workflow files (*.yaml with a 'workflow:' key)")
+    versions: dict[str, Workflow] = {}
+    for w in workflows:
+        if w.version in versions:
+            raise DefinitionError(
+                f"{w.source_file}: version: {w.version!r} is also declared in "
+                f"{versions[w.version].source_file}"
+            )
+        versions[w.version] = w
+    return WorkflowSet(versions)

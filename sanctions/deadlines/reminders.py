@@ -1,0 +1,512 @@
+"""The reminder job: every overdue PPK follow-up gets the next step of the escalation ladder.
+
+`run_reminders` scans the open deadlines whose rule says `on_miss: escalate` and whose due date
+has passed (one query on the index `ix_deadlines_open`), asks
+`sanctions.escalation.next_step` which step, if any, is due, and issues it in the case's own
+transaction: the case's version is bumped first with the same optimistic check as `advance`
+(a second run, even one running at the same time, waits on that row and then finds it changed,
+so it issues nothing), then the numbered letter, the `ReminderStep` row (UNIQUE(deadline_id,
+step_key): the database's last word that a step happens once) and the hash-chained event. One
+case failing rolls back that case only. After a case commits, its letter is e-mailed when
+SMTP is configured; `emailed_at` is recorded in a second small transaction, and letters not
+yet mailed are retried by the next run.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.message import EmailMessage
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import and_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from sanctions.app import App
+from sanctions.db import session_scope
+from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
+from sanctions.deadlines.ladder import AgencyKind, EscalationStep, Ladder, load_ladder, next_step
+from sanctions.deadlines.ladder import next_step_due as ladder_next_due
+from sanctions.deadlines.rules import OnMiss
+from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError
+from sanctions.letters import store
+from sanctions.letters.service import issue_letter
+from sanctions.trust.audit import seal
+from sanctions.trust.chain import GENESIS
+
+TRIGGER_PREFIX = "pengingat:"
+BLOCKING_STEP = "permintaan_blokir"
+BLOCKING_FACT = "blokir_diminta_on"
+
+# Real addressees of the ladder's symbolic recipients other than the PPK (whose address is the
+# case agency's). [S] Official names and addresses; change here if they move.
+ADDRESSEES: Mapping[str, Mapping[str, str]] = {
+    "bkn": {
+        "name": "Kepala Badan Kepegawaian Negara u.p. Deputi Bidang Pengawasan dan Pengendalian",
+        "address": "Jalan Mayjen Sutoyo Nomor 12, Cililitan, Jakarta Timur",
+    },
+    "kemendagri": {
+        "name": "Menteri Dalam Negeri",
+        "address": "Jalan Medan Merdeka Utara Nomor 7, Jakarta Pusat",
+    },
+    "kemenpanrb": {
+        "name": "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
+        "address": "Jalan Jenderal Sudirman Kav. 69, Jakarta Selatan",
+    },
+    "presiden": {"name": "Presiden Republik Indonesia", "address": "Jakarta"},
+}
+
+
+class IssueLetter(Protocol):
+    def __call__(
+        self,
+        app: App,
+        session: Session,
+        case: Case,
+        kind: str,
+        *,
+        on: date,
+        actor: str,
+        now: datetime,
+        event_seq: int | None = None,
+        given: Mapping[str, Any] | None = None,
+    ) -> Letter: ...
+
+
+Progress = Callable[[int, int], None]  # (cases done, cases in all)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """An open escalating deadline past its due date, with its case and the case's agency."""
+
+    deadline: Deadline
+    case: Case
+    agency: Agency
+    last_hash: str  # of the case's latest event: what the reminder's event chains to
+
+
+@dataclass
+class ReminderRow:
+    case: str
+    agency: str
+    deadline: str
+    due: date
+    days_overdue: int
+    step: str  # "" when no step is due today
+    letter: str  # the issued letter's number, "" when none
+    status: str  # issued | would_issue | waiting | done | skipped | failed
+    detail: str = ""
+    mail: str = ""  # sent | failed: ... | "" (not mailed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "agency": self.agency,
+            "deadline": self.deadline,
+            "due": self.due,
+            "days_overdue": self.days_overdue,
+            "step": self.step,
+            "letter": self.letter,
+            "status": self.status,
+            "detail": self.detail,
+            "mail": self.mail,
+        }
+
+
+@dataclass
+class RunReport:
+    as_of: date
+    dry_run: bool
+    rows: list[ReminderRow] = field(default_factory=list)
+    mails_retried: int = 0
+    mail_failures: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def failed(self) -> bool:
+        return self.count("failed") > 0
+
+
+# --------------------------------------------------------------------------- the scan
+
+
+def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
+    """Open deadlines with `on_miss: escalate` due before `as_of`, with their case and agency.
+
+    One query; `closed_seq IS NULL AND on_miss = 'escalate' AND due_date < ?` is a range of
+    the index `ix_deadlines_open`, so the scan reads only open deadlines that are already late.
+    """
+    rows = session.exec(
+        select(Deadline, Case, Agency, col(CaseEvent.hash))
+        .join(Case, col(Case.id) == Deadline.case_id)
+        .join(Agency, col(Agency.id) == Case.agency_id)
+        .join(
+            CaseEvent,
+            and_(col(CaseEvent.case_id) == Case.id, col(CaseEvent.seq) == Case.version),
+            isouter=True,
+        )
+        .where(
+            col(Deadline.closed_seq).is_(None),
+            col(Deadline.due_date) < as_of,
+            Deadline.on_miss == OnMiss.ESCALATE.value,
+        )
+        .order_by(col(Deadline.due_date), col(Deadline.id))
+    ).all()
+    return [
+        Overdue(deadline, case, agency, last or GENESIS) for deadline, case, agency, last in rows
+    ]
+
+
+def steps_done(session: Session, deadline_ids: Sequence[int]) -> dict[int, list[tuple[str, date]]]:
+    """The ladder steps already recorded per deadline, in issue order (chunked IN lists)."""
+    done: dict[int, list[tuple[str, date]]] = {}
+    ids = list(deadline_ids)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for deadline_id, key, issued in session.exec(
+            select(
+                col(ReminderStep.deadline_id),
+                col(ReminderStep.step_key),
+                col(ReminderStep.issued_on),
+            )
+            .where(col(ReminderStep.deadline_id).in_(chunk))
+            .order_by(col(ReminderStep.deadline_id), col(ReminderStep.id))
+        ).all():
+            done.setdefault(deadline_id, []).append((key, issued))
+    return done
+
+
+def ladder_of(app: App) -> Ladder:
+    return load_ladder(app.settings.workflows_dir / "escalation.yaml")
+
+
+# --------------------------------------------------------------------------- the job
+
+
+class _AlreadyIssued(SanctionsError):
+    """Another run recorded this step first (the unique constraint said so)."""
+
+
+def run_reminders(
+    app: App,
+    *,
+    as_of: date,
+    now: datetime,
+    actor: str,
+    dry_run: bool,
+    progress: Progress | None = None,
+    issue: IssueLetter = issue_letter,
+    ladder: Ladder | None = None,
+) -> RunReport:
+    """Issue the step due on `as_of` for every overdue case; each case in its own transaction.
+
+    `issue` is the letter issuer (the real `issue_letter` unless a benchmark measures the
+    job's own work without rendering PDFs). A dry run writes nothing and reports what it
+    would issue.
+    """
+    ladder = ladder or ladder_of(app)
+    report = RunReport(as_of=as_of, dry_run=dry_run)
+    with session_scope(app.db) as session:
+        overdue = find_overdue(session, as_of=as_of)
+        done = steps_done(session, [o.deadline.id or 0 for o in overdue])
+    total = len(overdue)
+    for i, item in enumerate(overdue, 1):
+        report.rows.append(
+            _one(app, item, done.get(item.deadline.id or 0, []), ladder, as_of, now, actor,
+                 dry_run=dry_run, issue=issue)
+        )  # fmt: skip
+        if progress is not None:
+            progress(i, total)
+    if not dry_run and app.settings.smtp_url:
+        _mail_pending(app, report, now=now)
+    return report
+
+
+def _one(
+    app: App,
+    item: Overdue,
+    done: list[tuple[str, date]],
+    ladder: Ladder,
+    as_of: date,
+    now: datetime,
+    actor: str,
+    *,
+    dry_run: bool,
+    issue: IssueLetter,
+) -> ReminderRow:
+    deadline, case = item.deadline, item.case
+    row = ReminderRow(
+        case=case.reference,
+        agency=item.agency.code,
+        deadline=deadline.name,
+        due=deadline.due_date,
+        days_overdue=app.calendar.working_days_between(deadline.due_date, as_of),
+        step="",
+        letter="",
+        status="waiting",
+    )
+    try:
+        found = next_step(
+            ladder,
+            overdue_since=deadline.due_date,
+            steps_done=done,
+            today=as_of,
+            calendar=app.calendar,
+        )
+        if found is None:
+            upcoming = ladder_next_due(
+                ladder, overdue_since=deadline.due_date, steps_done=done, calendar=app.calendar
+            )
+            if upcoming is None:
+                row.status, row.detail = "done", "every step of the ladder was issued"
+            else:
+                row.detail = f"{upcoming[0].key} due {upcoming[1].isoformat()}"
+            return row
+        row.step = found.key
+        if dry_run:
+            row.status, row.detail = "would_issue", found.letter
+            return row
+        with session_scope(app.db) as session:
+            letter = _issue_step(
+                app, session, item, found, done, ladder, as_of, now, actor, issue=issue
+            )
+            row.letter, row.status = letter.number, "issued"
+    except (_AlreadyIssued, ConcurrencyConflict) as exc:
+        row.status, row.detail = "skipped", str(exc)
+    except SanctionsError as exc:
+        row.status, row.detail = "failed", str(exc)
+    except Exception as exc:  # one broken case must not stop the others; it is reported
+        row.status, row.detail = "failed", f"{type(exc).__name__}: {exc}"
+    return row
+
+
+def _issue_step(
+    app: App,
+    session: Session,
+    item: Overdue,
+    step: EscalationStep,
+    done: list[tuple[str, date]],
+    ladder: Ladder,
+    as_of: date,
+    now: datetime,
+    actor: str,
+    *,
+    issue: IssueLetter,
+) -> Letter:
+    deadline, case = item.deadline, item.case
+    seq = case.version + 1
+    # 1. Only if nobody changed the case since the scan (as `advance` does): a parallel run
+    #    that issued this step first bumped the version, so this UPDATE finds no row.
+    facts = dict(case.facts)
+    if step.key == BLOCKING_STEP:
+        facts[BLOCKING_FACT] = as_of.isoformat()
+    updated = session.execute(
+        update(Case)
+        .where(col(Case.id) == case.id, col(Case.version) == case.version)
+        .values(version=seq, facts=facts)
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrencyConflict(
+            f"case {case.reference} changed since the scan; the next run looks at it again"
+        )
+    event = CaseEvent(
+        case_id=case.id or 0,
+        seq=seq,
+        at=now,
+        on=as_of,
+        actor=actor,
+        trigger=f"{TRIGGER_PREFIX}{step.key}",
+        source=case.state,
+        dest=case.state,
+        note=step.label,
+        inputs={
+            "deadline": deadline.name,
+            "due_date": deadline.due_date.isoformat(),
+            "step": step.key,
+        },
+        late=[],
+        workflow_version=case.workflow_version,
+    )
+    # 2. The letter, numbered in this transaction (a rollback gives the number back).
+    given = letter_data(app, step, item, [*done, (step.key, as_of)], ladder, as_of)
+    set_committed_value(case, "version", seq)  # what the UPDATE wrote, without reloading
+    set_committed_value(case, "facts", facts)
+    letter = issue(
+        app, session, case, step.letter, on=as_of, actor=actor, now=now,
+        event_seq=seq, given=given,
+    )  # fmt: skip
+    # 3. The step's row: UNIQUE(deadline, step) is the database's last word on "once".
+    session.add(
+        ReminderStep(
+            case_id=case.id or 0,
+            deadline_id=deadline.id or 0,
+            step_key=step.key,
+            issued_on=as_of,
+            event_seq=seq,
+            letter_id=letter.id,
+            created_at=now,
+        )
+    )
+    # 4. The event, sealed into the chain over its letter, then everything written at once.
+    seal(
+        session,
+        event,
+        prev_hash=item.last_hash,
+        letters=[letter.sha256],
+    )
+    try:
+        session.flush()
+    except IntegrityError:
+        raise _AlreadyIssued(
+            f"{step.key} for {deadline.name} was already issued by another run"
+        ) from None
+    return letter
+
+
+def letter_data(
+    app: App,
+    step: EscalationStep,
+    item: Overdue,
+    done_after: Sequence[tuple[str, date]],
+    ladder: Ladder,
+    as_of: date,
+) -> dict[str, Any]:
+    """The `data.*` values a ladder letter needs that the case does not hold already.
+
+    `target_agency` is the agency whose PPK has not followed up (the templates say
+    "Pejabat Pembina Kepegawaian {{ target_agency.name }}" and pick the ministry's wording
+    from its kind); the letter goes to the step's first recipient other than the PPK (BKN's
+    Deputi Bidang Pengawasan dan Pengendalian for the blocking request, Kemendagri or
+    KemenPANRB for the escalation), given as `addressee`.
+    """
+    deadline, agency = item.deadline, item.agency
+    data: dict[str, Any] = {
+        "overdue_days": max(app.calendar.working_days_between(deadline.due_date, as_of), 1),
+        "target_agency": {
+            "name": _display_name(agency.parent or agency.name),
+            "kind": agency.kind,
+            "address": agency.address or agency.city,
+        },
+    }
+    upcoming = ladder_next_due(
+        ladder, overdue_since=deadline.due_date, steps_done=done_after, calendar=app.calendar
+    )
+    if upcoming is not None:
+        data["new_due"] = upcoming[1]
+    recipients = step.recipients_for(AgencyKind(agency.kind))
+    others = [r for r in recipients if r != "ppk" and r in ADDRESSEES]
+    if others:
+        data["addressee"] = dict(ADDRESSEES[others[0]])
+    return data
+
+
+def _display_name(name: str) -> str:
+    """`PEMERINTAH KABUPATEN SLEMAN` → `Pemerintah Kabupaten Sleman` (short acronyms kept)."""
+    if name != name.upper():
+        return name
+    return " ".join(w if len(w) <= 3 and w.isalpha() else w.capitalize() for w in name.split())
+
+
+# --------------------------------------------------------------------------- e-mail
+
+
+@dataclass(frozen=True)
+class _Mail:
+    step_id: int
+    case: str
+    number: str
+    title: str
+    path: str
+    to: str
+    sender: str
+
+
+def _mail_pending(app: App, report: RunReport, *, now: datetime) -> None:
+    """Mail every issued letter not mailed yet (this run's and earlier runs' failures)."""
+    url = app.settings.smtp_url
+    assert url is not None
+    with session_scope(app.db) as session:
+        pending = _pending_mails(session)
+    by_case = {row.case: row for row in report.rows if row.status == "issued"}
+    for mail in pending:
+        row = by_case.get(mail.case)
+        try:
+            send_letter(url, mail.to, mail.sender, mail, app)
+        except (OSError, smtplib.SMTPException, InputError) as exc:
+            message = f"{mail.number} to {mail.to}: {exc}"
+            report.mail_failures.append(message)
+            if row is not None and row.letter == mail.number:
+                row.mail = f"failed: {exc}"
+            continue
+        with session_scope(app.db) as session:
+            session.execute(
+                update(ReminderStep)
+                .where(col(ReminderStep.id) == mail.step_id)
+                .values(emailed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        if row is not None and row.letter == mail.number:
+            row.mail = "sent"
+        else:
+            report.mails_retried += 1
+
+
+def _pending_mails(session: Session) -> list[_Mail]:
+    issuer = Agency.__table__.alias("issuer")  # type: ignore[attr-defined]
+    rows = session.exec(
+        select(  # type: ignore[call-overload]
+            col(ReminderStep.id),
+            col(Case.reference),
+            col(Letter.number),
+            col(Letter.title),
+            col(Letter.path),
+            col(Agency.email),
+            issuer.c.email,
+        )
+        .join(Letter, col(Letter.id) == ReminderStep.letter_id)
+        .join(Case, col(Case.id) == ReminderStep.case_id)
+        .join(Agency, col(Agency.id) == Case.agency_id)
+        .join(issuer, issuer.c.id == Letter.agency_id)
+        .where(col(ReminderStep.emailed_at).is_(None), col(Agency.email) != "")
+        .order_by(col(ReminderStep.id))
+    ).all()
+    return [
+        _Mail(step_id, ref, number, title, path, to, sender or "sanctions@localhost")
+        for step_id, ref, number, title, path, to, sender in rows
+    ]
+
+
+def send_letter(url: str, to: str, sender: str, mail: _Mail, app: App) -> None:
+    """Send one letter's PDF through the SMTP server at `url` (smtp:// or smtps://)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise InputError(f"SANCTIONS_SMTP_URL: expected smtp://host:port, got {url!r}")
+    message = EmailMessage()
+    message["Subject"] = f"{mail.title} Nomor {mail.number}"
+    message["From"] = sender
+    message["To"] = to
+    message.set_content(
+        f"Terlampir {mail.title} Nomor {mail.number} (perkara {mail.case}).\n"
+        "Surat ini dikirim otomatis oleh sistem penanganan pelanggaran netralitas ASN.\n"
+    )
+    message.add_attachment(
+        store.get(app.settings.letter_store, mail.path),
+        maintype="application",
+        subtype="pdf",
+        filename=f"{mail.number.replace('/', '-')}.pdf",
+    )
+    client_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
+    port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    with client_class(parts.hostname, port, timeout=30) as client:
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(message)

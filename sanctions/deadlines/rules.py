@@ -1,0 +1,236 @@
+"""Deadline rules: declared in the workflow data, computed here, with no I/O and no clock.
+
+A rule says how far a due date lies from an anchor date (the day the case entered the state,
+or a dated case fact such as `examination_date`), in working days, calendar days or months,
+after or before the anchor. Amounts, units and their legal basis are data, each with its
+confidence tag (domain.md §5, §10.4); this module only does the arithmetic.
+
+Counting: working days follow `WorkingCalendar` (the anchor day is never counted). Calendar-day
+and month deadlines are not moved off weekends or holidays: no source consulted says they are.
+"""
+
+from __future__ import annotations
+
+import calendar as _gregorian
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Final, TypeVar
+
+from sanctions.deadlines.workdays import (
+    Confidence,
+    WorkingCalendar,
+    check_keys,
+    parse_confidence,
+    required,
+    required_text,
+    yaml_kind,
+)
+from sanctions.errors import DefinitionError
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "hari_kerja"
+    CALENDAR_DAYS = "hari_kalender"
+    MONTHS = "bulan"
+
+
+class OnMiss(StrEnum):
+    REFUSE = "refuse"  # a governed step after the due date is refused
+    RECORD_LATE = "record_late"  # allowed, recorded as late
+    ESCALATE = "escalate"  # the reminder job acts on it
+
+
+class Direction(StrEnum):
+    AFTER = "after"  # due = anchor + amount
+    BEFORE = "before"  # latest allowed date = anchor - amount
+
+
+ENTERED: Final = "entered"
+"""Anchor name for "the date the case entered the state"."""
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    name: str
+    label: str  # Indonesian, for letters and screens
+    amount: int
+    unit: Unit
+    direction: Direction
+    anchor: str  # ENTERED, or the name of a dated case fact ("examination_date", "received_on")
+    basis: str  # legal basis text
+    confidence: Confidence
+    on_miss: OnMiss
+    governs: tuple[str, ...]  # workflow trigger names the deadline applies to
+    note: str = ""
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def offset(
+    start: date,
+    amount: int,
+    unit: Unit,
+    calendar: WorkingCalendar,
+    direction: Direction = Direction.AFTER,
+) -> date:
+    """`start` moved `amount` units after (or before) it. Amount 0 gives `start` unchanged."""
+    if amount < 0:
+        raise ValueError(f"offset needs amount >= 0, got {amount}")
+    if amount == 0:
+        return start
+    after = direction is Direction.AFTER
+    if unit is Unit.WORKING_DAYS:
+        if after:
+            return calendar.add_working_days(start, amount)
+        return calendar.subtract_working_days(start, amount)
+    if unit is Unit.CALENDAR_DAYS:
+        return calendar.add_calendar_days(start, amount if after else -amount)
+    return add_months(start, amount if after else -amount)
+
+
+def due_date(rule: DeadlineRule, anchor_date: date, calendar: WorkingCalendar) -> date:
+    """The due date (AFTER) or the latest allowed date (BEFORE) of `rule` for `anchor_date`."""
+    return offset(anchor_date, rule.amount, rule.unit, calendar, rule.direction)
+
+
+def days_left(due: date, today: date, calendar: WorkingCalendar, unit: Unit) -> int:
+    """Units left until `due`: 0 on the due date, negative once overdue.
+
+    Working days for `Unit.WORKING_DAYS` (those in (today, due]; when overdue, minus those in
+    (due, today], but at least -1, so a weekend right after the due date already reads -1);
+    calendar days for the other units.
+    """
+    if unit is not Unit.WORKING_DAYS:
+        return (due - today).days
+    left = calendar.working_days_between(today, due)
+    if today > due:
+        return min(left, -1)
+    return left
+
+
+def is_late(rule: DeadlineRule, due: date, on: date) -> bool:
+    """Whether a step on `on` misses `due`.
+
+    For AFTER rules `due` is the last allowed day; for BEFORE rules it is the latest allowed
+    date too (e.g. the summons date), so both directions are late when `on > due`.
+    """
+    del rule  # same test for both directions; kept for call-site symmetry
+    return on > due
+
+
+def add_months(d: date, months: int) -> date:
+    """`d` plus `months` (may be negative), clamped to the month end: 31 Jan + 1 = 28/29 Feb."""
+    year, month0 = divmod(d.month - 1 + months, 12)
+    year += d.year
+    last_day = _gregorian.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(d.day, last_day))
+
+
+def sanction_period_end(start: date, months: int) -> date:
+    """Last day served of a sanction of `months` months that is in force from `start`.
+
+    It is the day before the same day of the month `months` later: 15 Mar + 6 months ends
+    14 Sep. When that month has no such day, the next period would start on the 1st of the
+    following month, so it ends on the month's last day: 31 Aug 2026 + 6 months ends
+    28 Feb 2027, and a sanction starting 29 Feb 2028 for 12 months ends 28 Feb 2029 (clamping
+    first, as `add_months` does, would end both a day earlier). [U] No source settles this.
+    """
+    if months < 1:
+        raise ValueError(f"sanction_period_end needs months >= 1, got {months}")
+    same_day = add_months(start, months)
+    if same_day.day != start.day:  # clamped: the month is shorter
+        return same_day
+    return same_day - timedelta(days=1)
+
+
+# --------------------------------------------------------------------------- parsing
+
+_RULE_KEYS: Final = (
+    "name",
+    "label",
+    "amount",
+    "unit",
+    "direction",
+    "anchor",
+    "basis",
+    "confidence",
+    "on_miss",
+    "governs",
+    "note",
+)
+_IDENTIFIER: Final = re.compile(r"[a-z][a-z0-9_]*")
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def parse_identifier(value: object, where: str) -> str:
+    """A snake_case name (`[a-z][a-z0-9_]*`), else a `DefinitionError` at `where`."""
+    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+        raise DefinitionError(
+            f"{where}: expected a snake_case name ([a-z][a-z0-9_]*), got {yaml_kind(value)} "
+            f"{value!r}"
+        )
+    return value
+
+
+def parse_choice(value: object, enum: type[_E], where: str) -> _E:
+    """The member of `enum` whose value is `value`, else a `DefinitionError` listing them."""
+    for member in enum:
+        if value == member.value:
+            return member
+    allowed = ", ".join(member.value for member in enum)
+    raise DefinitionError(f"{where}: must be one of {allowed}; got {value!r}")
+
+
+def parse_amount(value: object, where: str, *, minimum: int) -> int:
+    """An integer >= `minimum` (booleans are not integers here)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DefinitionError(f"{where}: expected an integer, got {yaml_kind(value)} {value!r}")
+    if value < minimum:
+        raise DefinitionError(f"{where}: must be at least {minimum}, got {value}")
+    return value
+
+
+def parse_names(value: object, where: str) -> tuple[str, ...]:
+    """A list of distinct snake_case names."""
+    if not isinstance(value, list):
+        raise DefinitionError(f"{where}: expected a list, got {yaml_kind(value)}")
+    names: list[str] = []
+    for i, item in enumerate(value):
+        name = parse_identifier(item, f"{where}[{i}]")
+        if name in names:
+            raise DefinitionError(f"{where}[{i}]: duplicate {name!r}")
+        names.append(name)
+    return tuple(names)
+
+
+def parse_deadline_rule(raw: object, *, where: str) -> DeadlineRule:
+    """Validate one deadline rule from declared data.
+
+    `where` locates `raw` for messages, e.g. "workflows/discipline.yaml: deadlines[3]"; a bad
+    key yields "workflows/discipline.yaml: deadlines[3].unit: must be one of …".
+    """
+    rule: Mapping[str, object] = check_keys(raw, _RULE_KEYS, where)
+
+    def at(key: str) -> str:
+        return f"{where}.{key}"
+
+    note = rule.get("note", "")
+    if not isinstance(note, str):
+        raise DefinitionError(f"{at('note')}: expected a string, got {yaml_kind(note)} {note!r}")
+    return DeadlineRule(
+        name=parse_identifier(required(rule, "name", where), at("name")),
+        label=required_text(rule, "label", where),
+        amount=parse_amount(required(rule, "amount", where), at("amount"), minimum=1),
+        unit=parse_choice(required(rule, "unit", where), Unit, at("unit")),
+        direction=parse_choice(rule.get("direction", "after"), Direction, at("direction")),
+        anchor=parse_identifier(rule.get("anchor", ENTERED), at("anchor")),
+        basis=required_text(rule, "basis", where),
+        confidence=parse_confidence(required(rule, "confidence", where), at("confidence")),
+        on_miss=parse_choice(rule.get("on_miss", "record_late"), OnMiss, at("on_miss")),
+        governs=parse_names(rule.get("governs", []), at("governs")),
+        note=note,
+    )

@@ -1,0 +1,451 @@
+"""Working-day (*hari kerja*) calendar for Indonesian civil-service deadlines.
+
+National holidays and *cuti bersama* come from the `holidays` package (Indonesia, categories
+PUBLIC and GOVERNMENT; *cuti bersama* are the GOVERNMENT entries). Agency or regional extra
+non-working days, and days made working (a Saturday declared a working day), come from
+`workflows/calendar.yaml`, loaded by `load_calendar`.
+
+Counting convention (Indonesian practice, "the day of receipt is not counted"): the start day is
+never counted, the next working day is day 1. So `add_working_days(start, n)` is the n-th working
+day after `start`, and `working_days_between(start, end)` counts the working days in
+(start, end].
+
+Speed: the national list is cached per (year, collective-leave flag) in a module-level
+`functools.lru_cache`; each calendar then keeps, per year, the sorted ordinals of that year's
+working days (also shared across equal calendars through a second module-level cache), so
+adding n working days is a binary search, not a day-by-day walk. `scripts/bench_workdays.py`
+measures it.
+
+Coverage caveats of the package (holidays 0.109): *cuti bersama* are known for 2002–2027 only
+(see `collective_leave_published`); Islamic holidays past the published decrees are estimates
+whose Indonesian name ends in "(perkiraan)"; no holiday at all is known after 2100.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import functools
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final, Literal
+
+import yaml
+
+from sanctions.declared.reader import display_path, parse_yaml
+from sanctions.errors import DefinitionError
+
+Confidence = Literal["C", "S", "U"]
+
+_CONFIDENCE: Final[Mapping[str, Confidence]] = MappingProxyType({"C": "C", "S": "S", "U": "U"})
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SATURDAY: Final = 5
+
+
+# --------------------------------------------------------------------------- national holidays
+
+
+_cache_dir: Path | None = None
+
+
+def use_holiday_cache(directory: Path | None) -> None:
+    """Keep each year's table as JSON under `directory` (per `holidays` version), so a short
+    command does not pay for importing and computing the package (~0.15 s). The edge (the
+    App) sets it; without it every process asks the package."""
+    global _cache_dir
+    _cache_dir = directory
+    national_holidays.cache_clear()
+
+
+@functools.lru_cache(maxsize=512)
+def national_holidays(year: int, collective_leave_is_holiday: bool) -> Mapping[date, str]:
+    """Indonesian national holidays of `year` (Indonesian names), with or without *cuti bersama*.
+
+    Cached per (year, flag): the `holidays` package is asked at most once for each, and at
+    most once per installed version when a cache directory is set.
+    """
+    cached = _cache_file(year, collective_leave_is_holiday)
+    if cached is not None and cached.exists():
+        try:
+            table = {date.fromisoformat(k): v for k, v in json.loads(cached.read_text()).items()}
+            return MappingProxyType(table)
+        except (OSError, ValueError):
+            pass  # a damaged cache file is rebuilt below
+    import holidays
+
+    categories = ("public", "government") if collective_leave_is_holiday else ("public",)
+    found = holidays.country_holidays("ID", years=year, categories=categories, language="id")
+    table = {d: name for d, name in sorted(found.items()) if d.year == year}
+    if cached is not None:
+        with contextlib.suppress(OSError):  # the cache is an optimisation only
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({d.isoformat(): n for d, n in table.items()}))
+            tmp.replace(cached)
+    return MappingProxyType(table)
+
+
+def _cache_file(year: int, collective_leave_is_holiday: bool) -> Path | None:
+    if _cache_dir is None:
+        return None
+    from importlib.metadata import version
+
+    flag = "cuti" if collective_leave_is_holiday else "public"
+    return _cache_dir / f"holidays-{version('holidays')}" / f"ID-{year}-{flag}.json"
+
+
+def collective_leave_published(year: int) -> bool:
+    """Whether the holiday data holds any *cuti bersama* for `year`.
+
+    False means the SKB for that year is not in the installed `holidays` package yet (or the
+    year is outside 2002–2027): working-day results for that year ignore collective leave.
+    """
+    return len(national_holidays(year, True)) > len(national_holidays(year, False))
+
+
+@dataclass(frozen=True)
+class _Year:
+    ordinals: tuple[int, ...]  # the year's working days, as date ordinals, ascending
+    members: frozenset[int]
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_index(
+    year: int,
+    collective_leave_is_holiday: bool,
+    extra_off: frozenset[int],
+    extra_on: frozenset[int],
+) -> _Year:
+    national = national_holidays(year, collective_leave_is_holiday)
+    first = date(year, 1, 1).toordinal()
+    last = date(year, 12, 31).toordinal()
+    working: list[int] = []
+    for ordinal in range(first, last + 1):
+        if ordinal in extra_on:
+            working.append(ordinal)
+            continue
+        d = date.fromordinal(ordinal)
+        if d.weekday() < _SATURDAY and ordinal not in extra_off and d not in national:
+            working.append(ordinal)
+    return _Year(tuple(working), frozenset(working))
+
+
+# --------------------------------------------------------------------------- the calendar
+
+
+def _frozen_mapping(value: Mapping[date, str] | None = None) -> Mapping[date, str]:
+    return MappingProxyType(dict(value or {}))
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Which days are working days. Immutable; cheap to share across cases.
+
+    A day is a working day when it is in `extra_working_days`, or when it is Monday to Friday
+    and neither a national holiday (with *cuti bersama* if `collective_leave_is_holiday`) nor
+    in `extra_holidays`. `extra_working_days` wins over everything.
+    """
+
+    collective_leave_is_holiday: bool = True
+    extra_holidays: Mapping[date, str] = field(default_factory=_frozen_mapping, hash=False)
+    extra_working_days: frozenset[date] = frozenset()
+    _years: dict[int, _Year] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        # Copy: a caller mutating its dict afterwards must not desynchronise the year cache.
+        object.__setattr__(self, "extra_holidays", _frozen_mapping(self.extra_holidays))
+        object.__setattr__(self, "extra_working_days", frozenset(self.extra_working_days))
+
+    def _year(self, year: int) -> _Year:
+        found = self._years.get(year)
+        if found is None:
+            found = _year_index(
+                year,
+                self.collective_leave_is_holiday,
+                frozenset(d.toordinal() for d in self.extra_holidays if d.year == year),
+                frozenset(d.toordinal() for d in self.extra_working_days if d.year == year),
+            )
+            self._years[year] = found
+        return found
+
+    def is_working_day(self, d: date) -> bool:
+        """Monday to Friday and not a holiday, or listed in `extra_working_days`."""
+        return d.toordinal() in self._year(d.year).members
+
+    def holiday_name(self, d: date) -> str | None:
+        """Indonesian name of the holiday on `d` (an extra holiday first), or None.
+
+        *Cuti bersama* are named only when `collective_leave_is_holiday`. The name is given
+        even when `d` is also an extra working day, or falls on a weekend.
+        """
+        extra = self.extra_holidays.get(d)
+        if extra is not None:
+            return extra
+        return national_holidays(d.year, self.collective_leave_is_holiday).get(d)
+
+    def next_working_day(self, d: date) -> date:
+        """`d` itself if it is a working day, else the first working day after it."""
+        if self.is_working_day(d):
+            return d
+        return self.add_working_days(d, 1)
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after `start` (n >= 1); `start` itself is never counted."""
+        if n < 1:
+            raise ValueError(f"add_working_days needs n >= 1, got {n}")
+        position = start.toordinal()
+        year = start.year
+        while True:
+            ordinals = self._year(year).ordinals
+            index = bisect.bisect_right(ordinals, position)
+            available = len(ordinals) - index
+            if n <= available:
+                return date.fromordinal(ordinals[index + n - 1])
+            n -= available
+            year += 1
+
+    def subtract_working_days(self, end: date, n: int) -> date:
+        """The n-th working day before `end` (n >= 1); `end` itself is never counted.
+
+        For a working day `d`: `add_working_days(subtract_working_days(d, n), n) == d`.
+        """
+        if n < 1:
+            raise ValueError(f"subtract_working_days needs n >= 1, got {n}")
+        position = end.toordinal()
+        year = end.year
+        while True:
+            ordinals = self._year(year).ordinals
+            before = bisect.bisect_left(ordinals, position)
+            if n <= before:
+                return date.fromordinal(ordinals[before - n])
+            n -= before
+            year -= 1
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative (the count in (end, start]) if end < start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        start_ordinals = self._year(start.year).ordinals
+        end_ordinals = self._year(end.year).ordinals
+        up_to_end = bisect.bisect_right(end_ordinals, end.toordinal())
+        up_to_start = bisect.bisect_right(start_ordinals, start.toordinal())
+        full_years = sum(len(self._year(y).ordinals) for y in range(start.year, end.year))
+        return full_years + up_to_end - up_to_start
+
+    def add_calendar_days(self, start: date, n: int) -> date:
+        """`start` plus n calendar days (n may be negative); holidays do not matter."""
+        return start + timedelta(days=n)
+
+
+# --------------------------------------------------------------------------- YAML data files
+
+
+def read_yaml(path: Path) -> object:
+    """Parse a declared-data YAML file strictly: dates stay strings, duplicate keys are errors.
+
+    Shared by the data-file loaders; any problem is a `DefinitionError` naming the file.
+    """
+    file = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DefinitionError(f"{file}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(f"{file}: cannot read: not UTF-8: {exc.reason}") from exc
+    try:
+        return parse_yaml(text, dates_as_text=True)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise DefinitionError(f"{file}: invalid YAML: {where}{exc.problem or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise DefinitionError(f"{file}: invalid YAML: {exc}") from exc
+
+
+def yaml_kind(value: object) -> str:
+    """A YAML-facing name for the type of a parsed value, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
+# --------------------------------------------------------------------------- calendar.yaml
+
+_ENTRY_KEYS: Final = ("date", "name", "region", "source", "confidence")
+_TOP_KEYS: Final = ("extra_holidays", "extra_working_days")
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One line of `calendar.yaml`: an extra holiday or an extra working day."""
+
+    day: date
+    name: str
+    region: str | None
+    source: str
+    confidence: Confidence
+    at: str  # where it sits in the file, e.g. "extra_holidays[2]"
+
+    def applies_to(self, region: str | None) -> bool:
+        return self.region is None or self.region == region
+
+    def overlaps(self, other: CalendarEntry) -> bool:
+        """Same day, and some region would get both."""
+        return self.day == other.day and (
+            self.region is None or other.region is None or self.region == other.region
+        )
+
+
+def required(raw: Mapping[str, object], key: str, where: str) -> object:
+    """`raw[key]`, else a `DefinitionError` "`{where}.{key}`: required"."""
+    if key not in raw:
+        raise DefinitionError(f"{where}.{key}: required")
+    return raw[key]
+
+
+def required_text(raw: Mapping[str, object], key: str, where: str) -> str:
+    """`raw[key]` as a non-empty string, else a `DefinitionError` at `{where}.{key}`."""
+    return _text(required(raw, key, where), f"{where}.{key}")
+
+
+def optional_text(raw: Mapping[str, object], key: str, where: str) -> str | None:
+    """Like `required_text`, but absent or null gives None."""
+    value = raw.get(key)
+    return None if value is None else _text(value, f"{where}.{key}")
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError(
+            f"{where}: expected a non-empty string, got {yaml_kind(value)} {value!r}"
+        )
+    return value
+
+
+def parse_confidence(value: object, where: str) -> Confidence:
+    """A confidence tag: "C" confirmed, "S" secondary, "U" unconfirmed."""
+    confidence = _CONFIDENCE.get(value) if isinstance(value, str) else None
+    if confidence is None:
+        raise DefinitionError(f"{where}: must be one of C, S, U; got {value!r}")
+    return confidence
+
+
+def check_keys(raw: object, allowed: tuple[str, ...], where: str) -> Mapping[str, object]:
+    """`raw` as a mapping whose keys are all in `allowed`, else a `DefinitionError`."""
+    if not isinstance(raw, Mapping):
+        raise DefinitionError(f"{where}: expected a mapping, got {yaml_kind(raw)}")
+    for key in raw:
+        if key not in allowed:
+            raise DefinitionError(
+                f"{where}.{key}: unknown key (expected one of: {', '.join(allowed)})"
+            )
+    return raw
+
+
+def parse_date(value: object, where: str) -> date:
+    """An ISO `YYYY-MM-DD` date from a data file (a string, as `read_yaml` leaves dates)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise DefinitionError(f"{where}: not a date: {value!r}")
+
+
+def _entry(raw: object, file: str, at: str) -> CalendarEntry:
+    where = f"{file}: {at}"
+    entry = check_keys(raw, _ENTRY_KEYS, where)
+    return CalendarEntry(
+        day=parse_date(required(entry, "date", where), f"{where}.date"),
+        name=required_text(entry, "name", where),
+        region=optional_text(entry, "region", where),
+        source=required_text(entry, "source", where),
+        confidence=parse_confidence(required(entry, "confidence", where), f"{where}.confidence"),
+        at=at,
+    )
+
+
+def read_calendar_entries(
+    path: Path,
+) -> tuple[tuple[CalendarEntry, ...], tuple[CalendarEntry, ...]]:
+    """Validate `calendar.yaml`: (extra holidays, extra working days), every region included."""
+    file = display_path(path)
+    raw = read_yaml(path)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise DefinitionError(f"{file}: expected a mapping at the top level, got {yaml_kind(raw)}")
+    for key in raw:
+        if key not in _TOP_KEYS:
+            raise DefinitionError(
+                f"{file}: {key}: unknown key (expected one of: {', '.join(_TOP_KEYS)})"
+            )
+    lists: dict[str, tuple[CalendarEntry, ...]] = {}
+    for key in _TOP_KEYS:
+        items = raw.get(key)
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            raise DefinitionError(f"{file}: {key}: expected a list, got {yaml_kind(items)}")
+        entries: list[CalendarEntry] = []
+        for i, item in enumerate(items):
+            entry = _entry(item, file, f"{key}[{i}]")
+            for earlier in entries:
+                if entry.overlaps(earlier):
+                    raise DefinitionError(
+                        f"{file}: {entry.at}.date: {entry.day.isoformat()} is already listed "
+                        f"at {earlier.at}"
+                    )
+            entries.append(entry)
+        lists[key] = tuple(entries)
+    for working in lists["extra_working_days"]:
+        for holiday in lists["extra_holidays"]:
+            if working.overlaps(holiday):
+                raise DefinitionError(
+                    f"{file}: {working.at}.date: {working.day.isoformat()} is also an extra "
+                    f"holiday at {holiday.at}"
+                )
+    return lists["extra_holidays"], lists["extra_working_days"]
+
+
+def load_calendar(
+    path: Path | None,
+    *,
+    collective_leave_is_holiday: bool = True,
+    region: str | None = None,
+) -> WorkingCalendar:
+    """The working calendar: national holidays plus the extras of `calendar.yaml`.
+
+    `path=None` gives the national calendar only. Entries without a `region` apply everywhere;
+    entries with one apply only when the same `region` is asked for.
+    """
+    if path is None:
+        return WorkingCalendar(collective_leave_is_holiday=collective_leave_is_holiday)
+    extra_holidays, extra_working_days = read_calendar_entries(path)
+    return WorkingCalendar(
+        collective_leave_is_holiday=collective_leave_is_holiday,
+        extra_holidays={e.day: e.name for e in extra_holidays if e.applies_to(region)},
+        extra_working_days=frozenset(e.day for e in extra_working_days if e.applies_to(region)),
+    )

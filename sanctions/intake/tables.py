@@ -1,0 +1,661 @@
+"""Intake files: employee lists and case lists (Bawaslu forwarding, SBT/SP4N-LAPOR! reports),
+read from CSV or XLSX and checked row by row before anything is written.
+
+Reading gives a `Table`: canonical column names and, per data row, its number in the file
+(the header is row 1, as a spreadsheet shows it) and its cells as stripped text. Checking gives
+typed records for the good rows and a `Problem` (row, column, message) for every fault found,
+so one pass lists them all. The checks here need no database: the reference data they look at
+(agency and contest codes, registered employees, the violation catalogue) is passed in, and the
+rules for opening a case stay in `sanctions.cases.service` (the service applies them after
+these checks).
+
+Files
+  .csv    UTF-8 (with or without BOM); comma, semicolon (Excel in an Indonesian locale) or tab
+          separated, found from the header line.
+  .xlsx   the first worksheet; header in row 1. Date cells may be real dates. Keep NIP columns
+          as text: Excel stores 18 digits as a number and loses the last three.
+
+Headers are matched case-insensitively, with spaces, dots and hyphens read as underscores, and
+the Indonesian names below are accepted as aliases. Unknown columns refuse the file (a typo in an
+optional column would otherwise be ignored silently). Blank rows are skipped.
+
+Dates: YYYY-MM-DD, or DD/MM/YYYY and DD-MM-YYYY (day first, as written in Indonesia).
+
+Employee file (`sanctions employee import`), one employee per row, keyed by NIP:
+  nip            NIP / NI PPPK, 18 digits, spaces allowed          required  (alias: nip)
+  employee_type  PNS | PPPK                                        required  (jenis_pegawai)
+  name           name with degrees                                 required  (nama)
+  birth_date     must match NIP digits 1-8                         required  (tanggal_lahir)
+  sex            L | P; must match NIP digit 15                    required  (jenis_kelamin)
+  position       jabatan, e.g. Guru Ahli Pertama                   required  (jabatan)
+  position_type  jpt_utama ... pelaksana (employees.POSITION_TYPES) required  (jenis_jabatan)
+  agency_code    a registered agency                               required  (kode_instansi)
+  rank           pangkat/golongan, e.g. Penata Muda, III/a         optional  (pangkat_golongan)
+  unit           unit kerja                                        optional  (unit_kerja)
+  address        last known address                                optional  (alamat)
+
+Case file (`sanctions case import`), one report per row, keyed by the forwarding body's
+register number:
+  register_number  Bawaslu/SBT/LAPOR! register or report number    required  (nomor_register)
+  nip              the reported employee's NIP / NI PPPK           required  (nip)
+  contest_code     a registered election contest                   required  (kode_pemilihan)
+  reported_on      date the report was received                    required  (tanggal_laporan)
+  act_date         date of the act                                 required  (tanggal_kejadian)
+  violation_codes  catalogue codes, separated by ; , or spaces     required  (kode_pelanggaran)
+  description      what happened                                   optional  (uraian)
+  workflow_version a workflow version (default: by report date)    optional  (versi_alur)
+  and, to register an employee whose NIP is not known yet, the employee columns employee_type,
+  name, position, position_type, agency_code (required together) with rank, unit, address,
+  birth_date and sex optional (birth date and sex are read from the NIP when absent). A
+  registered employee is never changed by a case import: the employee columns are then ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
+
+from sanctions.catalogue.model import Catalogue
+from sanctions.errors import InputError, SanctionsError
+from sanctions.registry.employees import EmployeeInput
+from sanctions.registry.nip import Sex, check_matches, parse_nip
+
+__all__ = [
+    "CASE_LAYOUT",
+    "EMPLOYEE_LAYOUT",
+    "CaseFields",
+    "Checked",
+    "IntakeRefused",
+    "KnownEmployee",
+    "Layout",
+    "Problem",
+    "Row",
+    "Table",
+    "check_cases",
+    "check_employees",
+    "read_csv_text",
+    "read_table",
+    "write_rejects",
+]
+
+_T = TypeVar("_T")
+SEXES = ("L", "P")
+
+
+# -- layouts ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Layout:
+    what: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def canonical(self, header: str) -> str | None:
+        key = _header_key(header)
+        for column in self.columns:
+            if key == column.name or key in column.aliases:
+                return column.name
+        return None
+
+
+_EMPLOYEE_COLUMNS = (
+    Column("nip", True),
+    Column("employee_type", True, ("jenis_pegawai", "jenis_asn", "type")),
+    Column("name", True, ("nama", "nama_lengkap")),
+    Column("birth_date", True, ("tanggal_lahir", "tgl_lahir")),
+    Column("sex", True, ("jenis_kelamin",)),
+    Column("position", True, ("jabatan", "nama_jabatan")),
+    Column("position_type", True, ("jenis_jabatan",)),
+    Column("agency_code", True, ("kode_instansi", "instansi")),
+    Column("rank", False, ("pangkat_golongan", "pangkat", "golongan")),
+    Column("unit", False, ("unit_kerja", "unor")),
+    Column("address", False, ("alamat",)),
+)
+EMPLOYEE_LAYOUT = Layout("employee", _EMPLOYEE_COLUMNS)
+# In a case file the employee columns are optional, and birth date and sex come from the NIP.
+_NEW_EMPLOYEE_REQUIRED = ("employee_type", "name", "position", "position_type", "agency_code")
+_CASE_COLUMNS = (
+    Column("register_number", True, ("nomor_register", "no_register", "nomor_laporan")),
+    Column("nip", True),
+    Column("contest_code", True, ("kode_pemilihan", "pemilihan")),
+    Column("reported_on", True, ("tanggal_laporan", "tanggal_diterima")),
+    Column("act_date", True, ("tanggal_kejadian", "tanggal_perbuatan")),
+    Column("violation_codes", True, ("kode_pelanggaran", "pelanggaran")),
+    Column("description", False, ("uraian", "uraian_singkat", "keterangan")),
+    Column("workflow_version", False, ("versi_alur", "workflow")),
+)
+CASE_LAYOUT = Layout(
+    "case",
+    _CASE_COLUMNS + tuple(Column(c.name, False, c.aliases) for c in _EMPLOYEE_COLUMNS[1:]),
+)
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_")
+
+
+# -- tables and problems --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Row:
+    number: int  # as a spreadsheet shows it: the header is row 1
+    values: Mapping[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+@dataclass(frozen=True)
+class Table:
+    source: str
+    layout: Layout
+    columns: tuple[str, ...]  # canonical names, in file order
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str  # "" when it concerns the row as a whole
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, {self.column}" if self.column else f"row {self.row}"
+        return f"{where}: {self.message}"
+
+
+class IntakeRefused(InputError):
+    """The file has bad rows and nothing was written. Carries every problem and bad row."""
+
+    def __init__(self, source: str, problems: Sequence[Problem], rows: Sequence[Row]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.row, p.column))
+        self.rows = list(rows)
+        super().__init__(
+            f"{source}: {len(self.rows)} invalid row(s); nothing was imported:\n"
+            + "\n".join(map(str, self.problems))
+        )
+
+
+@dataclass
+class Checked(Generic[_T]):
+    """The outcome of checking a table: records of good rows, problems of bad ones."""
+
+    good: list[tuple[Row, _T]] = field(default_factory=list)
+    problems: dict[int, list[Problem]] = field(default_factory=dict)
+
+    def add(self, row: Row, column: str, message: str) -> None:
+        self.problems.setdefault(row.number, []).append(Problem(row.number, column, message))
+
+    def bad(self, row: Row) -> bool:
+        return row.number in self.problems
+
+
+# -- reading --------------------------------------------------------------------------------
+def read_table(path: Path, layout: Layout) -> Table:
+    """A CSV or XLSX file as a `Table` with `layout`'s column names."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as "
+                "'CSV UTF-8' or as .xlsx"
+            ) from None
+        return read_csv_text(text, layout, source=path.name)
+    if suffix in (".xlsx", ".xlsm"):
+        return _table(path.name, layout, _xlsx_cells(path))
+    raise InputError(f"{path.name}: expected a .csv or .xlsx file, not {suffix or 'no suffix'!r}")
+
+
+def read_csv_text(text: str, layout: Layout, *, source: str = "file") -> Table:
+    first = text.splitlines()[0] if text else ""
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        lines = list(reader)
+    except csv.Error as exc:
+        raise InputError(
+            f"{source}: not a readable CSV file (line {reader.line_num}: {exc})"
+        ) from None
+    return _table(source, layout, lines)
+
+
+def _xlsx_cells(path: Path) -> Iterator[list[str]]:
+    import openpyxl  # type: ignore[import-untyped]
+
+    # A damaged or foreign file can make openpyxl (zipfile, lxml) raise almost anything; all
+    # of it means "this is not a workbook we can read", which is the user's to fix.
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in values]
+    except Exception as exc:
+        raise InputError(f"{path.name}: the workbook is damaged ({exc})") from None
+    finally:
+        book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)  # 1.9860926201505101e+17: a NIP stored as a number
+    return str(value).strip()
+
+
+def _table(source: str, layout: Layout, lines: Iterable[list[str]]) -> Table:
+    iterator = iter(lines)
+    header = next(iterator, None)
+    while header is not None and not any(h.strip() for h in header):
+        header = next(iterator, None)
+    if header is None:
+        raise InputError(f"{source}: the file is empty; expected a header row")
+    columns = _columns(source, layout, header)
+    rows = []
+    for number, cells in enumerate(iterator, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if any("\x00" in c for c in cells):
+            raise InputError(f"{source}: row {number} holds a NUL character; is it a text file?")
+        values = {name: cells[i].strip() for i, name in columns.items() if i < len(cells)}
+        rows.append(Row(number, values))
+    return Table(source, layout, tuple(columns.values()), tuple(rows))
+
+
+def _columns(source: str, layout: Layout, header: list[str]) -> dict[int, str]:
+    columns: dict[int, str] = {}
+    unknown = []
+    for index, title in enumerate(header):
+        if not title.strip() or _header_key(title) in ("no", "nomor_urut"):
+            continue  # a blank or row-counter column
+        name = layout.canonical(title)
+        if name is None:
+            unknown.append(title.strip())
+        elif name in columns.values():
+            raise InputError(f"{source}: column {name!r} appears twice in the header")
+        else:
+            columns[index] = name
+    expected = ", ".join(layout.names)
+    if unknown:
+        raise InputError(
+            f"{source}: unknown column(s) {', '.join(map(repr, unknown))}; the {layout.what} "
+            f"layout has: {expected} (see docs/intake.md)"
+        )
+    missing = [c for c in layout.required if c not in columns.values()]
+    if missing:
+        raise InputError(
+            f"{source}: the file lacks column(s) {', '.join(missing)}; expected: {expected}"
+        )
+    return columns
+
+
+# -- cells ----------------------------------------------------------------------------------
+_DAY_FIRST = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})")
+
+
+def parse_day(text: str) -> date:
+    """YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY; ValueError otherwise."""
+    match = _DAY_FIRST.fullmatch(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return date(year, month, day)
+    return date.fromisoformat(text)
+
+
+def _date(checked: Checked[Any], row: Row, column: str) -> date | None:
+    text = row.get(column)
+    if not text:
+        checked.add(row, column, "empty; expected a date (YYYY-MM-DD or DD/MM/YYYY)")
+        return None
+    try:
+        return parse_day(text)
+    except ValueError:
+        checked.add(row, column, f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text!r}")
+        return None
+
+
+def _required(checked: Checked[Any], row: Row, columns: Iterable[str]) -> bool:
+    empty = [c for c in columns if not row.get(c)]
+    for column in empty:
+        checked.add(row, column, "empty; a value is required")
+    return not empty
+
+
+def _nip_text(text: str) -> str:
+    if re.fullmatch(r"\d(\.\d+)?e\+\d+", text, flags=re.IGNORECASE):
+        raise InputError(
+            f"{text!r} is a number the spreadsheet rounded (18 digits do not fit); format the "
+            "NIP column as Text and type the numbers again"
+        )
+    return "".join(text.split())
+
+
+# -- employees ------------------------------------------------------------------------------
+
+
+def check_employees(
+    table: Table,
+    *,
+    today: date,
+    agencies: Collection[str],
+    employee_types: Sequence[str],
+    position_types: Sequence[str],
+    progress: Callable[[int], None] | None = None,
+) -> Checked[EmployeeInput]:
+    """Every row of an employee file: required cells, codes, dates, the NIP's structure and its
+    agreement with the birth date and sex. A NIP twice in the file is a problem unless both
+    rows say the same (the second is then dropped)."""
+    checked: Checked[EmployeeInput] = Checked()
+    first: dict[str, tuple[int, EmployeeInput]] = {}
+    for index, row in enumerate(table.rows, start=1):
+        fields = _employee_fields(
+            checked,
+            row,
+            today=today,
+            agencies=agencies,
+            employee_types=employee_types,
+            position_types=position_types,
+            derive=False,
+        )
+        if fields is not None:
+            seen = first.setdefault(fields.nip, (row.number, fields))
+            if seen[0] != row.number and seen[1] != fields:
+                checked.add(
+                    row, "nip", f"NIP {fields.nip} is also on row {seen[0]} with other data"
+                )
+            elif seen[0] == row.number:
+                checked.good.append((row, fields))
+        if progress is not None and index % 1000 == 0:
+            progress(1000)
+    if progress is not None:
+        progress(len(table.rows) % 1000)
+    return checked
+
+
+def _employee_fields(
+    checked: Checked[Any],
+    row: Row,
+    *,
+    today: date,
+    agencies: Collection[str],
+    employee_types: Sequence[str],
+    position_types: Sequence[str],
+    derive: bool,
+) -> EmployeeInput | None:
+    """The employee on `row`, or None after recording its problems. With `derive`, a missing
+    birth date or sex is read from the NIP (case files)."""
+    before = len(checked.problems.get(row.number, ()))
+    needed = _NEW_EMPLOYEE_REQUIRED if derive else EMPLOYEE_LAYOUT.required
+    _required(checked, row, [c for c in needed if c not in ("birth_date", "sex")])
+    kind = row.get("employee_type").upper()
+    if kind and kind not in employee_types:
+        checked.add(row, "employee_type", _unknown("employee type", kind, employee_types))
+    sex = row.get("sex").upper()
+    if sex and sex not in SEXES:
+        checked.add(row, "sex", _unknown("sex (L = laki-laki, P = perempuan)", sex, SEXES))
+    elif not sex and not derive:
+        checked.add(row, "sex", "empty; a value is required (L or P)")
+    position_type = _header_key(row.get("position_type"))
+    if position_type and position_type not in position_types:
+        checked.add(row, "position_type", _unknown("position type", position_type, position_types))
+    agency = row.get("agency_code")
+    if agency and agency not in agencies:
+        checked.add(row, "agency_code", _unknown("agency", agency, sorted(agencies)[:20]))
+    birth = _date(checked, row, "birth_date") if row.get("birth_date") or not derive else None
+    nip = None
+    if kind in employee_types and row.get("nip"):
+        try:
+            nip = parse_nip(_nip_text(row.get("nip")), employee_type=kind, today=today)
+            check_matches(nip, birth_date=birth, sex=cast(Sex, sex) if sex in SEXES else None)
+        except SanctionsError as exc:
+            checked.add(row, "nip", str(exc))
+    if len(checked.problems.get(row.number, ())) > before or nip is None:
+        return None
+    return EmployeeInput(
+        nip=nip.digits,
+        employee_type=kind,
+        name=row.get("name"),
+        birth_date=birth or nip.birth_date,
+        sex=sex or nip.sex,
+        position=row.get("position"),
+        position_type=position_type,
+        agency_code=agency,
+        rank=row.get("rank") or None,
+        unit=row.get("unit"),
+        address=row.get("address"),
+    )
+
+
+def _unknown(what: str, value: str, allowed: Sequence[str]) -> str:
+    return f"unknown {what} {value!r} (allowed: {', '.join(allowed)})"
+
+
+# -- cases ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class KnownEmployee:
+    """A registered employee, as far as the checks need it."""
+
+    nip: str
+    employee_type: str
+
+
+@dataclass(frozen=True)
+class CaseFields:
+    """One report as read; `employee` is set when the row registers a new employee."""
+
+    register_number: str
+    nip: str
+    contest_code: str
+    reported_on: date
+    act_date: date
+    violation_codes: tuple[str, ...]
+    description: str = ""
+    workflow_version: str | None = None
+    employee: EmployeeInput | None = None
+
+
+def check_cases(
+    table: Table,
+    *,
+    today: date,
+    catalogue: Catalogue,
+    contests: Collection[str],
+    agencies: Collection[str],
+    employees: Mapping[str, KnownEmployee],
+    workflow_versions: Collection[str],
+    employee_types: Sequence[str],
+    position_types: Sequence[str],
+    progress: Callable[[int], None] | None = None,
+) -> Checked[CaseFields]:
+    """Every row of a case file: required cells, dates (a report not after `today`), the
+    violation codes against the catalogue, the contest, the workflow version, and the NIP:
+    registered, or well-formed with the columns to register it. A register number twice in the
+    file is a problem. The rules for opening a case are checked later, by the service."""
+    checked: Checked[CaseFields] = Checked()
+    registers: dict[str, int] = {}
+    new_employees: dict[str, tuple[int, EmployeeInput]] = {}
+    for index, row in enumerate(table.rows, start=1):
+        _required(checked, row, CASE_LAYOUT.required)
+        register = row.get("register_number")
+        if register:
+            seen = registers.setdefault(register, row.number)
+            if seen != row.number:
+                checked.add(row, "register_number", f"{register!r} is also on row {seen}")
+        contest = row.get("contest_code")
+        if contest and contest not in contests:
+            checked.add(row, "contest_code", _unknown("contest", contest, sorted(contests)[:20]))
+        reported = _date(checked, row, "reported_on") if row.get("reported_on") else None
+        if reported is not None and reported > today:
+            checked.add(row, "reported_on", f"{reported} is after today ({today})")
+        act = _date(checked, row, "act_date") if row.get("act_date") else None
+        codes = tuple(c.upper() for c in re.split(r"[;,\s]+", row.get("violation_codes")) if c)
+        for code in codes:
+            try:
+                catalogue.violation(code)
+            except SanctionsError as exc:
+                checked.add(row, "violation_codes", str(exc))
+        version = row.get("workflow_version") or None
+        if version is not None and version not in workflow_versions:
+            checked.add(
+                row,
+                "workflow_version",
+                _unknown("workflow version", version, sorted(workflow_versions)),
+            )
+        nip, employee = _case_employee(
+            checked,
+            row,
+            today=today,
+            agencies=agencies,
+            employees=employees,
+            employee_types=employee_types,
+            position_types=position_types,
+        )
+        if employee is not None:
+            seen_employee = new_employees.setdefault(employee.nip, (row.number, employee))
+            if seen_employee[1] != employee:
+                checked.add(
+                    row,
+                    "nip",
+                    f"new employee {employee.nip} is also on row {seen_employee[0]} with other "
+                    "employee data",
+                )
+        if not checked.bad(row) and reported and act and nip:
+            checked.good.append(
+                (
+                    row,
+                    CaseFields(
+                        register_number=register,
+                        nip=nip,
+                        contest_code=contest,
+                        reported_on=reported,
+                        act_date=act,
+                        violation_codes=codes,
+                        description=row.get("description"),
+                        workflow_version=version,
+                        employee=employee,
+                    ),
+                )
+            )
+        if progress is not None and index % 1000 == 0:
+            progress(1000)
+    if progress is not None:
+        progress(len(table.rows) % 1000)
+    return checked
+
+
+def _case_employee(
+    checked: Checked[CaseFields],
+    row: Row,
+    *,
+    today: date,
+    agencies: Collection[str],
+    employees: Mapping[str, KnownEmployee],
+    employee_types: Sequence[str],
+    position_types: Sequence[str],
+) -> tuple[str | None, EmployeeInput | None]:
+    """(18-digit NIP, new employee or None); records a problem and gives (None, None) when the
+    NIP is neither registered nor registrable from the row."""
+    text = row.get("nip")
+    if not text:
+        return None, None
+    try:
+        digits = _nip_text(text)
+    except InputError as exc:
+        checked.add(row, "nip", str(exc))
+        return None, None
+    if digits in employees:
+        return digits, None
+    if any(row.get(c) for c in _NEW_EMPLOYEE_REQUIRED):
+        fields = _employee_fields(
+            checked,
+            row,
+            today=today,
+            agencies=agencies,
+            employee_types=employee_types,
+            position_types=position_types,
+            derive=True,
+        )
+        return (fields.nip, fields) if fields else (None, None)
+    problem = _structure_problem(text, today)
+    checked.add(
+        row,
+        "nip",
+        problem
+        or f"no employee with NIP {digits} is registered; import the employee first "
+        f"(`sanctions employee import`) or add the columns {', '.join(_NEW_EMPLOYEE_REQUIRED)}",
+    )
+    return None, None
+
+
+def _structure_problem(text: str, today: date) -> str | None:
+    """Why `text` is neither a well-formed NIP nor NI PPPK (the NIP reading's reason)."""
+    reasons = []
+    for kind in ("PNS", "PPPK"):
+        try:
+            parse_nip(text, employee_type=kind, today=today)
+        except SanctionsError as exc:
+            reasons.append(str(exc))
+        else:
+            return None
+    return reasons[0]
+
+
+# -- rejects --------------------------------------------------------------------------------
+def write_rejects(
+    path: Path, table: Table, rejected: Sequence[tuple[Row, Sequence[Problem]]]
+) -> None:
+    """The rejected rows with their problems, as CSV or XLSX by `path`'s suffix: columns
+    `row` and `problems`, then the file's own columns, so the rows can be fixed and imported
+    again."""
+    header = ["row", "problems", *table.columns]
+    lines = [
+        [str(row.number), "; ".join(f"{p.column or 'row'}: {p.message}" for p in problems)]
+        + [row.get(c) for c in table.columns]
+        for row, problems in rejected
+    ]
+    if path.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("rejected")
+        sheet.append(header)
+        for line in lines:
+            sheet.append(line)
+        book.save(path)
+        return
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(lines)

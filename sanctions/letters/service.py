@@ -1,0 +1,548 @@
+"""Issuing official letters inside the caller's transaction, and finding and verifying them.
+
+Issuing = allocate the next number of the issuing agency's series for the year (the counter
+row is bumped in this transaction, so numbers are gapless: a rollback gives the number back),
+build the context, render HTML then PDF/A, store the PDF by its SHA-256, and record the
+letter with the context it was rendered from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from sanctions.app import App
+from sanctions.cases.service import StepHook, StepResult, case_and_last_hash, last_step_date
+from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, Letter
+from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
+from sanctions.institutions.bodies import SupervisoryBody
+from sanctions.letters import store
+from sanctions.letters.context import (
+    AGENCY,
+    ISSUER,
+    SUPERVISOR,
+    EarlierLetter,
+    LetterFacts,
+    Party,
+    build_context,
+    from_json,
+    to_json,
+    with_verification,
+)
+from sanctions.letters.numbering import format_number, uses_placeholder
+from sanctions.trust.access import require_role, roles_for
+from sanctions.trust.audit import seal
+
+if TYPE_CHECKING:
+    from sanctions.printing.pdf import RenderedPdf
+
+# Cited where the catalogue has no article for a violation (DIS-09..13: [U]).
+SKB_2022 = (
+    "Keputusan Bersama tentang Pedoman Pembinaan dan Pengawasan Netralitas Pegawai Aparatur "
+    "Sipil Negara dalam Penyelenggaraan Pemilihan Umum dan Pemilihan (SKB 2022)"
+)
+
+# How a series shows in a number that uses {series}; the counter shared by every series.
+SERIES_CODES = {"surat": "S", "keputusan": "KEP", "berita_acara": "BA", "laporan": "LAP"}
+ALL_SERIES = "*"
+
+
+# Roles that may read a confidential (Rahasia) letter's content; others see that it exists.
+def confidential_readers(app: App, case: Case) -> frozenset[str]:
+    """The roles that may read a Rahasia letter of the case: declared by its workflow
+    (`rules.confidential_readers`)."""
+    value = app.workflow(case.workflow_version).rule_values.get("confidential_readers", ())
+    return frozenset(str(v) for v in value) if isinstance(value, list | tuple) else frozenset()
+
+
+def allocate_number(session: Session, *, agency_id: int, series: str, year: int) -> int:
+    """The next number of (agency, series, year), taken in the caller's transaction.
+
+    The UPDATE locks the counter row until commit, so parallel issuers queue on it and no
+    number is given twice; a rolled-back transaction gives its number back (no gaps)."""
+    params = {"a": agency_id, "s": series, "y": year}
+    session.execute(
+        text(
+            "INSERT INTO letter_sequences (agency_id, series, year, last_seq) "
+            "VALUES (:a, :s, :y, 0) ON CONFLICT DO NOTHING"
+        ),
+        params,
+    )
+    seq = session.execute(
+        text(
+            "UPDATE letter_sequences SET last_seq = last_seq + 1 "
+            "WHERE agency_id = :a AND series = :s AND year = :y RETURNING last_seq"
+        ),
+        params,
+    ).scalar_one()
+    return int(seq)
+
+
+def issue_letter(
+    app: App,
+    session: Session,
+    case: Case,
+    kind: str,
+    *,
+    on: date,
+    actor: str,
+    now: datetime,
+    event_seq: int | None = None,
+    given: Mapping[str, Any] | None = None,
+) -> Letter:
+    spec = _spec(app, kind)
+    issuer = _issuer(app, session, case, kind)
+    # A pattern that shows the series numbers each series on its own counter; one that does
+    # not runs one counter for all the agency's letters, so no two letters share a number.
+    pattern = issuer.numbering_pattern
+    counter = spec.series if uses_placeholder(pattern, "series") else ALL_SERIES
+    seq = allocate_number(session, agency_id=issuer.id or 0, series=counter, year=on.year)
+    number = format_number(
+        pattern,
+        seq=seq,
+        code=app.classification.code(spec.classification, agency_code=issuer.code),
+        unit=issuer.unit_code or issuer.code,
+        agency=issuer.code,
+        on=on,
+        sifat=spec.sifat,
+        series=SERIES_CODES.get(spec.series, spec.series.upper()),
+    )
+    facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer)
+    facts = LetterFacts(**{**facts.__dict__, "given": dict(given or {})})
+    context = with_verification(
+        build_context(facts, app.catalogue), number=number, url=issuer.verification_url
+    )
+    pdf = _render_pdf(app, kind, context, number=number, title=spec.title, author=issuer.name)
+    data, signed = pdf.data, False
+    if issuer.e_signature and app.settings.signing_p12 is not None:
+        from sanctions.letters.signing import sign_pdf
+
+        passphrase = app.settings.signing_passphrase
+        data = sign_pdf(
+            data,
+            p12=app.settings.signing_p12,
+            passphrase=passphrase.encode("utf-8") if passphrase else None,
+            box=pdf.signature_box,
+            page=pdf.signature_page,
+            reason=f"{spec.title} {number}",
+        )
+        signed = True
+    digest, path = store.put(app.settings.letter_store, data)
+    letter = Letter(
+        case_id=case.id or 0,
+        event_seq=event_seq,
+        agency_id=issuer.id or 0,
+        kind=kind,
+        title=spec.title,
+        series=counter,
+        year=on.year,
+        seq=seq,
+        number=number,
+        issued_on=on,
+        issued_at=now,
+        issued_by=actor,
+        confidential=spec.confidential,
+        sha256=digest,
+        content_hash=context["verification"]["content_hash"],
+        path=path,
+        pages=pdf.page_count,
+        signed=signed,
+        context=to_json(context),
+    )
+    session.add(letter)
+    session.flush()
+    return letter
+
+
+ON_DEMAND_ROLES = ("kepegawaian", "pejabat", "pengawas")
+
+
+def issue_on_demand(
+    app: App,
+    session: Session,
+    reference: str,
+    kind: str,
+    *,
+    on: date,
+    actor: str,
+    now: datetime,
+    given: Mapping[str, Any] | None = None,
+) -> Letter:
+    """Issue a letter outside a step (e.g. a covering letter when a decision is posted). It is
+    recorded as an event of the case, so the letter is in the case's hash chain like any other;
+    the case's version is claimed first, as a step does."""
+    case, prev_hash = case_and_last_hash(session, reference)
+    require_role(session, actor, ON_DEMAND_ROLES, agency_id=case.agency_id, what=f"issuing {kind}")
+    last = last_step_date(case)
+    if on < last:
+        raise InputError(f"the letter's date {on} is before the case's last step ({last})")
+    seq = case.version + 1
+    claimed = session.execute(
+        update(Case)
+        .where(col(Case.id) == case.id, col(Case.version) == case.version)
+        .values(version=seq)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrencyConflict(f"case {reference} was changed by someone else; retry")
+    set_committed_value(case, "version", seq)
+    letter = issue_letter(
+        app, session, case, kind, on=on, actor=actor, now=now, event_seq=seq, given=given
+    )
+    event = CaseEvent(
+        case_id=case.id or 0,
+        seq=seq,
+        at=now,
+        on=on,
+        actor=actor,
+        trigger=f"terbitkan:{kind}",
+        source=case.state,
+        dest=case.state,
+        note=letter.number,
+        inputs={"letter": kind},
+        workflow_version=case.workflow_version,
+    )
+    seal(session, event, prev_hash=prev_hash, letters=[letter.sha256])
+    session.flush()
+    return letter
+
+
+def _spec(app: App, kind: str) -> Any:
+    from sanctions.letters.render import document_specs
+
+    specs = document_specs(app.letters_env)
+    if kind not in specs:
+        raise InputError(f"unknown document kind {kind!r} (known: {', '.join(sorted(specs))})")
+    return specs[kind]
+
+
+def _render_pdf(
+    app: App, kind: str, context: Mapping[str, Any], *, number: str, title: str, author: str
+) -> RenderedPdf:
+    from sanctions.letters.render import render_html
+
+    html = render_html(app.letters_env, kind, context)
+    return app.pdf_renderer.render_pdf(
+        html, identifier=number.encode("utf-8"), title=f"{title} {number}", author=author
+    )
+
+
+def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
+    who = ISSUER.get(kind, AGENCY)
+    if who == AGENCY:
+        agency = session.get(Agency, case.agency_id)
+    elif who == SUPERVISOR:
+        body, agency = _supervisor(app, session, case)
+        if agency is None:
+            raise NotFound(
+                f"{kind} is issued by {body.short_name}, which is not registered as an agency: "
+                f"add it with `sanctions agency add --code {body.agency_code or body.short_name} "
+                "...`"
+            )
+    else:
+        contest = session.get(Contest, case.contest_id)
+        agency = (
+            session.get(Agency, contest.bawaslu_agency_id)
+            if contest and (contest.bawaslu_agency_id)
+            else None
+        )
+        if agency is None:
+            raise NotFound(
+                f"{kind} is issued by the Bawaslu office of the contest, and contest "
+                f"{contest.code if contest else '?'} names none: register the office with "
+                "`sanctions agency add` and give it with `sanctions contest add --bawaslu CODE`"
+            )
+    assert agency is not None
+    return agency
+
+
+def _supervisor(app: App, session: Session, case: Case) -> tuple[SupervisoryBody, Agency | None]:
+    """The case's supervisory body and the agency row its letters are issued under, if any."""
+    body = app.bodies[app.workflow(case.workflow_version).supervisory_body]
+    code = body.agency_code or body.short_name
+    return body, session.exec(select(Agency).where(Agency.code == code)).first()
+
+
+def _party(agency: Agency) -> Party:
+    return Party(
+        code=agency.code,
+        name=agency.name,
+        parent=agency.parent,
+        address=agency.address,
+        phone=agency.phone,
+        website=agency.website,
+        email=agency.email,
+        city=agency.city,
+        kind=agency.kind,
+        head_title=agency.ppk_title,
+        head_name=agency.ppk_name,
+        head_nip=agency.ppk_nip,
+        page_number_style=agency.page_number_style,
+        e_signature=agency.e_signature,
+        verification_url=agency.verification_url,
+    )
+
+
+def _letter_facts(
+    app: App, session: Session, case: Case, kind: str, *, number: str, on: date, issuer: Agency
+) -> LetterFacts:
+    spec = _spec(app, kind)
+    body, body_agency = _supervisor(app, session, case)
+    supervisor = (
+        _party(body_agency)
+        if body_agency
+        else Party(
+            code=body.short_name,
+            name=body.name,
+            parent="",
+            address=body.address,
+            phone=body.phone,
+            website=body.website,
+            email=body.email,
+            city=body.city,
+            kind="pusat",
+            head_title=body.head_title,
+            head_name="",
+            head_nip=None,
+        )
+    )
+    case_agency = session.get(Agency, case.agency_id)
+    contest = session.get(Contest, case.contest_id)
+    assert case_agency and contest
+    codes = session.exec(
+        select(Allegation.violation_code).where(Allegation.case_id == case.id)
+    ).all()
+    allegations = [
+        {
+            "code": c,
+            "conduct": app.catalogue.violation(c).conduct,
+            "basis": app.catalogue.violation(c).basis or SKB_2022,
+        }
+        for c in codes
+    ]
+    earlier = [
+        EarlierLetter(kind=k, title=t, number=n, on=d, issuer=a)
+        for k, t, n, d, a in session.exec(
+            select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
+                col(Letter.kind),
+                col(Letter.title),
+                col(Letter.number),
+                col(Letter.issued_on),
+                col(Agency.name),
+            )
+            .join(Agency, col(Agency.id) == Letter.agency_id)
+            .where(Letter.case_id == case.id)
+            .order_by(col(Letter.id))
+        ).all()
+    ]
+    step_inputs = {  # the latest inputs of each trigger
+        trigger: dict(inputs)
+        for trigger, inputs in session.exec(
+            select(CaseEvent.trigger, CaseEvent.inputs)
+            .where(CaseEvent.case_id == case.id)
+            .order_by(col(CaseEvent.seq))
+        ).all()
+    }
+    due = session.exec(
+        select(col(Deadline.due_date))
+        .where(Deadline.case_id == case.id, Deadline.name == "tindak_lanjut_ppk")
+        .order_by(col(Deadline.id))
+    ).first()
+    return LetterFacts(
+        kind=kind,
+        title=spec.title,
+        sifat=spec.sifat,
+        number=number,
+        on=on,
+        issuer=_party(issuer),
+        case_agency=_party(case_agency),
+        supervisory_body=supervisor,
+        case={
+            "reference": case.reference,
+            "register_number": case.register_number,
+            "contest": contest.name,
+            "region": contest.region,
+            "act_date": case.act_date,
+        },
+        employee=dict(case.employee_snapshot),
+        allegations=allegations,
+        facts=dict(case.facts),
+        rules=app.workflow(case.workflow_version).rule_values,
+        earlier=earlier,
+        step_inputs=step_inputs,
+        follow_up_due=due,
+    )
+
+
+def letters_hook(
+    app: App, letter_data: Mapping[str, Mapping[str, Any]], *, actor: str, now: datetime
+) -> StepHook:
+    """A step hook that issues the letters the entered state declares, in the step's
+    transaction. `letter_data` maps a document kind to the officer's values for it."""
+
+    def issue(session: Session, result: StepResult) -> None:
+        unknown = sorted(set(letter_data) - set(result.workflow.state(result.event.dest).letters))
+        if unknown:
+            declared = ", ".join(result.workflow.state(result.event.dest).letters) or "none"
+            raise InputError(
+                f"letter data for {unknown[0]!r}, which this step does not issue "
+                f"(it issues: {declared})"
+            )
+        for kind in result.workflow.state(result.event.dest).letters:
+            issue_letter(
+                app,
+                session,
+                result.case,
+                kind,
+                on=result.event.on,
+                actor=actor,
+                now=now,
+                event_seq=result.event.seq,
+                given=letter_data.get(kind, {}),
+            )
+
+    return issue
+
+
+# -- reading ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LetterRow:
+    letter: Letter
+    case_reference: str
+    readable: bool
+
+
+def list_letters(
+    app: App, session: Session, *, actor: str, reference: str | None = None
+) -> list[LetterRow]:
+    """Letters of the cases the actor holds a role for; Rahasia ones marked unreadable unless
+    the actor holds a role the case's workflow lets read them."""
+    query = select(Letter, Case).join(Case, col(Case.id) == Letter.case_id)
+    if reference:
+        query = query.where(Case.reference == reference)
+    rows = []
+    for letter, case in session.exec(query.order_by(col(Letter.id))).all():
+        roles = roles_for(session, actor, case.agency_id)
+        if roles:
+            readable = not letter.confidential or bool(roles & confidential_readers(app, case))
+            rows.append(LetterRow(letter, case.reference, readable))
+    return rows
+
+
+def letter_by_number(session: Session, number: str) -> Letter:
+    letter = session.exec(select(Letter).where(Letter.number == number)).first()
+    if letter is None:
+        raise NotFound(f"no letter numbered {number!r}; list them with `sanctions letter list`")
+    return letter
+
+
+def read_letter(app: App, session: Session, number: str, *, actor: str) -> tuple[Letter, bytes]:
+    letter = letter_by_number(session, number)
+    case = session.get(Case, letter.case_id)
+    assert case is not None
+    roles = roles_for(session, actor, case.agency_id)
+    if not roles:
+        raise PermissionDenied(f"user {actor!r} holds no role for the agency of {number}")
+    readers = confidential_readers(app, case)
+    if letter.confidential and not roles & readers:
+        raise PermissionDenied(
+            f"{number} is Rahasia: only {', '.join(sorted(readers))} may read it"
+        )
+    return letter, store.get(app.settings.letter_store, letter.path)
+
+
+@dataclass(frozen=True)
+class Verification:
+    issued: bool
+    letter: Letter | None
+    altered: bool
+    detail: str
+
+
+def verify_file(app: App, session: Session, path: Path) -> Verification:
+    """Is this file an issued letter, which one, and was it altered since?"""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    digest = store.sha256(data)
+    letter = session.exec(select(Letter).where(Letter.sha256 == digest)).first()
+    if letter is not None:
+        detail = f"identical to the issued {letter.number}"
+        if letter.signed:
+            from sanctions.letters.signing import check_signatures
+
+            checks = check_signatures(data)
+            if not checks or not all(c.ok for c in checks):
+                return Verification(True, letter, True, f"{detail}, but its signature is broken")
+            detail += (
+                "; PAdES signature intact, covering the whole file ("
+                + ", ".join(c.signer for c in checks)
+                + ")"
+            )
+        return Verification(True, letter, False, detail)
+    number = _embedded_identifier(data)
+    if number:
+        claimed = session.exec(select(Letter).where(Letter.number == number)).first()
+        if claimed is not None:
+            return Verification(
+                True,
+                claimed,
+                True,
+                f"claims to be {claimed.number} but its SHA-256 {digest[:16]}… differs from "
+                f"the issued file's {claimed.sha256[:16]}…: it was altered",
+            )
+    return Verification(False, None, False, f"SHA-256 {digest[:16]}… matches no issued letter")
+
+
+def _embedded_identifier(data: bytes) -> str | None:
+    """The letter number the PDF carries in its title metadata, if it can be read."""
+    import io
+
+    try:
+        from pypdf import PdfReader
+
+        title = PdfReader(io.BytesIO(data)).metadata.title  # type: ignore[union-attr]
+    except Exception:  # an unreadable or non-PDF file simply claims nothing
+        return None
+    return str(title).rsplit(" ", 1)[-1] if title else None
+
+
+def letters_issued_between(
+    app: App, session: Session, *, actor: str, start: date, end: date
+) -> list[tuple[Letter, str]]:
+    """Issued letters of [start, end] the actor may read, with their issuing agency's name."""
+    rows = session.exec(
+        select(Letter, Agency.name, Case)
+        .join(Agency, col(Agency.id) == Letter.agency_id)
+        .join(Case, col(Case.id) == Letter.case_id)
+        .where(col(Letter.issued_on) >= start, col(Letter.issued_on) <= end)
+        .order_by(col(Letter.id))
+    ).all()
+    result = []
+    for letter, author, case in rows:
+        roles = roles_for(session, actor, case.agency_id)
+        if roles and (not letter.confidential or roles & confidential_readers(app, case)):
+            result.append((letter, author))
+    return result
+
+
+def rerender(app: App, session: Session, letter: Letter) -> bytes:
+    """Render an issued letter again from its stored context: same number, same text. The
+    issued file stays the reference (`verify` checks against it); this is a reading copy."""
+    agency = session.get(Agency, letter.agency_id)
+    return _render_pdf(
+        app,
+        letter.kind,
+        from_json(letter.context),
+        number=letter.number,
+        title=letter.title,
+        author=agency.name if agency else "",
+    ).data

@@ -1,0 +1,218 @@
+"""Reference data: users and their roles, agencies, employees, election contests.
+
+Each function runs inside the caller's transaction (`session_scope`), checks the acting
+user's role, validates its input fully before writing, and raises a `SanctionsError`
+subclass that says what was wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+
+from sqlmodel import Session, select
+
+from sanctions.db.models import Agency, AppUser, Contest, Employee, RoleGrant
+from sanctions.errors import Conflict, InputError, NotFound
+from sanctions.registry.employees import (
+    EmployeeInput,
+    choice,
+    validate_employee,
+)
+from sanctions.trust.access import no_users_yet, require_role
+
+AGENCY_KINDS = ("pusat", "daerah")
+CONTEST_KINDS = ("pemilu", "pilkada")
+PAGE_NUMBER_STYLES = ("dash", "halaman")
+
+
+# -- users ------------------------------------------------------------------------------
+def add_user(
+    session: Session,
+    *,
+    actor: str,
+    username: str,
+    roles: Sequence[str],
+    known_roles: Sequence[str],
+    agency_code: str | None,
+    full_name: str = "",
+) -> list[str]:
+    """Grant roles to a user (creating the user). The very first user may grant itself
+    anything, so a fresh database can be set up; after that only an admin grants roles."""
+    if not no_users_yet(session):
+        require_role(session, actor, ["admin"], what="granting roles")
+    elif username != actor:
+        raise InputError(
+            f"the database has no users yet: the first user must be yourself ({actor!r})"
+        )
+    for role in roles:
+        choice(role, known_roles, "role")
+    agency_id = agency_by_code(session, agency_code).id if agency_code else None
+    if session.get(AppUser, username) is None:
+        session.add(AppUser(username=username, full_name=full_name))
+        session.flush()
+    granted = []
+    for role in roles:
+        existing = session.exec(
+            select(RoleGrant).where(
+                RoleGrant.username == username,
+                RoleGrant.role == role,
+                RoleGrant.agency_id == agency_id
+                if agency_id is not None
+                else RoleGrant.agency_id.is_(None),  # type: ignore[union-attr]
+            )
+        ).first()
+        if existing is None:
+            session.add(RoleGrant(username=username, role=role, agency_id=agency_id))
+            granted.append(role)
+    session.flush()
+    return granted
+
+
+def list_grants(session: Session) -> list[tuple[str, str, str]]:
+    rows = session.exec(
+        select(RoleGrant, Agency).join(Agency, isouter=True).order_by(RoleGrant.username)
+    ).all()
+    return [(g.username, g.role, a.code if a else "*") for g, a in rows]
+
+
+# -- agencies ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AgencyInput:
+    code: str
+    name: str
+    kind: str
+    city: str
+    ppk_title: str
+    ppk_name: str
+    parent: str = ""
+    address: str = ""
+    phone: str = ""
+    website: str = ""
+    email: str = ""
+    ppk_nip: str | None = None
+    unit_code: str = ""
+    numbering_pattern: str = "{code}/{seq}/{unit}/{year}"
+    page_number_style: str = "dash"
+    e_signature: bool = False
+    verification_url: str | None = None
+
+
+def add_agency(session: Session, data: AgencyInput, *, actor: str) -> Agency:
+    require_role(session, actor, ["admin"], what="registering an agency")
+    choice(data.kind, AGENCY_KINDS, "agency kind")
+    choice(data.page_number_style, PAGE_NUMBER_STYLES, "page number style")
+    if session.exec(select(Agency).where(Agency.code == data.code)).first():
+        raise Conflict(f"agency {data.code!r} already exists")
+    agency = Agency(**{f.name: getattr(data, f.name) for f in fields(data)})
+    session.add(agency)
+    session.flush()
+    return agency
+
+
+def agency_by_code(session: Session, code: str) -> Agency:
+    agency = session.exec(select(Agency).where(Agency.code == code)).first()
+    if agency is None:
+        known = session.exec(select(Agency.code).order_by(Agency.code).limit(20)).all()
+        raise NotFound(
+            f"no agency {code!r}"
+            + (
+                f" (known: {', '.join(known)})"
+                if known
+                else "; add one with `sanctions agency add`"
+            )
+        )
+    return agency
+
+
+def list_agencies(session: Session) -> list[Agency]:
+    return list(session.exec(select(Agency).order_by(Agency.code)).all())
+
+
+# -- employees --------------------------------------------------------------------------
+def add_employee(session: Session, data: EmployeeInput, *, actor: str, today: date) -> Employee:
+    digits = validate_employee(data, today=today)
+    agency = agency_by_code(session, data.agency_code)
+    require_role(
+        session, actor, ["kepegawaian"], agency_id=agency.id, what="registering an employee"
+    )
+    if session.exec(select(Employee).where(Employee.nip == digits)).first():
+        raise Conflict(f"an employee with NIP {digits} already exists")
+    employee = new_employee(data, digits=digits, agency_id=agency.id or 0)
+    session.add(employee)
+    session.flush()
+    return employee
+
+
+def new_employee(data: EmployeeInput, *, digits: str, agency_id: int) -> Employee:
+    """The row for a validated employee (`validate_employee` gave `digits`)."""
+    return Employee(
+        nip=digits,
+        employee_type=data.employee_type,
+        name=data.name.strip(),
+        birth_date=data.birth_date,
+        sex=data.sex,
+        rank=data.rank,
+        position=data.position,
+        position_type=data.position_type,
+        unit=data.unit,
+        agency_id=agency_id,
+        address=data.address,
+    )
+
+
+def employee_by_nip(session: Session, text: str) -> Employee:
+    digits = text.replace(" ", "")
+    employee = session.exec(select(Employee).where(Employee.nip == digits)).first()
+    if employee is None:
+        raise NotFound(f"no employee with NIP {text!r}; register one with `sanctions employee add`")
+    return employee
+
+
+# -- contests ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ContestInput:
+    code: str
+    name: str
+    kind: str
+    region: str = ""
+    candidate_determination_date: date | None = None
+    campaign_start: date | None = None
+    campaign_end: date | None = None
+    bawaslu_code: str | None = None  # the agency row of the Bawaslu office
+
+
+def add_contest(session: Session, data: ContestInput, *, actor: str) -> Contest:
+    require_role(session, actor, ["admin", "bawaslu", "pengawas"], what="registering a contest")
+    choice(data.kind, CONTEST_KINDS, "contest kind")
+    if data.campaign_start and data.campaign_end and data.campaign_end < data.campaign_start:
+        raise InputError("the campaign ends before it starts")
+    if session.exec(select(Contest).where(Contest.code == data.code)).first():
+        raise Conflict(f"contest {data.code!r} already exists")
+    values = {f.name: getattr(data, f.name) for f in fields(data) if f.name != "bawaslu_code"}
+    if data.bawaslu_code:
+        values["bawaslu_agency_id"] = agency_by_code(session, data.bawaslu_code).id
+    contest = Contest(**values)
+    session.add(contest)
+    session.flush()
+    return contest
+
+
+def contest_by_code(session: Session, code: str) -> Contest:
+    contest = session.exec(select(Contest).where(Contest.code == code)).first()
+    if contest is None:
+        known = session.exec(select(Contest.code).order_by(Contest.code).limit(20)).all()
+        raise NotFound(
+            f"no contest {code!r}"
+            + (
+                f" (known: {', '.join(known)})"
+                if known
+                else "; add one with `sanctions contest add`"
+            )
+        )
+    return contest
+
+
+def list_contests(session: Session) -> list[Contest]:
+    return list(session.exec(select(Contest).order_by(Contest.code)).all())

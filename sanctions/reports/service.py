@@ -1,0 +1,266 @@
+"""Report queries: the cases a user may see, as `sanctions.reports.CaseRecord` rows, and the
+four reports computed from them (the arithmetic is in `sanctions.reports.figures`).
+
+Reports are aggregates, but they still name agencies and PPKs: a user with a role for all
+agencies sees every agency; a user whose grants are per agency sees those agencies only; a user
+with no role sees nothing (PermissionDenied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from sanctions.app import App
+from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, RoleGrant
+from sanctions.errors import PermissionDenied
+from sanctions.registry.service import agency_by_code
+from sanctions.reports import figures as reports
+from sanctions.reports.figures import ALL_TIME, Campaign, CaseRecord, Period
+from sanctions.reports.pdf import ReportInput
+from sanctions.trust.access import roles_for
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class ReportData:
+    records: list[CaseRecord]
+    campaigns: list[Campaign]
+    conduct: dict[str, str]  # violation code → conduct
+    labels: dict[str, str]  # state → label
+    order: dict[str, int]  # state → position in its workflow
+
+
+def load(app: App, session: Session, *, actor: str, agency_code: str | None = None) -> ReportData:
+    """Every case `actor` may see (of `agency_code` only, when given)."""
+    visible = _visible_agencies(session, actor)
+    query = select(Case, Agency).join(Agency, col(Agency.id) == Case.agency_id)
+    if agency_code is not None:
+        agency = agency_by_code(session, agency_code)
+        if visible is not None and agency.id not in visible:
+            raise PermissionDenied(f"user {actor!r} holds no role for agency {agency_code!r}")
+        query = query.where(Case.agency_id == agency.id)
+    elif visible is not None:
+        query = query.where(col(Case.agency_id).in_(visible))
+    rows = session.exec(query.order_by(col(Case.id))).all()
+    ids = [case.id or 0 for case, _ in rows]
+    codes = _by_case(session, select(Allegation.case_id, Allegation.violation_code), ids)
+    event = col(CaseEvent.case_id)
+    entered = _first(
+        session,
+        select(event, col(CaseEvent.on)).where(CaseEvent.dest == reports.RECOMMENDED),
+        event,
+        ids,
+    )
+    left = _first(
+        session,
+        select(event, col(CaseEvent.on), col(CaseEvent.trigger)).where(
+            CaseEvent.source == reports.RECOMMENDED
+        ),
+        event,
+        ids,
+    )
+    deadline = col(Deadline.case_id)
+    due = _first(
+        session,
+        select(deadline, col(Deadline.due_date), col(Deadline.met)).where(
+            Deadline.name == reports.FOLLOW_UP_DEADLINE, Deadline.state == reports.RECOMMENDED
+        ),
+        deadline,
+        ids,
+    )
+    records = [
+        _record(app, case, agency, codes.get(case.id or 0, []), entered, left, due)
+        for case, agency in rows
+    ]
+    contests = session.exec(
+        select(Contest).where(col(Contest.id).in_({case.contest_id for case, _ in rows}))
+    ).all()
+    return ReportData(
+        records=records,
+        campaigns=[
+            Campaign(c.name, c.candidate_determination_date, c.campaign_start, c.campaign_end)
+            for c in contests
+        ],
+        conduct={v.code: v.conduct for v in app.catalogue.violations},
+        labels={n: s.label for w in app.workflows.versions.values() for n, s in w.states.items()},
+        order={n: i for w in app.workflows.versions.values() for i, n in enumerate(w.states)},
+    )
+
+
+def follow_up(
+    app: App,
+    session: Session,
+    *,
+    actor: str,
+    on: date,
+    period: Period = ALL_TIME,
+    agency_code: str | None = None,
+    by: str = "agency",
+) -> list[reports.FollowUpRow]:
+    data = load(app, session, actor=actor, agency_code=agency_code)
+    return reports.follow_up(data.records, on=on, period=period, by=by)
+
+
+def violations(
+    app: App,
+    session: Session,
+    *,
+    actor: str,
+    period: Period = ALL_TIME,
+    agency_code: str | None = None,
+) -> list[reports.ViolationRow]:
+    data = load(app, session, actor=actor, agency_code=agency_code)
+    return reports.violations(data.records, conduct=data.conduct, period=period)
+
+
+def positions(
+    app: App,
+    session: Session,
+    *,
+    actor: str,
+    period: Period = ALL_TIME,
+    agency_code: str | None = None,
+) -> list[reports.PositionRow]:
+    data = load(app, session, actor=actor, agency_code=agency_code)
+    return reports.positions(data.records, period=period)
+
+
+def backlog(
+    app: App,
+    session: Session,
+    *,
+    actor: str,
+    on: date,
+    period: Period = ALL_TIME,
+    agency_code: str | None = None,
+) -> list[reports.BacklogRow]:
+    data = load(app, session, actor=actor, agency_code=agency_code)
+    return reports.backlog(
+        data.records,
+        on=on,
+        period=period,
+        labels=data.labels,
+        order=lambda state: data.order.get(state, 999),
+    )
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _visible_agencies(session: Session, actor: str) -> list[int] | None:
+    """None when `actor` may see every agency; else the agencies of their grants."""
+    if roles_for(session, actor, None):
+        return None
+    ids = session.exec(
+        select(RoleGrant.agency_id).where(
+            RoleGrant.username == actor, col(RoleGrant.agency_id).is_not(None)
+        )
+    ).all()
+    if not ids:
+        raise PermissionDenied(
+            f"reports need a role; user {actor!r} has none "
+            "(an admin grants roles with `sanctions user add`)"
+        )
+    return sorted({i for i in ids if i is not None})
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _by_case(session: Session, query: Any, ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for batch in _chunks(ids):
+        for case_id, value in session.exec(query.where(col(Allegation.case_id).in_(batch))):
+            found.setdefault(case_id, []).append(value)
+    return found
+
+
+def _first(
+    session: Session, query: Any, case_id: Any, ids: Sequence[int]
+) -> dict[int, tuple[Any, ...]]:
+    """case id → the rest of the first row (by id) `query` gives for it; `query` selects
+    `case_id` first."""
+    row_id = case_id.table.c.id
+    found: dict[int, tuple[Any, ...]] = {}
+    for batch in _chunks(ids):
+        for row in session.exec(query.where(case_id.in_(batch)).order_by(row_id)):
+            found.setdefault(row[0], tuple(row[1:]))
+    return found
+
+
+def _record(
+    app: App,
+    case: Case,
+    agency: Agency,
+    codes: list[str],
+    entered: dict[int, tuple[Any, ...]],
+    left: dict[int, tuple[Any, ...]],
+    due: dict[int, tuple[Any, ...]],
+) -> CaseRecord:
+    key = case.id or 0
+    snapshot = case.employee_snapshot
+    left_on, left_by = left.get(key, (None, None))
+    due_date, met = due.get(key, (None, None))
+    workflow = app.workflow(case.workflow_version)
+    state = workflow.states.get(case.state)
+    return CaseRecord(
+        reference=case.reference,
+        agency_code=agency.code,
+        agency_name=agency.name,
+        ppk=f"{agency.ppk_title} ({agency.ppk_name})",
+        state=case.state,
+        is_open=not (state.terminal if state else False),
+        reported_on=case.reported_on,
+        act_date=case.act_date,
+        position=str(snapshot.get("position") or ""),
+        position_type=str(snapshot.get("position_type") or ""),
+        violation_codes=tuple(codes),
+        recommended_on=entered.get(key, (None,))[0],
+        follow_up_due=due_date,
+        left_on=left_on,
+        left_by=left_by,
+        follow_up_met=met,
+    )
+
+
+def leadership_report(
+    app: App,
+    session: Session,
+    *,
+    actor: str,
+    on: date,
+    now: datetime,
+    period: Period = ALL_TIME,
+    agency_code: str | None = None,
+) -> ReportInput:
+    """All four reports and the weekly timeline from one read, for `report_pdf`."""
+    data = load(app, session, actor=actor, agency_code=agency_code)
+    records = data.records
+    return ReportInput(
+        title="Laporan Pengawasan Netralitas ASN",
+        period=period,
+        agency=agency_code,
+        on=on,
+        generated_at=now,
+        generated_by=actor,
+        follow_up=reports.follow_up(records, on=on, period=period),
+        follow_up_by_ppk=reports.follow_up(records, on=on, period=period, by="ppk"),
+        violations=reports.violations(records, conduct=data.conduct, period=period),
+        positions=reports.positions(records, period=period),
+        backlog=reports.backlog(
+            records,
+            on=on,
+            period=period,
+            labels=data.labels,
+            order=lambda state: data.order.get(state, 999),
+        ),
+        weeks=reports.weekly(records, period=period),
+        campaigns=data.campaigns,
+        total_cases=reports.total_cases(records, period),
+    )

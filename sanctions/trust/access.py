@@ -1,0 +1,64 @@
+"""Who may do what: roles are granted per user, per agency (or for all agencies)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import Engine, bindparam, or_
+from sqlmodel import Session, col, func, select
+
+from sanctions.db import session_scope
+from sanctions.db.models import AccessEvent, AppUser, RoleGrant
+from sanctions.errors import PermissionDenied
+
+_ROLES_EVERYWHERE = select(RoleGrant.role).where(
+    RoleGrant.username == bindparam("username"), col(RoleGrant.agency_id).is_(None)
+)
+_ROLES_FOR_AGENCY = select(RoleGrant.role).where(
+    RoleGrant.username == bindparam("username"),
+    or_(col(RoleGrant.agency_id).is_(None), col(RoleGrant.agency_id) == bindparam("agency")),
+)
+
+
+def roles_for(session: Session, username: str, agency_id: int | None) -> set[str]:
+    """The roles `username` holds for `agency_id` (grants for all agencies included)."""
+    if agency_id is None:
+        return set(session.exec(_ROLES_EVERYWHERE, params={"username": username}).all())
+    params = {"username": username, "agency": agency_id}
+    return set(session.exec(_ROLES_FOR_AGENCY, params=params).all())
+
+
+def require_role(
+    session: Session,
+    username: str,
+    needed: Collection[str],
+    *,
+    agency_id: int | None = None,
+    what: str,
+) -> set[str]:
+    roles = roles_for(session, username, agency_id)
+    if "admin" in roles or roles & set(needed):
+        return roles
+    have = ", ".join(sorted(roles)) or "no role"
+    scope = "for this agency" if agency_id is not None else "for all agencies"
+    raise PermissionDenied(
+        f"{what} needs the role {' or '.join(sorted(needed))} {scope}; "
+        f"user {username!r} has {have} (an admin grants roles with `sanctions user add`)"
+    )
+
+
+def no_users_yet(session: Session) -> bool:
+    return session.exec(select(func.count()).select_from(AppUser)).one() == 0
+
+
+def record_refusal(engine: Engine, *, actor: str, command: str, reason: str, at: datetime) -> None:
+    """Log a refused attempt in its own transaction (the refused one was rolled back)."""
+    with session_scope(engine) as session:
+        session.add(AccessEvent(at=at, actor=actor, command=command, reason=reason[:1000]))
+
+
+def refusals(session: Session, *, limit: int = 100) -> list[AccessEvent]:
+    return list(
+        session.exec(select(AccessEvent).order_by(col(AccessEvent.id).desc()).limit(limit)).all()
+    )

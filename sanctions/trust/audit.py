@@ -1,0 +1,172 @@
+"""Sealing each case event into the chain, and verifying every chain (`sanctions audit`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlmodel import Session, col, select
+
+from sanctions.db.models import Case, CaseEvent, Letter
+from sanctions.trust.chain import GENESIS, ChainedEvent, check_chain, event_hash
+
+
+def _chained(event: CaseEvent, letters: list[str]) -> ChainedEvent:
+    return ChainedEvent(
+        case_id=event.case_id,
+        seq=event.seq,
+        at=event.at,
+        on=event.on,
+        actor=event.actor,
+        trigger=event.trigger,
+        source=event.source,
+        dest=event.dest,
+        note=event.note,
+        inputs=event.inputs,
+        late=event.late,
+        workflow_version=event.workflow_version,
+        letters=letters,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+
+
+def previous_hash(session: Session, case_id: int, seq: int) -> str:
+    """The hash `seq` chains to: that of event `seq - 1` of the case (GENESIS for the first)."""
+    if seq <= 1:
+        return GENESIS
+    found = session.exec(
+        select(CaseEvent.hash).where(CaseEvent.case_id == case_id, CaseEvent.seq == seq - 1)
+    ).one()
+    return found or GENESIS
+
+
+def seal(
+    session: Session,
+    event: CaseEvent,
+    *,
+    prev_hash: str | None = None,
+    letters: list[str] | None = None,
+) -> None:
+    """Chain `event` to the case's previous event, covering the letters it issued.
+
+    Called once the step's letters are written. Callers that already know the previous hash
+    or that no letter was issued pass them, and sealing then reads nothing; an event not yet
+    written is sealed before its INSERT, so it is written once."""
+    prev = prev_hash if prev_hash is not None else previous_hash(session, event.case_id, event.seq)
+    if letters is None:
+        letters = list(
+            session.exec(
+                select(Letter.sha256)
+                .where(Letter.case_id == event.case_id, Letter.event_seq == event.seq)
+                .order_by(col(Letter.id))
+            ).all()
+        )
+    event.prev_hash = prev
+    event.hash = event_hash(_chained(event, letters), prev)
+    session.add(event)
+
+
+@dataclass(frozen=True)
+class AuditFinding:
+    reference: str
+    seq: int
+    what: str
+
+
+def verify(session: Session, reference: str | None = None) -> tuple[int, list[AuditFinding]]:
+    """Recompute every chain (or one case's); returns (cases checked, findings). A case whose
+    cached state differs from its log's last event is a finding too."""
+    query = select(Case)
+    if reference:
+        query = query.where(Case.reference == reference)
+    findings, checked = [], 0
+    for case in session.exec(query.order_by(col(Case.id))).all():
+        checked += 1
+        events = session.exec(
+            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.seq))
+        ).all()
+        letters: dict[int, list[str]] = {}
+        for seq, digest in session.exec(
+            select(Letter.event_seq, Letter.sha256)
+            .where(Letter.case_id == case.id, col(Letter.event_seq).is_not(None))
+            .order_by(col(Letter.id))
+        ).all():
+            letters.setdefault(seq or 0, []).append(digest)
+        problem = check_chain([_chained(e, letters.get(e.seq, [])) for e in events])
+        if problem is not None:
+            findings.append(AuditFinding(case.reference, problem.seq, problem.what))
+        elif not events or events[-1].dest != case.state or len(events) != case.version:
+            findings.append(
+                AuditFinding(
+                    case.reference,
+                    case.version,
+                    f"the case says {case.state!r} (version {case.version}) but its log ends "
+                    f"in {events[-1].dest if events else 'nothing'!r} after {len(events)} events",
+                )
+            )
+    return checked, findings
+
+
+def backfill(connection: Connection) -> None:
+    """Seal events written before the chain existed (used by migration 0005)."""
+    rows = connection.execute(
+        text(
+            'SELECT id, case_id, seq, at, "on", actor, trigger, source, dest, note, inputs, '
+            "late, workflow_version FROM case_events ORDER BY case_id, seq"
+        )
+    ).mappings()
+    prev: dict[int, str] = {}
+    for row in _rows(rows):
+        letters = [
+            r[0]
+            for r in connection.execute(
+                text(
+                    "SELECT sha256 FROM letters WHERE case_id = :c AND event_seq = :s ORDER BY id"
+                ),
+                {"c": row["case_id"], "s": row["seq"]},
+            )
+        ]
+        before = prev.get(row["case_id"], GENESIS)
+        event = ChainedEvent(
+            **{k: row[k] for k in _FIELDS}, letters=letters, prev_hash=before, hash=None
+        )
+        digest = event_hash(event, before)
+        connection.execute(
+            text("UPDATE case_events SET prev_hash = :p, hash = :h WHERE id = :i"),
+            {"p": before, "h": digest, "i": row["id"]},
+        )
+        prev[row["case_id"]] = digest
+
+
+_FIELDS = (
+    "case_id",
+    "seq",
+    "at",
+    "on",
+    "actor",
+    "trigger",
+    "source",
+    "dest",
+    "note",
+    "inputs",
+    "late",
+    "workflow_version",
+)
+
+
+def _rows(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        item = dict(row)
+        for key in ("inputs", "late"):
+            if isinstance(item[key], str):
+                item[key] = json.loads(item[key])
+        if isinstance(item["at"], str):
+            item["at"] = datetime.fromisoformat(item["at"])
+        if isinstance(item["on"], str):
+            item["on"] = date.fromisoformat(item["on"])
+        yield item
