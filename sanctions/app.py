@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine as DbEngine
 
-from sanctions.cases.guards import known_guards
 from sanctions.cases.machine import Engine
-from sanctions.cases.workflow import Workflow, WorkflowSet, load_workflows
-from sanctions.catalogue.model import Catalogue, load_catalogue
+from sanctions.cases.workflow import Workflow, WorkflowSet
+from sanctions.catalogue.model import Catalogue
 from sanctions.db import make_engine
+from sanctions.deadlines.ladder import Ladder
 from sanctions.deadlines.workdays import WorkingCalendar, load_calendar, use_holiday_cache
 from sanctions.declared.cache import cache_key, cached
-from sanctions.institutions.bodies import SupervisoryBody, check_bodies, load_bodies
-from sanctions.letters.classification import Classification, load_classification
+from sanctions.institutions.bodies import SupervisoryBody
+from sanctions.law.load import Law, declared_files, load_law
+from sanctions.letters.classification import Classification
 from sanctions.settings import Settings
 
 if TYPE_CHECKING:
@@ -43,37 +44,42 @@ class App:
         )
 
     @cached_property
-    def _declarations(self) -> tuple[WorkflowSet, Mapping[str, SupervisoryBody], Catalogue]:
-        """Workflows, supervisory bodies and catalogue, loaded and checked together (and kept
-        in the cache directory between runs, keyed by their files' content)."""
+    def law(self) -> Law:
+        """Every declared file, loaded and cross-checked together (and kept in the cache
+        directory between runs, keyed by the files' content)."""
         settings = self.settings
-        files = [*settings.workflows_dir.glob("*.yaml"), *settings.catalogue_dir.glob("*.yaml")]
-        extra = f"{settings.workflows_dir}|{settings.tukin_regulation_in_force}"
-        return cached(settings.cache_dir, cache_key(files, extra), self._load_declarations)
+        files = declared_files(settings.workflows_dir, settings.templates_dir)
+        extra = f"{settings.workflows_dir}|{settings.templates_dir}|"
+        extra += f"{settings.tukin_regulation_in_force}"
+        return cached(settings.cache_dir, cache_key(files, extra), self._load_law)
 
-    def _load_declarations(
-        self,
-    ) -> tuple[WorkflowSet, Mapping[str, SupervisoryBody], Catalogue]:
+    def _load_law(self) -> Law:
         settings = self.settings
-        bodies = load_bodies(settings.workflows_dir / "supervisory_bodies.yaml")
-        workflows = load_workflows(settings.workflows_dir, known_guards=known_guards())
-        check_bodies(workflows, bodies)
-        catalogue = load_catalogue(
-            settings.catalogue_dir, tukin_regulation_in_force=settings.tukin_regulation_in_force
+        return load_law(
+            settings.workflows_dir,
+            settings.templates_dir,
+            tukin_regulation_in_force=settings.tukin_regulation_in_force,
         )
-        return workflows, bodies, catalogue
 
     @property
     def workflows(self) -> WorkflowSet:
-        return self._declarations[0]
+        return self.law.workflows
 
     @property
     def bodies(self) -> Mapping[str, SupervisoryBody]:
-        return self._declarations[1]
+        return self.law.bodies
 
     @property
     def catalogue(self) -> Catalogue:
-        return self._declarations[2]
+        return self.law.catalogue
+
+    @property
+    def classification(self) -> Classification:
+        return self.law.classification
+
+    @property
+    def ladder(self) -> Ladder:
+        return self.law.ladder
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -84,15 +90,11 @@ class App:
         )
 
     @cached_property
-    def classification(self) -> Classification:
-        return load_classification(self.settings.workflows_dir / "classification.yaml")
-
-    @cached_property
     def letters_env(self) -> jinja2.Environment:
         """The letter templates (Jinja2; no WeasyPrint)."""
         from sanctions.letters.render import make_environment
 
-        return make_environment(self.settings.templates_dir)
+        return make_environment(self.settings.templates_dir, documents=self.law.documents)
 
     @cached_property
     def pdf_renderer(self) -> PdfRenderer:

@@ -13,6 +13,7 @@ from datetime import date
 from sanctions.catalogue.model import Catalogue, Sanction, Violation
 from sanctions.deadlines.rules import sanction_period_end
 from sanctions.deadlines.workdays import WorkingCalendar
+from sanctions.law import names
 
 Guard = Callable[["GuardContext"], str | None]
 GUARDS: dict[str, Guard] = {}
@@ -20,13 +21,51 @@ GUARDS: dict[str, Guard] = {}
 GUARD_INPUTS: dict[str, tuple[str, ...]] = {}
 
 
-def guard(name: str, *, reads: tuple[str, ...] = ()) -> Callable[[Guard], Guard]:
+@dataclass(frozen=True)
+class GuardNeeds:
+    """The declared names a guard reads, checked against every workflow that uses it
+    (sanctions/law/check.py): a renamed rule, deadline or fact is a definition error, never a
+    guard that silently allows."""
+
+    inputs: tuple[str, ...] = ()  # step inputs (or facts an earlier step recorded)
+    facts: tuple[str, ...] = ()  # case facts recorded by earlier steps
+    rules: tuple[str, ...] = ()  # workflow `rules:` entries
+    deadlines: tuple[str, ...] = ()  # deadline names of the workflow's states
+    excludes: tuple[str, ...] = ()  # guards that can never hold together with this one
+
+
+GUARD_NEEDS: dict[str, GuardNeeds] = {}
+
+
+def guard(
+    name: str,
+    *,
+    reads: tuple[str, ...] = (),
+    facts: tuple[str, ...] = (),
+    rules: tuple[str, ...] = (),
+    deadlines: tuple[str, ...] = (),
+    excludes: tuple[str, ...] = (),
+) -> Callable[[Guard], Guard]:
+    """Register a guard under `name`. `reads` are the step inputs it judges (not judged
+    before they are given); the other names are what it reads from the case and the
+    workflow, and `excludes` the guards it is never true together with."""
+
     def register(fn: Guard) -> Guard:
         GUARDS[name] = fn
         GUARD_INPUTS[name] = reads
+        GUARD_NEEDS[name] = GuardNeeds(reads, facts, rules, deadlines, excludes)
         return fn
 
     return register
+
+
+def mutually_exclusive(a: str, b: str) -> bool:
+    """Whether guards `a` and `b` are declared never to hold together (either way round)."""
+    return b in GUARD_NEEDS[a].excludes or a in GUARD_NEEDS[b].excludes
+
+
+SANCTION_ENDS = "masa_hukuman_sampai"  # the fact recording the last day of the sanction
+EFFECT_DEADLINE = "mulai_berlaku"  # the deadline on whose day an unappealed decision holds
 
 
 @dataclass(frozen=True)
@@ -104,7 +143,7 @@ def _allegations_fit_act_date(ctx: GuardContext) -> str | None:
     return "; ".join(problems) or None
 
 
-@guard("track_is_discipline")
+@guard("track_is_discipline", excludes=("track_is_ethics",))
 def _track_is_discipline(ctx: GuardContext) -> str | None:
     if ctx.track == "disiplin":
         return None
@@ -114,7 +153,7 @@ def _track_is_discipline(ctx: GuardContext) -> str | None:
     )
 
 
-@guard("track_is_ethics")
+@guard("track_is_ethics", excludes=("track_is_discipline",))
 def _track_is_ethics(ctx: GuardContext) -> str | None:
     if ctx.track == "etik":
         return None
@@ -153,7 +192,7 @@ def _level_fits_catalogue(ctx: GuardContext) -> str | None:
     )
 
 
-@guard("team_allowed")
+@guard("team_allowed", facts=("level",), rules=("team_allowed_levels",))
 def _team_allowed(ctx: GuardContext) -> str | None:
     allowed = ctx.level_list("team_allowed_levels")
     level = ctx.recommended_level
@@ -165,7 +204,11 @@ def _team_allowed(ctx: GuardContext) -> str | None:
     )
 
 
-@guard("team_formed_if_required")
+@guard(
+    "team_formed_if_required",
+    facts=("level", "tim_dibentuk_on"),
+    rules=("team_required_levels",),
+)
 def _team_formed_if_required(ctx: GuardContext) -> str | None:
     required = ctx.level_list("team_required_levels")
     if ctx.recommended_level not in required or ctx.facts.get("tim_dibentuk_on"):
@@ -176,7 +219,11 @@ def _team_formed_if_required(ctx: GuardContext) -> str | None:
     )
 
 
-@guard("summons_notice_period", reads=("examination_date",))
+@guard(
+    "summons_notice_period",
+    reads=("examination_date",),
+    rules=("summons_notice_working_days",),
+)
 def _summons_notice_period(ctx: GuardContext) -> str | None:
     exam = ctx.fact_date("examination_date")
     minimum = int(str(ctx.rules.get("summons_notice_working_days", 7)))
@@ -193,7 +240,7 @@ def _summons_notice_period(ctx: GuardContext) -> str | None:
     )
 
 
-@guard("examination_date_passed")
+@guard("examination_date_passed", facts=("examination_date",))
 def _examination_date_passed(ctx: GuardContext) -> str | None:
     exam = ctx.facts.get("examination_date")
     if exam and ctx.on >= date.fromisoformat(exam):
@@ -213,7 +260,7 @@ def _sanction_or_problem(ctx: GuardContext) -> Sanction | str:
     )
 
 
-@guard("sanction_matches_recommendation", reads=("sanction",))
+@guard("sanction_matches_recommendation", reads=("sanction",), facts=("level",))
 def _sanction_matches_recommendation(ctx: GuardContext) -> str | None:
     sanction = _sanction_or_problem(ctx)
     if isinstance(sanction, str):
@@ -278,7 +325,7 @@ def _sanction_available(ctx: GuardContext) -> str | None:
     )
 
 
-@guard("sanction_is_moral", reads=("sanction",))
+@guard("sanction_is_moral", reads=("sanction",), excludes=("sanction_is_disciplinary",))
 def _sanction_is_moral(ctx: GuardContext) -> str | None:
     sanction = _sanction_or_problem(ctx)
     if isinstance(sanction, str):
@@ -288,7 +335,7 @@ def _sanction_is_moral(ctx: GuardContext) -> str | None:
     return f"the ethics track ends in a moral sanction (MOR-T or MOR-B), not {sanction.code}"
 
 
-@guard("sanction_is_disciplinary", reads=("sanction",))
+@guard("sanction_is_disciplinary", reads=("sanction",), excludes=("sanction_is_moral",))
 def _sanction_is_disciplinary(ctx: GuardContext) -> str | None:
     sanction = _sanction_or_problem(ctx)
     if isinstance(sanction, str):
@@ -313,28 +360,25 @@ def _appeal_route_is(ctx: GuardContext, route: str, label: str) -> str | None:
     return f"{code} is challenged by {other}, not by {label} (PP 79/2021)"
 
 
-@guard("appeal_by_keberatan")
+@guard("appeal_by_keberatan", facts=("sanction",), excludes=("appeal_by_banding",))
 def _appeal_by_keberatan(ctx: GuardContext) -> str | None:
     return _appeal_route_is(ctx, "keberatan", "keberatan")
 
 
-@guard("appeal_by_banding")
+@guard("appeal_by_banding", facts=("sanction",), excludes=("appeal_by_keberatan",))
 def _appeal_by_banding(ctx: GuardContext) -> str | None:
     return _appeal_route_is(ctx, "banding", "banding administratif")
 
 
-@guard("waiting_period_over")
+@guard("waiting_period_over", deadlines=(EFFECT_DEADLINE,))
 def _waiting_period_over(ctx: GuardContext) -> str | None:
-    due = ctx.deadlines.get("mulai_berlaku")
+    due = ctx.deadlines.get(EFFECT_DEADLINE)
     if due is None or ctx.on >= due:
         return None
     return (
         f"the decision takes effect on the 15th working day after receipt ({due.isoformat()}) "
         "when no appeal is filed; until then the employee may still appeal"
     )
-
-
-SANCTION_ENDS = "masa_hukuman_sampai"  # the fact recording the last day of the sanction
 
 
 def sanction_end_fact(
@@ -348,7 +392,7 @@ def sanction_end_fact(
     """When a step enters the state where the sanction takes effect (rule
     `sanction_in_force_state`), the fact giving the last day of its 6/9/12-month period."""
     code = facts.get("sanction")
-    if entered != rules.get("sanction_in_force_state") or not code:
+    if entered != rules.get(names.SANCTION_IN_FORCE_RULE) or not code:
         return {}
     months = catalogue.sanction(code).duration_months
     return {SANCTION_ENDS: sanction_period_end(on, months).isoformat()} if months else {}
@@ -358,7 +402,7 @@ def _period_end(ctx: GuardContext) -> date | None:
     return ctx.fact_date(SANCTION_ENDS)
 
 
-@guard("sanction_period_over")
+@guard("sanction_period_over", facts=(SANCTION_ENDS,))
 def _sanction_period_over(ctx: GuardContext) -> str | None:
     end = _period_end(ctx)
     if end is None:
@@ -368,7 +412,7 @@ def _sanction_period_over(ctx: GuardContext) -> str | None:
     return f"the sanction is served until {end.isoformat()}; it can be marked served after that"
 
 
-@guard("sanction_is_final")
+@guard("sanction_is_final", facts=("sanction",))
 def _sanction_is_final(ctx: GuardContext) -> str | None:
     code = ctx.facts.get("sanction")
     if code is None:

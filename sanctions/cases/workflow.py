@@ -78,6 +78,13 @@ class Workflow:
     transitions: tuple[TransitionSpec, ...]
     source_file: str
     rules: Mapping[str, RuleValue] = field(default_factory=dict)
+    # The version this one is declared relative to, and what it changes (for `workflow show`).
+    extends: str | None = None
+    changes: tuple[str, ...] = ()
+    # Where this version's own states and transitions sit in its file (an extending version
+    # lists only those it declares: the inherited ones are checked in the base's file).
+    state_paths: Mapping[str, str] = field(default_factory=dict)
+    transition_paths: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def rule_values(self) -> dict[str, object]:
@@ -107,26 +114,33 @@ _TOP_KEYS = {
     "states",
     "transitions",
 }
+_REQUIRED = (
+    "workflow",
+    "version",
+    "supervisory_body",
+    "applies_from",
+    "initial",
+    "open_roles",
+    "roles",
+    "states",
+)
+# A version declared relative to another names it with `extends:` and gives only what changes.
+_DERIVED_KEYS = {*_TOP_KEYS, "extends"}
+_DERIVED_REQUIRED = ("workflow", "version", "extends", "supervisory_body", "applies_from")
 
 
 def load_workflow(path: Path, *, known_guards: Collection[str]) -> Workflow:
-    return _workflow(read_yaml(path), known_guards=known_guards)
+    """One self-contained workflow file (a file with `extends:` needs `load_workflows`)."""
+    node = read_yaml(path)
+    if node.has("extends"):
+        raise node.get("extends").error(
+            "a version declared relative to another is loaded with the folder it lives in"
+        )
+    return _workflow(node, known_guards=known_guards)
 
 
 def _workflow(node: Node, *, known_guards: Collection[str]) -> Workflow:
-    root = node.mapping(
-        allowed=_TOP_KEYS,
-        required=(
-            "workflow",
-            "version",
-            "supervisory_body",
-            "applies_from",
-            "initial",
-            "open_roles",
-            "roles",
-            "states",
-        ),
-    )
+    root = node.mapping(allowed=_TOP_KEYS, required=_REQUIRED)
     roles = {name: node.text() for name, node in root.get("roles", {}).items()}
     states = {name: _state(name, node) for name, node in root.get("states").items()}
     if not states:
@@ -150,9 +164,125 @@ def _workflow(node: Node, *, known_guards: Collection[str]) -> Workflow:
         transitions=transitions,
         source_file=root.file,
         rules=rules,
+        state_paths={name: f"states.{name}" for name in states},
+        transition_paths={i: f"transitions[{i}]" for i in range(len(transitions))},
     )
     check_graph(workflow)
     return workflow
+
+
+def _derived(node: Node, base: Workflow, *, known_guards: Collection[str]) -> Workflow:
+    """A version that declares only what it changes relative to `base` (`extends:`).
+
+    Header keys replace the base's. `roles` and `rules` add or replace entries by name.
+    `states.<name>` adds a state or replaces the keys it gives of an existing one; its
+    `deadlines` add or replace rules by `name`, and `{name: X, remove: true}` drops one.
+    `transitions[]` entries replace the base transition with the same trigger and sources,
+    or are added; `{trigger: T, source: S, remove: true}` drops one. The result is checked
+    as a whole, like a self-contained file.
+    """
+    root = node.mapping(allowed=_DERIVED_KEYS, required=_DERIVED_REQUIRED)
+    if root.get("workflow").text() != base.name:
+        raise root.get("workflow").error(
+            f"{base.version} is workflow {base.name!r}; a version of it keeps that name"
+        )
+    changes: list[str] = []
+    roles = dict(base.roles)
+    for name, role in root.get("roles", {}).items():
+        roles[name] = role.text()
+        changes.append(f"role {name}")
+    states = dict(base.states)
+    state_paths: dict[str, str] = {}
+    for name, state_node in root.get("states", {}).items():
+        states[name] = _state_override(name, state_node, states.get(name))
+        state_paths[name] = state_node.path
+        changes.append(f"state {name}" + ("" if name in base.states else " (new)"))
+    transitions = list(base.transitions)
+    own: dict[int, str] = {}  # id() of the spec -> its path in this file
+    for t_node in root.get("transitions", []).seq():
+        if t_node.has("remove"):
+            transitions = _remove_transition(t_node, transitions)
+            changes.append(f"transition {t_node.get('trigger').value} removed")
+            continue
+        spec = _transition(t_node, states=states, roles=roles, known_guards=known_guards)
+        same = [i for i, t in enumerate(transitions) if _same_edge(t, spec)]
+        if same:
+            transitions[same[0]] = spec
+        else:
+            transitions.append(spec)
+        own[id(spec)] = t_node.path
+        changes.append(f"transition {spec.trigger} from {', '.join(spec.sources)}")
+    rules = dict(base.rules)
+    for name, rule_node in root.get("rules", {}).items():
+        rules[name] = _rule(rule_node)
+        changes.append(f"rule {name}")
+    initial = root.get("initial").text(choices=tuple(states)) if root.has("initial") else None
+    workflow = Workflow(
+        name=base.name,
+        version=root.get("version").text(),
+        title=root.get("title", "").value or base.title,
+        supervisory_body=root.get("supervisory_body").text(),
+        applies_from=root.get("applies_from").as_date(),
+        applies_until=root.get("applies_until").optional_date(),
+        initial=initial or base.initial,
+        open_roles=_roles(root.get("open_roles"), roles)
+        if root.has("open_roles")
+        else base.open_roles,
+        roles=roles,
+        states=states,
+        transitions=tuple(transitions),
+        source_file=root.file,
+        rules=rules,
+        extends=base.version,
+        changes=tuple(changes),
+        state_paths=state_paths,
+        transition_paths={i: own[id(t)] for i, t in enumerate(transitions) if id(t) in own},
+    )
+    check_graph(workflow)
+    return workflow
+
+
+def _same_edge(a: TransitionSpec, b: TransitionSpec) -> bool:
+    return a.trigger == b.trigger and set(a.sources) == set(b.sources)
+
+
+def _remove_transition(node: Node, transitions: list[TransitionSpec]) -> list[TransitionSpec]:
+    node.mapping(allowed={"trigger", "source", "remove"}, required=("trigger", "source", "remove"))
+    if node.get("remove").boolean() is not True:
+        raise node.get("remove").error("give remove: true, or leave the key out")
+    trigger = node.get("trigger").text()
+    source = node.get("source")
+    sources = set(source.texts() if isinstance(source.value, list) else (source.text(),))
+    kept = [t for t in transitions if not (t.trigger == trigger and set(t.sources) == sources)]
+    if len(kept) == len(transitions):
+        raise node.error(
+            f"no transition {trigger!r} from {', '.join(sorted(sources))} to remove in the "
+            "version this one extends"
+        )
+    return kept
+
+
+def _state_override(name: str, node: Node, base: StateSpec | None) -> StateSpec:
+    if base is None:
+        return _state(name, node)
+    node.mapping(allowed={"label", "terminal", "letters", "deadlines"})
+    deadlines = {d.name: d for d in base.deadlines}
+    for d in node.get("deadlines", []).seq():
+        if d.has("remove"):
+            d.mapping(allowed={"name", "remove"}, required=("name", "remove"))
+            gone = d.get("name").text()
+            if deadlines.pop(gone, None) is None:
+                raise d.get("name").error(f"state {name!r} has no deadline {gone!r} to remove")
+            continue
+        rule = parse_deadline_rule(d.value, where=d.where)
+        deadlines[rule.name] = rule
+    return StateSpec(
+        name=name,
+        label=node.get("label").text() if node.has("label") else base.label,
+        terminal=node.get("terminal").boolean() if node.has("terminal") else base.terminal,
+        letters=node.get("letters").texts() if node.has("letters") else base.letters,
+        deadlines=tuple(deadlines.values()),
+    )
 
 
 def _state(name: str, node: Node) -> StateSpec:
@@ -258,17 +388,17 @@ def check_graph(workflow: Workflow) -> None:
     outgoing: dict[str, set[str]] = {name: set() for name in workflow.states}
     seen: set[tuple[str, str, str]] = set()
     for i, t in enumerate(workflow.transitions):
+        path = workflow.transition_paths.get(i) or (
+            f"transition {t.trigger} (inherited from {workflow.extends})"
+        )
         for s in t.sources:
             outgoing[s].add(t.dest)
             if workflow.states[s].terminal:
-                problems.append(
-                    f"{where}: transitions[{i}]: leaves terminal state {s!r} ({t.trigger})"
-                )
+                problems.append(f"{where}: {path}: leaves terminal state {s!r} ({t.trigger})")
             key = (t.trigger, s, t.dest)
             if key in seen:
                 problems.append(
-                    f"{where}: transitions[{i}]: duplicate transition {t.trigger!r} "
-                    f"from {s!r} to {t.dest!r}"
+                    f"{where}: {path}: duplicate transition {t.trigger!r} from {s!r} to {t.dest!r}"
                 )
             seen.add(key)
     readers = workflow.rules.get("confidential_readers")
@@ -363,17 +493,42 @@ def _declares_workflow(path: Path) -> bool:
 
 def load_workflows(directory: Path, *, known_guards: Collection[str]) -> WorkflowSet:
     """Every `*.yaml` in `directory` with a top-level `workflow:` key (the others there are
-    the catalogue, calendar and other data files)."""
+    the catalogue, calendar and other data files). A version declared with `extends:` is
+    resolved against the version it names, wherever that is declared in the folder."""
     files = [f for f in sorted(directory.glob("*.yaml")) if _declares_workflow(f)]
-    workflows = [_workflow(read_yaml(f), known_guards=known_guards) for f in files]
-    if not workflows:
+    nodes = [read_yaml(f) for f in files]
+    if not nodes:
         raise DefinitionError(f"{directory}: no workflow files (*.yaml with a 'workflow:' key)")
-    versions: dict[str, Workflow] = {}
-    for w in workflows:
-        if w.version in versions:
-            raise DefinitionError(
-                f"{w.source_file}: version: {w.version!r} is also declared in "
-                f"{versions[w.version].source_file}"
+    declared: dict[str, Node] = {}
+    for node in nodes:
+        version = node.mapping().get("version").text()
+        if version in declared:
+            raise node.get("version").error(
+                f"{version!r} is also declared in {declared[version].file}"
             )
-        versions[w.version] = w
-    return WorkflowSet(versions)
+        declared[version] = node
+    versions: dict[str, Workflow] = {}
+
+    def resolve(version: str, chain: tuple[str, ...]) -> Workflow:
+        if version in versions:
+            return versions[version]
+        node = declared[version]
+        if not node.has("extends"):
+            versions[version] = _workflow(node, known_guards=known_guards)
+            return versions[version]
+        base = node.get("extends").text()
+        if base not in declared:
+            raise node.get("extends").error(
+                f"unknown version {base!r}{_suggest(base, declared)} (declared: "
+                f"{', '.join(declared)})"
+            )
+        if base in chain:
+            raise node.get("extends").error(
+                "versions extend each other in a circle: " + " -> ".join([*chain, base])
+            )
+        versions[version] = _derived(node, resolve(base, (*chain, base)), known_guards=known_guards)
+        return versions[version]
+
+    for version in declared:
+        resolve(version, (version,))
+    return WorkflowSet({v: versions[v] for v in declared})

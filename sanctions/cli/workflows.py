@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from sanctions.cases.guards import known_guards
-from sanctions.cases.workflow import Workflow, load_workflows
+from sanctions.cases.workflow import Workflow
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, pass_shell
-from sanctions.institutions.bodies import check_bodies, load_bodies
+from sanctions.law.load import declared_files, load_law
 
 
 @click.group()
@@ -25,6 +24,7 @@ def workflow_list(shell: Shell, as_json: bool) -> None:
     rows = [
         {
             "version": w.version,
+            "extends": w.extends or "",
             "supervisory body": w.supervisory_body,
             "applies from": w.applies_from,
             "until": w.applies_until or "",
@@ -56,18 +56,34 @@ def workflow_show(shell: Shell, version: str, only_mermaid: bool) -> None:
 @click.argument(
     "directory", required=False, type=click.Path(file_okay=False, exists=True, path_type=Path)
 )
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Letter templates folder (default: the configured one).",
+)
 @json_option
 @pass_shell
-def workflow_validate(shell: Shell, directory: Path | None, as_json: bool) -> None:
-    """Load and check every workflow in DIRECTORY (default: the configured one)."""
+def workflow_validate(
+    shell: Shell, directory: Path | None, templates: Path | None, as_json: bool
+) -> None:
+    """Load and check every declared file in DIRECTORY (default: the configured one) with the
+    letter templates, each on its own and then against each other; exit 3 naming every
+    problem's file and path."""
     directory = directory or shell.settings.workflows_dir
-    workflows = load_workflows(directory, known_guards=known_guards())
-    check_bodies(workflows, load_bodies(directory / "supervisory_bodies.yaml"))
-    versions = list(workflows.versions)
+    templates = templates or shell.settings.templates_dir
+    law = load_law(
+        directory, templates, tukin_regulation_in_force=shell.settings.tukin_regulation_in_force
+    )
+    versions = list(law.workflows.versions)
+    files = declared_files(directory, templates)
     if as_json:
-        emit_json({"valid": True, "versions": versions})
+        emit_json({"valid": True, "versions": versions, "files": len(files)})
     else:
-        click.echo(f"{directory}: {len(versions)} workflow(s) valid: {', '.join(versions)}")
+        click.echo(
+            f"{directory}: {len(versions)} workflow(s) valid: {', '.join(versions)} (checked "
+            f"with {len(law.documents)} document kinds, the catalogue, ladder and "
+            f"classification codes: {len(files)} files)"
+        )
 
 
 def as_text(w: Workflow) -> str:
@@ -75,9 +91,11 @@ def as_text(w: Workflow) -> str:
         f"{w.title}",
         f"version {w.version}; supervisory body {w.supervisory_body}; applies "
         f"{w.applies_from} .. {w.applies_until or 'now'}; initial state {w.initial}",
-        "",
-        "States:",
     ]
+    if w.extends:
+        changed = "; ".join(w.changes) or "only the header above"
+        lines.append(f"declared relative to {w.extends}; changes: {changed}")
+    lines += ["", "States:"]
     for s in w.states.values():
         extra = []
         if s.terminal:

@@ -30,18 +30,19 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.db import session_scope
 from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
-from sanctions.deadlines.ladder import AgencyKind, EscalationStep, Ladder, load_ladder, next_step
+from sanctions.deadlines.ladder import AgencyKind, EscalationStep, Ladder, next_step
 from sanctions.deadlines.ladder import next_step_due as ladder_next_due
 from sanctions.deadlines.rules import OnMiss
 from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError
+from sanctions.law import names
 from sanctions.letters import store
 from sanctions.letters.service import issue_letter
 from sanctions.trust.audit import seal
 from sanctions.trust.chain import GENESIS
 
 TRIGGER_PREFIX = "pengingat:"
-BLOCKING_STEP = "permintaan_blokir"
-BLOCKING_FACT = "blokir_diminta_on"
+BLOCKING_STEP = names.BLOCKING_STEP
+BLOCKING_FACT = names.BLOCKING_FACT
 
 # Real addressees of the ladder's symbolic recipients other than the PPK (whose address is the
 # case agency's). [S] Official names and addresses; change here if they move.
@@ -185,7 +186,7 @@ def steps_done(session: Session, deadline_ids: Sequence[int]) -> dict[int, list[
 
 
 def ladder_of(app: App) -> Ladder:
-    return load_ladder(app.settings.workflows_dir / "escalation.yaml")
+    return app.ladder
 
 
 # --------------------------------------------------------------------------- the job

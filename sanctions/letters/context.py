@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from sanctions.catalogue.model import Catalogue
+from sanctions.law import names
 
 # Who issues each document. Every issuer is an agency row: the case's agency (acting for the
 # PPK), the supervisory body's agency, or the Bawaslu office of the contest.
@@ -48,15 +49,8 @@ _TO_EMPLOYEE = {
 _TO_TARGET = {"permintaan_pemblokiran", "surat_eskalasi"}
 
 # Earlier letters whose number and date later letters cite: (data prefix, letter kind).
-_CITES = {
-    "recommendation": "rekomendasi",
-    "forwarding": "surat_penerusan",
-    "first_summons": "surat_panggilan_1",
-    "lhp": "lhp",
-    "reminder": "surat_pengingat_ppk",
-    "warning": "surat_teguran_ppk",
-}
-_DECISION_KINDS = ("sk_hukuman_disiplin", "sanksi_moral")
+_CITES = names.CITED_LETTERS
+_DECISION_KINDS = names.DECISION_LETTERS
 
 
 @dataclass(frozen=True)
@@ -247,8 +241,8 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             data[f"{prefix}_date"] = latest[kind].on
     if "surat_penerusan" in latest:
         data["forwarding_sender"] = latest["surat_penerusan"].issuer
-    if "sk_tim_pemeriksa" in latest:
-        data["team_decree_number"] = latest["sk_tim_pemeriksa"].number
+    if names.TEAM_DECREE in latest:
+        data["team_decree_number"] = latest[names.TEAM_DECREE].number
     decision = next((latest[k] for k in _DECISION_KINDS if k in latest), None)
     if decision is not None:
         data.update(
@@ -263,8 +257,8 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     ):
         if f.get(source):
             data[target] = _maybe_date(f[source])
-    first = facts.step_inputs.get("panggil", {}).get("examination_date")
-    if first and "panggil_ulang" in facts.step_inputs:
+    first = facts.step_inputs.get(names.FIRST_SUMMONS_TRIGGER, {}).get("examination_date")
+    if first and names.SECOND_SUMMONS_TRIGGER in facts.step_inputs:
         data["first_exam_date"] = _maybe_date(first)
     if f.get("disampaikan_on"):
         data["decision_received"] = _maybe_date(f["disampaikan_on"])
@@ -282,7 +276,7 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
                 "days": 14,
             }
         )
-        data["effect_working_days"] = facts.rules.get("effect_working_days", 15)
+        data["effect_working_days"] = facts.rules[names.EFFECT_DAYS_RULE]
         sanction = catalogue.sanction(code)
         if sanction.code == "PPPK-PHK":
             data["pppk_with_honour"] = not any(

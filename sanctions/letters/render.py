@@ -53,15 +53,20 @@ class _PathUndefined(jinja2.StrictUndefined):
 
 
 def make_environment(
-    template_dir: Path, *, zero_pad_day: bool = False, keputusan_rahmat: bool = True
+    template_dir: Path,
+    *,
+    zero_pad_day: bool = False,
+    keputusan_rahmat: bool = True,
+    documents: Mapping[str, DocumentSpec] | None = None,
 ) -> jinja2.Environment:
     """The Jinja2 environment for the templates in `template_dir`.
 
-    Loads and checks ``documents.yaml`` there (DefinitionError if it is wrong).
+    Loads and checks ``documents.yaml`` there (DefinitionError if it is wrong) unless the
+    caller gives the `documents` it already loaded.
     `zero_pad_day` writes ``05 Desember 2022`` instead of ``5 Desember 2022``;
     `keputusan_rahmat` prints DENGAN RAHMAT TUHAN YANG MAHA ESA in keputusan headers.
     """
-    documents = load_documents(template_dir)
+    documents = documents if documents is not None else load_documents(template_dir)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir),
         autoescape=True,

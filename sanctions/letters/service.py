@@ -23,6 +23,7 @@ from sanctions.cases.service import StepHook, StepResult, case_and_last_hash, la
 from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, Letter
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
 from sanctions.institutions.bodies import SupervisoryBody
+from sanctions.law import names
 from sanctions.letters import store
 from sanctions.letters.context import (
     AGENCY,
@@ -58,7 +59,7 @@ ALL_SERIES = "*"
 def confidential_readers(app: App, case: Case) -> frozenset[str]:
     """The roles that may read a Rahasia letter of the case: declared by its workflow
     (`rules.confidential_readers`)."""
-    value = app.workflow(case.workflow_version).rule_values.get("confidential_readers", ())
+    value = app.workflow(case.workflow_version).rule_values.get(names.CONFIDENTIAL_READERS_RULE, ())
     return frozenset(str(v) for v in value) if isinstance(value, list | tuple) else frozenset()
 
 
@@ -352,7 +353,7 @@ def _letter_facts(
     }
     due = session.exec(
         select(col(Deadline.due_date))
-        .where(Deadline.case_id == case.id, Deadline.name == "tindak_lanjut_ppk")
+        .where(Deadline.case_id == case.id, Deadline.name == names.FOLLOW_UP_DEADLINE)
         .order_by(col(Deadline.id))
     ).first()
     return LetterFacts(

@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Final
 
-RECOMMENDED: Final = "direkomendasikan"
-FOLLOW_UP_TRIGGERS: Final = ("tindak_lanjuti", "bentuk_majelis")
-FOLLOW_UP_DEADLINE: Final = "tindak_lanjut_ppk"
+from sanctions.law import names
+
+RECOMMENDED: Final = names.RECOMMENDED_STATE
+FOLLOW_UP_TRIGGERS: Final = names.FOLLOW_UP_TRIGGERS
+FOLLOW_UP_DEADLINE: Final = names.FOLLOW_UP_DEADLINE
 AGE_BUCKETS: Final = (
     (30, "0-30 hari"),
     (60, "31-60 hari"),

@@ -1,0 +1,74 @@
+"""Loading the law in force: every declared file, each checked on its own, then together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sanctions.cases.guards import known_guards
+from sanctions.cases.workflow import WorkflowSet, load_workflows
+from sanctions.catalogue.model import Catalogue, load_catalogue
+from sanctions.deadlines.ladder import Ladder, load_ladder
+from sanctions.declared.reader import display_path
+from sanctions.institutions.bodies import SupervisoryBody, load_bodies
+from sanctions.law.check import Declared, check
+from sanctions.letters.classification import Classification, load_classification
+from sanctions.letters.documents import FILE_NAME as DOCUMENTS_FILE
+from sanctions.letters.documents import DocumentSpec, load_documents
+
+BODIES_FILE = "supervisory_bodies.yaml"
+CLASSIFICATION_FILE = "classification.yaml"
+LADDER_FILE = "escalation.yaml"
+CATALOGUE_DIR = "catalogue"
+
+
+@dataclass(frozen=True)
+class Law:
+    """Every declared file, loaded and cross-checked."""
+
+    workflows: WorkflowSet
+    bodies: Mapping[str, SupervisoryBody]
+    catalogue: Catalogue
+    classification: Classification
+    ladder: Ladder
+    documents: Mapping[str, DocumentSpec]
+
+
+def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
+    """The files the law is read from (for cache keys and pinning)."""
+    return sorted(
+        [
+            *workflows_dir.glob("*.yaml"),
+            *(workflows_dir / CATALOGUE_DIR).glob("*.yaml"),
+            *templates_dir.glob("*.yaml"),
+            *templates_dir.glob("*.j2"),
+        ]
+    )
+
+
+def load_law(
+    workflows_dir: Path, templates_dir: Path, *, tukin_regulation_in_force: date | None
+) -> Law:
+    """Load every declared file and run the cross-file pass (`sanctions.law.check`)."""
+    workflows = load_workflows(workflows_dir, known_guards=known_guards())
+    bodies = load_bodies(workflows_dir / BODIES_FILE)
+    catalogue = load_catalogue(
+        workflows_dir / CATALOGUE_DIR, tukin_regulation_in_force=tukin_regulation_in_force
+    )
+    classification = load_classification(workflows_dir / CLASSIFICATION_FILE)
+    ladder = load_ladder(workflows_dir / LADDER_FILE)
+    documents = load_documents(templates_dir)
+    check(
+        Declared(
+            workflows=workflows,
+            bodies=bodies,
+            documents=documents,
+            documents_file=display_path(templates_dir / DOCUMENTS_FILE),
+            classification=classification,
+            ladder=ladder,
+            ladder_file=display_path(workflows_dir / LADDER_FILE),
+        )
+    )
+    return Law(workflows, bodies, catalogue, classification, ladder, documents)

@@ -1,0 +1,84 @@
+"""Every name in the declared law that the code itself relies on, in one place.
+
+Modules import these constants instead of writing the names inline, and
+`sanctions.law.check` refuses declarations that lack any of them, naming the file and the
+module that needs it. Renaming a state, trigger, deadline, rule or document kind in the YAML
+therefore fails on load instead of silently changing what the code does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["state", "trigger", "deadline", "rule", "letter", "ladder_step"]
+
+
+@dataclass(frozen=True)
+class CodeName:
+    kind: Kind
+    name: str
+    used_by: str  # the module and what for, for the error message
+
+
+def _n(kind: Kind, name: str, used_by: str) -> str:
+    NAMES.append(CodeName(kind, name, used_by))
+    return name
+
+
+NAMES: list[CodeName] = []
+
+# -- workflow (every version must declare these) -------------------------------------------
+RECOMMENDED_STATE = _n(
+    "state", "direkomendasikan", "sanctions.reports.figures: where follow-up is counted from"
+)
+FOLLOW_UP_TRIGGERS = (
+    _n("trigger", "tindak_lanjuti", "sanctions.reports.figures: the PPK's discipline follow-up"),
+    _n("trigger", "bentuk_majelis", "sanctions.reports.figures: the PPK's ethics follow-up"),
+)
+FIRST_SUMMONS_TRIGGER = _n(
+    "trigger", "panggil", "sanctions.letters.context: the first examination date"
+)
+SECOND_SUMMONS_TRIGGER = _n(
+    "trigger", "panggil_ulang", "sanctions.letters.context: whether a second summons was sent"
+)
+FOLLOW_UP_DEADLINE = _n(
+    "deadline",
+    "tindak_lanjut_ppk",
+    "sanctions.reports.figures and sanctions.letters.service: the PPK's follow-up due date",
+)
+SANCTION_IN_FORCE_RULE = _n(
+    "rule", "sanction_in_force_state", "sanctions.cases.guards: when a sanction's period starts"
+)
+EFFECT_DAYS_RULE = _n(
+    "rule", "effect_working_days", "sanctions.letters.context: the decree's effect clause"
+)
+CONFIDENTIAL_READERS_RULE = _n(
+    "rule", "confidential_readers", "sanctions.letters.service: who reads a Rahasia letter"
+)
+
+# -- letter kinds (letter_templates/documents.yaml) ---------------------------------------
+CITED_LETTERS = {
+    prefix: _n("letter", kind, f"sanctions.letters.context: later letters cite {prefix}_number")
+    for prefix, kind in (
+        ("recommendation", "rekomendasi"),
+        ("forwarding", "surat_penerusan"),
+        ("first_summons", "surat_panggilan_1"),
+        ("lhp", "lhp"),
+        ("reminder", "surat_pengingat_ppk"),
+        ("warning", "surat_teguran_ppk"),
+    )
+}
+TEAM_DECREE = _n("letter", "sk_tim_pemeriksa", "sanctions.letters.context: team_decree_number")
+DECISION_LETTERS = (
+    _n("letter", "sk_hukuman_disiplin", "sanctions.letters.context: the decision cited"),
+    _n("letter", "sanksi_moral", "sanctions.letters.context: the decision cited"),
+)
+
+# -- escalation ladder (workflows/escalation.yaml) ----------------------------------------
+BLOCKING_FACT = "blokir_diminta_on"  # a fact the reminder job records, read by reports
+BLOCKING_STEP = _n(
+    "ladder_step",
+    "permintaan_blokir",
+    "sanctions.deadlines.reminders: records the day blocking was requested",
+)
