@@ -11,10 +11,13 @@ from sqlmodel import Session
 
 from sanctions.app import App
 from sanctions.cases import service as cases
-from sanctions.cases.service import StepHook, StepResult
+from sanctions.cases import views
+from sanctions.cases.changes import LetterData, Written
+from sanctions.cases.opening import OpenCaseInput, opening_workflow
 from sanctions.db import session_scope
 from sanctions.registry import service as registry
 from sanctions.registry.employees import EmployeeInput
+from tests.letterdata import letter_data_for, sample_letter_data
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -51,6 +54,7 @@ def seed(app: App, *, agency_code: str = "SLEMAN") -> None:
             agency_code=None,
         )
         add_agency(s, agency_code)
+        add_issuers(s)
         for actor, (roles, bound) in ACTORS.items():
             if actor != "admin":
                 registry.add_user(
@@ -73,6 +77,7 @@ def seed(app: App, *, agency_code: str = "SLEMAN") -> None:
                 candidate_determination_date=date(2024, 9, 22),
                 campaign_start=date(2024, 9, 25),
                 campaign_end=date(2024, 11, 23),
+                bawaslu_code=BAWASLU_CODE,
             ),
             actor="admin",
         )
@@ -83,9 +88,55 @@ def seed(app: App, *, agency_code: str = "SLEMAN") -> None:
                 name="Pemilihan Umum 2024",
                 kind="pemilu",
                 candidate_determination_date=date(2023, 11, 13),
+                bawaslu_code=BAWASLU_CODE,
             ),
             actor="admin",
         )
+
+
+BAWASLU_CODE = "BAWASLU-SLEMAN"
+
+
+def add_issuers(s: Session) -> None:
+    """The other bodies whose letters a case carries: the contest's Bawaslu office and the
+    supervisory bodies (KASN, BKN), each with its own numbering."""
+    for data in (
+        registry.AgencyInput(
+            code=BAWASLU_CODE,
+            name="Badan Pengawas Pemilihan Umum Kabupaten Sleman",
+            kind="daerah",
+            city="Sleman",
+            ppk_title="Ketua Bawaslu Kabupaten Sleman",
+            ppk_name="Arjuna Al Ichsan Siregar",
+            address="Jalan Candi Gebang Nomor 11, Sleman",
+            unit_code="PP.01",
+            numbering_pattern="{seq}/{code}/{unit}/{roman_month}/{year}",
+        ),
+        registry.AgencyInput(
+            code="BKN",
+            name="Badan Kepegawaian Negara",
+            kind="pusat",
+            city="Jakarta",
+            ppk_title="Kepala Badan Kepegawaian Negara",
+            ppk_name="Dr. Kepala BKN",
+            ppk_nip="196908281994031001",
+            address="Jalan Mayjen Sutoyo Nomor 12, Jakarta",
+            unit_code="DWASDAL",
+            numbering_pattern="{sifat_prefix}-{seq}/{agency}/{unit}/{month:02d}/{year}",
+        ),
+        registry.AgencyInput(
+            code="KASN",
+            name="Komisi Aparatur Sipil Negara",
+            kind="pusat",
+            city="Jakarta",
+            ppk_title="Ketua Komisi Aparatur Sipil Negara",
+            ppk_name="Prof. Dr. Ketua KASN",
+            address="Jalan Letjen M.T. Haryono Kav. 52-53, Jakarta Selatan",
+            unit_code="KASN",
+            numbering_pattern="{sifat_prefix}-{seq}/{agency}/{month:02d}/{year}",
+        ),
+    ):
+        registry.add_agency(s, data, actor="admin")
 
 
 def add_agency(s: Session, code: str) -> None:
@@ -136,24 +187,25 @@ def open_case(
     nip: str = PNS_NIP,
     contest: str = "PILKADA-SLEMAN-2024",
     actor: str = "bawaslu",
-    hooks: tuple[StepHook, ...] = (),
+    letter_data: LetterData | None = None,
 ) -> str:
+    """Open a case; its receipt is issued with the sample values unless `letter_data`."""
     with session_scope(app.db) as s:
-        result = cases.open_case(
-            app,
-            s,
-            cases.OpenCaseInput(
-                nip=nip,
-                contest_code=contest,
-                reported_on=reported_on,
-                act_date=act_date,
-                violation_codes=list(violations),
-                description="Unggahan kampanye di Facebook",
-            ),
-            actor=actor,
-            now=NOW,
-            hooks=hooks,
+        data = OpenCaseInput(
+            nip=nip,
+            contest_code=contest,
+            reported_on=reported_on,
+            act_date=act_date,
+            violation_codes=list(violations),
+            description="Unggahan kampanye di Facebook",
         )
+        workflow = opening_workflow(app, data)
+        given = (
+            sample_letter_data(workflow.state(workflow.initial).letters)
+            if letter_data is None
+            else letter_data
+        )
+        result = cases.open_case(app, s, data, actor=actor, now=NOW, letter_data=given)
         return result.case.reference
 
 
@@ -163,13 +215,21 @@ def step(
     trigger: str,
     actor: str,
     on: date,
-    hooks: tuple[StepHook, ...] = (),
+    letter_data: LetterData | None = None,
     **inputs: str,
-) -> StepResult:
+) -> Written:
+    """Take a step; the letters it issues get the sample values unless `letter_data`."""
     with session_scope(app.db) as s:
+        given = letter_data if letter_data is not None else _sample_for(app, s, reference, trigger)
         return cases.advance(
-            app, s, reference, trigger, inputs=inputs, actor=actor, on=on, now=NOW, hooks=hooks
-        )
+            app, s, reference, trigger, inputs=inputs, actor=actor, on=on, now=NOW,
+            letter_data=given,
+        )  # fmt: skip
+
+
+def _sample_for(app: App, s: Session, reference: str, trigger: str) -> LetterData:
+    case = views.case_by_reference(s, reference)
+    return letter_data_for(app.workflow(case.workflow_version), case.state, trigger)
 
 
 @dataclass(frozen=True)

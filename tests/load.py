@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 
 from sanctions.app import App
 from sanctions.cases import service as cases
+from sanctions.cases import views
 from sanctions.db import make_engine, session_scope
 from sanctions.errors import ConcurrencyConflict, SanctionsError
 from sanctions.settings import Settings
+from tests.letterdata import letter_data_for
 from tests.officer import next_step
 
 
@@ -37,6 +39,8 @@ def officer(url: str, references: list[str], seconds: float, seed: int) -> Tally
                 if chosen is None:
                     continue
                 trigger, inputs, on = chosen
+                case = views.case_by_reference(session, reference)
+                workflow = app.workflow(case.workflow_version)
                 cases.advance(
                     app,
                     session,
@@ -46,6 +50,7 @@ def officer(url: str, references: list[str], seconds: float, seed: int) -> Tally
                     actor="admin",
                     on=on,
                     now=datetime.now(UTC),
+                    letter_data=letter_data_for(workflow, case.state, trigger),
                 )
             steps += 1
         except ConcurrencyConflict:

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from sanctions.app import App
-from sanctions.cases import service as cases
+from sanctions.cases import views
+from sanctions.cases.changes import last_step_date
 from sanctions.cases.workflow import TransitionSpec
 
 MEMBERS = (
@@ -22,9 +23,9 @@ def next_step(
     app: App, session: Session, reference: str, *, actor: str, rng: random.Random
 ) -> tuple[str, dict[str, str], date] | None:
     """A step the actor may take on the case now, its inputs and its date; None if none."""
-    case = cases.case_by_reference(session, reference)
-    on = cases.last_step_date(case) + timedelta(days=rng.randint(1, 3))
-    view = cases.show_case(app, session, reference, actor=actor, on=on)
+    case = views.case_by_reference(session, reference)
+    on = last_step_date(case) + timedelta(days=rng.randint(1, 3))
+    view = views.show_case(app, session, reference, actor=actor, on=on)
     options = [
         o
         for o in view.options
@@ -40,7 +41,7 @@ def next_step(
     return option.transition.trigger, fill(app, option.transition, view, on=on), on
 
 
-def fill(app: App, spec: TransitionSpec, view: cases.CaseView, *, on: date) -> dict[str, str]:
+def fill(app: App, spec: TransitionSpec, view: views.CaseView, *, on: date) -> dict[str, str]:
     values: dict[str, str] = {}
     for i in spec.inputs:
         if not i.required and i.name != "reason":
@@ -60,7 +61,7 @@ def fill(app: App, spec: TransitionSpec, view: cases.CaseView, *, on: date) -> d
     return values
 
 
-def _expected_level(app: App, view: cases.CaseView) -> str:
+def _expected_level(app: App, view: views.CaseView) -> str:
     if any(v.fixed_sanction for v in view.allegations):
         return "pemberhentian"
     if all(v.track == "etik" for v in view.allegations):
@@ -68,7 +69,7 @@ def _expected_level(app: App, view: cases.CaseView) -> str:
     return app.catalogue.heaviest(tuple(view.allegations)) or "sedang"
 
 
-def _sanction(app: App, view: cases.CaseView, *, on: date) -> str:
+def _sanction(app: App, view: views.CaseView, *, on: date) -> str:
     level = view.case.facts.get("level", "sedang")
     options = app.catalogue.sanctions_for_level(
         level, on=on, employee_type=view.employee.employee_type
@@ -78,7 +79,7 @@ def _sanction(app: App, view: cases.CaseView, *, on: date) -> str:
     return options[0].code
 
 
-def _date_for(app: App, spec: TransitionSpec, view: cases.CaseView, on: date) -> date:
+def _date_for(app: App, spec: TransitionSpec, view: views.CaseView, on: date) -> date:
     facts = view.case.facts
     if spec.trigger == "nyatakan_berlaku" and facts.get("disampaikan_on"):
         received = date.fromisoformat(facts["disampaikan_on"])

@@ -10,13 +10,14 @@ from sqlmodel import select
 
 from sanctions.app import App
 from sanctions.cases import service as cases
+from sanctions.cases import views
 from sanctions.db import session_scope
 from sanctions.db.models import Letter
 from sanctions.errors import PermissionDenied
 from sanctions.letters import service as letters
 from sanctions.registry import service as registry
 from tests.factories import KNOWN_ROLES, NOW, add_agency, seed
-from tests.test_letters_issued import add_bkn, recommend
+from tests.test_letters_issued import recommend
 
 ROLES = sorted(set(KNOWN_ROLES) | {"majelis"})
 STEP_ROLES = {"kepegawaian", "pejabat", "admin"}  # who may take `tindak_lanjuti`
@@ -35,11 +36,10 @@ READERS = {
 @pytest.fixture
 def world(app: App) -> tuple[App, str, str]:
     seed(app)
-    add_bkn(app)
     ref = recommend(app)
     with session_scope(app.db) as session:
         add_agency(session, "BANTUL")
-        letter = session.exec(select(Letter)).one()
+        letter = session.exec(select(Letter).where(Letter.kind == "rekomendasi")).one()
         letter.confidential = True  # a Rahasia letter on the case
         session.add(letter)
         for role in ROLES:
@@ -66,14 +66,14 @@ def attempt(app: App, action: str, ref: str, number: str, user: str) -> bool:
     try:
         with session_scope(app.db) as session:
             if action == "list":
-                rows = cases.list_cases(app, session, actor=user, on=on)
+                rows = views.list_cases(app, session, actor=user, on=on)
                 return any(r.reference == ref for r in rows)
             if action == "letter-list":
                 return bool(letters.list_letters(app, session, actor=user, reference=ref))
             if action == "show":
-                cases.show_case(app, session, ref, actor=user, on=on)
+                views.show_case(app, session, ref, actor=user, on=on)
             elif action == "history":
-                cases.history(session, ref, actor=user)
+                views.history(session, ref, actor=user)
             elif action == "letter-read":
                 letters.read_letter(app, session, number, actor=user)
             elif action == "advance":

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from sanctions.app import App
-from sanctions.cases.service import replay_state
+from sanctions.cases.views import replay_state
 from sanctions.db import session_scope
 from sanctions.db.models import Case, CaseEvent, Deadline
 from tests.factories import (
@@ -53,7 +53,7 @@ def test_a_berat_case_runs_from_report_to_served_sanction_and_closing(seeded: Ap
             s("bentuk_tim", "bupati", "2024-10-29", members="Drs. A;196501011990031001;Sekda"),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
-            s("susun_lhp", "tim", "2024-11-15"),
+            s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
             s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
             s("serahkan", "bkpsdm", "2024-11-25"),
         ],
@@ -96,7 +96,7 @@ def test_a_sedang_case_with_a_second_summons_and_an_upheld_keberatan_comes_into_
             s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
             s("panggil_ulang", "atasan", "2024-11-08", examination_date="2024-11-20"),
             s("periksa", "atasan", "2024-11-20"),
-            s("susun_lhp", "atasan", "2024-11-21"),
+            s("susun_lhp", "atasan", "2024-11-21", sanction="S-1T"),
             s("putuskan", "bupati", "2024-11-22", sanction="S-1T"),
             s("kirim_ke_alamat", "bkpsdm", "2024-11-29"),
             s("ajukan_keberatan", "bkpsdm", "2024-12-03", reason="Tidak pernah mengunggah"),
@@ -141,7 +141,7 @@ def _ptdh_until_delivered(app: App) -> str:
             s("bentuk_tim", "bupati", "2024-10-29", members="Drs. A;196501011990031001;Sekda"),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
-            s("susun_lhp", "tim", "2024-11-15"),
+            s("susun_lhp", "tim", "2024-11-15", sanction="PTDH"),
             s("putuskan", "bupati", "2024-11-20", sanction="PTDH"),
             s("serahkan", "bkpsdm", "2024-11-25"),
         ],
@@ -190,7 +190,7 @@ def test_a_ppk_employee_s_party_membership_ends_in_contract_termination(seeded: 
             s("bentuk_tim", "bupati", "2024-10-29", members="Drs. A;196501011990031001;Sekda"),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
-            s("susun_lhp", "tim", "2024-11-15"),
+            s("susun_lhp", "tim", "2024-11-15", sanction="PPPK-PHK"),
             s("putuskan", "bupati", "2024-11-20", sanction="PPPK-PHK"),
         ],
     )

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from sanctions.app import App
-from sanctions.cases.service import case_by_reference
+from sanctions.cases.views import case_by_reference
 from sanctions.cli import cli
 from sanctions.db import session_scope
 from sanctions.db.models import Letter
@@ -65,12 +65,11 @@ def issue_fake_letter(
 
 @pytest.fixture
 def reference(app: App) -> str:
-    """A case recommended on 2024-10-21 and followed up late (2025-01-15), with two letters."""
+    """A case recommended on 2024-10-21 and followed up late (2025-01-15), with the four
+    letters its steps issued."""
     seed(app)
     ref = open_case(app)
     walk(app, ref, [*recommended("berat"), s("tindak_lanjuti", "bkpsdm", "2025-01-15")])
-    issue_fake_letter(app, ref, kind="rekomendasi", number="R-12/KASN/10/2024", seq=1)
-    issue_fake_letter(app, ref, kind="permintaan_klarifikasi", number="800/7/BKPSDM/2024", seq=2)
     return ref
 
 
@@ -96,8 +95,10 @@ def test_a_case_file_zip_holds_cover_letters_and_log_with_a_manifest_whose_hashe
     assert all(m["bytes"] == len(files[m["path"]]) for m in manifest["files"])
     letters = sorted(n for n in files if n.startswith("surat/"))
     assert letters == [
-        "surat/01-rekomendasi-R-12-KASN-10-2024.pdf",
-        "surat/02-permintaan_klarifikasi-800-7-BKPSDM-2024.pdf",
+        "surat/01-tanda_terima_laporan-1-PM.00.02-PP.01-X-2024.pdf",
+        "surat/02-surat_penerusan-2-PM.00.02-PP.01-X-2024.pdf",
+        "surat/03-permintaan_klarifikasi-B-1-BKN-DWASDAL-10-2024.pdf",
+        "surat/04-rekomendasi-B-2-BKN-DWASDAL-10-2024.pdf",
     ]
     log = json.loads(files["log-peristiwa.json"])
     assert [e["trigger"] for e in log["events"]] == [
@@ -128,7 +129,7 @@ def test_the_cover_summary_names_the_parties_the_allegations_the_timeline_and_th
         "PPK menindaklanjuti (jalur disiplin)",
         "Terlambat: tindak_lanjut_ppk",
         "terlewat",
-        "R-12/KASN/10/2024",
+        "B-2/BKN/DWASDAL/10/2024",
     ):
         assert expected in text, expected
 

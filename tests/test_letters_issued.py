@@ -24,7 +24,6 @@ from sanctions.db.models import CaseEvent, Letter
 from sanctions.errors import PermissionDenied, RenderError
 from sanctions.letters.service import (
     allocate_number,
-    letters_hook,
     read_letter,
     verify_file,
 )
@@ -47,44 +46,27 @@ FORWARDING = {
 }
 
 
-def add_bkn(app: App) -> None:
-    with session_scope(app.db) as s:
-        registry.add_agency(
-            s,
-            registry.AgencyInput(
-                code="BKN",
-                name="Badan Kepegawaian Negara",
-                kind="pusat",
-                city="Jakarta",
-                ppk_title="Kepala Badan Kepegawaian Negara",
-                ppk_name="Dr. Kepala BKN",
-                ppk_nip="196908281994031001",
-                address="Jalan Mayjen Sutoyo Nomor 12, Jakarta",
-                unit_code="DWASDAL",
-                numbering_pattern="{sifat_prefix}-{seq}/{agency}/{unit}/{month:02d}/{year}",
-            ),
-            actor="admin",
-        )
-
-
 @pytest.fixture
 def seeded(app: App) -> App:
-    seed(app)
-    add_bkn(app)
+    seed(app)  # with the Bawaslu office and BKN, whose letters the walk issues
     return app
 
 
 def recommend(app: App, data: dict[str, object] | None = None) -> str:
     ref = open_case(app)
     walk(app, ref, REPORT_TO_RECOMMENDATION)
-    hook = letters_hook(app, {"rekomendasi": data or FORWARDING}, actor="pengawas", now=NOW)
-    step(app, ref, "rekomendasikan", "pengawas", date(2024, 10, 21), hooks=(hook,), level="berat")
+    given = {"rekomendasi": data or FORWARDING}
+    step(app, ref, "rekomendasikan", "pengawas", date(2024, 10, 21), given, level="berat")
     return ref
 
 
-def letters(app: App) -> list[Letter]:
+def letters(app: App, kind: str | None = None) -> list[Letter]:
+    """The issued letters (of `kind`), oldest first."""
     with session_scope(app.db) as s:
-        return list(s.exec(select(Letter).order_by(col(Letter.id))).all())
+        query = select(Letter).order_by(col(Letter.id))
+        if kind is not None:
+            query = query.where(Letter.kind == kind)
+        return list(s.exec(query).all())
 
 
 def text_of(data: bytes) -> str:
@@ -97,13 +79,14 @@ def test_a_recommendation_step_issues_a_numbered_pdf_a_letter_in_its_transaction
     seeded: App,
 ) -> None:
     recommend(seeded)
-    [letter] = letters(seeded)
-    assert letter.number == "B-1/BKN/DWASDAL/10/2024"
+    [letter] = letters(seeded, "rekomendasi")
+    # BKN's second letter of the case: its request for clarification was the first
+    assert letter.number == "B-2/BKN/DWASDAL/10/2024"
     assert letter.kind == "rekomendasi" and letter.event_seq == 5
     data = (seeded.settings.letter_store / letter.path).read_bytes()
     body = text_of(data)
     for expected in (
-        "B-1/BKN/DWASDAL/10/2024",
+        "B-2/BKN/DWASDAL/10/2024",
         "21 Oktober 2024",
         "Bupati Sleman",
         "Hukuman Disiplin Berat",
@@ -125,35 +108,27 @@ def test_a_letter_missing_a_value_refuses_the_step_naming_the_value_and_writes_n
     seeded: App,
 ) -> None:
     ref = open_case(seeded)
-    walk(seeded, ref, REPORT_TO_RECOMMENDATION)
+    walk(seeded, ref, REPORT_TO_RECOMMENDATION[:2])
     before = snapshot(seeded)
-    hook = letters_hook(seeded, {}, actor="pengawas", now=NOW)
+    # the request for clarification needs the date the reply is due, which only BKN knows
     with pytest.raises(RenderError) as excinfo:
-        step(
-            seeded,
-            ref,
-            "rekomendasikan",
-            "pengawas",
-            date(2024, 10, 21),
-            hooks=(hook,),
-            level="berat",
-        )
-    assert "forwarding" in str(excinfo.value)
+        step(seeded, ref, "minta_klarifikasi", "pengawas", date(2024, 10, 14), {})
+    assert "reply_due" in str(excinfo.value)
     assert snapshot(seeded) == before
 
 
 def test_numbers_count_per_agency_series_and_year_without_gaps(seeded: App) -> None:
     recommend(seeded)
     recommend(seeded)
-    assert [x.number for x in letters(seeded)] == [
-        "B-1/BKN/DWASDAL/10/2024",
-        "B-2/BKN/DWASDAL/10/2024",
-    ]
+    bkn = [x for x in letters(seeded) if x.kind in ("permintaan_klarifikasi", "rekomendasi")]
+    assert [x.number for x in bkn] == [f"B-{n}/BKN/DWASDAL/10/2024" for n in (1, 2, 3, 4)]
+    bawaslu = [x.number for x in letters(seeded, "surat_penerusan")]
+    assert bawaslu == ["2/PM.00.02/PP.01/X/2024", "4/PM.00.02/PP.01/X/2024"]
 
 
 def test_an_issued_file_verifies_and_an_altered_copy_is_caught(seeded: App, tmp_path: Path) -> None:
     recommend(seeded)
-    [letter] = letters(seeded)
+    [letter] = letters(seeded, "rekomendasi")
     issued = seeded.settings.letter_store / letter.path
     altered = tmp_path / "altered.pdf"
     with pikepdf.open(issued) as pdf:
@@ -182,7 +157,7 @@ def test_a_rahasia_letter_is_listed_but_not_readable_without_a_reading_role(seed
             known_roles=KNOWN_ROLES,
             agency_code="SLEMAN",
         )
-        letter = s.exec(select(Letter)).one()
+        letter = s.exec(select(Letter).where(Letter.kind == "rekomendasi")).one()
         letter.confidential = True
         s.add(letter)
     with session_scope(seeded.db) as s, pytest.raises(PermissionDenied) as excinfo:
@@ -233,7 +208,7 @@ from sanctions.app import App
 from sanctions.db import make_engine, session_scope
 from sanctions.settings import Settings
 from sanctions.letters.service import issue_letter
-from sanctions.cases.service import case_by_reference
+from sanctions.cases.views import case_by_reference
 from tests.factories import NOW
 app = App(Settings(database_url={url!r}, letter_store=__import__("pathlib").Path({store!r})),
           db=make_engine({url!r}))
@@ -264,7 +239,8 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         proc.stdout.close()
-    issued = letters(seeded)
+    # BKN's letters: the case's clarification request and recommendation, then the batch's
+    issued = [x for x in letters(seeded) if x.kind in ("permintaan_klarifikasi", "rekomendasi")]
     assert len(issued) > 3
     assert [x.seq for x in issued] == list(range(1, len(issued) + 1))
     for x in issued:
@@ -272,7 +248,7 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
 
 
 def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) -> None:
-    from sanctions.letters.service import issue_on_demand
+    from sanctions.cases.service import issue_on_demand
     from sanctions.trust.audit import verify
 
     ref = recommend(seeded)
@@ -299,7 +275,7 @@ def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) ->
 
 
 def test_issuing_on_demand_needs_a_role_of_the_case_agency(seeded: App) -> None:
-    from sanctions.letters.service import issue_on_demand
+    from sanctions.cases.service import issue_on_demand
 
     ref = recommend(seeded)
     before = snapshot(seeded)

@@ -20,7 +20,7 @@ from sanctions.db.models import Agency, Letter
 from sanctions.letters.service import verify_file
 from sanctions.letters.signing import check_signatures
 from tests.factories import seed
-from tests.test_letters_issued import add_bkn, recommend
+from tests.test_letters_issued import recommend
 
 
 def make_p12(path: Path, passphrase: bytes) -> None:
@@ -55,7 +55,6 @@ def signing(app: App, tmp_path: Path) -> App:
         replace(app.settings, signing_p12=p12, signing_passphrase="rahasia"), db=app.db
     )
     seed(signed_app)
-    add_bkn(signed_app)
     with session_scope(signed_app.db) as s:
         bkn = s.exec(select(Agency).where(Agency.code == "BKN")).one()
         bkn.e_signature = True
@@ -68,7 +67,7 @@ def test_a_letter_of_an_e_signing_agency_is_pades_signed_on_its_signature_block(
 ) -> None:
     recommend(signing)
     with session_scope(signing.db) as s:
-        letter = s.exec(select(Letter)).one()
+        letter = s.exec(select(Letter).where(Letter.kind == "rekomendasi")).one()
     assert letter.signed
     data = (signing.settings.letter_store / letter.path).read_bytes()
     [check] = check_signatures(data)
@@ -85,7 +84,7 @@ def test_verify_accepts_the_signed_letter_and_rejects_a_byte_changed_copy(
 ) -> None:
     recommend(signing)
     with session_scope(signing.db) as s:
-        letter = s.exec(select(Letter)).one()
+        letter = s.exec(select(Letter).where(Letter.kind == "rekomendasi")).one()
     issued = signing.settings.letter_store / letter.path
     tampered = tmp_path / "tampered.pdf"
     raw = bytearray(issued.read_bytes())
@@ -114,4 +113,4 @@ def test_signing_is_off_for_agencies_that_do_not_sign_electronically(signing: Ap
         s.add(bkn)
     recommend(signing)
     with session_scope(signing.db) as s:
-        assert not s.exec(select(Letter)).one().signed
+        assert not s.exec(select(Letter).where(Letter.kind == "rekomendasi")).one().signed

@@ -53,10 +53,14 @@ def at_lhp(
             *(team if level in ("sedang", "berat", "pemberhentian") else []),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
-            s("susun_lhp", "tim", "2024-11-15"),
+            s("susun_lhp", "tim", "2024-11-15", sanction=LHP_SANCTION[level]),
         ],
     )
     return ref
+
+
+# What the LHP recommends for each recommended level (the decision may still differ).
+LHP_SANCTION = {"ringan": "R-2", "sedang": "S-1T", "berat": "B-1", "pemberhentian": "PTDH"}
 
 
 def test_a_berat_case_cannot_be_summoned_before_an_examination_team_is_formed(seeded: App) -> None:
@@ -123,7 +127,7 @@ def test_a_tukin_cut_is_refused_while_the_transitional_substitutes_apply(seeded:
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
             s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
             s("periksa", "atasan", "2024-11-08"),
-            s("susun_lhp", "atasan", "2024-11-11"),
+            s("susun_lhp", "atasan", "2024-11-11", sanction="S-1T"),
         ],
     )
     error = refused(seeded, ref, "putuskan", "bupati", "2024-11-20", sanction="S-1")
@@ -150,7 +154,7 @@ def test_a_tukin_cut_is_allowed_once_the_salary_regulation_is_configured_in_forc
                 s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
                 s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
                 s("periksa", "atasan", "2024-11-08"),
-                s("susun_lhp", "atasan", "2024-11-11"),
+                s("susun_lhp", "atasan", "2024-11-11", sanction="S-1T"),
                 s("putuskan", "bupati", "2024-11-20", sanction="S-1"),
             ],
         )

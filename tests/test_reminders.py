@@ -31,7 +31,7 @@ from sanctions.deadlines.reminders import RunReport, find_overdue, run_reminders
 from sanctions.letters.service import issue_letter
 from sanctions.trust.audit import verify
 from tests.factories import NOW, snapshot
-from tests.test_letters_issued import add_bkn, recommend
+from tests.test_letters_issued import recommend
 
 JOB = "job-pengingat"
 
@@ -41,7 +41,6 @@ def seeded(app: App) -> App:
     from tests.factories import seed
 
     seed(app)
-    add_bkn(app)
     return app
 
 
@@ -74,6 +73,21 @@ def steps_of(app: App, reference: str) -> list[tuple[str, date]]:
 def all_letters(app: App) -> list[Letter]:
     with session_scope(app.db) as s:
         return list(s.exec(select(Letter).order_by(col(Letter.id))).all())
+
+
+LADDER_KINDS = (
+    "rekomendasi",
+    "surat_pengingat_ppk",
+    "surat_teguran_ppk",
+    "permintaan_pemblokiran",
+    "surat_eskalasi",
+)
+
+
+def ladder_letters(app: App) -> list[Letter]:
+    """The recommendations and the ladder's letters (not the earlier steps' receipts,
+    forwarding and clarification letters)."""
+    return [x for x in all_letters(app) if x.kind in LADDER_KINDS]
 
 
 def assert_consistent(app: App) -> None:
@@ -125,7 +139,7 @@ def test_the_ladder_climbs_one_letter_per_step_on_its_days_and_stops_after_the_l
     report = remind(seeded, first)
     [row] = report.rows
     assert (row.case, row.step, row.status, row.days_overdue) == (ref, "pengingat", "issued", 1)
-    assert row.letter.startswith("B-2/BKN/")
+    assert row.letter.startswith("B-3/BKN/")  # after the clarification and the recommendation
 
     # The warning is due 7 working days after the reminder went out, not a day earlier.
     warn = cal.add_working_days(first, 7)
@@ -153,7 +167,7 @@ def test_the_ladder_climbs_one_letter_per_step_on_its_days_and_stops_after_the_l
         ("permintaan_blokir", block),
         ("eskalasi", escalate),
     ]
-    letters = all_letters(seeded)
+    letters = ladder_letters(seeded)
     assert [x.kind for x in letters] == [
         "rekomendasi",
         "surat_pengingat_ppk",
@@ -351,7 +365,7 @@ def test_the_command_prints_the_summary_table_and_json(
         "letter",
         "status",
     ]
-    assert ref in lines[2] and "pengingat" in lines[2] and "B-2/BKN/" in lines[2]
+    assert ref in lines[2] and "pengingat" in lines[2] and "B-3/BKN/" in lines[2]
     assert "1 issued" in result.output
 
     again = runner.invoke(cli, ["remind", "--as-of", day.isoformat(), "--json"], env=env)
@@ -435,7 +449,7 @@ def test_issued_letters_are_mailed_to_the_agency_and_unsent_mail_is_retried(
     assert to == ["bkpsdm@slemankab.go.id"]
     message = message_from_bytes(raw)
     [attachment] = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
-    letter = all_letters(seeded)[2]
+    letter = ladder_letters(seeded)[2]
     assert letter.number in str(message["Subject"])
     payload = attachment.get_payload(decode=True)
     assert isinstance(payload, bytes)

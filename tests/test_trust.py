@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from sanctions.app import App
 from sanctions.cases import service as cases
+from sanctions.cases import views
 from sanctions.cli import cli
 from sanctions.db import session_scope
 from sanctions.db.models import Letter
@@ -33,13 +34,12 @@ from tests.factories import (
     seed,
     walk,
 )
-from tests.test_letters_issued import add_bkn, recommend
+from tests.test_letters_issued import recommend
 
 
 @pytest.fixture
 def seeded(app: App) -> App:
     seed(app)
-    add_bkn(app)
     return app
 
 
@@ -87,7 +87,9 @@ def test_a_swapped_letter_file_hash_breaks_the_chain_of_the_event_that_issued_it
     seeded: App,
 ) -> None:
     ref = recommend(seeded)
-    tamper(seeded, "UPDATE letters SET sha256 = 'f' || substr(sha256, 2)")
+    tamper(
+        seeded, "UPDATE letters SET sha256 = 'f' || substr(sha256, 2) WHERE kind = 'rekomendasi'"
+    )
     [(case, seq, what)] = chain_findings(seeded)
     assert (case, seq) == (ref, 5) and "letter" in what
 
@@ -144,11 +146,11 @@ def test_an_officer_of_another_agency_cannot_list_show_advance_or_read_the_case(
 ) -> None:
     app, ref = two_agencies
     with session_scope(app.db) as session:
-        assert cases.list_cases(app, session, actor="bantul", on=date(2024, 10, 22)) == []
+        assert views.list_cases(app, session, actor="bantul", on=date(2024, 10, 22)) == []
         assert letters.list_letters(app, session, actor="bantul") == []
     for attempt in (
-        lambda session: cases.show_case(app, session, ref, actor="bantul", on=date(2024, 10, 22)),
-        lambda session: cases.history(session, ref, actor="bantul"),
+        lambda session: views.show_case(app, session, ref, actor="bantul", on=date(2024, 10, 22)),
+        lambda session: views.history(session, ref, actor="bantul"),
         lambda session: cases.advance(
             app,
             session,
@@ -169,9 +171,9 @@ def test_the_supervisory_body_sees_the_cases_it_handles_in_every_agency(
 ) -> None:
     app, ref = two_agencies
     with session_scope(app.db) as session:
-        rows = cases.list_cases(app, session, actor="pengawas", on=date(2024, 10, 22))
+        rows = views.list_cases(app, session, actor="pengawas", on=date(2024, 10, 22))
         assert [r.reference for r in rows] == [ref]
-        assert cases.show_case(app, session, ref, actor="pengawas", on=date(2024, 10, 22))
+        assert views.show_case(app, session, ref, actor="pengawas", on=date(2024, 10, 22))
 
 
 def test_every_refusal_of_the_cli_is_logged_as_an_access_event(
@@ -213,7 +215,6 @@ def test_user_typed_text_is_printed_literally_in_letters_never_run_as_template_c
         "forwarding_number": "<script>alert(1)</script>",
         "forwarding_date": date(2024, 10, 10),
     }
-    hook = letters.letters_hook(seeded, {"rekomendasi": hostile}, actor="pengawas", now=NOW)
     with session_scope(seeded.db) as session:
         cases.advance(
             seeded,
@@ -224,9 +225,9 @@ def test_user_typed_text_is_printed_literally_in_letters_never_run_as_template_c
             actor="pengawas",
             on=date(2024, 10, 21),
             now=NOW,
-            hooks=[hook],
+            letter_data={"rekomendasi": hostile},
         )
-        letter = session.exec(select(Letter)).one()
+        letter = session.exec(select(Letter).where(Letter.kind == "rekomendasi")).one()
         html = render_html(seeded.letters_env, letter.kind, from_json(letter.context))
     assert "{{ 7*7 }}" in html and "49" not in html.split("{{ 7*7 }}")[0][-5:]
     assert "&lt;script&gt;" in html and "<script>" not in html

@@ -8,6 +8,8 @@ from typing import Any
 import click
 
 from sanctions.cases import service as svc
+from sanctions.cases import views
+from sanctions.cases.opening import OpenCaseInput
 from sanctions.cli.letterdata import load_letter_data
 from sanctions.cli.shell import (
     LazyGroup,
@@ -19,7 +21,6 @@ from sanctions.cli.shell import (
     parse_date,
     pass_shell,
 )
-from sanctions.letters.service import letters_hook
 from sanctions.registry.nip import format_nip
 
 letter_data_option = click.option(
@@ -78,7 +79,7 @@ def open_(
       sanctions case open --nip "19860926 201505 1 001" --contest PILKADA-SLEMAN-2024 \\
           --violation DIS-02 --act-date 2024-10-03 --reported-on 2024-10-07
     """
-    data = svc.OpenCaseInput(
+    data = OpenCaseInput(
         nip=nip,
         contest_code=contest_code,
         reported_on=parse_date(reported_on, "--reported-on") or shell.today,
@@ -89,8 +90,14 @@ def open_(
         workflow_version=workflow_version,
     )
     with shell.transaction() as (session, actor):
-        hook = letters_hook(shell.app, _letter_data(letter_data), actor=actor, now=shell.now)
-        result = svc.open_case(shell.app, session, data, actor=actor, now=shell.now, hooks=[hook])
+        result = svc.open_case(
+            shell.app,
+            session,
+            data,
+            actor=actor,
+            now=shell.now,
+            letter_data=_letter_data(letter_data),
+        )
         reference, state = result.case.reference, result.case.state
         label = result.workflow.state(state).label
         version = result.workflow.version
@@ -118,7 +125,7 @@ def list_(
     """List cases (those of the agencies you hold a role for)."""
     on = parse_date(as_of, "--as-of") or shell.today
     with shell.transaction() as (session, actor):
-        rows = svc.list_cases(
+        rows = views.list_cases(
             shell.app,
             session,
             actor=actor,
@@ -154,7 +161,7 @@ def show(shell: Shell, reference: str, as_of: str | None, as_json: bool) -> None
     """Show a case, its open deadlines, and the steps allowed now (and why others are not)."""
     on = parse_date(as_of, "--as-of") or shell.today
     with shell.transaction() as (session, actor):
-        view = svc.show_case(shell.app, session, reference, actor=actor, on=on)
+        view = views.show_case(shell.app, session, reference, actor=actor, on=on)
         data = _view_dict(view)
     if as_json:
         emit_json(data)
@@ -162,7 +169,7 @@ def show(shell: Shell, reference: str, as_of: str | None, as_json: bool) -> None
     _print_view(data)
 
 
-def _view_dict(view: svc.CaseView) -> dict[str, Any]:
+def _view_dict(view: views.CaseView) -> dict[str, Any]:
     c = view.case
     return {
         "reference": c.reference,
@@ -301,7 +308,7 @@ def advance(
             on=on,
             now=shell.now,
             note=note,
-            hooks=[letters_hook(shell.app, _letter_data(letter_data), actor=actor, now=shell.now)],
+            letter_data=_letter_data(letter_data),
         )
         event = result.event
         label = result.workflow.state(event.dest).label
@@ -311,12 +318,12 @@ def advance(
             "from": event.source,
             "to": event.dest,
             "on": event.on,
-            "late": result.late,
+            "late": event.late,
         }
     if as_json:
         emit_json(payload)
         return
-    late = f" (LATE: {', '.join(result.late)})" if result.late else ""
+    late = f" (LATE: {', '.join(event.late)})" if event.late else ""
     click.echo(f"{reference}: {event.source} → {event.dest} — {label}{late}")
 
 
@@ -327,7 +334,7 @@ def advance(
 def history(shell: Shell, reference: str, as_json: bool) -> None:
     """The case's event log, oldest first."""
     with shell.transaction() as (session, actor):
-        _, events = svc.history(session, reference, actor=actor)
+        _, events = views.history(session, reference, actor=actor)
         rows = [
             {
                 "#": e.seq,

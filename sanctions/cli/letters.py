@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from sanctions.cases import service as cases
 from sanctions.cli.letterdata import load_letter_data
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
 from sanctions.letters import service as svc
@@ -104,7 +105,7 @@ def letter_issue(
     on = parse_date(on_, "--on") or shell.today
     given = load_letter_data(data_file) if data_file else {}
     with shell.transaction() as (session, actor):
-        issued = svc.issue_on_demand(
+        issued = cases.issue_on_demand(
             shell.app,
             session,
             reference,

@@ -16,10 +16,10 @@ from sqlmodel import Session
 from tabulate import tabulate
 
 from sanctions.app import App
-from sanctions.db import acting_user, check_current, session_scope
-from sanctions.errors import InputError, PermissionDenied, SanctionsError
+from sanctions.cases.changes import transaction
+from sanctions.db import acting_user, check_current
+from sanctions.errors import InputError, SanctionsError
 from sanctions.settings import Settings
-from sanctions.trust.access import record_refusal
 
 
 @dataclass
@@ -45,19 +45,13 @@ class Shell:
 
     @contextmanager
     def transaction(self) -> Iterator[tuple[Session, str]]:
-        """A checked, migrated database; one transaction; the acting user."""
+        """A checked, migrated database; one transaction; the acting user (refusals are
+        recorded by the write path's transaction)."""
         check_current(self.app.db)
-        actor = ""
-        try:
-            with session_scope(self.app.db) as session:
-                actor = acting_user(session)
-                yield session, actor
-        except PermissionDenied as refusal:
-            # The refusal rolled its transaction back; its trace is written in a new one.
-            record_refusal(
-                self.app.db, actor=actor, command=_command_line(), reason=str(refusal), at=self.now
-            )
-            raise
+        with transaction(
+            self.app, now=self.now, command=_command_line, actor_of=acting_user
+        ) as opened:
+            yield opened
 
 
 def _command_line() -> str:

@@ -19,15 +19,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases.changes import Change, IssueLetter, record
 from sanctions.db import session_scope
 from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
 from sanctions.deadlines.ladder import AgencyKind, EscalationStep, Ladder, next_step
@@ -37,7 +37,6 @@ from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError
 from sanctions.law import names
 from sanctions.letters import store
 from sanctions.letters.service import issue_letter
-from sanctions.trust.audit import seal
 from sanctions.trust.chain import GENESIS
 
 TRIGGER_PREFIX = "pengingat:"
@@ -61,22 +60,6 @@ ADDRESSEES: Mapping[str, Mapping[str, str]] = {
     },
     "presiden": {"name": "Presiden Republik Indonesia", "address": "Jakarta"},
 }
-
-
-class IssueLetter(Protocol):
-    def __call__(
-        self,
-        app: App,
-        session: Session,
-        case: Case,
-        kind: str,
-        *,
-        on: date,
-        actor: str,
-        now: datetime,
-        event_seq: int | None = None,
-        given: Mapping[str, Any] | None = None,
-    ) -> Letter: ...
 
 
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
@@ -302,67 +285,50 @@ def _issue_step(
     *,
     issue: IssueLetter,
 ) -> Letter:
+    """The step as a change of the case through the write path: the case's version is
+    claimed first (a parallel run that issued this step first bumped it, so this one finds
+    the case changed), then the numbered letter and the sealed event; then the step's row,
+    whose UNIQUE(deadline, step) is the database's last word on "once"."""
     deadline, case = item.deadline, item.case
-    seq = case.version + 1
-    # 1. Only if nobody changed the case since the scan (as `advance` does): a parallel run
-    #    that issued this step first bumped the version, so this UPDATE finds no row.
-    facts = dict(case.facts)
-    if step.key == BLOCKING_STEP:
-        facts[BLOCKING_FACT] = as_of.isoformat()
-    updated = session.execute(
-        update(Case)
-        .where(col(Case.id) == case.id, col(Case.version) == case.version)
-        .values(version=seq, facts=facts)
-        .execution_options(synchronize_session=False)
-    )
-    if updated.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConcurrencyConflict(
-            f"case {case.reference} changed since the scan; the next run looks at it again"
-        )
-    event = CaseEvent(
-        case_id=case.id or 0,
-        seq=seq,
-        at=now,
-        on=as_of,
-        actor=actor,
+    facts = {BLOCKING_FACT: as_of.isoformat()} if step.key == BLOCKING_STEP else {}
+    given = letter_data(app, step, item, [*done, (step.key, as_of)], ladder, as_of)
+    change = Change(
         trigger=f"{TRIGGER_PREFIX}{step.key}",
-        source=case.state,
+        on=as_of,
         dest=case.state,
-        note=step.label,
         inputs={
             "deadline": deadline.name,
             "due_date": deadline.due_date.isoformat(),
             "step": step.key,
         },
-        late=[],
-        workflow_version=case.workflow_version,
+        facts=facts,
+        note=step.label,
+        moves=False,
+        letters=(step.letter,),
+        letter_data={step.letter: given},
     )
-    # 2. The letter, numbered in this transaction (a rollback gives the number back).
-    given = letter_data(app, step, item, [*done, (step.key, as_of)], ladder, as_of)
-    set_committed_value(case, "version", seq)  # what the UPDATE wrote, without reloading
-    set_committed_value(case, "facts", facts)
-    letter = issue(
-        app, session, case, step.letter, on=as_of, actor=actor, now=now,
-        event_seq=seq, given=given,
-    )  # fmt: skip
-    # 3. The step's row: UNIQUE(deadline, step) is the database's last word on "once".
+    written = record(
+        app,
+        session,
+        case,
+        change,
+        prev_hash=item.last_hash,
+        open_deadlines=False,
+        actor=actor,
+        now=now,
+        issue=issue,
+    )
+    [letter] = written.letters
     session.add(
         ReminderStep(
             case_id=case.id or 0,
             deadline_id=deadline.id or 0,
             step_key=step.key,
             issued_on=as_of,
-            event_seq=seq,
+            event_seq=written.event.seq,
             letter_id=letter.id,
             created_at=now,
         )
-    )
-    # 4. The event, sealed into the chain over its letter, then everything written at once.
-    seal(
-        session,
-        event,
-        prev_hash=item.last_hash,
-        letters=[letter.sha256],
     )
     try:
         session.flush()

@@ -11,10 +11,11 @@ Re-importing creates nothing twice: an employee is keyed by NIP and a case by th
 body's register number; rows whose key is already in the database count as `present`. A
 register number already used for another employee's case is a problem of that row.
 
-Writing is batched: the rows are built by the same functions `add_employee` and `open_case` use
-(`registry.new_employee`, `cases.new_case`, `cases.opening_records`) and inserted `CHUNK` at a
-time with one executemany per table; look-ups are `IN (...)` queries of `CHUNK` keys. 100,000
-rows take well under a minute on SQLite (scripts/bench_intake.py).
+Writing is batched: employees are built by the function `add_employee` uses
+(`registry.new_employee`) and cases by the one `case open` uses (`sanctions.cases.opening`),
+and written `CHUNK` at a time through the case write path (`sanctions.cases.changes.open_cases`,
+one executemany per table); look-ups are `IN (...)` queries of `CHUNK` keys. 100,000 rows take
+well under a minute on SQLite (scripts/bench_intake.py).
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, update
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.cases import service as cases
+from sanctions.cases.changes import open_cases
+from sanctions.cases.opening import OpenCaseInput, opening, opening_problems, opening_workflow
 from sanctions.cases.workflow import Workflow
-from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Employee
+from sanctions.db.bulk import insert_rows
+from sanctions.db.models import Agency, Case, Contest, Employee
 from sanctions.errors import InvalidNip, SanctionsError
 from sanctions.intake.tables import (
     CaseFields,
@@ -52,7 +54,6 @@ from sanctions.registry.employees import (
 )
 from sanctions.trust import audit as audit
 from sanctions.trust.access import require_role
-from sanctions.trust.chain import GENESIS, event_hash
 
 CHUNK = 1000
 _T = TypeVar("_T")
@@ -109,7 +110,7 @@ def import_employees(
     todo = [fields for _, fields in good if fields.nip not in existing]
     result.present = len(good) - len(todo)
     for batch in _chunks(todo):
-        _insert(session, [_employee(fields, agencies) for fields in batch])
+        insert_rows(session, [_employee(fields, agencies) for fields in batch])
         progress(len(batch))
     progress(len(table.rows) - len(todo))
     result.added = len(todo)
@@ -136,7 +137,7 @@ def _employee(fields: EmployeeInput, agencies: dict[str, int]) -> Employee:
 # -- cases ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Opening:
-    data: cases.OpenCaseInput
+    data: OpenCaseInput
     employee: Employee
     contest: Contest
     workflow: Workflow
@@ -265,7 +266,7 @@ def _opening(
     employee: Employee,
     contest: Contest,
 ) -> _Opening | None:
-    data = cases.OpenCaseInput(
+    data = OpenCaseInput(
         nip=fields.nip,
         contest_code=fields.contest_code,
         reported_on=fields.reported_on,
@@ -275,12 +276,12 @@ def _opening(
         register_number=fields.register_number,
         workflow_version=fields.workflow_version,
     )
-    problems = cases.opening_problems(app, data, employee=employee, contest=contest)
+    problems = opening_problems(app, data, employee=employee, contest=contest)
     for column, exc in problems:
         checked.add(row, column, str(exc))
     if problems:
         return None
-    return _Opening(data, employee, contest, cases.opening_workflow(app, data))
+    return _Opening(data, employee, contest, opening_workflow(app, data))
 
 
 def _write_new_employees(
@@ -288,68 +289,25 @@ def _write_new_employees(
 ) -> int:
     needed = {id(o.employee): o.employee for o in plan if o.employee.nip in new}
     for batch in _chunks(list(needed.values())):
-        _insert(session, batch)
+        insert_rows(session, batch)
     return len(needed)
 
 
 def _open_batch(
     app: App, session: Session, batch: Sequence[_Opening], *, actor: str, now: datetime
 ) -> list[str]:
-    """`open_case`'s writes for a batch, built by the same functions: the case rows, then (with
-    their ids) the references, the allegations, the first events and the initial state's
-    deadlines."""
-    rows = [
-        cases.new_case(
-            o.data,
-            employee=o.employee,
-            contest=o.contest,
-            workflow=o.workflow,
-            actor=actor,
+    """The batch's cases through the write path (`open_cases`), built by the same function
+    `case open` uses. The forwarding body issued each report's receipt already, so the
+    first state's letters are recorded as issued elsewhere, not issued again."""
+    openings = [
+        opening(
+            o.data, employee=o.employee, contest=o.contest, workflow=o.workflow, actor=actor,
             now=now,
         )
         for o in batch
-    ]
-    _insert(session, rows)
-    allegations: list[Allegation] = []
-    events = []
-    for case, o in zip(rows, batch, strict=True):
-        cases.assign_reference(case)
-        made, event = cases.opening_records(case, o.data, o.workflow, actor=actor, now=now)
-        allegations.extend(made)
-        events.append(_sealed(event))
-    session.execute(update(Case), [{"id": c.id, "reference": c.reference} for c in rows])
-    _insert(session, allegations, ids=False)
-    _insert(session, events, ids=False)
-    for case, o, event in zip(rows, batch, events, strict=True):
-        if o.workflow.state(event.dest).deadlines:
-            cases._open_deadlines(app, session, case, o.workflow, event)
-    session.flush()
-    return [case.reference for case in rows]
-
-
-def _sealed(event: CaseEvent) -> CaseEvent:
-    """The link `audit.seal` gives a case's first event when it issued no letter (an import
-    issues none), without its two queries: chained to GENESIS, over the same fields."""
-    event.prev_hash = GENESIS
-    event.hash = event_hash(audit._chained(event, []), GENESIS)
-    return event
-
-
-def _insert(session: Session, rows: Sequence[SQLModel], *, ids: bool = True) -> None:
-    """INSERT `rows` (of one table) in one executemany and, with `ids`, give them their ids.
-    At this volume the ORM's unit of work costs more than the INSERT itself; the rows are
-    still built by the registry's and the case service's own functions."""
-    if not rows:
-        return
-    table = type(rows[0])
-    values = [row.model_dump(exclude={"id"}) for row in rows]
-    if not ids:
-        session.execute(insert(table), values)
-        return
-    key = table.id  # type: ignore[attr-defined]
-    statement = insert(table).returning(key, sort_by_parameter_order=True)
-    for row, new_id in zip(rows, session.execute(statement, values).scalars(), strict=True):
-        row.id = new_id
+    ]  # fmt: skip
+    written = open_cases(app, session, openings, actor=actor, now=now, letters="issued_elsewhere")
+    return [w.case.reference for w in written]
 
 
 # -- shared ---------------------------------------------------------------------------------

@@ -243,6 +243,8 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
         data["forwarding_sender"] = latest["surat_penerusan"].issuer
     if names.TEAM_DECREE in latest:
         data["team_decree_number"] = latest[names.TEAM_DECREE].number
+    if names.CITED_LETTERS["lhp"] not in latest:
+        data["lhp_number"] = None  # decided without examination: there is no LHP to cite
     decision = next((latest[k] for k in _DECISION_KINDS if k in latest), None)
     if decision is not None:
         data.update(
@@ -284,7 +286,9 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             )
     if f.get("members"):
         data["team"] = data["members"] = _members(f["members"])
-    return {k: v for k, v in data.items() if v not in ("", None) or k == "appeal"}
+    return {
+        k: v for k, v in data.items() if v not in ("", None) or k in ("appeal", "lhp_number")
+    }
 
 
 def _maybe_date(value: str) -> date | str:

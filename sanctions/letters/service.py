@@ -14,14 +14,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.cases.service import StepHook, StepResult, case_and_last_hash, last_step_date
 from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, Letter
-from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
+from sanctions.errors import InputError, NotFound, PermissionDenied
 from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
 from sanctions.letters import store
@@ -38,8 +36,7 @@ from sanctions.letters.context import (
     with_verification,
 )
 from sanctions.letters.numbering import format_number, uses_placeholder
-from sanctions.trust.access import require_role, roles_for
-from sanctions.trust.audit import seal
+from sanctions.trust.access import roles_for
 
 if TYPE_CHECKING:
     from sanctions.printing.pdf import RenderedPdf
@@ -97,7 +94,11 @@ def issue_letter(
     now: datetime,
     event_seq: int | None = None,
     given: Mapping[str, Any] | None = None,
+    step: tuple[str, Mapping[str, str]] | None = None,
 ) -> Letter:
+    """Number, render, store and record letter `kind` of `case` in the caller's transaction.
+    `step` is the (trigger, inputs) of the change issuing it, whose event is written after its
+    letters (the event's hash covers them)."""
     spec = _spec(app, kind)
     issuer = _issuer(app, session, case, kind)
     # A pattern that shows the series numbers each series on its own counter; one that does
@@ -115,7 +116,7 @@ def issue_letter(
         sifat=spec.sifat,
         series=SERIES_CODES.get(spec.series, spec.series.upper()),
     )
-    facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer)
+    facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer, step=step)
     facts = LetterFacts(**{**facts.__dict__, "given": dict(given or {})})
     context = with_verification(
         build_context(facts, app.catalogue), number=number, url=issuer.verification_url
@@ -158,59 +159,6 @@ def issue_letter(
         context=to_json(context),
     )
     session.add(letter)
-    session.flush()
-    return letter
-
-
-ON_DEMAND_ROLES = ("kepegawaian", "pejabat", "pengawas")
-
-
-def issue_on_demand(
-    app: App,
-    session: Session,
-    reference: str,
-    kind: str,
-    *,
-    on: date,
-    actor: str,
-    now: datetime,
-    given: Mapping[str, Any] | None = None,
-) -> Letter:
-    """Issue a letter outside a step (e.g. a covering letter when a decision is posted). It is
-    recorded as an event of the case, so the letter is in the case's hash chain like any other;
-    the case's version is claimed first, as a step does."""
-    case, prev_hash = case_and_last_hash(session, reference)
-    require_role(session, actor, ON_DEMAND_ROLES, agency_id=case.agency_id, what=f"issuing {kind}")
-    last = last_step_date(case)
-    if on < last:
-        raise InputError(f"the letter's date {on} is before the case's last step ({last})")
-    seq = case.version + 1
-    claimed = session.execute(
-        update(Case)
-        .where(col(Case.id) == case.id, col(Case.version) == case.version)
-        .values(version=seq)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConcurrencyConflict(f"case {reference} was changed by someone else; retry")
-    set_committed_value(case, "version", seq)
-    letter = issue_letter(
-        app, session, case, kind, on=on, actor=actor, now=now, event_seq=seq, given=given
-    )
-    event = CaseEvent(
-        case_id=case.id or 0,
-        seq=seq,
-        at=now,
-        on=on,
-        actor=actor,
-        trigger=f"terbitkan:{kind}",
-        source=case.state,
-        dest=case.state,
-        note=letter.number,
-        inputs={"letter": kind},
-        workflow_version=case.workflow_version,
-    )
-    seal(session, event, prev_hash=prev_hash, letters=[letter.sha256])
     session.flush()
     return letter
 
@@ -292,7 +240,15 @@ def _party(agency: Agency) -> Party:
 
 
 def _letter_facts(
-    app: App, session: Session, case: Case, kind: str, *, number: str, on: date, issuer: Agency
+    app: App,
+    session: Session,
+    case: Case,
+    kind: str,
+    *,
+    number: str,
+    on: date,
+    issuer: Agency,
+    step: tuple[str, Mapping[str, str]] | None = None,
 ) -> LetterFacts:
     spec = _spec(app, kind)
     body, body_agency = _supervisor(app, session, case)
@@ -351,6 +307,8 @@ def _letter_facts(
             .order_by(col(CaseEvent.seq))
         ).all()
     }
+    if step is not None:
+        step_inputs[step[0]] = dict(step[1])
     due = session.exec(
         select(col(Deadline.due_date))
         .where(Deadline.case_id == case.id, Deadline.name == names.FOLLOW_UP_DEADLINE)
@@ -380,36 +338,6 @@ def _letter_facts(
         step_inputs=step_inputs,
         follow_up_due=due,
     )
-
-
-def letters_hook(
-    app: App, letter_data: Mapping[str, Mapping[str, Any]], *, actor: str, now: datetime
-) -> StepHook:
-    """A step hook that issues the letters the entered state declares, in the step's
-    transaction. `letter_data` maps a document kind to the officer's values for it."""
-
-    def issue(session: Session, result: StepResult) -> None:
-        unknown = sorted(set(letter_data) - set(result.workflow.state(result.event.dest).letters))
-        if unknown:
-            declared = ", ".join(result.workflow.state(result.event.dest).letters) or "none"
-            raise InputError(
-                f"letter data for {unknown[0]!r}, which this step does not issue "
-                f"(it issues: {declared})"
-            )
-        for kind in result.workflow.state(result.event.dest).letters:
-            issue_letter(
-                app,
-                session,
-                result.case,
-                kind,
-                on=result.event.on,
-                actor=actor,
-                now=now,
-                event_seq=result.event.seq,
-                given=letter_data.get(kind, {}),
-            )
-
-    return issue
 
 
 # -- reading ----------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.cases.service import case_by_reference, raise_no_access
+from sanctions.cases.views import case_by_reference, raise_no_access
 from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Agency, Allegation, CaseEvent, Contest, Deadline, Employee, Letter
 from sanctions.deadlines.rules import Direction

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -35,40 +35,14 @@ def _chained(event: CaseEvent, letters: list[str]) -> ChainedEvent:
     )
 
 
-def previous_hash(session: Session, case_id: int, seq: int) -> str:
-    """The hash `seq` chains to: that of event `seq - 1` of the case (GENESIS for the first)."""
-    if seq <= 1:
-        return GENESIS
-    found = session.exec(
-        select(CaseEvent.hash).where(CaseEvent.case_id == case_id, CaseEvent.seq == seq - 1)
-    ).one()
-    return found or GENESIS
-
-
-def seal(
-    session: Session,
-    event: CaseEvent,
-    *,
-    prev_hash: str | None = None,
-    letters: list[str] | None = None,
-) -> None:
-    """Chain `event` to the case's previous event, covering the letters it issued.
-
-    Called once the step's letters are written. Callers that already know the previous hash
-    or that no letter was issued pass them, and sealing then reads nothing; an event not yet
-    written is sealed before its INSERT, so it is written once."""
-    prev = prev_hash if prev_hash is not None else previous_hash(session, event.case_id, event.seq)
-    if letters is None:
-        letters = list(
-            session.exec(
-                select(Letter.sha256)
-                .where(Letter.case_id == event.case_id, Letter.event_seq == event.seq)
-                .order_by(col(Letter.id))
-            ).all()
-        )
-    event.prev_hash = prev
-    event.hash = event_hash(_chained(event, letters), prev)
-    session.add(event)
+def sealed(event: CaseEvent, *, prev_hash: str, letters: Sequence[str]) -> CaseEvent:
+    """`event` chained to the case's previous event (`prev_hash`), its hash covering the
+    SHA-256 of the letters it issued, in issue order. Pure: the write path
+    (`sanctions.cases.changes`) calls it once the change's letters exist, before the event's
+    single INSERT."""
+    event.prev_hash = prev_hash
+    event.hash = event_hash(_chained(event, list(letters)), prev_hash)
+    return event
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,138 @@
+"""The rules for opening a case and the rows it starts with. No query: the callers
+(`sanctions.cases.service.open_case`, the importer) look the employee and contest up and
+check roles and register numbers, then write through `sanctions.cases.changes.open_cases`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sanctions.app import App
+from sanctions.cases.changes import Change, Opening
+from sanctions.cases.guards import act_date_problems
+from sanctions.cases.workflow import Workflow
+from sanctions.db.models import Case, Contest, Employee
+from sanctions.errors import InputError, RuleViolation, SanctionsError
+
+OPEN_TRIGGER = "buka"
+
+
+@dataclass(frozen=True)
+class OpenCaseInput:
+    nip: str
+    contest_code: str
+    reported_on: date
+    act_date: date
+    violation_codes: Sequence[str]
+    description: str = ""
+    register_number: str | None = None
+    workflow_version: str | None = None
+
+
+def opening_problems(
+    app: App, data: OpenCaseInput, *, employee: Employee, contest: Contest
+) -> list[tuple[str, SanctionsError]]:
+    """Every rule for opening a case that needs no query, as (input field, error), in the
+    order `open_case` checks them (it raises the first). Role and register-number checks
+    need the database and stay in the callers."""
+    if not data.violation_codes:
+        return [
+            (
+                "violation_codes",
+                InputError("a case needs at least one allegation (--violation CODE)"),
+            )
+        ]
+    problems: list[tuple[str, SanctionsError]] = []
+    violations = []
+    for code in data.violation_codes:
+        try:
+            violations.append(app.catalogue.violation(code))
+        except SanctionsError as exc:
+            problems.append(("violation_codes", exc))
+    if data.act_date > data.reported_on:
+        problems.append(
+            (
+                "act_date",
+                InputError(
+                    f"the act ({data.act_date}) cannot be after the report ({data.reported_on})"
+                ),
+            )
+        )
+    phase = act_date_problems(
+        tuple(violations), data.act_date, contest.candidate_determination_date
+    )
+    if phase:
+        problems.append(("act_date", RuleViolation("; ".join(phase))))
+    if employee.status != "aktif":
+        problems.append(
+            ("nip", RuleViolation(f"{employee.name} is no longer in service ({employee.status})"))
+        )
+    try:
+        opening_workflow(app, data)
+    except SanctionsError as exc:
+        problems.append(("workflow_version" if data.workflow_version else "reported_on", exc))
+    return problems
+
+
+def opening_workflow(app: App, data: OpenCaseInput) -> Workflow:
+    """The workflow a new case follows: the one named, or the one in force on the report date."""
+    if data.workflow_version:
+        return app.workflow(data.workflow_version)
+    return app.workflows.for_date(data.reported_on)
+
+
+def opening(
+    data: OpenCaseInput,
+    *,
+    employee: Employee,
+    contest: Contest,
+    workflow: Workflow,
+    actor: str,
+    now: datetime,
+    letter_data: Any = None,
+) -> Opening:
+    """The new case's row (no id yet) and its first change: the report received, entering
+    the workflow's initial state and issuing the letters that state declares."""
+    case = Case(
+        reference=f"tmp-{uuid.uuid4().hex}"[:40],  # replaced by the id-based one
+        register_number=data.register_number,
+        agency_id=employee.agency_id,
+        employee_id=employee.id or 0,
+        contest_id=contest.id or 0,
+        workflow_version=workflow.version,
+        state=workflow.initial,
+        version=1,
+        reported_on=data.reported_on,
+        act_date=data.act_date,
+        employee_snapshot=snapshot(employee),
+        facts={f"{workflow.initial}_on": data.reported_on.isoformat()},
+        opened_by=actor,
+        opened_at=now,
+    )
+    change = Change(
+        trigger=OPEN_TRIGGER,
+        on=data.reported_on,
+        dest=workflow.initial,
+        inputs={"violations": ",".join(data.violation_codes)},
+        note=data.description,
+        letters=workflow.state(workflow.initial).letters,
+        letter_data=letter_data or {},
+    )
+    return Opening(case, tuple(data.violation_codes), data.description, change)
+
+
+def snapshot(employee: Employee) -> dict[str, Any]:
+    """What a case keeps of its employee as they were when it opened."""
+    return {
+        "nip": employee.nip,
+        "name": employee.name,
+        "employee_type": employee.employee_type,
+        "rank": employee.rank,
+        "position": employee.position,
+        "position_type": employee.position_type,
+        "unit": employee.unit,
+        "address": employee.address,
+    }

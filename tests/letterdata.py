@@ -1,0 +1,129 @@
+"""What an officer gives for each letter kind (`--letter-data`), for tests that walk cases.
+
+Only the values a case cannot supply itself: numbers and dates of earlier letters, the
+examination date and place given as step inputs, the sanction and its appeal route are filled
+in by the letter service. `sample_letter_data(kinds)` gives every kind a step issues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from sanctions.cases.workflow import Workflow
+
+EXAMINER = {
+    "name": "Ery Widaryana, S.Sos., M.M.",
+    "nip": "197001211990031003",
+    "rank": "Pembina Tingkat I, IV/b",
+    "position": "Kepala Dinas Pendidikan",
+}
+WITNESSES = [
+    {"name": "Sri Handayani, S.E.", "nip": "197508172000032002"},
+    {"name": "Yoga Pratama, S.H.", "nip": "198101102005011004"},
+]
+
+SAMPLE: Mapping[str, Mapping[str, Any]] = {
+    "tanda_terima_laporan": {
+        "received_time": "10.15 WIB",
+        "reporter": {"name": "Ahmad Fauzi", "address": "Jalan Magelang Km 8, Sleman"},
+        "event_place": "Akun Facebook pribadi terlapor",
+        "summary": "Terlapor mengunggah materi kampanye pasangan calon di media sosial.",
+        "evidence": ["Tangkapan layar unggahan (3 lembar)", "Tautan unggahan"],
+    },
+    "surat_penerusan": {
+        "review_date": date(2024, 10, 9),
+        "attachments": ["Formulir laporan", "Kajian dugaan pelanggaran", "Salinan bukti"],
+    },
+    "permintaan_klarifikasi": {"reply_due": date(2024, 10, 28)},
+    "rekomendasi": {},
+    "sk_tim_pemeriksa": {
+        "basis_document": "Rekomendasi Badan Kepegawaian Negara",
+        "threatened_level": "berat",
+    },
+    "sk_pembebasan_sementara": {
+        "team_decree_date": date(2024, 10, 29),
+        "start_date": date(2024, 10, 30),
+        "acting_official": "Wakil Kepala Sekolah Bidang Kurikulum",
+    },
+    "surat_panggilan_1": {
+        "examiner": EXAMINER,
+        "exam_time": "09.00 WIB",
+        "exam_place": "Ruang Rapat Inspektorat Kabupaten Sleman",
+    },
+    "surat_panggilan_2": {
+        "examiner": EXAMINER,
+        "exam_time": "09.00 WIB",
+        "exam_place": "Ruang Rapat Inspektorat Kabupaten Sleman",
+    },
+    "bap": {
+        "exam_place": "Ruang Rapat Inspektorat Kabupaten Sleman",
+        "examiners": [{**EXAMINER}],
+        "team_decree_number": "800.1.6.4/1/BKPSDM/2024",
+        "qa": [
+            {"question": "Apakah Saudara mengunggah materi tersebut?", "answer": "Ya."},
+            {"question": "Kapan?", "answer": "Tanggal 3 Oktober 2024."},
+        ],
+    },
+    "ba_ketidakhadiran": {
+        "recorded_time": "12.00 WIB",
+        "exam_place": "Ruang Rapat Inspektorat Kabupaten Sleman",
+        "exam_time": "09.00 WIB",
+        "summons_label": "Panggilan II",
+        "summons_number": "800.1.6.4/3/BKPSDM/2024",
+        "summons_date": date(2024, 11, 1),
+        "witnesses": WITNESSES,
+    },
+    "lhp": {
+        "report_to": "Bupati Sleman",
+        "findings": [
+            {
+                "form": "Mengunggah materi kampanye pasangan calon",
+                "time": date(2024, 10, 3),
+                "place": "Akun Facebook pribadi",
+                "aggravating": "Dilakukan pada jam kerja",
+                "mitigating": "Mengakui perbuatannya",
+                "impact": "Menurunkan kepercayaan publik pada netralitas ASN",
+            }
+        ],
+    },
+    "sk_hukuman_disiplin": {},
+    "sanksi_moral": {"mke_number": "800.1.6.4/2/BKPSDM/2024", "mke_date": date(2024, 10, 28)},
+    "sk_majelis_kode_etik": {"basis_document": "Rekomendasi Badan Kepegawaian Negara"},
+    "panggilan_penerimaan_keputusan": {
+        "meeting_date": date(2024, 11, 28),
+        "meeting_time": "10.00 WIB",
+        "meeting_place": "Ruang Rapat BKPSDM Kabupaten Sleman",
+    },
+    "ba_penyampaian_keputusan": {"delivery_place": "Ruang Rapat BKPSDM Kabupaten Sleman"},
+    "surat_pengantar_keputusan": {"meeting_date": date(2024, 11, 28)},
+    "laporan_tindak_lanjut": {},
+    "tanda_terima_keberatan": {
+        "received_time": "10.00 WIB",
+        "decided_by": "Gubernur Daerah Istimewa Yogyakarta",
+        "decision_due": date(2025, 1, 31),
+    },
+    "tanda_terima_banding": {"received_time": "10.00 WIB", "response_due": date(2025, 1, 31)},
+    "keputusan_keberatan": {
+        "objection_date": date(2024, 12, 10),
+        "reasons": ["pelanggaran tidak dilakukan pada jam kerja"],
+        "outcome": "menguatkan",
+    },
+}
+
+
+def sample_letter_data(kinds: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The sample values of every kind in `kinds` (a fresh copy each time)."""
+    return {kind: dict(SAMPLE[kind]) for kind in kinds}
+
+
+def letter_data_for(workflow: Workflow, state: str, trigger: str) -> dict[str, dict[str, Any]]:
+    """Sample values for the letters of every state `trigger` leads to from `state`."""
+    kinds = {
+        kind
+        for t in workflow.transitions_from(state)
+        if t.trigger == trigger
+        for kind in workflow.state(t.dest).letters
+    }
+    return sample_letter_data(sorted(kinds))

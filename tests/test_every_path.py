@@ -1,0 +1,192 @@
+"""Every path of every shipped workflow, walked with its letters on the shipped declarations.
+
+A depth-first walk: from each state every declared step is tried (with the inputs a careful
+officer would give, and for a decision one sanction per appeal route) inside a savepoint, its
+letters issued with the sample values of `tests/letterdata.py`, then rolled back to try the
+next. A step a guard refuses for this kind of case is not a path it can take. Several kinds of
+case (ethics breach, berat and sedang discipline, party membership, a PPPK) together must take
+every transition of every version, and every path's record must verify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, col, select
+
+from sanctions.app import App
+from sanctions.cases import service as cases
+from sanctions.cases import views
+from sanctions.cases.changes import last_step_date
+from sanctions.cases.workflow import TransitionSpec, Workflow
+from sanctions.db import session_scope
+from sanctions.db.models import Case, Letter
+from sanctions.errors import RuleViolation
+from sanctions.trust.audit import verify
+from tests.factories import ACTORS, NOW, PNS_NIP, PPPK_NIP, open_case, seed
+from tests.letterdata import letter_data_for
+from tests.officer import MEMBERS
+
+Edge = tuple[str, str, str]  # (source, trigger, dest)
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    violations: tuple[str, ...]
+    act_date: date
+    reported_on: date
+    nip: str = PNS_NIP
+
+
+PROFILES = (
+    Profile("ethics", ("ETK-02",), date(2024, 9, 10), date(2024, 9, 12)),
+    Profile("berat", ("DIS-02",), date(2024, 10, 3), date(2024, 10, 7)),
+    Profile("sedang", ("DIS-03",), date(2024, 9, 10), date(2024, 9, 12)),
+    Profile("party member", ("DIS-05",), date(2024, 10, 3), date(2024, 10, 7)),
+    Profile("pppk berat", ("DIS-02",), date(2024, 10, 3), date(2024, 10, 7), PPPK_NIP),
+)
+
+
+def _actor(spec: TransitionSpec) -> str:
+    return next(a for a, (roles, _) in ACTORS.items() if set(roles) & set(spec.roles))
+
+
+def _variants(
+    app: App, session: Session, case: Case, spec: TransitionSpec
+) -> Iterator[tuple[dict[str, str], date]]:
+    """The inputs and date of each way a careful officer takes `spec` now."""
+    on = _date_for(app, case, spec)
+    base: dict[str, str] = {}
+    for i in spec.inputs:
+        if i.type == "date":
+            base[i.name] = app.calendar.add_working_days(on, 8).isoformat()
+        elif i.type == "members":
+            base[i.name] = MEMBERS
+        elif i.type == "choice":
+            base[i.name] = i.choices[0]
+        elif i.type == "level":
+            base[i.name] = _expected_level(app, session, case)
+        elif i.type == "text" and i.required:
+            base[i.name] = "Catatan pejabat"
+    sanction = spec.input("sanction")
+    if sanction is None:
+        yield base, on
+        return
+    level = case.facts.get("level", "moral")
+    offered = app.catalogue.sanctions_for_level(
+        level, on=on, employee_type=str(case.employee_snapshot["employee_type"])
+    )
+    by_route: dict[str, str] = {}
+    for s in offered:
+        by_route.setdefault(app.catalogue.appeal_route(s.code), s.code)
+    for code in by_route.values() or [""]:
+        yield {**base, "sanction": code} if code else base, on
+
+
+def _expected_level(app: App, session: Session, case: Case) -> str:
+    ctx = cases.guard_context(app, session, case, on=last_step_date(case), inputs={})
+    if any(v.fixed_sanction for v in ctx.allegations):
+        return "pemberhentian"
+    if ctx.track == "etik":
+        return "moral"
+    return app.catalogue.heaviest(ctx.allegations) or "sedang"
+
+
+def _date_for(app: App, case: Case, spec: TransitionSpec) -> date:
+    """The next day, or the first day a time-bound step may be taken."""
+    on = last_step_date(case) + timedelta(days=1)
+    facts = case.facts
+    if spec.trigger == "nyatakan_berlaku" and facts.get("disampaikan_on"):
+        received = date.fromisoformat(facts["disampaikan_on"])
+        return max(on, app.calendar.add_working_days(received, 15))
+    if spec.trigger in {"panggil_ulang", "catat_ketidakhadiran", "periksa"} and facts.get(
+        "examination_date"
+    ):
+        return max(on, date.fromisoformat(facts["examination_date"]))
+    if spec.trigger == "akhiri_masa_hukuman" and facts.get("masa_hukuman_sampai"):
+        return max(on, date.fromisoformat(facts["masa_hukuman_sampai"]) + timedelta(days=1))
+    return on
+
+
+@dataclass
+class Walked:
+    edges: set[Edge]
+    paths: int = 0
+    letters: int = 0
+
+
+def _explore(
+    app: App, session: Session, reference: str, walked: Walked, seen: frozenset[Edge]
+) -> None:
+    case = views.case_by_reference(session, reference)
+    workflow: Workflow = app.workflow(case.workflow_version)
+    if workflow.state(case.state).terminal:
+        walked.paths += 1
+        checked, findings = verify(session, reference)
+        assert (checked, findings) == (1, []), findings
+        return
+    for spec in workflow.transitions_from(case.state):
+        edge = (case.state, spec.trigger, spec.dest)
+        if edge in seen:
+            continue
+        for inputs, on in _variants(app, session, case, spec):
+            savepoint = session.begin_nested()
+            try:
+                written = cases.advance(
+                    app,
+                    session,
+                    reference,
+                    spec.trigger,
+                    inputs=inputs,
+                    actor=_actor(spec),
+                    on=on,
+                    now=NOW,
+                    letter_data=letter_data_for(workflow, case.state, spec.trigger),
+                )
+            except RuleViolation:
+                savepoint.rollback()
+                continue  # not a path this kind of case can take
+            expected = workflow.state(written.event.dest).letters
+            assert [x.kind for x in written.letters] == list(expected), edge
+            walked.edges.add((edge[0], spec.trigger, written.event.dest))
+            walked.letters += len(written.letters)
+            _explore(app, session, reference, walked, seen | {edge})
+            savepoint.rollback()
+            session.expire_all()
+
+
+@pytest.mark.parametrize("version", ["skb-2022", "bkn-2024"])
+def test_every_path_of_a_shipped_workflow_is_walked_with_its_letters(
+    app: App, version: str
+) -> None:
+    seed(app)
+    workflow = app.workflow(version)
+    walked = Walked(edges=set())
+    for profile in PROFILES:
+        reported = profile.reported_on if version == "bkn-2024" else date(2023, 12, 4)
+        acted = profile.act_date if version == "bkn-2024" else date(2023, 11, 20)
+        contest = "PILKADA-SLEMAN-2024" if version == "bkn-2024" else "PEMILU-2024"
+        if version == "skb-2022" and profile.name in ("ethics", "sedang"):
+            acted, reported = date(2023, 10, 2), date(2023, 10, 4)  # before penetapan calon
+        reference = open_case(
+            app,
+            violations=profile.violations,
+            act_date=acted,
+            reported_on=reported,
+            nip=profile.nip,
+            contest=contest,
+        )
+        with session_scope(app.db) as session:
+            assert views.case_by_reference(session, reference).workflow_version == version
+            _explore(app, session, reference, walked, frozenset())
+            session.rollback()
+    every = {(s, t.trigger, t.dest) for t in workflow.transitions for s in t.sources}
+    assert every - walked.edges == set()
+    assert walked.paths > 100 and walked.letters > 100
+    with session_scope(app.db) as session:  # the walk rolled back all but the receipts
+        kinds = session.exec(select(col(Letter.kind))).all()
+        assert kinds == ["tanda_terima_laporan"] * len(PROFILES)
