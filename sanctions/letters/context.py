@@ -286,9 +286,7 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             )
     if f.get("members"):
         data["team"] = data["members"] = _members(f["members"])
-    return {
-        k: v for k, v in data.items() if v not in ("", None) or k in ("appeal", "lhp_number")
-    }
+    return {k: v for k, v in data.items() if v not in ("", None) or k in ("appeal", "lhp_number")}
 
 
 def _maybe_date(value: str) -> date | str:
