@@ -325,10 +325,13 @@ INVALID = [
         "holiday_and_working_day.yaml",
         "extra_working_days[0].date: 2026-07-15 is also an extra holiday at extra_holidays[0]",
     ),
-    ("duplicate_yaml_key.yaml", "invalid YAML: line 4, column 5: duplicate key 'name'"),
+    (
+        "duplicate_yaml_key.yaml",
+        "not valid YAML (line 4, column 5): duplicate key 'name'",
+    ),
     (
         "bad_syntax.yaml",
-        "invalid YAML: line 3, column 1: did not find expected ',' or '}'",
+        "not valid YAML (line 3, column 1): did not find expected ',' or '}'",
     ),
 ]
 
@@ -352,7 +355,7 @@ def test_a_missing_calendar_file_is_a_definition_error_naming_it() -> None:
     path = DATA / "does_not_exist.yaml"
     with pytest.raises(DefinitionError) as caught:
         load_calendar(path)
-    assert str(caught.value) == f"{display_path(path)}: cannot read: No such file or directory"
+    assert str(caught.value) == f"{display_path(path)}: file not found"
 
 
 def test_file_names_in_messages_are_relative_to_the_working_directory(

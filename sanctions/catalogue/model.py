@@ -23,9 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar, cast, get_args
 
-import yaml
-
-from sanctions.declared.reader import parse_yaml
+from sanctions.declared.reader import read_yaml
 from sanctions.errors import DefinitionError, InputError, UnknownCode
 
 __all__ = [
@@ -355,25 +353,12 @@ class _Node:
 
 
 def _read(path: Path, problems: list[str]) -> _Node | None:
-    name = _display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(f"{name}: file not found")
+        root = read_yaml(path)
+    except DefinitionError as exc:
+        problems.extend(exc.problems)
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        problems.append(f"{name}: cannot read: {reason}")
-        return None
-    try:
-        value = parse_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        problems.append(f"{name}: not valid YAML{where}: {problem}")
-        return None
-    return _Node(value, name, "")
+    return _Node(root.value, root.file, "")
 
 
 class _Row:

@@ -36,9 +36,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final, Literal
 
-import yaml
-
-from sanctions.declared.reader import display_path, parse_yaml
+from sanctions.declared import reader
+from sanctions.declared.reader import display_path
 from sanctions.errors import DefinitionError
 
 Confidence = Literal["C", "S", "U"]
@@ -253,21 +252,7 @@ def read_yaml(path: Path) -> object:
 
     Shared by the data-file loaders; any problem is a `DefinitionError` naming the file.
     """
-    file = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DefinitionError(f"{file}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise DefinitionError(f"{file}: cannot read: not UTF-8: {exc.reason}") from exc
-    try:
-        return parse_yaml(text, dates_as_text=True)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise DefinitionError(f"{file}: invalid YAML: {where}{exc.problem or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{file}: invalid YAML: {exc}") from exc
+    return reader.read_yaml(path, dates_as_text=True).value
 
 
 def yaml_kind(value: object) -> str:
