@@ -474,8 +474,8 @@ INVALID: dict[str, list[str]] = {
     ],
     "violation_code_malformed": [
         (
-            "catalogue/violations.yaml: violations[1].code: 'dis 01' is not a valid code "
-            "(expected upper-case letters and digits in hyphen-separated groups, e.g. DIS-01)"
+            "catalogue/violations.yaml: violations[1].code: 'dis 01' is not a code (upper-case "
+            "letters and digits in hyphen-separated groups, e.g. DIS-01)"
         ),
     ],
     "violation_confidence_unknown": [

@@ -162,9 +162,7 @@ def _state(name: str, node: Node) -> StateSpec:
         label=node.get("label").text(),
         terminal=node.get("terminal", False).boolean(),
         letters=node.get("letters", []).texts(),
-        deadlines=tuple(
-            parse_deadline_rule(d.value, where=d.where) for d in node.get("deadlines", []).seq()
-        ),
+        deadlines=tuple(parse_deadline_rule(d) for d in node.get("deadlines", []).seq()),
     )
 
 

@@ -11,9 +11,7 @@ from sanctions.declared.reader import Node, Problems, Record, read_yaml
 from sanctions.errors import DefinitionError
 
 _CODE: Final = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
-_A_CODE: Final = (
-    "a valid code (expected upper-case letters and digits in hyphen-separated groups, e.g. DIS-01)"
-)
+_A_CODE: Final = "a code (upper-case letters and digits in hyphen-separated groups, e.g. DIS-01)"
 
 
 def read_root(

@@ -332,7 +332,10 @@ class Node:
         return self.seq()
 
     def distinct(self, read: Callable[[Node], _T]) -> tuple[_T, ...]:
-        """The list's items, each read by `read`; an item given twice is refused."""
+        """The list's items, each read by `read`; an item given twice is refused (and so is
+        null: a key given for a list of names is a list, even an empty one)."""
+        if not isinstance(self.value, list):
+            raise self.error(f"expected a list, got {_kind(self.value)}")
         values: list[_T] = []
         for item in self.seq():
             value = read(item)
@@ -370,11 +373,13 @@ class Node:
         return tuple(n.text() for n in self.seq())
 
     def matching(self, pattern: re.Pattern[str], what: str) -> str:
-        """A text the whole of which matches `pattern`; `what` says what that means."""
-        text = self.text()
-        if not pattern.fullmatch(text):
-            raise self.error(f"{text!r} is not {what}")
-        return text
+        """A text the whole of which matches `pattern`; `what` says what that means
+        ("a snake_case name ([a-z][a-z0-9_]*)")."""
+        if not isinstance(self.value, str):
+            raise self.error(f"expected {what}, got {_kind(self.value)}")
+        if not pattern.fullmatch(self.value):
+            raise self.error(f"{self.value!r} is not {what}")
+        return self.value
 
     def identifier(self) -> str:
         """A snake_case name: a key, a letter kind, a trigger."""
