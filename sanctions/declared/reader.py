@@ -316,9 +316,9 @@ class Node:
         for key, value in self.value.items():
             yield str(key), Node(value, self.file, self._child(str(key)))
 
-    def seq(self) -> list[Node]:
-        """The items of a list (nothing, null, is an empty list)."""
-        if self.value is None:
+    def seq(self, *, null_ok: bool = True) -> list[Node]:
+        """The items of a list; nothing (null) is an empty list unless `null_ok` is false."""
+        if self.value is None and null_ok:
             return []
         if not isinstance(self.value, list):
             raise self.error(f"expected a list, got {_kind(self.value)}")
@@ -334,10 +334,8 @@ class Node:
     def distinct(self, read: Callable[[Node], _T]) -> tuple[_T, ...]:
         """The list's items, each read by `read`; an item given twice is refused (and so is
         null: a key given for a list of names is a list, even an empty one)."""
-        if not isinstance(self.value, list):
-            raise self.error(f"expected a list, got {_kind(self.value)}")
         values: list[_T] = []
-        for item in self.seq():
+        for item in self.seq(null_ok=False):
             value = read(item)
             if value in values:
                 raise item.error(f"{value!r} is listed twice")
