@@ -18,7 +18,6 @@ from sanctions.declared.reader import Node, read_yaml
 from sanctions.errors import DefinitionError, NotFound
 
 INPUT_TYPES = ("date", "text", "level", "sanction", "choice", "members")
-CONFIDENCE = ("C", "S", "U")
 ANY_SOURCE = "*"
 
 
@@ -224,7 +223,7 @@ def _rule(node: Node) -> RuleValue:
     return RuleValue(
         value=node.get("value").value,
         basis=node.get("basis").text(),
-        confidence=node.get("confidence").text(choices=CONFIDENCE),
+        confidence=node.get("confidence").confidence(),
     )
 
 
