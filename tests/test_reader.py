@@ -9,12 +9,12 @@ import pytest
 
 from sanctions.cli.letterdata import load_letter_data
 from sanctions.declared.confidence import CONFIDENCES, LEGEND, MEANINGS
+from sanctions.declared.problems import Problems
 from sanctions.declared.reader import (
     DECLARED_LIMITS,
     LETTER_DATA_LIMITS,
     Limits,
     Node,
-    Problems,
     ReadError,
     display_path,
     parse_yaml,

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from sanctions.declared.reader import Node, Problems, Record, read_yaml
+from sanctions.declared.problems import Problems, Record
+from sanctions.declared.reader import Node, read_yaml
 from sanctions.errors import DefinitionError
 
 _CODE: Final = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*")
@@ -23,14 +24,13 @@ def read_root(
     except DefinitionError as exc:
         problems.add(exc)
         return None
-    for message in root.mapping_problems(allowed=sections, required=required):
-        problems.add(DefinitionError(message))
-    return root if isinstance(root.value, dict) else None
+    problems.extend(root.mapping_problems(allowed=sections, required=required))
+    return root if root.is_mapping else None
 
 
 def section_rows(root: Node, key: str, problems: Problems) -> list[Node]:
     """The rows of a section; a missing section is already reported by `read_root`."""
-    if key not in root.value:
+    if key not in root:
         return []
     return problems.read(lambda: root.get(key).nonempty_seq(key), [])
 

@@ -19,7 +19,8 @@ from typing import Final
 from sanctions.catalogue.entries import Catalogue
 from sanctions.catalogue.sanctions_file import load_sanctions
 from sanctions.catalogue.violations_file import load_violations
-from sanctions.declared.reader import Problems, display_path
+from sanctions.declared.problems import Problems
+from sanctions.declared.reader import display_path
 
 __all__ = ["SANCTIONS_FILE", "VIOLATIONS_FILE", "load_catalogue"]
 

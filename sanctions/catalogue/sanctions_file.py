@@ -22,7 +22,8 @@ from sanctions.catalogue.entries import (
 )
 from sanctions.catalogue.fields import read_code, read_root, read_urls, section_rows, unique_code
 from sanctions.declared.confidence import Confidence
-from sanctions.declared.reader import Node, Problems, Record
+from sanctions.declared.problems import Problems, Record
+from sanctions.declared.reader import Node
 from sanctions.errors import DefinitionError
 
 _SANCTION_KEYS: Final = (

@@ -8,7 +8,8 @@ from typing import Final
 
 from sanctions.catalogue.entries import DECIDERS, PHASES, TRACKS, Level, Violation
 from sanctions.catalogue.fields import read_code, read_root, read_urls, section_rows, unique_code
-from sanctions.declared.reader import Node, Problems, Record
+from sanctions.declared.problems import Problems, Record
+from sanctions.declared.reader import Node
 
 _VIOLATION_KEYS: Final = (
     "code",

@@ -177,12 +177,12 @@ def _delay(node: Node) -> Delay:
 
 
 def _step_recipients(step: Node) -> Mapping[AgencyKind, tuple[str, ...]]:
-    if "recipients" in step.value and "recipients_by_agency_kind" in step.value:
+    if "recipients" in step and "recipients_by_agency_kind" in step:
         raise step.error("give either recipients or recipients_by_agency_kind, not both")
-    if "recipients" in step.value:
+    if "recipients" in step:
         common = _recipients(step.get("recipients"))
         return MappingProxyType(dict.fromkeys(AgencyKind, common))
-    if "recipients_by_agency_kind" not in step.value:
+    if "recipients_by_agency_kind" not in step:
         raise step.error("missing required key 'recipients' (or 'recipients_by_agency_kind')")
     by_kind = step.get("recipients_by_agency_kind").mapping(allowed=_KINDS, required=_KINDS)
     return MappingProxyType({kind: _recipients(by_kind.get(kind.value)) for kind in AgencyKind})

@@ -29,6 +29,7 @@ _SOURCES = (
     "deadlines/rules.py",
     "cases/guards.py",
     "declared/reader.py",
+    "declared/problems.py",
     "declared/confidence.py",
 )
 

@@ -6,8 +6,8 @@ Every declared file (workflows, catalogue, calendar, ladder, bodies, classificat
 - parsed with a safe loader that refuses a key repeated in one mapping;
 - within `Limits`: a file larger than `max_bytes` is refused unread, and aliases (`*name`) are
   counted on the composed node graph before any value is built, so an alias bomb such as
-  "billion laughs" (a few hundred bytes expanding to ~10^9 values) is refused in
-  microseconds. `DECLARED_LIMITS` (2 MiB, 100 aliases adding at most 10 000 values) applies
+  "billion laughs" (a few hundred bytes expanding to ~10^9 values) is refused in well
+  under a millisecond. `DECLARED_LIMITS` (2 MiB, 100 aliases adding at most 10 000 values) applies
   to declared files, `LETTER_DATA_LIMITS` (256 KiB, same alias bounds) to letter data.
 
 A `Node` wraps a parsed value together with its location (`workflows/x.yaml: states.a`), so a
@@ -15,7 +15,7 @@ loader can say exactly where a value is wrong without threading paths by hand. E
 has the one shape `file: path.inside: message`, e.g.
 `workflows/catalogue/violations.yaml: violations[3].level: unknown level 'sedangg' (allowed:
 ringan, sedang, berat)`; a file-level problem is `file: message`. Loaders that report every
-problem at once collect them in `Problems` (a mapping read field by field: `Record`).
+problem at once collect them with `sanctions.declared.problems`.
 """
 
 from __future__ import annotations
@@ -304,6 +304,18 @@ class Node:
         ]
         return problems
 
+    @property
+    def is_mapping(self) -> bool:
+        return isinstance(self.value, dict)
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.value, list)
+
+    def __contains__(self, key: str) -> bool:
+        """Whether the mapping gives `key`, even as null (`has` wants a value)."""
+        return isinstance(self.value, dict) and key in self.value
+
     def has(self, key: str) -> bool:
         return isinstance(self.value, dict) and key in self.value and self.value[key] is not None
 
@@ -445,72 +457,3 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return f"{type(value).__name__} {value!r}"
-
-
-# --------------------------------------------------------------------------- collecting
-
-
-class Problems:
-    """Every problem a loader found, each `file: path: message`, raised together."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def __len__(self) -> int:
-        return len(self.messages)
-
-    def add(self, error: DefinitionError) -> None:
-        self.messages.extend(error.problems)
-
-    def read(self, read: Callable[[], _T], default: _T) -> _T:
-        """`read()`, or `default` with its problem recorded."""
-        try:
-            return read()
-        except DefinitionError as exc:
-            self.add(exc)
-            return default
-
-    def raise_if_any(self, subject: str) -> None:
-        """One problem is the message; several are listed under "N problems in `subject`"."""
-        if not self.messages:
-            return
-        found = list(self.messages)
-        if len(found) == 1:
-            raise DefinitionError(found[0], problems=found)
-        listing = "\n".join(f"  - {p}" for p in found)
-        raise DefinitionError(f"{len(found)} problems in {subject}:\n{listing}", problems=found)
-
-
-class Record:
-    """A mapping read field by field, recording every problem instead of stopping."""
-
-    def __init__(
-        self,
-        node: Node,
-        problems: Problems,
-        *,
-        required: Sequence[str],
-        optional: Sequence[str] = (),
-    ) -> None:
-        self.node = node
-        self.problems = problems
-        self.ok = True
-        for message in node.mapping_problems(allowed=(*required, *optional), required=required):
-            self.fail(DefinitionError(message))
-        present = node.value if isinstance(node.value, dict) else {}
-        self.missing = {key for key in (*required, *optional) if key not in present}
-
-    def fail(self, error: DefinitionError) -> None:
-        self.ok = False
-        self.problems.add(error)
-
-    def read(self, key: str, read: Callable[[Node], _T], default: _T) -> _T:
-        """The field read by `read`; `default` when it is missing (already reported if
-        required) or wrong (reported now, and the record is marked bad)."""
-        if key in self.missing:
-            return default
-        try:
-            return read(self.node.get(key))
-        except DefinitionError as exc:
-            self.fail(exc)
-            return default

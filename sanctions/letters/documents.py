@@ -20,8 +20,8 @@ from typing import Final, Literal
 import jinja2
 import jinja2.meta
 
-from sanctions.declared.reader import Node, Problems, Record, read_yaml
-from sanctions.errors import DefinitionError
+from sanctions.declared.problems import Problems, Record
+from sanctions.declared.reader import Node, read_yaml
 
 Layout = Literal["surat", "keputusan", "berita_acara", "laporan"]
 LAYOUTS: tuple[Layout, ...] = ("surat", "keputusan", "berita_acara", "laporan")
@@ -94,16 +94,15 @@ def load_documents(template_dir: Path) -> dict[str, DocumentSpec]:
 
 
 def _read(root: Node, template_dir: Path, problems: Problems) -> dict[str, DocumentSpec]:
-    for message in root.mapping_problems(allowed=_TOP_KEYS, required=_TOP_KEYS):
-        problems.add(DefinitionError(message))
-    if not isinstance(root.value, dict):
+    problems.extend(root.mapping_problems(allowed=_TOP_KEYS, required=_TOP_KEYS))
+    if not root.is_mapping:
         return {}
-    common = _read_common(root.get("common"), problems) if "common" in root.value else {}
-    if "documents" not in root.value:
+    common = _read_common(root.get("common"), problems) if "common" in root else {}
+    if "documents" not in root:
         return {}
     documents = root.get("documents")
     kinds: list[tuple[str, Node]] = problems.read(lambda: list(documents.items()), [])
-    if not kinds and isinstance(documents.value, dict):
+    if not kinds and documents.is_mapping:
         problems.add(documents.error("declares no document kinds"))
     specs: dict[str, DocumentSpec] = {}
     parser = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir))
@@ -116,9 +115,8 @@ def _read(root: Node, template_dir: Path, problems: Problems) -> dict[str, Docum
 
 def _read_common(node: Node, problems: Problems) -> dict[str, tuple[str, ...]]:
     sections = ("all", *LAYOUTS)
-    for message in node.mapping_problems(allowed=sections, required=sections):
-        problems.add(DefinitionError(message))
-    if not isinstance(node.value, dict):
+    problems.extend(node.mapping_problems(allowed=sections, required=sections))
+    if not node.is_mapping:
         return {}
     return {key: _keys(keys, problems) for key, keys in node.items() if key in sections}
 
@@ -133,7 +131,7 @@ def _read_document(
     problems.read(node.holding(kind).identifier, "")
     before = len(problems)
     row = Record(node, problems, required=_FIELDS, optional=_OPTIONAL_FIELDS)
-    if not isinstance(node.value, dict):
+    if not node.is_mapping:
         return None
     title = row.read("title", Node.text, "")
     layout: Layout | None = row.read("layout", lambda n: n.choice(LAYOUTS, what="layout"), None)
@@ -153,7 +151,7 @@ def _read_document(
     if template is not None:
         _check_template(node.get("template"), template, layout, *templates, problems)
     listed = node.get("optional")
-    for item in listed.seq() if isinstance(listed.value, list) else []:
+    for item in listed.seq() if listed.is_list else []:
         if item.value in requires:
             problems.add(item.error(f"{item.value!r} is also in requires"))
     if layout == "keputusan" and not mengingat:
