@@ -15,7 +15,7 @@ from sqlalchemy import Engine as DbEngine
 
 from sanctions.cases.machine import Engine
 from sanctions.cases.workflow import Workflow, WorkflowSet
-from sanctions.catalogue.model import Catalogue
+from sanctions.catalogue.entries import Catalogue
 from sanctions.db import make_engine
 from sanctions.deadlines.ladder import Ladder
 from sanctions.deadlines.workdays import WorkingCalendar, load_calendar, use_holiday_cache

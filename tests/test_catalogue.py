@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctions.catalogue.model import Catalogue, Sanction, load_catalogue
+from sanctions.catalogue.entries import Catalogue, Sanction
+from sanctions.catalogue.loader import load_catalogue
 from sanctions.errors import DefinitionError, InputError, UnknownCode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -387,6 +388,12 @@ INVALID: dict[str, list[str]] = {
     "sanction_code_duplicate": [
         "catalogue/sanctions.yaml: sanctions[5].code: duplicate code 'B-3' (first at sanctions[2])",
     ],
+    "sanction_confidence_unknown": [
+        (
+            "catalogue/sanctions.yaml: sanctions[0].appeal_confidence: unknown confidence "
+            "'confirmed' (allowed: C, S, U)"
+        ),
+    ],
     "sanction_counterpart_for_own_type": [
         (
             "catalogue/sanctions.yaml: sanctions[3].counterparts.PPPK: PTDH already applies to "
@@ -415,7 +422,7 @@ INVALID: dict[str, list[str]] = {
         "catalogue/sanctions.yaml: sanctions[0].duration_months: must be at least 1, got 0",
     ],
     "sanction_employee_type_twice": [
-        "catalogue/sanctions.yaml: sanctions[0].employee_types[1]: PNS is listed twice",
+        "catalogue/sanctions.yaml: sanctions[0].employee_types[1]: 'PNS' is listed twice",
     ],
     "sanction_employee_type_unknown": [
         (
@@ -467,8 +474,8 @@ INVALID: dict[str, list[str]] = {
     ],
     "violation_code_malformed": [
         (
-            "catalogue/violations.yaml: violations[1].code: 'dis 01' is not a valid code "
-            "(expected upper-case letters and digits in hyphen-separated groups, e.g. DIS-01)"
+            "catalogue/violations.yaml: violations[1].code: 'dis 01' is not a code (upper-case "
+            "letters and digits in hyphen-separated groups, e.g. DIS-01)"
         ),
     ],
     "violation_confidence_unknown": [
@@ -539,7 +546,10 @@ INVALID: dict[str, list[str]] = {
         ),
     ],
     "violation_source_empty": [
-        "catalogue/violations.yaml: violations[1].source: expected a list of at least one URL",
+        (
+            "catalogue/violations.yaml: violations[1].source: expected a non-empty list of URLs, "
+            "got an empty list"
+        ),
     ],
     "violation_source_not_url": [
         (
@@ -564,10 +574,13 @@ INVALID: dict[str, list[str]] = {
         "did not find expected ',' or ']'",
     ],
     "violations_list_empty": [
-        "catalogue/violations.yaml: violations: expected a non-empty list of violations",
+        (
+            "catalogue/violations.yaml: violations: expected a non-empty list of violations, "
+            "got an empty list"
+        ),
     ],
     "violations_not_a_mapping": [
-        "catalogue/violations.yaml: expected a mapping with the keys violations",
+        "catalogue/violations.yaml: expected a mapping, got a list",
     ],
     "violations_section_missing": [
         "catalogue/violations.yaml: unknown key 'violation' (allowed: violations)",
@@ -630,3 +643,21 @@ def test_a_missing_file_is_reported_by_name(
     with pytest.raises(DefinitionError) as excinfo:
         load_catalogue(directory)
     assert excinfo.value.problems == ["catalogue/violations.yaml: file not found"]
+
+
+@pytest.mark.parametrize(
+    ("case", "path"),
+    [
+        ("sanction_confidence_unknown", "sanctions.yaml: sanctions[0].appeal_confidence"),
+        ("violation_confidence_unknown", "violations.yaml: violations[1].confidence"),
+    ],
+)
+def test_a_wrong_confidence_tag_in_either_file_has_the_shape_every_loader_uses(
+    case: str, path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(DefinitionError) as excinfo:
+        load_catalogue(overlay(case, tmp_path, monkeypatch))
+    tag = "confirmed" if case.startswith("sanction") else "X"
+    assert str(excinfo.value) == (
+        f"catalogue/{path}: unknown confidence {tag!r} (allowed: C, S, U)"
+    )

@@ -24,10 +24,12 @@ from sanctions.deadlines.rules import (
     sanction_period_end,
 )
 from sanctions.deadlines.workdays import WorkingCalendar
+from sanctions.declared.reader import Node
 from sanctions.errors import DefinitionError
 
 CALENDAR = WorkingCalendar()
-WHERE = "workflows/discipline.yaml: states.decided.deadlines[0]"
+FILE, PATH = "workflows/discipline.yaml", "states.decided.deadlines[0]"
+WHERE = f"{FILE}: {PATH}"
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 12, 31))
 months = st.integers(min_value=1, max_value=60)
@@ -49,7 +51,7 @@ def raw_rule(**changes: Any) -> dict[str, Any]:
 
 
 def rule(**changes: Any) -> DeadlineRule:
-    return parse_deadline_rule(raw_rule(**changes), where=WHERE)
+    return parse_deadline_rule(Node(raw_rule(**changes), FILE, PATH))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -99,57 +101,70 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     (
         "unknown key",
         {"days": 3},
-        ".days: unknown key (expected one of: name, label, amount, "
-        "unit, direction, anchor, basis, confidence, on_miss, governs, note)",
+        ": unknown key 'days' (allowed: name, label, amount, unit, direction, anchor, basis, "
+        "confidence, on_miss, governs, note)",
     ),
-    ("name missing", {"name": ...}, ".name: required"),
+    ("name missing", {"name": ...}, ": missing required key 'name'"),
     (
         "name not snake case",
         {"name": "Penyampaian Keputusan"},
-        ".name: expected a snake_case name ([a-z][a-z0-9_]*), got string 'Penyampaian Keputusan'",
+        ".name: 'Penyampaian Keputusan' is not a snake_case name ([a-z][a-z0-9_]*)",
     ),
-    ("label missing", {"label": ...}, ".label: required"),
-    ("label blank", {"label": "  "}, ".label: expected a non-empty string, got string '  '"),
-    ("amount missing", {"amount": ...}, ".amount: required"),
-    ("amount text", {"amount": "14"}, ".amount: expected an integer, got string '14'"),
-    ("amount boolean", {"amount": True}, ".amount: expected an integer, got boolean True"),
+    ("label missing", {"label": ...}, ": missing required key 'label'"),
+    ("label blank", {"label": "  "}, ".label: expected a non-empty text, got str '  '"),
+    ("amount missing", {"amount": ...}, ": missing required key 'amount'"),
+    ("amount text", {"amount": "14"}, ".amount: expected a whole number, got str '14'"),
+    (
+        "amount boolean",
+        {"amount": True},
+        ".amount: expected a whole number, got a boolean (True)",
+    ),
     ("amount zero", {"amount": 0}, ".amount: must be at least 1, got 0"),
-    ("unit missing", {"unit": ...}, ".unit: required"),
+    ("unit missing", {"unit": ...}, ": missing required key 'unit'"),
     (
         "unit unknown",
         {"unit": "days"},
-        ".unit: must be one of hari_kerja, hari_kalender, bulan; got 'days'",
+        ".unit: unknown unit 'days' (allowed: hari_kerja, hari_kalender, bulan)",
     ),
     (
         "direction unknown",
         {"direction": "sebelum"},
-        ".direction: must be one of after, before; got 'sebelum'",
+        ".direction: unknown direction 'sebelum' (allowed: after, before)",
     ),
     (
         "anchor not a name",
         {"anchor": 3},
-        ".anchor: expected a snake_case name ([a-z][a-z0-9_]*), got integer 3",
+        ".anchor: expected a snake_case name ([a-z][a-z0-9_]*), got int 3",
     ),
-    ("basis missing", {"basis": ...}, ".basis: required"),
-    ("confidence missing", {"confidence": ...}, ".confidence: required"),
+    ("basis missing", {"basis": ...}, ": missing required key 'basis'"),
+    ("confidence missing", {"confidence": ...}, ": missing required key 'confidence'"),
     (
         "confidence unknown",
         {"confidence": "confirmed"},
-        ".confidence: must be one of C, S, U; got 'confirmed'",
+        ".confidence: unknown confidence 'confirmed' (allowed: C, S, U)",
     ),
     (
         "on_miss unknown",
         {"on_miss": "block"},
-        ".on_miss: must be one of refuse, record_late, escalate; got 'block'",
+        ".on_miss: unknown on_miss action 'block' (allowed: refuse, record_late, escalate)",
     ),
-    ("governs not a list", {"governs": "deliver"}, ".governs: expected a list, got string"),
+    (
+        "governs not a list",
+        {"governs": "deliver"},
+        ".governs: expected a list, got str 'deliver'",
+    ),
+    ("governs null", {"governs": None}, ".governs: expected a list, got nothing"),
     (
         "governs item not a name",
         {"governs": ["deliver", 7]},
-        ".governs[1]: expected a snake_case name ([a-z][a-z0-9_]*), got integer 7",
+        ".governs[1]: expected a snake_case name ([a-z][a-z0-9_]*), got int 7",
     ),
-    ("governs duplicate", {"governs": ["deliver", "deliver"]}, ".governs[1]: duplicate 'deliver'"),
-    ("note not text", {"note": 5}, ".note: expected a string, got integer 5"),
+    (
+        "governs duplicate",
+        {"governs": ["deliver", "deliver"]},
+        ".governs[1]: 'deliver' is listed twice",
+    ),
+    ("note not text", {"note": 5}, ".note: expected a text, got int 5"),
 ]
 
 
@@ -168,8 +183,8 @@ def test_a_bad_rule_is_refused_naming_the_path_of_the_key(
 
 def test_a_rule_that_is_not_a_mapping_is_refused_at_its_own_path() -> None:
     with pytest.raises(DefinitionError) as caught:
-        parse_deadline_rule(["name", "amount"], where=WHERE)
-    assert str(caught.value) == f"{WHERE}: expected a mapping, got list"
+        parse_deadline_rule(Node(["name", "amount"], FILE, PATH))
+    assert str(caught.value) == f"{WHERE}: expected a mapping, got a list"
 
 
 # --------------------------------------------------------------------------- due dates

@@ -70,8 +70,8 @@ EXPECTED: dict[str, list[str]] = {
         f"{BAD}: rules.summons_notice_working_days.confidence: unknown value 'X' (allowed: C, S, U)"
     ],
     "deadline_with_unknown_unit": [
-        f"{BAD}: states.keberatan.deadlines[0].unit: must be one of hari_kerja, hari_kalender, "
-        "bulan; got 'minggu'"
+        f"{BAD}: states.keberatan.deadlines[0].unit: unknown unit 'minggu' (allowed: "
+        "hari_kerja, hari_kalender, bulan)"
     ],
     "transition_leaves_terminal_state": [
         f"{BAD}: transitions[0]: leaves terminal state 'ditutup' (buka_kembali)"

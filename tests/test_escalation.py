@@ -22,7 +22,8 @@ from sanctions.deadlines.ladder import (
     next_step_due,
 )
 from sanctions.deadlines.rules import Unit
-from sanctions.deadlines.workdays import WorkingCalendar, display_path
+from sanctions.deadlines.workdays import WorkingCalendar
+from sanctions.declared.reader import display_path
 from sanctions.errors import DefinitionError, InputError
 
 DATA = Path(__file__).parent / "data" / "escalation"
@@ -214,59 +215,68 @@ def test_a_daily_job_issues_every_step_in_order_each_on_its_due_day(
 # --------------------------------------------------------------------------- escalation.yaml
 
 INVALID = [
-    ("top_not_mapping.yaml", "expected a mapping at the top level, got list"),
-    ("unknown_top_key.yaml", "ladder: unknown key (expected one of: steps)"),
-    ("steps_missing.yaml", "steps: required"),
-    ("steps_empty.yaml", "steps: must list at least one step"),
-    ("step_not_mapping.yaml", "steps[0]: expected a mapping, got string"),
+    ("top_not_mapping.yaml", "expected a mapping, got a list"),
+    ("unknown_top_key.yaml", "unknown key 'ladder' (allowed: steps)"),
+    ("steps_missing.yaml", "missing required key 'steps'"),
+    ("steps_empty.yaml", "steps: expected a non-empty list of steps, got an empty list"),
+    ("step_not_mapping.yaml", "steps[0]: expected a mapping, got str 'pengingat'"),
     (
         "unknown_step_key.yaml",
-        "steps[0].delay: unknown key (expected one of: key, label, letter, after, recipients, "
+        "steps[0]: unknown key 'delay' (allowed: key, label, letter, after, recipients, "
         "recipients_by_agency_kind, copy_to, confidence, basis, note)",
     ),
     (
         "key_not_snake_case.yaml",
-        "steps[0].key: expected a snake_case name ([a-z][a-z0-9_]*), got string 'Pengingat'",
+        "steps[0].key: 'Pengingat' is not a snake_case name ([a-z][a-z0-9_]*)",
     ),
-    ("duplicate_step_key.yaml", "steps[2].key: duplicate of steps[0].key ('a')"),
-    ("label_missing.yaml", "steps[0].label: required"),
-    ("letter_missing.yaml", "steps[0].letter: required"),
-    ("after_missing.yaml", "steps[0].after: required"),
-    ("after_not_mapping.yaml", "steps[0].after: expected a mapping, got integer"),
-    (
-        "after_unknown_key.yaml",
-        "steps[0].after.from: unknown key (expected one of: amount, unit)",
-    ),
+    ("duplicate_step_key.yaml", "steps[2].key: duplicate step key 'a' (first at steps[0])"),
+    ("label_missing.yaml", "steps[0]: missing required key 'label'"),
+    ("letter_missing.yaml", "steps[0]: missing required key 'letter'"),
+    ("after_missing.yaml", "steps[0]: missing required key 'after'"),
+    ("after_not_mapping.yaml", "steps[0].after: expected a mapping, got int 5"),
+    ("after_unknown_key.yaml", "steps[0].after: unknown key 'from' (allowed: amount, unit)"),
     ("after_amount_negative.yaml", "steps[0].after.amount: must be at least 0, got -1"),
     (
         "after_amount_not_integer.yaml",
-        "steps[0].after.amount: expected an integer, got string 'lima'",
+        "steps[0].after.amount: expected a whole number, got str 'lima'",
     ),
     (
         "after_unit_bad.yaml",
-        "steps[0].after.unit: must be one of hari_kerja, hari_kalender, bulan; got 'days'",
+        "steps[0].after.unit: unknown unit 'days' (allowed: hari_kerja, hari_kalender, bulan)",
     ),
     (
         "recipients_and_by_kind.yaml",
         "steps[0]: give either recipients or recipients_by_agency_kind, not both",
     ),
-    ("recipients_missing.yaml", "steps[0].recipients: required (or recipients_by_agency_kind)"),
-    ("recipients_empty.yaml", "steps[0].recipients: must name at least one recipient"),
+    (
+        "recipients_missing.yaml",
+        "steps[0]: missing required key 'recipients' (or 'recipients_by_agency_kind')",
+    ),
+    (
+        "recipients_empty.yaml",
+        "steps[0].recipients: expected a non-empty list of recipients, got an empty list",
+    ),
     (
         "recipient_unknown.yaml",
-        "steps[0].recipients[1]: unknown recipient 'bnk' "
-        "(expected one of: bkn, kemendagri, kemenpanrb, ppk, presiden)",
+        "steps[0].recipients[1]: unknown recipient 'bnk' (allowed: bkn, kemendagri, "
+        "kemenpanrb, ppk, presiden)",
     ),
-    ("recipient_duplicate.yaml", "steps[0].recipients[1]: duplicate 'ppk'"),
-    ("by_kind_missing_pusat.yaml", "steps[0].recipients_by_agency_kind.pusat: required"),
+    ("recipient_duplicate.yaml", "steps[0].recipients[1]: 'ppk' is listed twice"),
+    (
+        "by_kind_missing_pusat.yaml",
+        "steps[0].recipients_by_agency_kind: missing required key 'pusat'",
+    ),
     (
         "by_kind_unknown_kind.yaml",
-        "steps[0].recipients_by_agency_kind.provinsi: unknown key (expected one of: daerah, pusat)",
+        "steps[0].recipients_by_agency_kind: unknown key 'provinsi' (allowed: daerah, pusat)",
     ),
     ("copy_to_is_recipient.yaml", "steps[0].copy_to[1]: 'bkn' is already a recipient"),
-    ("confidence_bad.yaml", "steps[0].confidence: must be one of C, S, U; got 'unconfirmed'"),
-    ("basis_missing.yaml", "steps[0].basis: required"),
-    ("note_not_string.yaml", "steps[0].note: expected a string, got list ['x']"),
+    (
+        "confidence_bad.yaml",
+        "steps[0].confidence: unknown confidence 'unconfirmed' (allowed: C, S, U)",
+    ),
+    ("basis_missing.yaml", "steps[0]: missing required key 'basis'"),
+    ("note_not_string.yaml", "steps[0].note: expected a text, got a list"),
 ]
 
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from sanctions.deadlines.workdays import (
     WorkingCalendar,
     collective_leave_published,
-    display_path,
     load_calendar,
     national_holidays,
 )
+from sanctions.declared.reader import display_path
 from sanctions.errors import DefinitionError
 
 DATA = Path(__file__).parent / "data" / "calendar"
@@ -295,28 +295,27 @@ def test_the_collective_leave_setting_passes_through_the_loader() -> None:
 
 
 INVALID = [
-    ("not_a_date.yaml", "extra_holidays[2].date: not a date: '2026-02-30'"),
-    ("date_not_iso.yaml", "extra_holidays[0].date: not a date: '15/07/2026'"),
-    ("date_missing.yaml", "extra_holidays[0].date: required"),
-    ("name_empty.yaml", "extra_holidays[0].name: expected a non-empty string, got string ''"),
-    ("source_missing.yaml", "extra_holidays[0].source: required"),
-    ("confidence_bad.yaml", "extra_holidays[0].confidence: must be one of C, S, U; got 'X'"),
+    ("not_a_date.yaml", "extra_holidays[2].date: not a date (YYYY-MM-DD): '2026-02-30'"),
+    ("date_not_iso.yaml", "extra_holidays[0].date: not a date (YYYY-MM-DD): '15/07/2026'"),
+    ("date_missing.yaml", "extra_holidays[0]: missing required key 'date'"),
+    ("name_empty.yaml", "extra_holidays[0].name: expected a non-empty text, got str ''"),
+    ("source_missing.yaml", "extra_holidays[0]: missing required key 'source'"),
     (
-        "region_not_string.yaml",
-        "extra_holidays[0].region: expected a non-empty string, got integer 51",
+        "confidence_bad.yaml",
+        "extra_holidays[0].confidence: unknown confidence 'X' (allowed: C, S, U)",
     ),
+    ("region_not_string.yaml", "extra_holidays[0].region: expected a non-empty text, got int 51"),
     (
         "unknown_entry_key.yaml",
-        "extra_holidays[0].reason: unknown key "
-        "(expected one of: date, name, region, source, confidence)",
+        "extra_holidays[0]: unknown key 'reason' (allowed: date, name, region, source, confidence)",
     ),
     (
         "unknown_top_key.yaml",
-        "holidays: unknown key (expected one of: extra_holidays, extra_working_days)",
+        "unknown key 'holidays' (allowed: extra_holidays, extra_working_days)",
     ),
-    ("list_not_list.yaml", "extra_holidays: expected a list, got mapping"),
-    ("entry_not_mapping.yaml", "extra_working_days[0]: expected a mapping, got string"),
-    ("top_not_mapping.yaml", "expected a mapping at the top level, got list"),
+    ("list_not_list.yaml", "extra_holidays: expected a list, got a mapping"),
+    ("entry_not_mapping.yaml", "extra_working_days[0]: expected a mapping, got str '2026-07-18'"),
+    ("top_not_mapping.yaml", "expected a mapping, got a list"),
     (
         "duplicate_date.yaml",
         "extra_holidays[1].date: 2026-07-15 is already listed at extra_holidays[0]",
@@ -325,11 +324,8 @@ INVALID = [
         "holiday_and_working_day.yaml",
         "extra_working_days[0].date: 2026-07-15 is also an extra holiday at extra_holidays[0]",
     ),
-    ("duplicate_yaml_key.yaml", "invalid YAML: line 4, column 5: duplicate key 'name'"),
-    (
-        "bad_syntax.yaml",
-        "invalid YAML: line 3, column 1: did not find expected ',' or '}'",
-    ),
+    ("duplicate_yaml_key.yaml", "not valid YAML (line 4, column 5): duplicate key 'name'"),
+    ("bad_syntax.yaml", "not valid YAML (line 3, column 1): did not find expected ',' or '}'"),
 ]
 
 
@@ -352,7 +348,7 @@ def test_a_missing_calendar_file_is_a_definition_error_naming_it() -> None:
     path = DATA / "does_not_exist.yaml"
     with pytest.raises(DefinitionError) as caught:
         load_calendar(path)
-    assert str(caught.value) == f"{display_path(path)}: cannot read: No such file or directory"
+    assert str(caught.value) == f"{display_path(path)}: file not found"
 
 
 def test_file_names_in_messages_are_relative_to_the_working_directory(
@@ -362,5 +358,6 @@ def test_file_names_in_messages_are_relative_to_the_working_directory(
     with pytest.raises(DefinitionError) as caught:
         load_calendar(DATA / "not_a_date.yaml")
     assert str(caught.value) == (
-        "tests/data/calendar/not_a_date.yaml: extra_holidays[2].date: not a date: '2026-02-30'"
+        "tests/data/calendar/not_a_date.yaml: extra_holidays[2].date: not a date (YYYY-MM-DD): "
+        "'2026-02-30'"
     )

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sanctions.catalogue.model import Catalogue, Sanction, Violation
+from sanctions.catalogue.entries import Catalogue, Sanction, Violation
 from sanctions.deadlines.rules import sanction_period_end
 from sanctions.deadlines.workdays import WorkingCalendar
 from sanctions.law import names

@@ -12,7 +12,7 @@ from sanctions.app import App
 from sanctions.cases.machine import Option
 from sanctions.cases.service import guard_context, open_deadlines
 from sanctions.cases.workflow import Workflow
-from sanctions.catalogue.model import Violation
+from sanctions.catalogue.entries import Violation
 from sanctions.db.models import Agency, Case, CaseEvent, Contest, Deadline, Employee
 from sanctions.deadlines.rules import Direction, Unit, days_left
 from sanctions.errors import NotFound, PermissionDenied

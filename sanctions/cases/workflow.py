@@ -18,7 +18,6 @@ from sanctions.declared.reader import Node, read_yaml
 from sanctions.errors import DefinitionError, NotFound
 
 INPUT_TYPES = ("date", "text", "level", "sanction", "choice", "members")
-CONFIDENCE = ("C", "S", "U")
 ANY_SOURCE = "*"
 
 
@@ -274,7 +273,7 @@ def _state_override(name: str, node: Node, base: StateSpec | None) -> StateSpec:
             if deadlines.pop(gone, None) is None:
                 raise d.get("name").error(f"state {name!r} has no deadline {gone!r} to remove")
             continue
-        rule = parse_deadline_rule(d.value, where=d.where)
+        rule = parse_deadline_rule(d)
         deadlines[rule.name] = rule
     return StateSpec(
         name=name,
@@ -292,9 +291,7 @@ def _state(name: str, node: Node) -> StateSpec:
         label=node.get("label").text(),
         terminal=node.get("terminal", False).boolean(),
         letters=node.get("letters", []).texts(),
-        deadlines=tuple(
-            parse_deadline_rule(d.value, where=d.where) for d in node.get("deadlines", []).seq()
-        ),
+        deadlines=tuple(parse_deadline_rule(d) for d in node.get("deadlines", []).seq()),
     )
 
 
@@ -356,7 +353,7 @@ def _rule(node: Node) -> RuleValue:
     return RuleValue(
         value=node.get("value").value,
         basis=node.get("basis").text(),
-        confidence=node.get("confidence").text(choices=CONFIDENCE),
+        confidence=node.get("confidence").confidence(),
     )
 
 

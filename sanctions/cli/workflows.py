@@ -8,6 +8,7 @@ import click
 
 from sanctions.cases.workflow import Workflow
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, pass_shell
+from sanctions.declared.confidence import LEGEND
 from sanctions.law.load import declared_files, load_law
 
 
@@ -113,7 +114,7 @@ def as_text(w: Workflow) -> str:
             f"  {t.trigger:<24} {', '.join(t.sources)} -> {t.dest}  [{', '.join(t.roles)}]{guards}"
         )
     if w.rules:
-        lines += ["", "Rules (C confirmed, S secondary, U unconfirmed):"]
+        lines += ["", f"Rules ({LEGEND}):"]
         lines += [f"  {n} = {r.value} [{r.confidence}] {r.basis}" for n, r in w.rules.items()]
     return "\n".join(lines)
 

@@ -19,26 +19,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from sanctions.deadlines.rules import (
-    Unit,
-    offset,
-    parse_amount,
-    parse_choice,
-    parse_identifier,
-    parse_names,
-)
-from sanctions.deadlines.workdays import (
-    Confidence,
-    WorkingCalendar,
-    check_keys,
-    parse_confidence,
-    read_yaml,
-    required,
-    required_text,
-    yaml_kind,
-)
-from sanctions.declared.reader import display_path
-from sanctions.errors import DefinitionError, InputError
+from sanctions.deadlines.rules import Unit, offset
+from sanctions.deadlines.workdays import WorkingCalendar
+from sanctions.declared.confidence import Confidence
+from sanctions.declared.reader import Node, read_yaml
+from sanctions.errors import InputError
 
 
 class AgencyKind(StrEnum):
@@ -152,7 +137,6 @@ def next_step(
 
 # --------------------------------------------------------------------------- escalation.yaml
 
-_TOP_KEYS: Final = ("steps",)
 _STEP_KEYS: Final = (
     "key",
     "label",
@@ -165,72 +149,57 @@ _STEP_KEYS: Final = (
     "basis",
     "note",
 )
+_STEP_REQUIRED: Final = ("key", "label", "letter", "after", "confidence", "basis")
 _DELAY_KEYS: Final = ("amount", "unit")
 _KINDS: Final = tuple(kind.value for kind in AgencyKind)
+_RECIPIENTS: Final = tuple(sorted(RECIPIENTS))
 
 
-def _recipients(value: object, where: str) -> tuple[str, ...]:
-    names = parse_names(value, where)
-    if not names:
-        raise DefinitionError(f"{where}: must name at least one recipient")
-    _known(names, where)
+def _addressees(node: Node) -> tuple[str, ...]:
+    """Distinct names from RECIPIENTS."""
+    names = node.names()
+    for item in node.seq():
+        item.choice(_RECIPIENTS, what="recipient")
     return names
 
 
-def _known(names: tuple[str, ...], where: str) -> None:
-    for i, name in enumerate(names):
-        if name not in RECIPIENTS:
-            raise DefinitionError(
-                f"{where}[{i}]: unknown recipient {name!r} "
-                f"(expected one of: {', '.join(sorted(RECIPIENTS))})"
-            )
+def _recipients(node: Node) -> tuple[str, ...]:
+    node.nonempty_seq("recipients")
+    return _addressees(node)
 
 
-def _delay(raw: object, where: str) -> Delay:
-    delay = check_keys(raw, _DELAY_KEYS, where)
+def _delay(node: Node) -> Delay:
+    node.mapping(allowed=_DELAY_KEYS, required=_DELAY_KEYS)
     return Delay(
-        amount=parse_amount(required(delay, "amount", where), f"{where}.amount", minimum=0),
-        unit=parse_choice(required(delay, "unit", where), Unit, f"{where}.unit"),
+        amount=node.get("amount").integer(minimum=0),
+        unit=node.get("unit").enum(Unit, what="unit"),
     )
 
 
-def _step_recipients(
-    step: Mapping[str, object], where: str
-) -> Mapping[AgencyKind, tuple[str, ...]]:
+def _step_recipients(step: Node) -> Mapping[AgencyKind, tuple[str, ...]]:
     if "recipients" in step and "recipients_by_agency_kind" in step:
-        raise DefinitionError(
-            f"{where}: give either recipients or recipients_by_agency_kind, not both"
-        )
+        raise step.error("give either recipients or recipients_by_agency_kind, not both")
     if "recipients" in step:
-        common = _recipients(step["recipients"], f"{where}.recipients")
+        common = _recipients(step.get("recipients"))
         return MappingProxyType(dict.fromkeys(AgencyKind, common))
     if "recipients_by_agency_kind" not in step:
-        raise DefinitionError(f"{where}.recipients: required (or recipients_by_agency_kind)")
-    at = f"{where}.recipients_by_agency_kind"
-    by_kind = check_keys(step["recipients_by_agency_kind"], _KINDS, at)
-    return MappingProxyType(
-        {
-            kind: _recipients(required(by_kind, kind.value, at), f"{at}.{kind.value}")
-            for kind in AgencyKind
-        }
-    )
+        raise step.error("missing required key 'recipients' (or 'recipients_by_agency_kind')")
+    by_kind = step.get("recipients_by_agency_kind").mapping(allowed=_KINDS, required=_KINDS)
+    return MappingProxyType({kind: _recipients(by_kind.get(kind.value)) for kind in AgencyKind})
 
 
-def _step(raw: object, where: str) -> EscalationStep:
-    step = check_keys(raw, _STEP_KEYS, where)
-    key = parse_identifier(required(step, "key", where), f"{where}.key")
-    label = required_text(step, "label", where)
-    letter = parse_identifier(required(step, "letter", where), f"{where}.letter")
-    after = _delay(required(step, "after", where), f"{where}.after")
-    recipients = _step_recipients(step, where)
-    copy_to = parse_names(step.get("copy_to", []), f"{where}.copy_to")
-    _known(copy_to, f"{where}.copy_to")
-    for i, name in enumerate(copy_to):
+def _step(node: Node) -> EscalationStep:
+    node.mapping(allowed=_STEP_KEYS, required=_STEP_REQUIRED)
+    key = node.get("key").identifier()
+    label = node.get("label").text()
+    letter = node.get("letter").identifier()
+    after = _delay(node.get("after"))
+    recipients = _step_recipients(node)
+    copy_node = node.get("copy_to", [])
+    copy_to = _addressees(copy_node)
+    for item, name in zip(copy_node.seq(), copy_to, strict=True):
         if any(name in names for names in recipients.values()):
-            raise DefinitionError(f"{where}.copy_to[{i}]: {name!r} is already a recipient")
-    note = step.get("note", "")
-    if not isinstance(note, str):
-        raise DefinitionError(f"{where}.note: expected a string, got {yaml_kind(note)} {note!r}")
+            raise item.error(f"{name!r} is already a recipient")
     return EscalationStep(
         key=key,
         label=label,
@@ -238,37 +207,22 @@ def _step(raw: object, where: str) -> EscalationStep:
         after=after,
         recipients=recipients,
         copy_to=copy_to,
-        confidence=parse_confidence(required(step, "confidence", where), f"{where}.confidence"),
-        basis=required_text(step, "basis", where),
-        note=note,
+        note=node.get("note", "").any_text(),
+        confidence=node.get("confidence").confidence(),
+        basis=node.get("basis").text(),
     )
 
 
 def load_ladder(path: Path) -> Ladder:
     """Read and validate `escalation.yaml`; every problem is a path-qualified `DefinitionError`."""
-    file = display_path(path)
-    raw = read_yaml(path)
-    if not isinstance(raw, Mapping):
-        raise DefinitionError(f"{file}: expected a mapping at the top level, got {yaml_kind(raw)}")
-    for key in raw:
-        if key not in _TOP_KEYS:
-            raise DefinitionError(
-                f"{file}: {key}: unknown key (expected one of: {', '.join(_TOP_KEYS)})"
-            )
-    if "steps" not in raw:
-        raise DefinitionError(f"{file}: steps: required")
-    items = raw["steps"]
-    if not isinstance(items, list):
-        raise DefinitionError(f"{file}: steps: expected a list, got {yaml_kind(items)}")
-    if not items:
-        raise DefinitionError(f"{file}: steps: must list at least one step")
+    root = read_yaml(path, dates_as_text=True).mapping(allowed=("steps",), required=("steps",))
     steps: list[EscalationStep] = []
-    for i, item in enumerate(items):
-        step = _step(item, f"{file}: steps[{i}]")
+    for node in root.get("steps").nonempty_seq("steps"):
+        step = _step(node)
         for j, earlier in enumerate(steps):
             if earlier.key == step.key:
-                raise DefinitionError(
-                    f"{file}: steps[{i}].key: duplicate of steps[{j}].key ({step.key!r})"
+                raise node.get("key").error(
+                    f"duplicate step key {step.key!r} (first at steps[{j}])"
                 )
         steps.append(step)
     return Ladder(tuple(steps))

@@ -12,23 +12,14 @@ and month deadlines are not moved off weekends or holidays: no source consulted 
 from __future__ import annotations
 
 import calendar as _gregorian
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Final, TypeVar
+from typing import Final
 
-from sanctions.deadlines.workdays import (
-    Confidence,
-    WorkingCalendar,
-    check_keys,
-    parse_confidence,
-    required,
-    required_text,
-    yaml_kind,
-)
-from sanctions.errors import DefinitionError
+from sanctions.deadlines.workdays import WorkingCalendar
+from sanctions.declared.confidence import Confidence
+from sanctions.declared.reader import Node
 
 
 class Unit(StrEnum):
@@ -162,75 +153,26 @@ _RULE_KEYS: Final = (
     "governs",
     "note",
 )
-_IDENTIFIER: Final = re.compile(r"[a-z][a-z0-9_]*")
-_E = TypeVar("_E", bound=StrEnum)
+_REQUIRED: Final = ("name", "label", "amount", "unit", "basis", "confidence")
 
 
-def parse_identifier(value: object, where: str) -> str:
-    """A snake_case name (`[a-z][a-z0-9_]*`), else a `DefinitionError` at `where`."""
-    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
-        raise DefinitionError(
-            f"{where}: expected a snake_case name ([a-z][a-z0-9_]*), got {yaml_kind(value)} "
-            f"{value!r}"
-        )
-    return value
+def parse_deadline_rule(node: Node) -> DeadlineRule:
+    """Validate one deadline rule from declared data (a state's `deadlines[i]`).
 
-
-def parse_choice(value: object, enum: type[_E], where: str) -> _E:
-    """The member of `enum` whose value is `value`, else a `DefinitionError` listing them."""
-    for member in enum:
-        if value == member.value:
-            return member
-    allowed = ", ".join(member.value for member in enum)
-    raise DefinitionError(f"{where}: must be one of {allowed}; got {value!r}")
-
-
-def parse_amount(value: object, where: str, *, minimum: int) -> int:
-    """An integer >= `minimum` (booleans are not integers here)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DefinitionError(f"{where}: expected an integer, got {yaml_kind(value)} {value!r}")
-    if value < minimum:
-        raise DefinitionError(f"{where}: must be at least {minimum}, got {value}")
-    return value
-
-
-def parse_names(value: object, where: str) -> tuple[str, ...]:
-    """A list of distinct snake_case names."""
-    if not isinstance(value, list):
-        raise DefinitionError(f"{where}: expected a list, got {yaml_kind(value)}")
-    names: list[str] = []
-    for i, item in enumerate(value):
-        name = parse_identifier(item, f"{where}[{i}]")
-        if name in names:
-            raise DefinitionError(f"{where}[{i}]: duplicate {name!r}")
-        names.append(name)
-    return tuple(names)
-
-
-def parse_deadline_rule(raw: object, *, where: str) -> DeadlineRule:
-    """Validate one deadline rule from declared data.
-
-    `where` locates `raw` for messages, e.g. "workflows/discipline.yaml: deadlines[3]"; a bad
-    key yields "workflows/discipline.yaml: deadlines[3].unit: must be one of …".
+    Errors name the node's file and path, e.g. "workflows/discipline.yaml:
+    states.decided.deadlines[3].unit: unknown unit 'days' (allowed: hari_kerja, …)".
     """
-    rule: Mapping[str, object] = check_keys(raw, _RULE_KEYS, where)
-
-    def at(key: str) -> str:
-        return f"{where}.{key}"
-
-    note = rule.get("note", "")
-    if not isinstance(note, str):
-        raise DefinitionError(f"{at('note')}: expected a string, got {yaml_kind(note)} {note!r}")
+    node.mapping(allowed=_RULE_KEYS, required=_REQUIRED)
     return DeadlineRule(
-        name=parse_identifier(required(rule, "name", where), at("name")),
-        label=required_text(rule, "label", where),
-        amount=parse_amount(required(rule, "amount", where), at("amount"), minimum=1),
-        unit=parse_choice(required(rule, "unit", where), Unit, at("unit")),
-        direction=parse_choice(rule.get("direction", "after"), Direction, at("direction")),
-        anchor=parse_identifier(rule.get("anchor", ENTERED), at("anchor")),
-        basis=required_text(rule, "basis", where),
-        confidence=parse_confidence(required(rule, "confidence", where), at("confidence")),
-        on_miss=parse_choice(rule.get("on_miss", "record_late"), OnMiss, at("on_miss")),
-        governs=parse_names(rule.get("governs", []), at("governs")),
-        note=note,
+        name=node.get("name").identifier(),
+        label=node.get("label").text(),
+        amount=node.get("amount").integer(minimum=1),
+        unit=node.get("unit").enum(Unit, what="unit"),
+        direction=node.get("direction", "after").enum(Direction, what="direction"),
+        anchor=node.get("anchor", ENTERED).identifier(),
+        basis=node.get("basis").text(),
+        confidence=node.get("confidence").confidence(),
+        on_miss=node.get("on_miss", "record_late").enum(OnMiss, what="on_miss action"),
+        governs=node.get("governs", []).names(),
+        note=node.get("note", "").any_text(),
     )

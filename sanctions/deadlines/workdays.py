@@ -3,7 +3,8 @@
 National holidays and *cuti bersama* come from the `holidays` package (Indonesia, categories
 PUBLIC and GOVERNMENT; *cuti bersama* are the GOVERNMENT entries). Agency or regional extra
 non-working days, and days made working (a Saturday declared a working day), come from
-`workflows/calendar.yaml`, loaded by `load_calendar`.
+`workflows/calendar.yaml`, read by `sanctions.deadlines.calendar_file` and applied by
+`load_calendar`; everything else here is pure.
 
 Counting convention (Indonesian practice, "the day of receipt is not counted"): the start day is
 never counted, the next working day is day 1. So `add_working_days(start, n)` is the n-th working
@@ -28,23 +29,15 @@ import contextlib
 import functools
 import json
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final
 
-import yaml
+from sanctions.deadlines.calendar_file import read_calendar_entries
 
-from sanctions.declared.reader import display_path, parse_yaml
-from sanctions.errors import DefinitionError
-
-Confidence = Literal["C", "S", "U"]
-
-_CONFIDENCE: Final[Mapping[str, Confidence]] = MappingProxyType({"C": "C", "S": "S", "U": "U"})
-_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SATURDAY: Final = 5
 
 
@@ -245,189 +238,7 @@ class WorkingCalendar:
         return start + timedelta(days=n)
 
 
-# --------------------------------------------------------------------------- YAML data files
-
-
-def read_yaml(path: Path) -> object:
-    """Parse a declared-data YAML file strictly: dates stay strings, duplicate keys are errors.
-
-    Shared by the data-file loaders; any problem is a `DefinitionError` naming the file.
-    """
-    file = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DefinitionError(f"{file}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise DefinitionError(f"{file}: cannot read: not UTF-8: {exc.reason}") from exc
-    try:
-        return parse_yaml(text, dates_as_text=True)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise DefinitionError(f"{file}: invalid YAML: {where}{exc.problem or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{file}: invalid YAML: {exc}") from exc
-
-
-def yaml_kind(value: object) -> str:
-    """A YAML-facing name for the type of a parsed value, for error messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    return type(value).__name__
-
-
 # --------------------------------------------------------------------------- calendar.yaml
-
-_ENTRY_KEYS: Final = ("date", "name", "region", "source", "confidence")
-_TOP_KEYS: Final = ("extra_holidays", "extra_working_days")
-
-
-@dataclass(frozen=True)
-class CalendarEntry:
-    """One line of `calendar.yaml`: an extra holiday or an extra working day."""
-
-    day: date
-    name: str
-    region: str | None
-    source: str
-    confidence: Confidence
-    at: str  # where it sits in the file, e.g. "extra_holidays[2]"
-
-    def applies_to(self, region: str | None) -> bool:
-        return self.region is None or self.region == region
-
-    def overlaps(self, other: CalendarEntry) -> bool:
-        """Same day, and some region would get both."""
-        return self.day == other.day and (
-            self.region is None or other.region is None or self.region == other.region
-        )
-
-
-def required(raw: Mapping[str, object], key: str, where: str) -> object:
-    """`raw[key]`, else a `DefinitionError` "`{where}.{key}`: required"."""
-    if key not in raw:
-        raise DefinitionError(f"{where}.{key}: required")
-    return raw[key]
-
-
-def required_text(raw: Mapping[str, object], key: str, where: str) -> str:
-    """`raw[key]` as a non-empty string, else a `DefinitionError` at `{where}.{key}`."""
-    return _text(required(raw, key, where), f"{where}.{key}")
-
-
-def optional_text(raw: Mapping[str, object], key: str, where: str) -> str | None:
-    """Like `required_text`, but absent or null gives None."""
-    value = raw.get(key)
-    return None if value is None else _text(value, f"{where}.{key}")
-
-
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise DefinitionError(
-            f"{where}: expected a non-empty string, got {yaml_kind(value)} {value!r}"
-        )
-    return value
-
-
-def parse_confidence(value: object, where: str) -> Confidence:
-    """A confidence tag: "C" confirmed, "S" secondary, "U" unconfirmed."""
-    confidence = _CONFIDENCE.get(value) if isinstance(value, str) else None
-    if confidence is None:
-        raise DefinitionError(f"{where}: must be one of C, S, U; got {value!r}")
-    return confidence
-
-
-def check_keys(raw: object, allowed: tuple[str, ...], where: str) -> Mapping[str, object]:
-    """`raw` as a mapping whose keys are all in `allowed`, else a `DefinitionError`."""
-    if not isinstance(raw, Mapping):
-        raise DefinitionError(f"{where}: expected a mapping, got {yaml_kind(raw)}")
-    for key in raw:
-        if key not in allowed:
-            raise DefinitionError(
-                f"{where}.{key}: unknown key (expected one of: {', '.join(allowed)})"
-            )
-    return raw
-
-
-def parse_date(value: object, where: str) -> date:
-    """An ISO `YYYY-MM-DD` date from a data file (a string, as `read_yaml` leaves dates)."""
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise DefinitionError(f"{where}: not a date: {value!r}")
-
-
-def _entry(raw: object, file: str, at: str) -> CalendarEntry:
-    where = f"{file}: {at}"
-    entry = check_keys(raw, _ENTRY_KEYS, where)
-    return CalendarEntry(
-        day=parse_date(required(entry, "date", where), f"{where}.date"),
-        name=required_text(entry, "name", where),
-        region=optional_text(entry, "region", where),
-        source=required_text(entry, "source", where),
-        confidence=parse_confidence(required(entry, "confidence", where), f"{where}.confidence"),
-        at=at,
-    )
-
-
-def read_calendar_entries(
-    path: Path,
-) -> tuple[tuple[CalendarEntry, ...], tuple[CalendarEntry, ...]]:
-    """Validate `calendar.yaml`: (extra holidays, extra working days), every region included."""
-    file = display_path(path)
-    raw = read_yaml(path)
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        raise DefinitionError(f"{file}: expected a mapping at the top level, got {yaml_kind(raw)}")
-    for key in raw:
-        if key not in _TOP_KEYS:
-            raise DefinitionError(
-                f"{file}: {key}: unknown key (expected one of: {', '.join(_TOP_KEYS)})"
-            )
-    lists: dict[str, tuple[CalendarEntry, ...]] = {}
-    for key in _TOP_KEYS:
-        items = raw.get(key)
-        if items is None:
-            items = []
-        if not isinstance(items, list):
-            raise DefinitionError(f"{file}: {key}: expected a list, got {yaml_kind(items)}")
-        entries: list[CalendarEntry] = []
-        for i, item in enumerate(items):
-            entry = _entry(item, file, f"{key}[{i}]")
-            for earlier in entries:
-                if entry.overlaps(earlier):
-                    raise DefinitionError(
-                        f"{file}: {entry.at}.date: {entry.day.isoformat()} is already listed "
-                        f"at {earlier.at}"
-                    )
-            entries.append(entry)
-        lists[key] = tuple(entries)
-    for working in lists["extra_working_days"]:
-        for holiday in lists["extra_holidays"]:
-            if working.overlaps(holiday):
-                raise DefinitionError(
-                    f"{file}: {working.at}.date: {working.day.isoformat()} is also an extra "
-                    f"holiday at {holiday.at}"
-                )
-    return lists["extra_holidays"], lists["extra_working_days"]
 
 
 def load_calendar(

@@ -20,11 +20,17 @@ from typing import TypeVar
 T = TypeVar("T")
 _SOURCES = (
     "cases/workflow.py",
-    "catalogue/model.py",
+    "catalogue/entries.py",
+    "catalogue/loader.py",
+    "catalogue/fields.py",
+    "catalogue/sanctions_file.py",
+    "catalogue/violations_file.py",
     "institutions/bodies.py",
     "deadlines/rules.py",
     "cases/guards.py",
     "declared/reader.py",
+    "declared/problems.py",
+    "declared/confidence.py",
 )
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from sanctions.cases.workflow import WorkflowSet
+from sanctions.declared.confidence import Confidence
 from sanctions.declared.reader import read_yaml
 from sanctions.errors import DefinitionError
 
@@ -28,7 +29,7 @@ class SupervisoryBody:
     valid_from: date
     valid_until: date | None
     basis: str
-    confidence: str
+    confidence: Confidence
     # The agency row its letters are numbered and signed under (`sanctions agency add`).
     agency_code: str | None = None
 
@@ -47,7 +48,7 @@ def load_bodies(path: Path) -> Mapping[str, SupervisoryBody]:
             valid_from=node.get("valid_from").as_date(),
             valid_until=node.get("valid_until").optional_date(),
             basis=node.get("basis").text(),
-            confidence=node.get("confidence").text(choices=("C", "S", "U")),
+            confidence=node.get("confidence").confidence(),
             agency_code=node.get("agency_code").optional_text(),
         )
         if body.valid_until is not None and body.valid_until <= body.valid_from:

@@ -61,7 +61,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
-from sanctions.catalogue.model import Catalogue
+from sanctions.catalogue.entries import Catalogue
 from sanctions.errors import InputError, SanctionsError
 from sanctions.registry.employees import EmployeeInput
 from sanctions.registry.nip import Sex, check_matches, parse_nip

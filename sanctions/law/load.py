@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sanctions.cases.guards import known_guards
 from sanctions.cases.workflow import WorkflowSet, load_workflows
-from sanctions.catalogue.model import Catalogue, load_catalogue
+from sanctions.catalogue.entries import Catalogue
+from sanctions.catalogue.loader import load_catalogue
 from sanctions.deadlines.ladder import Ladder, load_ladder
 from sanctions.declared.reader import display_path
 from sanctions.institutions.bodies import SupervisoryBody, load_bodies

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sanctions.declared.confidence import Confidence
 from sanctions.declared.reader import read_yaml
 from sanctions.errors import DefinitionError
 
@@ -13,7 +14,7 @@ from sanctions.errors import DefinitionError
 @dataclass(frozen=True)
 class Classification:
     defaults: Mapping[str, str]
-    confidence: Mapping[str, str]
+    confidence: Mapping[str, Confidence]
     agencies: Mapping[str, Mapping[str, str]]
     source_file: str
 
@@ -32,11 +33,12 @@ class Classification:
 
 def load_classification(path: Path) -> Classification:
     root = read_yaml(path).mapping(allowed={"defaults", "agencies"}, required=("defaults",))
-    defaults, confidence = {}, {}
+    defaults: dict[str, str] = {}
+    confidence: dict[str, Confidence] = {}
     for key, node in root.get("defaults").items():
         node.mapping(allowed={"code", "confidence"}, required=("code", "confidence"))
         defaults[key] = node.get("code").text()
-        confidence[key] = node.get("confidence").text(choices=("C", "S", "U"))
+        confidence[key] = node.get("confidence").confidence()
     agencies = {
         agency: {key: code.text() for key, code in node.items()}
         for agency, node in root.get("agencies", {}).items()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sanctions.catalogue.model import Catalogue
+from sanctions.catalogue.entries import Catalogue
 from sanctions.law import names
 
 # Who issues each document. Every issuer is an agency row: the case's agency (acting for the

@@ -9,6 +9,8 @@ import yaml
 from sanctions.errors import DefinitionError
 from sanctions.letters.documents import load_documents
 
+DATA = Path(__file__).parent.parent / "data"
+
 
 def test_the_shipped_declarations_load_with_every_kind_on_its_layout(template_dir: Path) -> None:
     specs = load_documents(template_dir)
@@ -48,8 +50,9 @@ def test_an_unknown_layout_is_reported_with_its_path_in_the_file(folder: Path) -
     _edit(folder, {"layout": "surat_dinas"})
     with pytest.raises(DefinitionError) as raised:
         load_documents(folder)
-    assert str(raised.value).startswith(
-        f"{folder}/documents.yaml: documents.surat_panggilan_1.layout: unknown layout 'surat_dinas'"
+    assert str(raised.value) == (
+        f"{folder}/documents.yaml: documents.surat_panggilan_1.layout: unknown layout "
+        "'surat_dinas' (allowed: surat, keputusan, berita_acara, laporan)"
     )
 
 
@@ -58,30 +61,58 @@ def test_every_problem_in_the_file_is_reported_at_once(folder: Path) -> None:
     _edit(folder, {"template": "nope.html.j2", "requires": ["employe.name"]}, kind="bap")
     with pytest.raises(DefinitionError) as raised:
         load_documents(folder)
-    problems = "\n".join(raised.value.problems)
-    assert "documents.surat_panggilan_1.sifat: unknown sifat 'Sangat Rahasia'" in problems
-    assert "documents.surat_panggilan_1.classification: 'Disiplin' is not a dotted key" in problems
-    assert "documents.bap.requires[0]: 'employe.name' is not a dotted key" in problems
-    assert "documents.bap.template: template 'nope.html.j2' does not exist" in problems
-    assert "(and 3 more)" in str(raised.value)
+    file = f"{folder}/documents.yaml"
+    roots = (
+        "doc, agency, signer, addressee, tembusan, employee, case, supervisory_body, "
+        "recommendation, sanction, data, verification"
+    )
+    problems = [
+        f"{file}: documents.bap.requires[0]: 'employe.name' is not a dotted key under {roots}",
+        f"{file}: documents.bap.template: template 'nope.html.j2' does not exist in {folder}",
+        (
+            f"{file}: documents.surat_panggilan_1.sifat: unknown sifat 'Sangat Rahasia' "
+            "(allowed: Biasa, Segera, Penting, Rahasia)"
+        ),
+        (
+            f"{file}: documents.surat_panggilan_1.classification: 'Disiplin' is not a dotted "
+            "key like kepegawaian.disiplin"
+        ),
+    ]
+    assert raised.value.problems == problems
+    assert str(raised.value) == "\n".join(
+        [f"4 problems in {file}:", *(f"  - {p}" for p in problems)]
+    )
 
 
 def test_a_template_must_extend_the_base_of_its_layout(folder: Path) -> None:
     _edit(folder, {"layout": "berita_acara"})
-    with pytest.raises(DefinitionError, match=r"must extend base_berita_acara\.html\.j2"):
+    with pytest.raises(DefinitionError) as raised:
         load_documents(folder)
+    assert str(raised.value) == (
+        f"{folder}/documents.yaml: documents.surat_panggilan_1.template: "
+        "surat_panggilan_1.html.j2 must extend base_berita_acara.html.j2 (its layout is "
+        "berita_acara)"
+    )
 
 
 def test_a_template_with_a_syntax_error_is_a_definition_error(folder: Path) -> None:
     (folder / "bap.html.j2").write_text('{% extends "base_berita_acara.html.j2" %}{% block body %')
-    with pytest.raises(DefinitionError, match=r"documents\.bap\.template: bap\.html\.j2 line 1"):
+    with pytest.raises(DefinitionError) as raised:
         load_documents(folder)
+    assert str(raised.value) == (
+        f"{folder}/documents.yaml: documents.bap.template: bap.html.j2 line 1: expected token "
+        "'end of statement block', got '%'"
+    )
 
 
 def test_a_keputusan_needs_its_legal_bases(folder: Path) -> None:
     _edit(folder, {"mengingat": []}, kind="sk_hukuman_disiplin")
-    with pytest.raises(DefinitionError, match=r"sk_hukuman_disiplin\.mengingat: a keputusan needs"):
+    with pytest.raises(DefinitionError) as raised:
         load_documents(folder)
+    assert str(raised.value) == (
+        f"{folder}/documents.yaml: documents.sk_hukuman_disiplin.mengingat: a keputusan needs "
+        "its legal bases (Mengingat)"
+    )
 
 
 def test_missing_and_unknown_fields_are_named(folder: Path) -> None:
@@ -93,15 +124,57 @@ def test_missing_and_unknown_fields_are_named(folder: Path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     with pytest.raises(DefinitionError) as raised:
         load_documents(folder)
-    problems = "\n".join(raised.value.problems)
-    assert "documents.lhp.series: missing" in problems
-    assert "documents.lhp.colour: unknown field" in problems
-    assert "documents.yaml: extra: unknown top-level key" in problems
+    assert raised.value.problems == [
+        f"{path}: unknown key 'extra' (allowed: common, documents)",
+        (
+            f"{path}: documents.lhp: unknown key 'colour' (allowed: title, layout, template, "
+            "sifat, series, confidential, classification, requires, mengingat, optional)"
+        ),
+        f"{path}: documents.lhp: missing required key 'series'",
+    ]
 
 
 def test_a_missing_or_unreadable_file_is_a_definition_error(tmp_path: Path) -> None:
-    with pytest.raises(DefinitionError, match=r"documents\.yaml: file not found"):
+    with pytest.raises(DefinitionError) as missing:
         load_documents(tmp_path)
+    assert str(missing.value) == f"{tmp_path}/documents.yaml: file not found"
     (tmp_path / "documents.yaml").write_text("documents: [unclosed")
-    with pytest.raises(DefinitionError, match="not valid YAML"):
+    with pytest.raises(DefinitionError) as broken:
         load_documents(tmp_path)
+    assert str(broken.value) == (
+        f"{tmp_path}/documents.yaml: not valid YAML (line 2, column 1): did not find "
+        "expected ',' or ']'"
+    )
+
+
+# --------------------------------------------------------------------------- input limits
+
+
+def test_a_duplicated_key_is_refused_with_the_file_and_its_line(folder: Path) -> None:
+    shutil.copy(DATA / "documents" / "duplicate_key.yaml", folder / "documents.yaml")
+    with pytest.raises(DefinitionError) as raised:
+        load_documents(folder)
+    assert str(raised.value) == (
+        f"{folder}/documents.yaml: not valid YAML (line 11, column 5): duplicate key 'sifat'"
+    )
+
+
+def test_an_oversized_declarations_file_is_refused(folder: Path) -> None:
+    path = folder / "documents.yaml"
+    with path.open("a") as stream:
+        stream.write("# " + "x" * (2 * 2**20) + "\n")
+    with pytest.raises(DefinitionError) as raised:
+        load_documents(folder)
+    assert str(raised.value) == (
+        f"{path}: refused: larger than 2 MiB, the limit for a declared file"
+    )
+
+
+def test_an_alias_bomb_as_documents_yaml_is_refused(folder: Path) -> None:
+    shutil.copy(DATA / "reader" / "billion_laughs.yaml", folder / "documents.yaml")
+    with pytest.raises(DefinitionError) as raised:
+        load_documents(folder)
+    assert str(raised.value) == (
+        f"{folder}/documents.yaml: refused (line 7, column 4): aliases add more than 10000 "
+        "values, the limit for a declared file"
+    )
