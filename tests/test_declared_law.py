@@ -67,7 +67,8 @@ EXPECTED: dict[str, list[str]] = {
         f"{BAD}: transitions[0].inputs.how.choices: a choice input needs a list of choices"
     ],
     "rule_with_unknown_confidence": [
-        f"{BAD}: rules.summons_notice_working_days.confidence: unknown confidence 'X' (allowed: C, S, U)"
+        f"{BAD}: rules.summons_notice_working_days.confidence: unknown confidence 'X' "
+        "(allowed: C, S, U)"
     ],
     "deadline_with_unknown_unit": [
         f"{BAD}: states.keberatan.deadlines[0].unit: unknown unit 'minggu' (allowed: "

@@ -25,12 +25,14 @@ from sanctions.deadlines.rules import Unit
 from sanctions.deadlines.workdays import WorkingCalendar
 from sanctions.declared.reader import display_path
 from sanctions.errors import DefinitionError, InputError
+from sanctions.letters.recipients import known_names, load_recipients
 
 DATA = Path(__file__).parent / "data" / "escalation"
 REPO = Path(__file__).parent.parent
+KNOWN = known_names(load_recipients(REPO / "workflows" / "recipients.yaml"))
 
 CALENDAR = WorkingCalendar()
-LADDER = load_ladder(DATA / "valid.yaml")
+LADDER = load_ladder(DATA / "valid.yaml", recipients=KNOWN)
 DEADLINE = date(2026, 3, 13)  # a Friday; the PPK follow-up deadline ends that day
 
 
@@ -45,7 +47,7 @@ def step_key(today: date, done: list[tuple[str, date]]) -> str | None:
 
 
 def test_the_shipped_ladder_has_the_four_steps_in_order() -> None:
-    ladder = load_ladder(REPO / "workflows" / "escalation.yaml")
+    ladder = load_ladder(REPO / "workflows" / "escalation.yaml", recipients=KNOWN)
     assert [s.key for s in ladder.steps] == [
         "pengingat",
         "teguran",
@@ -61,12 +63,12 @@ def test_the_shipped_ladder_has_the_four_steps_in_order() -> None:
 
 
 def test_the_shipped_delays_are_marked_unconfirmed() -> None:
-    ladder = load_ladder(REPO / "workflows" / "escalation.yaml")
+    ladder = load_ladder(REPO / "workflows" / "escalation.yaml", recipients=KNOWN)
     assert {s.confidence for s in ladder.steps} == {"U"}
 
 
 def test_the_last_step_goes_to_kemendagri_for_regions_and_kemenpanrb_for_central_agencies() -> None:
-    ladder = load_ladder(REPO / "workflows" / "escalation.yaml")
+    ladder = load_ladder(REPO / "workflows" / "escalation.yaml", recipients=KNOWN)
     last = ladder.step("eskalasi")
     assert last.recipients_for(AgencyKind.DAERAH) == ("kemendagri",)
     assert last.recipients_for(AgencyKind.PUSAT) == ("kemenpanrb",)
@@ -75,7 +77,7 @@ def test_the_last_step_goes_to_kemendagri_for_regions_and_kemenpanrb_for_central
 
 
 def test_every_shipped_step_reaches_bkn_as_recipient_or_copy() -> None:
-    ladder = load_ladder(REPO / "workflows" / "escalation.yaml")
+    ladder = load_ladder(REPO / "workflows" / "escalation.yaml", recipients=KNOWN)
     for step in ladder.steps:
         for kind in AgencyKind:
             assert "bkn" in step.recipients_for(kind) + step.copy_to, step.key
@@ -258,8 +260,9 @@ INVALID = [
     ),
     (
         "recipient_unknown.yaml",
-        "steps[0].recipients[1]: unknown recipient 'bnk' (allowed: bkn, kemendagri, "
-        "kemenpanrb, ppk, presiden)",
+        "steps[0].recipients[1]: unknown recipient 'bnk' (allowed: bawaslu, bkn, "
+        "direct_superior, employee, kemendagri, kemenpanrb, ppk, presiden, supervisory_body, "
+        "target_agency)",
     ),
     ("recipient_duplicate.yaml", "steps[0].recipients[1]: 'ppk' is listed twice"),
     (
@@ -286,7 +289,7 @@ def test_an_invalid_ladder_file_is_refused_with_the_path_of_the_problem(
 ) -> None:
     path = DATA / name
     with pytest.raises(DefinitionError) as caught:
-        load_ladder(path)
+        load_ladder(path, recipients=KNOWN)
     assert str(caught.value) == f"{display_path(path)}: {message}"
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from sanctions.deadlines.rules import DeadlineRule, parse_deadline_rule
-from sanctions.declared.reader import Node, read_yaml
+from sanctions.declared.reader import DECLARED_LIMITS, Node, read_yaml
 from sanctions.errors import DefinitionError, NotFound
 
 INPUT_TYPES = ("date", "text", "level", "sanction", "choice", "members")
@@ -483,7 +483,11 @@ def _declares_workflow(path: Path) -> bool:
     """Whether the file has a top-level `workflow:` key (the other YAML files in the folder,
     the calendar, ladder and classification codes, are not parsed here)."""
     try:
-        return bool(_WORKFLOW_KEY.search(path.read_text(encoding="utf-8")))
+        with path.open("rb") as file:
+            head = file.read(DECLARED_LIMITS.max_bytes + 1)
+        if len(head) > DECLARED_LIMITS.max_bytes:
+            return True  # let read_yaml refuse it, naming the file and the limit
+        return bool(_WORKFLOW_KEY.search(head.decode("utf-8")))
     except (OSError, UnicodeDecodeError):
         return True  # let read_yaml report the problem with the file's name
 

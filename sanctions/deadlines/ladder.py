@@ -11,7 +11,7 @@ sources show only "*peringatan, teguran, hingga pemblokiran*" and a report to th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -29,10 +29,6 @@ from sanctions.errors import InputError
 class AgencyKind(StrEnum):
     DAERAH = "daerah"  # regional government: escalate to Kemendagri
     PUSAT = "pusat"  # central agency: escalate to KemenPANRB
-
-
-RECIPIENTS: Final = frozenset({"ppk", "bkn", "kemendagri", "kemenpanrb", "presiden"})
-"""Symbolic addressees a ladder may name; the letters module maps them to real addresses."""
 
 
 @dataclass(frozen=True)
@@ -152,20 +148,20 @@ _STEP_KEYS: Final = (
 _STEP_REQUIRED: Final = ("key", "label", "letter", "after", "confidence", "basis")
 _DELAY_KEYS: Final = ("amount", "unit")
 _KINDS: Final = tuple(kind.value for kind in AgencyKind)
-_RECIPIENTS: Final = tuple(sorted(RECIPIENTS))
 
 
-def _addressees(node: Node) -> tuple[str, ...]:
-    """Distinct names from RECIPIENTS."""
+def _addressees(node: Node, known: tuple[str, ...]) -> tuple[str, ...]:
+    """Distinct recipient names, each one `known` (workflows/recipients.yaml, or a party of
+    the case; sanctions.letters.recipients)."""
     names = node.names()
     for item in node.seq():
-        item.choice(_RECIPIENTS, what="recipient")
+        item.choice(known, what="recipient")
     return names
 
 
-def _recipients(node: Node) -> tuple[str, ...]:
+def _recipients(node: Node, known: tuple[str, ...]) -> tuple[str, ...]:
     node.nonempty_seq("recipients")
-    return _addressees(node)
+    return _addressees(node, known)
 
 
 def _delay(node: Node) -> Delay:
@@ -176,27 +172,29 @@ def _delay(node: Node) -> Delay:
     )
 
 
-def _step_recipients(step: Node) -> Mapping[AgencyKind, tuple[str, ...]]:
+def _step_recipients(step: Node, known: tuple[str, ...]) -> Mapping[AgencyKind, tuple[str, ...]]:
     if "recipients" in step and "recipients_by_agency_kind" in step:
         raise step.error("give either recipients or recipients_by_agency_kind, not both")
     if "recipients" in step:
-        common = _recipients(step.get("recipients"))
+        common = _recipients(step.get("recipients"), known)
         return MappingProxyType(dict.fromkeys(AgencyKind, common))
     if "recipients_by_agency_kind" not in step:
         raise step.error("missing required key 'recipients' (or 'recipients_by_agency_kind')")
     by_kind = step.get("recipients_by_agency_kind").mapping(allowed=_KINDS, required=_KINDS)
-    return MappingProxyType({kind: _recipients(by_kind.get(kind.value)) for kind in AgencyKind})
+    return MappingProxyType(
+        {kind: _recipients(by_kind.get(kind.value), known) for kind in AgencyKind}
+    )
 
 
-def _step(node: Node) -> EscalationStep:
+def _step(node: Node, known: tuple[str, ...]) -> EscalationStep:
     node.mapping(allowed=_STEP_KEYS, required=_STEP_REQUIRED)
     key = node.get("key").identifier()
     label = node.get("label").text()
     letter = node.get("letter").identifier()
     after = _delay(node.get("after"))
-    recipients = _step_recipients(node)
+    recipients = _step_recipients(node, known)
     copy_node = node.get("copy_to", [])
-    copy_to = _addressees(copy_node)
+    copy_to = _addressees(copy_node, known)
     for item, name in zip(copy_node.seq(), copy_to, strict=True):
         if any(name in names for names in recipients.values()):
             raise item.error(f"{name!r} is already a recipient")
@@ -213,12 +211,14 @@ def _step(node: Node) -> EscalationStep:
     )
 
 
-def load_ladder(path: Path) -> Ladder:
-    """Read and validate `escalation.yaml`; every problem is a path-qualified `DefinitionError`."""
+def load_ladder(path: Path, *, recipients: Collection[str]) -> Ladder:
+    """Read and validate `escalation.yaml`; every problem is a path-qualified `DefinitionError`.
+    `recipients`: the names a step may address or copy."""
+    known = tuple(sorted(recipients))
     root = read_yaml(path, dates_as_text=True).mapping(allowed=("steps",), required=("steps",))
     steps: list[EscalationStep] = []
     for node in root.get("steps").nonempty_seq("steps"):
-        step = _step(node)
+        step = _step(node, known)
         for j, earlier in enumerate(steps):
             if earlier.key == step.key:
                 raise node.get("key").error(

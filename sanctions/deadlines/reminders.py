@@ -15,7 +15,7 @@ yet mailed are retried by the next run.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -42,25 +42,6 @@ from sanctions.trust.chain import GENESIS
 TRIGGER_PREFIX = "pengingat:"
 BLOCKING_STEP = names.BLOCKING_STEP
 BLOCKING_FACT = names.BLOCKING_FACT
-
-# Real addressees of the ladder's symbolic recipients other than the PPK (whose address is the
-# case agency's). [S] Official names and addresses; change here if they move.
-ADDRESSEES: Mapping[str, Mapping[str, str]] = {
-    "bkn": {
-        "name": "Kepala Badan Kepegawaian Negara u.p. Deputi Bidang Pengawasan dan Pengendalian",
-        "address": "Jalan Mayjen Sutoyo Nomor 12, Cililitan, Jakarta Timur",
-    },
-    "kemendagri": {
-        "name": "Menteri Dalam Negeri",
-        "address": "Jalan Medan Merdeka Utara Nomor 7, Jakarta Pusat",
-    },
-    "kemenpanrb": {
-        "name": "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
-        "address": "Jalan Jenderal Sudirman Kav. 69, Jakarta Selatan",
-    },
-    "presiden": {"name": "Presiden Republik Indonesia", "address": "Jakarta"},
-}
-
 
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
@@ -369,10 +350,11 @@ def letter_data(
     )
     if upcoming is not None:
         data["new_due"] = upcoming[1]
-    recipients = step.recipients_for(AgencyKind(agency.kind))
-    others = [r for r in recipients if r != "ppk" and r in ADDRESSEES]
+    declared = app.law.recipients  # workflows/recipients.yaml
+    others = [r for r in step.recipients_for(AgencyKind(agency.kind)) if r in declared]
     if others:
-        data["addressee"] = dict(ADDRESSEES[others[0]])
+        first = declared[others[0]]
+        data["addressee"] = {"name": first.as_addressee, "address": first.address}
     return data
 
 

@@ -18,26 +18,15 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
-_SOURCES = (
-    "cases/workflow.py",
-    "catalogue/entries.py",
-    "catalogue/loader.py",
-    "catalogue/fields.py",
-    "catalogue/sanctions_file.py",
-    "catalogue/violations_file.py",
-    "institutions/bodies.py",
-    "deadlines/rules.py",
-    "cases/guards.py",
-    "declared/reader.py",
-    "declared/problems.py",
-    "declared/confidence.py",
-)
+# The packages whose source defines the cached values (the law bundle and what it holds).
+_SOURCES = ("cases", "catalogue", "declared", "deadlines", "institutions", "law", "letters")
 
 
 def cache_key(files: Iterable[Path], extra: str) -> str:
     digest = hashlib.sha256(extra.encode("utf-8"))
     package = Path(__file__).parent.parent
-    for path in [*sorted(files), *(package / name for name in _SOURCES)]:
+    sources = sorted(p for name in _SOURCES for p in (package / name).glob("*.py"))
+    for path in [*sorted(files), *sources]:
         digest.update(str(path.name).encode("utf-8"))
         with contextlib.suppress(OSError):
             digest.update(path.read_bytes())

@@ -20,6 +20,7 @@ from sanctions.institutions.bodies import SupervisoryBody, check_bodies
 from sanctions.law import names
 from sanctions.letters.classification import Classification
 from sanctions.letters.documents import DocumentSpec
+from sanctions.letters.recipients import FROM_CASE, Recipient, known_names
 
 # Facts the code records itself (not step inputs, not `<state>_on`).
 CODE_FACTS = frozenset({SANCTION_ENDS, names.BLOCKING_FACT})
@@ -36,6 +37,7 @@ class Declared:
     classification: Classification
     ladder: Ladder
     ladder_file: str
+    recipients: Mapping[str, Recipient]
 
 
 def check(declared: Declared) -> None:
@@ -195,7 +197,17 @@ def _code_name_problems(w: Workflow, deadlines: set[str]) -> Found:
 
 def _document_problems(declared: Declared) -> Iterable[str]:
     codes = declared.classification.defaults
+    known = known_names(declared.recipients)
     for kind, spec in declared.documents.items():
+        named = [("addressee", spec.addressee)] if spec.addressee else []
+        named += [(f"tembusan[{i}]", n) for i, n in enumerate(spec.tembusan)]
+        for where, recipient in named:
+            if recipient not in known:
+                yield (
+                    f"{declared.documents_file}: documents.{kind}.{where}: unknown recipient "
+                    f"{recipient!r}{_suggest(recipient, known)} (declared in recipients.yaml, "
+                    f"or one of the case's own: {', '.join(sorted(FROM_CASE))})"
+                )
         if spec.classification not in codes:
             yield (
                 f"{declared.documents_file}: documents.{kind}.classification: no code for "

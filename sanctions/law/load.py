@@ -18,6 +18,8 @@ from sanctions.law.check import Declared, check
 from sanctions.letters.classification import Classification, load_classification
 from sanctions.letters.documents import FILE_NAME as DOCUMENTS_FILE
 from sanctions.letters.documents import DocumentSpec, load_documents
+from sanctions.letters.recipients import FILE_NAME as RECIPIENTS_FILE
+from sanctions.letters.recipients import Recipient, known_names, load_recipients
 
 BODIES_FILE = "supervisory_bodies.yaml"
 CLASSIFICATION_FILE = "classification.yaml"
@@ -35,6 +37,7 @@ class Law:
     classification: Classification
     ladder: Ladder
     documents: Mapping[str, DocumentSpec]
+    recipients: Mapping[str, Recipient]
 
 
 def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
@@ -59,7 +62,8 @@ def load_law(
         workflows_dir / CATALOGUE_DIR, tukin_regulation_in_force=tukin_regulation_in_force
     )
     classification = load_classification(workflows_dir / CLASSIFICATION_FILE)
-    ladder = load_ladder(workflows_dir / LADDER_FILE)
+    recipients = load_recipients(workflows_dir / RECIPIENTS_FILE)
+    ladder = load_ladder(workflows_dir / LADDER_FILE, recipients=known_names(recipients))
     documents = load_documents(templates_dir)
     check(
         Declared(
@@ -70,6 +74,7 @@ def load_law(
             classification=classification,
             ladder=ladder,
             ladder_file=display_path(workflows_dir / LADDER_FILE),
+            recipients=recipients,
         )
     )
-    return Law(workflows, bodies, catalogue, classification, ladder, documents)
+    return Law(workflows, bodies, catalogue, classification, ladder, documents, recipients)

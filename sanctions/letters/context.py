@@ -19,34 +19,7 @@ from typing import Any
 
 from sanctions.catalogue.entries import Catalogue
 from sanctions.law import names
-
-# Who issues each document. Every issuer is an agency row: the case's agency (acting for the
-# PPK), the supervisory body's agency, or the Bawaslu office of the contest.
-BAWASLU = "bawaslu"
-SUPERVISOR = "supervisory_body"
-AGENCY = "agency"
-ISSUER: Mapping[str, str] = {
-    "tanda_terima_laporan": BAWASLU,
-    "surat_penerusan": BAWASLU,
-    "permintaan_klarifikasi": SUPERVISOR,
-    "rekomendasi": SUPERVISOR,
-    "surat_pengingat_ppk": SUPERVISOR,
-    "surat_teguran_ppk": SUPERVISOR,
-    "permintaan_pemblokiran": SUPERVISOR,
-    "surat_eskalasi": SUPERVISOR,
-}
-
-# Addressee of each surat: the case agency's PPK, the supervisory body, the employee, or a
-# target agency the officer (or the reminder job) names in the letter's data.
-_TO_PPK = {"permintaan_klarifikasi", "rekomendasi", "surat_pengingat_ppk", "surat_teguran_ppk"}
-_TO_SUPERVISOR = {"surat_penerusan", "laporan_tindak_lanjut"}
-_TO_EMPLOYEE = {
-    "surat_panggilan_1",
-    "surat_panggilan_2",
-    "panggilan_penerimaan_keputusan",
-    "surat_pengantar_keputusan",
-}
-_TO_TARGET = {"permintaan_pemblokiran", "surat_eskalasi"}
+from sanctions.letters.recipients import Recipient
 
 # Earlier letters whose number and date later letters cite: (data prefix, letter kind).
 _CITES = names.CITED_LETTERS
@@ -102,6 +75,12 @@ class LetterFacts:
     given: Mapping[str, Any] = field(default_factory=dict)  # the officer's data for this letter
     step_inputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # by trigger
     follow_up_due: date | None = None
+    # Who the letter is addressed to and copied to: recipient names declared for its kind
+    # (documents.yaml), resolved with the declared recipients (workflows/recipients.yaml).
+    issuer_role: str = "case_agency"
+    addressee: str | None = None
+    tembusan: Sequence[str] = ()
+    recipients: Mapping[str, Recipient] = field(default_factory=dict)
 
 
 def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
@@ -182,44 +161,56 @@ def _employee(snapshot: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _addressee(facts: LetterFacts) -> dict[str, str] | None:
-    if facts.kind in _TO_PPK:
+    name = facts.addressee
+    if name is None:
+        return None
+    if name == "ppk":
         p = facts.case_agency
         return {"name": p.head_title, "address": p.address or p.city}
-    if facts.kind in _TO_SUPERVISOR:
+    if name == "supervisory_body":
         p = facts.supervisory_body
         return {"name": p.head_title, "address": p.address}
-    if facts.kind in _TO_EMPLOYEE:
+    if name == "employee":
         e = facts.employee
         return {"name": str(e.get("name")), "address": str(e.get("address") or "")}
-    if facts.kind in _TO_TARGET:
+    if name == "target_agency":
         target = facts.given.get("target_agency")
         if isinstance(target, Mapping):
             return {"name": str(target.get("name")), "address": str(target.get("address", ""))}
-    return None
+        return None
+    declared = facts.recipients[name]
+    return {"name": declared.as_addressee, "address": declared.address}
 
 
-_COPY_BKN_AND_BAWASLU = {
-    "rekomendasi",
-    "surat_pengingat_ppk",
-    "surat_teguran_ppk",
-    "permintaan_pemblokiran",
-    "surat_eskalasi",
-}
-_COPY_SUPERVISOR = {"sk_hukuman_disiplin", "sanksi_moral", "laporan_tindak_lanjut"}
+def _copy_name(facts: LetterFacts, name: str) -> str:
+    if name == "supervisory_body":
+        return facts.supervisory_body.head_title
+    if name == "ppk":
+        return facts.case_agency.head_title
+    if name == "bawaslu":
+        region = facts.case.get("region")
+        return f"Ketua Bawaslu {region}" if region else "Ketua Bawaslu Republik Indonesia"
+    if name == "direct_superior":
+        return f"Atasan langsung yang bersangkutan ({facts.employee.get('unit')})"
+    if name == "employee":
+        return str(facts.employee.get("name"))
+    return facts.recipients[name].name
 
 
 def _tembusan(facts: LetterFacts) -> list[str]:
-    """Default copies: a recommendation and its reminders go to BKN (domain.md 2.2) and the
-    Bawaslu office; decisions and the follow-up report go to the supervisory body."""
+    """The declared copies, leaving out one to the issuer itself or to the addressee (a
+    recommendation by BKN is not copied to BKN; a report to the supervisory body is not
+    copied to it again)."""
+    issuer = facts.issuer.head_title
+    addressed = _addressee(facts)
     copies = []
-    if facts.kind in _COPY_BKN_AND_BAWASLU:
-        if facts.supervisory_body.code != "BKN":
-            copies.append("Kepala Badan Kepegawaian Negara")
-        region = facts.case.get("region")
-        copies.append(f"Ketua Bawaslu {region}" if region else "Ketua Bawaslu Republik Indonesia")
-    if facts.kind in _COPY_SUPERVISOR:
-        copies.append(facts.supervisory_body.head_title)
-        copies.append(f"Atasan langsung yang bersangkutan ({facts.employee.get('unit')})")
+    for name in facts.tembusan:
+        copy = _copy_name(facts, name)
+        if copy in (issuer, addressed["name"] if addressed else None) or copy in copies:
+            continue
+        if name == "bkn" and facts.issuer.code == "BKN":
+            continue
+        copies.append(copy)
     return copies
 
 

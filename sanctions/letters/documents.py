@@ -58,7 +58,11 @@ _FIELDS: Final = (
     "classification",
     "requires",
 )
-_OPTIONAL_FIELDS: Final = ("mengingat", "optional")
+_OPTIONAL_FIELDS: Final = ("mengingat", "optional", "issuer", "addressee", "tembusan")
+# Who issues a document: the case's agency (for its PPK), the supervisory body, or the Bawaslu
+# office of the contest. Addressee and copies name recipients (workflows/recipients.yaml, or
+# the case's own parties), checked against that file by the cross-file pass.
+ISSUERS: Final = ("case_agency", "supervisory_body", "bawaslu")
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,9 @@ class DocumentSpec:
     context_keys: tuple[str, ...]
     optional: tuple[str, ...] = ()
     mengingat: tuple[str, ...] = ()
+    issuer: str = "case_agency"
+    addressee: str | None = None  # a recipient name; surat only
+    tembusan: tuple[str, ...] = ()  # recipient names, in order
 
 
 def load_documents(template_dir: Path) -> dict[str, DocumentSpec]:
@@ -148,6 +155,13 @@ def _read_document(
     requires = row.read("requires", partial(_keys, problems=problems), none)
     optional = row.read("optional", partial(_keys, problems=problems), none)
     mengingat = row.read("mengingat", partial(_texts, problems=problems), none)
+    issuer = row.read("issuer", lambda n: n.choice(ISSUERS, what="issuer"), "case_agency")
+    addressee = row.read("addressee", Node.identifier, None)
+    tembusan = row.read("tembusan", Node.names, none)
+    if layout is not None and layout != "surat" and addressee is not None:
+        problems.add(node.get("addressee").error("only a surat has an addressee (Yth.)"))
+    if layout == "surat" and addressee is None:
+        problems.add(node.error("a surat needs an addressee (a recipient name)"))
     if template is not None:
         _check_template(node.get("template"), template, layout, *templates, problems)
     listed = node.get("optional")
@@ -173,6 +187,9 @@ def _read_document(
         context_keys=_unique((*common.get("all", ()), *common.get(layout, ()), *requires)),
         optional=optional,
         mengingat=mengingat,
+        issuer=issuer,
+        addressee=addressee,
+        tembusan=tembusan,
     )
 
 

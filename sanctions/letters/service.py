@@ -24,9 +24,6 @@ from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
 from sanctions.letters import store
 from sanctions.letters.context import (
-    AGENCY,
-    ISSUER,
-    SUPERVISOR,
     EarlierLetter,
     LetterFacts,
     Party,
@@ -117,7 +114,16 @@ def issue_letter(
         series=SERIES_CODES.get(spec.series, spec.series.upper()),
     )
     facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer, step=step)
-    facts = LetterFacts(**{**facts.__dict__, "given": dict(given or {})})
+    facts = LetterFacts(
+        **{
+            **facts.__dict__,
+            "given": dict(given or {}),
+            "issuer_role": spec.issuer,
+            "addressee": spec.addressee,
+            "tembusan": spec.tembusan,
+            "recipients": app.law.recipients,
+        }
+    )
     context = with_verification(
         build_context(facts, app.catalogue), number=number, url=issuer.verification_url
     )
@@ -184,10 +190,10 @@ def _render_pdf(
 
 
 def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
-    who = ISSUER.get(kind, AGENCY)
-    if who == AGENCY:
+    who = _spec(app, kind).issuer
+    if who == "case_agency":
         agency = session.get(Agency, case.agency_id)
-    elif who == SUPERVISOR:
+    elif who == "supervisory_body":
         body, agency = _supervisor(app, session, case)
         if agency is None:
             raise NotFound(

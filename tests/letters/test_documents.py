@@ -85,13 +85,21 @@ def test_every_problem_in_the_file_is_reported_at_once(folder: Path) -> None:
 
 
 def test_a_template_must_extend_the_base_of_its_layout(folder: Path) -> None:
-    _edit(folder, {"layout": "berita_acara"})
+    _edit(folder, {"layout": "laporan"}, kind="bap")
     with pytest.raises(DefinitionError) as raised:
         load_documents(folder)
     assert str(raised.value) == (
-        f"{folder}/documents.yaml: documents.surat_panggilan_1.template: "
-        "surat_panggilan_1.html.j2 must extend base_berita_acara.html.j2 (its layout is "
-        "berita_acara)"
+        f"{folder}/documents.yaml: documents.bap.template: "
+        "bap.html.j2 must extend base_laporan.html.j2 (its layout is laporan)"
+    )
+
+
+def test_a_surat_names_its_addressee_and_only_a_surat_has_one(folder: Path) -> None:
+    _edit(folder, {"addressee": "ppk"}, kind="bap")
+    with pytest.raises(DefinitionError) as raised:
+        load_documents(folder)
+    assert str(raised.value) == (
+        f"{folder}/documents.yaml: documents.bap.addressee: only a surat has an addressee (Yth.)"
     )
 
 
@@ -128,7 +136,8 @@ def test_missing_and_unknown_fields_are_named(folder: Path) -> None:
         f"{path}: unknown key 'extra' (allowed: common, documents)",
         (
             f"{path}: documents.lhp: unknown key 'colour' (allowed: title, layout, template, "
-            "sifat, series, confidential, classification, requires, mengingat, optional)"
+            "sifat, series, confidential, classification, requires, mengingat, optional, issuer, "
+            "addressee, tembusan)"
         ),
         f"{path}: documents.lhp: missing required key 'series'",
     ]
