@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Connection, text
 from sqlmodel import Session, col, select
 
 from sanctions.db.models import Case, CaseEvent, Letter
-from sanctions.trust.chain import GENESIS, ChainedEvent, check_chain, event_hash
+from sanctions.trust.chain import ChainedEvent, check_chain, event_hash
 
 
 def _chained(event: CaseEvent, letters: list[str]) -> ChainedEvent:
@@ -84,63 +80,3 @@ def verify(session: Session, reference: str | None = None) -> tuple[int, list[Au
                 )
             )
     return checked, findings
-
-
-def backfill(connection: Connection) -> None:
-    """Seal events written before the chain existed (used by migration 0005)."""
-    rows = connection.execute(
-        text(
-            'SELECT id, case_id, seq, at, "on", actor, trigger, source, dest, note, inputs, '
-            "late, workflow_version FROM case_events ORDER BY case_id, seq"
-        )
-    ).mappings()
-    prev: dict[int, str] = {}
-    for row in _rows(rows):
-        letters = [
-            r[0]
-            for r in connection.execute(
-                text(
-                    "SELECT sha256 FROM letters WHERE case_id = :c AND event_seq = :s ORDER BY id"
-                ),
-                {"c": row["case_id"], "s": row["seq"]},
-            )
-        ]
-        before = prev.get(row["case_id"], GENESIS)
-        event = ChainedEvent(
-            **{k: row[k] for k in _FIELDS}, letters=letters, prev_hash=before, hash=None
-        )
-        digest = event_hash(event, before)
-        connection.execute(
-            text("UPDATE case_events SET prev_hash = :p, hash = :h WHERE id = :i"),
-            {"p": before, "h": digest, "i": row["id"]},
-        )
-        prev[row["case_id"]] = digest
-
-
-_FIELDS = (
-    "case_id",
-    "seq",
-    "at",
-    "on",
-    "actor",
-    "trigger",
-    "source",
-    "dest",
-    "note",
-    "inputs",
-    "late",
-    "workflow_version",
-)
-
-
-def _rows(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
-    for row in rows:
-        item = dict(row)
-        for key in ("inputs", "late"):
-            if isinstance(item[key], str):
-                item[key] = json.loads(item[key])
-        if isinstance(item["at"], str):
-            item["at"] = datetime.fromisoformat(item["at"])
-        if isinstance(item["on"], str):
-            item["on"] = date.fromisoformat(item["on"])
-        yield item
