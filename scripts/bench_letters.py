@@ -7,7 +7,7 @@ Figures:
   3. letters/s on a LetterPool with 2 workers (warmed up), and the pool/single ratio
   4. memory of one worker over 1,000 letters: RSS after 100, 500 and 1,000 letters, and peak
 
-Targets (letters.md §0 and the brief): < 80 ms warm, pool >= 1.8x single, memory flat.
+Targets (docs/sources.md §L0 and the brief): < 80 ms warm, pool >= 1.8x single, memory flat.
 Every letter differs (its number, hash and QR), as in production.
 
     .venv/bin/python scripts/bench_letters.py [--letters 200] [--memory-letters 1000]

@@ -21,7 +21,7 @@ SHIPPED = ROOT / "workflows" / "catalogue"
 FIXTURES = Path(__file__).resolve().parent / "data" / "catalogue"
 PP94_IN_FORCE = date(2021, 8, 31)
 
-# domain.md §3.1, §3.2 and §3.3.
+# docs/sources.md §3.1, §3.2 and §3.3.
 VIOLATION_CODES = (
     [f"ETK-{n:02d}" for n in range(1, 8)]
     + [f"DIS-{n:02d}" for n in range(1, 14)]
@@ -247,7 +247,7 @@ def test_rank_based_transitional_sedang_sanctions_are_not_offered_to_a_pppk(
     assert codes(options) == ["S-1T"]
 
 
-# -- appeal routes (domain.md §4) ----------------------------------------------------------
+# -- appeal routes (docs/sources.md §4) ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(

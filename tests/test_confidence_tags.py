@@ -24,6 +24,7 @@ from sanctions.declared.confidence import CONFIDENCES
 from sanctions.errors import DefinitionError
 from sanctions.institutions.bodies import load_bodies
 from sanctions.letters.classification import load_classification
+from sanctions.letters.recipients import known_names, load_recipients
 
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / "workflows"
@@ -88,7 +89,9 @@ CASES: list[tuple[str, Path, Pick, Load]] = [
         "escalation ladder",
         WORKFLOWS / "escalation.yaml",
         lambda d: (d["steps"][0], "steps[0]"),
-        load_ladder,
+        lambda p: load_ladder(
+            p, recipients=known_names(load_recipients(WORKFLOWS / "recipients.yaml"))
+        ),
     ),
     ("supervisory bodies", WORKFLOWS / "supervisory_bodies.yaml", _first_body, load_bodies),
     ("classification", WORKFLOWS / "classification.yaml", _first_default, load_classification),

@@ -1,4 +1,4 @@
-"""NIP (PNS) and NI PPPK parsing: domain.md §7.1 rules 1-5 and §7.2."""
+"""NIP (PNS) and NI PPPK parsing: docs/sources.md §7.1 rules 1-5 and §7.2."""
 
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ def test_the_2027_year_end_skips_christmas_collective_leave_and_new_year_weekend
 
 
 def test_decision_received_tuesday_14_july_2026_takes_effect_tuesday_4_august_2026() -> None:
-    # D12 (domain.md §10.4, PerBKN 6/2022 Ps 50(1) [S]): receipt day not counted, in force on
+    # D12 (docs/sources.md §10.4, PerBKN 6/2022 Ps 50(1) [S]): receipt day not counted, in force on
     # working day 15. No holiday falls between 15 Jul and 4 Aug 2026 (16 Jun Tahun Baru Islam
     # is before, 17 Aug is after), so the third-party vector 4 Aug 2026 holds.
     assert CALENDAR.add_working_days(date(2026, 7, 14), 15) == date(2026, 8, 4)
@@ -145,7 +145,7 @@ def test_collective_leave_data_ends_with_2027_in_the_installed_holidays_package(
 
 
 def test_2026_has_17_public_holidays_and_8_days_of_collective_leave() -> None:
-    # domain.md / letters.md §5 count: 17 public + 8 government (cuti bersama) days.
+    # docs/sources.md §L5 count: 17 public + 8 government (cuti bersama) days.
     with_leave = national_holidays(2026, True)
     without = national_holidays(2026, False)
     assert len(without) == 17

@@ -4,7 +4,7 @@ The ladder (`workflows/escalation.yaml`) lists the letters the reminder job send
 reminder, warning, blocking request, escalation to the ministry. Each step is due a configurable
 delay after the previous step was issued (the first step: after the PPK's deadline). The
 sources show only "*peringatan, teguran, hingga pemblokiran*" and a report to the President
-(domain.md §2.5, §10.4), so the delays are unconfirmed [U] defaults.
+(docs/sources.md §2.5, §10.4), so the delays are unconfirmed [U] defaults.
 
 `next_step` tells the job which single step, if any, is due today. It never skips a step.
 """

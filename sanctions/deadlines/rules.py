@@ -3,7 +3,7 @@
 A rule says how far a due date lies from an anchor date (the day the case entered the state,
 or a dated case fact such as `examination_date`), in working days, calendar days or months,
 after or before the anchor. Amounts, units and their legal basis are data, each with its
-confidence tag (domain.md §5, §10.4); this module only does the arithmetic.
+confidence tag (docs/sources.md §5, §10.4); this module only does the arithmetic.
 
 Counting: working days follow `WorkingCalendar` (the anchor day is never counted). Calendar-day
 and month deadlines are not moved off weekends or holidays: no source consulted says they are.

@@ -1,4 +1,4 @@
-"""The confidence tags every declared fact carries (domain.md): how sure we are of it.
+"""The confidence tags every declared fact carries (docs/sources.md): how sure we are of it.
 
 The one definition, read by every declared file's loader (through `Node.confidence`) and
 shown next to the values they tag (`workflow show`, `case show`, `catalogue`).

@@ -1,7 +1,7 @@
 """Batch rendering on a process pool: one result per letter, a failure never loses the others.
 
 Workers start with forkserver (or spawn), never fork, so WeasyPrint is not imported before a
-fork (letters.md §1.6). Each worker builds its Jinja environment and its single `PdfRenderer`
+fork (docs/sources.md §L1.6). Each worker builds its Jinja environment and its single `PdfRenderer`
 in the initializer and is replaced after `max_tasks_per_child` letters, which caps any slow
 growth in native memory.
 """

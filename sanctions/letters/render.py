@@ -29,7 +29,8 @@ from sanctions.letters.documents import DocumentSpec, load_documents
 
 _LOCALE = Locale.parse("id")
 _PATHS: ContextVar[dict[int, str]] = ContextVar("letter_context_paths")
-# Dashes and hyphens Liberation Sans lacks or that trigger slow font fallback (letters.md 1.5).
+# Dashes and hyphens Liberation Sans lacks or that trigger slow font fallback
+# (docs/sources.md §L1.5).
 _TRANSLATE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u00a0": " "})
 _DOCUMENTS = "documents"
 

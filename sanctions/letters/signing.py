@@ -2,7 +2,7 @@
 
 The signature field is placed on the letter's signature block (the `#ttd-slot` rectangle
 WeasyPrint reports), with an empty appearance: the visible part (QR, caption, name) is drawn
-by the template, as letters.md recommends. The signed file is never modified afterwards.
+by the template, as docs/sources.md §L3.1 recommends. The signed file is never modified afterwards.
 pyHanko is imported only here, only when signing or validating.
 """
 

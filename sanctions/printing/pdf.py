@@ -1,8 +1,9 @@
 """The WeasyPrint edge: letter HTML → PDF/A bytes, page count and the signature rectangle.
 
 One `PdfRenderer` per process: it holds the process's single `FontConfiguration` and image cache
-(a new FontConfiguration per document leaks about 0.2 MB a letter, letters.md §0.2). WeasyPrint
-is imported when the first renderer is built, not when this module is imported. Not thread-safe.
+(a new FontConfiguration per document leaks about 0.2 MB a letter, docs/sources.md §L0.2).
+WeasyPrint is imported when the first renderer is built, not when this module is imported. Not
+thread-safe.
 
 Resources may only come from files under the template folder or from ``data:`` URIs, and every
 warning WeasyPrint logs while rendering (a missing font, an unknown CSS property, a blocked URL)

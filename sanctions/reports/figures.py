@@ -15,7 +15,7 @@ weekly      cases per week (Monday start) by date of the act, for the timeline c
 
 Position groups: the supervisory body singles out teachers and lecturers (position contains Guru
 or Dosen) and health workers (Dokter, Perawat, Bidan, Apoteker and the other health functional
-positions, or "tenaga kesehatan"); it counts camat/lurah (kepala wilayah) apart (domain.md
+positions, or "tenaga kesehatan"); it counts camat/lurah (kepala wilayah) apart (docs/sources.md
 §7.4, §8.2). The rest follow the position type of the employee snapshot: JPT, administrator,
 pengawas, other fungsional, pelaksana.
 """

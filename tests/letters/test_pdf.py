@@ -1,6 +1,6 @@
 """PDF output: text, page numbers, footer, PDF/A markers, fonts, metadata, QR, signature box.
 
-veraPDF is not reachable from this project's machines (letters.md §6), so PDF/A is checked
+veraPDF is not reachable from this project's machines (docs/sources.md §L6), so PDF/A is checked
 structurally: pdfaid in XMP, an OutputIntent, /Lang, every font embedded.
 """
 
