@@ -1,5 +1,6 @@
-"""The shared printing pieces: the template filters (each tested here once) and the Jinja2
-environment and render function every document uses."""
+"""The shared printing pieces: the template filters (each tested here once), the Jinja2
+environment and render function every document uses, and the PDF renderer's option for
+documents that are not letters."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from sanctions.errors import RenderError
 from sanctions.letters import TEMPLATE_DIR_NAME
 from sanctions.letters.render import make_environment as make_letter_environment
 from sanctions.printing import filters
+from sanctions.printing.pdf import PdfRenderer
 from sanctions.printing.templates import make_environment, render_template
+from tests.pdfa import assert_pdf_a_3b
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / TEMPLATE_DIR_NAME
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -163,3 +166,35 @@ def test_a_missing_template_or_a_syntax_error_is_a_render_error_naming_the_templ
         render_template(make_environment(tmp_path), "nothing.html.j2", {})
     with pytest.raises(RenderError, match=r"^page.html.j2: line 2: "):
         render(tmp_path, "ok\n{% if %}", {})
+
+
+# -- the PDF renderer -----------------------------------------------------------------------
+OWN_STYLES = """<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>t</title>
+<style>
+@font-face { font-family: "Own Sans"; src: url(fonts/LiberationSans-Regular.ttf); }
+html { font-family: "Own Sans"; }
+</style></head><body><p>Ringkasan</p></body></html>"""
+NO_STYLES = '<html lang="id"><head><title>t</title></head><body><p>Surat</p></body></html>'
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Any:
+    renderer = PdfRenderer(TEMPLATE_DIR)
+    yield renderer
+    renderer.close()
+
+
+@pytest.mark.pdf
+def test_a_document_that_is_not_a_letter_is_pdf_a_with_its_own_styles_only(
+    renderer: PdfRenderer,
+) -> None:
+    pdf = renderer.render_pdf(
+        OWN_STYLES, identifier=b"own", title="t", author="a", letter_styles=False
+    )
+    assert assert_pdf_a_3b(pdf.data) == {"Own-Sans"}
+    letter = renderer.render_pdf(NO_STYLES, identifier=b"letter", title="t", author="a")
+    assert "Letter-Sans" in assert_pdf_a_3b(letter.data)
+    plain = renderer.render_pdf(
+        NO_STYLES, identifier=b"plain", title="t", author="a", letter_styles=False
+    )
+    assert "Letter-Sans" not in assert_pdf_a_3b(plain.data)
