@@ -17,7 +17,7 @@ to the class's `exit_code`, and never shows a traceback for one.
     ├── ConcurrencyConflict      someone else changed the case first; nothing was written
     ├── Conflict                 the thing already exists (duplicate NIP, register number …)
     ├── StorageError             the database is unavailable, locked or not migrated
-    └── RenderError              a letter could not be rendered (missing value, bad template)
+    └── RenderError              a document could not be printed (missing value, bad template)
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import hashlib
 import io
 import itertools
 import json
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -19,11 +20,12 @@ from sanctions.app import App
 from sanctions.cases.views import case_by_reference
 from sanctions.cli import cli
 from sanctions.db import session_scope
-from sanctions.db.models import Letter
+from sanctions.db.models import Contest, Letter
 from sanctions.errors import InputError, PermissionDenied, StorageError
 from sanctions.registry import service as registry
 from sanctions.reports.dossier import export_case
 from tests.factories import NOW, add_agency, open_case, recommended, s, seed, walk
+from tests.pdfa import assert_pdf_a_3b
 
 pytestmark = pytest.mark.pdf
 
@@ -132,6 +134,32 @@ def test_the_cover_summary_names_the_parties_the_allegations_the_timeline_and_th
         "B-2/BKN/DWASDAL/10/2024",
     ):
         assert expected in text, expected
+
+
+def test_the_cover_summary_is_pdf_a_3b_with_its_bundled_fonts_embedded(
+    app: App, reference: str, tmp_path: Path
+) -> None:
+    export(app, reference, tmp_path / "berkas")
+    fonts = assert_pdf_a_3b((tmp_path / "berkas/ringkasan.pdf").read_bytes())
+    assert fonts <= {"Dossier-Sans", "Dossier-Sans-Bold", "Dossier-Sans-Italic"}
+    assert "Dossier-Sans" in fonts
+
+
+def test_the_cover_summary_prints_a_dash_for_dates_a_case_does_not_have(
+    app: App, tmp_path: Path
+) -> None:
+    seed(app)
+    reference = open_case(app)
+    walk(app, reference, recommended("berat"))  # the follow-up deadline is still open
+    with session_scope(app.db) as session:
+        contest = session.get(Contest, case_by_reference(session, reference).contest_id)
+        assert contest is not None
+        contest.candidate_determination_date = None
+    export(app, reference, tmp_path / "berkas")
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "berkas/ringkasan.pdf").pages)
+    text = " ".join(text.split())
+    assert "Penetapan calon -" in text
+    assert re.search(r"Desember 2024 - (berjalan|lewat waktu)", text), text
 
 
 def test_a_case_file_folder_has_the_same_files_and_is_never_written_over(

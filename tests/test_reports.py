@@ -36,6 +36,7 @@ from sanctions.reports.figures import (
 )
 from sanctions.reports.pdf import CHART_TITLES, render_report_pdf
 from tests.factories import NOW, PPPK_NIP, TODAY, open_case, recommended, s, seed, walk
+from tests.pdfa import assert_pdf_a_3b
 
 AS_OF = date(2025, 1, 31)
 
@@ -294,7 +295,7 @@ def test_the_pdf_report_has_its_charts_as_vector_drawings(fixture: Fixture, tmp_
     with session_scope(fixture.app.db) as session:
         data = svc.leadership_report(fixture.app, session, actor="admin", on=AS_OF, now=NOW)
     pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(render_report_pdf(data, template_dir=fixture.app.settings.templates_dir))
+    pdf.write_bytes(render_report_pdf(data, renderer=fixture.app.pdf_renderer))
     reader = PdfReader(pdf)
     text = " ".join(page.extract_text() for page in reader.pages)
     for title in CHART_TITLES.values():
@@ -315,6 +316,14 @@ def test_the_pdf_report_has_its_charts_as_vector_drawings(fixture: Fixture, tmp_
             check=True,
         )
         assert (tmp_path / "p-1.png").stat().st_size > 5000
+
+
+@pytest.mark.pdf
+def test_the_pdf_report_is_pdf_a_3b_with_its_bundled_fonts_embedded(fixture: Fixture) -> None:
+    with session_scope(fixture.app.db) as session:
+        data = svc.leadership_report(fixture.app, session, actor="admin", on=AS_OF, now=NOW)
+    fonts = assert_pdf_a_3b(render_report_pdf(data, renderer=fixture.app.pdf_renderer))
+    assert fonts == {"Report-Sans", "Report-Sans-Bold"}
 
 
 ON_TIME_GREEN = "0.180392 0.490196 0.196078"  # #2e7d32

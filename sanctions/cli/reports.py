@@ -206,5 +206,5 @@ def _pdf(shell: Shell, options: dict[str, Any], period: Period, on: date) -> Non
             period=period,
             agency_code=options["agency_code"],
         )
-    path.write_bytes(render_report_pdf(data, template_dir=shell.settings.templates_dir))
+    path.write_bytes(render_report_pdf(data, renderer=shell.app.pdf_renderer))
     click.echo(f"report with charts written to {path}", err=True)

@@ -1,13 +1,15 @@
-"""The WeasyPrint edge: letter HTML → PDF/A bytes, page count and the signature rectangle.
+"""The one HTML → PDF edge: letters, the report and the case file cover become PDF/A-3b bytes
+(with the page count and, for letters, the signature rectangle).
 
 One `PdfRenderer` per process: it holds the process's single `FontConfiguration` and image cache
 (a new FontConfiguration per document leaks about 0.2 MB a letter, docs/sources.md §L0.2).
 WeasyPrint is imported when the first renderer is built, not when this module is imported. Not
 thread-safe.
 
-Resources may only come from files under the template folder or from ``data:`` URIs, and every
-warning WeasyPrint logs while rendering (a missing font, an unknown CSS property, a blocked URL)
-fails the letter with a RenderError rather than producing a subtly wrong PDF.
+Every document is PDF/A-3b with embedded fonts and the sRGB output intent. Resources may only
+come from files under the template folder or from ``data:`` URIs, and every warning WeasyPrint
+logs while rendering (a missing font, an unknown CSS property, a blocked URL) fails the document
+with a RenderError rather than producing a subtly wrong PDF.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ _PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF user space is i
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    """A rendered letter.
+    """A rendered document.
 
     `signature_box` is the ``#ttd-slot`` rectangle as (x1, y1, x2, y2) in PDF points, origin at
     the bottom-left of page `signature_page` (0-based), ready for a signing service (BSrE wants
@@ -58,12 +60,13 @@ class _WarningCollector(logging.Handler):
 
 
 class PdfRenderer:
-    """Renders letter HTML to PDF; build one per process and reuse it for every letter.
+    """Renders HTML to PDF/A; build one per process and reuse it for every document.
 
-    For letters only: the template folder's ``print.css`` is parsed once, here, and applied to
-    every document (as a user stylesheet; the letter templates carry no other styles than a few
-    inline widths). The ``<link rel="stylesheet" href="print.css">`` the templates carry, for
-    browser previews, is dropped from the HTML before rendering.
+    For letters: the template folder's ``print.css`` is parsed once, here, and applied to every
+    letter (as a user stylesheet; the letter templates carry no other styles than a few inline
+    widths). The ``<link rel="stylesheet" href="print.css">`` the templates carry, for browser
+    previews, is dropped from the HTML before rendering. Other documents (the report, the case
+    file cover) bring their own styles and are rendered with ``letter_styles=False``.
     """
 
     def __init__(self, template_dir: Path, *, pdf_variant: str = PDF_VARIANT) -> None:
@@ -108,17 +111,27 @@ class PdfRenderer:
         identifier: bytes,
         title: str,
         author: str,
+        letter_styles: bool = True,
     ) -> RenderedPdf:
         """`html` as a PDF/A document with the given identifier, title and author.
 
         `base_url` (default: the template folder) resolves relative URLs such as ``print.css``.
+        `letter_styles=False` is for documents that are not letters: ``print.css`` is not
+        applied and the HTML is rendered as it is, with the styles it carries.
         """
         base = Path(base_url).resolve() if base_url is not None else self.template_dir
         if not base.is_relative_to(self.template_dir):
             raise RenderError(f"base_url {base} is outside the template folder")
         self._warnings.messages.clear()
         try:
-            document, data = self._write(html, base, identifier, title, author)
+            document, data = self._write(
+                html.replace(_STYLESHEET_LINK, "", 1) if letter_styles else html,
+                base,
+                identifier=identifier,
+                title=title,
+                author=author,
+                stylesheets=[self._stylesheet] if letter_styles else [],
+            )
         finally:
             self._trim_cache()
         if self._warnings.messages:
@@ -131,18 +144,25 @@ class PdfRenderer:
         )
 
     def _write(
-        self, html: str, base: Path, identifier: bytes, title: str, author: str
+        self,
+        html: str,
+        base: Path,
+        *,
+        identifier: bytes,
+        title: str,
+        author: str,
+        stylesheets: list[Any],
     ) -> tuple[Any, bytes]:
         from weasyprint import HTML
         from weasyprint.urls import FatalURLFetchingError
 
         try:
             document = HTML(
-                string=html.replace(_STYLESHEET_LINK, "", 1),
+                string=html,
                 base_url=f"{base.as_uri()}/",
                 url_fetcher=self._fetcher,
             ).render(
-                stylesheets=[self._stylesheet],
+                stylesheets=stylesheets,
                 font_config=self._font_config,
                 color_profiles={_OUTPUT_INTENT: self._srgb},
                 output_intent=_OUTPUT_INTENT,
@@ -165,8 +185,8 @@ class PdfRenderer:
     def _trim_cache(self) -> None:
         """Keep the image cache for template-folder files only.
 
-        Every letter's QR is a new ``data:`` URI; cached, they would grow the cache (and the
-        worker) by one image per letter.
+        Every letter's QR and every report chart is a new ``data:`` URI; cached, they would grow
+        the cache (and the worker) by one image per document.
         """
         for key in [key for key in self._cache if key.startswith("data:")]:
             del self._cache[key]

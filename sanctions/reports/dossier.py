@@ -35,7 +35,7 @@ from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Agency, Allegation, CaseEvent, Contest, Deadline, Employee, Letter
 from sanctions.deadlines.rules import Direction
 from sanctions.errors import InputError, SanctionsError, StorageError
-from sanctions.printing.html import html_to_pdf, make_environment, render_html
+from sanctions.printing.templates import make_environment, render_template
 from sanctions.trust.access import roles_for
 
 TEMPLATE = "dossier.html.j2"
@@ -250,13 +250,7 @@ def _deadline(deadline: Deadline, today: date) -> dict[str, Any]:
 # -- writing --------------------------------------------------------------------------------
 def write_dossier(app: App, dossier: Dossier, out: Path) -> ExportResult:
     letters = {letter.name: _read_letter(letter) for letter in dossier.letters}
-    html = render_html(make_environment(app.settings.templates_dir), TEMPLATE, dossier.context)
-    cover = html_to_pdf(
-        html,
-        base_dir=app.settings.templates_dir,
-        title=f"Berkas perkara {dossier.reference}",
-        author=dossier.exported_by,
-    )
+    cover = _cover_pdf(app, dossier)
     files = {COVER: cover, **letters, LOG: _json(dossier.log)}
     packed = [PackedFile(name, _sha256(data), len(data)) for name, data in files.items()]
     manifest = _json(
@@ -275,6 +269,19 @@ def write_dossier(app: App, dossier: Dossier, out: Path) -> ExportResult:
     else:
         _write_folder(out, files)
     return ExportResult(out, packed)
+
+
+def _cover_pdf(app: App, dossier: Dossier) -> bytes:
+    """The cover summary (ringkasan.pdf) as PDF/A-3b, through the App's one PDF renderer."""
+    html = render_template(make_environment(app.settings.templates_dir), TEMPLATE, dossier.context)
+    stamp = f"berkas {dossier.reference} {dossier.exported_at.isoformat()}"
+    return app.pdf_renderer.render_pdf(
+        html,
+        identifier=stamp.encode("utf-8"),
+        title=f"Berkas perkara {dossier.reference}",
+        author=dossier.exported_by,
+        letter_styles=False,
+    ).data
 
 
 def _read_letter(letter: LetterFile) -> bytes:

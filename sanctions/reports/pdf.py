@@ -13,17 +13,18 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 
-from sanctions.printing.html import html_to_pdf, make_environment, render_html
+from sanctions.printing.templates import make_environment, render_template
 from sanctions.reports import figures as reports
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from sanctions.printing.pdf import PdfRenderer
 
 TEMPLATE = "report.html.j2"
 CHART_TITLES = {
@@ -64,7 +65,8 @@ class ReportInput:
     total_cases: int
 
 
-def render_report_pdf(data: ReportInput, *, template_dir: Path) -> bytes:
+def render_report_pdf(data: ReportInput, *, renderer: PdfRenderer) -> bytes:
+    """The report as PDF/A-3b, from `report.html.j2` in the renderer's template folder."""
     charts = {
         "follow_up": _svg(_follow_up_chart, data.follow_up[:-1]) if data.follow_up else None,
         "timeline": _svg(_timeline_chart, data.weeks, data.campaigns) if data.weeks else None,
@@ -85,8 +87,15 @@ def render_report_pdf(data: ReportInput, *, template_dir: Path) -> bytes:
         "buckets": [label for _, label in reports.AGE_BUCKETS] + [reports.OLDEST_BUCKET],
         "groups": {g: reports.GROUPS[g] for g in reports.SINGLED_OUT},
     }
-    html = render_html(make_environment(template_dir), TEMPLATE, context)
-    return html_to_pdf(html, base_dir=template_dir, title=data.title, author=data.generated_by)
+    html = render_template(make_environment(renderer.template_dir), TEMPLATE, context)
+    stamp = f"laporan {data.period} {data.agency or '-'} {data.generated_at.isoformat()}"
+    return renderer.render_pdf(
+        html,
+        identifier=stamp.encode("utf-8"),
+        title=data.title,
+        author=data.generated_by,
+        letter_styles=False,
+    ).data
 
 
 # -- charts ---------------------------------------------------------------------------------

@@ -14,15 +14,11 @@ import pytest
 from sanctions.errors import RenderError
 from sanctions.letters.qr import svg_data_uri
 from sanctions.letters.render import (
-    angka_terbilang,
     diktum_label,
     document_specs,
-    format_nip,
-    hari,
     list_label,
     make_environment,
     render_html,
-    terbilang,
 )
 
 Context = Callable[..., dict[str, Any]]
@@ -30,23 +26,12 @@ SanctionOf = Callable[[str], dict[str, Any]]
 AppealOf = Callable[[str], dict[str, Any] | None]
 
 
-def test_the_filters_write_dates_days_and_numbers_in_indonesian(env: jinja2.Environment) -> None:
-    tanggal = env.filters["tanggal"]
-    assert tanggal(date(2026, 11, 22)) == "22 November 2026"
-    assert tanggal(date(2022, 12, 5)) == "5 Desember 2022"
-    assert tanggal(date(2022, 12, 5), pad=True) == "05 Desember 2022"
-    assert hari(date(2026, 11, 23)) == "Senin"
-    assert hari(date(2026, 11, 27)) == "Jumat"
-    assert terbilang(2026) == "dua ribu dua puluh enam"
-    assert angka_terbilang(12) == "12 (dua belas)"
-    assert format_nip("198609262015051001") == "19860926 201505 1 001"
+def test_keputusan_dikta_and_legal_list_items_are_labelled() -> None:
+    # The shared filters (tanggal, hari, terbilang, nip …) are tested in tests/test_printing.py.
     assert [diktum_label(n) for n in (1, 2, 4, 11)] == ["KESATU", "KEDUA", "KEEMPAT", "KESEBELAS"]
     assert [list_label(level, 2) for level in (1, 2, 3, 4)] == ["b.", "2.", "b)", "2)"]
-
-
-def test_a_nip_that_is_not_18_digits_cannot_be_printed() -> None:
-    with pytest.raises(RenderError, match="not 18 digits"):
-        format_nip("19860926201505100")
+    with pytest.raises(RenderError, match="diktum: expected a whole number from 1"):
+        diktum_label(0)
 
 
 def test_every_document_kind_renders_with_its_number_and_signature_slot(
