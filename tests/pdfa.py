@@ -1,4 +1,4 @@
-"""Structural PDF/A-3b checks with pikepdf (veraPDF is out of reach, letters.md §6)."""
+"""Structural PDF/A-3b checks with pikepdf (veraPDF is out of reach, docs/sources.md §L6)."""
 
 from __future__ import annotations
 

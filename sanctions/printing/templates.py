@@ -26,7 +26,8 @@ from sanctions.printing import filters
 __all__ = ["make_environment", "render_template"]
 
 _PATHS: ContextVar[dict[int, str]] = ContextVar("template_context_paths")
-# Dashes and hyphens Liberation Sans lacks or that trigger slow font fallback (docs/sources.md §L1.5).
+# Dashes and hyphens Liberation Sans lacks or that trigger slow font fallback
+# (docs/sources.md §L1.5).
 _TRANSLATE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u00a0": " "})
 
 
