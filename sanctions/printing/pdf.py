@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from sanctions.errors import RenderError
@@ -45,6 +45,20 @@ class RenderedPdf:
     page_count: int
     signature_box: tuple[float, float, float, float] | None
     signature_page: int | None = None
+
+
+class PdfRendering(Protocol):
+    """What the letters service needs of a renderer: `PdfRenderer`, or a test's fake."""
+
+    def render_pdf(
+        self,
+        html: str,
+        *,
+        base_url: Path | str | None = None,
+        identifier: bytes,
+        title: str,
+        author: str,
+    ) -> RenderedPdf: ...
 
 
 class _WarningCollector(logging.Handler):
