@@ -1,7 +1,11 @@
-"""The Alembic migrations build exactly the schema the models declare, on both databases."""
+"""The Alembic migrations build exactly the schema the models declare, on both databases; and
+so does the copy of the session's migrated template that every other test runs on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -9,16 +13,35 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 import sanctions.db.models  # noqa: F401  (registers the tables)
-from sanctions.db import HEAD_REVISION, alembic_config, current_revision
+from sanctions.db import HEAD_REVISION, alembic_config, current_revision, make_engine, upgrade
 
 
-def test_the_head_revision_the_code_checks_for_is_alembics_head(db: Engine) -> None:
-    head = ScriptDirectory.from_config(alembic_config(db)).get_current_head()
+@pytest.fixture
+def upgraded(db_url: str) -> Iterator[Engine]:
+    """An empty database migrated by Alembic's `upgrade head` itself."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["upgraded", "template-copy"])
+def migrated(request: pytest.FixtureRequest, db_url: str) -> Engine:
+    """Both ways a test database gets its schema: `upgrade head`, and the `db` fixture's copy
+    (both on the `db_url` of the test, SQLite and PostgreSQL)."""
+    engine: Engine = request.getfixturevalue("upgraded" if request.param == "upgraded" else "db")
+    return engine
+
+
+def test_the_head_revision_the_code_checks_for_is_alembics_head(migrated: Engine) -> None:
+    head = ScriptDirectory.from_config(alembic_config(migrated)).get_current_head()
     assert head == HEAD_REVISION
-    assert current_revision(db) == HEAD_REVISION
+    assert current_revision(migrated) == HEAD_REVISION
 
 
-def test_upgrading_an_empty_database_gives_the_schema_the_models_declare(db: Engine) -> None:
-    with db.connect() as connection:
+def test_upgrading_an_empty_database_gives_the_schema_the_models_declare(
+    migrated: Engine,
+) -> None:
+    with migrated.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert diffs == []

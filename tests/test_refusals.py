@@ -6,6 +6,7 @@ import threading
 from datetime import date
 
 import pytest
+from sqlalchemy import Engine as DbEngine
 
 from sanctions.app import App
 from sanctions.cases.guards import GuardContext
@@ -131,14 +132,10 @@ def test_a_tukin_cut_is_refused_while_the_transitional_substitutes_apply(seeded:
 
 
 def test_a_tukin_cut_is_allowed_once_the_salary_regulation_is_configured_in_force(
-    db_url: str, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    from sanctions.db import make_engine, upgrade
-
+    db_url: str, db: DbEngine
+) -> None:
     settings = Settings(database_url=db_url, tukin_regulation_in_force=date(2024, 1, 1))
-    engine = make_engine(db_url)
-    upgrade(engine)
-    app = App(settings, db=engine)
+    app = App(settings, db=db)
     seed(app)
     ref = open_case(app, violations=("DIS-03",), act_date=date(2024, 9, 2))
     assert (
@@ -156,7 +153,6 @@ def test_a_tukin_cut_is_allowed_once_the_salary_regulation_is_configured_in_forc
         )
         == "diputus"
     )
-    engine.dispose()
 
 
 def test_a_ppk_employee_cannot_receive_a_pns_only_sanction(seeded: App) -> None:

@@ -322,6 +322,7 @@ OVERDUE_RED = "0.776471 0.156863 0.156863"  # #c62828
 
 
 # -- CLI ------------------------------------------------------------------------------------
+@pytest.mark.pdf
 def test_report_commands_print_tables_csv_json_and_write_a_pdf(
     fixture: Fixture, db_url: str, tmp_path: Path
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -692,9 +692,7 @@ def sample_context() -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def pdf_renderer() -> Iterator[Any]:
-    from sanctions.printing.pdf import PdfRenderer
-
-    renderer = PdfRenderer(TEMPLATE_DIR)
-    yield renderer
-    renderer.close()
+def pdf_renderer(real_pdf_renderer: Any) -> Any:
+    """The real WeasyPrint renderer (tests/conftest.py builds one per session)."""
+    assert real_pdf_renderer.template_dir == TEMPLATE_DIR.resolve()
+    return real_pdf_renderer
