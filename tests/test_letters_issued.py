@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import signal
 import subprocess
 import sys
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from tests.factories import (
     step,
     walk,
 )
+from tests.waiting import kill_all, row_counter, wait_until
 
 FORWARDING = {
     "forwarding_sender": "Bawaslu Kabupaten Sleman",
@@ -93,6 +94,7 @@ def text_of(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
+@pytest.mark.pdf
 def test_a_recommendation_step_issues_a_numbered_pdf_a_letter_in_its_transaction(
     seeded: App,
 ) -> None:
@@ -235,9 +237,11 @@ from sanctions.settings import Settings
 from sanctions.letters.service import issue_letter
 from sanctions.cases.service import case_by_reference
 from tests.factories import NOW
+from tests.fakes import FakePdfRenderer
 app = App(Settings(database_url={url!r}, letter_store=__import__("pathlib").Path({store!r})),
-          db=make_engine({url!r}))
+          db=make_engine({url!r}), pdf_renderer=FakePdfRenderer())
 print("ready", flush=True)
+sys.stdin.readline()  # "go"
 while True:
     with session_scope(app.db) as s:
         case = case_by_reference(s, {ref!r})
@@ -246,6 +250,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
     seeded: App, db_url: str
 ) -> None:
@@ -257,13 +262,35 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
         ref=ref,
         data=FORWARDING,
     )
-    for _ in range(3):
-        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-        time.sleep(1.5)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
+    rng = random.Random(11)
+    # All three start (and import) at once; each waits for its turn.
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    try:
+        with row_counter(db_url, "letters") as count:
+            for proc in procs:
+                assert proc.stdin is not None and proc.stdout is not None
+                assert proc.stdout.readline().strip() == b"ready"
+                # The child issues letters as fast as it can; once it has issued a few it is
+                # killed, wherever it is in the next one (rendering, storing or committing it).
+                wanted = count() + rng.randint(1, 4)
+                proc.stdin.write(b"go\n")
+                proc.stdin.flush()
+                wait_until(
+                    lambda wanted=wanted: count() >= wanted,
+                    timeout=60,
+                    what="the child to issue its letters",
+                    process=proc,
+                    poll=0.002,
+                )
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+    finally:
+        kill_all(procs)
     issued = letters(seeded)
     assert len(issued) > 3
     assert [x.seq for x in issued] == list(range(1, len(issued) + 1))
