@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from sanctions.catalogue.model import Catalogue, Sanction, load_catalogue
 from sanctions.errors import DefinitionError, InputError, UnknownCode
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "workflows" / "catalogue"
 FIXTURES = Path(__file__).resolve().parent / "data" / "catalogue"

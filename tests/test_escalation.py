@@ -25,6 +25,8 @@ from sanctions.deadlines.rules import Unit
 from sanctions.deadlines.workdays import WorkingCalendar, display_path
 from sanctions.errors import DefinitionError, InputError
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 DATA = Path(__file__).parent / "data" / "escalation"
 REPO = Path(__file__).parent.parent
 

@@ -368,6 +368,7 @@ def test_matplotlib_is_loaded_only_for_a_pdf() -> None:
 
 
 # -- the arithmetic on its own ----------------------------------------------------------------
+@pytest.mark.pure
 @pytest.mark.parametrize(
     ("position", "position_type", "group"),
     [
@@ -410,6 +411,7 @@ def record(**changes: object) -> CaseRecord:
     return CaseRecord(**{**values, **changes})  # type: ignore[arg-type]
 
 
+@pytest.mark.pure
 def test_follow_up_outcome_follows_the_way_the_case_left_the_recommendation() -> None:
     day = date(2024, 12, 10)
     assert follow_up_outcome(record(recommended_on=None), day) is None
@@ -420,12 +422,14 @@ def test_follow_up_outcome_follows_the_way_the_case_left_the_recommendation() ->
     assert follow_up_outcome(record(), day) == "overdue"
 
 
+@pytest.mark.pure
 def test_lateness_of_an_acted_case_is_counted_to_the_day_it_acted() -> None:
     late = record(left_by="tindak_lanjuti", left_on=date(2024, 12, 13), follow_up_met=False)
     rows = follow_up([late, record()], on=date(2024, 12, 23))
     assert (rows[0].late, rows[0].overdue, rows[0].worst_days_late) == (1, 1, 20)
 
 
+@pytest.mark.pure
 def test_age_buckets_and_weeks_without_cases_are_shown() -> None:
     assert [age_bucket(d) for d in (0, 30, 31, 90, 180, 181)] == [
         "0-30 hari",

@@ -646,14 +646,10 @@ def build_sample_context(kind: str, **overrides: Any) -> dict[str, Any]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize `kind` over every document kind, `kind_and_key` over every (kind, context
-    key it declares), and `sanction_code` over every catalogued sanction code."""
+    """Parametrize `kind` over every document kind and `sanction_code` over every catalogued
+    sanction code."""
     if "kind" in metafunc.fixturenames:
         metafunc.parametrize("kind", ALL_KINDS)
-    if "kind_and_key" in metafunc.fixturenames:
-        specs = load_documents(TEMPLATE_DIR)
-        pairs = [(kind, key) for kind in ALL_KINDS for key in specs[kind].context_keys]
-        metafunc.parametrize("kind_and_key", pairs, ids=[f"{k}:{key}" for k, key in pairs])
     if "sanction_code" in metafunc.fixturenames:
         metafunc.parametrize("sanction_code", list(SANCTIONS))
 

@@ -9,6 +9,8 @@ import yaml
 from sanctions.errors import DefinitionError
 from sanctions.letters.documents import load_documents
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 
 def test_the_shipped_declarations_load_with_every_kind_on_its_layout(template_dir: Path) -> None:
     specs = load_documents(template_dir)

@@ -10,6 +10,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -261,3 +262,14 @@ def test_every_document_kind_renders_to_a_pdf_with_its_signature_box(
     assert context["doc"]["number"] in text
     if document_specs(env)[kind].sifat == "Rahasia":
         assert "Rahasia" in text or "R A H A S I A" in text or "RAHASIA" in text
+
+
+def test_importing_the_letters_package_does_not_import_weasyprint() -> None:
+    code = (
+        "import sys, sanctions.letters, sanctions.letters.render, sanctions.letters.documents, "
+        "sanctions.letters.pool, sanctions.printing.pdf; print('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
