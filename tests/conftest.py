@@ -19,14 +19,16 @@ is the PDF): then it gets the real WeasyPrint renderer, one per session.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import psycopg
@@ -34,12 +36,14 @@ import pytest
 from pytest_postgresql import factories
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 
 from sanctions.app import App
 from sanctions.db import make_engine, upgrade
 from sanctions.settings import Settings
 from tests.fakes import FakePdfRenderer
 
+T = TypeVar("T")
 LOCAL_PG = {"host": "127.0.0.1", "port": 5432, "dbname": "test"}
 # Fixtures that give a test a database; a test marked `pure` may use none of them.
 DATABASE_FIXTURES = frozenset({"db_url", "db", "app", "sqlite_url", "pg_schema_url", "pg_server"})
@@ -216,6 +220,96 @@ def db(migrated_url: str) -> Iterator[Engine]:
     engine = make_engine(migrated_url)
     yield engine
     engine.dispose()
+
+
+# -- snapshots of built data ------------------------------------------------------------------
+class Snapshots:
+    """Data a module's tests all start from (nine cases for the reports, a case with a letter
+    and forty users for the access matrix), built once per session and database kind through
+    the services, then copied into each test's own database and letter store: the test still
+    gets a database of its own, without paying for the build again."""
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
+        self._request = request
+        self._folder = folder
+        self._built: dict[tuple[str, str], tuple[str, Path, Any]] = {}
+        self.schemas: list[tuple[dict[str, object], str]] = []  # (server, schema) to drop
+
+    def restore(self, name: str, app: App, build: Callable[[App], T]) -> T:
+        """`build(app)`'s data in `app`'s (empty, migrated) database; returns its value."""
+        kind = "sqlite" if app.settings.database_url.startswith("sqlite") else "postgresql"
+        if (name, kind) not in self._built:
+            self._built[name, kind] = self._build(name, kind, app, build)
+        source, store, value = self._built[name, kind]
+        app.db.dispose()
+        if kind == "sqlite":
+            shutil.copyfile(
+                str(make_url(source).database), str(make_url(app.settings.database_url).database)
+            )
+        else:
+            _copy_rows(source, app.settings.database_url)
+        if store.exists():
+            shutil.copytree(store, app.settings.letter_store, dirs_exist_ok=True)
+        result: T = value
+        return result
+
+    def _build(
+        self, name: str, kind: str, app: App, build: Callable[[App], T]
+    ) -> tuple[str, Path, T]:
+        folder = self._folder / f"{name}-{kind}"
+        folder.mkdir(parents=True)
+        if kind == "sqlite":
+            url = f"sqlite:///{folder / 'sanctions.db'}"
+        else:
+            schema = f"snapshot_{_new_schema_name()}"
+            server = self._request.getfixturevalue("pg_server")
+            with psycopg.connect(**server, autocommit=True) as conn:
+                conn.execute(f"CREATE SCHEMA {schema}")
+            self.schemas.append((dict(server), schema))
+            url = pg_url(server, schema)
+        copy_template(url, self._request)
+        settings = replace(app.settings, database_url=url, letter_store=folder / "letters")
+        source = App(settings, pdf_renderer=app.pdf_renderer)
+        try:
+            value = build(source)
+        finally:
+            source.db.dispose()
+        return url, settings.letter_store, value
+
+
+def _schema_of(url: str) -> str:
+    return str(make_url(url).query["options"]).removeprefix("-csearch_path=")
+
+
+def _copy_rows(source: str, target: str) -> None:
+    """Every row of every table from `source`'s schema into `target`'s (same server, same
+    migrated schema), and the id sequences moved past the copied ids."""
+    import sanctions.db.models  # noqa: F401  (registers the tables)
+
+    src = _schema_of(source)
+    with psycopg.connect(target.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            conn.execute(f'INSERT INTO "{table.name}" SELECT * FROM {src}."{table.name}"')
+            if "id" in table.c and table.c["id"].primary_key:
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f'coalesce(max(id), 1), max(id) IS NOT NULL) FROM "{table.name}"'
+                )
+
+
+@pytest.fixture(scope="session")
+def snapshots(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Snapshots]:
+    found = Snapshots(request, tmp_path_factory.mktemp("snapshots"))
+    yield found
+    for server, schema in found.schemas:
+        # A throwaway server may be gone already (and its schemas with it).
+        with (
+            contextlib.suppress(psycopg.OperationalError),
+            psycopg.connect(**server, autocommit=True) as conn,  # type: ignore[arg-type]
+        ):
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 # -- the app ----------------------------------------------------------------------------------

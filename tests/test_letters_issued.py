@@ -12,6 +12,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 import pytest
@@ -41,6 +42,9 @@ from tests.factories import (
 )
 from tests.waiting import kill_all, row_counter, wait_until
 
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
+
 FORWARDING = {
     "forwarding_sender": "Bawaslu Kabupaten Sleman",
     "forwarding_number": "123/PP.01/K.JI-13/X/2024",
@@ -69,10 +73,14 @@ def add_bkn(app: App) -> None:
 
 
 @pytest.fixture
-def seeded(app: App) -> App:
+def seeded(app: App, snapshots: Snapshots) -> App:
+    snapshots.restore("letters_issued.seeded", app, seed_with_bkn)  # once, copied per test
+    return app
+
+
+def seed_with_bkn(app: App) -> None:
     seed(app)
     add_bkn(app)
-    return app
 
 
 def recommend(app: App, data: dict[str, object] | None = None) -> str:

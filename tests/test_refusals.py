@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine as DbEngine
@@ -24,10 +25,13 @@ from sanctions.errors import (
 from sanctions.settings import Settings
 from tests.factories import PPPK_NIP, open_case, recommended, s, seed, snapshot, step, walk
 
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
+
 
 @pytest.fixture
-def seeded(app: App) -> App:
-    seed(app)
+def seeded(app: App, snapshots: Snapshots) -> App:
+    snapshots.restore("refusals.seeded", app, seed)  # seeded once, copied into each test
     return app
 
 

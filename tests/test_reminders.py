@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date
 from email import message_from_bytes
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -32,18 +32,18 @@ from sanctions.letters.service import issue_letter
 from sanctions.trust.audit import verify
 from tests.factories import NOW, snapshot
 from tests.fakes import fake_app_factory
-from tests.test_letters_issued import add_bkn, recommend
+from tests.test_letters_issued import recommend, seed_with_bkn
 from tests.waiting import wait_until
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
 
 JOB = "job-pengingat"
 
 
 @pytest.fixture
-def seeded(app: App) -> App:
-    from tests.factories import seed
-
-    seed(app)
-    add_bkn(app)
+def seeded(app: App, snapshots: Snapshots) -> App:
+    snapshots.restore("reminders.seeded", app, seed_with_bkn)  # once, copied into each test
     return app
 
 

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -36,6 +37,9 @@ from sanctions.reports.figures import (
 )
 from sanctions.reports.pdf import CHART_TITLES, render_report_pdf
 from tests.factories import NOW, PPPK_NIP, TODAY, open_case, recommended, s, seed, walk
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
 
 AS_OF = date(2025, 1, 31)
 
@@ -161,8 +165,9 @@ def build(app: App) -> Fixture:
 
 
 @pytest.fixture
-def fixture(app: App) -> Fixture:
-    return build(app)
+def fixture(app: App, snapshots: Snapshots) -> Fixture:
+    """`build`'s nine cases, built once and copied into each test's database."""
+    return Fixture(app, snapshots.restore("reports", app, lambda built: build(built).due))
 
 
 def table(rows: list[svc.reports.FollowUpRow]) -> list[tuple[object, ...]]:

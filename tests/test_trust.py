@@ -4,6 +4,7 @@ logged, and an officer of one agency cannot see or touch another agency's cases.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -35,12 +36,19 @@ from tests.factories import (
 )
 from tests.test_letters_issued import add_bkn, recommend
 
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
+
 
 @pytest.fixture
-def seeded(app: App) -> App:
+def seeded(app: App, snapshots: Snapshots) -> App:
+    snapshots.restore("trust.seeded", app, seed_with_bkn)  # once, copied into each test
+    return app
+
+
+def seed_with_bkn(app: App) -> None:
     seed(app)
     add_bkn(app)
-    return app
 
 
 def chain_findings(app: App) -> list[tuple[str, int, str]]:
