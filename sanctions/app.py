@@ -3,13 +3,19 @@
 Built once per process by the CLI (or a job, or a test) and passed to the services.
 Everything is loaded lazily, so a command that needs only the database does not parse
 every YAML file, and nothing here imports WeasyPrint.
+
+The declared data never changes once loaded, so Apps built in the same process from the same
+files share it (a test run builds hundreds of Apps; a job may build a few): the workflows,
+bodies and catalogue are keyed by the content of their files, the letter templates by the
+size and modification time of theirs, so an edited file is always loaded afresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine as DbEngine
 
@@ -28,13 +34,45 @@ from sanctions.settings import Settings
 if TYPE_CHECKING:
     import jinja2
 
-    from sanctions.printing.pdf import PdfRenderer
+    from sanctions.printing.pdf import PdfRendering
+
+T = TypeVar("T")
+_shared: dict[tuple[str, ...], Any] = {}  # declared data loaded in this process, by key
+_holiday_cache: list[Path | None] = []  # the holiday cache directory this process set
+
+
+def _shared_value(key: tuple[str, ...], build: Callable[[], T]) -> T:
+    if key not in _shared:
+        _shared[key] = build()
+    value: T = _shared[key]
+    return value
+
+
+def _file_stamps(folder: Path) -> str:
+    """Every file under `folder` with its size and modification time."""
+    stamps = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            stamps.append(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(stamps)
 
 
 class App:
-    def __init__(self, settings: Settings, *, db: DbEngine | None = None) -> None:
+    """`db` and `pdf_renderer` replace the engine and the WeasyPrint renderer the app would
+    build from `settings` (a test passes its own database, or a fake renderer when the PDF is
+    not what it tests; a job may share one renderer between apps)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        db: DbEngine | None = None,
+        pdf_renderer: PdfRendering | None = None,
+    ) -> None:
         self.settings = settings
         self._db = db
+        self._pdf_renderer = pdf_renderer
         self._engines: dict[str, Engine] = {}
 
     @cached_property
@@ -51,7 +89,8 @@ class App:
         files = declared_files(settings.workflows_dir, settings.templates_dir)
         extra = f"{settings.workflows_dir}|{settings.templates_dir}|"
         extra += f"{settings.tukin_regulation_in_force}"
-        return cached(settings.cache_dir, cache_key(files, extra), self._load_law)
+        key = cache_key(files, extra)
+        return _shared_value(("law", key), lambda: cached(settings.cache_dir, key, self._load_law))
 
     def _load_law(self) -> Law:
         settings = self.settings
@@ -83,7 +122,10 @@ class App:
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
-        use_holiday_cache(self.settings.cache_dir)
+        # Setting the directory empties the process's holiday tables: only when it changes.
+        if _holiday_cache != [self.settings.cache_dir]:
+            use_holiday_cache(self.settings.cache_dir)
+            _holiday_cache[:] = [self.settings.cache_dir]
         return load_calendar(
             self.settings.workflows_dir / "calendar.yaml",
             collective_leave_is_holiday=self.settings.collective_leave_is_holiday,
@@ -94,11 +136,16 @@ class App:
         """The letter templates (Jinja2; no WeasyPrint)."""
         from sanctions.letters.render import make_environment
 
-        return make_environment(self.settings.templates_dir, documents=self.law.documents)
+        folder = self.settings.templates_dir
+        key = ("letters", str(folder.resolve()), _file_stamps(folder))
+        return _shared_value(key, lambda: make_environment(folder, documents=self.law.documents))
 
     @cached_property
-    def pdf_renderer(self) -> PdfRenderer:
-        """One WeasyPrint renderer (one font configuration) for this process, built on first use."""
+    def pdf_renderer(self) -> PdfRendering:
+        """One WeasyPrint renderer (one font configuration) for this process, built on first use
+        (unless one was given)."""
+        if self._pdf_renderer is not None:
+            return self._pdf_renderer
         from sanctions.printing.pdf import PdfRenderer
 
         return PdfRenderer(self.settings.templates_dir)

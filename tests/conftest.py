@@ -1,30 +1,52 @@
 """Shared fixtures: a migrated database on SQLite and on a real PostgreSQL, and the app.
 
+The schema is migrated once per session, not once per test: `upgrade head` runs on a template
+(a SQLite file; a PostgreSQL schema whose statements are recorded) and every test that asks for
+`db` gets a copy of it at its own `db_url` (the file copied; the recorded statements replayed
+into the test's own schema). The copy is a real database at a real URL, so CLI commands and
+subprocesses a test starts can use it. tests/test_migrations.py checks that both a fresh
+`upgrade head` and the copy have exactly the schema the models declare.
+
 PostgreSQL: the server at 127.0.0.1:5432 when one answers (trust auth, database `test`);
 otherwise a throwaway server started by pytest-postgresql from Debian's binaries. Each test
 gets its own schema, dropped afterwards. A PostgreSQL test never skips: with no server it
 fails, because a skipped PostgreSQL test is a promise not kept.
+
+Letters: the `app` fixture renders letter HTML for real (Jinja2, StrictUndefined) but turns it
+into PDF with tests/fakes.py's `FakePdfRenderer`, unless the test is marked `pdf` (its subject
+is the PDF): then it gets the real WeasyPrint renderer, one per session.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
+import re
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import psycopg
 import pytest
 from pytest_postgresql import factories
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 
 from sanctions.app import App
 from sanctions.db import make_engine, upgrade
 from sanctions.settings import Settings
+from tests.fakes import FakePdfRenderer
 
+T = TypeVar("T")
 LOCAL_PG = {"host": "127.0.0.1", "port": 5432, "dbname": "test"}
+# Fixtures that give a test a database; a test marked `pure` may use none of them.
+DATABASE_FIXTURES = frozenset({"db_url", "db", "app", "sqlite_url", "pg_schema_url", "pg_server"})
 
 
 def _pg_ctl() -> str | None:
@@ -33,6 +55,25 @@ def _pg_ctl() -> str | None:
 
 
 postgresql_proc = factories.postgresql_proc(executable=_pg_ctl(), port=None)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the `pure` marker honest: a pure-rule test touches no database and no PDF."""
+    wrong = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("pure")
+        and (
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or item.get_closest_marker("pdf")
+            or item.get_closest_marker("slow")
+        )
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            "tests marked `pure` must not use a database, the PDF renderer or be slow: "
+            + ", ".join(wrong)
+        )
 
 
 def _local_pg_user() -> str | None:
@@ -60,7 +101,7 @@ def pg_server(request: pytest.FixtureRequest) -> dict[str, object]:
     return {"host": proc.host, "port": proc.port, "user": proc.user, "dbname": dbname}
 
 
-def pg_url(server: dict[str, object], schema: str) -> str:
+def pg_url(server: Mapping[str, object], schema: str) -> str:
     options = quote(f"-csearch_path={schema}")
     return (
         f"postgresql+psycopg://{server['user']}@{server['host']}:{server['port']}/"
@@ -68,10 +109,15 @@ def pg_url(server: dict[str, object], schema: str) -> str:
     )
 
 
+def _new_schema_name() -> str:
+    """Unique across tests, pytest-xdist workers and other test runs on the same server."""
+    return f"t_{uuid.uuid4().hex[:16]}"
+
+
 @pytest.fixture
 def pg_schema_url(pg_server: dict[str, object]) -> Iterator[str]:
-    """A URL whose connections live in a fresh schema of their own."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    """A URL whose connections live in a fresh, empty schema of their own."""
+    schema = _new_schema_name()
     conninfo = dict(pg_server)
     with psycopg.connect(**conninfo, autocommit=True) as conn:  # type: ignore[arg-type]
         conn.execute(f"CREATE SCHEMA {schema}")
@@ -84,14 +130,83 @@ def pg_schema_url(pg_server: dict[str, object]) -> Iterator[str]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
+    """The URL of a SQLite file that does not exist yet (an empty database)."""
     return f"sqlite:///{tmp_path / 'sanctions.db'}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str:
+    """An empty database of the test's own, on SQLite and on PostgreSQL; `db` migrates it."""
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("pg_schema_url"))
+
+
+# -- the migrated template ------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session; `db` copies it."""
+    path = tmp_path_factory.mktemp("template") / "sanctions.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()  # the last connection checkpoints the WAL: the file is complete
+    return path
+
+
+Statement = tuple[str, Any]
+_READ_ONLY = re.compile(r"\s*(SELECT|SHOW)\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: dict[str, object]) -> list[Statement]:
+    """The statements `upgrade head` sends to an empty PostgreSQL schema, with their parameters.
+
+    Recorded once per session by migrating a template schema (dropped straight away); replaying
+    them into an empty schema builds the same schema and the same `alembic_version` row, about
+    three times faster than running Alembic again. Alembic's read-only queries are left out.
+    """
+    schema = f"template_{_new_schema_name()}"
+    conninfo = dict(pg_server)
+    with psycopg.connect(**conninfo, autocommit=True) as conn:  # type: ignore[arg-type]
+        conn.execute(f"CREATE SCHEMA {schema}")
+    recorded: list[Statement] = []
+    engine = make_engine(pg_url(pg_server, schema))
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if not _READ_ONLY.match(statement):
+            recorded.append((statement, parameters))
+
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+        with psycopg.connect(**conninfo, autocommit=True) as conn:  # type: ignore[arg-type]
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    return recorded
+
+
+def copy_template(url: str, request: pytest.FixtureRequest) -> None:
+    """Give the empty database at `url` the migrated schema (and nothing else)."""
+    if url.startswith("sqlite"):
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, str(make_url(url).database))
+        return
+    statements: list[Statement] = request.getfixturevalue("pg_template")
+    # libpq reads the same URL (and its search_path option) without SQLAlchemy's driver name.
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(conninfo) as conn, conn.pipeline():
+        for statement, parameters in statements:
+            conn.execute(statement, parameters)
+
+
+@pytest.fixture
+def migrated_url(db_url: str, request: pytest.FixtureRequest) -> str:
+    """`db_url`, migrated to the newest schema (a copy of the session's template)."""
+    copy_template(db_url, request)
+    return db_url
 
 
 @pytest.fixture
@@ -100,13 +215,122 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def db(settings: Settings) -> Iterator[Engine]:
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+def db(migrated_url: str) -> Iterator[Engine]:
+    """An engine on the test's migrated database."""
+    engine = make_engine(migrated_url)
     yield engine
     engine.dispose()
 
 
+# -- snapshots of built data ------------------------------------------------------------------
+class Snapshots:
+    """Data a module's tests all start from (nine cases for the reports, a case with a letter
+    and forty users for the access matrix), built once per session and database kind through
+    the services, then copied into each test's own database and letter store: the test still
+    gets a database of its own, without paying for the build again."""
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
+        self._request = request
+        self._folder = folder
+        self._built: dict[tuple[str, str], tuple[str, Path, Any]] = {}
+        self.schemas: list[tuple[dict[str, object], str]] = []  # (server, schema) to drop
+
+    def restore(self, name: str, app: App, build: Callable[[App], T]) -> T:
+        """`build(app)`'s data in `app`'s (empty, migrated) database; returns its value."""
+        kind = "sqlite" if app.settings.database_url.startswith("sqlite") else "postgresql"
+        if (name, kind) not in self._built:
+            self._built[name, kind] = self._build(name, kind, app, build)
+        source, store, value = self._built[name, kind]
+        app.db.dispose()
+        if kind == "sqlite":
+            shutil.copyfile(
+                str(make_url(source).database), str(make_url(app.settings.database_url).database)
+            )
+        else:
+            _copy_rows(source, app.settings.database_url)
+        if store.exists():
+            shutil.copytree(store, app.settings.letter_store, dirs_exist_ok=True)
+        result: T = value
+        return result
+
+    def _build(
+        self, name: str, kind: str, app: App, build: Callable[[App], T]
+    ) -> tuple[str, Path, T]:
+        folder = self._folder / f"{name}-{kind}"
+        folder.mkdir(parents=True)
+        if kind == "sqlite":
+            url = f"sqlite:///{folder / 'sanctions.db'}"
+        else:
+            schema = f"snapshot_{_new_schema_name()}"
+            server = self._request.getfixturevalue("pg_server")
+            with psycopg.connect(**server, autocommit=True) as conn:
+                conn.execute(f"CREATE SCHEMA {schema}")
+            self.schemas.append((dict(server), schema))
+            url = pg_url(server, schema)
+        copy_template(url, self._request)
+        settings = replace(app.settings, database_url=url, letter_store=folder / "letters")
+        source = App(settings, pdf_renderer=app.pdf_renderer)
+        try:
+            value = build(source)
+        finally:
+            source.db.dispose()
+        return url, settings.letter_store, value
+
+
+def _schema_of(url: str) -> str:
+    return str(make_url(url).query["options"]).removeprefix("-csearch_path=")
+
+
+def _copy_rows(source: str, target: str) -> None:
+    """Every row of every table from `source`'s schema into `target`'s (same server, same
+    migrated schema), and the id sequences moved past the copied ids."""
+    import sanctions.db.models  # noqa: F401  (registers the tables)
+
+    src = _schema_of(source)
+    with psycopg.connect(target.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            conn.execute(f'INSERT INTO "{table.name}" SELECT * FROM {src}."{table.name}"')
+            if "id" in table.c and table.c["id"].primary_key:
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f'coalesce(max(id), 1), max(id) IS NOT NULL) FROM "{table.name}"'
+                )
+
+
+@pytest.fixture(scope="session")
+def snapshots(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Snapshots]:
+    found = Snapshots(request, tmp_path_factory.mktemp("snapshots"))
+    yield found
+    for server, schema in found.schemas:
+        # A throwaway server may be gone already (and its schemas with it).
+        with (
+            contextlib.suppress(psycopg.OperationalError),
+            psycopg.connect(**server, autocommit=True) as conn,  # type: ignore[arg-type]
+        ):
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+# -- the app ----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def real_pdf_renderer() -> Iterator[Any]:
+    """The WeasyPrint renderer, one per session as in production (one per process)."""
+    from sanctions.printing.pdf import PdfRenderer
+
+    renderer = PdfRenderer(Settings().templates_dir)
+    yield renderer
+    renderer.close()
+
+
 @pytest.fixture
-def app(settings: Settings, db: Engine) -> App:
-    return App(settings, db=db)
+def pdf_renderer_of_app(request: pytest.FixtureRequest) -> Any:
+    """What the `app` fixture renders PDFs with: the real renderer for tests marked `pdf`."""
+    if request.node.get_closest_marker("pdf"):
+        return request.getfixturevalue("real_pdf_renderer")
+    return FakePdfRenderer()
+
+
+@pytest.fixture
+def app(settings: Settings, db: Engine, pdf_renderer_of_app: Any) -> App:
+    return App(settings, db=db, pdf_renderer=pdf_renderer_of_app)

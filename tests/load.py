@@ -1,5 +1,6 @@
 """Parallel officers on one database: each process repeatedly takes an allowed step on a
-random shared case, for a bounded time. Used by tests/test_load.py and scripts/bench_load.py."""
+random shared case, for a bounded time (or number of steps). Used by tests/test_load.py,
+tests/test_faults.py and scripts/bench_load.py."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sanctions.app import App
 from sanctions.cases import service as cases
@@ -26,17 +28,25 @@ class Tally:
     refused: int
 
 
-def officer(url: str, references: list[str], seconds: float, seed: int) -> Tally:
+def officer(
+    url: str, references: list[str], seconds: float, seed: int, steps: int | None = None
+) -> Tally:
+    """Take random allowed steps on the shared cases for `seconds`, or (when `steps` is given)
+    until this officer has taken that many, or until no case has a step left to take."""
     app = App(Settings(database_url=url), db=make_engine(url))
     rng = random.Random(seed)
-    steps = conflicts = refused = 0
+    taken = conflicts = refused = 0
+    stuck: set[str] = set()  # cases with no step to take since this officer's last step
     stop = time.monotonic() + seconds
-    while time.monotonic() < stop:
+    while time.monotonic() < stop and (steps is None or taken < steps):
+        if steps is not None and stuck >= set(references):
+            break
         reference = rng.choice(references)
         try:
             with session_scope(app.db) as session:
                 chosen = next_step(app, session, reference, actor="admin", rng=rng)
                 if chosen is None:
+                    stuck.add(reference)
                     continue
                 trigger, inputs, on = chosen
                 case = views.case_by_reference(session, reference)
@@ -52,23 +62,39 @@ def officer(url: str, references: list[str], seconds: float, seed: int) -> Tally
                     now=datetime.now(UTC),
                     letter_data=letter_data_for(workflow, case.state, trigger),
                 )
-            steps += 1
+            taken += 1
+            stuck.clear()
         except ConcurrencyConflict:
             conflicts += 1
         except SanctionsError:
             refused += 1  # e.g. a rival moved the case first (step no longer allowed)
     app.db.dispose()
-    return Tally(steps, conflicts, refused)
+    return Tally(taken, conflicts, refused)
 
 
-def _run(args: tuple[str, list[str], float, int]) -> Tally:
+def _wait_for_all(barrier: Any) -> None:
+    barrier.wait(timeout=120)
+
+
+def _run(args: tuple[str, list[str], float, int, int | None]) -> Tally:
     return officer(*args)
 
 
-def run_officers(url: str, references: list[str], *, processes: int, seconds: float) -> Tally:
+def run_officers(
+    url: str,
+    references: list[str],
+    *,
+    processes: int,
+    seconds: float,
+    steps_each: int | None = None,
+) -> Tally:
+    """`processes` officers at once; each stops after `seconds`, or sooner once it has taken
+    `steps_each` steps (a bound for tests, which wait for work done rather than for time)."""
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(processes) as pool:
-        tallies = pool.map(_run, [(url, references, seconds, i) for i in range(processes)])
+    jobs = [(url, references, seconds, i, steps_each) for i in range(processes)]
+    everyone = ctx.Barrier(processes)  # all start together, once every one has imported
+    with ctx.Pool(processes, initializer=_wait_for_all, initargs=(everyone,)) as pool:
+        tallies = pool.map(_run, jobs, chunksize=1)
     return Tally(
         sum(t.steps for t in tallies),
         sum(t.conflicts for t in tallies),

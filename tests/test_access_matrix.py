@@ -4,6 +4,7 @@ letter and take a step — for the case's own agency, and for another agency."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlmodel import select
@@ -18,6 +19,9 @@ from sanctions.letters import service as letters
 from sanctions.registry import service as registry
 from tests.factories import KNOWN_ROLES, NOW, add_agency, seed
 from tests.test_letters_issued import recommend
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
 
 ROLES = sorted(set(KNOWN_ROLES) | {"majelis"})
 STEP_ROLES = {"kepegawaian", "pejabat", "admin"}  # who may take `tindak_lanjuti`
@@ -34,7 +38,14 @@ READERS = {
 
 
 @pytest.fixture
-def world(app: App) -> tuple[App, str, str]:
+def world(app: App, snapshots: Snapshots) -> tuple[App, str, str]:
+    """The seeded agency with a recommended case whose letter is Rahasia, and a user for each
+    role in the case's agency and in another one (built once, copied into each test)."""
+    ref, number = snapshots.restore("access-matrix", app, build_world)
+    return app, ref, number
+
+
+def build_world(app: App) -> tuple[str, str]:
     seed(app)
     ref = recommend(app)
     with session_scope(app.db) as session:
@@ -53,7 +64,7 @@ def world(app: App) -> tuple[App, str, str]:
                     agency_code=agency,
                 )
         number = letter.number
-    return app, ref, number
+    return ref, number
 
 
 class _Probe(Exception):

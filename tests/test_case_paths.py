@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlmodel import col, select
@@ -23,10 +24,13 @@ from tests.factories import (
     walk,
 )
 
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
+
 
 @pytest.fixture
-def seeded(app: App) -> App:
-    seed(app)
+def seeded(app: App, snapshots: Snapshots) -> App:
+    snapshots.restore("case_paths.seeded", app, seed)  # seeded once, copied into each test
     return app
 
 

@@ -16,6 +16,8 @@ from sanctions.catalogue.entries import Catalogue, Sanction
 from sanctions.catalogue.loader import load_catalogue
 from sanctions.errors import DefinitionError, InputError, UnknownCode
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "workflows" / "catalogue"
 FIXTURES = Path(__file__).resolve().parent / "data" / "catalogue"

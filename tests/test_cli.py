@@ -15,6 +15,7 @@ from sanctions.cli import cli
 from sanctions.db import make_engine
 from sanctions.settings import Settings
 from tests.factories import snapshot
+from tests.fakes import FakePdfRenderer, fake_app_factory
 
 Run = Callable[..., Result]
 
@@ -150,9 +151,10 @@ def swap(args: list[str], old: str, new: str) -> list[str]:
 def run(db_url: str, tmp_path) -> Run:  # type: ignore[no-untyped-def]
     runner = CliRunner()
     env = {"SANCTIONS_DATABASE_URL": db_url, "SANCTIONS_LETTER_STORE": str(tmp_path / "letters")}
+    make_app = fake_app_factory(FakePdfRenderer())  # the letters' PDFs are not tested here
 
     def invoke(*args: str, ok: bool = True) -> Result:
-        result = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+        result = runner.invoke(cli, list(args), env=env, catch_exceptions=False, obj=make_app)
         if ok:
             assert result.exit_code == 0, result.output
         return result
@@ -161,9 +163,11 @@ def run(db_url: str, tmp_path) -> Run:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def ready(run: Run) -> Run:
-    """A migrated database where the OS/database user holds every role and one case exists."""
-    run("db", "upgrade")
+def ready(run: Run, migrated_url: str) -> Run:
+    """A migrated database where the OS/database user holds every role and one case exists.
+
+    (Migrated by copying the session's template; `sanctions db upgrade` itself is tested on an
+    empty database above.)"""
     me = run("user", "whoami").output.strip()
     run("user", "add", me, "--role", "admin")
     run(*AGENCY)

@@ -27,6 +27,8 @@ from sanctions.deadlines.workdays import WorkingCalendar
 from sanctions.declared.reader import Node
 from sanctions.errors import DefinitionError
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 CALENDAR = WorkingCalendar()
 FILE, PATH = "workflows/discipline.yaml", "states.decided.deadlines[0]"
 WHERE = f"{FILE}: {PATH}"
@@ -249,6 +251,41 @@ def test_the_collective_leave_setting_changes_a_due_date() -> None:
     assert due_date(rule(amount=3), date(2026, 3, 17), without) == date(2026, 3, 23)
 
 
+units = st.sampled_from(list(Unit))
+directions = st.sampled_from(list(Direction))
+amounts = st.integers(min_value=1, max_value=40)
+near = st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31))  # holiday data
+
+
+@given(near, amounts, units, directions)
+def test_an_offset_always_moves_the_way_its_direction_says(
+    start: date, amount: int, unit: Unit, direction: Direction
+) -> None:
+    moved = offset(start, amount, unit, CALENDAR, direction)
+    assert (moved > start) if direction is Direction.AFTER else (moved < start)
+
+
+@given(near, amounts, units, directions)
+def test_one_unit_more_never_moves_a_due_date_back_toward_the_anchor(
+    start: date, amount: int, unit: Unit, direction: Direction
+) -> None:
+    nearer = offset(start, amount, unit, CALENDAR, direction)
+    further = offset(start, amount + 1, unit, CALENDAR, direction)
+    assert (further >= nearer) if direction is Direction.AFTER else (further <= nearer)
+
+
+@given(near, amounts, directions)
+def test_a_working_day_due_date_is_a_working_day_exactly_that_many_working_days_away(
+    start: date, amount: int, direction: Direction
+) -> None:
+    due = offset(start, amount, Unit.WORKING_DAYS, CALENDAR, direction)
+    assert CALENDAR.is_working_day(due)
+    if direction is Direction.AFTER:
+        assert CALENDAR.working_days_between(start, due) == amount
+    else:  # counted back: the anchor's own day (or the next working day) is the n-th
+        assert CALENDAR.working_days_between(due, CALENDAR.next_working_day(start)) == amount
+
+
 # --------------------------------------------------------------------------- days left, lateness
 
 
@@ -355,3 +392,17 @@ def test_a_sanction_period_spans_whole_months_and_the_next_starts_the_day_after(
 def test_a_later_start_never_ends_a_sanction_earlier(a: date, b: date, m: int) -> None:
     early, late = sorted((a, b))
     assert sanction_period_end(early, m) <= sanction_period_end(late, m)
+
+
+@given(near, near, directions)
+def test_a_step_is_late_the_same_way_for_after_and_before_rules(
+    due: date, on: date, direction: Direction
+) -> None:
+    assert is_late(rule(direction=direction.value), due, on) == (on > due)
+
+
+@given(near, near, near)
+def test_a_later_day_never_has_more_working_days_left(due: date, a: date, b: date) -> None:
+    earlier, later = sorted((a, b))
+    left_then = days_left(due, earlier, CALENDAR, Unit.WORKING_DAYS)
+    assert days_left(due, later, CALENDAR, Unit.WORKING_DAYS) <= left_then

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sanctions.declared.cache import cache_key, cached
+
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
 
 
 def test_a_value_is_built_once_then_read_from_the_cache(tmp_path: Path) -> None:

@@ -27,6 +27,8 @@ from sanctions.declared.reader import display_path
 from sanctions.errors import DefinitionError, InputError
 from sanctions.letters.recipients import known_names, load_recipients
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 DATA = Path(__file__).parent / "data" / "escalation"
 REPO = Path(__file__).parent.parent
 KNOWN = known_names(load_recipients(REPO / "workflows" / "recipients.yaml"))

@@ -9,17 +9,18 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sanctions.app import App
 from sanctions.cli import cli
-from sanctions.db import make_engine, session_scope, upgrade
+from sanctions.db import make_engine, session_scope
 from sanctions.settings import Settings
 from sanctions.trust.audit import verify
 from tests.factories import open_case, seed, snapshot
+from tests.waiting import kill_all, row_counter, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,32 +29,58 @@ import random, sys
 sys.path.insert(0, {root!r})
 from tests.load import officer
 print("ready", flush=True)
+sys.stdin.readline()  # "go"
 officer({url!r}, {refs!r}, 3600, random.randrange(1 << 30))
 """
 
 
+@pytest.mark.slow
 def test_officers_killed_mid_transition_leave_every_case_consistent(app: App, db_url: str) -> None:
     seed(app)
     refs = [open_case(app) for _ in range(6)]
     script = OFFICER_FOREVER.format(root=str(ROOT), url=db_url, refs=refs)
     rng = random.Random(7)
-    for _ in range(6):  # six kills at random moments
-        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-        time.sleep(rng.uniform(0.5, 2.0))
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
+    # All six start (and import) at once; each waits for its turn.
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        for _ in range(6)
+    ]
+    try:
+        with row_counter(db_url, "case_events") as events:
+            for proc in procs:  # six kills at random moments
+                assert proc.stdin is not None and proc.stdout is not None
+                assert proc.stdout.readline().strip() == b"ready"
+                # Killed once it has taken a random number of steps, wherever it is in the
+                # next one (reading, writing, committing): not after a fixed time, which on a
+                # slow machine may pass before its first step, and on a fast one after the
+                # cases have all ended.
+                wanted = events() + rng.randint(1, 3)
+                proc.stdin.write(b"go\n")
+                proc.stdin.flush()
+                wait_until(
+                    lambda wanted=wanted: events() >= wanted,
+                    timeout=60,
+                    what="the officer to take its steps",
+                    process=proc,
+                    poll=0.002,
+                )
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+    finally:
+        kill_all(procs)
     with session_scope(app.db) as session:
         checked, findings = verify(session)
     assert checked == 6 and findings == []
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_locked_sqlite_database_gives_a_clear_error_and_changes_nothing(
-    sqlite_url: str,
+    migrated_url: str,
 ) -> None:
+    sqlite_url = migrated_url
     engine = make_engine(sqlite_url)
-    upgrade(engine)
     app = App(Settings(database_url=sqlite_url), db=engine)
     seed(app)
     before = snapshot(app)

@@ -3,7 +3,9 @@ huge fields never produce a traceback, and a refused command never changes the d
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,11 +14,14 @@ from hypothesis import strategies as st
 
 from sanctions.app import App
 from sanctions.cli import cli
-from sanctions.db import make_engine, session_scope, upgrade
+from sanctions.db import make_engine, session_scope
 from sanctions.errors import SanctionsError
 from sanctions.registry import service as registry
 from sanctions.settings import Settings
 from tests.factories import KNOWN_ROLES, open_case, seed, snapshot
+from tests.fakes import FakePdfRenderer, fake_app_factory
+
+pytestmark = pytest.mark.slow  # 600 commands; `-m "not slow"` leaves them out
 
 EXIT_CODES = {0} | {cls.exit_code for cls in SanctionsError.__subclasses__()} | {1, 2}
 FUZZ = settings(
@@ -27,16 +32,19 @@ digits = st.text(alphabet="0123456789 ", min_size=0, max_size=24)
 junk = st.text(min_size=0, max_size=300)
 huge = st.text(min_size=2000, max_size=5000)
 dates = st.one_of(st.dates().map(str), junk, st.sampled_from(["2024-02-30", "2024-13-01", ""]))
+renderer = FakePdfRenderer()  # the letters' PDFs are not what is fuzzed
 codes = st.one_of(st.sampled_from(["DIS-02", "ETK-01", "DIS-99", "dis-02", ""]), junk)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, dict[str, str]]]:
+def world(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[tuple[App, dict[str, str]]]:
     path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
+    shutil.copyfile(sqlite_template, path)  # a migrated database
     url = f"sqlite:///{path}"
     engine = make_engine(url)
-    upgrade(engine)
-    app = App(Settings(database_url=url), db=engine)
+    app = App(Settings(database_url=url), db=engine, pdf_renderer=renderer)
     seed(app)
     me = CliRunner().invoke(cli, ["user", "whoami"], env={"SANCTIONS_DATABASE_URL": url})
     with session_scope(engine) as session:
@@ -56,7 +64,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, dict[
 def run_and_check(world: tuple[App, dict[str, str]], args: list[str], name: str) -> None:
     app, env = world
     before = snapshot(app)
-    result = CliRunner().invoke(cli, args, env=env)
+    result = CliRunner().invoke(cli, args, env=env, obj=fake_app_factory(renderer))
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code in EXIT_CODES, (result.exit_code, result.output)

@@ -7,6 +7,7 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
 import pytest
@@ -31,15 +32,23 @@ from sanctions.registry import service as registry
 from sanctions.trust import audit as audit
 from tests.factories import NOW, PNS_NIP, TODAY, add_agency, seed, snapshot
 
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CASE_HEADER = "register_number,nip,contest_code,reported_on,act_date,violation_codes,description"
 GOOD = "REG-1,19860926 201505 1 001,PILKADA-SLEMAN-2024,2024-10-07,2024-10-03,DIS-02,Unggahan"
 
 
 @pytest.fixture
-def ready(app: App) -> App:
+def ready(app: App, snapshots: Snapshots) -> App:
     """The seed (Sleman, two contests, every actor) plus Bantul and its contest: what the
-    sample files refer to."""
+    sample files refer to (built once, copied into each test)."""
+    snapshots.restore("intake.ready", app, seed_with_bantul)
+    return app
+
+
+def seed_with_bantul(app: App) -> None:
     seed(app)
     with session_scope(app.db) as session:
         add_agency(session, "BANTUL")
@@ -53,7 +62,6 @@ def ready(app: App) -> App:
             ),
             actor="admin",
         )
-    return app
 
 
 def employees(app: App, path: Path, *, actor: str = "admin", **options: bool) -> svc.ImportResult:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import signal
 import subprocess
 import sys
 import threading
-import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 import pytest
@@ -38,6 +39,10 @@ from tests.factories import (
     step,
     walk,
 )
+from tests.waiting import kill_all, row_counter, wait_until
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
 
 FORWARDING = {
     "forwarding_sender": "Bawaslu Kabupaten Sleman",
@@ -47,8 +52,9 @@ FORWARDING = {
 
 
 @pytest.fixture
-def seeded(app: App) -> App:
-    seed(app)  # with the Bawaslu office and BKN, whose letters the walk issues
+def seeded(app: App, snapshots: Snapshots) -> App:
+    # seed() registers the Bawaslu office and BKN, whose letters the walk issues
+    snapshots.restore("letters_issued.seeded", app, seed)  # once, copied per test
     return app
 
 
@@ -75,6 +81,7 @@ def text_of(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
+@pytest.mark.pdf
 def test_a_recommendation_step_issues_a_numbered_pdf_a_letter_in_its_transaction(
     seeded: App,
 ) -> None:
@@ -210,9 +217,11 @@ from sanctions.settings import Settings
 from sanctions.letters.service import issue_letter
 from sanctions.cases.views import case_by_reference
 from tests.factories import NOW
+from tests.fakes import FakePdfRenderer
 app = App(Settings(database_url={url!r}, letter_store=__import__("pathlib").Path({store!r})),
-          db=make_engine({url!r}))
+          db=make_engine({url!r}), pdf_renderer=FakePdfRenderer())
 print("ready", flush=True)
+sys.stdin.readline()  # "go"
 while True:
     with session_scope(app.db) as s:
         case = case_by_reference(s, {ref!r})
@@ -221,6 +230,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
     seeded: App, db_url: str
 ) -> None:
@@ -232,13 +242,35 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
         ref=ref,
         data=FORWARDING,
     )
-    for _ in range(3):
-        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-        time.sleep(1.5)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
+    rng = random.Random(11)
+    # All three start (and import) at once; each waits for its turn.
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    try:
+        with row_counter(db_url, "letters") as count:
+            for proc in procs:
+                assert proc.stdin is not None and proc.stdout is not None
+                assert proc.stdout.readline().strip() == b"ready"
+                # The child issues letters as fast as it can; once it has issued a few it is
+                # killed, wherever it is in the next one (rendering, storing or committing it).
+                wanted = count() + rng.randint(1, 4)
+                proc.stdin.write(b"go\n")
+                proc.stdin.flush()
+                wait_until(
+                    lambda wanted=wanted: count() >= wanted,
+                    timeout=60,
+                    what="the child to issue its letters",
+                    process=proc,
+                    poll=0.002,
+                )
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+    finally:
+        kill_all(procs)
     # BKN's letters: the case's clarification request and recommendation, then the batch's
     issued = [x for x in letters(seeded) if x.kind in ("permintaan_klarifikasi", "rekomendasi")]
     assert len(issued) > 3

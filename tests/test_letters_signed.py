@@ -22,6 +22,8 @@ from sanctions.letters.signing import check_signatures
 from tests.factories import seed
 from tests.test_letters_issued import recommend
 
+pytestmark = pytest.mark.pdf  # PAdES signatures on the real PDF
+
 
 def make_p12(path: Path, passphrase: bytes) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

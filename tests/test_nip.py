@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from sanctions.errors import InvalidNip, UnknownCode
 from sanctions.registry.nip import Nip, check_matches, format_nip, parse_nip
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 TODAY = date(2025, 11, 25)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import Engine as DbEngine
 
 from sanctions.app import App
 from sanctions.cases.guards import GuardContext
@@ -23,10 +25,13 @@ from sanctions.errors import (
 from sanctions.settings import Settings
 from tests.factories import PPPK_NIP, open_case, recommended, s, seed, snapshot, step, walk
 
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
+
 
 @pytest.fixture
-def seeded(app: App) -> App:
-    seed(app)
+def seeded(app: App, snapshots: Snapshots) -> App:
+    snapshots.restore("refusals.seeded", app, seed)  # seeded once, copied into each test
     return app
 
 
@@ -135,14 +140,10 @@ def test_a_tukin_cut_is_refused_while_the_transitional_substitutes_apply(seeded:
 
 
 def test_a_tukin_cut_is_allowed_once_the_salary_regulation_is_configured_in_force(
-    db_url: str, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    from sanctions.db import make_engine, upgrade
-
+    db_url: str, db: DbEngine
+) -> None:
     settings = Settings(database_url=db_url, tukin_regulation_in_force=date(2024, 1, 1))
-    engine = make_engine(db_url)
-    upgrade(engine)
-    app = App(settings, db=engine)
+    app = App(settings, db=db)
     seed(app)
     ref = open_case(app, violations=("DIS-03",), act_date=date(2024, 9, 2))
     assert (
@@ -160,7 +161,6 @@ def test_a_tukin_cut_is_allowed_once_the_salary_regulation_is_configured_in_forc
         )
         == "diputus"
     )
-    engine.dispose()
 
 
 def test_a_ppk_employee_cannot_receive_a_pns_only_sanction(seeded: App) -> None:
@@ -295,7 +295,7 @@ class _RaceEngine(Engine):
 
     def fire(self, state: str, trigger: str, ctx: GuardContext, roles) -> TransitionSpec:  # type: ignore[no-untyped-def, override]
         spec = super().fire(state, trigger, ctx, roles)
-        self.barrier.wait(timeout=10)
+        self.barrier.wait(timeout=60)  # a bound for a loaded machine, not a delay
         return spec
 
 

@@ -10,17 +10,17 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from email import message_from_bytes
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
@@ -30,17 +30,20 @@ from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, Remin
 from sanctions.deadlines.reminders import RunReport, find_overdue, run_reminders
 from sanctions.letters.service import issue_letter
 from sanctions.trust.audit import verify
-from tests.factories import NOW, snapshot
+from tests.factories import NOW, seed, snapshot
+from tests.fakes import fake_app_factory
 from tests.test_letters_issued import recommend
+from tests.waiting import wait_until
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
 
 JOB = "job-pengingat"
 
 
 @pytest.fixture
-def seeded(app: App) -> App:
-    from tests.factories import seed
-
-    seed(app)
+def seeded(app: App, snapshots: Snapshots) -> App:
+    snapshots.restore("reminders.seeded", app, seed)  # once, copied into each test
     return app
 
 
@@ -68,6 +71,17 @@ def steps_of(app: App, reference: str) -> list[tuple[str, date]]:
                 .order_by(col(ReminderStep.id))
             ).all()
         ]
+
+
+def waiting_for_me(session: Session) -> bool:
+    """Is another PostgreSQL session waiting for a lock this session's transaction holds?"""
+    blocked = session.execute(
+        text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))"
+        )
+    ).scalar_one()
+    return bool(blocked)
 
 
 def all_letters(app: App) -> list[Letter]:
@@ -257,22 +271,35 @@ def test_two_runs_at_once_issue_each_step_exactly_once_with_gapless_numbers(
     start = threading.Barrier(2)
     reports: list[RunReport] = []
     errors: list[BaseException] = []
+    finished = [threading.Event(), threading.Event()]
 
-    def slow_issue(app: App, session: Session, case: Case, kind: str, **kw: Any) -> Letter:
-        time.sleep(0.2)  # hold the step's row lock so the other run meets it
-        return issue_letter(app, session, case, kind, **kw)
+    def issue_once_the_other_run_waits(other: threading.Event) -> Any:
+        def issue(app: App, session: Session, case: Case, kind: str, **kw: Any) -> Letter:
+            # Hold the step's row lock until the other run is queued on it (or is done), so
+            # the two runs really meet on the same step.
+            wait_until(
+                lambda: other.is_set() or waiting_for_me(session),
+                timeout=60,
+                what="the other run to queue on this step's row lock",
+            )
+            return issue_letter(app, session, case, kind, **kw)
 
-    def runner() -> None:
-        own = App(seeded.settings)  # its own engine, its own connections
+        return issue
+
+    def runner(me: int) -> None:
+        # Its own engine, its own connections.
+        own = App(seeded.settings, pdf_renderer=seeded.pdf_renderer)
         try:
             start.wait(timeout=30)
-            reports.append(remind(own, day, issue=slow_issue))
+            issue = issue_once_the_other_run_waits(finished[1 - me])
+            reports.append(remind(own, day, issue=issue))
         except BaseException as exc:
             errors.append(exc)
         finally:
+            finished[me].set()
             own.db.dispose()
 
-    threads = [threading.Thread(target=runner) for _ in range(2)]
+    threads = [threading.Thread(target=runner, args=(me,)) for me in range(2)]
     for t in threads:
         t.start()
     for t in threads:
@@ -296,16 +323,29 @@ from sanctions.app import App
 from sanctions.db import make_engine
 from sanctions.settings import Settings
 from sanctions.deadlines.reminders import run_reminders
+from sanctions.letters.service import issue_letter
 from tests.factories import NOW
-app = App(Settings(database_url={url!r}, letter_store=Path({store!r})), db=make_engine({url!r}))
+from tests.fakes import FakePdfRenderer
+app = App(Settings(database_url={url!r}, letter_store=Path({store!r})), db=make_engine({url!r}),
+          pdf_renderer=FakePdfRenderer())
+issued = 0
+def issue(*args, **kw):
+    global issued
+    letter = issue_letter(*args, **kw)
+    issued += 1
+    if issued == 2:  # the second case's letter is numbered and stored, its transaction open
+        print("mid-way", flush=True)
+        sys.stdin.readline()  # and here the run is killed
+    return letter
 def progress(done, total):
     print("done", done, flush=True)
 run_reminders(app, as_of=date.fromisoformat({day!r}), now=NOW, actor="job", dry_run=False,
-              progress=progress)
+              progress=progress, issue=issue)
 print("finished", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_a_run_killed_mid_way_resumes_without_duplicates_or_gaps(seeded: App, db_url: str) -> None:
     refs = [recommend(seeded) for _ in range(5)]
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
@@ -315,12 +355,16 @@ def test_a_run_killed_mid_way_resumes_without_duplicates_or_gaps(seeded: App, db
         store=str(seeded.settings.letter_store),
         day=day.isoformat(),
     )
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-    assert proc.stdout is not None
-    assert proc.stdout.readline().split()[0] == b"done"  # one case committed, more to come
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    assert proc.stdout.readline().split() == [b"done", b"1"]  # one case committed
+    assert proc.stdout.readline().strip() == b"mid-way"  # the next one half done
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     proc.stdout.close()
+    proc.stdin.close()
     issued_before = sum(1 for ref in refs if steps_of(seeded, ref))
     assert 1 <= issued_before < 5
     assert_consistent(seeded)
@@ -345,13 +389,16 @@ def test_the_command_prints_the_summary_table_and_json(
         "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
     }
     runner = CliRunner()
-    dry = runner.invoke(cli, ["remind", "--as-of", day.isoformat(), "--dry-run", "--json"], env=env)
+    fake = fake_app_factory()
+    dry = runner.invoke(
+        cli, ["remind", "--as-of", day.isoformat(), "--dry-run", "--json"], env=env, obj=fake
+    )
     assert dry.exit_code == 0, dry.output
     data = json.loads(dry.output)
     assert data["dry_run"] is True
     assert data["cases"][0]["status"] == "would_issue"
 
-    result = runner.invoke(cli, ["remind", "--as-of", day.isoformat()], env=env)
+    result = runner.invoke(cli, ["remind", "--as-of", day.isoformat()], env=env, obj=fake)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == [
@@ -368,7 +415,7 @@ def test_the_command_prints_the_summary_table_and_json(
     assert ref in lines[2] and "pengingat" in lines[2] and "B-3/BKN/" in lines[2]
     assert "1 issued" in result.output
 
-    again = runner.invoke(cli, ["remind", "--as-of", day.isoformat(), "--json"], env=env)
+    again = runner.invoke(cli, ["remind", "--as-of", day.isoformat(), "--json"], env=env, obj=fake)
     assert again.exit_code == 0
     assert json.loads(again.output)["counts"]["issued"] == 0
 
@@ -384,7 +431,9 @@ def test_the_command_exits_non_zero_when_a_case_fails(seeded: App, db_url: str) 
         "SANCTIONS_DATABASE_URL": db_url,
         "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
     }
-    result = CliRunner().invoke(cli, ["remind", "--as-of", day.isoformat()], env=env)
+    result = CliRunner().invoke(
+        cli, ["remind", "--as-of", day.isoformat()], env=env, obj=fake_app_factory()
+    )
     assert result.exit_code == 1
     text = " ".join(result.output.split())  # the status column wraps
     assert "failed: surat_pengingat_ppk is issued by BKN, which is not registered" in text
@@ -435,13 +484,21 @@ def test_issued_letters_are_mailed_to_the_agency_and_unsent_mail_is_retried(
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
 
     # The mail server is down: the letters are issued all the same, their mail waits.
-    down = App(replace(seeded.settings, smtp_url=f"smtp://127.0.0.1:{_free_port()}"), db=seeded.db)
+    down = App(
+        replace(seeded.settings, smtp_url=f"smtp://127.0.0.1:{_free_port()}"),
+        db=seeded.db,
+        pdf_renderer=seeded.pdf_renderer,
+    )
     report = remind(down, day)
     assert [r.status for r in report.rows] == ["issued", "issued"]
     assert all(r.mail.startswith("failed") for r in report.rows)
     assert len(report.mail_failures) == 2 and not report.failed
 
-    up = App(replace(seeded.settings, smtp_url=f"smtp://127.0.0.1:{port}"), db=seeded.db)
+    up = App(
+        replace(seeded.settings, smtp_url=f"smtp://127.0.0.1:{port}"),
+        db=seeded.db,
+        pdf_renderer=seeded.pdf_renderer,
+    )
     retry = remind(up, day)
     assert retry.mails_retried == 2 and retry.mail_failures == []
     assert len(inbox.messages) == 2

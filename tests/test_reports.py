@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -37,6 +38,10 @@ from sanctions.reports.figures import (
 from sanctions.reports.pdf import CHART_TITLES, render_report_pdf
 from tests.factories import NOW, PPPK_NIP, TODAY, open_case, recommended, s, seed, walk
 from tests.pdfa import assert_pdf_a_3b
+from tests.pdftext import page_texts
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
 
 AS_OF = date(2025, 1, 31)
 
@@ -162,8 +167,9 @@ def build(app: App) -> Fixture:
 
 
 @pytest.fixture
-def fixture(app: App) -> Fixture:
-    return build(app)
+def fixture(app: App, snapshots: Snapshots) -> Fixture:
+    """`build`'s nine cases, built once and copied into each test's database."""
+    return Fixture(app, snapshots.restore("reports", app, lambda built: build(built).due))
 
 
 def table(rows: list[svc.reports.FollowUpRow]) -> list[tuple[object, ...]]:
@@ -297,7 +303,7 @@ def test_the_pdf_report_has_its_charts_as_vector_drawings(fixture: Fixture, tmp_
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render_report_pdf(data, renderer=fixture.app.pdf_renderer))
     reader = PdfReader(pdf)
-    text = " ".join(page.extract_text() for page in reader.pages)
+    text = " ".join(page_texts(pdf.read_bytes()))  # poppler: pypdf took 3 s on the charts
     for title in CHART_TITLES.values():
         assert title in text
     assert "Bupati Bantul" in text
@@ -331,6 +337,7 @@ OVERDUE_RED = "0.776471 0.156863 0.156863"  # #c62828
 
 
 # -- CLI ------------------------------------------------------------------------------------
+@pytest.mark.pdf
 def test_report_commands_print_tables_csv_json_and_write_a_pdf(
     fixture: Fixture, db_url: str, tmp_path: Path
 ) -> None:
@@ -376,6 +383,7 @@ def test_matplotlib_is_loaded_only_for_a_pdf() -> None:
 
 
 # -- the arithmetic on its own ----------------------------------------------------------------
+@pytest.mark.pure
 @pytest.mark.parametrize(
     ("position", "position_type", "group"),
     [
@@ -418,6 +426,7 @@ def record(**changes: object) -> CaseRecord:
     return CaseRecord(**{**values, **changes})  # type: ignore[arg-type]
 
 
+@pytest.mark.pure
 def test_follow_up_outcome_follows_the_way_the_case_left_the_recommendation() -> None:
     day = date(2024, 12, 10)
     assert follow_up_outcome(record(recommended_on=None), day) is None
@@ -428,12 +437,14 @@ def test_follow_up_outcome_follows_the_way_the_case_left_the_recommendation() ->
     assert follow_up_outcome(record(), day) == "overdue"
 
 
+@pytest.mark.pure
 def test_lateness_of_an_acted_case_is_counted_to_the_day_it_acted() -> None:
     late = record(left_by="tindak_lanjuti", left_on=date(2024, 12, 13), follow_up_met=False)
     rows = follow_up([late, record()], on=date(2024, 12, 23))
     assert (rows[0].late, rows[0].overdue, rows[0].worst_days_late) == (1, 1, 20)
 
 
+@pytest.mark.pure
 def test_age_buckets_and_weeks_without_cases_are_shown() -> None:
     assert [age_bucket(d) for d in (0, 30, 31, 90, 180, 181)] == [
         "0-30 hari",

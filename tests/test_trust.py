@@ -4,6 +4,7 @@ logged, and an officer of one agency cannot see or touch another agency's cases.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -36,10 +37,13 @@ from tests.factories import (
 )
 from tests.test_letters_issued import recommend
 
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
+
 
 @pytest.fixture
-def seeded(app: App) -> App:
-    seed(app)
+def seeded(app: App, snapshots: Snapshots) -> App:
+    snapshots.restore("trust.seeded", app, seed)  # once, copied into each test
     return app
 
 

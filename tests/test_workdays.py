@@ -22,6 +22,8 @@ from sanctions.deadlines.workdays import (
 from sanctions.declared.reader import display_path
 from sanctions.errors import DefinitionError
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 DATA = Path(__file__).parent / "data" / "calendar"
 REPO = Path(__file__).parent.parent
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
+from sanctions.app import App
 from sanctions.cli.shell import SanctionsGroup, Shell
 from sanctions.errors import SanctionsError
 from sanctions.settings import Settings
@@ -43,5 +44,9 @@ def cli(ctx: click.Context) -> None:
     except SanctionsError as exc:
         click.secho(f"error: {exc}", err=True, fg="red")
         ctx.exit(exc.exit_code)
-    ctx.obj = shell = Shell(settings=settings, now=datetime.now(UTC))
+    # `cli.main(obj=...)` / `CliRunner().invoke(cli, obj=...)` may give a function that builds
+    # the App from the settings (tests inject a fake PDF renderer this way); the command line
+    # itself never does.
+    make_app = ctx.obj if callable(ctx.obj) else App
+    ctx.obj = shell = Shell(settings=settings, now=datetime.now(UTC), make_app=make_app)
     ctx.call_on_close(shell.close)

@@ -28,10 +28,13 @@ class Shell:
 
     settings: Settings
     now: datetime
+    # Builds the composition root from the settings; an embedding program or a test may pass
+    # its own (e.g. one giving the App a fake PDF renderer) as click's `obj`.
+    make_app: Callable[[Settings], App] = App
 
     @cached_property
     def app(self) -> App:
-        return App(self.settings)
+        return self.make_app(self.settings)
 
     def close(self) -> None:
         """Release the database connections (called when the command ends)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from sanctions.errors import RenderError
@@ -48,6 +48,21 @@ class RenderedPdf:
     page_count: int
     signature_box: tuple[float, float, float, float] | None
     signature_page: int | None = None
+
+
+class PdfRendering(Protocol):
+    """What the letters service needs of a renderer: `PdfRenderer`, or a test's fake."""
+
+    def render_pdf(
+        self,
+        html: str,
+        *,
+        base_url: Path | str | None = None,
+        identifier: bytes,
+        title: str,
+        author: str,
+        letter_styles: bool = True,
+    ) -> RenderedPdf: ...
 
 
 class _WarningCollector(logging.Handler):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from sanctions.printing.pdf import PdfRenderer
+    from sanctions.printing.pdf import PdfRendering
 
 TEMPLATE = "report.html.j2"
 CHART_TITLES = {
@@ -65,7 +65,7 @@ class ReportInput:
     total_cases: int
 
 
-def render_report_pdf(data: ReportInput, *, renderer: PdfRenderer) -> bytes:
+def render_report_pdf(data: ReportInput, *, renderer: PdfRendering) -> bytes:
     """The report as PDF/A-3b, from `report.html.j2` in the renderer's template folder."""
     charts = {
         "follow_up": _svg(_follow_up_chart, data.follow_up[:-1]) if data.follow_up else None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -646,14 +646,10 @@ def build_sample_context(kind: str, **overrides: Any) -> dict[str, Any]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize `kind` over every document kind, `kind_and_key` over every (kind, context
-    key it declares), and `sanction_code` over every catalogued sanction code."""
+    """Parametrize `kind` over every document kind and `sanction_code` over every catalogued
+    sanction code."""
     if "kind" in metafunc.fixturenames:
         metafunc.parametrize("kind", ALL_KINDS)
-    if "kind_and_key" in metafunc.fixturenames:
-        specs = load_documents(TEMPLATE_DIR)
-        pairs = [(kind, key) for kind in ALL_KINDS for key in specs[kind].context_keys]
-        metafunc.parametrize("kind_and_key", pairs, ids=[f"{k}:{key}" for k, key in pairs])
     if "sanction_code" in metafunc.fixturenames:
         metafunc.parametrize("sanction_code", list(SANCTIONS))
 
@@ -692,9 +688,7 @@ def sample_context() -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def pdf_renderer() -> Iterator[Any]:
-    from sanctions.printing.pdf import PdfRenderer
-
-    renderer = PdfRenderer(TEMPLATE_DIR)
-    yield renderer
-    renderer.close()
+def pdf_renderer(real_pdf_renderer: Any) -> Any:
+    """The real WeasyPrint renderer (tests/conftest.py builds one per session)."""
+    assert real_pdf_renderer.template_dir == TEMPLATE_DIR.resolve()
+    return real_pdf_renderer

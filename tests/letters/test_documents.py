@@ -11,6 +11,8 @@ from sanctions.letters.documents import load_documents
 
 DATA = Path(__file__).parent.parent / "data"
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 
 def test_the_shipped_declarations_load_with_every_kind_on_its_layout(template_dir: Path) -> None:
     specs = load_documents(template_dir)

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from sanctions.errors import DefinitionError, InputError
 from sanctions.letters.numbering import format_number, parse_number, validate_pattern
 
+pytestmark = pytest.mark.pure  # no database, no PDF, no child process
+
 PATTERNS = [
     "{code}/{seq}/{unit}/{year}",
     "{code}/{seq:03d}/{unit}/{roman_month}/{year}",
