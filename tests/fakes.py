@@ -42,6 +42,7 @@ class FakePdfRenderer:
     """Renders letter HTML to a minimal PDF; records what it was asked to render."""
 
     rendered: list[str] = field(default_factory=list)  # the titles, in order
+    template_dir: Path = Path(__file__).resolve().parents[1] / "letter_templates"
 
     def render_pdf(
         self,

@@ -53,6 +53,8 @@ class RenderedPdf:
 class PdfRendering(Protocol):
     """What the letters service needs of a renderer: `PdfRenderer`, or a test's fake."""
 
+    template_dir: Path
+
     def render_pdf(
         self,
         html: str,
