@@ -310,7 +310,7 @@ def test_two_runs_at_once_issue_each_step_exactly_once_with_gapless_numbers(
     assert statuses.count("failed") == 0
     for ref in refs:
         assert steps_of(seeded, ref) == [("pengingat", day)]
-    assert len(all_letters(seeded)) == 8  # 4 recommendations + 4 reminders
+    assert len(ladder_letters(seeded)) == 8  # 4 recommendations + 4 reminders
     assert_consistent(seeded)
 
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sanctions.catalogue.model import Catalogue, load_catalogue
 
 from sanctions.cases.guards import GUARDS, SANCTION_ENDS, GuardContext, evaluate, known_guards
 from sanctions.cases.workflow import load_workflows
+from sanctions.catalogue.entries import Catalogue
+from sanctions.catalogue.loader import load_catalogue
 from sanctions.deadlines.workdays import WorkingCalendar, load_calendar
 from sanctions.settings import Settings
 
