@@ -188,6 +188,7 @@ def open_case(
     contest: str = "PILKADA-SLEMAN-2024",
     actor: str = "bawaslu",
     letter_data: LetterData | None = None,
+    workflow_version: str | None = None,
 ) -> str:
     """Open a case; its receipt is issued with the sample values unless `letter_data`."""
     with session_scope(app.db) as s:
@@ -198,6 +199,7 @@ def open_case(
             act_date=act_date,
             violation_codes=list(violations),
             description="Unggahan kampanye di Facebook",
+            workflow_version=workflow_version,
         )
         workflow = opening_workflow(app, data)
         given = (

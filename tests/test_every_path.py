@@ -1,11 +1,12 @@
 """Every path of every shipped workflow, walked with its letters on the shipped declarations.
 
-Each version is walked on one of the two databases. A depth-first walk: from each state every declared step is tried (with the inputs a careful
-officer would give, and for a decision one sanction per appeal route) inside a savepoint, its
-letters issued with the sample values of `tests/letterdata.py`, then rolled back to try the
-next. A step a guard refuses for this kind of case is not a path it can take. Several kinds of
-case (ethics breach, berat and sedang discipline, party membership, a PPPK) together must take
-every transition of every version, and every path's record must verify.
+Each version is walked on one of the two databases. A depth-first walk: from each state every
+declared step is tried (with the inputs a careful officer would give, and for a decision one
+sanction per appeal route) inside a savepoint, its letters issued with the sample values of
+`tests/letterdata.py`, then rolled back to try the next. A step a guard refuses for this kind
+of case is not a path it can take. Several kinds of case (ethics breach, berat and sedang
+discipline, party membership, a PPPK) together must take every transition of every version,
+and every path's record must verify.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from types import MappingProxyType
 from typing import Final
 
 from sanctions.deadlines.rules import Unit, offset
@@ -177,13 +176,11 @@ def _step_recipients(step: Node, known: tuple[str, ...]) -> Mapping[AgencyKind, 
         raise step.error("give either recipients or recipients_by_agency_kind, not both")
     if "recipients" in step:
         common = _recipients(step.get("recipients"), known)
-        return MappingProxyType(dict.fromkeys(AgencyKind, common))
+        return dict.fromkeys(AgencyKind, common)
     if "recipients_by_agency_kind" not in step:
         raise step.error("missing required key 'recipients' (or 'recipients_by_agency_kind')")
     by_kind = step.get("recipients_by_agency_kind").mapping(allowed=_KINDS, required=_KINDS)
-    return MappingProxyType(
-        {kind: _recipients(by_kind.get(kind.value), known) for kind in AgencyKind}
-    )
+    return {kind: _recipients(by_kind.get(kind.value), known) for kind in AgencyKind}
 
 
 def _step(node: Node, known: tuple[str, ...]) -> EscalationStep:
