@@ -43,3 +43,21 @@ def test_without_a_cache_directory_the_value_is_always_built(tmp_path: Path) -> 
     cached(None, "k", lambda: calls.append(1))
     cached(None, "k", lambda: calls.append(1))
     assert len(calls) == 2
+
+
+def test_the_shipped_law_is_kept_in_the_cache_and_read_back_equal(tmp_path: Path) -> None:
+    """A value the cache cannot store would be rebuilt by every command (seconds each)."""
+    from sanctions.law.load import load_law
+
+    repo = Path(__file__).resolve().parents[1]
+    calls: list[int] = []
+
+    def build() -> object:
+        calls.append(1)
+        return load_law(
+            repo / "workflows", repo / "letter_templates", tukin_regulation_in_force=None
+        )
+
+    first = cached(tmp_path, "law", build)
+    again = cached(tmp_path, "law", build)
+    assert calls == [1] and again == first
