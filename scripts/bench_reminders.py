@@ -211,6 +211,7 @@ def fake_issue(
     now: datetime,
     event_seq: int | None = None,
     given: Mapping[str, Any] | None = None,
+    step: tuple[str, Mapping[str, str]] | None = None,
 ) -> Letter:
     """Everything `issue_letter` writes except the rendering: number and letter row."""
     seq = allocate_number(session, agency_id=1, series="*", year=on.year)
