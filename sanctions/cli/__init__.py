@@ -26,6 +26,7 @@ COMMANDS = {
     "audit": "sanctions.cli.audit:audit",
     "report": "sanctions.cli.reports:report",
     "remind": "sanctions.cli.reminders:remind",
+    "serve": "sanctions.cli.serve:serve",
 }
 
 

@@ -423,7 +423,7 @@ def verify_file(app: App, session: Session, path: Path) -> Verification:
                 + ")"
             )
         return Verification(True, letter, False, detail)
-    number = _embedded_identifier(data)
+    number = embedded_number(data)
     if number:
         claimed = session.exec(select(Letter).where(Letter.number == number)).first()
         if claimed is not None:
@@ -437,7 +437,7 @@ def verify_file(app: App, session: Session, path: Path) -> Verification:
     return Verification(False, None, False, f"SHA-256 {digest[:16]}… matches no issued letter")
 
 
-def _embedded_identifier(data: bytes) -> str | None:
+def embedded_number(data: bytes) -> str | None:
     """The letter number the PDF carries in its title metadata, if it can be read."""
     import io
 

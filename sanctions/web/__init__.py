@@ -1,0 +1,1 @@
+"""The one public web page: verification of an issued letter (`sanctions serve`)."""
