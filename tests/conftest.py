@@ -33,6 +33,8 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from pytest_postgresql import factories
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
@@ -42,6 +44,13 @@ from sanctions.app import App
 from sanctions.db import make_engine, upgrade
 from sanctions.settings import Settings
 from tests.fakes import FakePdfRenderer
+
+# Property tests are judged on what they find, never on how long an example takes: CI runs on
+# a loaded 2-core machine, where a fast example can take seconds.
+hypothesis_settings.register_profile(
+    "sanctions", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("sanctions")
 
 T = TypeVar("T")
 LOCAL_PG = {"host": "127.0.0.1", "port": 5432, "dbname": "test"}

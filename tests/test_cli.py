@@ -346,10 +346,11 @@ def test_workflow_show_prints_the_machine_as_text_and_mermaid(ready: Run) -> Non
     assert "team_required_levels = ['berat', 'pemberhentian'] [S]" in out
 
 
-def test_workflow_validate_and_list_report_both_shipped_versions(ready: Run) -> None:
-    assert "2 workflow(s) valid: bkn-2024, skb-2022" in ready("workflow", "validate").output
+def test_workflow_validate_and_list_report_every_shipped_version(ready: Run) -> None:
+    validated = ready("workflow", "validate").output
+    assert "3 workflow(s) valid: bkn-2024, menpanrb-2024, skb-2022" in validated
     versions = [w["version"] for w in json.loads(ready("workflow", "list", "--json").output)]
-    assert versions == ["bkn-2024", "skb-2022"]
+    assert versions == ["bkn-2024", "menpanrb-2024", "skb-2022"]
 
 
 def test_the_catalogue_lists_violations_and_sanctions_with_confidence(ready: Run) -> None:

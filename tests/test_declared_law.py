@@ -33,12 +33,12 @@ ROLES = (
 EXPECTED: dict[str, list[str]] = {
     "unknown_top_key": [
         f"{BAD}: unknown key 'colour' (allowed: applies_from, applies_until, extends, initial, "
-        "open_roles, roles, rules, states, supervisory_body, title, transitions, version, "
-        "workflow)"
+        "open_roles, opens_cases, roles, rules, states, supervisory_body, title, transitions, "
+        "version, workflow)"
     ],
     "extends_unknown_version": [
         f"{BAD}: extends: unknown version 'bkn-2025' (did you mean 'bkn-2024'?) (declared: "
-        "bad, bkn-2024, skb-2022)"
+        "bad, bkn-2024, menpanrb-2024, skb-2022)"
     ],
     "extends_in_a_circle": [
         "{dir}/netralitas-worse.yaml: extends: versions extend each other in a circle: "
@@ -129,7 +129,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "supervisory_body_unknown": [
         f"{BAD}: supervisory_body: unknown body 'kpk' (declared in supervisory_bodies.yaml: "
-        "kasn, bkn)"
+        "kasn, bkn, menpanrb, independen)"
     ],
     "classification_code_missing": [
         f"{DOCS}: documents.{kind}.classification: no code for "
@@ -163,7 +163,7 @@ def _law(folder: Path) -> Law:
 
 def test_the_shipped_declarations_load_and_every_name_the_code_relies_on_is_declared() -> None:
     law = _law(REPO / "workflows")
-    assert set(law.workflows.versions) == {"skb-2022", "bkn-2024"}
+    assert set(law.workflows.versions) == {"skb-2022", "bkn-2024", "menpanrb-2024"}
     for name in names.NAMES:
         if name.kind == "letter":
             assert name.name in law.documents
@@ -197,7 +197,7 @@ def test_workflow_validate_refuses_a_bad_folder_with_exit_3_and_every_problem(
 def test_workflow_validate_accepts_the_shipped_folder() -> None:
     result = CliRunner().invoke(cli, ["workflow", "validate", str(REPO / "workflows")])
     assert result.exit_code == 0, result.output
-    assert "2 workflow(s) valid: bkn-2024, skb-2022 (checked with" in result.output
+    assert "3 workflow(s) valid: bkn-2024, menpanrb-2024, skb-2022 (checked with" in result.output
 
 
 def test_bkn_2024_is_the_skb_2022_machine_with_bkn_in_kasn_s_place() -> None:

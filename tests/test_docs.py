@@ -34,7 +34,7 @@ def test_every_command_has_help_and_is_in_the_reference(name: str) -> None:
 
 def test_the_shipped_workflows_catalogue_and_calendar_load() -> None:
     app = App(Settings())
-    assert set(app.workflows.versions) == {"skb-2022", "bkn-2024"}
+    assert set(app.workflows.versions) == {"skb-2022", "bkn-2024", "menpanrb-2024"}
     assert app.catalogue.violation("DIS-05").fixed_sanction == "PTDH"
     assert app.calendar.is_working_day(
         app.calendar.next_working_day(app.workflows.get("bkn-2024").applies_from)

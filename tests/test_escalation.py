@@ -262,7 +262,7 @@ INVALID = [
     ),
     (
         "recipient_unknown.yaml",
-        "steps[0].recipients[1]: unknown recipient 'bnk' (allowed: bawaslu, bkn, "
+        "steps[0].recipients[1]: unknown recipient 'bnk' (allowed: bawaslu, bkn, case_agency, "
         "direct_superior, employee, kemendagri, kemenpanrb, ppk, presiden, supervisory_body, "
         "target_agency)",
     ),

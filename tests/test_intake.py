@@ -105,7 +105,9 @@ def test_the_sample_case_files_open_cases_and_importing_again_creates_nothing(re
         assert {c.state for c in opened} == {"dilaporkan"}
         first = opened[0]
         assert first.register_number == "005/Reg/TM/PB/Kab/34.04/VIII/2024"
-        assert first.workflow_version == "skb-2022"  # reported 2024-08-26: before BKN took over
+        assert (
+            first.workflow_version == "skb-2022"
+        )  # reported 2024-08-22: before BKN took over (24 Aug 2024)
     before = snapshot(ready)
     again = cases(ready, SAMPLES / "cases.xlsx")
     assert (again.added, again.present, again.employees_added) == (0, 10, 0)

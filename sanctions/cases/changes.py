@@ -77,6 +77,11 @@ class Change:
     letters: Sequence[str] = ()  # document kinds this change issues, in order
     letter_data: LetterData = field(default_factory=dict)
     note_numbers: bool = False  # the note is the numbers the change's letters were given
+    # A migration (sanctions.cases.migration) moves the case to another workflow version; its
+    # open deadlines are then carried as they are, recomputed by the new version's rules, or
+    # (`moves`) closed and those of the state entered opened.
+    workflow_version: str | None = None
+    recompute_deadlines: bool = False
 
 
 @dataclass
@@ -106,7 +111,12 @@ _CASE_AND_LAST_HASH = (
 _CLAIM = (
     update(Case)
     .where(col(Case.id) == bindparam("b_id"), col(Case.version) == bindparam("b_old"))
-    .values(state=bindparam("b_state"), version=bindparam("b_new"), facts=bindparam("b_facts"))
+    .values(
+        state=bindparam("b_state"),
+        version=bindparam("b_new"),
+        facts=bindparam("b_facts"),
+        workflow_version=bindparam("b_version"),
+    )
     .execution_options(synchronize_session=False)
 )
 _CLOSE_DEADLINES = (
@@ -161,31 +171,50 @@ def record(
     deadlines, letters, seal. `open_deadlines`: whether the case has open deadlines to close
     (the caller read them; saves a statement when it has none)."""
     check_letter_data(change.letter_data, change.letters)
-    workflow = app.workflow(case.workflow_version)
+    version = change.workflow_version or case.workflow_version
+    workflow = app.workflow(version)
     source, seq = case.state, case.version + 1
     facts = {**case.facts, **change.facts}
     claimed = session.execute(
         _CLAIM,
         {"b_id": case.id, "b_old": case.version, "b_state": change.dest, "b_new": seq,
-         "b_facts": facts},
+         "b_facts": facts, "b_version": version},
     )  # fmt: skip
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrencyConflict(
             f"case {case.reference} was changed by someone else while you worked on it; "
             "nothing was written: look at it again (`sanctions case show`) and retry"
         )
-    for name, value in (("state", change.dest), ("version", seq), ("facts", facts)):
+    written = (("state", change.dest), ("version", seq), ("facts", facts))
+    for name, value in (*written, ("workflow_version", version)):
         set_committed_value(case, name, value)  # what the UPDATE wrote, without reloading
     event = _event(case, change, seq=seq, source=source, actor=actor, now=now)
     if change.moves:
         if open_deadlines:
             session.execute(_CLOSE_DEADLINES, {"b_case": case.id, "b_seq": seq, "b_on": change.on})
         session.add_all(_deadlines(app, case, workflow, event))
+    elif change.recompute_deadlines:
+        _recompute(app, session, case, workflow)
     letters = _issue(app, session, case, change, seq=seq, actor=actor, now=now, issue=issue)
     if change.note_numbers:
         event.note = ", ".join(letter.number for letter in letters)
     session.add(sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters]))
     return Written(case, event, workflow, letters)
+
+
+def _recompute(app: App, session: Session, case: Case, workflow: Workflow) -> None:
+    """Give each open deadline the due date `workflow`'s rule of the same state and name
+    gives from the same anchor (a deadline it no longer declares keeps its own)."""
+    rules = {(s.name, r.name): r for s in workflow.states.values() for r in s.deadlines}
+    for deadline in session.exec(
+        select(Deadline).where(Deadline.case_id == case.id, col(Deadline.closed_seq).is_(None))
+    ).all():
+        rule = rules.get((deadline.state, deadline.name))
+        if rule is not None:
+            deadline.due_date = due_date(rule, deadline.anchor_date, app.calendar)
+            deadline.amount, deadline.unit = rule.amount, rule.unit.value
+            deadline.basis, deadline.confidence = rule.basis, rule.confidence
+            session.add(deadline)
 
 
 def _event(

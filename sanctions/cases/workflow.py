@@ -77,6 +77,8 @@ class Workflow:
     transitions: tuple[TransitionSpec, ...]
     source_file: str
     rules: Mapping[str, RuleValue] = field(default_factory=dict)
+    # False for a version cases only reach by migration (never chosen for a new report).
+    opens_cases: bool = True
     # The version this one is declared relative to, and what it changes (for `workflow show`).
     extends: str | None = None
     changes: tuple[str, ...] = ()
@@ -112,6 +114,7 @@ _TOP_KEYS = {
     "rules",
     "states",
     "transitions",
+    "opens_cases",
 }
 _REQUIRED = (
     "workflow",
@@ -163,6 +166,7 @@ def _workflow(node: Node, *, known_guards: Collection[str]) -> Workflow:
         transitions=transitions,
         source_file=root.file,
         rules=rules,
+        opens_cases=root.get("opens_cases", True).boolean(),
         state_paths={name: f"states.{name}" for name in states},
         transition_paths={i: f"transitions[{i}]" for i in range(len(transitions))},
     )
@@ -232,6 +236,7 @@ def _derived(node: Node, base: Workflow, *, known_guards: Collection[str]) -> Wo
         transitions=tuple(transitions),
         source_file=root.file,
         rules=rules,
+        opens_cases=root.get("opens_cases", True).boolean(),
         extends=base.version,
         changes=tuple(changes),
         state_paths=state_paths,
@@ -463,7 +468,7 @@ class WorkflowSet:
             ) from None
 
     def for_date(self, day: date) -> Workflow:
-        matches = [w for w in self.versions.values() if w.applies_on(day)]
+        matches = [w for w in self.versions.values() if w.opens_cases and w.applies_on(day)]
         if not matches:
             raise NotFound(
                 f"no workflow version applies on {day.isoformat()} (versions: "

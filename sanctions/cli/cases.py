@@ -9,6 +9,7 @@ import click
 
 from sanctions.cases import service as svc
 from sanctions.cases import views
+from sanctions.cases.migration import migrations_of
 from sanctions.cases.opening import OpenCaseInput
 from sanctions.cli.letterdata import load_letter_data
 from sanctions.cli.shell import (
@@ -163,6 +164,10 @@ def show(shell: Shell, reference: str, as_of: str | None, as_json: bool) -> None
     with shell.transaction() as (session, actor):
         view = views.show_case(shell.app, session, reference, actor=actor, on=on)
         data = _view_dict(view)
+        data["migrations"] = [
+            {"plan": m.plan, "from": m.source, "to": m.target, "on": m.on, "event": m.seq}
+            for m in migrations_of(session, view.case.id or 0)
+        ]
     if as_json:
         emit_json(data)
         return
@@ -235,6 +240,11 @@ def _print_view(data: dict[str, Any]) -> None:
     )
     for a in data["allegations"]:
         click.echo(f"  allegation: {a['code']} ({a['track']}, {a['level']}) {a['conduct']}")
+    for m in data.get("migrations", []):
+        click.echo(
+            f"  migrated:   {m['from']} -> {m['to']} on {m['on']} (plan {m['plan']}, "
+            f"event #{m['event']})"
+        )
     shown = {k: v for k, v in data["facts"].items() if not k.endswith("_on")}
     if shown:
         click.echo("  facts:      " + "; ".join(f"{k}={v}" for k, v in shown.items()))

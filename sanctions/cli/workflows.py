@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from sanctions.cases.workflow import Workflow
-from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, pass_shell
+from sanctions.cli.shell import (
+    Shell,
+    emit_json,
+    emit_table,
+    json_option,
+    parse_date,
+    pass_shell,
+)
 from sanctions.declared.confidence import LEGEND
 from sanctions.law.load import declared_files, load_law
 
@@ -85,6 +93,73 @@ def workflow_validate(
             f"with {len(law.documents)} document kinds, the catalogue, ladder and "
             f"classification codes: {len(files)} files)"
         )
+
+
+@workflow.command("migrate")
+@click.argument("plan_key", metavar="PLAN")
+@click.option("--dry-run", is_flag=True, help="Print what would be migrated; write nothing.")
+@click.option("--on", "on_", help="Date of the migration events (default: today).")
+@json_option
+@pass_shell
+def workflow_migrate(
+    shell: Shell, plan_key: str, dry_run: bool, on_: str | None, as_json: bool
+) -> None:
+    """Hand the open cases a migration plan takes (workflows/migrations/PLAN.yaml) to the
+    plan's target version: each case in its own transaction, one event in its chain recording
+    the plan, the versions and the state mapping, the successor body's letters issued. A
+    re-run migrates nothing twice; a case changed since the plan was read is left (exit 1).
+
+    \b
+    Example:
+      sanctions workflow migrate kasn-ke-bkn-2024 --dry-run
+    """
+    from sanctions.cases import migration
+    from sanctions.db import acting_user, check_current, session_scope
+
+    on = parse_date(on_, "--on") or shell.today
+    plan = migration.plan(shell.app, plan_key)
+    check_current(shell.app.db)
+    with session_scope(shell.app.db) as session:
+        actor = acting_user(session)
+    report = migration.migrate(shell.app, plan, actor=actor, on=on, now=shell.now, dry_run=dry_run)
+    rows: list[dict[str, Any]] = [
+        {
+            "case": r.case.reference,
+            "agency": r.case.agency,
+            "state": r.case.state,
+            "after": r.case.target_state,
+            "deadlines": [{"name": n, "due": d} for n, d in r.case.deadlines],
+            "letters": r.letters or list(plan.letters),
+            "status": r.status,
+            "detail": r.detail,
+        }
+        for r in report.rows
+    ]
+    counts = {s: report.count(s) for s in ("migrated", "would_migrate", "changed", "failed")}
+    if as_json:
+        emit_json({"plan": plan.key, "from": plan.source, "to": plan.target,
+                   "dry_run": dry_run, "cases": rows, "counts": counts})  # fmt: skip
+    else:
+        click.echo(
+            f"{plan.key}: {plan.source} -> {plan.target} (effective {plan.effective}; "
+            f"deadlines {plan.deadlines})"
+        )
+        emit_table(
+            [
+                {
+                    **{k: r[k] for k in ("case", "agency", "state", "after", "status")},
+                    "deadlines": ", ".join(f"{d['name']} {d['due']}" for d in r["deadlines"]),
+                    "letters": ", ".join(r["letters"]),
+                }
+                for r in rows
+            ],
+            as_json=False,
+            empty="no case to migrate",
+            wrap={"deadlines": 40},
+        )
+        click.echo(", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing to do")
+    if report.failed:
+        raise click.exceptions.Exit(1)
 
 
 def as_text(w: Workflow) -> str:

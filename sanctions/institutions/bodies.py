@@ -26,7 +26,7 @@ class SupervisoryBody:
     email: str
     city: str
     head_title: str
-    valid_from: date
+    valid_from: date | None  # None: declared, but not established yet
     valid_until: date | None
     basis: str
     confidence: Confidence
@@ -40,18 +40,20 @@ def load_bodies(path: Path) -> Mapping[str, SupervisoryBody]:
     for key, node in root.get("bodies").items():
         node.mapping(
             allowed={*_TEXT, "valid_from", "valid_until", "basis", "confidence", "agency_code"},
-            required=(*_TEXT, "valid_from", "basis", "confidence"),
+            required=(*_TEXT, "basis", "confidence"),
         )
         body = SupervisoryBody(
             key=key,
             **{name: node.get(name).text() for name in _TEXT},
-            valid_from=node.get("valid_from").as_date(),
+            valid_from=node.get("valid_from").optional_date(),
             valid_until=node.get("valid_until").optional_date(),
             basis=node.get("basis").text(),
             confidence=node.get("confidence").confidence(),
             agency_code=node.get("agency_code").optional_text(),
         )
-        if body.valid_until is not None and body.valid_until <= body.valid_from:
+        if body.valid_from is None and body.valid_until is not None:
+            raise node.get("valid_until").error("a body not established yet has no end date")
+        if body.valid_from and body.valid_until and body.valid_until <= body.valid_from:
             raise node.get("valid_until").error("must be after valid_from")
         bodies[key] = body
     return bodies
@@ -65,6 +67,12 @@ def check_bodies(workflows: WorkflowSet, bodies: Mapping[str, SupervisoryBody]) 
             raise DefinitionError(
                 f"{w.source_file}: supervisory_body: unknown body {w.supervisory_body!r} "
                 f"(declared in supervisory_bodies.yaml: {', '.join(bodies)})"
+            )
+        if body.valid_from is None:
+            raise DefinitionError(
+                f"{w.source_file}: supervisory_body: {body.short_name} is declared but not "
+                "established yet (no valid_from in supervisory_bodies.yaml): no workflow can "
+                "name it before it exists"
             )
         starts_late = w.applies_from < body.valid_from
         ends_late = body.valid_until is not None and (

@@ -15,6 +15,8 @@ from sanctions.deadlines.ladder import Ladder, load_ladder
 from sanctions.declared.reader import display_path
 from sanctions.institutions.bodies import SupervisoryBody, load_bodies
 from sanctions.law.check import Declared, check
+from sanctions.law.migrations import FOLDER as MIGRATIONS_DIR
+from sanctions.law.migrations import MigrationPlan, load_plans
 from sanctions.letters.classification import Classification, load_classification
 from sanctions.letters.documents import FILE_NAME as DOCUMENTS_FILE
 from sanctions.letters.documents import DocumentSpec, load_documents
@@ -38,6 +40,7 @@ class Law:
     ladder: Ladder
     documents: Mapping[str, DocumentSpec]
     recipients: Mapping[str, Recipient]
+    migrations: Mapping[str, MigrationPlan]
 
 
 def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
@@ -46,6 +49,7 @@ def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
         [
             *workflows_dir.glob("*.yaml"),
             *(workflows_dir / CATALOGUE_DIR).glob("*.yaml"),
+            *(workflows_dir / MIGRATIONS_DIR).glob("*.yaml"),
             *templates_dir.glob("*.yaml"),
             *templates_dir.glob("*.j2"),
         ]
@@ -77,4 +81,7 @@ def load_law(
             recipients=recipients,
         )
     )
-    return Law(workflows, bodies, catalogue, classification, ladder, documents, recipients)
+    migrations = load_plans(workflows_dir, workflows, documents)
+    return Law(
+        workflows, bodies, catalogue, classification, ladder, documents, recipients, migrations
+    )

@@ -36,6 +36,11 @@ FOLLOW_UP_TRIGGERS = (
     _n("trigger", "tindak_lanjuti", "sanctions.reports.figures: the PPK's discipline follow-up"),
     _n("trigger", "bentuk_majelis", "sanctions.reports.figures: the PPK's ethics follow-up"),
 )
+RECOMMEND_TRIGGER = _n(
+    "trigger",
+    "rekomendasikan",
+    "sanctions.law.migrations: whether the old supervisory body already recommended",
+)
 FIRST_SUMMONS_TRIGGER = _n(
     "trigger", "panggil", "sanctions.letters.context: the first examination date"
 )

@@ -187,6 +187,8 @@ def _copy_name(facts: LetterFacts, name: str) -> str:
         return facts.supervisory_body.head_title
     if name == "ppk":
         return facts.case_agency.head_title
+    if name == "case_agency":
+        return f"Kepala {facts.case_agency.name}"
     if name == "bawaslu":
         region = facts.case.get("region")
         return f"Ketua Bawaslu {region}" if region else "Ketua Bawaslu Republik Indonesia"

@@ -14,7 +14,15 @@ from sanctions.declared.reader import read_yaml
 FILE_NAME = "recipients.yaml"
 # Resolved from the case, not declared (see the file's header).
 FROM_CASE: Final = frozenset(
-    {"ppk", "supervisory_body", "employee", "target_agency", "bawaslu", "direct_superior"}
+    {
+        "ppk",
+        "case_agency",
+        "supervisory_body",
+        "employee",
+        "target_agency",
+        "bawaslu",
+        "direct_superior",
+    }
 )
 
 

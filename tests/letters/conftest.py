@@ -50,6 +50,7 @@ ALL_KINDS = (
     "tanda_terima_keberatan",
     "tanda_terima_banding",
     "keputusan_keberatan",
+    "pemberitahuan_pengalihan",
 )
 
 SANCTIONS: dict[str, dict[str, Any]] = {
@@ -355,6 +356,13 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
         "Segera",
         "Permintaan Pemblokiran Data Kepegawaian",
     ),
+    "pemberitahuan_pengalihan": (
+        BKN,
+        DEPUTI_BKN,
+        PPK,
+        "Penting",
+        "Pemberitahuan Pengalihan Penanganan Perkara",
+    ),
     "surat_eskalasi": (
         BKN,
         DEPUTI_BKN,
@@ -560,6 +568,16 @@ def _data(kind: str) -> dict[str, Any]:
             "decided_by": "Gubernur Daerah Istimewa Yogyakarta",
             "decision_due": date(2027, 1, 15),
             "response_due": date(2027, 1, 12),
+        }
+    if kind == "pemberitahuan_pengalihan":
+        return {
+            "instrument": (
+                "Surat Edaran Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi "
+                "Nomor 04 Tahun 2024 tentang Pengalihan Pelaksanaan Pengawasan Sistem Merit "
+                "dalam Manajemen Aparatur Sipil Negara"
+            ),
+            "previous_body": "Komisi Aparatur Sipil Negara",
+            "effective": date(2024, 8, 24),
         }
     if kind == "keputusan_keberatan":
         return {
