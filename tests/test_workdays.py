@@ -313,7 +313,7 @@ INVALID = [
     ),
     (
         "unknown_top_key.yaml",
-        "unknown key 'holidays' (allowed: extra_holidays, extra_working_days)",
+        "unknown key 'holidays' (allowed: extra_holidays, extra_working_days, revisions)",
     ),
     ("list_not_list.yaml", "extra_holidays: expected a list, got a mapping"),
     ("entry_not_mapping.yaml", "extra_working_days[0]: expected a mapping, got str '2026-07-18'"),

@@ -29,7 +29,7 @@ from sanctions.app import App
 from sanctions.cases.workflow import Workflow
 from sanctions.db import session_scope
 from sanctions.db.bulk import insert_rows
-from sanctions.db.models import Allegation, Case, CaseEvent, Deadline, Letter
+from sanctions.db.models import Allegation, Case, CaseEvent, Deadline, DeadlineEntry, Letter
 from sanctions.deadlines.rules import due_date
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
 from sanctions.letters.service import issue_letter
@@ -82,6 +82,10 @@ class Change:
     # (`moves`) closed and those of the state entered opened.
     workflow_version: str | None = None
     recompute_deadlines: bool = False
+    # Deadline ledger lines this change records, and open deadlines it gives a new (derived)
+    # due date: a suspension or extension (sanctions.deadlines.ledger), a calendar revision.
+    ledger: Sequence[DeadlineEntry] = ()
+    due_dates: Mapping[int, date] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,6 +131,18 @@ _CLOSE_DEADLINES = (
         closed_on=bindparam("b_on"),
         met=bindparam("b_on", type_=Date()) <= col(Deadline.due_date),
     )
+    .execution_options(synchronize_session=False)
+)
+
+
+_REDATE = (
+    update(Deadline)
+    .where(
+        col(Deadline.id) == bindparam("b_id"),
+        col(Deadline.case_id) == bindparam("b_case"),
+        col(Deadline.closed_seq).is_(None),
+    )
+    .values(due_date=bindparam("b_due"))
     .execution_options(synchronize_session=False)
 )
 
@@ -195,6 +211,11 @@ def record(
         session.add_all(_deadlines(app, case, workflow, event))
     elif change.recompute_deadlines:
         _recompute(app, session, case, workflow)
+    for line in change.ledger:
+        line.case_id, line.event_seq = case.id or 0, seq
+        session.add(line)
+    for deadline_id, due in change.due_dates.items():
+        session.execute(_REDATE, {"b_id": deadline_id, "b_case": case.id, "b_due": due})
     letters = _issue(app, session, case, change, seq=seq, actor=actor, now=now, issue=issue)
     if change.note_numbers:
         event.note = ", ".join(letter.number for letter in letters)

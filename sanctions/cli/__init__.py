@@ -27,6 +27,8 @@ COMMANDS = {
     "report": "sanctions.cli.reports:report",
     "remind": "sanctions.cli.reminders:remind",
     "serve": "sanctions.cli.serve:serve",
+    "deadline": "sanctions.cli.deadlines:deadline",
+    "calendar": "sanctions.cli.calendar:calendar",
 }
 
 

@@ -22,6 +22,7 @@ from sanctions.cli.shell import (
     parse_date,
     pass_shell,
 )
+from sanctions.deadlines.adjustments import ledger
 from sanctions.registry.nip import format_nip
 
 letter_data_option = click.option(
@@ -164,6 +165,21 @@ def show(shell: Shell, reference: str, as_of: str | None, as_json: bool) -> None
     with shell.transaction() as (session, actor):
         view = views.show_case(shell.app, session, reference, actor=actor, on=on)
         data = _view_dict(view)
+        lines = ledger(session, [d.deadline.id or 0 for d in view.deadlines])
+        data["ledger"] = [
+            {
+                "deadline": d.deadline.name,
+                "kind": x.kind,
+                "amount": x.amount,
+                "from": x.start,
+                "until": x.end,
+                "reason": x.reason,
+                "basis": x.basis,
+                "event": x.event_seq,
+            }
+            for d in view.deadlines
+            for x in lines.get(d.deadline.id or 0, [])
+        ]
         data["migrations"] = [
             {"plan": m.plan, "from": m.source, "to": m.target, "on": m.on, "event": m.seq}
             for m in migrations_of(session, view.case.id or 0)
@@ -263,6 +279,13 @@ def _print_view(data: dict[str, Any]) -> None:
         as_json=False,
         wrap={"deadline": 48},
     )
+    for x in data.get("ledger", []):
+        what = (
+            f"extended by {x['amount']}"
+            if x["kind"] == "extension"
+            else f"suspended {x['from']} .. {x['until']}"
+        )
+        click.echo(f"  {x['deadline']}: {what} ({x['reason']}; {x['basis']}; event #{x['event']})")
     click.echo("\nActions:")
     emit_table(
         [

@@ -171,6 +171,25 @@ class Deadline(SQLModel, table=True):
     met: bool | None = None
 
 
+class DeadlineEntry(SQLModel, table=True):
+    """A line of a deadline's ledger: an extension of its budget or a suspension of its clock
+    (sanctions/deadlines/ledger.py), written with the event that recorded it. The deadline's
+    `due_date` is derived from its budget and these entries."""
+
+    __tablename__ = "deadline_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadlines.id", index=True)
+    case_id: int = Field(foreign_key="cases.id")
+    kind: str = Field(max_length=20)  # extension | suspension
+    amount: int = 0  # extension: units added
+    start: date | None = None  # suspension: first day stopped
+    end: date | None = None  # suspension: last day stopped
+    reason: str = Field(max_length=1000)
+    basis: str = Field(max_length=300)
+    event_seq: int  # the case event that recorded it
+
+
 class Letter(SQLModel, table=True):
     """An issued official document: numbered, rendered to PDF/A, stored by content hash."""
 

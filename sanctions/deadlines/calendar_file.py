@@ -20,7 +20,9 @@ from typing import Final
 from sanctions.declared.confidence import Confidence
 from sanctions.declared.reader import Node, read_yaml
 
-_TOP_KEYS: Final = ("extra_holidays", "extra_working_days")
+_TOP_KEYS: Final = ("extra_holidays", "extra_working_days", "revisions")
+_REVISION_KEYS: Final = ("id", "date", "instrument", "confidence", "holidays", "working_days")
+_REVISION_REQUIRED: Final = ("id", "date", "instrument", "confidence")
 _ENTRY_KEYS: Final = ("date", "name", "region", "source", "confidence")
 _REQUIRED: Final = ("date", "name", "source", "confidence")
 
@@ -72,20 +74,119 @@ def _entries(node: Node) -> tuple[tuple[CalendarEntry, Node], ...]:
     return tuple(entries)
 
 
-def read_calendar_entries(
-    path: Path,
-) -> tuple[tuple[CalendarEntry, ...], tuple[CalendarEntry, ...]]:
-    """Validate `calendar.yaml`: (extra holidays, extra working days), every region included."""
-    root = read_yaml(path, dates_as_text=True)
-    if root.value is None:  # an empty file declares nothing
-        return (), ()
-    root.mapping(allowed=_TOP_KEYS)
-    holidays = _entries(root.get("extra_holidays"))
-    working_days = _entries(root.get("extra_working_days"))
+@dataclass(frozen=True)
+class CalendarRevision:
+    """A later decree that changes the calendar (a revised cuti bersama, an added regional
+    day): its days become holidays or working days from the moment it is applied to the
+    open deadlines (`sanctions calendar apply`). Deadlines already met or missed before
+    `effective` are never moved."""
+
+    key: str
+    effective: date
+    instrument: str
+    confidence: Confidence
+    holidays: tuple[CalendarEntry, ...]
+    working_days: tuple[CalendarEntry, ...]
+    at: str
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    holidays: tuple[CalendarEntry, ...]  # the base extras
+    working_days: tuple[CalendarEntry, ...]
+    revisions: tuple[CalendarRevision, ...]  # oldest first
+
+    def extras(
+        self, *, up_to: str | None = None
+    ) -> tuple[tuple[CalendarEntry, ...], tuple[CalendarEntry, ...]]:
+        """(holidays, working days) of the base and of every revision (or those up to and
+        including revision `up_to`), a later revision winning over an earlier entry."""
+        holidays = {(e.day, e.region): e for e in self.holidays}
+        working = {(e.day, e.region): e for e in self.working_days}
+        for revision in self.revisions:
+            for entry in revision.holidays:
+                working.pop((entry.day, entry.region), None)
+                holidays[(entry.day, entry.region)] = entry
+            for entry in revision.working_days:
+                holidays.pop((entry.day, entry.region), None)
+                working[(entry.day, entry.region)] = entry
+            if revision.key == up_to:
+                break
+        return tuple(holidays.values()), tuple(working.values())
+
+    def revision(self, key: str) -> CalendarRevision:
+        for revision in self.revisions:
+            if revision.key == key:
+                return revision
+        known = ", ".join(r.key for r in self.revisions) or "none"
+        raise KeyError(f"no calendar revision {key!r} (declared: {known})")
+
+    def before(self, key: str) -> str | None:
+        """The revision before `key` (None: the base)."""
+        keys = [r.key for r in self.revisions]
+        index = keys.index(key)
+        return keys[index - 1] if index else None
+
+
+def _revision(node: Node) -> CalendarRevision:
+    node.mapping(allowed=_REVISION_KEYS, required=_REVISION_REQUIRED)
+    holidays = _entries(node.get("holidays", []))
+    working = _entries(node.get("working_days", []))
+    _disjoint(holidays, working, what="a holiday of this revision")
+    if not holidays and not working:
+        raise node.error("a revision changes at least one day (holidays: or working_days:)")
+    return CalendarRevision(
+        key=node.get("id").identifier(),
+        effective=node.get("date").as_date(),
+        instrument=node.get("instrument").text(),
+        confidence=node.get("confidence").confidence(),
+        holidays=tuple(e for e, _ in holidays),
+        working_days=tuple(e for e, _ in working),
+        at=node.path,
+    )
+
+
+def _disjoint(
+    holidays: tuple[tuple[CalendarEntry, Node], ...],
+    working_days: tuple[tuple[CalendarEntry, Node], ...],
+    *,
+    what: str = "an extra holiday",
+) -> None:
     for working, node in working_days:
         for holiday, _ in holidays:
             if working.overlaps(holiday):
                 raise node.get("date").error(
-                    f"{working.day.isoformat()} is also an extra holiday at {holiday.at}"
+                    f"{working.day.isoformat()} is also {what} at {holiday.at}"
                 )
-    return tuple(e for e, _ in holidays), tuple(e for e, _ in working_days)
+
+
+def read_calendar_file(path: Path) -> CalendarFile:
+    """Validate `calendar.yaml`: its extras and its revisions, every region included."""
+    root = read_yaml(path, dates_as_text=True)
+    if root.value is None:  # an empty file declares nothing
+        return CalendarFile((), (), ())
+    root.mapping(allowed=_TOP_KEYS)
+    holidays = _entries(root.get("extra_holidays"))
+    working_days = _entries(root.get("extra_working_days"))
+    _disjoint(holidays, working_days)
+    revisions: list[CalendarRevision] = []
+    for item in root.get("revisions", []).seq():
+        revision = _revision(item)
+        if any(r.key == revision.key for r in revisions):
+            raise item.get("id").error(f"revision {revision.key!r} is declared twice")
+        if revisions and revision.effective < revisions[-1].effective:
+            raise item.get("date").error(
+                f"revisions are listed oldest first; {revision.effective.isoformat()} is "
+                f"before {revisions[-1].key} ({revisions[-1].effective.isoformat()})"
+            )
+        revisions.append(revision)
+    return CalendarFile(
+        tuple(e for e, _ in holidays), tuple(e for e, _ in working_days), tuple(revisions)
+    )
+
+
+def read_calendar_entries(
+    path: Path,
+) -> tuple[tuple[CalendarEntry, ...], tuple[CalendarEntry, ...]]:
+    """(extra holidays, extra working days) of `calendar.yaml`, its revisions applied."""
+    return read_calendar_file(path).extras()

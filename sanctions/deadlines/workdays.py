@@ -36,7 +36,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from sanctions.deadlines.calendar_file import read_calendar_entries
+from sanctions.deadlines.calendar_file import read_calendar_file
 
 _SATURDAY: Final = 5
 
@@ -246,15 +246,22 @@ def load_calendar(
     *,
     collective_leave_is_holiday: bool = True,
     region: str | None = None,
+    up_to: str | None = None,
+    base_only: bool = False,
 ) -> WorkingCalendar:
     """The working calendar: national holidays plus the extras of `calendar.yaml`.
 
     `path=None` gives the national calendar only. Entries without a `region` apply everywhere;
-    entries with one apply only when the same `region` is asked for.
+    entries with one apply only when the same `region` is asked for. The file's revisions are
+    included (all of them, those up to and including `up_to`, or none with `base_only`).
     """
     if path is None:
         return WorkingCalendar(collective_leave_is_holiday=collective_leave_is_holiday)
-    extra_holidays, extra_working_days = read_calendar_entries(path)
+    declared = read_calendar_file(path)
+    if base_only:
+        extra_holidays, extra_working_days = declared.holidays, declared.working_days
+    else:
+        extra_holidays, extra_working_days = declared.extras(up_to=up_to)
     return WorkingCalendar(
         collective_leave_is_holiday=collective_leave_is_holiday,
         extra_holidays={e.day: e.name for e in extra_holidays if e.applies_to(region)},
