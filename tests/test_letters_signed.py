@@ -116,3 +116,21 @@ def test_signing_is_off_for_agencies_that_do_not_sign_electronically(signing: Ap
     recommend(signing)
     with session_scope(signing.db) as s:
         assert not s.exec(select(Letter).where(Letter.kind == "rekomendasi")).one().signed
+
+
+def test_an_e_signing_agency_without_a_certificate_prints_no_electronic_signature_sentence(
+    app: App,
+) -> None:
+    seed(app)
+    with session_scope(app.db) as s:
+        bkn = s.exec(select(Agency).where(Agency.code == "BKN")).one()
+        bkn.e_signature = True
+        s.add(bkn)
+    recommend(app)
+    with session_scope(app.db) as s:
+        letter = s.exec(select(Letter).where(Letter.kind == "rekomendasi")).one()
+    assert not letter.signed
+    assert letter.context["agency"]["e_signature"] is False
+    text = _text((app.settings.letter_store / letter.path).read_bytes())
+    assert "ditandatangani secara elektronik" not in text
+    assert "BSrE" not in text

@@ -124,12 +124,17 @@ def issue_letter(
             "recipients": app.law.recipients,
         }
     )
-    context = with_verification(
-        build_context(facts, app.catalogue), number=number, url=issuer.verification_url
-    )
+    # The BSrE sentence says the document is electronically signed: it is printed only on a
+    # letter this installation actually signs (an issuer that signs electronically and a
+    # signing certificate configured), never on one that will be signed by hand.
+    will_sign = issuer.e_signature and app.settings.signing_p12 is not None
+    built = build_context(facts, app.catalogue)
+    built["agency"] = {**built["agency"], "e_signature": will_sign}
+    context = with_verification(built, number=number, url=issuer.verification_url)
     pdf = _render_pdf(app, kind, context, number=number, title=spec.title, author=issuer.name)
     data, signed = pdf.data, False
-    if issuer.e_signature and app.settings.signing_p12 is not None:
+    if will_sign:
+        assert app.settings.signing_p12 is not None
         from sanctions.letters.signing import sign_pdf
 
         passphrase = app.settings.signing_passphrase

@@ -276,3 +276,28 @@ def test_importing_the_letters_package_does_not_import_weasyprint() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("style", ["dash", "halaman"])
+def test_a_rahasia_letter_says_rahasia_at_the_top_and_bottom_of_every_page(
+    pdf_renderer: PdfRenderer, env: jinja2.Environment, sample_context: Context, style: str
+) -> None:
+    context = sample_context("lhp")
+    context["agency"]["page_number_style"] = style
+    context["agency"]["e_signature"] = True
+    pdf = _render(pdf_renderer, env, "lhp", context)
+    pages = page_texts(pdf.data)
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[0] == "RAHASIA", (number, lines[:3])
+        assert lines.count("RAHASIA") == 2, (number, lines)
+        assert lines.index("RAHASIA", 1) > len(lines) // 2  # the second one is at the foot
+        assert "diterbitkan oleh BSrE." in " ".join(lines)  # the footer still fits below it
+
+
+def test_a_letter_that_is_not_rahasia_never_says_rahasia(
+    pdf_renderer: PdfRenderer, env: jinja2.Environment, sample_context: Context
+) -> None:
+    pdf = _render(pdf_renderer, env, "surat_pengingat_ppk", sample_context("surat_pengingat_ppk"))
+    assert all("RAHASIA" not in text for text in page_texts(pdf.data))

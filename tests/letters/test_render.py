@@ -240,6 +240,23 @@ def test_an_empty_tembusan_leaves_the_block_out(
     assert "Tembusan" not in html
 
 
+def test_a_single_copy_is_not_numbered_and_several_are(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    one = render_html(
+        env, "surat_pengingat_ppk", sample_context("surat_pengingat_ppk", tembusan=["Kepala BKN"])
+    )
+    block = one[one.index('class="tembusan"') :]
+    assert "<ol>" not in block and "Kepala BKN." in block
+    two = render_html(
+        env,
+        "surat_pengingat_ppk",
+        sample_context("surat_pengingat_ppk", tembusan=["Kepala BKN", "Bupati Sleman"]),
+    )
+    block = two[two.index('class="tembusan"') :]
+    assert "<ol>" in block and "<li>Kepala BKN;</li>" in block
+
+
 def test_an_unknown_page_number_style_is_refused(
     env: jinja2.Environment, sample_context: Context
 ) -> None:
