@@ -150,7 +150,8 @@ def add_agency(s: Session, code: str) -> None:
             ppk_title="Bupati Sleman",
             ppk_name="Drs. Harda",
             parent="PEMERINTAH KABUPATEN SLEMAN",
-            unit_code="BKPSDM",
+            # A second regency needs numbers of its own (the pattern is the same).
+            unit_code="BKPSDM" if code == "SLEMAN" else f"BKPSDM.{code}",
         ),
         actor="admin",
     )

@@ -278,6 +278,21 @@ def test_case_history_lists_every_step_in_order(ready: Run) -> None:
         ),
         (["case", "advance", "NET-2024-000001", "kaji", "--on", "2024-13-01"], 2, "not a date"),
         (swap(OPEN, "DIS-02", "ETK-02"), 5, "bakal calon"),
+        (
+            [*swap(AGENCY, "SLEMAN", "BANTUL"), "--unit-code", "SLEMAN"],
+            2,
+            "could give the same number as agency SLEMAN",
+        ),
+        (
+            [*swap(AGENCY, "SLEMAN", "BANTUL"), "--numbering-pattern", "{code}/{unit}/{year}"],
+            2,
+            "no {seq}",
+        ),
+        (
+            [*swap(AGENCY, "SLEMAN", "BANTUL"), "--numbering-pattern", "{seq}/{kode}/{year}"],
+            2,
+            "unknown placeholder {kode}",
+        ),
     ],
     ids=[
         "invalid-nip",
@@ -288,6 +303,9 @@ def test_case_history_lists_every_step_in_order(ready: Run) -> None:
         "unknown-input",
         "bad-date",
         "ethics-code-after-penetapan",
+        "agency-numbers-collide",
+        "pattern-without-seq",
+        "pattern-unknown-placeholder",
     ],
 )
 def test_bad_input_gets_a_clear_error_a_nonzero_exit_and_changes_nothing(

@@ -33,6 +33,7 @@ from tests.factories import (
     KNOWN_ROLES,
     NOW,
     REPORT_TO_RECOMMENDATION,
+    add_agency,
     open_case,
     seed,
     snapshot,
@@ -323,3 +324,35 @@ def test_issuing_on_demand_needs_a_role_of_the_case_agency(seeded: App) -> None:
             given=FORWARDING,
         )
     assert snapshot(seeded) == before
+
+
+def test_a_number_two_issuers_gave_is_looked_up_by_issuer_and_never_guessed(seeded: App) -> None:
+    """A database from before registration refused colliding patterns can hold one number
+    twice (once per issuer): every lookup names the issuer, and a bare number is refused."""
+    from sanctions.db.models import Agency
+    from sanctions.errors import InputError, NotFound
+    from sanctions.letters.service import letter_by_number
+
+    recommend(seeded)
+    with session_scope(seeded.db) as s:
+        add_agency(s, "BANTUL")
+        bantul = s.exec(select(Agency).where(Agency.code == "BANTUL")).one()
+        mine = s.exec(select(Letter).where(Letter.kind == "rekomendasi")).one()
+        twin = Letter(
+            **{
+                **mine.model_dump(exclude={"id"}),
+                "agency_id": bantul.id,
+                "seq": 1,
+                "series": "twin",
+            }
+        )
+        s.add(twin)
+        s.flush()
+        number, issuer = mine.number, s.get(Agency, mine.agency_id).code  # type: ignore[union-attr]
+    with session_scope(seeded.db) as s:
+        with pytest.raises(InputError, match=r"several issuers \(BANTUL, " + issuer):
+            letter_by_number(s, number)
+        assert letter_by_number(s, number, issuer=issuer).agency_id != bantul.id
+        assert letter_by_number(s, number, issuer="BANTUL").agency_id == bantul.id
+        with pytest.raises(NotFound, match="issued by SLEMAN"):
+            letter_by_number(s, number, issuer="SLEMAN")

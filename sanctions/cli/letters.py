@@ -44,12 +44,13 @@ def letter_list(shell: Shell, reference: str | None, as_json: bool) -> None:
 @letter.command("get")
 @click.argument("number")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--issuer", help="Code of the agency that issued it (when the number is ambiguous).")
 @click.option("--rerender", is_flag=True, help="Render again from the stored context.")
 @pass_shell
-def letter_get(shell: Shell, number: str, out: Path, rerender: bool) -> None:
+def letter_get(shell: Shell, number: str, out: Path, issuer: str | None, rerender: bool) -> None:
     """Write the issued PDF of letter NUMBER to --out (or a fresh rendering with --rerender)."""
     with shell.transaction() as (session, actor):
-        issued, data = svc.read_letter(shell.app, session, number, actor=actor)
+        issued, data = svc.read_letter(shell.app, session, number, actor=actor, issuer=issuer)
         if rerender:
             data = svc.rerender(shell.app, session, issued)
     out.write_bytes(data)

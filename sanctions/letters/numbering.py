@@ -71,6 +71,73 @@ def validate_pattern(pattern: str, *, where: str) -> None:
         raise DefinitionError(f"{where}: numbering pattern {pattern!r}: {problem}") from None
 
 
+def check_pattern(pattern: str) -> None:
+    """Raise InputError unless `pattern` is a usable pattern (an officer's input)."""
+    try:
+        _compile(pattern)
+    except _PatternProblem as problem:
+        raise InputError(
+            f"numbering pattern {pattern!r}: {problem}; e.g. {{code}}/{{seq}}/{{unit}}/{{year}}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class NumberingOwner:
+    """What fixes the numbers an issuer gives: its pattern and the text it puts in them."""
+
+    agency: str
+    unit: str
+    pattern: str
+
+
+# Values that vary between letters of one issuer; a collision found with one of each shows the
+# two patterns can give one number (seq values both below and above any zero-padded width).
+_SAMPLE_SEQS = (7, 123456789)
+_SAMPLE_DATES = (date(2026, 3, 15), date(2026, 11, 30))
+_SAMPLE_SIFAT = ("Biasa", "Rahasia")
+_SAMPLE_CODE = "800.1.6.4"
+_SAMPLE_SERIES = "KEP"
+
+
+def colliding_number(a: NumberingOwner, b: NumberingOwner) -> str | None:
+    """A number that both issuers could give, or None when their numbers never meet.
+
+    Classification codes and series are taken as free (the national classification is shared by
+    every agency); an issuer's agency and unit text are fixed. A pattern shows the issuer apart
+    when it holds its own {agency} or {unit} text, or literals the other cannot produce."""
+    for one, other in ((a, b), (b, a)):
+        for number in _samples(one):
+            if _could_give(other, number):
+                return number
+    return None
+
+
+def _samples(owner: NumberingOwner) -> Iterator[str]:
+    for seq in _SAMPLE_SEQS:
+        for on in _SAMPLE_DATES:
+            for sifat in _SAMPLE_SIFAT:
+                yield format_number(
+                    owner.pattern,
+                    seq=seq,
+                    code=_SAMPLE_CODE,
+                    unit=owner.unit,
+                    agency=owner.agency,
+                    on=on,
+                    sifat=sifat,
+                    series=_SAMPLE_SERIES,
+                )
+
+
+def _could_give(owner: NumberingOwner, number: str) -> bool:
+    try:
+        values = parse_number(owner.pattern, number)
+    except InputError:
+        return False
+    return values.get("agency", owner.agency) == owner.agency and (
+        values.get("unit", owner.unit) == owner.unit
+    )
+
+
 def uses_placeholder(pattern: str, name: str) -> bool:
     """Whether `pattern` contains `{name}` (e.g. whether numbers differ by series)."""
     parts, _ = _compiled(pattern)

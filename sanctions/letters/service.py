@@ -376,15 +376,31 @@ def list_letters(
     return rows
 
 
-def letter_by_number(session: Session, number: str) -> Letter:
-    letter = session.exec(select(Letter).where(Letter.number == number)).first()
-    if letter is None:
-        raise NotFound(f"no letter numbered {number!r}; list them with `sanctions letter list`")
-    return letter
+def letter_by_number(session: Session, number: str, *, issuer: str | None = None) -> Letter:
+    """The letter `number` of agency `issuer` (its code). A number names one letter of one
+    issuer; without `issuer`, a number two agencies gave (from a database that predates the
+    collision check at registration) is refused with the issuers to choose from."""
+    query = (
+        select(Letter, Agency.code)
+        .join(Agency, col(Agency.id) == Letter.agency_id)
+        .where(Letter.number == number)
+    )
+    if issuer is not None:
+        query = query.where(Agency.code == issuer)
+    found = session.exec(query.order_by(col(Letter.id))).all()
+    if not found:
+        by = f" issued by {issuer}" if issuer is not None else ""
+        raise NotFound(f"no letter numbered {number!r}{by}; list them with `sanctions letter list`")
+    if len(found) > 1:
+        issuers = ", ".join(sorted({code for _, code in found}))
+        raise InputError(f"{number!r} was given by several issuers ({issuers}): give --issuer")
+    return found[0][0]
 
 
-def read_letter(app: App, session: Session, number: str, *, actor: str) -> tuple[Letter, bytes]:
-    letter = letter_by_number(session, number)
+def read_letter(
+    app: App, session: Session, number: str, *, actor: str, issuer: str | None = None
+) -> tuple[Letter, bytes]:
+    letter = letter_by_number(session, number, issuer=issuer)
     case = session.get(Case, letter.case_id)
     assert case is not None
     roles = roles_for(session, actor, case.agency_id)

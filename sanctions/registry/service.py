@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from sanctions.db.models import Agency, AppUser, Contest, Employee, RoleGrant
 from sanctions.errors import Conflict, InputError, NotFound
+from sanctions.letters.numbering import NumberingOwner, check_pattern, colliding_number
 from sanctions.registry.employees import (
     EmployeeInput,
     choice,
@@ -105,10 +106,32 @@ def add_agency(session: Session, data: AgencyInput, *, actor: str) -> Agency:
     choice(data.page_number_style, PAGE_NUMBER_STYLES, "page number style")
     if session.exec(select(Agency).where(Agency.code == data.code)).first():
         raise Conflict(f"agency {data.code!r} already exists")
+    refuse_colliding_numbers(session, data)
     agency = Agency(**{f.name: getattr(data, f.name) for f in fields(data)})
     session.add(agency)
     session.flush()
     return agency
+
+
+def refuse_colliding_numbers(session: Session, data: AgencyInput) -> None:
+    """Refuse a numbering pattern that is not valid, or that could give a number another
+    agency in this database could also give (every lookup is by issuer and number, but a
+    number printed on paper must name one letter)."""
+    check_pattern(data.numbering_pattern)
+    new = NumberingOwner(data.code, data.unit_code or data.code, data.numbering_pattern)
+    for other in session.exec(select(Agency).order_by(Agency.code)).all():
+        if other.code == data.code:
+            continue
+        example = colliding_number(
+            new, NumberingOwner(other.code, other.unit_code or other.code, other.numbering_pattern)
+        )
+        if example is not None:
+            raise InputError(
+                f"numbering pattern {data.numbering_pattern!r} of {data.code} could give the "
+                f"same number as agency {other.code}'s {other.numbering_pattern!r} (e.g. "
+                f"{example!r}): give {data.code} a unit code of its own (--unit-code) or put "
+                "{agency} in the pattern"
+            )
 
 
 def agency_by_code(session: Session, code: str) -> Agency:

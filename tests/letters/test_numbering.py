@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -7,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctions.errors import DefinitionError, InputError
-from sanctions.letters.numbering import format_number, parse_number, validate_pattern
+from sanctions.letters.numbering import (
+    NumberingOwner,
+    check_pattern,
+    colliding_number,
+    format_number,
+    parse_number,
+    validate_pattern,
+)
 
 pytestmark = pytest.mark.pure  # no database, no PDF, no child process
 
@@ -171,3 +179,67 @@ def test_every_formatted_number_parses_back_to_the_values_it_was_made_from(
         else:
             assert value == expected[key], key
     assert "seq" in parts
+
+
+def test_two_regencies_with_the_same_pattern_and_unit_code_would_collide() -> None:
+    sleman = NumberingOwner("SLEMAN", "BKPSDM", "{code}/{seq}/{unit}/{year}")
+    bantul = NumberingOwner("BANTUL", "BKPSDM", "{code}/{seq}/{unit}/{year}")
+    example = colliding_number(sleman, bantul)
+    assert example is not None and example.endswith("/BKPSDM/2026")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # the unit codes differ
+        (
+            ("SLEMAN", "BKPSDM", "{code}/{seq}/{unit}/{year}"),
+            ("BANTUL", "BKPSDM.BTL", "{code}/{seq}/{unit}/{year}"),
+        ),
+        # each pattern carries its agency's code
+        (
+            ("BKN", "DWASDAL", "{sifat_prefix}-{seq}/{agency}/{month:02d}/{year}"),
+            ("KASN", "DWASDAL", "{sifat_prefix}-{seq}/{agency}/{month:02d}/{year}"),
+        ),
+        # a literal the other cannot produce
+        (("A", "X", "{code}/{seq}/{unit}/{year}"), ("B", "X", "{code}/{seq}/{unit}/BKD/{year}")),
+        # a number with a year and one without never meet
+        (("A", "X", "{code}/{seq}/{unit}/{year}"), ("B", "X", "{code}/{seq}/{unit}")),
+    ],
+)
+def test_patterns_that_show_the_issuer_apart_never_collide(
+    a: tuple[str, str, str], b: tuple[str, str, str]
+) -> None:
+    assert colliding_number(NumberingOwner(*a), NumberingOwner(*b)) is None
+
+
+def test_a_zero_padded_sequence_meets_a_plain_one_past_its_width() -> None:
+    plain = NumberingOwner("A", "X", "{seq}/{code}/{unit}/{year}")
+    padded = NumberingOwner("B", "X", "{seq:03d}/{code}/{unit}/{year}")
+    assert colliding_number(plain, padded) == "123456789/800.1.6.4/X/2026"
+
+
+@given(st.sampled_from(PATTERNS), st.text(alphabet="ABCDEFGHIJ", min_size=1, max_size=6))
+def test_collision_is_symmetric_and_every_pattern_collides_with_itself(
+    pattern: str, unit: str
+) -> None:
+    a = NumberingOwner("AGENCY", unit, pattern)
+    other = NumberingOwner("OTHER", unit + "X", pattern)
+    assert colliding_number(a, a) is not None
+    assert (colliding_number(a, other) is None) == (colliding_number(other, a) is None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "says"),
+    [
+        ("{code}/{unit}/{year}", "no {seq} placeholder"),
+        ("{seq}/{kode}/{year}", "unknown placeholder {kode}"),
+        ("{seq}{unit}/{year}", "need a separator"),
+    ],
+)
+def test_an_officers_pattern_is_checked_with_an_example_of_a_good_one(
+    pattern: str, says: str
+) -> None:
+    with pytest.raises(InputError, match=re.escape(says)) as raised:
+        check_pattern(pattern)
+    assert "e.g. {code}/{seq}/{unit}/{year}" in str(raised.value)
