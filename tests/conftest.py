@@ -236,7 +236,9 @@ class Snapshots:
     """Data a module's tests all start from (nine cases for the reports, a case with a letter
     and forty users for the access matrix), built once per session and database kind through
     the services, then copied into each test's own database and letter store: the test still
-    gets a database of its own, without paying for the build again."""
+    gets a database of its own, without paying for the build again. The build's letters are
+    rendered by the fake renderer whichever test asks first: a test whose subject is a PDF
+    renders its own (a report, a dossier, a letter it issues itself)."""
 
     def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
         self._request = request
@@ -278,7 +280,7 @@ class Snapshots:
             url = pg_url(server, schema)
         copy_template(url, self._request)
         settings = replace(app.settings, database_url=url, letter_store=folder / "letters")
-        source = App(settings, pdf_renderer=app.pdf_renderer)
+        source = App(settings, pdf_renderer=FakePdfRenderer())
         try:
             value = build(source)
         finally:

@@ -11,6 +11,7 @@ import re
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -26,6 +27,9 @@ from sanctions.registry import service as registry
 from sanctions.reports.dossier import export_case
 from tests.factories import NOW, add_agency, open_case, recommended, s, seed, walk
 from tests.pdfa import assert_pdf_a_3b
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
 
 pytestmark = pytest.mark.pdf
 
@@ -65,14 +69,18 @@ def issue_fake_letter(
     return data
 
 
-@pytest.fixture
-def reference(app: App) -> str:
-    """A case recommended on 2024-10-21 and followed up late (2025-01-15), with the four
-    letters its steps issued."""
+def build_reference(app: App) -> str:
     seed(app)
     ref = open_case(app)
     walk(app, ref, [*recommended("berat"), s("tindak_lanjuti", "bkpsdm", "2025-01-15")])
     return ref
+
+
+@pytest.fixture
+def reference(app: App, snapshots: Snapshots) -> str:
+    """A case recommended on 2024-10-21 and followed up late (2025-01-15), with the four
+    letters its steps issued (built once, copied into each test)."""
+    return snapshots.restore("dossier.reference", app, build_reference)
 
 
 def export(app: App, reference: str, out: Path, actor: str = "bkpsdm") -> list[str]:

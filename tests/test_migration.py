@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -78,11 +79,16 @@ def add_menpanrb(app: App) -> None:
         )
 
 
-@pytest.fixture
-def kasn_cases(app: App) -> dict[str, str]:
+def build_kasn_cases(app: App) -> dict[str, str]:
     seed(app)
     add_menpanrb(app)
     return {state: kasn_case(app, state) for state in STATES}
+
+
+@pytest.fixture
+def kasn_cases(app: App, snapshots: Snapshots) -> dict[str, str]:
+    """Open KASN cases, one in each state of STATES (built once, copied into each test)."""
+    return snapshots.restore("migration.kasn_cases", app, build_kasn_cases)
 
 
 def cases_by_ref(app: App) -> dict[str, Case]:
@@ -350,6 +356,9 @@ sys.stdin.readline()
 migration.migrate(app, plan, actor="admin", on=date(2024, 9, 10), now=NOW, dry_run=False)
 print("done", flush=True)
 """
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
 
 
 @pytest.mark.slow
