@@ -29,6 +29,12 @@ def report() -> None:
     deadlines are judged on, default today), and prints an aligned table, --csv or --json.
     --pdf FILE also writes the full report with charts (follow-up per agency, cases per week
     around the campaign, violation types, position groups, backlog) for the same filters.
+
+    \b
+    Every report is judged on --as-of: only the steps dated on or before it count (a case
+    reported later is left out; a case is in the state it was in that day), a reminder of the
+    escalation ladder is never the PPK's follow-up, and a step voided by `case correct`
+    never counts.
     """
 
 
@@ -99,7 +105,12 @@ def violations(shell: Shell, **options: Any) -> None:
     period, on = _period(options), _as_of(shell, options)
     with shell.transaction() as (session, actor):
         rows = svc.violations(
-            shell.app, session, actor=actor, period=period, agency_code=options["agency_code"]
+            shell.app,
+            session,
+            actor=actor,
+            on=on,
+            period=period,
+            agency_code=options["agency_code"],
         )
     data = [row.as_dict() for row in rows]
     table = [
@@ -124,7 +135,12 @@ def positions(shell: Shell, **options: Any) -> None:
     period, on = _period(options), _as_of(shell, options)
     with shell.transaction() as (session, actor):
         rows = svc.positions(
-            shell.app, session, actor=actor, period=period, agency_code=options["agency_code"]
+            shell.app,
+            session,
+            actor=actor,
+            on=on,
+            period=period,
+            agency_code=options["agency_code"],
         )
     data = [row.as_dict() for row in rows]
     table = [
