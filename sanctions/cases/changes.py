@@ -98,6 +98,7 @@ class Written:
     event: CaseEvent
     workflow: Workflow
     letters: list[Letter]
+    warnings: list[str] = field(default_factory=list)  # accepted, but worth a second look
 
     @property
     def late(self) -> list[str]:

@@ -22,6 +22,7 @@ from sanctions.cli.shell import (
     parse_assignments,
     parse_date,
     pass_shell,
+    warn,
 )
 from sanctions.deadlines.adjustments import ledger
 from sanctions.errors import InputError
@@ -105,8 +106,16 @@ def open_(
         reference, state = result.case.reference, result.case.state
         label = result.workflow.state(state).label
         version = result.workflow.version
+    warn(result.warnings)
     if as_json:
-        emit_json({"reference": reference, "state": state, "workflow_version": version})
+        emit_json(
+            {
+                "reference": reference,
+                "state": state,
+                "workflow_version": version,
+                "warnings": result.warnings,
+            }
+        )
     else:
         click.echo(f"opened {reference} ({version}): {state} — {label}")
 
@@ -384,7 +393,9 @@ def advance(
             "to": event.dest,
             "on": event.on,
             "late": event.late,
+            "warnings": result.warnings,
         }
+    warn(result.warnings)
     if as_json:
         emit_json(payload)
         return
