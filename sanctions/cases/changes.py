@@ -41,6 +41,10 @@ LetterData = Mapping[str, Mapping[str, Any]]  # document kind -> the officer's v
 # Letters a change does not issue itself because another body already issued them on paper
 # (an imported report's receipt): recorded in the event, so the chain says so.
 NOT_ISSUED = "letters_not_issued"
+# A correction (`sanctions case correct`) is an event of its own: this trigger, the number of
+# the event it voids under this input. The voided event stays in the log.
+CORRECTION_TRIGGER = "koreksi"
+VOIDS = "voids"
 
 
 class IssueLetter(Protocol):
@@ -94,6 +98,7 @@ class Written:
     event: CaseEvent
     workflow: Workflow
     letters: list[Letter]
+    warnings: list[str] = field(default_factory=list)  # accepted, but worth a second look
 
     @property
     def late(self) -> list[str]:

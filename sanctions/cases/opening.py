@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sanctions.app import App
+from sanctions.cases import dates
 from sanctions.cases.changes import Change, Opening
 from sanctions.cases.guards import act_date_problems
 from sanctions.cases.workflow import Workflow
@@ -33,11 +34,16 @@ class OpenCaseInput:
 
 
 def opening_problems(
-    app: App, data: OpenCaseInput, *, employee: Employee, contest: Contest
+    app: App,
+    data: OpenCaseInput,
+    *,
+    employee: Employee,
+    contest: Contest,
+    today: date | None = None,
 ) -> list[tuple[str, SanctionsError]]:
     """Every rule for opening a case that needs no query, as (input field, error), in the
     order `open_case` checks them (it raises the first). Role and register-number checks
-    need the database and stay in the callers."""
+    need the database and stay in the callers. `today`: dates after it are refused."""
     if not data.violation_codes:
         return [
             (
@@ -52,6 +58,16 @@ def opening_problems(
             violations.append(app.catalogue.violation(code))
         except SanctionsError as exc:
             problems.append(("violation_codes", exc))
+    if today is not None:
+        for field, day, what in (
+            ("act_date", data.act_date, "the act date"),
+            ("reported_on", data.reported_on, "the report date"),
+        ):
+            if (problem := dates.future_problem(day, today, what)) is not None:
+                problems.append((field, InputError(problem)))
+    early = dates.act_before_contest_problem(data.act_date, contest.candidate_determination_date)
+    if early is not None:
+        problems.append(("act_date", InputError(early)))
     if data.act_date > data.reported_on:
         problems.append(
             (
@@ -75,6 +91,12 @@ def opening_problems(
     except SanctionsError as exc:
         problems.append(("workflow_version" if data.workflow_version else "reported_on", exc))
     return problems
+
+
+def opening_warnings(app: App, data: OpenCaseInput) -> list[str]:
+    """Dates accepted with a warning (a weekend or a holiday)."""
+    found = (dates.day_off_warning(data.reported_on, app.calendar, "the report date"),)
+    return [w for w in found if w is not None]
 
 
 def opening_workflow(app: App, data: OpenCaseInput) -> Workflow:

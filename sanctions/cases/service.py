@@ -26,8 +26,15 @@ from sanctions.cases.changes import (
     open_cases,
     record,
 )
+from sanctions.cases.dates import day_off_warning, future_problem
 from sanctions.cases.guards import GuardContext, sanction_end_fact
-from sanctions.cases.opening import OpenCaseInput, opening, opening_problems, opening_workflow
+from sanctions.cases.opening import (
+    OpenCaseInput,
+    opening,
+    opening_problems,
+    opening_warnings,
+    opening_workflow,
+)
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
 from sanctions.db.models import Allegation, Case, Contest, Deadline, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
@@ -50,7 +57,8 @@ def open_case(
 ) -> Written:
     employee = employee_by_nip(session, data.nip)
     contest = contest_by_code(session, data.contest_code)
-    problems = opening_problems(app, data, employee=employee, contest=contest)
+    today = now.astimezone().date()
+    problems = opening_problems(app, data, employee=employee, contest=contest, today=today)
     if problems:
         raise problems[0][1]
     workflow = opening_workflow(app, data)
@@ -74,6 +82,7 @@ def open_case(
         letter_data=letter_data,
     )
     [written] = open_cases(app, session, [new], actor=actor, now=now)
+    written.warnings.extend(opening_warnings(app, data))
     return written
 
 
@@ -166,6 +175,7 @@ def advance(
 ) -> Written:
     """Take step `trigger` on the case; the write path issues the letters of the state it
     enters, with the officer's `letter_data` (document kind -> values)."""
+    check_not_future(on, now, "the step's date")
     case, prev_hash = case_and_last_hash(session, reference)
     workflow = app.workflow(case.workflow_version)
     last = last_step_date(case)
@@ -192,7 +202,7 @@ def advance(
         letters=workflow.state(spec.dest).letters,
         letter_data=letter_data or {},
     )
-    return record(
+    written = record(
         app,
         session,
         case,
@@ -202,6 +212,9 @@ def advance(
         actor=actor,
         now=now,
     )
+    warning = day_off_warning(on, app.calendar, "the step's date")
+    written.warnings.extend([warning] if warning else [])
+    return written
 
 
 def issue_on_demand(
@@ -218,6 +231,7 @@ def issue_on_demand(
     """Issue a letter outside a step (e.g. a covering letter when a decision is posted). It is
     a change of the case like any other (recorded as an event, in the case's hash chain), one
     that leaves the state and its deadlines as they are."""
+    check_not_future(on, now, "the letter's date")
     case, prev_hash = case_and_last_hash(session, reference)
     require_role(session, actor, ON_DEMAND_ROLES, agency_id=case.agency_id, what=f"issuing {kind}")
     last = last_step_date(case)
@@ -244,6 +258,13 @@ def issue_on_demand(
         now=now,
     )
     return written.letters[0]
+
+
+def check_not_future(on: date, now: datetime, what: str) -> None:
+    """Refuse a date after the officer's today (`now` in local time)."""
+    problem = future_problem(on, now.astimezone().date(), what)
+    if problem is not None:
+        raise InputError(problem)
 
 
 def open_deadlines(session: Session, case: Case) -> list[Deadline]:

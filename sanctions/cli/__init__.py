@@ -20,6 +20,7 @@ COMMANDS = {
     "employee": "sanctions.cli.reference:employee",
     "contest": "sanctions.cli.reference:contest",
     "case": "sanctions.cli.cases:case",
+    "desk": "sanctions.cli.desk:desk",
     "workflow": "sanctions.cli.workflows:workflow",
     "catalogue": "sanctions.cli.reference:catalogue",
     "letter": "sanctions.cli.letters:letter",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from sanctions.cli.shell import (
     parse_assignments,
     parse_date,
     pass_shell,
+    warn,
 )
 from sanctions.deadlines.adjustments import ledger
+from sanctions.errors import InputError
 from sanctions.registry.nip import format_nip
 
 letter_data_option = click.option(
@@ -103,8 +106,16 @@ def open_(
         reference, state = result.case.reference, result.case.state
         label = result.workflow.state(state).label
         version = result.workflow.version
+    warn(result.warnings)
     if as_json:
-        emit_json({"reference": reference, "state": state, "workflow_version": version})
+        emit_json(
+            {
+                "reference": reference,
+                "state": state,
+                "workflow_version": version,
+                "warnings": result.warnings,
+            }
+        )
     else:
         click.echo(f"opened {reference} ({version}): {state} — {label}")
 
@@ -112,7 +123,13 @@ def open_(
 @case.command("list")
 @click.option("--agency", "agency_code", help="Only this agency's cases.")
 @click.option("--state", help="Only cases in this state.")
-@click.option("--overdue", is_flag=True, help="Only cases with a deadline past due.")
+@click.option(
+    "--overdue",
+    is_flag=True,
+    help="The deadlines past due instead: who must act, reminders sent, the ladder's next step "
+    "(as `report overdue`).",
+)
+@click.option("--mine", is_flag=True, help="The cases waiting for your step (as `desk`).")
 @click.option("--as-of", help="Judge deadlines as of this date (default: today).")
 @json_option
 @pass_shell
@@ -121,11 +138,15 @@ def list_(
     agency_code: str | None,
     state: str | None,
     overdue: bool,
+    mine: bool,
     as_of: str | None,
     as_json: bool,
 ) -> None:
     """List cases (those of the agencies you hold a role for)."""
     on = parse_date(as_of, "--as-of") or shell.today
+    if overdue or mine:
+        _list_desk(shell, on, agency_code=agency_code, overdue=overdue, as_json=as_json)
+        return
     with shell.transaction() as (session, actor):
         rows = views.list_cases(
             shell.app,
@@ -152,6 +173,26 @@ def list_(
         as_json=as_json,
         empty="no cases",
     )
+
+
+def _list_desk(
+    shell: Shell, on: date, *, agency_code: str | None, overdue: bool, as_json: bool
+) -> None:
+    from sanctions.cases import desk
+    from sanctions.cli.desk import DESK_WRAP, OVERDUE_WRAP, desk_table, overdue_table
+
+    if overdue:
+        with shell.transaction() as (session, actor):
+            late = desk.overdue(shell.app, session, actor=actor, on=on, agency_code=agency_code)
+        rows = [r.as_dict() for r in late] if as_json else overdue_table(late)
+        emit_table(rows, as_json=as_json, empty="nothing is overdue", wrap=OVERDUE_WRAP)
+        return
+    if agency_code:
+        raise InputError("--mine lists your desk across your agencies; drop --agency")
+    with shell.transaction() as (session, actor):
+        mine = desk.desk(shell.app, session, actor=actor, on=on)
+    rows = [r.as_dict() for r in mine] if as_json else desk_table(mine)
+    emit_table(rows, as_json=as_json, empty="nothing waits for you", wrap=DESK_WRAP)
 
 
 @case.command("show")
@@ -352,7 +393,9 @@ def advance(
             "to": event.dest,
             "on": event.on,
             "late": event.late,
+            "warnings": result.warnings,
         }
+    warn(result.warnings)
     if as_json:
         emit_json(payload)
         return

@@ -1,5 +1,5 @@
-"""`sanctions report followup|violations|positions|backlog`: aligned tables, CSV, JSON, and a
-PDF with charts for a head of agency (matplotlib is loaded only for --pdf)."""
+"""`sanctions report followup|violations|positions|backlog|overdue`: aligned tables, CSV,
+JSON, and a PDF with charts for a head of agency (matplotlib is loaded only for --pdf)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ def report() -> None:
     deadlines are judged on, default today), and prints an aligned table, --csv or --json.
     --pdf FILE also writes the full report with charts (follow-up per agency, cases per week
     around the campaign, violation types, position groups, backlog) for the same filters.
+
+    \b
+    Every report is judged on --as-of: only the steps dated on or before it count (a case
+    reported later is left out; a case is in the state it was in that day), a reminder of the
+    escalation ladder is never the PPK's follow-up, and a step voided by `case correct`
+    never counts.
     """
 
 
@@ -99,7 +105,12 @@ def violations(shell: Shell, **options: Any) -> None:
     period, on = _period(options), _as_of(shell, options)
     with shell.transaction() as (session, actor):
         rows = svc.violations(
-            shell.app, session, actor=actor, period=period, agency_code=options["agency_code"]
+            shell.app,
+            session,
+            actor=actor,
+            on=on,
+            period=period,
+            agency_code=options["agency_code"],
         )
     data = [row.as_dict() for row in rows]
     table = [
@@ -124,7 +135,12 @@ def positions(shell: Shell, **options: Any) -> None:
     period, on = _period(options), _as_of(shell, options)
     with shell.transaction() as (session, actor):
         rows = svc.positions(
-            shell.app, session, actor=actor, period=period, agency_code=options["agency_code"]
+            shell.app,
+            session,
+            actor=actor,
+            on=on,
+            period=period,
+            agency_code=options["agency_code"],
         )
     data = [row.as_dict() for row in rows]
     table = [
@@ -159,6 +175,60 @@ def backlog(shell: Shell, **options: Any) -> None:
     table = [{"stage": r.pop("label")[:40], **r} for r in (dict(d) for d in data)]
     _emit(data, options, table=table)
     _pdf(shell, options, period, on)
+
+
+@report.command("overdue")
+@click.option("--agency", "agency_code", help="Only this agency.")
+@click.option("--as-of", help="Judge deadlines on this date (default: today).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option(
+    "--pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the list as a PDF (Indonesian) to this file.",
+)
+@pass_shell
+def overdue(
+    shell: Shell,
+    agency_code: str | None,
+    as_of: str | None,
+    as_csv: bool,
+    as_json: bool,
+    pdf: Path | None,
+) -> None:
+    """Every deadline past due on the case's own route, the longest late first: case,
+    employee, stage in words, deadline, due date, working days late, who must act, the
+    reminders already sent and the escalation ladder's next step with its date.
+    """
+    from sanctions.cases import desk
+    from sanctions.cli.desk import OVERDUE_WRAP, overdue_flat, overdue_table
+
+    on = parse_date(as_of, "--as-of") or shell.today
+    if as_csv and as_json:
+        raise InputError("choose one of --csv and --json")
+    with shell.transaction() as (session, actor):
+        rows = desk.overdue(shell.app, session, actor=actor, on=on, agency_code=agency_code)
+    if as_csv:
+        _write_csv(overdue_flat(rows))
+    elif as_json:
+        emit_table([r.as_dict() for r in rows], as_json=True)
+    else:
+        emit_table(
+            overdue_table(rows), as_json=False, empty="nothing is overdue", wrap=OVERDUE_WRAP
+        )
+    if pdf is not None:
+        from sanctions.reports.pdf import render_overdue_pdf
+
+        data = render_overdue_pdf(
+            rows,
+            on=on,
+            agency=agency_code,
+            generated_at=shell.now,
+            generated_by=actor,
+            renderer=shell.app.pdf_renderer,
+        )
+        pdf.write_bytes(data)
+        click.echo(f"overdue list written to {pdf}", err=True)
 
 
 # -- helpers --------------------------------------------------------------------------------

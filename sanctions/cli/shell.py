@@ -107,6 +107,12 @@ def parse_date(value: str | None, name: str) -> date | None:
         raise InputError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def warn(warnings: Sequence[str]) -> None:
+    """Accepted, but worth a second look: one line each on stderr."""
+    for warning in warnings:
+        click.secho(f"warning: {warning}", err=True, fg="yellow")
+
+
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     result = {}
     for item in items:

@@ -191,7 +191,9 @@ def import_cases(
                     f"{fields.register_number!r} is already case {reference} of NIP {owner}",
                 )
             continue
-        opening = _opening(app, checked, row, fields, employee, contests[fields.contest_code])
+        opening = _opening(
+            app, checked, row, fields, employee, contests[fields.contest_code], today=today
+        )
         if opening is None:
             continue
         key = (employee.agency_id, opening.workflow.version)
@@ -265,6 +267,8 @@ def _opening(
     fields: CaseFields,
     employee: Employee,
     contest: Contest,
+    *,
+    today: date,
 ) -> _Opening | None:
     data = OpenCaseInput(
         nip=fields.nip,
@@ -276,7 +280,7 @@ def _opening(
         register_number=fields.register_number,
         workflow_version=fields.workflow_version,
     )
-    problems = opening_problems(app, data, employee=employee, contest=contest)
+    problems = opening_problems(app, data, employee=employee, contest=contest, today=today)
     for column, exc in problems:
         checked.add(row, column, str(exc))
     if problems:

@@ -4,9 +4,9 @@ follow-up   per agency or per PPK, of the cases recommended in the period: recom
             on time, acted late, not acted (and of those, overdue), moot (the employee left the
             service first), the follow-up rate and the worst lateness in calendar days.
             "Acted" = the case left `direkomendasikan` by `tindak_lanjuti` (discipline) or
-            `bentuk_majelis` (ethics); on time or late is the `met` flag of the
-            `tindak_lanjut_ppk` deadline opened there. A case still waiting is overdue once the
-            report date is past that deadline's due date.
+            `bentuk_majelis` (ethics) on or before the report date; on time or late against
+            the due date of the `tindak_lanjut_ppk` deadline opened there. A case still
+            waiting is overdue once the report date is past that due date.
 violations  cases reported in the period, per violation code (a case with two allegations
             counts under both), with teachers and health workers singled out.
 positions   cases reported in the period, per position group (`position_group`).
@@ -18,6 +18,13 @@ or Dosen) and health workers (Dokter, Perawat, Bidan, Apoteker and the other hea
 positions, or "tenaga kesehatan"); it counts camat/lurah (kepala wilayah) apart (docs/sources.md
 §7.4, §8.2). The rest follow the position type of the employee snapshot: JPT, administrator,
 pengawas, other fungsional, pelaksana.
+
+As of a date: every report is judged on its report date (`--as-of`) from the case's
+state-changing events (`Step`) dated on or before it, through `as_of`. Events that leave the
+state as it is (a reminder of the escalation ladder, an on-demand letter, a suspension) are
+never a step: a reminder letter is not the PPK's follow-up. A step voided by a correction
+(`sanctions case correct`) never counts, whatever the date: the correction says it did not
+happen. A case reported after the report date is not counted at all.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -94,6 +101,19 @@ class Campaign:
 
 
 @dataclass(frozen=True)
+class Step:
+    """A state-changing event of a case: its number, date, trigger and the states it joins
+    (`source` None for the opening); `voids` the number of the step a correction voids."""
+
+    seq: int
+    on: date
+    trigger: str
+    source: str | None
+    dest: str
+    voids: int | None = None
+
+
+@dataclass(frozen=True)
 class CaseRecord:
     """One case, as far as the reports need it."""
 
@@ -113,6 +133,57 @@ class CaseRecord:
     left_on: date | None = None  # left direkomendasikan
     left_by: str | None = None  # by this trigger
     follow_up_met: bool | None = None  # that deadline's `met`
+    # The case's state-changing events and its workflow's terminal states: when given,
+    # `as_of` derives the fields above from them for a report date.
+    steps: tuple[Step, ...] = ()
+    terminal: frozenset[str] = frozenset()
+
+
+def effective_steps(steps: Sequence[Step], on: date) -> list[Step]:
+    """The steps that stand on `on`: dated on or before it, in the order recorded, without
+    the corrections and the steps they void."""
+    voided = {s.voids for s in steps if s.voids is not None}
+    return [
+        s for s in sorted(steps, key=lambda s: s.seq)
+        if s.on <= on and s.voids is None and s.seq not in voided
+    ]  # fmt: skip
+
+
+def as_of(record: CaseRecord, on: date) -> CaseRecord | None:
+    """The record as it stood on `on` (None when the case was not reported yet). A record
+    without steps is taken as it is."""
+    if record.reported_on > on:
+        return None
+    if not record.steps:
+        return record
+    steps = effective_steps(record.steps, on)
+    if not steps:
+        return None
+    state = steps[-1].dest
+    entered = next((i for i, s in enumerate(steps) if s.dest == RECOMMENDED), None)
+    left = (
+        None
+        if entered is None
+        else next((s for s in steps[entered + 1 :] if s.source == RECOMMENDED), None)
+    )
+    due = record.follow_up_due if entered is not None else None
+    return replace(
+        record,
+        state=state,
+        is_open=state not in record.terminal,
+        recommended_on=None if entered is None else steps[entered].on,
+        follow_up_due=due,
+        left_on=None if left is None else left.on,
+        left_by=None if left is None else left.trigger,
+        follow_up_met=None if left is None or due is None else left.on <= due,
+    )
+
+
+def standing(records: Iterable[CaseRecord], on: date | None) -> list[CaseRecord]:
+    """Every record as of `on` (all of them as they are when `on` is None)."""
+    if on is None:
+        return list(records)
+    return [r for r in (as_of(record, on) for record in records) if r is not None]
 
 
 def position_group(position: str, position_type: str) -> str:
@@ -196,7 +267,7 @@ def follow_up(
     rows: dict[str, FollowUpRow] = {}
     names: dict[str, set[str]] = defaultdict(set)
     total = FollowUpRow("JUMLAH", "semua")
-    for record in records:
+    for record in standing(records, on):
         outcome = follow_up_outcome(record, on)
         if outcome is None or record.recommended_on not in period:
             continue
@@ -246,11 +317,15 @@ class ViolationRow:
 
 
 def violations(
-    records: Iterable[CaseRecord], *, conduct: Mapping[str, str], period: Period = ALL_TIME
+    records: Iterable[CaseRecord],
+    *,
+    conduct: Mapping[str, str],
+    period: Period = ALL_TIME,
+    on: date | None = None,
 ) -> list[ViolationRow]:
-    """Cases reported in `period` per violation code, most frequent first."""
+    """Cases reported in `period` (and by `on`) per violation code, most frequent first."""
     rows: dict[str, ViolationRow] = {}
-    for record in records:
+    for record in standing(records, on):
         if record.reported_on not in period:
             continue
         group = position_group(record.position, record.position_type)
@@ -281,12 +356,14 @@ class PositionRow:
         }
 
 
-def positions(records: Iterable[CaseRecord], *, period: Period = ALL_TIME) -> list[PositionRow]:
-    """Cases reported in `period` per position group, in the order of GROUPS (empty groups
-    omitted)."""
+def positions(
+    records: Iterable[CaseRecord], *, period: Period = ALL_TIME, on: date | None = None
+) -> list[PositionRow]:
+    """Cases reported in `period` (and by `on`) per position group, in the order of GROUPS
+    (empty groups omitted)."""
     counts: Counter[str] = Counter()
     codes: dict[str, Counter[str]] = defaultdict(Counter)
-    for record in records:
+    for record in standing(records, on):
         if record.reported_on not in period:
             continue
         group = position_group(record.position, record.position_type)
@@ -344,8 +421,8 @@ def backlog(
 ) -> list[BacklogRow]:
     """Open cases reported in `period` per state (in workflow order) and age on `on`."""
     rows: dict[str, BacklogRow] = {}
-    for record in records:
-        if not record.is_open or record.reported_on not in period or record.reported_on > on:
+    for record in standing(records, on):
+        if not record.is_open or record.reported_on not in period:
             continue
         age = (on - record.reported_on).days
         row = rows.setdefault(record.state, BacklogRow(record.state, labels.get(record.state, "")))
@@ -358,10 +435,14 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weekly(records: Iterable[CaseRecord], *, period: Period = ALL_TIME) -> list[tuple[date, int]]:
+def weekly(
+    records: Iterable[CaseRecord], *, period: Period = ALL_TIME, on: date | None = None
+) -> list[tuple[date, int]]:
     """(Monday, cases whose act fell in that week) for every week from the first to the last
-    act, empty weeks included; cases reported in `period`."""
-    counts = Counter(week_start(r.act_date) for r in records if r.reported_on in period)
+    act, empty weeks included; cases reported in `period` (and by `on`)."""
+    counts = Counter(
+        week_start(r.act_date) for r in standing(records, on) if r.reported_on in period
+    )
     if not counts:
         return []
     weeks = []
@@ -372,5 +453,5 @@ def weekly(records: Iterable[CaseRecord], *, period: Period = ALL_TIME) -> list[
     return weeks
 
 
-def total_cases(records: Sequence[CaseRecord], period: Period) -> int:
-    return sum(1 for r in records if r.reported_on in period)
+def total_cases(records: Sequence[CaseRecord], period: Period, on: date | None = None) -> int:
+    return sum(1 for r in standing(records, on) if r.reported_on in period)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from sanctions.cases.desk import OverdueRow
     from sanctions.printing.pdf import PdfRendering
 
 TEMPLATE = "report.html.j2"
@@ -94,6 +95,40 @@ def render_report_pdf(data: ReportInput, *, renderer: PdfRendering) -> bytes:
         identifier=stamp.encode("utf-8"),
         title=data.title,
         author=data.generated_by,
+        letter_styles=False,
+    ).data
+
+
+OVERDUE_TEMPLATE = "overdue.html.j2"
+OVERDUE_TITLE = "Daftar Tenggat Terlampaui Penanganan Netralitas ASN"
+
+
+def render_overdue_pdf(
+    rows: Sequence[OverdueRow],
+    *,
+    on: date,
+    agency: str | None,
+    generated_at: datetime,
+    generated_by: str,
+    renderer: PdfRendering,
+) -> bytes:
+    """The overdue list (`sanctions.cases.desk.overdue`) as PDF/A-3b, from
+    `overdue.html.j2`: one row per deadline past due, in Indonesian."""
+    context = {
+        "title": OVERDUE_TITLE,
+        "on": on,
+        "agency": agency,
+        "generated_at": generated_at,
+        "generated_by": generated_by,
+        "rows": list(rows),
+    }
+    html = render_template(make_environment(renderer.template_dir), OVERDUE_TEMPLATE, context)
+    stamp = f"tenggat {agency or '-'} {on.isoformat()} {generated_at.isoformat()}"
+    return renderer.render_pdf(
+        html,
+        identifier=stamp.encode("utf-8"),
+        title=OVERDUE_TITLE,
+        author=generated_by,
         letter_styles=False,
     ).data
 

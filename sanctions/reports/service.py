@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
 from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, RoleGrant
 from sanctions.errors import PermissionDenied
 from sanctions.registry.service import agency_by_code
 from sanctions.reports import figures as reports
-from sanctions.reports.figures import ALL_TIME, Campaign, CaseRecord, Period
+from sanctions.reports.figures import ALL_TIME, Campaign, CaseRecord, Period, Step
 from sanctions.reports.pdf import ReportInput
 from sanctions.trust.access import roles_for
 
@@ -50,21 +52,7 @@ def load(app: App, session: Session, *, actor: str, agency_code: str | None = No
     rows = session.exec(query.order_by(col(Case.id))).all()
     ids = [case.id or 0 for case, _ in rows]
     codes = _by_case(session, select(Allegation.case_id, Allegation.violation_code), ids)
-    event = col(CaseEvent.case_id)
-    entered = _first(
-        session,
-        select(event, col(CaseEvent.on)).where(CaseEvent.dest == reports.RECOMMENDED),
-        event,
-        ids,
-    )
-    left = _first(
-        session,
-        select(event, col(CaseEvent.on), col(CaseEvent.trigger)).where(
-            CaseEvent.source == reports.RECOMMENDED
-        ),
-        event,
-        ids,
-    )
+    steps = _steps(session, ids)
     deadline = col(Deadline.case_id)
     due = _first(
         session,
@@ -74,8 +62,12 @@ def load(app: App, session: Session, *, actor: str, agency_code: str | None = No
         deadline,
         ids,
     )
+    terminal = {
+        version: frozenset(n for n, s in w.states.items() if s.terminal)
+        for version, w in app.workflows.versions.items()
+    }
     records = [
-        _record(app, case, agency, codes.get(case.id or 0, []), entered, left, due)
+        _record(case, agency, codes.get(case.id or 0, []), steps, due, terminal)
         for case, agency in rows
     ]
     contests = session.exec(
@@ -112,11 +104,12 @@ def violations(
     session: Session,
     *,
     actor: str,
+    on: date | None = None,
     period: Period = ALL_TIME,
     agency_code: str | None = None,
 ) -> list[reports.ViolationRow]:
     data = load(app, session, actor=actor, agency_code=agency_code)
-    return reports.violations(data.records, conduct=data.conduct, period=period)
+    return reports.violations(data.records, conduct=data.conduct, period=period, on=on)
 
 
 def positions(
@@ -124,11 +117,12 @@ def positions(
     session: Session,
     *,
     actor: str,
+    on: date | None = None,
     period: Period = ALL_TIME,
     agency_code: str | None = None,
 ) -> list[reports.PositionRow]:
     data = load(app, session, actor=actor, agency_code=agency_code)
-    return reports.positions(data.records, period=period)
+    return reports.positions(data.records, period=period, on=on)
 
 
 def backlog(
@@ -181,6 +175,25 @@ def _by_case(session: Session, query: Any, ids: Sequence[int]) -> dict[int, list
     return found
 
 
+def _steps(session: Session, ids: Sequence[int]) -> dict[int, tuple[Step, ...]]:
+    """case id → its state-changing events (and corrections), in the order recorded. Events
+    that stay (a reminder, an on-demand letter, a ledger entry) are not steps."""
+    found: dict[int, list[Step]] = {}
+    e = CaseEvent
+    query = select(  # type: ignore[call-overload]
+        col(e.case_id), col(e.seq), col(e.on), col(e.trigger), col(e.source), col(e.dest),
+        col(e.inputs),
+    ).where(or_(col(e.source).is_(None), col(e.source) != col(e.dest),
+                col(e.trigger) == CORRECTION_TRIGGER))  # fmt: skip
+    for batch in _chunks(ids):
+        rows = session.exec(query.where(col(e.case_id).in_(batch)).order_by(col(e.id)))
+        for case_id, seq, on, trigger, source, dest, inputs in rows:
+            voids = (inputs or {}).get(VOIDS) if trigger == CORRECTION_TRIGGER else None
+            step = Step(seq, on, trigger, source, dest, int(voids) if voids else None)
+            found.setdefault(case_id, []).append(step)
+    return {case_id: tuple(steps) for case_id, steps in found.items()}
+
+
 def _first(
     session: Session, query: Any, case_id: Any, ids: Sequence[int]
 ) -> dict[int, tuple[Any, ...]]:
@@ -195,38 +208,35 @@ def _first(
 
 
 def _record(
-    app: App,
     case: Case,
     agency: Agency,
     codes: list[str],
-    entered: dict[int, tuple[Any, ...]],
-    left: dict[int, tuple[Any, ...]],
+    steps: dict[int, tuple[Step, ...]],
     due: dict[int, tuple[Any, ...]],
+    terminal: dict[str, frozenset[str]],
 ) -> CaseRecord:
+    """The case's record, its derived fields as the log stands today (`reports.as_of`)."""
     key = case.id or 0
     snapshot = case.employee_snapshot
-    left_on, left_by = left.get(key, (None, None))
-    due_date, met = due.get(key, (None, None))
-    workflow = app.workflow(case.workflow_version)
-    state = workflow.states.get(case.state)
-    return CaseRecord(
+    due_date, _ = due.get(key, (None, None))
+    ends = terminal.get(case.workflow_version, frozenset())
+    record = CaseRecord(
         reference=case.reference,
         agency_code=agency.code,
         agency_name=agency.name,
         ppk=f"{agency.ppk_title} ({agency.ppk_name})",
         state=case.state,
-        is_open=not (state.terminal if state else False),
+        is_open=case.state not in ends,
         reported_on=case.reported_on,
         act_date=case.act_date,
         position=str(snapshot.get("position") or ""),
         position_type=str(snapshot.get("position_type") or ""),
         violation_codes=tuple(codes),
-        recommended_on=entered.get(key, (None,))[0],
         follow_up_due=due_date,
-        left_on=left_on,
-        left_by=left_by,
-        follow_up_met=met,
+        steps=steps.get(key, ()),
+        terminal=ends,
     )
+    return reports.as_of(record, date.max) or record
 
 
 def leadership_report(
@@ -251,8 +261,8 @@ def leadership_report(
         generated_by=actor,
         follow_up=reports.follow_up(records, on=on, period=period),
         follow_up_by_ppk=reports.follow_up(records, on=on, period=period, by="ppk"),
-        violations=reports.violations(records, conduct=data.conduct, period=period),
-        positions=reports.positions(records, period=period),
+        violations=reports.violations(records, conduct=data.conduct, period=period, on=on),
+        positions=reports.positions(records, period=period, on=on),
         backlog=reports.backlog(
             records,
             on=on,
@@ -260,7 +270,7 @@ def leadership_report(
             labels=data.labels,
             order=lambda state: data.order.get(state, 999),
         ),
-        weeks=reports.weekly(records, period=period),
+        weeks=reports.weekly(records, period=period, on=on),
         campaigns=data.campaigns,
-        total_cases=reports.total_cases(records, period),
+        total_cases=reports.total_cases(records, period, on),
     )

@@ -62,3 +62,16 @@ def refusals(session: Session, *, limit: int = 100) -> list[AccessEvent]:
     return list(
         session.exec(select(AccessEvent).order_by(col(AccessEvent.id).desc()).limit(limit)).all()
     )
+
+
+def visible_agencies(session: Session, username: str) -> list[int] | None:
+    """None when `username` holds a role for every agency; else the agencies of their
+    per-agency grants (empty when they hold no role at all)."""
+    if roles_for(session, username, None):
+        return None
+    ids = session.exec(
+        select(RoleGrant.agency_id).where(
+            RoleGrant.username == username, col(RoleGrant.agency_id).is_not(None)
+        )
+    ).all()
+    return sorted({i for i in ids if i is not None})

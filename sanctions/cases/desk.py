@@ -1,0 +1,296 @@
+"""The officer's day, read in a few queries: the cases waiting for a step the user's roles
+may take (`desk`), and the deadlines past due with who must act and what the escalation
+ladder does next (`overdue`). Reads only.
+
+Both keep to the deadlines of the case's own route (`sanctions.cases.routes`): a case whose
+decision is challenged by keberatan never shows the banding window. A user with the admin
+role may take any step, but their desk lists the cases waiting for the other roles they hold
+(an admin's desk would otherwise be every open case). Steps declared from every state (the
+employee leaving the service) and steps off the case's route or track are not on a desk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from sanctions.app import App
+from sanctions.cases import routes
+from sanctions.cases.guards import GuardContext, evaluate
+from sanctions.cases.service import guard_context
+from sanctions.db.models import Agency, Case, Deadline, Employee
+from sanctions.deadlines.ladder import next_step_due
+from sanctions.deadlines.reminders import steps_done
+from sanctions.deadlines.rules import Direction, OnMiss, Unit, days_left
+from sanctions.errors import InputError, PermissionDenied
+from sanctions.registry.service import agency_by_code
+from sanctions.trust.access import roles_for, visible_agencies
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class DeskRow:
+    reference: str
+    employee: str
+    nip: str
+    agency: str
+    state: str
+    stage: str  # the state in words
+    steps: list[str]  # triggers the user may take
+    step_labels: list[str]
+    deadline: str | None  # label of the soonest deadline governing one of them
+    due: date | None
+    days_left: int | None  # working days (or the deadline's unit), negative when overdue
+    since: date | None  # the day the case entered its state
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "reference": self.reference,
+            "employee": self.employee,
+            "nip": self.nip,
+            "agency": self.agency,
+            "state": self.state,
+            "stage": self.stage,
+            "steps": self.steps,
+            "step_labels": self.step_labels,
+            "deadline": self.deadline,
+            "due": self.due,
+            "days_left": self.days_left,
+            "since": self.since,
+        }
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    reference: str
+    employee: str
+    nip: str
+    agency: str
+    state: str
+    stage: str
+    deadline: str  # the deadline's name
+    deadline_label: str
+    due: date
+    working_days_late: int
+    who_must_act: list[str]  # roles
+    who_must_act_labels: list[str]  # the roles in words (the workflow's `roles:`)
+    reminders: list[tuple[str, date]]  # ladder steps already issued
+    next_step: str | None  # the ladder's next step, None when not escalating or done
+    next_step_label: str | None
+    next_step_on: date | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "reference": self.reference,
+            "employee": self.employee,
+            "nip": self.nip,
+            "agency": self.agency,
+            "state": self.state,
+            "stage": self.stage,
+            "deadline": self.deadline,
+            "deadline_label": self.deadline_label,
+            "due": self.due,
+            "working_days_late": self.working_days_late,
+            "who_must_act": self.who_must_act,
+            "who_must_act_labels": self.who_must_act_labels,
+            "reminders": [{"step": key, "on": on} for key, on in self.reminders],
+            "next_step": self.next_step,
+            "next_step_label": self.next_step_label,
+            "next_step_on": self.next_step_on,
+        }
+
+
+@dataclass(frozen=True)
+class _Open:
+    case: Case
+    agency: Agency
+    employee: Employee
+    deadlines: list[Deadline]
+
+
+def desk(app: App, session: Session, *, actor: str, on: date) -> list[DeskRow]:
+    """The open cases waiting for a step `actor`'s roles (admin aside) may take, the most
+    pressing first: by due date (none last), then by how long the case has waited."""
+    roles_at: dict[int, set[str]] = {}
+    rows: list[DeskRow] = []
+    for item in _open_cases(app, session, actor=actor):
+        case = item.case
+        if case.agency_id not in roles_at:
+            roles_at[case.agency_id] = roles_for(session, actor, case.agency_id) - {"admin"}
+        roles = roles_at[case.agency_id]
+        workflow = app.workflow(case.workflow_version)
+        steps = [t for t in routes.forward_steps(workflow, case.state) if roles & set(t.roles)]
+        if not steps:
+            continue
+        if any(routes.route_guards(t) for t in steps):
+            ctx = _context(app, session, case, on, item.deadlines)
+            steps = [t for t in steps if not evaluate(routes.route_guards(t), ctx)]
+            if not steps:
+                continue
+        triggers = {t.trigger for t in steps}
+        governing = [
+            d
+            for d in item.deadlines
+            if d.direction == Direction.AFTER.value
+            and (rule := routes.rule_of(workflow, d.state, d.name)) is not None
+            and triggers & set(rule.governs)
+        ]
+        soonest = min(governing, key=lambda d: d.due_date, default=None)
+        since = case.facts.get(f"{case.state}_on")
+        rows.append(
+            DeskRow(
+                reference=case.reference,
+                employee=item.employee.name,
+                nip=item.employee.nip,
+                agency=item.agency.code,
+                state=case.state,
+                stage=workflow.state(case.state).label,
+                steps=[t.trigger for t in steps],
+                step_labels=[t.label for t in steps],
+                deadline=soonest.label if soonest else None,
+                due=soonest.due_date if soonest else None,
+                days_left=(
+                    days_left(soonest.due_date, on, app.calendar, Unit(soonest.unit))
+                    if soonest
+                    else None
+                ),
+                since=date.fromisoformat(since) if since else None,
+            )
+        )
+    return sorted(
+        rows, key=lambda r: (r.due is None, r.due or date.max, r.since or date.max, r.reference)
+    )
+
+
+def overdue(
+    app: App, session: Session, *, actor: str, on: date, agency_code: str | None = None
+) -> list[OverdueRow]:
+    """Every open deadline of the case's own route past due on `on`, the longest late first,
+    with who must act, the reminders already issued and the ladder's next step."""
+    items = [
+        item
+        for item in _open_cases(app, session, actor=actor, agency_code=agency_code)
+        if any(_late(d, on) for d in item.deadlines)
+    ]
+    late_ids = [d.id or 0 for item in items for d in item.deadlines if _late(d, on)]
+    sent = steps_done(session, late_ids)
+    rows: list[OverdueRow] = []
+    for item in items:
+        case = item.case
+        workflow = app.workflow(case.workflow_version)
+        ctx: GuardContext | None = None
+        for deadline in item.deadlines:
+            if not _late(deadline, on):
+                continue
+            rule = routes.rule_of(workflow, case.state, deadline.name)
+            if ctx is None and routes.needs_route_check(workflow, case.state, rule):
+                ctx = _context(app, session, case, on, item.deadlines)
+            if not routes.on_route(workflow, case.state, rule, ctx):
+                continue
+            done = sent.get(deadline.id or 0, [])
+            who = routes.who_acts(workflow, case.state, rule)
+            upcoming = (
+                next_step_due(
+                    app.ladder,
+                    overdue_since=deadline.due_date,
+                    steps_done=done,
+                    calendar=app.calendar,
+                )
+                if deadline.on_miss == OnMiss.ESCALATE.value
+                else None
+            )
+            rows.append(
+                OverdueRow(
+                    reference=case.reference,
+                    employee=item.employee.name,
+                    nip=item.employee.nip,
+                    agency=item.agency.code,
+                    state=case.state,
+                    stage=workflow.state(case.state).label,
+                    deadline=deadline.name,
+                    deadline_label=deadline.label,
+                    due=deadline.due_date,
+                    working_days_late=max(
+                        app.calendar.working_days_between(deadline.due_date, on), 0
+                    ),
+                    who_must_act=who,
+                    who_must_act_labels=[workflow.roles.get(r, r) for r in who],
+                    reminders=list(done),
+                    next_step=upcoming[0].key if upcoming else None,
+                    next_step_label=upcoming[0].label if upcoming else None,
+                    next_step_on=upcoming[1] if upcoming else None,
+                )
+            )
+    return sorted(rows, key=lambda r: (r.due, r.reference, r.deadline))
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _late(deadline: Deadline, on: date) -> bool:
+    return deadline.direction == Direction.AFTER.value and deadline.due_date < on
+
+
+def _context(
+    app: App, session: Session, case: Case, on: date, deadlines: Sequence[Deadline]
+) -> GuardContext:
+    return guard_context(app, session, case, on=on, inputs={}, deadlines=deadlines)
+
+
+def _open_cases(
+    app: App, session: Session, *, actor: str, agency_code: str | None = None
+) -> list[_Open]:
+    """The open cases `actor` may see (of one agency), with their open deadlines."""
+    visible = visible_agencies(session, actor)
+    if visible == []:
+        raise PermissionDenied(
+            f"user {actor!r} holds no role; an admin grants roles with `sanctions user add`"
+        )
+    terminal = {
+        n for w in app.workflows.versions.values() for n, s in w.states.items() if s.terminal
+    }
+    query = (
+        select(Case, Agency, Employee)
+        .join(Agency, col(Agency.id) == Case.agency_id)
+        .join(Employee, col(Employee.id) == Case.employee_id)
+        .where(col(Case.state).not_in(terminal))
+    )
+    if agency_code is not None:
+        agency = agency_by_code(session, agency_code)
+        if visible is not None and agency.id not in visible:
+            raise PermissionDenied(f"user {actor!r} holds no role for agency {agency_code!r}")
+        query = query.where(Case.agency_id == agency.id)
+    elif visible is not None:
+        query = query.where(col(Case.agency_id).in_(visible))
+    found = session.exec(query.order_by(col(Case.id))).all()
+    deadlines = _deadlines(session, [case.id or 0 for case, _, _ in found])
+    return [
+        _Open(case, agency, employee, deadlines.get(case.id or 0, []))
+        for case, agency, employee in found
+    ]
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Deadline]]:
+    found: dict[int, list[Deadline]] = {}
+    for batch in _chunks(ids):
+        for deadline in session.exec(
+            select(Deadline)
+            .where(col(Deadline.case_id).in_(batch), col(Deadline.closed_seq).is_(None))
+            .order_by(col(Deadline.due_date), col(Deadline.id))
+        ):
+            found.setdefault(deadline.case_id, []).append(deadline)
+    return found
+
+
+def check_choice(value: str | None, allowed: Iterable[str], what: str) -> None:
+    """An unknown value in a filter is an error listing the valid ones."""
+    valid = sorted(set(allowed))
+    if value is not None and value not in valid:
+        raise InputError(f"unknown {what} {value!r} (valid: {', '.join(valid) or 'none'})")

@@ -1,0 +1,250 @@
+"""Reports as of a date: only state-changing events dated on or before `--as-of` count, and a
+reminder letter is never the PPK's follow-up. Every report is checked against a hand count of
+a scenario with reminders, a late follow-up, an on-time one and a keberatan, on four dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlmodel import col, select
+
+from sanctions.app import App
+from sanctions.db import session_scope
+from sanctions.db.models import CaseEvent
+from sanctions.deadlines.reminders import TRIGGER_PREFIX, run_reminders
+from sanctions.reports import service as svc
+from sanctions.reports.figures import CaseRecord, Step, as_of, follow_up
+from tests.factories import NOW, PNS_NIP, add_employee, open_case, recommended, s, seed, walk
+from tests.test_reminders import follow_up_due
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
+
+B_NIP, C_NIP, D_NIP, E_NIP = (
+    "198905142014032002",
+    "198712012011011005",
+    "198106112006041002",
+    "199207232019022003",
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    app: App
+    due: date  # the follow-up due date of the four recommendations (all on 2024-10-21)
+    first_reminder: date  # the ladder's first letter to A's and B's PPK
+    second_reminder: date
+    a_acted: date  # A's late follow-up
+
+
+def build(app: App) -> tuple[date, date, date, date]:
+    """A: recommended, two reminders, then followed up late. B: recommended, two reminders,
+    never followed up. C: followed up on time, decided, keberatan upheld (dianulir, closed).
+    D: followed up on time, just before the due date, and formed the team. E: reported on
+    2024-12-10 only."""
+    seed(app)
+    with session_scope(app.db) as session:
+        for nip, name in ((B_NIP, "B"), (C_NIP, "C"), (D_NIP, "D"), (E_NIP, "E")):
+            add_employee(session, nip, "PNS", "SLEMAN", name=f"Pegawai {name}")
+    a = open_case(app, nip=PNS_NIP)
+    walk(app, a, recommended("berat"))
+    b = open_case(app, nip=B_NIP, violations=("DIS-06",))
+    walk(app, b, recommended("berat"))
+    c = open_case(app, nip=C_NIP, violations=("DIS-03",), act_date=date(2024, 9, 2))
+    walk(
+        app,
+        c,
+        [
+            *recommended("sedang"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
+            s("panggil_ulang", "atasan", "2024-11-08", examination_date="2024-11-20"),
+            s("catat_ketidakhadiran", "atasan", "2024-11-20"),
+            s("putuskan", "bupati", "2024-11-22", sanction="S-2T"),
+            s("serahkan", "bkpsdm", "2024-11-25"),
+            s("ajukan_keberatan", "bkpsdm", "2024-11-28", reason="Keberatan"),
+            s("batalkan_keputusan", "sekda", "2024-12-16", reason="Bukti tidak cukup"),
+        ],
+    )
+    d = open_case(app, nip=D_NIP)
+    walk(
+        app,
+        d,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-11-29"),
+            s("bentuk_tim", "bupati", "2024-12-02", members="Drs. A;196501011990031001;Sekda"),
+        ],
+    )
+    open_case(app, nip=E_NIP, act_date=date(2024, 12, 5), reported_on=date(2024, 12, 10))
+    due = follow_up_due(app, a)
+    first = app.calendar.add_working_days(due, 1)
+    second = app.calendar.add_working_days(first, 7)
+    for day in (first, second):
+        report = run_reminders(app, as_of=day, now=NOW, actor="job", dry_run=False)
+        assert report.count("issued") == 2, [r.as_dict() for r in report.rows]
+    acted = app.calendar.add_working_days(second, 1)
+    walk(app, a, [s("tindak_lanjuti", "bkpsdm", acted.isoformat())])
+    return due, first, second, acted
+
+
+@pytest.fixture
+def scenario(app: App, snapshots: Snapshots) -> Scenario:
+    return Scenario(app, *snapshots.restore("reports_as_of", app, build))
+
+
+def follow_up_counts(app: App, on: date) -> tuple[int, ...]:
+    with session_scope(app.db) as session:
+        [sleman, total] = svc.follow_up(app, session, actor="admin", on=on)
+    assert sleman.as_dict() | {"key": "JUMLAH", "name": "semua"} == total.as_dict()
+    return (
+        total.recommended,
+        total.on_time,
+        total.late,
+        total.not_acted,
+        total.overdue,
+        total.moot,
+        total.worst_days_late,
+    )
+
+
+def test_the_scenario_has_reminders_before_the_late_follow_up(scenario: Scenario) -> None:
+    assert date(2024, 11, 29) <= scenario.due < scenario.first_reminder < date(2024, 12, 10)
+    assert date(2024, 12, 16) <= scenario.a_acted
+    with session_scope(scenario.app.db) as session:
+        reminders = session.exec(
+            select(col(CaseEvent.on)).where(col(CaseEvent.trigger).startswith(TRIGGER_PREFIX))
+        ).all()
+    assert sorted(reminders) == [scenario.first_reminder] * 2 + [scenario.second_reminder] * 2
+
+
+def test_follow_up_agrees_with_the_hand_count_on_every_date(scenario: Scenario) -> None:
+    app, due = scenario.app, scenario.due
+    # recommended, on time, late, not acted, overdue, moot, worst days late
+    before_due = date(2024, 11, 1)  # C acted on 28 Oct; A, B and D still within the time
+    assert follow_up_counts(app, before_due) == (4, 1, 0, 3, 0, 0, 0)
+    first = scenario.first_reminder  # D acted on 29 Nov; A and B overdue, reminded today
+    assert follow_up_counts(app, first) == (4, 2, 0, 2, 2, 0, (first - due).days)
+    acted = scenario.a_acted  # A followed up late; B still overdue, by as many days
+    assert follow_up_counts(app, acted) == (4, 2, 1, 1, 1, 0, (acted - due).days)
+    end = date(2025, 1, 31)
+    assert follow_up_counts(app, end) == (4, 2, 1, 1, 1, 0, (end - due).days)
+    with session_scope(app.db) as session:
+        [by_ppk, _] = svc.follow_up(app, session, actor="admin", on=end, by="ppk")
+    assert (by_ppk.key, by_ppk.late, by_ppk.overdue) == ("Bupati Sleman (Drs. Harda)", 1, 1)
+
+
+def test_the_day_before_a_late_follow_up_the_case_is_still_overdue(scenario: Scenario) -> None:
+    day_before = scenario.second_reminder  # A acted on the next working day
+    counts = follow_up_counts(scenario.app, day_before)
+    assert counts[2:5] == (0, 2, 2)  # late 0, not acted 2, overdue 2
+
+
+def test_violations_and_positions_count_only_the_cases_reported_by_the_date(
+    scenario: Scenario,
+) -> None:
+    app = scenario.app
+    with session_scope(app.db) as session:
+        early = svc.violations(app, session, actor="admin", on=date(2024, 12, 9))
+        late = svc.violations(app, session, actor="admin", on=date(2024, 12, 10))
+        groups = svc.positions(app, session, actor="admin", on=date(2024, 12, 9))
+    assert {r.code: r.cases for r in early} == {"DIS-02": 2, "DIS-06": 1, "DIS-03": 1}
+    assert {r.code: r.cases for r in late} == {"DIS-02": 3, "DIS-06": 1, "DIS-03": 1}
+    assert [(g.group, g.cases) for g in groups] == [("guru_dosen", 4)]
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (
+            date(2024, 11, 1),
+            {"direkomendasikan": 3, "panggilan_1": 1},
+        ),
+        (
+            date(2024, 12, 2),
+            {"direkomendasikan": 2, "tim_dibentuk": 1, "keberatan": 1},
+        ),
+        (
+            date(2025, 1, 31),  # C annulled: closed; E reported
+            {"dilaporkan": 1, "direkomendasikan": 1, "ditindaklanjuti": 1, "tim_dibentuk": 1},
+        ),
+    ],
+)
+def test_backlog_counts_each_case_in_the_state_it_was_in_on_the_date(
+    scenario: Scenario, on: date, expected: dict[str, int]
+) -> None:
+    with session_scope(scenario.app.db) as session:
+        rows = svc.backlog(scenario.app, session, actor="admin", on=on)
+    assert {r.state: r.total for r in rows} == expected
+
+
+def test_the_leadership_report_is_judged_on_its_date(scenario: Scenario) -> None:
+    app = scenario.app
+    with session_scope(app.db) as session:
+        data = svc.leadership_report(app, session, actor="admin", on=date(2024, 12, 2), now=NOW)
+    assert data.total_cases == 4
+    total = data.follow_up[-1]
+    assert (total.on_time, total.late, total.not_acted, total.overdue) == (2, 0, 2, 0)
+    assert sum(count for _, count in data.weeks) == 4
+
+
+# -- the arithmetic on its own ----------------------------------------------------------------
+def _record(*steps: Step) -> CaseRecord:
+    return CaseRecord(
+        reference="NET-2024-000001",
+        agency_code="A",
+        agency_name="Agency A",
+        ppk="Bupati A (X)",
+        state=steps[-1].dest,
+        is_open=True,
+        reported_on=date(2024, 10, 7),
+        act_date=date(2024, 10, 3),
+        position="Guru",
+        position_type="fungsional",
+        violation_codes=("DIS-02",),
+        follow_up_due=date(2024, 12, 3),
+        steps=steps,
+        terminal=frozenset({"ditutup"}),
+    )
+
+
+OPENED = Step(1, date(2024, 10, 7), "buka", None, "dilaporkan")
+RECOMMENDED = Step(2, date(2024, 10, 21), "rekomendasikan", "dilaporkan", "direkomendasikan")
+
+
+@pytest.mark.pure
+def test_a_follow_up_dated_after_the_report_date_does_not_count() -> None:
+    acted = Step(3, date(2024, 12, 20), "tindak_lanjuti", "direkomendasikan", "ditindaklanjuti")
+    record = _record(OPENED, RECOMMENDED, acted)
+    on = date(2024, 12, 10)
+    standing = as_of(record, on)
+    assert standing is not None
+    assert (standing.state, standing.left_by, standing.follow_up_met) == (
+        "direkomendasikan",
+        None,
+        None,
+    )
+    [_, total] = follow_up([record], on=on)
+    assert (total.overdue, total.late) == (1, 0)
+    [_, later] = follow_up([record], on=date(2024, 12, 20))
+    assert (later.overdue, later.late, later.worst_days_late) == (0, 1, 17)
+
+
+@pytest.mark.pure
+def test_a_voided_step_never_counts_and_the_correction_reopens_the_state_before_it() -> None:
+    acted = Step(3, date(2024, 11, 1), "tindak_lanjuti", "direkomendasikan", "ditindaklanjuti")
+    voided = Step(4, date(2024, 11, 4), "koreksi", "ditindaklanjuti", "direkomendasikan", 3)
+    record = _record(OPENED, RECOMMENDED, acted, voided)
+    for on in (date(2024, 11, 2), date(2024, 12, 10)):
+        standing = as_of(record, on)
+        assert standing is not None
+        assert (standing.state, standing.left_by) == ("direkomendasikan", None)
+
+
+@pytest.mark.pure
+def test_a_case_reported_after_the_date_is_not_counted() -> None:
+    assert as_of(_record(OPENED), date(2024, 10, 6)) is None
+    assert follow_up([_record(OPENED, RECOMMENDED)], on=date(2024, 10, 6)) == []
