@@ -390,7 +390,7 @@ def read_letter(app: App, session: Session, number: str, *, actor: str) -> tuple
         raise PermissionDenied(
             f"{number} is Rahasia: only {', '.join(sorted(readers))} may read it"
         )
-    return letter, store.get(app.settings.letter_store, letter.path)
+    return letter, store.read(app.settings.letter_store, letter.path, letter.sha256)
 
 
 @dataclass(frozen=True)
