@@ -37,9 +37,33 @@ ACTORS: dict[str, tuple[list[str], bool]] = {
     "sekda": (["atasan_pejabat"], True),
     "bpasn": (["bpasn"], False),
     "majelis": (["majelis"], True),
+    "job": (["penjadwal"], False),  # the account the daily reminder job runs as
 }
 
 KNOWN_ROLES = sorted({r for roles, _ in ACTORS.values() for r in roles})
+
+
+def grant_cli_user(
+    app: App, db_url: str, roles: list[str], *, agency_code: str | None = None
+) -> str:
+    """Grant `roles` to the user the command line acts as on `db_url` (the OS account on
+    SQLite, the connecting user on PostgreSQL); returns that user's name."""
+    from click.testing import CliRunner
+
+    from sanctions.cli import cli
+
+    result = CliRunner().invoke(cli, ["user", "whoami"], env={"SANCTIONS_DATABASE_URL": db_url})
+    me = result.output.strip()
+    with session_scope(app.db) as s:
+        registry.add_user(
+            s,
+            actor="admin",
+            username=me,
+            roles=roles,
+            known_roles=KNOWN_ROLES,
+            agency_code=agency_code,
+        )
+    return me
 
 
 def seed(app: App, *, agency_code: str = "SLEMAN") -> None:

@@ -27,14 +27,14 @@ DOCS = "letter_templates/documents.yaml"
 BAD = "{dir}/netralitas-bad.yaml"
 ROLES = (
     "admin, bawaslu, pengawas, kepegawaian, pejabat, atasan, tim_pemeriksa, majelis, "
-    "atasan_pejabat, bpasn"
+    "atasan_pejabat, bpasn, penjadwal"
 )
 
 EXPECTED: dict[str, list[str]] = {
     "unknown_top_key": [
         f"{BAD}: unknown key 'colour' (allowed: applies_from, applies_until, extends, initial, "
-        "open_roles, opens_cases, roles, rules, states, supervisory_body, title, transitions, "
-        "version, workflow)"
+        "on_demand, open_roles, opens_cases, roles, rules, states, supervisory_body, title, "
+        "transitions, version, workflow)"
     ],
     "extends_unknown_version": [
         f"{BAD}: extends: unknown version 'bkn-2025' (did you mean 'bkn-2024'?) (declared: "
@@ -141,6 +141,14 @@ EXPECTED: dict[str, list[str]] = {
     "ladder_letter_unknown": [
         "{dir}/escalation.yaml: steps[1].letter: unknown document kind 'surat_teguran' (did "
         f"you mean 'surat_teguran_ppk'?) (declared in {DOCS})"
+    ],
+    "on_demand_letter_unknown": [
+        f"{BAD}: on_demand.sk_pembebasan: unknown document kind 'sk_pembebasan' (did you mean "
+        f"'sk_pembebasan_sementara'?) (declared in {DOCS})"
+    ],
+    "on_demand_in_unknown_state": [
+        f"{BAD}: on_demand.surat_pengantar_keputusan.states[0]: unknown state 'diputuskan' "
+        "(did you mean 'diputus'?)"
     ],
     "ladder_step_missing": [
         "{dir}/escalation.yaml: steps: no step 'permintaan_blokir'; "

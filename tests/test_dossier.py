@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
+from sqlmodel import col, select
 
 from sanctions.app import App
 from sanctions.cases.views import case_by_reference
@@ -23,8 +24,9 @@ from sanctions.cli import cli
 from sanctions.db import session_scope
 from sanctions.db.models import Contest, Letter
 from sanctions.errors import InputError, PermissionDenied, StorageError
+from sanctions.letters import store as letter_store
 from sanctions.registry import service as registry
-from sanctions.reports.dossier import export_case
+from sanctions.reports.dossier import COVER, export_case
 from tests.factories import NOW, add_agency, open_case, recommended, s, seed, walk
 from tests.pdfa import assert_pdf_a_3b
 
@@ -39,10 +41,7 @@ def issue_fake_letter(
 ) -> bytes:
     """A letter row and its file in the letter store, as the letters service leaves them."""
     data = f"%PDF-1.7\n% {kind} {number}\n%%EOF\n".encode()
-    digest = hashlib.sha256(data).hexdigest()
-    store = app.settings.letter_store
-    (store / "2024").mkdir(parents=True, exist_ok=True)
-    (store / "2024" / f"{digest}.pdf").write_bytes(data)
+    digest, path = letter_store.put(app.settings.letter_store, data)
     with session_scope(app.db) as session:
         case = case_by_reference(session, reference)
         session.add(
@@ -62,7 +61,7 @@ def issue_fake_letter(
                 confidential=confidential,
                 sha256=digest,
                 content_hash="0" * 64,
-                path=f"2024/{digest}.pdf",
+                path=path,
                 pages=1,
             )
         )
@@ -242,3 +241,53 @@ def test_case_export_on_the_command_line_writes_the_zip(
         assert {f["file"] for f in listed} == set(archive.namelist())
         cover = archive.read("ringkasan.pdf")
     assert PdfReader(io.BytesIO(cover)).pages[0].extract_text().startswith("BERKAS PERKARA")
+
+
+def test_rahasia_letters_go_into_the_case_file_only_for_their_declared_readers(
+    app: App, reference: str, tmp_path: Path
+) -> None:
+    issue_fake_letter(
+        app, reference, kind="surat_panggilan_1", number="R-1/2024", seq=90, confidential=True
+    )
+    # pengawas holds a grant for every agency but is not a declared reader of Rahasia letters
+    names = export(app, reference, tmp_path / "pengawas.zip", actor="pengawas")
+    assert not [n for n in names if "surat_panggilan_1" in n]
+    with zipfile.ZipFile(tmp_path / "pengawas.zip") as archive:
+        assert not [n for n in archive.namelist() if "surat_panggilan_1" in n]
+        cover = " ".join(
+            " ".join(
+                p.extract_text() for p in PdfReader(io.BytesIO(archive.read(COVER))).pages
+            ).split()
+        )
+    assert "tidak disertakan (Rahasia" in cover and "R-1/2024" in cover
+    # the agency's personnel officer is one: the letter is in the package
+    names = export(app, reference, tmp_path / "bkpsdm.zip", actor="bkpsdm")
+    assert [n for n in names if "surat_panggilan_1" in n] == [
+        "surat/05-surat_panggilan_1-R-1-2024.pdf"
+    ]
+
+
+def test_a_path_in_a_stored_letter_row_cannot_leave_the_export_folder(
+    app: App, reference: str, tmp_path: Path
+) -> None:
+    issue_fake_letter(app, reference, kind="../../../escaped", number="../../x/../y", seq=91)
+    out = tmp_path / "deep" / "berkas"
+    names = export(app, reference, out)
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*escaped*"))
+    assert written == ["deep/berkas/surat/05-escaped-x---y.pdf"]
+    assert "surat/05-escaped-x---y.pdf" in names
+
+
+def test_a_letter_row_naming_a_file_outside_the_store_is_refused(
+    app: App, reference: str, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.pdf"
+    secret.write_bytes(b"not a letter")
+    with session_scope(app.db) as session:
+        letter = session.exec(select(Letter).order_by(col(Letter.id))).first()
+        assert letter is not None
+        letter.path = "../secret.pdf"
+        session.add(letter)
+    with pytest.raises(StorageError, match="not the one its SHA-256 gives"):
+        export(app, reference, tmp_path / "berkas.zip")
+    assert not (tmp_path / "berkas.zip").exists()

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from sanctions.app import App
 from sanctions.db import session_scope
 from sanctions.db.models import CaseEvent, Letter
-from sanctions.errors import PermissionDenied, RenderError
+from sanctions.errors import PermissionDenied, RenderError, RuleViolation
 from sanctions.letters.service import (
     allocate_number,
     read_letter,
@@ -35,6 +35,7 @@ from tests.factories import (
     REPORT_TO_RECOMMENDATION,
     add_agency,
     open_case,
+    s,
     seed,
     snapshot,
     step,
@@ -280,49 +281,81 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
         assert (seeded.settings.letter_store / x.path).exists()
 
 
-def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) -> None:
+COVERING = {
+    "decision_title": "Keputusan Bupati Sleman tentang Penjatuhan Hukuman Disiplin",
+    "decision_number": "800/123/2024",
+    "decision_date": date(2024, 11, 22),
+    "meeting_date": date(2024, 11, 25),
+}
+
+
+def decided(app: App) -> str:
+    """A sedang case decided by the PPK (state `diputus`): its decision awaits delivery."""
+    ref = open_case(app, violations=("DIS-03",), act_date=date(2024, 9, 2))
+    walk(
+        app,
+        ref,
+        [
+            *REPORT_TO_RECOMMENDATION,
+            s("rekomendasikan", "pengawas", "2024-10-21", level="sedang"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
+            s("panggil_ulang", "atasan", "2024-11-08", examination_date="2024-11-20"),
+            s("catat_ketidakhadiran", "atasan", "2024-11-20"),
+            s("putuskan", "bupati", "2024-11-22", sanction="S-2T"),
+        ],
+    )
+    return ref
+
+
+def on_demand(app: App, ref: str, kind: str, actor: str, given: dict[str, object]) -> Letter:
     from sanctions.cases.service import issue_on_demand
+
+    with session_scope(app.db) as s:
+        return issue_on_demand(
+            app, s, ref, kind, on=date(2024, 11, 26), actor=actor, now=NOW, given=given
+        )
+
+
+def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) -> None:
     from sanctions.trust.audit import verify
 
-    ref = recommend(seeded)
-    with session_scope(seeded.db) as s:
-        letter = issue_on_demand(
-            seeded,
-            s,
-            ref,
-            "rekomendasi",
-            on=date(2024, 10, 22),
-            actor="pengawas",
-            now=NOW,
-            given=FORWARDING,
-        )
-        number, seq = letter.number, letter.event_seq
+    ref = decided(seeded)
+    letter = on_demand(seeded, ref, "surat_pengantar_keputusan", "bkpsdm", COVERING)
+    number, seq = letter.number, letter.event_seq
     with session_scope(seeded.db) as s:
         event = s.exec(select(CaseEvent).where(CaseEvent.seq == seq)).one()
         assert (event.trigger, event.note, event.source == event.dest) == (
-            "terbitkan:rekomendasi",
+            "terbitkan:surat_pengantar_keputusan",
             number,
             True,
         )
         assert verify(s)[1] == []
 
 
-def test_issuing_on_demand_needs_a_role_of_the_case_agency(seeded: App) -> None:
-    from sanctions.cases.service import issue_on_demand
-
-    ref = recommend(seeded)
+def test_issuing_on_demand_needs_a_role_the_workflow_declares_for_that_letter(
+    seeded: App,
+) -> None:
+    ref = decided(seeded)
     before = snapshot(seeded)
-    with session_scope(seeded.db) as s, pytest.raises(PermissionDenied):
-        issue_on_demand(
-            seeded,
-            s,
-            ref,
-            "rekomendasi",
-            on=date(2024, 10, 22),
-            actor="bawaslu",
-            now=NOW,
-            given=FORWARDING,
-        )
+    for actor in ("bawaslu", "pengawas", "atasan"):  # no role declared for the covering letter
+        with pytest.raises(PermissionDenied):
+            on_demand(seeded, ref, "surat_pengantar_keputusan", actor, COVERING)
+    assert snapshot(seeded) == before
+
+
+def test_only_letters_the_workflow_declares_on_demand_are_issued_and_only_in_their_states(
+    seeded: App,
+) -> None:
+    ref = decided(seeded)
+    before = snapshot(seeded)
+    # another body's letter, a decree nobody decided, a step's own letter: never on demand
+    for kind in ("rekomendasi", "sk_hukuman_disiplin", "surat_penerusan"):
+        with pytest.raises(RuleViolation, match="not issued on demand"):
+            on_demand(seeded, ref, kind, "bupati", FORWARDING)
+    # declared, but for the examination, not once the case is decided
+    with pytest.raises(RuleViolation, match="only while the case is pemeriksaan"):
+        on_demand(seeded, ref, "sk_pembebasan_sementara", "bupati", {})
     assert snapshot(seeded) == before
 
 

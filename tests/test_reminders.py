@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, Remin
 from sanctions.deadlines.reminders import RunReport, find_overdue, run_reminders
 from sanctions.letters.service import issue_letter
 from sanctions.trust.audit import verify
-from tests.factories import NOW, seed, snapshot
+from tests.factories import NOW, grant_cli_user, seed, snapshot
 from tests.fakes import fake_app_factory
 from tests.test_letters_issued import recommend
 from tests.waiting import wait_until
@@ -316,7 +316,7 @@ def test_two_runs_at_once_issue_each_step_exactly_once_with_gapless_numbers(
 
 KILLABLE_RUN = """
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from sanctions.app import App
@@ -388,6 +388,7 @@ def test_the_command_prints_the_summary_table_and_json(
         "SANCTIONS_DATABASE_URL": db_url,
         "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
     }
+    grant_cli_user(seeded, db_url, ["penjadwal"])
     runner = CliRunner()
     fake = fake_app_factory()
     dry = runner.invoke(
@@ -431,6 +432,7 @@ def test_the_command_exits_non_zero_when_a_case_fails(seeded: App, db_url: str) 
         "SANCTIONS_DATABASE_URL": db_url,
         "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
     }
+    grant_cli_user(seeded, db_url, ["penjadwal"])
     result = CliRunner().invoke(
         cli, ["remind", "--as-of", day.isoformat()], env=env, obj=fake_app_factory()
     )
@@ -517,3 +519,45 @@ def test_issued_letters_are_mailed_to_the_agency_and_unsent_mail_is_retried(
     # Mailed once: the next run sends nothing again.
     remind(up, day)
     assert len(inbox.messages) == 2
+
+
+def test_the_job_needs_the_scheduled_jobs_role_and_the_refusal_is_logged(
+    seeded: App, db_url: str
+) -> None:
+    ref = recommend(seeded)
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
+    env = {
+        "SANCTIONS_DATABASE_URL": db_url,
+        "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
+    }
+    me = grant_cli_user(seeded, db_url, ["kepegawaian"], agency_code="SLEMAN")
+    before = snapshot(seeded)
+    result = CliRunner().invoke(
+        cli, ["remind", "--as-of", day.isoformat()], env=env, obj=fake_app_factory()
+    )
+    assert result.exit_code == 6, result.output
+    assert "penjadwal" in result.output
+    after = snapshot(seeded)
+    refused = after.pop("access_events")
+    assert after == {k: v for k, v in before.items() if k != "access_events"}
+    assert len(refused) == 1 and me in refused[0][2] and "remind" in refused[0][3]
+
+
+def test_the_job_refuses_an_as_of_date_after_today_and_writes_nothing(
+    seeded: App, db_url: str
+) -> None:
+    recommend(seeded)
+    grant_cli_user(seeded, db_url, ["penjadwal"])
+    env = {
+        "SANCTIONS_DATABASE_URL": db_url,
+        "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
+    }
+    before = snapshot(seeded)
+    tomorrow = (datetime.now(UTC).astimezone().date() + timedelta(days=1)).isoformat()
+    for day in (tomorrow, "2099-01-01"):
+        result = CliRunner().invoke(
+            cli, ["remind", "--as-of", day], env=env, obj=fake_app_factory()
+        )
+        assert result.exit_code == 2, result.output
+        assert "after today" in result.output
+    assert snapshot(seeded) == before

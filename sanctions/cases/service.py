@@ -38,12 +38,9 @@ from sanctions.cases.opening import (
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
 from sanctions.db.models import Allegation, Case, Contest, Deadline, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
-from sanctions.errors import DeadlinePassed, InputError
+from sanctions.errors import DeadlinePassed, InputError, RuleViolation
 from sanctions.registry.service import contest_by_code, employee_by_nip
 from sanctions.trust.access import require_role, roles_for
-
-# Roles that may issue a declared letter outside a step.
-ON_DEMAND_ROLES = ("kepegawaian", "pejabat", "pengawas")
 
 
 def open_case(
@@ -230,10 +227,24 @@ def issue_on_demand(
 ) -> Letter:
     """Issue a letter outside a step (e.g. a covering letter when a decision is posted). It is
     a change of the case like any other (recorded as an event, in the case's hash chain), one
-    that leaves the state and its deadlines as they are."""
+    that leaves the state and its deadlines as they are. Only a kind the case's workflow
+    declares under `on_demand`, in one of the states and by one of the roles it declares."""
     check_not_future(on, now, "the letter's date")
     case, prev_hash = case_and_last_hash(session, reference)
-    require_role(session, actor, ON_DEMAND_ROLES, agency_id=case.agency_id, what=f"issuing {kind}")
+    declared = app.workflow(case.workflow_version).on_demand
+    allowed = declared.get(kind)
+    if allowed is None:
+        raise RuleViolation(
+            f"{kind} is not issued on demand under {case.workflow_version} (on demand: "
+            f"{', '.join(sorted(declared)) or 'nothing'}); a step's letters are issued by "
+            "the step itself (`sanctions case advance`)"
+        )
+    require_role(session, actor, allowed.roles, agency_id=case.agency_id, what=f"issuing {kind}")
+    if case.state not in allowed.states:
+        raise RuleViolation(
+            f"{kind} is issued on demand only while the case is {' or '.join(allowed.states)}; "
+            f"{reference} is {case.state}"
+        )
     last = last_step_date(case)
     if on < last:
         raise InputError(f"the letter's date {on} is before the case's last step ({last})")

@@ -54,6 +54,17 @@ class TransitionSpec:
 
 
 @dataclass(frozen=True)
+class OnDemandLetter:
+    """A letter issued outside a step (`sanctions letter issue`): only while the case is in
+    one of `states`, only by a holder of one of `roles`."""
+
+    kind: str
+    states: tuple[str, ...]
+    roles: tuple[str, ...]
+    basis: str
+
+
+@dataclass(frozen=True)
 class RuleValue:
     """A value a guard reads, with where it comes from and how sure we are of it."""
 
@@ -86,6 +97,8 @@ class Workflow:
     # lists only those it declares: the inherited ones are checked in the base's file).
     state_paths: Mapping[str, str] = field(default_factory=dict)
     transition_paths: Mapping[int, str] = field(default_factory=dict)
+    # Letters issued on demand, by kind (none unless declared).
+    on_demand: Mapping[str, OnDemandLetter] = field(default_factory=dict)
 
     @property
     def rule_values(self) -> dict[str, object]:
@@ -115,6 +128,7 @@ _TOP_KEYS = {
     "states",
     "transitions",
     "opens_cases",
+    "on_demand",
 }
 _REQUIRED = (
     "workflow",
@@ -152,6 +166,10 @@ def _workflow(node: Node, *, known_guards: Collection[str]) -> Workflow:
         for node in root.get("transitions", []).seq()
     )
     rules = {name: _rule(node) for name, node in root.get("rules", {}).items()}
+    on_demand = {
+        kind: _on_demand(kind, item, states, roles)
+        for kind, item in root.get("on_demand", {}).items()
+    }
     workflow = Workflow(
         name=root.get("workflow").text(),
         version=root.get("version").text(),
@@ -169,6 +187,7 @@ def _workflow(node: Node, *, known_guards: Collection[str]) -> Workflow:
         opens_cases=root.get("opens_cases", True).boolean(),
         state_paths={name: f"states.{name}" for name in states},
         transition_paths={i: f"transitions[{i}]" for i in range(len(transitions))},
+        on_demand=on_demand,
     )
     check_graph(workflow)
     return workflow
@@ -220,6 +239,10 @@ def _derived(node: Node, base: Workflow, *, known_guards: Collection[str]) -> Wo
         rules[name] = _rule(rule_node)
         changes.append(f"rule {name}")
     initial = root.get("initial").text(choices=tuple(states)) if root.has("initial") else None
+    on_demand = dict(base.on_demand)
+    for kind, item in root.get("on_demand", {}).items():
+        on_demand[kind] = _on_demand(kind, item, states, roles)
+        changes.append(f"on-demand letter {kind}")
     workflow = Workflow(
         name=base.name,
         version=root.get("version").text(),
@@ -241,6 +264,7 @@ def _derived(node: Node, base: Workflow, *, known_guards: Collection[str]) -> Wo
         changes=tuple(changes),
         state_paths=state_paths,
         transition_paths={i: own[id(t)] for i, t in enumerate(transitions) if id(t) in own},
+        on_demand=on_demand,
     )
     check_graph(workflow)
     return workflow
@@ -338,6 +362,23 @@ def _transition(
         roles=step_roles,
         guards=node.get("guards", []).texts(),
         inputs=tuple(_input(name, n) for name, n in node.get("inputs", {}).items()),
+    )
+
+
+def _on_demand(
+    kind: str, node: Node, states: Mapping[str, StateSpec], roles: Mapping[str, str]
+) -> OnDemandLetter:
+    node.mapping(allowed=("states", "roles", "basis"), required=("states", "roles", "basis"))
+    node.holding(kind).identifier()
+    listed = node.get("states").nonempty_seq("states")
+    for item in listed:
+        if item.text() not in states:
+            raise item.error(f"unknown state {item.value!r}{_suggest(item.value, states)}")
+    return OnDemandLetter(
+        kind=kind,
+        states=tuple(item.value for item in listed),
+        roles=_roles(node.get("roles"), roles),
+        basis=node.get("basis").text(),
     )
 
 

@@ -70,9 +70,12 @@ def user_add(
 @json_option
 @pass_shell
 def user_list(shell: Shell, as_json: bool) -> None:
-    """Every role grant."""
-    with shell.transaction() as (session, _):
-        rows = [{"user": u, "role": r, "agency": a} for u, r, a in svc.list_grants(session)]
+    """Role grants: all of them for an admin or a user with a grant for all agencies; else
+    the grants for the agencies you hold a role for."""
+    with shell.transaction() as (session, actor):
+        rows = [
+            {"user": u, "role": r, "agency": a} for u, r, a in svc.list_grants(session, actor=actor)
+        ]
     emit_table(rows, as_json=as_json, empty="no users")
 
 
@@ -168,9 +171,9 @@ def employee_add(shell: Shell, /, birth_date: str, **values: str) -> None:
 @json_option
 @pass_shell
 def employee_show(shell: Shell, nip: str, as_json: bool) -> None:
-    """One employee."""
-    with shell.transaction() as (session, _):
-        e = svc.employee_by_nip(session, nip)
+    """One employee of an agency you hold a role for."""
+    with shell.transaction() as (session, actor):
+        e = svc.employee_by_nip(session, nip, actor=actor)
         data = e.model_dump(exclude={"id"})
     if as_json:
         emit_json(data)

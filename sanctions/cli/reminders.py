@@ -10,8 +10,10 @@ import click
 from click._termui_impl import ProgressBar
 
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
-from sanctions.db import acting_user, check_current, session_scope
 from sanctions.deadlines.reminders import ReminderRow, RunReport, run_reminders
+from sanctions.errors import InputError
+from sanctions.letters import store
+from sanctions.trust.access import JOB_ROLE, require_role
 
 PROGRESS_ABOVE = 20  # cases; fewer finish before a bar would be worth drawing
 
@@ -24,8 +26,9 @@ PROGRESS_ABOVE = 20  # cases; fewer finish before a bar would be worth drawing
 def remind(shell: Shell, as_of: str | None, dry_run: bool, as_json: bool) -> None:
     """Issue the next escalation step for every overdue PPK follow-up.
 
-    Each case is its own transaction: a failure rolls back that case only, and the command
-    then exits non-zero. Running it again the same day issues nothing twice.
+    Needs the scheduled job's role (`penjadwal`, granted with `sanctions user add`); --as-of
+    may not be after today. Each case is its own transaction: a failure rolls back that case
+    only, and the command then exits non-zero. Running it again the same day issues nothing twice.
 
     \b
     Example (cron, daily):
@@ -33,10 +36,15 @@ def remind(shell: Shell, as_of: str | None, dry_run: bool, as_json: bool) -> Non
       sanctions remind --as-of 2026-12-01 --dry-run
     """
     day = parse_date(as_of, "--as-of") or shell.today
+    if day > shell.today:
+        raise InputError(
+            f"--as-of {day} is after today ({shell.today}): the job only acts on deadlines "
+            "that have passed; give today or an earlier date"
+        )
     app = shell.app
-    check_current(app.db)
-    with session_scope(app.db) as session:
-        actor = acting_user(session)
+    with shell.transaction() as (session, actor):
+        require_role(session, actor, [JOB_ROLE], what="running the reminder job")
+    store.sweep(app.settings.letter_store)  # temporary files of writes that died
     bars: list[ProgressBar[int]] = []
     with ExitStack() as stack:
 

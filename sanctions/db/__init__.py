@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-import getpass
+import os
+import pwd
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +41,7 @@ def make_engine(url: str, *, lock_timeout: float = 15.0) -> Engine:
     before giving up with a clear error."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        _create_group_only(url)
         engine = create_engine(url, connect_args={"timeout": lock_timeout})
         event.listen(
             engine, "connect", lambda conn, rec: _sqlite_pragmas(conn, int(lock_timeout * 1000))
@@ -58,6 +60,31 @@ def make_engine(url: str, *, lock_timeout: float = 15.0) -> Engine:
         if "options=" not in url
         else {"connect_timeout": max(1, int(lock_timeout))},
     )
+
+
+# A new SQLite database file is readable and writable by its owner and the office's group
+# only (SQLite gives its -wal and -shm files the database file's permissions).
+DATABASE_FILE_MODE = 0o660
+
+
+def _create_group_only(url: str) -> None:
+    """Create the SQLite file `url` names, if it does not exist yet, with `DATABASE_FILE_MODE`
+    whatever the umask (an in-memory database has no file)."""
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, DATABASE_FILE_MODE)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot create the database file {name}: {exc.strerror}") from exc
+    try:
+        os.fchmod(fd, DATABASE_FILE_MODE)
+    finally:
+        os.close(fd)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, busy_ms: int) -> None:
@@ -142,7 +169,18 @@ def check_current(engine: Engine) -> None:
 
 
 def acting_user(session: Session) -> str:
-    """Who acts: the authenticated database user on PostgreSQL, the OS login on SQLite."""
+    """Who acts: the authenticated database user on PostgreSQL; on SQLite the account the
+    process runs as (its real uid, looked up in the password database), never `LOGNAME` or
+    `USER`, which anyone can set."""
     if session.get_bind().dialect.name == "postgresql":
         return str(session.execute(text("SELECT current_user")).scalar_one())
-    return getpass.getuser()
+    return os_account()
+
+
+def os_account() -> str:
+    """The name of the OS account of the process's real uid (its number if it has none)."""
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)

@@ -33,7 +33,7 @@ from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, Remin
 from sanctions.deadlines.ladder import AgencyKind, EscalationStep, Ladder, next_step
 from sanctions.deadlines.ladder import next_step_due as ladder_next_due
 from sanctions.deadlines.rules import OnMiss
-from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError
+from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError, StorageError
 from sanctions.law import names
 from sanctions.letters import store
 from sanctions.letters.service import issue_letter
@@ -375,6 +375,7 @@ class _Mail:
     number: str
     title: str
     path: str
+    sha256: str
     to: str
     sender: str
 
@@ -390,7 +391,7 @@ def _mail_pending(app: App, report: RunReport, *, now: datetime) -> None:
         row = by_case.get(mail.case)
         try:
             send_letter(url, mail.to, mail.sender, mail, app)
-        except (OSError, smtplib.SMTPException, InputError) as exc:
+        except (OSError, smtplib.SMTPException, InputError, StorageError) as exc:
             message = f"{mail.number} to {mail.to}: {exc}"
             report.mail_failures.append(message)
             if row is not None and row.letter == mail.number:
@@ -418,6 +419,7 @@ def _pending_mails(session: Session) -> list[_Mail]:
             col(Letter.number),
             col(Letter.title),
             col(Letter.path),
+            col(Letter.sha256),
             col(Agency.email),
             issuer.c.email,
         )
@@ -429,8 +431,8 @@ def _pending_mails(session: Session) -> list[_Mail]:
         .order_by(col(ReminderStep.id))
     ).all()
     return [
-        _Mail(step_id, ref, number, title, path, to, sender or "sanctions@localhost")
-        for step_id, ref, number, title, path, to, sender in rows
+        _Mail(step_id, ref, number, title, path, digest, to, sender or "sanctions@localhost")
+        for step_id, ref, number, title, path, digest, to, sender in rows
     ]
 
 
@@ -448,7 +450,8 @@ def send_letter(url: str, to: str, sender: str, mail: _Mail, app: App) -> None:
         "Surat ini dikirim otomatis oleh sistem penanganan pelanggaran netralitas ASN.\n"
     )
     message.add_attachment(
-        store.get(app.settings.letter_store, mail.path),
+        # only the file the letter's digest names, inside the store, and only if unchanged
+        store.read(app.settings.letter_store, mail.path, mail.sha256),
         maintype="application",
         subtype="pdf",
         filename=f"{mail.number.replace('/', '-')}.pdf",

@@ -91,6 +91,13 @@ def _workflow_problems(w: Workflow, documents: Mapping[str, DocumentSpec]) -> Fo
                     f"{f}: {path}.letters[{i}]: unknown document kind {kind!r}"
                     f"{_suggest(kind, documents)} (declared in {{documents}})",
                 )
+    for kind in w.on_demand:
+        if kind not in documents:
+            yield (
+                ("on_demand", kind),
+                f"{f}: on_demand.{kind}: unknown document kind {kind!r}"
+                f"{_suggest(kind, documents)} (declared in {{documents}})",
+            )
     deadlines = {d.name for s in w.states.values() for d in s.deadlines}
     facts = _recordable_facts(w)
     for index, spec in enumerate(w.transitions):

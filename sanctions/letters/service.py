@@ -411,7 +411,7 @@ def read_letter(
         raise PermissionDenied(
             f"{number} is Rahasia: only {', '.join(sorted(readers))} may read it"
         )
-    return letter, store.get(app.settings.letter_store, letter.path)
+    return letter, store.read(app.settings.letter_store, letter.path, letter.sha256)
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sanctions.db.models import Agency, AppUser, Contest, Employee, RoleGrant
-from sanctions.errors import Conflict, InputError, NotFound
+from sanctions.errors import Conflict, InputError, NotFound, PermissionDenied
 from sanctions.letters.numbering import NumberingOwner, check_pattern, colliding_number
 from sanctions.registry.employees import (
     EmployeeInput,
     choice,
     validate_employee,
 )
-from sanctions.trust.access import no_users_yet, require_role
+from sanctions.trust.access import no_users_yet, require_role, roles_for
 
 AGENCY_KINDS = ("pusat", "daerah")
 CONTEST_KINDS = ("pemilu", "pilkada")
@@ -71,11 +71,28 @@ def add_user(
     return granted
 
 
-def list_grants(session: Session) -> list[tuple[str, str, str]]:
+def list_grants(session: Session, *, actor: str) -> list[tuple[str, str, str]]:
+    """The role grants the actor may see: every grant for an admin or a holder of a grant for
+    all agencies; otherwise the grants for the agencies the actor holds a role for (who else
+    works on their cases), never those for all agencies or for other agencies."""
+    mine = session.exec(select(RoleGrant).where(RoleGrant.username == actor)).all()
+    if not mine:
+        raise PermissionDenied(
+            f"listing users needs a role; user {actor!r} has none "
+            "(an admin grants roles with `sanctions user add`)"
+        )
+    everywhere = any(g.agency_id is None for g in mine)
+    agencies = {g.agency_id for g in mine}
     rows = session.exec(
-        select(RoleGrant, Agency).join(Agency, isouter=True).order_by(RoleGrant.username)
+        select(RoleGrant, Agency)
+        .join(Agency, isouter=True)
+        .order_by(col(RoleGrant.username), col(RoleGrant.id))
     ).all()
-    return [(g.username, g.role, a.code if a else "*") for g, a in rows]
+    return [
+        (g.username, g.role, a.code if a else "*")
+        for g, a in rows
+        if everywhere or g.agency_id in agencies
+    ]
 
 
 # -- agencies ---------------------------------------------------------------------------
@@ -185,11 +202,18 @@ def new_employee(data: EmployeeInput, *, digits: str, agency_id: int) -> Employe
     )
 
 
-def employee_by_nip(session: Session, text: str) -> Employee:
+def employee_by_nip(session: Session, text: str, *, actor: str | None = None) -> Employee:
+    """The employee with NIP `text`; with `actor`, only if the actor holds a role for the
+    employee's agency (or for all agencies)."""
     digits = text.replace(" ", "")
     employee = session.exec(select(Employee).where(Employee.nip == digits)).first()
     if employee is None:
         raise NotFound(f"no employee with NIP {text!r}; register one with `sanctions employee add`")
+    if actor is not None and not roles_for(session, actor, employee.agency_id):
+        raise PermissionDenied(
+            f"user {actor!r} holds no role for the agency of employee {digits}; "
+            "an admin grants roles with `sanctions user add`"
+        )
     return employee
 
 

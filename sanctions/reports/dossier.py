@@ -35,6 +35,8 @@ from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Agency, Allegation, CaseEvent, Contest, Deadline, Employee, Letter
 from sanctions.deadlines.rules import Direction
 from sanctions.errors import InputError, SanctionsError, StorageError
+from sanctions.letters import store
+from sanctions.letters.service import confidential_readers
 from sanctions.printing.templates import make_environment, render_template
 from sanctions.trust.access import roles_for
 
@@ -47,8 +49,9 @@ MANIFEST = "manifest.json"
 @dataclass(frozen=True)
 class LetterFile:
     name: str  # path inside the package
-    source: Path  # in the letter store
+    source: Path  # the letter store
     sha256: str  # recorded when the letter was issued
+    rel: str  # the path the letter's row names inside the store
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,11 @@ def load_dossier(
     app: App, session: Session, reference: str, *, actor: str, now: datetime
 ) -> Dossier:
     case = case_by_reference(session, reference)
-    if not roles_for(session, actor, case.agency_id):
+    roles = roles_for(session, actor, case.agency_id)
+    if not roles:
         raise_no_access(actor, reference)
+    # Rahasia letters go in only for their declared readers (as `letter get` reads them).
+    may_read = bool(roles & confidential_readers(app, case))
     agency = session.get(Agency, case.agency_id)
     employee = session.get(Employee, case.employee_id)
     contest = session.get(Contest, case.contest_id)
@@ -114,6 +120,9 @@ def load_dossier(
     ).all()
     workflow = app.workflow(case.workflow_version)
     files = [_letter_file(app, i, letter) for i, letter in enumerate(letters, start=1)]
+    withheld = {
+        f.name for f, x in zip(files, letters, strict=True) if x.confidential and not may_read
+    }
     today = now.date()
     context = {
         "case": {
@@ -141,11 +150,13 @@ def load_dossier(
                 "title": letter.title,
                 "issued_on": letter.issued_on,
                 "confidential": letter.confidential,
+                "withheld": f.name in withheld,
                 "sha256": letter.sha256,
             }
             for f, letter in zip(files, letters, strict=True)
         ],
-        "files": [COVER, *(f.name for f in files), LOG, MANIFEST],
+        "withheld": len(withheld),
+        "files": [COVER, *(f.name for f in files if f.name not in withheld), LOG, MANIFEST],
         "exported_at": now,
         "exported_by": actor,
     }
@@ -155,16 +166,26 @@ def load_dossier(
         "workflow_version": case.workflow_version,
         "events": [_event_json(e) for e in events],
     }
-    return Dossier(case.reference, context, log, files, actor, now)
+    included = [f for f in files if f.name not in withheld]
+    return Dossier(case.reference, context, log, included, actor, now)
 
 
 def _letter_file(app: App, index: int, letter: Letter) -> LetterFile:
-    number = re.sub(r"[^0-9A-Za-z.]+", "-", letter.number).strip("-")
+    """The letter's name in the package, from its row's text made safe (a `../` in a stored
+    kind or number cannot leave the package's `surat/` folder)."""
+    number = _safe(letter.number)
     return LetterFile(
-        name=f"surat/{index:02d}-{letter.kind}-{number}.pdf",
-        source=app.settings.letter_store / letter.path,
+        name=f"surat/{index:02d}-{_safe(letter.kind)}-{number}.pdf",
+        source=app.settings.letter_store,
         sha256=letter.sha256,
+        rel=letter.path,
     )
+
+
+def _safe(text: str) -> str:
+    """Letters, digits, `_`, single dots and hyphens only: never a path separator or `..`."""
+    cleaned = re.sub(r"[^0-9A-Za-z_.]+|\.{2,}", "-", text).strip("-.")
+    return cleaned[:80] or "x"
 
 
 def _state_label(workflow: Workflow, state: str | None) -> str:
@@ -285,19 +306,12 @@ def _cover_pdf(app: App, dossier: Dossier) -> bytes:
 
 
 def _read_letter(letter: LetterFile) -> bytes:
+    """The issued file, only at the path its digest gives inside the store, and only if it
+    still hashes to it."""
     try:
-        data = letter.source.read_bytes()
-    except OSError as exc:
-        raise StorageError(
-            f"the issued letter {letter.name} is missing from the letter store ({exc}); "
-            "nothing was exported"
-        ) from None
-    if _sha256(data) != letter.sha256:
-        raise StorageError(
-            f"the file {letter.source} does not match the SHA-256 recorded when it was issued "
-            f"({letter.sha256[:16]}…): it was changed or replaced; nothing was exported"
-        )
-    return data
+        return store.read(letter.source, letter.rel, letter.sha256)
+    except StorageError as exc:
+        raise StorageError(f"{letter.name}: {exc}; nothing was exported") from None
 
 
 def _write_zip(out: Path, files: dict[str, bytes], when: datetime) -> None:
@@ -317,8 +331,11 @@ def _write_zip(out: Path, files: dict[str, bytes], when: datetime) -> None:
 def _write_folder(out: Path, files: dict[str, bytes]) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(f"{out} exists and is not an empty folder; name a new folder or a .zip")
+    base = out.resolve()
     for name, data in files.items():
         target = out / name
+        if base not in target.resolve().parents:
+            raise StorageError(f"{name!r} would be written outside {out}: refused")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 

@@ -12,6 +12,10 @@ from sanctions.db import session_scope
 from sanctions.db.models import AccessEvent, AppUser, RoleGrant
 from sanctions.errors import PermissionDenied
 
+ADMIN_ROLE = "admin"
+# The account the daily reminder job runs as (declared in the workflows' roles).
+JOB_ROLE = "penjadwal"
+
 _ROLES_EVERYWHERE = select(RoleGrant.role).where(
     RoleGrant.username == bindparam("username"), col(RoleGrant.agency_id).is_(None)
 )
@@ -38,7 +42,7 @@ def require_role(
     what: str,
 ) -> set[str]:
     roles = roles_for(session, username, agency_id)
-    if "admin" in roles or roles & set(needed):
+    if ADMIN_ROLE in roles or roles & set(needed):
         return roles
     have = ", ".join(sorted(roles)) or "no role"
     scope = "for this agency" if agency_id is not None else "for all agencies"
