@@ -9,9 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sanctions.cases.workflow import Workflow
+from sanctions.catalogue.loader import load_catalogue
+
+_CATALOGUE = load_catalogue(Path(__file__).resolve().parent.parent / "workflows" / "catalogue")
+# What the officer confirms where the shipped catalogue has no confirmed article (a violated
+# norm or a sanction article): the decision letters ask for it (`articles`).
+OFFICER_ARTICLES: Mapping[str, str] = {
+    **{
+        v.code: "Pasal 5 huruf n Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin "
+        "Pegawai Negeri Sipil"
+        for v in _CATALOGUE.violations
+        if not v.norm
+    },
+    **{
+        s.code: "Pasal 42 Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai "
+        "Negeri Sipil"
+        for s in _CATALOGUE.sanctions
+        if not s.article
+    },
+}
 
 EXAMINER = {
     "name": "Ery Widaryana, S.Sos., M.M.",
@@ -76,6 +96,7 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "witnesses": WITNESSES,
     },
     "lhp": {
+        "articles": OFFICER_ARTICLES,
         "report_to": "Bupati Sleman",
         "findings": [
             {
@@ -88,8 +109,12 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
             }
         ],
     },
-    "sk_hukuman_disiplin": {},
-    "sanksi_moral": {"mke_number": "800.1.6.4/2/BKPSDM/2024", "mke_date": date(2024, 10, 28)},
+    "sk_hukuman_disiplin": {"articles": OFFICER_ARTICLES},
+    "sanksi_moral": {
+        "articles": OFFICER_ARTICLES,
+        "mke_number": "800.1.6.4/2/BKPSDM/2024",
+        "mke_date": date(2024, 10, 28),
+    },
     "sk_majelis_kode_etik": {"basis_document": "Rekomendasi Badan Kepegawaian Negara"},
     "panggilan_penerimaan_keputusan": {
         "meeting_date": date(2024, 11, 28),
@@ -106,6 +131,7 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
     },
     "tanda_terima_banding": {"received_time": "10.00 WIB", "response_due": date(2025, 1, 31)},
     "keputusan_keberatan": {
+        "articles": OFFICER_ARTICLES,
         "objection_date": date(2024, 12, 10),
         "reasons": ["pelanggaran tidak dilakukan pada jam kerja"],
         "outcome": "menguatkan",

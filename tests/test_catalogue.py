@@ -28,6 +28,7 @@ VIOLATION_CODES = (
     [f"ETK-{n:02d}" for n in range(1, 8)]
     + [f"DIS-{n:02d}" for n in range(1, 14)]
     + [f"PP94-N{n}" for n in range(1, 8)]
+    + ["KASN19-03", "KASN19-06", "KASN19-07", "KASN19-14", "KASN19-15", "UU20-59"]
 )
 SANCTION_CODES = [
     "MOR-T", "MOR-B", "R-1", "R-2", "R-3", "S-1", "S-2", "S-3", "S-1T", "S-2T", "S-3T",
@@ -48,7 +49,7 @@ def codes(sanctions: list[Sanction]) -> list[str]:
 
 
 def test_the_shipped_catalogue_loads(catalogue: Catalogue) -> None:
-    assert len(catalogue.violations) == 27
+    assert len(catalogue.violations) == 33
     assert len(catalogue.sanctions) == 16
 
 
@@ -102,12 +103,21 @@ def test_dis_13_is_left_to_the_satgas(catalogue: Catalogue) -> None:
     assert catalogue.level_of("DIS-13") is None
 
 
-def test_unretrieved_skb_levels_are_marked_unconfirmed(catalogue: Catalogue) -> None:
+def test_the_skb_levels_two_sources_give_are_secondary_not_unconfirmed(
+    catalogue: Catalogue,
+) -> None:
     levels = {c: catalogue.violation(c) for c in ("DIS-09", "DIS-10", "DIS-11", "DIS-12")}
     assert {c: v.level for c, v in levels.items()} == {
         "DIS-09": "sedang", "DIS-10": "berat", "DIS-11": "berat", "DIS-12": "berat",
     }  # fmt: skip
-    assert all(v.confidence == "U" for v in levels.values())
+    assert all(v.confidence == "S" for v in levels.values())
+
+
+def test_the_tags_the_legal_review_corrects_are_corrected(catalogue: Catalogue) -> None:
+    # docs/sources.md §3.1, §3.2: DIS-03's level is contested (S); PP 94 Ps 5 n angka 1 has no level
+    # in the restatements (U).
+    assert catalogue.violation("DIS-03").confidence == "S"
+    assert catalogue.violation("PP94-N1").confidence == "U"
 
 
 @pytest.mark.parametrize(
@@ -505,7 +515,7 @@ INVALID: dict[str, list[str]] = {
         (
             "catalogue/violations.yaml: violations[1]: unknown key 'levle' (allowed: code, track, "
             "phase, phase_confidence, conduct, gloss, level, fixed_sanction, decided_by, basis, "
-            "confidence, source, note)"
+            "confidence, source, note, norm, listed_in)"
         ),
     ],
     "violation_level_and_fixed_sanction": [

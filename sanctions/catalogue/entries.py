@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final, Literal, get_args
 
+from sanctions.catalogue.forms import Alias, SourceList
 from sanctions.declared.confidence import Confidence
+from sanctions.declared.dated import DatedText, text_on
 from sanctions.errors import InputError, UnknownCode
 
 __all__ = [
@@ -79,6 +81,16 @@ class Violation:
     confidence: Confidence
     source: tuple[str, ...]
     note: str | None = None
+    # What a letter prints as the violated norm, in full Indonesian words as a decree cites it
+    # on first mention, by the letter's date; () = not confirmed: the officer confirms it.
+    # `basis` above is the research record (as the sources cite it) and is never printed.
+    norm: tuple[DatedText, ...] = ()
+    # The lists in circulation the row comes from (keys of `Catalogue.lists`).
+    listed_in: tuple[str, ...] = ()
+
+    def norm_on(self, day: date) -> str | None:
+        """The violated norm as printed on `day`, or None when it is not confirmed."""
+        return text_on(self.norm, day)
 
     def matches_phase(self, act_date: date, penetapan_calon: date) -> bool:
         """bakal_calon: the act precedes penetapan calon; calon: on or after it; any: always."""
@@ -124,6 +136,12 @@ class Sanction:
     confidence: Confidence
     source: tuple[str, ...]
     note: str | None = None
+    # The sanction's article as a decree prints it, by the decision date; () = not confirmed
+    # (the officer confirms it). `basis` is the research record and is never printed.
+    article: tuple[DatedText, ...] = ()
+
+    def article_on(self, day: date) -> str | None:
+        return text_on(self.article, day)
 
     def available_on(self, on: date) -> bool:
         if self.valid_from is None and self.valid_from_event is not None:
@@ -144,6 +162,10 @@ class Catalogue:
     violations: tuple[Violation, ...]
     sanctions: tuple[Sanction, ...]
     tukin_regulation_in_force: date | None = None
+    lists: tuple[SourceList, ...] = ()
+    aliases: tuple[Alias, ...] = ()
+    # The list a letter cites for a row no citable list names (forms.yaml `otherwise_cited`).
+    otherwise_cited: str | None = None
     _levels: dict[str, Level] = field(init=False, repr=False, compare=False, hash=False)
     _violations: dict[str, Violation] = field(init=False, repr=False, compare=False, hash=False)
     _sanctions: dict[str, Sanction] = field(init=False, repr=False, compare=False, hash=False)
@@ -175,6 +197,23 @@ class Catalogue:
         if found is None:
             raise UnknownCode(f"unknown level {code!r} (allowed: {', '.join(self._levels)})")
         return found
+
+    def source_list(self, key: str) -> SourceList:
+        found = next((lst for lst in self.lists if lst.key == key), None)
+        if found is None:
+            allowed = ", ".join(lst.key for lst in self.lists) or "none declared"
+            raise UnknownCode(f"unknown list {key!r} (allowed: {allowed})")
+        return found
+
+    def listed_citation(self, violation: Violation | str) -> str | None:
+        """How a letter cites the list the row comes from: its first citable list, else the
+        `otherwise_cited` list (None when neither exists)."""
+        v = self.violation(violation) if isinstance(violation, str) else violation
+        for key in (*v.listed_in, *((self.otherwise_cited,) if self.otherwise_cited else ())):
+            cited = self.source_list(key).cited_as
+            if cited is not None:
+                return cited
+        return None
 
     def level_rank(self, level: str) -> int:
         """0 for the lightest level (moral), rising to pemberhentian."""

@@ -22,6 +22,7 @@ from sanctions.catalogue.entries import (
 )
 from sanctions.catalogue.fields import read_code, read_root, read_urls, section_rows, unique_code
 from sanctions.declared.confidence import Confidence
+from sanctions.declared.dated import read_dated_texts
 from sanctions.declared.problems import Problems, Record
 from sanctions.declared.reader import Node
 from sanctions.errors import DefinitionError
@@ -113,7 +114,10 @@ def load_sanctions(
     seen: dict[str, int] = {}
     for index, node in enumerate(section_rows(root, "sanctions", problems)):
         row = Record(
-            node, problems, required=_SANCTION_KEYS, optional=("gloss", "counterparts", "note")
+            node,
+            problems,
+            required=_SANCTION_KEYS,
+            optional=("gloss", "counterparts", "note", "article"),
         )
         code = unique_code(row, seen, index, "sanctions")
         sanction = _sanction(row, code, level_codes, dates)
@@ -174,6 +178,7 @@ def _sanction(
         confidence=row.read("confidence", Node.confidence, "U"),
         source=row.read("source", read_urls, ()),
         note=row.read("note", Node.optional_text, None),
+        article=row.read("article", lambda n: n.optional(read_dated_texts) or (), ()),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Final
 
 from sanctions.catalogue.entries import DECIDERS, PHASES, TRACKS, Level, Violation
 from sanctions.catalogue.fields import read_code, read_root, read_urls, section_rows, unique_code
+from sanctions.declared.dated import read_dated_texts
 from sanctions.declared.problems import Problems, Record
 from sanctions.declared.reader import Node
 
@@ -32,7 +33,10 @@ def load_violations(
     levels: tuple[Level, ...] | None,
     sanction_codes: list[str] | None,
     problems: Problems,
+    list_keys: list[str] | None = None,
 ) -> tuple[Violation, ...] | None:
+    """The rows (None if any problem). `list_keys`: the lists `listed_in` may name (None:
+    the lists file could not be read, so they are not checked)."""
     root = read_root(path, ("violations",), ("violations",), problems)
     if root is None:
         return None
@@ -47,10 +51,17 @@ def load_violations(
             return read_code(node)
         return node.choice(sanction_codes, what="sanction")
 
+    def source_list(node: Node) -> str:
+        if list_keys is None:
+            return node.text()
+        return node.choice(list_keys, what="list")
+
     violations: list[Violation] = []
     seen: dict[str, int] = {}
     for index, node in enumerate(section_rows(root, "violations", problems)):
-        row = Record(node, problems, required=_VIOLATION_KEYS, optional=("note",))
+        row = Record(
+            node, problems, required=_VIOLATION_KEYS, optional=("note", "norm", "listed_in")
+        )
         violation = Violation(
             code=unique_code(row, seen, index, "violations"),
             track=row.read("track", lambda n: n.choice(TRACKS, what="track"), "disiplin"),
@@ -67,6 +78,8 @@ def load_violations(
             confidence=row.read("confidence", Node.confidence, "U"),
             source=row.read("source", read_urls, ()),
             note=row.read("note", Node.optional_text, None),
+            norm=row.read("norm", lambda n: n.optional(read_dated_texts) or (), ()),
+            listed_in=row.read("listed_in", lambda n: n.distinct(source_list), ()),
         )
         if row.ok:
             _check_outcome(node, violation, row)

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from sanctions.catalogue.entries import Catalogue
+from sanctions.errors import InputError
 from sanctions.law import names
 from sanctions.letters.recipients import Recipient
 
@@ -68,7 +69,7 @@ class LetterFacts:
     supervisory_body: Party
     case: Mapping[str, Any]  # reference, register_number, contest, act_date
     employee: Mapping[str, Any]  # the snapshot taken when the case opened
-    allegations: Sequence[Mapping[str, str]]  # code, conduct, basis
+    allegations: Sequence[Mapping[str, str]]  # code, conduct
     facts: Mapping[str, str]
     rules: Mapping[str, object]
     earlier: Sequence[EarlierLetter] = ()
@@ -83,9 +84,23 @@ class LetterFacts:
     recipients: Mapping[str, Recipient] = field(default_factory=dict)
 
 
+# Cited for a row whose norm is unconfirmed when no declared list can be cited either.
+_NEUTRALITY = (
+    "ketentuan peraturan perundang-undangan mengenai netralitas Pegawai Aparatur Sipil Negara"
+)
+
+
 def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
-    """The template context for one letter (without `verification`, see `with_verification`)."""
+    """The template context for one letter (without `verification`, see `with_verification`).
+
+    What is printed as law comes from the catalogue's printed fields, dated by the letter's
+    date (`Violation.norm`, `Sanction.article`), never from its research `basis`. Where the
+    catalogue has no confirmed text the officer confirms it in the letter's data (`articles:
+    {CODE: text}`); the decision letters refuse to render without it.
+    """
     given = dict(facts.given)
+    articles = _articles(given.pop("articles", None))
+    allegations = [_allegation(a, facts.on, catalogue, articles) for a in facts.allegations]
     issuer = facts.issuer
     context: dict[str, Any] = {
         "doc": {
@@ -103,10 +118,7 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
         "addressee": given.pop("addressee", None) or _addressee(facts),
         "tembusan": given.pop("tembusan", None) or _tembusan(facts),
         "employee": _employee(facts.employee),
-        "case": {
-            **facts.case,
-            "allegations": [dict(a) for a in facts.allegations],
-        },
+        "case": {**facts.case, "allegations": allegations},
         "supervisory_body": {
             "name": facts.supervisory_body.name,
             "short_name": facts.supervisory_body.code,
@@ -119,7 +131,7 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
         context["recommendation"] = {
             "level": level,
             "level_label": catalogue.level(level).label,
-            "basis": _recommendation_basis(facts, catalogue),
+            "basis": "; ".join(dict.fromkeys(a["basis"] for a in allegations)),
             "follow_up_due": facts.follow_up_due,
         }
     code = facts.facts.get("sanction")
@@ -130,9 +142,54 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             "name": sanction.name,
             "level": sanction.level,
             "duration_months": sanction.duration_months,
-            "basis": sanction.basis,
+            "basis": _printed(code, sanction.article_on(facts.on), articles, "article"),
         }
     return context
+
+
+def _articles(value: Any) -> dict[str, str]:
+    """The officer's confirmed articles: catalogue code → the text in full words."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        raise InputError(
+            "articles: expected a mapping of catalogue code to the article in full words, "
+            'e.g. {DIS-01: "Pasal 5 huruf n angka 1 Peraturan Pemerintah Nomor 94 Tahun 2021 '
+            'tentang Disiplin Pegawai Negeri Sipil"}'
+        )
+    return {str(k): str(v).strip() for k, v in value.items()}
+
+
+def _printed(
+    code: str, confirmed: str | None, articles: Mapping[str, str], what: str
+) -> str | None:
+    """The catalogue's confirmed text, else the officer's; giving one for a confirmed text is
+    refused (the letter would print two readings of one article)."""
+    if confirmed is not None and code in articles:
+        raise InputError(
+            f"articles.{code}: the {what} of {code} is confirmed in the catalogue "
+            f"({confirmed}); leave it out of the letter's data"
+        )
+    return confirmed if confirmed is not None else articles.get(code)
+
+
+def _allegation(
+    allegation: Mapping[str, str], on: date, catalogue: Catalogue, articles: Mapping[str, str]
+) -> dict[str, Any]:
+    """code, conduct; norm: the violated norm as printed (None: unconfirmed and not given);
+    basis: what a letter before the decision cites (the norm, or the list the row comes
+    from)."""
+    code = allegation["code"]
+    violation = catalogue.violation(code)
+    norm = _printed(code, violation.norm_on(on), articles, "violated norm")
+    listed = catalogue.listed_citation(violation)
+    return {
+        **allegation,
+        "norm": norm,
+        "basis": norm or listed or _NEUTRALITY,
+    }
 
 
 def _agency(p: Party) -> dict[str, Any]:
@@ -214,11 +271,6 @@ def _tembusan(facts: LetterFacts) -> list[str]:
             continue
         copies.append(copy)
     return copies
-
-
-def _recommendation_basis(facts: LetterFacts, catalogue: Catalogue) -> str:
-    bases = [catalogue.violation(a["code"]).basis or "" for a in facts.allegations]
-    return "; ".join(dict.fromkeys(b for b in bases if b))
 
 
 def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Final, Literal
@@ -20,6 +21,7 @@ from typing import Final, Literal
 import jinja2
 import jinja2.meta
 
+from sanctions.declared.dated import DatedText, read_dated_texts, texts_on
 from sanctions.declared.problems import Problems, Record
 from sanctions.declared.reader import Node, read_yaml
 
@@ -85,10 +87,16 @@ class DocumentSpec:
     requires: tuple[str, ...]
     context_keys: tuple[str, ...]
     optional: tuple[str, ...] = ()
-    mengingat: tuple[str, ...] = ()
+    # The legal bases (Mengingat), each for the decision dates it applies to.
+    mengingat: tuple[DatedText, ...] = ()
     issuer: str = "case_agency"
     addressee: str | None = None  # a recipient name; surat only
     tembusan: tuple[str, ...] = ()  # recipient names, in order
+
+    def mengingat_on(self, day: date) -> tuple[str, ...]:
+        """The Mengingat of a keputusan dated `day`: the laws in force on that date (UU 5/2014
+        before 31 October 2023, UU 20/2023 from it)."""
+        return texts_on(self.mengingat, day)
 
 
 def load_documents(template_dir: Path) -> dict[str, DocumentSpec]:
@@ -154,7 +162,12 @@ def _read_document(
     none: tuple[str, ...] = ()
     requires = row.read("requires", partial(_keys, problems=problems), none)
     optional = row.read("optional", partial(_keys, problems=problems), none)
-    mengingat = row.read("mengingat", partial(_texts, problems=problems), none)
+    no_bases: tuple[DatedText, ...] = ()
+    mengingat = row.read(
+        "mengingat",
+        lambda n: read_dated_texts(n, alternatives=False) if n.value else no_bases,
+        no_bases,
+    )
     issuer = row.read("issuer", lambda n: n.choice(ISSUERS, what="issuer"), "case_agency")
     addressee = row.read("addressee", Node.identifier, None)
     tembusan = row.read("tembusan", Node.names, none)

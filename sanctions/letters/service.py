@@ -38,12 +38,6 @@ from sanctions.trust.access import roles_for
 if TYPE_CHECKING:
     from sanctions.printing.pdf import RenderedPdf
 
-# Cited where the catalogue has no article for a violation (DIS-09..13: [U]).
-SKB_2022 = (
-    "Keputusan Bersama tentang Pedoman Pembinaan dan Pengawasan Netralitas Pegawai Aparatur "
-    "Sipil Negara dalam Penyelenggaraan Pemilihan Umum dan Pemilihan (SKB 2022)"
-)
-
 # How a series shows in a number that uses {series}; the counter shared by every series.
 SERIES_CODES = {"surat": "S", "keputusan": "KEP", "berita_acara": "BA", "laporan": "LAP"}
 ALL_SERIES = "*"
@@ -287,14 +281,7 @@ def _letter_facts(
     codes = session.exec(
         select(Allegation.violation_code).where(Allegation.case_id == case.id)
     ).all()
-    allegations = [
-        {
-            "code": c,
-            "conduct": app.catalogue.violation(c).conduct,
-            "basis": app.catalogue.violation(c).basis or SKB_2022,
-        }
-        for c in codes
-    ]
+    allegations = [{"code": c, "conduct": app.catalogue.violation(c).conduct} for c in codes]
     earlier = [
         EarlierLetter(kind=k, title=t, number=n, on=d, issuer=a)
         for k, t, n, d, a in session.exec(

@@ -215,11 +215,19 @@ CASE = {
                 "Pasal 5 huruf n angka 6 Peraturan Pemerintah Nomor 94 Tahun 2021 tentang "
                 "Disiplin Pegawai Negeri Sipil"
             ),
+            "norm": (
+                "Pasal 5 huruf n angka 6 Peraturan Pemerintah Nomor 94 Tahun 2021 tentang "
+                "Disiplin Pegawai Negeri Sipil"
+            ),
         },
         {
             "code": "DIS-08",
             "conduct": "menghadiri pertemuan tim pemenangan bakal calon pada hari kerja",
             "basis": (
+                "Pasal 5 huruf n angka 6 Peraturan Pemerintah Nomor 94 Tahun 2021 tentang "
+                "Disiplin Pegawai Negeri Sipil"
+            ),
+            "norm": (
                 "Pasal 5 huruf n angka 6 Peraturan Pemerintah Nomor 94 Tahun 2021 tentang "
                 "Disiplin Pegawai Negeri Sipil"
             ),
@@ -235,6 +243,10 @@ ETHICS_ALLEGATIONS = [
         "basis": (
             "Keputusan Bersama tentang Pedoman Pembinaan dan Pengawasan Netralitas Pegawai ASN "
             "Tahun 2022 jo. Peraturan Pemerintah Nomor 42 Tahun 2004 tentang Pembinaan Jiwa "
+            "Korps dan Kode Etik Pegawai Negeri Sipil"
+        ),
+        "norm": (
+            "Pasal 11 huruf c Peraturan Pemerintah Nomor 42 Tahun 2004 tentang Pembinaan Jiwa "
             "Korps dan Kode Etik Pegawai Negeri Sipil"
         ),
     }
