@@ -26,6 +26,7 @@ from sanctions.db import make_engine
 from sanctions.deadlines.ladder import Ladder
 from sanctions.deadlines.workdays import WorkingCalendar, load_calendar, use_holiday_cache
 from sanctions.declared.cache import cache_key, cached
+from sanctions.institutions.authority import Authority
 from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law.load import Law, declared_files, load_law
 from sanctions.letters.classification import Classification
@@ -111,6 +112,10 @@ class App:
     @property
     def catalogue(self) -> Catalogue:
         return self.law.catalogue
+
+    @property
+    def authority(self) -> Authority:
+        return self.law.authority
 
     @property
     def classification(self) -> Classification:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,11 +14,13 @@ from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.cases.changes import LetterData, Written
+from sanctions.cases.guards import competent_official
 from sanctions.cases.opening import OpenCaseInput, opening_workflow
 from sanctions.db import session_scope
+from sanctions.db.models import Case
 from sanctions.registry import service as registry
 from sanctions.registry.employees import EmployeeInput
-from tests.letterdata import letter_data_for, sample_letter_data
+from tests.letterdata import SIGNER, letter_data_for, sample_letter_data
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -247,16 +250,45 @@ def step(
 ) -> Written:
     """Take a step; the letters it issues get the sample values unless `letter_data`."""
     with session_scope(app.db) as s:
-        given = letter_data if letter_data is not None else _sample_for(app, s, reference, trigger)
+        given = (
+            letter_data
+            if letter_data is not None
+            else _sample_for(app, s, reference, trigger, inputs)
+        )
         return cases.advance(
             app, s, reference, trigger, inputs=inputs, actor=actor, on=on, now=NOW,
             letter_data=given,
         )  # fmt: skip
 
 
-def _sample_for(app: App, s: Session, reference: str, trigger: str) -> LetterData:
+def _sample_for(
+    app: App, s: Session, reference: str, trigger: str, inputs: Mapping[str, str]
+) -> LetterData:
     case = views.case_by_reference(s, reference)
-    return letter_data_for(app.workflow(case.workflow_version), case.state, trigger)
+    data = letter_data_for(app.workflow(case.workflow_version), case.state, trigger)
+    return with_decree_signer(app, s, case, trigger, inputs, data)
+
+
+def with_decree_signer(
+    app: App,
+    s: Session,
+    case: Case,
+    trigger: str,
+    inputs: Mapping[str, str],
+    data: dict[str, dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    """`data`, with the signer of a decree decided by an official other than the PPK (the
+    officer names them: such a decree is not signed in the PPK's name)."""
+    specs = [t for t in app.workflow(case.workflow_version).transitions if t.trigger == trigger]
+    takes = any(t.input("official") is not None for t in specs)
+    official = inputs.get("official")
+    if takes and official is None and inputs.get("sanction"):
+        ctx = cases.guard_context(app, s, case, on=case.reported_on, inputs=inputs)
+        resolution = competent_official(ctx)
+        official = None if isinstance(resolution, str) else resolution.default
+    if official not in (None, "ppk") and "sk_hukuman_disiplin" in data:
+        data = {**data, "sk_hukuman_disiplin": {**data["sk_hukuman_disiplin"], "signer": SIGNER}}
+    return data
 
 
 @dataclass(frozen=True)

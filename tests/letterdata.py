@@ -39,6 +39,13 @@ EXAMINER = {
     "rank": "Pembina Tingkat I, IV/b",
     "position": "Kepala Dinas Pendidikan",
 }
+# A decree decided by an official other than the PPK is signed by that official.
+SIGNER = {
+    "title": "Kepala Bidang Pembinaan Ketenagaan",
+    "name": "Drs. Wahyu Nugroho, M.Pd.",
+    "nip": "197203151998031004",
+    "rank": "Pembina, IV/a",
+}
 WITNESSES = [
     {"name": "Sri Handayani, S.E.", "nip": "197508172000032002"},
     {"name": "Yoga Pratama, S.H.", "nip": "198101102005011004"},

@@ -61,7 +61,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "input_of_unknown_type": [
         f"{BAD}: transitions[0].inputs.pages.type: unknown value 'number' (allowed: date, "
-        "text, level, sanction, choice, members)"
+        "text, level, sanction, choice, members, official)"
     ],
     "choice_without_choices": [
         f"{BAD}: transitions[0].inputs.how.choices: a choice input needs a list of choices"

@@ -22,12 +22,13 @@ from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.cases.changes import last_step_date
+from sanctions.cases.guards import competent_official
 from sanctions.cases.workflow import TransitionSpec, Workflow
 from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter
 from sanctions.errors import RuleViolation
 from sanctions.trust.audit import verify
-from tests.factories import ACTORS, NOW, PNS_NIP, PPPK_NIP, open_case, seed
+from tests.factories import ACTORS, NOW, PNS_NIP, PPPK_NIP, open_case, seed, with_decree_signer
 from tests.letterdata import letter_data_for
 from tests.officer import MEMBERS
 
@@ -86,6 +87,15 @@ def _variants(
         by_route.setdefault(app.catalogue.appeal_route(s.code), s.code)
     for code in by_route.values() or [""]:
         yield {**base, "sanction": code} if code else base, on
+        if code and spec.input("official") is not None:
+            # Where the competent official is not the PPK, the next higher one on the chain
+            # decides too, recording why (no such official exists).
+            ctx = cases.guard_context(app, session, case, on=on, inputs={"sanction": code})
+            resolution = competent_official(ctx)
+            assert not isinstance(resolution, str), resolution
+            if resolution.higher and resolution.default != "ppk":
+                higher = {"official": resolution.higher[0], "authority_reason": "Tidak ada"}
+                yield {**base, "sanction": code, **higher}, on
 
 
 def _expected_level(app: App, session: Session, case: Case) -> str:
@@ -146,7 +156,14 @@ def _explore(
                     actor=_actor(spec),
                     on=on,
                     now=NOW,
-                    letter_data=letter_data_for(workflow, case.state, spec.trigger),
+                    letter_data=with_decree_signer(
+                        app,
+                        session,
+                        case,
+                        spec.trigger,
+                        inputs,
+                        letter_data_for(workflow, case.state, spec.trigger),
+                    ),
                 )
             except RuleViolation:
                 savepoint.rollback()

@@ -13,6 +13,7 @@ from datetime import date
 from sanctions.catalogue.entries import Catalogue, Sanction, Violation
 from sanctions.deadlines.rules import sanction_period_end
 from sanctions.deadlines.workdays import WorkingCalendar
+from sanctions.institutions.authority import Authority, Resolution, Tier
 from sanctions.law import names
 
 Guard = Callable[["GuardContext"], str | None]
@@ -81,6 +82,11 @@ class GuardContext:
     calendar: WorkingCalendar
     deadlines: Mapping[str, date]
     rules: Mapping[str, object]
+    # Who may decide (PP 94/2021): the employee's position group, the tier of the case's
+    # agency (None: its row names no declared tier) and the declared matrix.
+    position_type: str = ""
+    agency_tier: str | None = None
+    authority: Authority | None = None
 
     def fact_date(self, name: str) -> date | None:
         value = self.inputs.get(name) or self.facts.get(name)
@@ -343,6 +349,44 @@ def _sanction_is_disciplinary(ctx: GuardContext) -> str | None:
     if sanction.level != "moral":
         return None
     return f"the discipline track imposes a disciplinary sanction, not the moral {sanction.code}"
+
+
+def competent_official(ctx: GuardContext, sanction: str | None = None) -> Resolution | str:
+    """The officials who may decide `sanction` (default: the one chosen, else the level
+    recommended) for this employee in this agency, or why that cannot be said."""
+    if ctx.authority is None:
+        return "the authority matrix (workflows/authority.yaml) is not loaded"
+    if ctx.agency_tier is None:
+        kinds = "; ".join(_tier_reading(t) for t in ctx.authority.tiers.values())
+        return (
+            "the tier of the case's agency is unknown, so the official who may decide cannot "
+            f"be resolved (PP 94/2021); an agency row is read as: {kinds}"
+        )
+    code = sanction or ctx.inputs.get("sanction") or ctx.facts.get("sanction") or ""
+    level = ctx.catalogue.sanction(code).level if code else ctx.recommended_level
+    if level is None or level == "moral":
+        return "no disciplinary sanction or level is known yet"
+    return ctx.authority.resolve(
+        position=ctx.position_type, tier=ctx.agency_tier, sanction=code, level=level
+    )
+
+
+def _tier_reading(tier: Tier) -> str:
+    starts = " or ".join(tier.parent_starts_with)
+    return f"{tier.label}: {tier.agency_kind}" + (f", parent starting {starts}" if starts else "")
+
+
+@guard("decided_by_competent_official", reads=("sanction", "official", "authority_reason"))
+def _decided_by_competent_official(ctx: GuardContext) -> str | None:
+    sanction = _sanction_or_problem(ctx)
+    if isinstance(sanction, str):
+        return sanction
+    resolution = competent_official(ctx, sanction.code)
+    if isinstance(resolution, str):
+        return resolution
+    assert ctx.authority is not None  # competent_official answered
+    official = ctx.inputs.get("official") or resolution.default
+    return ctx.authority.judge(resolution, official, reason=ctx.inputs.get("authority_reason"))
 
 
 def _appeal_route_is(ctx: GuardContext, route: str, label: str) -> str | None:

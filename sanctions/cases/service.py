@@ -10,6 +10,7 @@ letters the entered state declares, and seals the event into the chain.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -27,7 +28,7 @@ from sanctions.cases.changes import (
     record,
 )
 from sanctions.cases.dates import day_off_warning, future_problem
-from sanctions.cases.guards import GuardContext, sanction_end_fact
+from sanctions.cases.guards import GuardContext, competent_official, sanction_end_fact
 from sanctions.cases.opening import (
     OpenCaseInput,
     opening,
@@ -36,7 +37,7 @@ from sanctions.cases.opening import (
     opening_workflow,
 )
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
-from sanctions.db.models import Allegation, Case, Contest, Deadline, Letter
+from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
 from sanctions.errors import DeadlinePassed, InputError, RuleViolation
 from sanctions.registry.service import contest_by_code, employee_by_nip
@@ -111,6 +112,8 @@ def guard_context(
     ).all()
     if deadlines is None:
         deadlines = open_deadlines(session, case)
+    agency = session.get(Agency, case.agency_id)
+    tier = app.authority.tier_of(agency.kind, agency.parent) if agency else None
     return GuardContext(
         on=on,
         employee_type=str(case.employee_snapshot.get("employee_type", "PNS")),
@@ -123,6 +126,9 @@ def guard_context(
         calendar=app.calendar,
         deadlines={d.name: d.due_date for d in deadlines},
         rules=app.workflow(case.workflow_version).rule_values,
+        position_type=str(case.employee_snapshot.get("position_type", "")),
+        agency_tier=tier,
+        authority=app.authority,
     )
 
 
@@ -150,6 +156,9 @@ def _check_value(app: App, spec: InputSpec, value: str) -> str:
             raise InputError(f"{spec.name}: unknown level {value!r} (allowed: {', '.join(levels)})")
     if spec.type == "sanction":
         app.catalogue.sanction(value)
+    if spec.type == "official" and value not in app.authority.officials:
+        known = ", ".join(app.authority.officials)
+        raise InputError(f"{spec.name}: unknown official {value!r} (allowed: {known})")
     if spec.type == "choice" and value not in spec.choices:
         raise InputError(
             f"{spec.name}: unknown value {value!r} (allowed: {', '.join(spec.choices)})"
@@ -184,6 +193,8 @@ def advance(
     roles = roles_for(session, actor, case.agency_id)
     deadlines = open_deadlines(session, case)
     ctx = guard_context(app, session, case, on=on, inputs=inputs, deadlines=deadlines)
+    ctx = with_default_official(ctx, candidates[0] if candidates else None)
+    inputs = dict(ctx.inputs)
     spec = app.engine(case.workflow_version).fire(case.state, trigger, ctx, roles)
     late = _check_deadlines(deadlines, workflow, trigger, on)
     facts = {**case.facts, **inputs, f"{spec.dest}_on": on.isoformat()}
@@ -212,6 +223,21 @@ def advance(
     warning = day_off_warning(on, app.calendar, "the step's date")
     written.warnings.extend([warning] if warning else [])
     return written
+
+
+def with_default_official(ctx: GuardContext, spec: TransitionSpec | None) -> GuardContext:
+    """A decision step that takes the deciding `official` and was not given one records the
+    competent official (PP 94/2021, workflows/authority.yaml), so its event says who decided."""
+    takes = spec is not None and any(i.type == "official" for i in spec.inputs)
+    if not takes or spec is None or not ctx.inputs.get("sanction"):
+        return ctx
+    name = next(i.name for i in spec.inputs if i.type == "official")
+    if ctx.inputs.get(name):
+        return ctx
+    resolution = competent_official(ctx)
+    if isinstance(resolution, str):
+        return ctx  # the guard says why
+    return replace(ctx, inputs={**ctx.inputs, name: resolution.default})
 
 
 def issue_on_demand(

@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases.guards import GuardContext, competent_official
 from sanctions.cases.machine import Option
 from sanctions.cases.service import guard_context, open_deadlines
 from sanctions.cases.workflow import Workflow
@@ -44,6 +45,32 @@ class CaseView:
     options: list[Option]
     deadlines: list[DeadlineView]
     roles: set[str]
+    authority: AuthorityView | None = None
+
+
+@dataclass(frozen=True)
+class AuthorityView:
+    """Who may decide the case's sanction (PP 94/2021), or why that cannot be said yet."""
+
+    officials: tuple[str, ...]  # labels, the default first
+    rule: str  # the rule in words, with its basis and confidence tag
+    decided_by: str | None = None  # the label of the official recorded on the decision
+
+
+def authority_view(app: App, ctx: GuardContext) -> AuthorityView | None:
+    """The competent official for the sanction chosen (or the level recommended); None on
+    the ethics track and before a level is known."""
+    if ctx.track != "disiplin":
+        return None
+    resolution = competent_official(ctx)
+    decided = ctx.facts.get("official")
+    decided_by = app.authority.officials.get(decided) if decided else None
+    if isinstance(resolution, str):
+        if resolution.startswith("no disciplinary"):
+            return None
+        return AuthorityView((), resolution, decided_by)
+    labels = tuple(app.authority.official_label(o) for o in resolution.officials)
+    return AuthorityView(labels, app.authority.rule_in_words(resolution), decided_by)
 
 
 def show_case(app: App, session: Session, reference: str, *, actor: str, on: date) -> CaseView:
@@ -60,7 +87,16 @@ def show_case(app: App, session: Session, reference: str, *, actor: str, on: dat
     assert agency and employee and contest
     deadlines = [_deadline_view(app, d, on) for d in open_deadlines(session, case)]
     return CaseView(
-        case, agency, employee, contest, list(ctx.allegations), workflow, options, deadlines, roles
+        case,
+        agency,
+        employee,
+        contest,
+        list(ctx.allegations),
+        workflow,
+        options,
+        deadlines,
+        roles,
+        authority_view(app, ctx),
     )
 
 

@@ -17,7 +17,7 @@ from sanctions.deadlines.rules import DeadlineRule, parse_deadline_rule
 from sanctions.declared.reader import DECLARED_LIMITS, Node, read_yaml
 from sanctions.errors import DefinitionError, NotFound
 
-INPUT_TYPES = ("date", "text", "level", "sanction", "choice", "members")
+INPUT_TYPES = ("date", "text", "level", "sanction", "choice", "members", "official")
 ANY_SOURCE = "*"
 
 

@@ -257,6 +257,13 @@ def _view_dict(view: views.CaseView) -> dict[str, Any]:
             for v in view.allegations
         ],
         "facts": c.facts,
+        "authority": None
+        if view.authority is None
+        else {
+            "officials": list(view.authority.officials),
+            "rule": view.authority.rule,
+            "decided_by": view.authority.decided_by,
+        },
         "deadlines": [
             {
                 "name": d.deadline.name,
@@ -305,6 +312,12 @@ def _print_view(data: dict[str, Any]) -> None:
     shown = {k: v for k, v in data["facts"].items() if not k.endswith("_on")}
     if shown:
         click.echo("  facts:      " + "; ".join(f"{k}={v}" for k, v in shown.items()))
+    authority = data.get("authority")
+    if authority:
+        who = " or ".join(authority["officials"]) or "not resolved"
+        click.echo(f"  decides:    {who} — {authority['rule']}")
+        if authority["decided_by"]:
+            click.echo(f"  decided by: {authority['decided_by']}")
     click.echo("\nOpen deadlines:")
     emit_table(
         [

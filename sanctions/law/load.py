@@ -13,6 +13,9 @@ from sanctions.catalogue.entries import Catalogue
 from sanctions.catalogue.loader import load_catalogue
 from sanctions.deadlines.ladder import Ladder, load_ladder
 from sanctions.declared.reader import display_path
+from sanctions.errors import DefinitionError
+from sanctions.institutions.authority import FILE_NAME as AUTHORITY_FILE
+from sanctions.institutions.authority import Authority, load_authority
 from sanctions.institutions.bodies import SupervisoryBody, load_bodies
 from sanctions.law.check import Declared, check
 from sanctions.law.migrations import FOLDER as MIGRATIONS_DIR
@@ -41,6 +44,7 @@ class Law:
     documents: Mapping[str, DocumentSpec]
     recipients: Mapping[str, Recipient]
     migrations: Mapping[str, MigrationPlan]
+    authority: Authority
 
 
 def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
@@ -82,6 +86,25 @@ def load_law(
         )
     )
     migrations = load_plans(workflows_dir, workflows, documents)
+    authority = load_authority(
+        workflows_dir / AUTHORITY_FILE,
+        levels=[level.code for level in catalogue.levels if level.code != "moral"],
+        sanctions={s.code: s.level for s in catalogue.sanctions},
+    )
+    unknown = sorted(set(authority.signers) - set(documents))
+    if unknown:
+        raise DefinitionError(
+            f"{display_path(workflows_dir / AUTHORITY_FILE)}: signers.{unknown[0]}: "
+            f"no letter kind {unknown[0]!r} in {display_path(templates_dir / DOCUMENTS_FILE)}"
+        )
     return Law(
-        workflows, bodies, catalogue, classification, ladder, documents, recipients, migrations
+        workflows,
+        bodies,
+        catalogue,
+        classification,
+        ladder,
+        documents,
+        recipients,
+        migrations,
+        authority,
     )

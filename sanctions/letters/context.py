@@ -82,6 +82,11 @@ class LetterFacts:
     addressee: str | None = None
     tembusan: Sequence[str] = ()
     recipients: Mapping[str, Recipient] = field(default_factory=dict)
+    # Who signs this kind (workflows/authority.yaml `signers`) and who decides the case: the
+    # official's key (`ppk`, `presiden`, …) and its label.
+    signer_role: str = "issuer_head"
+    official: str | None = None
+    official_label: str | None = None
 
 
 # Cited for a row whose norm is unconfirmed when no declared list can be cited either.
@@ -114,7 +119,7 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             "hal": given.pop("hal", facts.title),
         },
         "agency": _agency(issuer),
-        "signer": given.pop("signer", None) or _head(issuer),
+        "signer": given.pop("signer", None) or _signer(facts),
         "addressee": given.pop("addressee", None) or _addressee(facts),
         "tembusan": given.pop("tembusan", None) or _tembusan(facts),
         "employee": _employee(facts.employee),
@@ -210,6 +215,29 @@ def _agency(p: Party) -> dict[str, Any]:
 
 def _head(p: Party) -> dict[str, Any]:
     return {"title": p.head_title, "name": p.head_name, "nip": p.head_nip, "rank": None}
+
+
+def _signer(facts: LetterFacts) -> dict[str, Any]:
+    """The default signer: the issuer's head, unless the kind is signed by the competent
+    official and that is not the agency's PPK; then the officer names them (nothing false is
+    printed: a decree of a Pejabat Administrator is not signed in the Bupati's name)."""
+    if facts.signer_role == "competent_official" and facts.official not in (None, "ppk"):
+        raise InputError(
+            f"{facts.kind} is signed by the official who decides, the {facts.official_label} "
+            "(PP 94/2021, workflows/authority.yaml): give the signer in the letter data "
+            "(signer: {title, name, nip, rank})"
+        )
+    return _head(facts.issuer)
+
+
+def _deciding_official(facts: LetterFacts) -> str | None:
+    """How a letter addresses the official who decides: the PPK by the agency head's title,
+    the President by office; another official is named by the officer (None)."""
+    if facts.official == "ppk":
+        return facts.case_agency.head_title
+    if facts.official == "presiden":
+        return "Presiden Republik Indonesia"
+    return None
 
 
 def _employee(snapshot: Mapping[str, Any]) -> dict[str, Any]:
@@ -331,6 +359,8 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             )
     if f.get("members"):
         data["team"] = data["members"] = _members(f["members"])
+    if facts.kind == names.CITED_LETTERS["lhp"]:
+        data["report_to"] = _deciding_official(facts)  # the LHP goes to who decides
     return {k: v for k, v in data.items() if v not in ("", None) or k in ("appeal", "lhp_number")}
 
 

@@ -335,7 +335,29 @@ def _letter_facts(
         earlier=earlier,
         step_inputs=step_inputs,
         follow_up_due=due,
+        **_decider(app, case, case_agency, kind),
     )
+
+
+def _decider(app: App, case: Case, agency: Agency, kind: str) -> dict[str, Any]:
+    """Who decides the case (the official recorded on the decision, else the competent one
+    for the sanction the case names) and who signs letter `kind` (workflows/authority.yaml)."""
+    authority = app.authority
+    official = case.facts.get("official")
+    code = case.facts.get("sanction")
+    if official is None and code:
+        official = authority.deciding(
+            agency_kind=agency.kind,
+            parent=agency.parent,
+            position=str(case.employee_snapshot.get("position_type", "")),
+            sanction=code,
+            level=app.catalogue.sanction(code).level,
+        )
+    return {
+        "signer_role": authority.signers.get(kind, "issuer_head"),
+        "official": official,
+        "official_label": authority.officials.get(official) if official else None,
+    }
 
 
 # -- reading ----------------------------------------------------------------------------

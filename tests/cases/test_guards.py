@@ -20,6 +20,7 @@ from sanctions.cases.workflow import load_workflows
 from sanctions.catalogue.entries import Catalogue
 from sanctions.catalogue.loader import load_catalogue
 from sanctions.deadlines.workdays import WorkingCalendar, load_calendar
+from sanctions.institutions.authority import Authority, load_authority
 from sanctions.settings import Settings
 
 pytestmark = pytest.mark.pure
@@ -27,6 +28,11 @@ pytestmark = pytest.mark.pure
 SHIPPED = Settings()
 CATALOGUE: Catalogue = load_catalogue(SHIPPED.catalogue_dir)
 CALENDAR: WorkingCalendar = load_calendar(SHIPPED.workflows_dir / "calendar.yaml")
+AUTHORITY: Authority = load_authority(
+    SHIPPED.workflows_dir / "authority.yaml",
+    levels=[level.code for level in CATALOGUE.levels if level.code != "moral"],
+    sanctions={s.code: s.level for s in CATALOGUE.sanctions},
+)
 PENETAPAN = date(2024, 9, 22)  # penetapan calon of Pilkada Sleman 2024
 ON = date(2024, 11, 4)  # a Monday, no holiday near it
 
@@ -55,6 +61,8 @@ def context(
     inputs: Mapping[str, str] | None = None,
     deadlines: Mapping[str, date] | None = None,
     rules: Mapping[str, object] | None = None,
+    position_type: str = "fungsional",
+    agency_tier: str | None = "kabupaten_kota",
 ) -> GuardContext:
     """A case as the guards see it: by default a PNS teacher's DIS-02 (berat) after penetapan."""
     return GuardContext(
@@ -69,6 +77,9 @@ def context(
         calendar=CALENDAR,
         deadlines=dict(deadlines or {}),
         rules=shipped_rules() if rules is None else rules,
+        position_type=position_type,
+        agency_tier=agency_tier,
+        authority=AUTHORITY,
     )
 
 
@@ -638,6 +649,72 @@ def test_evaluate_leaves_out_the_guards_that_read_an_input_not_given_yet() -> No
     skipped = evaluate(names, ctx, skip_reading=frozenset({"level", "examination_date"}))
     assert [name for name, _ in skipped] == ["team_formed_if_required"]
     assert [name for name, _ in evaluate(names, ctx)] == list(names)
+
+
+# --------------------------------------------------------------------------- who decides
+
+
+def test_the_ppk_of_a_regency_decides_a_berat_sanction_of_a_teacher_by_default() -> None:
+    assert allows("decided_by_competent_official", context(inputs={"sanction": "B-2"}))
+    assert allows(
+        "decided_by_competent_official", context(inputs={"sanction": "B-2", "official": "ppk"})
+    )
+
+
+def test_a_pengawas_deciding_a_berat_sanction_is_refused_with_the_rule_in_words() -> None:
+    message = refuses(
+        "decided_by_competent_official",
+        context(inputs={"sanction": "B-2", "official": "pengawas"}),
+    )
+    assert "B-2 (berat) for a pejabat fungsional of an instansi daerah kabupaten/kota" in message
+    assert "imposed by the Pejabat Pembina Kepegawaian" in message
+    assert "the Pejabat Pengawas may not decide it" in message
+
+
+def test_a_sedang_sanction_of_a_functional_official_is_decided_by_an_administrator_or_jpt() -> None:
+    for official in ("administrator", "jpt_pratama"):
+        inputs = {"sanction": "S-1T", "official": official}
+        assert allows("decided_by_competent_official", context(inputs=inputs))
+    message = refuses(
+        "decided_by_competent_official", context(inputs={"sanction": "S-1T", "official": "ppk"})
+    )
+    assert "Pejabat Administrator or Pejabat Pimpinan Tinggi Pratama" in message
+    assert "only where no such official exists" in message
+
+
+def test_the_next_higher_official_decides_where_none_exists_with_a_recorded_reason() -> None:
+    inputs = {"sanction": "R-1", "official": "administrator"}
+    ctx = context(position_type="pelaksana", inputs=inputs)
+    assert "--set authority_reason=" in refuses("decided_by_competent_official", ctx)
+    reason = {**inputs, "authority_reason": "unit kerja tidak memiliki pejabat pengawas"}
+    assert allows(
+        "decided_by_competent_official", context(position_type="pelaksana", inputs=reason)
+    )
+
+
+def test_a_lower_official_than_the_competent_one_is_refused_even_with_a_reason() -> None:
+    inputs = {"sanction": "B-2", "official": "administrator", "authority_reason": "x"}
+    assert "may not decide it" in refuses("decided_by_competent_official", context(inputs=inputs))
+
+
+def test_the_president_decides_every_sanction_of_a_jpt_utama() -> None:
+    for code in ("R-1", "S-1T", "B-2", "PTDH"):
+        ctx = context(position_type="jpt_utama", agency_tier="pusat", inputs={"sanction": code})
+        assert allows("decided_by_competent_official", ctx)
+        ctx = context(
+            position_type="jpt_utama",
+            agency_tier="pusat",
+            inputs={"sanction": code, "official": "ppk"},
+        )
+        assert "imposed by the Presiden" in refuses("decided_by_competent_official", ctx)
+
+
+def test_an_agency_whose_tier_is_unknown_cannot_decide_and_is_told_how_rows_are_read() -> None:
+    message = refuses(
+        "decided_by_competent_official", context(agency_tier=None, inputs={"sanction": "B-2"})
+    )
+    assert "the tier of the case's agency is unknown" in message
+    assert "PEMERINTAH KABUPATEN" in message
 
 
 # --------------------------------------------------------------------------- coverage
