@@ -250,6 +250,69 @@ def test_a_case_is_walked_to_a_recommendation_and_shows_its_deadline(ready: Run)
     assert allowed == {"tindak_lanjuti": True, "bentuk_majelis": False, "pegawai_keluar": True}
 
 
+def test_a_step_prints_the_letters_it_issued_and_writes_them_to_out(
+    ready: Run, tmp_path: Path
+) -> None:
+    ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
+    out = tmp_path / "surat"
+    printed = ready(
+        "case",
+        "advance",
+        "NET-2024-000001",
+        "teruskan",
+        "--on",
+        "2024-10-10",
+        "--letter-data",
+        str(DEMO_DATA / "02-penerusan.yaml"),
+        "--out",
+        str(out),
+    ).output
+    [written] = list(out.iterdir())
+    assert written.read_bytes().startswith(b"%PDF")
+    assert "issued " in printed and "surat_penerusan" in printed and str(written) in printed
+    data = json.loads(
+        ready(
+            "case",
+            "advance",
+            "NET-2024-000001",
+            "minta_klarifikasi",
+            "--on",
+            "2024-10-14",
+            "--letter-data",
+            str(DEMO_DATA / "03-klarifikasi.yaml"),
+            "--json",
+        ).output
+    )
+    [letter] = data["letters"]
+    assert letter["kind"] == "permintaan_klarifikasi" and letter["issuer"] == "BKN"
+    assert letter["issued_on"] == "2024-10-14" and len(letter["sha256"]) == 64
+    assert letter["written_to"] is None and Path(letter["file"]).is_file()
+
+
+def test_a_step_with_an_out_folder_it_cannot_write_changes_nothing(
+    ready: Run, db_url: str, tmp_path: Path
+) -> None:
+    ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    before = db_snapshot(db_url)
+    result = ready(
+        "case",
+        "advance",
+        "NET-2024-000001",
+        "teruskan",
+        "--on",
+        "2024-10-10",
+        "--letter-data",
+        str(DEMO_DATA / "02-penerusan.yaml"),
+        "--out",
+        str(blocker / "surat"),
+        ok=False,
+    )
+    assert result.exit_code == 2 and "--out" in result.output
+    assert db_snapshot(db_url) == before
+
+
 def test_case_history_lists_every_step_in_order(ready: Run) -> None:
     ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
     rows = json.loads(ready("case", "history", "NET-2024-000001", "--json").output)

@@ -195,3 +195,11 @@ def history(session: Session, reference: str, *, actor: str) -> tuple[Case, list
 def replay_state(events: Sequence[CaseEvent]) -> str | None:
     """The state the log says the case is in: the destination of its last event."""
     return events[-1].dest if events else None
+
+
+def agency_code(session: Session, agency_id: int) -> str:
+    """The code of agency `agency_id` (an issuer, for lookups by issuer and number)."""
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound(f"no agency with id {agency_id}")
+    return agency.code

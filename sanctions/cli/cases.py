@@ -13,6 +13,7 @@ from sanctions.cases import views
 from sanctions.cases.migration import migrations_of
 from sanctions.cases.opening import OpenCaseInput
 from sanctions.cli.letterdata import load_letter_data
+from sanctions.cli.outfolder import writable_folder, write_letters
 from sanctions.cli.shell import (
     LazyGroup,
     Shell,
@@ -364,6 +365,11 @@ def _print_view(data: dict[str, Any]) -> None:
 @click.option("--on", "on_", help="Date the step took place (default: today).")
 @click.option("--note", default="", help="A note for the case log.")
 @letter_data_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write the letters the step issues into this folder (NUMBER.pdf).",
+)
 @json_option
 @pass_shell
 def advance(
@@ -374,16 +380,21 @@ def advance(
     on_: str | None,
     note: str,
     letter_data: Path | None,
+    out: Path | None,
     as_json: bool,
 ) -> None:
-    """Take a step (TRIGGER) on a case; `case show` lists the steps allowed now.
+    """Take a step (TRIGGER) on a case; `case show` lists the steps allowed now. Prints the
+    letters the step issued (number, kind, file in the letter store).
 
     \b
     Example:
-      sanctions case advance NET-2024-000001 rekomendasikan --set level=berat
+      sanctions case advance NET-2024-000001 rekomendasikan --set level=berat \\
+        --on 2024-10-21 --letter-data rekomendasi.yaml --out surat/
     """
     on = parse_date(on_, "--on") or shell.today
     inputs = parse_assignments(assignments)
+    if out is not None:
+        writable_folder(out)  # before the step, so a bad folder changes nothing
     with shell.transaction() as (session, actor):
         result = svc.advance(
             shell.app,
@@ -399,7 +410,7 @@ def advance(
         )
         event = result.event
         label = result.workflow.state(event.dest).label
-        payload = {
+        payload: dict[str, object] = {
             "reference": reference,
             "trigger": trigger,
             "from": event.source,
@@ -408,12 +419,35 @@ def advance(
             "late": event.late,
             "warnings": result.warnings,
         }
+        issuers = {x.agency_id: views.agency_code(session, x.agency_id) for x in result.letters}
+        issued = [
+            {
+                "number": x.number,
+                "issuer": issuers[x.agency_id],
+                "kind": x.kind,
+                "title": x.title,
+                "issued_on": x.issued_on,
+                "sha256": x.sha256,
+                "file": str(shell.settings.letter_store / x.path),
+            }
+            for x in result.letters
+        ]
+    pairs = [(str(x["number"]), str(x["issuer"])) for x in issued]
+    written = write_letters(shell, pairs, out) if out else {}
+    for row in issued:
+        row["written_to"] = written.get(str(row["number"]))
+    payload["letters"] = issued
     warn(result.warnings)
     if as_json:
         emit_json(payload)
         return
     late = f" (LATE: {', '.join(event.late)})" if event.late else ""
     click.echo(f"{reference}: {event.source} → {event.dest} — {label}{late}")
+    for row in issued:
+        click.echo(
+            f"  issued {row['number']}  {row['kind']} ({row['title']})  → "
+            f"{row['written_to'] or row['file']}"
+        )
 
 
 @case.command("history")

@@ -17,8 +17,8 @@ def svg_data_uri(content: str, *, error: str = "m") -> str:
     (the template's layout supplies the white space around it).
     """
     # A fixed mask pattern: choosing the "best" of the eight (segno's default) scores every
-    # mask and is four fifths of the time a QR code takes; any mask is valid (ISO/IEC 18004
-    # §7.8) and a printed code of this size scans the same with any of them.
+    # mask and is four fifths of the time a QR code takes; any mask is valid (ISO/IEC 18004,
+    # clause 7.8) and a printed code of this size scans the same with any of them.
     code = segno.make_qr(content, error=error, mask=_MASK)
     uri: str = code.svg_data_uri(border=0, omitsize=True, dark="#000")
     return uri

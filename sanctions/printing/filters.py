@@ -9,6 +9,8 @@ so itself: ``{{ d.closed|tanggal if d.closed else "-" }}``.
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime
 from typing import NoReturn
 
@@ -92,6 +94,17 @@ def short_hash(value: str) -> str:
     if len(text) < 16 or not _HEX.issuperset(text):
         raise RenderError(f"short_hash: {value!r} is not a hex digest")
     return f"{text[:8]} {text[8:16]}"
+
+
+def upper_except(value: str, keep: list[str]) -> str:
+    """`value` in capitals but for the names in `keep`, which keep their case (a decree's
+    TENTANG line in capitals must not turn "Drs. Agus Santoso, M.Pd." into "DRS. … M.PD.")."""
+    text = _text(value, "upper_except")
+    names = sorted({_text(name, "upper_except") for name in keep if name}, key=len, reverse=True)
+    if not names:
+        return text.upper()
+    pieces = re.split("(" + "|".join(re.escape(name) for name in names) + ")", text)
+    return "".join(piece if piece in names else piece.upper() for piece in pieces)
 
 
 def lines(value: str) -> list[str]:

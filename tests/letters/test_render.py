@@ -240,6 +240,20 @@ def test_an_empty_tembusan_leaves_the_block_out(
     assert "Tembusan" not in html
 
 
+@pytest.mark.parametrize(
+    "decree", ["sk_hukuman_disiplin", "sk_tim_pemeriksa", "sk_majelis_kode_etik"]
+)
+def test_a_decree_title_in_capitals_keeps_the_employees_name_and_gelar_as_written(
+    env: jinja2.Environment, sample_context: Context, decree: str
+) -> None:
+    context = sample_context(decree)
+    context["employee"]["name"] = "Ns. Rina Kartikasari, S.Kep."
+    html = render_html(env, decree, context)
+    title = html[html.index('class="kep-title"') : html.index("Menimbang")]
+    assert "ATAS NAMA Ns. Rina Kartikasari, S.Kep." in title
+    assert "S.KEP." not in html and "NS. RINA" not in html
+
+
 def test_a_single_copy_is_not_numbered_and_several_are(
     env: jinja2.Environment, sample_context: Context
 ) -> None:
