@@ -10,7 +10,6 @@ so itself: ``{{ d.closed|tanggal if d.closed else "-" }}``.
 from __future__ import annotations
 
 import re
-
 from datetime import date, datetime
 from typing import NoReturn
 
@@ -32,6 +31,7 @@ __all__ = [
     "short_hash",
     "tanggal",
     "terbilang",
+    "upper_except",
     "waktu",
 ]
 
