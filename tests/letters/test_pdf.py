@@ -301,3 +301,24 @@ def test_a_letter_that_is_not_rahasia_never_says_rahasia(
 ) -> None:
     pdf = _render(pdf_renderer, env, "surat_pengingat_ppk", sample_context("surat_pengingat_ppk"))
     assert all("RAHASIA" not in text for text in page_texts(pdf.data))
+
+
+@pytest.mark.parametrize(
+    "letter", ["surat_penerusan", "rekomendasi", "lhp", "surat_panggilan_1", "sk_hukuman_disiplin"]
+)
+def test_the_signature_never_starts_a_page_without_the_closing_text(
+    pdf_renderer: PdfRenderer, env: jinja2.Environment, sample_context: Context, letter: str
+) -> None:
+    """Samples long enough to need a second page: what goes over to it starts with text, and
+    the signer's title never opens a page (a secretariat returns an orphaned signature)."""
+    context = sample_context(letter)
+    pdf = _render(pdf_renderer, env, letter, context)
+    pages = page_texts(pdf.data)
+    assert len(pages) >= 2, letter
+    title = context["signer"]["title"].split()[0]
+    for text in pages[1:]:
+        # the running "-2-" page number may run into the first line of the page's text
+        body = re.sub(r"^\s*(RAHASIA\s*)?-\d+-?", "", text.strip())
+        lines = [line.strip() for line in body.splitlines() if line.strip() != ""]
+        lines = [line for line in lines if line != "RAHASIA"]
+        assert lines and not lines[0].startswith(title), (letter, lines[:3])
