@@ -251,7 +251,26 @@ def test_a_decree_title_in_capitals_keeps_the_employees_name_and_gelar_as_writte
     html = render_html(env, decree, context)
     title = html[html.index('class="kep-title"') : html.index("Menimbang")]
     assert "ATAS NAMA Ns. Rina Kartikasari, S.Kep." in title
+    menetapkan = html[html.index('class="kep-menetapkan"') :]
+    assert "ATAS NAMA Ns. Rina Kartikasari, S.Kep." in menetapkan[: menetapkan.index("</p>")]
     assert "S.KEP." not in html and "NS. RINA" not in html
+
+
+@pytest.mark.parametrize("letter", ["surat_pengingat_ppk", "bap"])
+def test_a_letter_signed_by_hand_keeps_its_signature_slot_free_of_the_qr_code(
+    env: jinja2.Environment, sample_context: Context, letter: str
+) -> None:
+    wet = sample_context(letter)
+    wet["agency"]["e_signature"] = False
+    html = render_html(env, letter, wet)
+    slot = html[html.index('id="ttd-slot"') :]
+    assert 'class="qr"' not in slot[: slot.index("</div>")]  # room for the signature and cap
+    assert html.count('class="qr"') == 1  # the QR code is still on the letter, beside or under
+    signed = sample_context(letter)
+    signed["agency"]["e_signature"] = True
+    html = render_html(env, letter, signed)
+    slot = html[html.index('id="ttd-slot"') :]
+    assert 'class="qr"' in slot[: slot.index("</div>")]  # the visible electronic signature
 
 
 def test_a_single_copy_is_not_numbered_and_several_are(
