@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from sanctions.cases.describing import search_for_contest
+from sanctions.catalogue.search import search
 from sanctions.cli.shell import (
     LazyGroup,
     Shell,
@@ -14,6 +16,7 @@ from sanctions.cli.shell import (
     pass_shell,
 )
 from sanctions.db import acting_user, session_scope, upgrade
+from sanctions.errors import InputError
 from sanctions.registry import service as svc
 from sanctions.registry.employees import EMPLOYEE_TYPES, POSITION_TYPES, EmployeeInput
 
@@ -232,15 +235,20 @@ def contest_list(shell: Shell, as_json: bool) -> None:
     emit_table(rows, as_json=as_json, empty="no contests")
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--sanctions", "which", flag_value="sanctions", help="Show sanctions.")
 @click.option(
     "--violations", "which", flag_value="violations", default=True, help="Show violations."
 )
 @json_option
-@pass_shell
-def catalogue(shell: Shell, which: str, as_json: bool) -> None:
-    """The violation or sanction catalogue, with legal basis and confidence."""
+@click.pass_context
+def catalogue(ctx: click.Context, which: str, as_json: bool) -> None:
+    """The violation or sanction catalogue, with legal basis and confidence; `search` finds
+    the codes for a report's words."""
+    if ctx.invoked_subcommand is not None:
+        return
+    shell = ctx.find_object(Shell)
+    assert shell is not None
     cat = shell.app.catalogue
     if which == "sanctions":
         rows = [
@@ -268,3 +276,61 @@ def catalogue(shell: Shell, which: str, as_json: bool) -> None:
             for v in cat.violations
         ]
     emit_table(rows, as_json=as_json, wrap={"name": 40, "basis": 30, "conduct": 56})
+
+
+@catalogue.command("search")
+@click.argument("text")
+@click.option("--contest", "contest_code", help="Contest code: judge the phase by its penetapan.")
+@click.option("--act-date", help="Date of the act (YYYY-MM-DD), with --contest.")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
+@json_option
+@pass_shell
+def catalogue_search(
+    shell: Shell,
+    text: str,
+    contest_code: str | None,
+    act_date: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Find the violation codes for TEXT, a report's own words in Indonesian, best first.
+
+    Shorthand is understood (medsos, narsum, paslon, parpol, caleg, baliho, like/komen/share).
+    With --contest and --act-date each code says whether the act date fits its phase (an
+    ethics row before penetapan calon, a discipline row after it); codes that do not fit
+    come last.
+
+    \b
+    Example:
+      sanctions catalogue search "memposting foto bareng paslon di medsos" \\
+          --contest PILKADA-SLEMAN-2024 --act-date 2024-10-03
+    """
+    day = parse_date(act_date, "--act-date")
+    if (day is None) != (contest_code is None):
+        raise InputError("give --contest and --act-date together (or neither)")
+    cat = shell.app.catalogue
+    if contest_code is None:
+        hits = search(cat, text, limit=limit)  # the catalogue alone: no database needed
+    else:
+        with session_scope(shell.app.db) as session:
+            hits = search_for_contest(
+                shell.app, session, text, contest_code=contest_code, act_date=day, limit=limit
+            )
+    rows = []
+    for hit in hits:
+        v = cat.violation(hit.code)
+        level = cat.level_of(v)
+        rows.append(
+            {
+                "code": hit.code,
+                "score": f"{hit.score:.2f}",
+                "track": v.track,
+                "level": level or v.fixed_sanction or f"({v.decided_by})",
+                "phase": v.phase,
+                "fits": "" if hit.fits_phase is None else ("yes" if hit.fits_phase else "no"),
+                "via": hit.via,
+                "conduct": v.conduct,
+                "conf.": v.confidence,
+            }
+        )
+    emit_table(rows, as_json=as_json, empty="no catalogue row matches", wrap={"conduct": 48})
