@@ -194,3 +194,14 @@ def test_an_import_row_whose_description_is_ambiguous_is_rejected_with_the_candi
         problems
     )
     assert snapshot(app) == before
+
+
+def test_catalogue_forms_lists_every_listed_form_with_its_codes(run: Run) -> None:
+    result = run("catalogue", "--forms", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {"list": "kasn-2019", "item": "KASN19-07", "codes": "KASN19-07"}.items() <= next(
+        r for r in rows if r["codes"] == "KASN19-07"
+    ).items()
+    phased = next(r for r in rows if r["list"] == "kasn-2019" and r["item"] == "1")
+    assert phased["codes"] == "ETK-02, DIS-02"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sanctions.cases.describing import search_for_contest
+from sanctions.catalogue.entries import Catalogue
 from sanctions.catalogue.search import search
 from sanctions.cli.shell import (
     LazyGroup,
@@ -240,6 +241,12 @@ def contest_list(shell: Shell, as_json: bool) -> None:
 @click.option(
     "--violations", "which", flag_value="violations", default=True, help="Show violations."
 )
+@click.option(
+    "--forms",
+    "which",
+    flag_value="forms",
+    help="Show every form of the lists in circulation and the code(s) it is.",
+)
 @json_option
 @click.pass_context
 def catalogue(ctx: click.Context, which: str, as_json: bool) -> None:
@@ -250,6 +257,19 @@ def catalogue(ctx: click.Context, which: str, as_json: bool) -> None:
     shell = ctx.find_object(Shell)
     assert shell is not None
     cat = shell.app.catalogue
+    if which == "forms":
+        rows: list[dict[str, object]] = [
+            {
+                "list": v_list,
+                "item": item,
+                "form": form,
+                "codes": codes,
+                "conf.": confidence,
+            }
+            for v_list, item, form, codes, confidence in _forms(cat)
+        ]
+        emit_table(rows, as_json=as_json, wrap={"form": 56})
+        return
     if which == "sanctions":
         rows = [
             {
@@ -276,6 +296,17 @@ def catalogue(ctx: click.Context, which: str, as_json: bool) -> None:
             for v in cat.violations
         ]
     emit_table(rows, as_json=as_json, wrap={"name": 40, "basis": 30, "conduct": 56})
+
+
+def _forms(cat: Catalogue) -> list[tuple[str, str, str, str, str]]:
+    """(list, item, form, codes, confidence): the rows under their lists, then the aliases."""
+    forms: list[tuple[str, str, str, str, str]] = [
+        (key, v.code, v.conduct, v.code, v.confidence)
+        for v in cat.violations
+        for key in v.listed_in[:1]
+    ]
+    forms += [(a.list, a.item, a.form, ", ".join(a.codes), a.confidence) for a in cat.aliases]
+    return forms
 
 
 @catalogue.command("search")
