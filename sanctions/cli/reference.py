@@ -251,7 +251,10 @@ def contest_list(shell: Shell, as_json: bool) -> None:
 @click.pass_context
 def catalogue(ctx: click.Context, which: str, as_json: bool) -> None:
     """The violation or sanction catalogue, with legal basis and confidence; `search` finds
-    the codes for a report's words."""
+    the codes for a report's words.
+
+    `printed` says what a decision letter prints as law: the catalogue's confirmed norm or
+    article, or `confirm` when the officer gives it in the letter's data (`articles`)."""
     if ctx.invoked_subcommand is not None:
         return
     shell = ctx.find_object(Shell)
@@ -279,6 +282,8 @@ def catalogue(ctx: click.Context, which: str, as_json: bool) -> None:
                 "months": s.duration_months or "",
                 "appeal": s.appeal_route,
                 "basis": s.basis,
+                # what a decree prints: the catalogue's article, or the officer confirms one
+                "printed": "article" if s.article else "confirm",
                 "conf.": s.confidence,
             }
             for s in cat.sanctions
@@ -291,6 +296,8 @@ def catalogue(ctx: click.Context, which: str, as_json: bool) -> None:
                 "phase": v.phase,
                 "level": v.level or v.fixed_sanction or f"({v.decided_by})",
                 "conduct": v.conduct,
+                # what a decision letter prints: the catalogue's norm, or the officer confirms it
+                "printed": "norm" if v.norm else "confirm",
                 "conf.": v.confidence,
             }
             for v in cat.violations
