@@ -113,6 +113,44 @@ def test_the_skb_levels_two_sources_give_are_secondary_not_unconfirmed(
     assert all(v.confidence == "S" for v in levels.values())
 
 
+def test_every_shipped_row_names_the_lists_it_comes_from(catalogue: Catalogue) -> None:
+    keys = {lst.key for lst in catalogue.lists}
+    assert keys == {"skb-2022", "pp94-2021", "kasn-2019", "uu20-2023"}
+    for v in catalogue.violations:
+        assert v.listed_in and set(v.listed_in) <= keys, v.code
+
+
+def test_every_item_of_the_kasn_2019_list_is_a_row_or_an_alias(catalogue: Catalogue) -> None:
+    items = {a.item.rstrip("a") for a in catalogue.aliases if a.list == "kasn-2019"}
+    items |= {
+        v.code.split("-")[1].lstrip("0")
+        for v in catalogue.violations
+        if v.code.startswith("KASN19")
+    }
+    assert {str(n) for n in range(1, 17)} <= items
+    assert any(a.item == "10" and a.codes == ("UU20-59",) for a in catalogue.aliases)
+
+
+def test_every_alias_and_list_carries_its_source_and_a_tag(catalogue: Catalogue) -> None:
+    for a in catalogue.aliases:
+        assert a.source and a.confidence in ("C", "S", "U"), (a.list, a.item)
+        if a.confidence != "C":
+            assert a.note and ("[S]" in a.note or "[U]" in a.note), (a.list, a.item)
+    for lst in catalogue.lists:
+        assert lst.source and lst.title
+
+
+def test_a_violated_norm_is_printed_only_where_it_is_confirmed(catalogue: Catalogue) -> None:
+    printed = {v.code for v in catalogue.violations if v.norm}
+    assert printed == {"DIS-05", *(f"PP94-N{n}" for n in range(1, 8))}
+    for v in catalogue.violations:
+        for text in (t.text for t in v.norm):
+            assert text.startswith("Pasal ") and " Nomor " in text and " Tahun " in text
+    assert catalogue.violation("DIS-05").norm_on(date(2023, 10, 30)) == (
+        "Pasal 87 ayat (4) huruf c Undang-Undang Nomor 5 Tahun 2014 tentang Aparatur Sipil Negara"
+    )
+
+
 def test_the_tags_the_legal_review_corrects_are_corrected(catalogue: Catalogue) -> None:
     # docs/sources.md §3.1, §3.2: DIS-03's level is contested (S); PP 94 Ps 5 n angka 1 has no level
     # in the restatements (U).
@@ -358,6 +396,49 @@ def test_an_unknown_level_or_employee_type_lists_the_allowed_values(
 # -- invalid data files: one fixture per rule ----------------------------------------------
 
 INVALID: dict[str, list[str]] = {
+    "forms_alias_code_unknown": [
+        (
+            "catalogue/forms.yaml: aliases[0].codes[0]: unknown violation 'DIS-99' (allowed: "
+            "ETK-01, DIS-01, DIS-05, DIS-13)"
+        ),
+    ],
+    "forms_alias_phases_alike": [
+        (
+            "catalogue/forms.yaml: aliases[0].codes: several codes name one conduct by phase, so "
+            "their phases must differ, got DIS-05 (any), DIS-13 (any)"
+        ),
+    ],
+    "forms_alias_list_unknown": [
+        (
+            "catalogue/forms.yaml: aliases[0].list: unknown list 'skb-2019' (allowed: skb-2022, "
+            "kasn-2019)"
+        ),
+    ],
+    "forms_otherwise_cited_not_citable": [
+        (
+            "catalogue/forms.yaml: otherwise_cited: unknown citable list 'kasn-2019' (allowed: "
+            "skb-2022)"
+        ),
+    ],
+    "violation_listed_in_unknown": [
+        (
+            "catalogue/violations.yaml: violations[0].listed_in[1]: unknown list 'skb-2019' "
+            "(allowed: skb-2022, kasn-2019)"
+        ),
+    ],
+    "violation_norm_windows_overlap": [
+        (
+            "catalogue/violations.yaml: violations[2].norm[1]: its period overlaps that of "
+            "'Pasal 87 ayat (4) huruf c Undang-Undang Nomor 5 Tahun 2014': on any date one text "
+            "applies"
+        ),
+    ],
+    "sanction_article_window_empty": [
+        (
+            "catalogue/sanctions.yaml: sanctions[3].article[0].until: 2023-10-31 is not after "
+            "from 2023-10-31: the text would never apply"
+        ),
+    ],
     "configurable_date_unsupported": [
         (
             "catalogue/sanctions.yaml: configurable_dates.pp94_in_force: load_catalogue supplies "

@@ -437,6 +437,8 @@ def test_workflow_validate_and_list_report_every_shipped_version(ready: Run) -> 
 def test_the_catalogue_lists_violations_and_sanctions_with_confidence(ready: Run) -> None:
     violations = json.loads(ready("catalogue", "--json").output)
     assert {v["code"] for v in violations} >= {"ETK-01", "DIS-13", "PP94-N7"}
+    printed = {v["code"]: v["printed"] for v in violations}
+    assert (printed["PP94-N3"], printed["DIS-01"]) == ("norm", "confirm")
     sanctions = json.loads(ready("catalogue", "--sanctions", "--json").output)
     ptdh = next(s for s in sanctions if s["code"] == "PTDH")
     assert ptdh["appeal"] == "banding"

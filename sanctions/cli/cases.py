@@ -10,6 +10,7 @@ import click
 
 from sanctions.cases import service as svc
 from sanctions.cases import views
+from sanctions.cases.describing import code_for_description
 from sanctions.cases.migration import migrations_of
 from sanctions.cases.opening import OpenCaseInput
 from sanctions.cli.letterdata import load_letter_data
@@ -25,6 +26,7 @@ from sanctions.cli.shell import (
     pass_shell,
     warn,
 )
+from sanctions.db import session_scope
 from sanctions.deadlines.adjustments import ledger
 from sanctions.errors import InputError
 from sanctions.registry.nip import format_nip
@@ -54,9 +56,12 @@ def case() -> None:
 @case.command("open")
 @click.option("--nip", required=True, help="The employee's NIP / NI PPPK.")
 @click.option("--contest", "contest_code", required=True, help="Election contest code.")
+@click.option("--violation", "violations", multiple=True, help="Violation code (repeatable).")
 @click.option(
-    "--violation", "violations", multiple=True, required=True, help="Violation code (repeatable)."
+    "--describe",
+    help="The conduct in the report's words, instead of --violation: the best match is asked.",
 )
+@click.option("--yes", is_flag=True, help="With --describe: take the best match without asking.")
 @click.option("--act-date", required=True, help="Date of the act (YYYY-MM-DD).")
 @click.option("--reported-on", help="Date the report was received (default: today).")
 @click.option("--description", default="", help="What happened, in a sentence.")
@@ -70,6 +75,8 @@ def open_(
     nip: str,
     contest_code: str,
     violations: tuple[str, ...],
+    describe: str | None,
+    yes: bool,
     act_date: str,
     reported_on: str | None,
     description: str,
@@ -80,18 +87,33 @@ def open_(
 ) -> None:
     """Register a report against an employee and open its case.
 
+    Name the violation by code (--violation), or give the report's words (--describe): the
+    best match for the act date in the contest is shown and asked for (--yes takes it), and a
+    description that names no code clearly is refused with the candidates (exit 2). Declining
+    the match exits 1. Nothing is written until the code is settled.
+
     \b
     Example:
       sanctions case open --nip "19860926 201505 1 001" --contest PILKADA-SLEMAN-2024 \\
           --violation DIS-02 --act-date 2024-10-03 --reported-on 2024-10-07
+      sanctions case open --nip "19860926 201505 1 001" --contest PILKADA-SLEMAN-2024 \\
+          --describe "jadi narsum di acara parpol" --act-date 2024-10-03
     """
+    acted = parse_date(act_date, "--act-date") or shell.today
+    codes = [v.strip().upper() for v in violations]
+    if describe is not None and codes:
+        raise InputError("give --violation or --describe, not both")
+    if describe is None and not codes:
+        raise InputError("name the violation: --violation CODE, or --describe TEXT")
+    if describe is not None:
+        codes = [_described_code(shell, describe, contest_code, acted, yes)]
     data = OpenCaseInput(
         nip=nip,
         contest_code=contest_code,
         reported_on=parse_date(reported_on, "--reported-on") or shell.today,
-        act_date=parse_date(act_date, "--act-date") or shell.today,
-        violation_codes=[v.strip().upper() for v in violations],
-        description=description,
+        act_date=acted,
+        violation_codes=codes,
+        description=description or (describe or ""),
         register_number=register_number,
         workflow_version=workflow_version,
     )
@@ -119,6 +141,22 @@ def open_(
         )
     else:
         click.echo(f"opened {reference} ({version}): {state} — {label}")
+
+
+def _described_code(shell: Shell, text: str, contest: str, act_date: date, yes: bool) -> str:
+    """The code `text` names (read in its own transaction, so the question is asked with no
+    write pending); declining it aborts with nothing written."""
+    with session_scope(shell.app.db) as session:
+        best = code_for_description(
+            shell.app, session, text, contest_code=contest, act_date=act_date
+        ).best
+    assert best is not None
+    v = shell.app.catalogue.violation(best.code)
+    level = shell.app.catalogue.level_of(v) or v.fixed_sanction or f"decided by the {v.decided_by}"
+    click.echo(f"best match: {best.code} ({best.score:.2f}, {v.track}, {level}): {v.conduct}")
+    if not yes:
+        click.confirm(f"open the case with {best.code}?", abort=True)
+    return best.code
 
 
 @case.command("list")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+from sanctions.cases.describing import search_for_contest
+from sanctions.catalogue.entries import Catalogue
+from sanctions.catalogue.search import search
 from sanctions.cli.shell import (
     LazyGroup,
     Shell,
@@ -14,6 +17,7 @@ from sanctions.cli.shell import (
     pass_shell,
 )
 from sanctions.db import acting_user, session_scope, upgrade
+from sanctions.errors import InputError
 from sanctions.registry import service as svc
 from sanctions.registry.employees import EMPLOYEE_TYPES, POSITION_TYPES, EmployeeInput
 
@@ -235,16 +239,43 @@ def contest_list(shell: Shell, as_json: bool) -> None:
     emit_table(rows, as_json=as_json, empty="no contests")
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--sanctions", "which", flag_value="sanctions", help="Show sanctions.")
 @click.option(
     "--violations", "which", flag_value="violations", default=True, help="Show violations."
 )
+@click.option(
+    "--forms",
+    "which",
+    flag_value="forms",
+    help="Show every form of the lists in circulation and the code(s) it is.",
+)
 @json_option
-@pass_shell
-def catalogue(shell: Shell, which: str, as_json: bool) -> None:
-    """The violation or sanction catalogue, with legal basis and confidence."""
+@click.pass_context
+def catalogue(ctx: click.Context, which: str, as_json: bool) -> None:
+    """The violation or sanction catalogue, with legal basis and confidence; `search` finds
+    the codes for a report's words.
+
+    `printed` says what a decision letter prints as law: the catalogue's confirmed norm or
+    article, or `confirm` when the officer gives it in the letter's data (`articles`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    shell = ctx.find_object(Shell)
+    assert shell is not None
     cat = shell.app.catalogue
+    if which == "forms":
+        rows: list[dict[str, object]] = [
+            {
+                "list": v_list,
+                "item": item,
+                "form": form,
+                "codes": codes,
+                "conf.": confidence,
+            }
+            for v_list, item, form, codes, confidence in _forms(cat)
+        ]
+        emit_table(rows, as_json=as_json, wrap={"form": 56})
+        return
     if which == "sanctions":
         rows = [
             {
@@ -254,6 +285,8 @@ def catalogue(shell: Shell, which: str, as_json: bool) -> None:
                 "months": s.duration_months or "",
                 "appeal": s.appeal_route,
                 "basis": s.basis,
+                # what a decree prints: the catalogue's article, or the officer confirms one
+                "printed": "article" if s.article else "confirm",
                 "conf.": s.confidence,
             }
             for s in cat.sanctions
@@ -266,8 +299,79 @@ def catalogue(shell: Shell, which: str, as_json: bool) -> None:
                 "phase": v.phase,
                 "level": v.level or v.fixed_sanction or f"({v.decided_by})",
                 "conduct": v.conduct,
+                # what a decision letter prints: the catalogue's norm, or the officer confirms it
+                "printed": "norm" if v.norm else "confirm",
                 "conf.": v.confidence,
             }
             for v in cat.violations
         ]
     emit_table(rows, as_json=as_json, wrap={"name": 40, "basis": 30, "conduct": 56})
+
+
+def _forms(cat: Catalogue) -> list[tuple[str, str, str, str, str]]:
+    """(list, item, form, codes, confidence): the rows under their lists, then the aliases."""
+    forms: list[tuple[str, str, str, str, str]] = [
+        (key, v.code, v.conduct, v.code, v.confidence)
+        for v in cat.violations
+        for key in v.listed_in[:1]
+    ]
+    forms += [(a.list, a.item, a.form, ", ".join(a.codes), a.confidence) for a in cat.aliases]
+    return forms
+
+
+@catalogue.command("search")
+@click.argument("text")
+@click.option("--contest", "contest_code", help="Contest code: judge the phase by its penetapan.")
+@click.option("--act-date", help="Date of the act (YYYY-MM-DD), with --contest.")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50))
+@json_option
+@pass_shell
+def catalogue_search(
+    shell: Shell,
+    text: str,
+    contest_code: str | None,
+    act_date: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Find the violation codes for TEXT, a report's own words in Indonesian, best first.
+
+    Shorthand is understood (medsos, narsum, paslon, parpol, caleg, baliho, like/komen/share).
+    With --contest and --act-date each code says whether the act date fits its phase (an
+    ethics row before penetapan calon, a discipline row after it); codes that do not fit
+    come last.
+
+    \b
+    Example:
+      sanctions catalogue search "memposting foto bareng paslon di medsos" \\
+          --contest PILKADA-SLEMAN-2024 --act-date 2024-10-03
+    """
+    day = parse_date(act_date, "--act-date")
+    if (day is None) != (contest_code is None):
+        raise InputError("give --contest and --act-date together (or neither)")
+    cat = shell.app.catalogue
+    if contest_code is None:
+        hits = search(cat, text, limit=limit)  # the catalogue alone: no database needed
+    else:
+        with session_scope(shell.app.db) as session:
+            hits = search_for_contest(
+                shell.app, session, text, contest_code=contest_code, act_date=day, limit=limit
+            )
+    rows = []
+    for hit in hits:
+        v = cat.violation(hit.code)
+        level = cat.level_of(v)
+        rows.append(
+            {
+                "code": hit.code,
+                "score": f"{hit.score:.2f}",
+                "track": v.track,
+                "level": level or v.fixed_sanction or f"({v.decided_by})",
+                "phase": v.phase,
+                "fits": "" if hit.fits_phase is None else ("yes" if hit.fits_phase else "no"),
+                "via": hit.via,
+                "conduct": v.conduct,
+                "conf.": v.confidence,
+            }
+        )
+    emit_table(rows, as_json=as_json, empty="no catalogue row matches", wrap={"conduct": 48})

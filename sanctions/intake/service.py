@@ -170,6 +170,7 @@ def import_cases(
         employee_types=EMPLOYEE_TYPES,
         position_types=POSITION_TYPES,
         progress=progress,
+        penetapan={code: c.candidate_determination_date for code, c in contests.items()},
     )
     new = _new_employees(session, checked, agencies, actor=actor, today=today)
     taken = _registered(session, [fields.register_number for _, fields in checked.good])

@@ -41,8 +41,11 @@ register number:
   contest_code     a registered election contest                   required  (kode_pemilihan)
   reported_on      date the report was received                    required  (tanggal_laporan)
   act_date         date of the act                                 required  (tanggal_kejadian)
-  violation_codes  catalogue codes, separated by ; , or spaces     required  (kode_pelanggaran)
-  description      what happened                                   optional  (uraian)
+  violation_codes  catalogue codes, separated by ; , or spaces     (kode_pelanggaran)
+  description      what happened, in the report's words            (uraian)
+  A row gives violation_codes, or only a description: then the code is the best unambiguous
+  match of `sanctions.catalogue.search` for the act date in the contest, and a description
+  that names no code clearly rejects the row with the candidates.
   workflow_version a workflow version (default: by report date)    optional  (versi_alur)
   and, to register an employee whose NIP is not known yet, the employee columns employee_type,
   name, position, position_type, agency_code (required together) with rank, unit, address,
@@ -62,6 +65,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from sanctions.catalogue.entries import Catalogue
+from sanctions.catalogue.search import resolve
 from sanctions.errors import InputError, SanctionsError
 from sanctions.registry.employees import EmployeeInput
 from sanctions.registry.nip import Sex, check_matches, parse_nip
@@ -139,7 +143,7 @@ _CASE_COLUMNS = (
     Column("contest_code", True, ("kode_pemilihan", "pemilihan")),
     Column("reported_on", True, ("tanggal_laporan", "tanggal_diterima")),
     Column("act_date", True, ("tanggal_kejadian", "tanggal_perbuatan")),
-    Column("violation_codes", True, ("kode_pelanggaran", "pelanggaran")),
+    Column("violation_codes", False, ("kode_pelanggaran", "pelanggaran")),
     Column("description", False, ("uraian", "uraian_singkat", "keterangan")),
     Column("workflow_version", False, ("versi_alur", "workflow")),
 )
@@ -498,6 +502,7 @@ def check_cases(
     employee_types: Sequence[str],
     position_types: Sequence[str],
     progress: Callable[[int], None] | None = None,
+    penetapan: Mapping[str, date | None] | None = None,
 ) -> Checked[CaseFields]:
     """Every row of a case file: required cells, dates (a report not after `today`), the
     violation codes against the catalogue, the contest, the workflow version, and the NIP:
@@ -521,6 +526,8 @@ def check_cases(
             checked.add(row, "reported_on", f"{reported} is after today ({today})")
         act = _date(checked, row, "act_date") if row.get("act_date") else None
         codes = tuple(c.upper() for c in re.split(r"[;,\s]+", row.get("violation_codes")) if c)
+        if not codes:
+            codes = _described(checked, row, catalogue, act, (penetapan or {}).get(contest))
         for code in codes:
             try:
                 catalogue.violation(code)
@@ -573,6 +580,36 @@ def check_cases(
     if progress is not None:
         progress(len(table.rows) % 1000)
     return checked
+
+
+def _described(
+    checked: Checked[CaseFields],
+    row: Row,
+    catalogue: Catalogue,
+    act: date | None,
+    penetapan: date | None,
+) -> tuple[str, ...]:
+    """The code a row's description names, when it gives no violation_codes; a problem (with
+    the candidates) when it names none clearly or there is no description either."""
+    text = row.get("description")
+    if not text:
+        checked.add(row, "violation_codes", "empty: give the codes, or the conduct as description")
+        return ()
+    try:
+        found = resolve(catalogue, text, act_date=act, penetapan_calon=penetapan)
+    except InputError as exc:
+        checked.add(row, "description", str(exc))
+        return ()
+    if found.best is None:
+        candidates = "; ".join(f"{h.code} ({h.score:.2f})" for h in found.candidates) or "none"
+        checked.add(
+            row,
+            "description",
+            f"names no violation clearly ({found.reason}); candidates: {candidates}; give "
+            "violation_codes",
+        )
+        return ()
+    return (found.best.code,)
 
 
 def _case_employee(

@@ -163,10 +163,11 @@ def _read_document(
     requires = row.read("requires", partial(_keys, problems=problems), none)
     optional = row.read("optional", partial(_keys, problems=problems), none)
     no_bases: tuple[DatedText, ...] = ()
+    unread: tuple[DatedText, ...] | None = None  # a wrong item, already reported
     mengingat = row.read(
         "mengingat",
         lambda n: read_dated_texts(n, alternatives=False) if n.value else no_bases,
-        no_bases,
+        unread if "mengingat" in node else no_bases,
     )
     issuer = row.read("issuer", lambda n: n.choice(ISSUERS, what="issuer"), "case_agency")
     addressee = row.read("addressee", Node.identifier, None)
@@ -181,7 +182,7 @@ def _read_document(
     for item in listed.seq() if listed.is_list else []:
         if item.value in requires:
             problems.add(item.error(f"{item.value!r} is also in requires"))
-    if layout == "keputusan" and not mengingat:
+    if layout == "keputusan" and mengingat == ():
         problems.add(node.get("mengingat").error("a keputusan needs its legal bases (Mengingat)"))
     if layout is not None and layout != "keputusan" and mengingat:
         problems.add(node.get("mengingat").error("only a keputusan has Mengingat"))
@@ -199,7 +200,7 @@ def _read_document(
         requires=requires,
         context_keys=_unique((*common.get("all", ()), *common.get(layout, ()), *requires)),
         optional=optional,
-        mengingat=mengingat,
+        mengingat=mengingat or (),
         issuer=issuer,
         addressee=addressee,
         tembusan=tembusan,

@@ -125,6 +125,17 @@ def test_a_keputusan_needs_its_legal_bases(folder: Path) -> None:
     )
 
 
+def test_a_legal_basis_dated_wrongly_is_named_with_its_path(folder: Path) -> None:
+    _edit(folder, {"mengingat": [{"text": "UU 20/2023", "sejak": "2023-10-31"}]},
+          kind="sk_hukuman_disiplin")  # fmt: skip
+    with pytest.raises(DefinitionError) as raised:
+        load_documents(folder)
+    assert str(raised.value) == (
+        f"{folder}/documents.yaml: documents.sk_hukuman_disiplin.mengingat[0]: unknown key "
+        "'sejak' (allowed: text, from, until)"
+    )
+
+
 def test_missing_and_unknown_fields_are_named(folder: Path) -> None:
     path = folder / "documents.yaml"
     data = yaml.safe_load(path.read_text())
