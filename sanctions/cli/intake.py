@@ -94,8 +94,9 @@ def case_import(
     [, description, workflow_version], plus the employee columns to register an employee
     whose NIP is not known yet. A row may leave violation_codes empty and give the conduct in
     the report's words as description: it gets the best unambiguous code for its act date
-    (as `catalogue search`), or is rejected with the candidates. Every row is checked against the same rules as `case open`
-    before anything is written; any bad row refuses the whole file unless --skip-invalid.
+    (as `catalogue search`), or is rejected with the candidates. Every row is checked against
+    the same rules as `case open` before anything is written; any bad row refuses the whole
+    file unless --skip-invalid.
     A register number already imported is skipped, so nothing is opened twice.
 
     \b
