@@ -112,11 +112,9 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "decision_due": date(2025, 1, 31),
     },
     "tanda_terima_banding": {"received_time": "10.00 WIB", "response_due": date(2025, 1, 31)},
-    "keputusan_keberatan": {
-        "objection_date": date(2024, 12, 10),
-        "reasons": ["pelanggaran tidak dilakukan pada jam kerja"],
-        "outcome": "menguatkan",
-    },
+    # The outcome and the objection's date come from the step and the case.
+    "keputusan_keberatan": {"reasons": ["pelanggaran tidak dilakukan pada jam kerja"]},
+    "pemberitahuan_pembatalan": {},
 }
 
 
@@ -131,6 +129,6 @@ def letter_data_for(workflow: Workflow, state: str, trigger: str) -> dict[str, d
         kind
         for t in workflow.transitions_from(state)
         if t.trigger == trigger
-        for kind in workflow.state(t.dest).letters
+        for kind in workflow.step_letters(t)
     }
     return sample_letter_data(sorted(kinds))

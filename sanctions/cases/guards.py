@@ -66,6 +66,7 @@ def mutually_exclusive(a: str, b: str) -> bool:
 
 
 SANCTION_ENDS = "masa_hukuman_sampai"  # the fact recording the last day of the sanction
+SANCTION_BEFORE_APPEAL = "hukuman_sebelum_keberatan"  # the sanction an appeal replaced
 EFFECT_DEADLINE = "mulai_berlaku"  # the deadline on whose day an unappealed decision holds
 
 
@@ -412,6 +413,41 @@ def _appeal_by_keberatan(ctx: GuardContext) -> str | None:
 @guard("appeal_by_banding", facts=("sanction",), excludes=("appeal_by_keberatan",))
 def _appeal_by_banding(ctx: GuardContext) -> str | None:
     return _appeal_route_is(ctx, "banding", "banding administratif")
+
+
+def _severity(catalogue: Catalogue, sanction: Sanction) -> tuple[int, int]:
+    """Level first, then the catalogue's order within the level (R-1 < R-2 < R-3)."""
+    order = [s.code for s in catalogue.sanctions]
+    return catalogue.level_rank(sanction.level), order.index(sanction.code)
+
+
+@guard("appeal_outcome_fits_sanction", reads=("outcome", "sanction"), facts=("sanction",))
+def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
+    """An appeal that lightens, heavies or changes the sanction names one that does."""
+    outcome, new_code, old_code = (
+        ctx.inputs.get("outcome"),
+        ctx.inputs.get("sanction"),
+        ctx.facts.get("sanction"),
+    )
+    if not (outcome and new_code and old_code):
+        return "an appeal decision names its outcome and the sanction that results"
+    new, old = ctx.catalogue.sanction(new_code), ctx.catalogue.sanction(old_code)
+    if new.code == old.code:
+        return (
+            f"{new.code} is the contested sanction itself: confirm it instead "
+            "(trigger kuatkan_keberatan)"
+        )
+    lighter = _severity(ctx.catalogue, new) < _severity(ctx.catalogue, old)
+    if outcome == "memperingan" and not lighter:
+        return f"memperingan replaces {old.code} with a lighter sanction; {new.code} is not lighter"
+    if outcome == "memperberat" and lighter:
+        return f"memperberat replaces {old.code} with a heavier sanction; {new.code} is lighter"
+    if outcome == "mengubah" and new.level != old.level:
+        return (
+            f"mengubah changes the form of the sanction within its level ({old.level}); "
+            f"{new.code} is {new.level}: use memperingan or memperberat"
+        )
+    return None
 
 
 @guard("waiting_period_over", deadlines=(EFFECT_DEADLINE,))

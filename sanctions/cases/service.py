@@ -27,12 +27,18 @@ from sanctions.cases.changes import (
     open_cases,
     record,
 )
-from sanctions.cases.guards import GuardContext, competent_official, sanction_end_fact
+from sanctions.cases.guards import (
+    SANCTION_BEFORE_APPEAL,
+    GuardContext,
+    competent_official,
+    sanction_end_fact,
+)
 from sanctions.cases.opening import OpenCaseInput, opening, opening_problems, opening_workflow
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
 from sanctions.errors import DeadlinePassed, InputError
+from sanctions.law import names
 from sanctions.registry.service import contest_by_code, employee_by_nip
 from sanctions.trust.access import require_role, roles_for
 
@@ -191,6 +197,8 @@ def advance(
     spec = app.engine(case.workflow_version).fire(case.state, trigger, ctx, roles)
     late = _check_deadlines(deadlines, workflow, trigger, on)
     facts = {**case.facts, **inputs, f"{spec.dest}_on": on.isoformat()}
+    if trigger == names.APPEAL_CHANGE_TRIGGER and case.facts.get("sanction"):
+        facts[SANCTION_BEFORE_APPEAL] = case.facts["sanction"]  # what the appeal replaced
     facts |= sanction_end_fact(app.catalogue, facts, entered=spec.dest, on=on, rules=ctx.rules)
     change = Change(
         trigger=trigger,
@@ -200,7 +208,7 @@ def advance(
         facts=facts,
         note=note,
         late=late,
-        letters=workflow.state(spec.dest).letters,
+        letters=workflow.step_letters(spec),
         letter_data=letter_data or {},
     )
     return record(
@@ -284,16 +292,31 @@ def _rule(workflow: Workflow, deadline: Deadline) -> DeadlineRule | None:
 def _check_deadlines(
     deadlines: Sequence[Deadline], workflow: Workflow, trigger: str, on: date
 ) -> list[str]:
-    late = []
+    closed = closed_window(deadlines, workflow, trigger, on)
+    if closed is not None:
+        raise DeadlinePassed(f"{trigger!r} refused: {closed}")
+    return [
+        d.name
+        for d in deadlines
+        if (rule := _rule(workflow, d)) is not None
+        and trigger in rule.governs
+        and is_late(rule, d.due_date, on)
+    ]
+
+
+def closed_window(
+    deadlines: Sequence[Deadline], workflow: Workflow, trigger: str, on: date
+) -> str | None:
+    """Why `trigger` can no longer be taken on `on`: a strict (`on_miss: refuse`) time limit
+    governing it has ended; None when none has. `case show` offers no such step."""
     for deadline in deadlines:
         rule = _rule(workflow, deadline)
-        if rule is None or trigger not in rule.governs or not is_late(rule, deadline.due_date, on):
+        if rule is None or trigger not in rule.governs or rule.on_miss != OnMiss.REFUSE:
             continue
-        if rule.on_miss == OnMiss.REFUSE:
-            raise DeadlinePassed(
-                f"{trigger!r} refused: {rule.label} — the time limit ended on "
-                f"{deadline.due_date.isoformat()} ({rule.amount} {rule.unit.value}, "
-                f"{rule.basis}); the step is dated {on.isoformat()}"
+        if is_late(rule, deadline.due_date, on):
+            return (
+                f"{rule.label} — the time limit ended on {deadline.due_date.isoformat()} "
+                f"({rule.amount} {rule.unit.value}, {rule.basis}); the step is dated "
+                f"{on.isoformat()}"
             )
-        late.append(deadline.name)
-    return late
+    return None

@@ -222,6 +222,7 @@ def _view_dict(view: views.CaseView) -> dict[str, Any]:
             "officials": list(view.authority.officials),
             "rule": view.authority.rule,
             "decided_by": view.authority.decided_by,
+            "appeal_forum": view.authority.appeal_forum,
         },
         "deadlines": [
             {
@@ -277,6 +278,8 @@ def _print_view(data: dict[str, Any]) -> None:
         click.echo(f"  decides:    {who} — {authority['rule']}")
         if authority["decided_by"]:
             click.echo(f"  decided by: {authority['decided_by']}")
+        if authority["appeal_forum"]:
+            click.echo(f"  keberatan:  to {authority['appeal_forum']}")
     click.echo("\nOpen deadlines:")
     emit_table(
         [
