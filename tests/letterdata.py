@@ -115,6 +115,12 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
     # The outcome and the objection's date come from the step and the case.
     "keputusan_keberatan": {"reasons": ["pelanggaran tidak dilakukan pada jam kerja"]},
     "pemberitahuan_pembatalan": {},
+    "tanggapan_banding": {
+        "answers": [
+            "Pelanggaran terbukti berdasarkan Berita Acara Pemeriksaan dan alat bukti.",
+            "Hukuman yang dijatuhkan sesuai dengan tingkat pelanggaran.",
+        ]
+    },
 }
 
 

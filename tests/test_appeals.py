@@ -174,3 +174,36 @@ def test_an_annulled_decision_restores_rights_and_tells_the_body_to_lift_the_blo
     assert decree["data"]["outcome"] == "membatalkan"
     assert notice["data"]["appeal_decision_number"] == written.letters[0].number
     assert "blocking_requested" not in notice["data"]  # no block was requested on this case
+
+
+def test_the_ppks_answer_to_bpasn_is_its_own_step_with_its_letter_and_deadline(
+    seeded: App,
+) -> None:
+    ref = delivered(seeded, "pemberhentian", "PTDH", ("DIS-05",))
+    step(seeded, ref, "ajukan_banding", "bkpsdm", date(2024, 11, 28), reason="x")
+    with session_scope(seeded.db) as session:
+        view = views.show_case(seeded, session, ref, actor="bupati", on=date(2024, 11, 29))
+    [deadline] = [d.deadline for d in view.deadlines]
+    assert deadline.name == "tanggapan_ppk"
+    late = seeded.calendar.add_working_days(date(2024, 11, 28), 22)
+    written = step(seeded, ref, "tanggapi_banding", "bupati", late)
+    assert written.case.state == "banding_ditanggapi"
+    assert written.late == ["tanggapan_ppk"]  # the PPK answered late: recorded, not refused
+    [answer] = written.letters
+    assert answer.kind == "tanggapan_banding"
+    assert answer.context["addressee"]["name"] == "Ketua Badan Pertimbangan Aparatur Sipil Negara"
+
+
+def test_bpasn_decides_without_the_ppks_answer_and_its_change_is_reported(seeded: App) -> None:
+    ref = delivered(seeded, "pemberhentian", "PTDH", ("DIS-05",))
+    step(seeded, ref, "ajukan_banding", "bkpsdm", date(2024, 11, 28), reason="x")
+    # BPASN's own decision is not governed by the PPK's 21 days: not recorded late
+    decided = seeded.calendar.add_working_days(date(2024, 11, 28), 40)
+    written = step(
+        seeded, ref, "ubah_banding", "bpasn", decided,
+        outcome="memperingan", sanction="B-2", bpasn_number="012/BPASN/2025",
+    )  # fmt: skip
+    assert written.late == []
+    assert (written.case.state, written.case.facts["sanction"]) == ("berlaku", "B-2")
+    [report] = written.letters
+    assert report.context["data"]["bpasn_decision_number"] == "012/BPASN/2025"

@@ -28,6 +28,7 @@ from sanctions.cases.changes import (
     record,
 )
 from sanctions.cases.guards import (
+    EFFECT_DEADLINE,
     SANCTION_BEFORE_APPEAL,
     GuardContext,
     competent_official,
@@ -197,9 +198,13 @@ def advance(
     spec = app.engine(case.workflow_version).fire(case.state, trigger, ctx, roles)
     late = _check_deadlines(deadlines, workflow, trigger, on)
     facts = {**case.facts, **inputs, f"{spec.dest}_on": on.isoformat()}
-    if trigger == names.APPEAL_CHANGE_TRIGGER and case.facts.get("sanction"):
+    if trigger in names.APPEAL_CHANGE_TRIGGERS and case.facts.get("sanction"):
         facts[SANCTION_BEFORE_APPEAL] = case.facts["sanction"]  # what the appeal replaced
-    facts |= sanction_end_fact(app.catalogue, facts, entered=spec.dest, on=on, rules=ctx.rules)
+    # The period runs from the legal effective date: the day the waiting period ends (the 15th
+    # working day after receipt) when no appeal was filed, else the appeal decision's date.
+    effect = next((d.due_date for d in deadlines if d.name == EFFECT_DEADLINE), on)
+    start = min(effect, on)
+    facts |= sanction_end_fact(app.catalogue, facts, entered=spec.dest, on=start, rules=ctx.rules)
     change = Change(
         trigger=trigger,
         on=on,

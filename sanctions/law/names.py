@@ -74,6 +74,10 @@ APPEAL_OUTCOMES = {
 APPEAL_CHANGE_TRIGGER = _n(
     "trigger", "ubah_keberatan", "sanctions.letters.context: the recorded appeal outcome"
 )
+APPEAL_CHANGE_TRIGGERS = (
+    APPEAL_CHANGE_TRIGGER,
+    _n("trigger", "ubah_banding", "sanctions.cases.service: the sanction an appeal replaced"),
+)
 
 # -- letter kinds (letter_templates/documents.yaml) ---------------------------------------
 CITED_LETTERS = {

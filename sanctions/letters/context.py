@@ -330,6 +330,9 @@ def _appeal_decision(facts: LetterFacts, latest: Mapping[str, EarlierLetter]) ->
         data["objection_date"] = _maybe_date(facts.facts["keberatan_on"])
     if facts.facts.get(names.BLOCKING_FACT):
         data["blocking_requested"] = _maybe_date(facts.facts[names.BLOCKING_FACT])
+    if facts.facts.get("bpasn_number"):  # BPASN changed the sanction (ubah_banding)
+        data["bpasn_decision_number"] = facts.facts["bpasn_number"]
+        data["bpasn_decision_date"] = _maybe_date(facts.facts.get("berlaku_on", ""))
     appeal = latest.get(names.APPEAL_DECISION)
     if appeal is not None:
         data.update(appeal_decision_number=appeal.number, appeal_decision_date=appeal.on)

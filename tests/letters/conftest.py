@@ -52,6 +52,7 @@ ALL_KINDS = (
     "keputusan_keberatan",
     "pemberitahuan_pengalihan",
     "pemberitahuan_pembatalan",
+    "tanggapan_banding",
 )
 
 SANCTIONS: dict[str, dict[str, Any]] = {
@@ -364,6 +365,13 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
         "Penting",
         "Pemberitahuan Pembatalan Keputusan Hukuman Disiplin",
     ),
+    "tanggapan_banding": (
+        PEMDA,
+        BUPATI,
+        {"name": "Ketua Badan Pertimbangan Aparatur Sipil Negara", "address": "Jakarta"},
+        "Rahasia",
+        "Tanggapan atas Banding Administratif",
+    ),
     "pemberitahuan_pengalihan": (
         BKN,
         DEPUTI_BKN,
@@ -584,6 +592,12 @@ def _data(kind: str) -> dict[str, Any]:
             "appeal_decision_number": "800.1.6.4/0131/BKPSDM/2027",
             "appeal_decision_date": date(2027, 1, 11),
             "blocking_requested": date(2026, 12, 28),
+        }
+    if kind == "tanggapan_banding":
+        return {
+            **_DECISION,
+            "decision_received": date(2026, 12, 4),
+            "answers": ["Pelanggaran terbukti berdasarkan Berita Acara Pemeriksaan."],
         }
     if kind == "pemberitahuan_pengalihan":
         return {
