@@ -144,10 +144,18 @@ def act_date_problems(
     return problems
 
 
-@guard("allegations_fit_act_date")
+@guard("allegations_fit_act_date", reads=("act_date_reason",))
 def _allegations_fit_act_date(ctx: GuardContext) -> str | None:
+    """The sources disagree on the phase rule (legal-review.md row 21): a contradiction is a
+    warning the officer confirms with a recorded reason, never a bare refusal."""
     problems = act_date_problems(ctx.allegations, ctx.act_date, ctx.candidate_determination_date)
-    return "; ".join(problems) or None
+    if not problems or ctx.inputs.get("act_date_reason"):
+        return None
+    return (
+        "; ".join(problems)
+        + " (the SKB 2022 phase rule is contested: to keep the codes, record why with "
+        "--set act_date_reason=...)"
+    )
 
 
 @guard("track_is_discipline", excludes=("track_is_ethics",))
@@ -187,6 +195,12 @@ def _level_fits_catalogue(ctx: GuardContext) -> str | None:
     expected = _expected_level(ctx)
     if ctx.track == "etik" and level != "moral":
         return "ethics breaches carry a moral sanction (PP 42/2004 Ps 15): recommend level 'moral'"
+    fixed = [v.code for v in ctx.allegations if v.fixed_sanction]
+    if fixed and level != expected:
+        return (
+            f"{', '.join(fixed)} (party membership) carries dismissal (UU 20/2023 Ps 52(4)): "
+            f"recommend level {expected!r}; no reason allows another level"
+        )
     if level == expected or ctx.inputs.get("reason"):
         return None
     satgas = [v.code for v in ctx.allegations if v.decided_by == "satgas"]

@@ -58,6 +58,10 @@ def case() -> None:
 @click.option("--description", default="", help="What happened, in a sentence.")
 @click.option("--register-number", help="The forwarding body's register number.")
 @click.option("--workflow", "workflow_version", help="Workflow version (default: by report date).")
+@click.option(
+    "--act-date-reason",
+    help="Why codes whose phase (before/after penetapan calon) contradicts the act date are kept.",
+)
 @letter_data_option
 @json_option
 @pass_shell
@@ -71,6 +75,7 @@ def open_(
     description: str,
     register_number: str | None,
     workflow_version: str | None,
+    act_date_reason: str | None,
     letter_data: Path | None,
     as_json: bool,
 ) -> None:
@@ -90,6 +95,7 @@ def open_(
         description=description,
         register_number=register_number,
         workflow_version=workflow_version,
+        act_date_reason=act_date_reason,
     )
     with shell.transaction() as (session, actor):
         result = svc.open_case(

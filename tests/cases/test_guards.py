@@ -219,9 +219,24 @@ def test_the_heaviest_allegation_sets_the_prescribed_level() -> None:
 
 def test_party_membership_prescribes_dismissal() -> None:
     party = context(violations=("DIS-05",), inputs={"level": "berat"})
-    assert "prescribes level 'pemberhentian'" in refuses("level_fits_catalogue", party)
+    assert "recommend level 'pemberhentian'" in refuses("level_fits_catalogue", party)
     dismissal = context(violations=("DIS-05",), inputs={"level": "pemberhentian"})
     assert allows("level_fits_catalogue", dismissal)
+
+
+def test_party_membership_is_recommended_dismissal_even_against_a_reason() -> None:
+    party = context(violations=("DIS-05",), inputs={"level": "berat", "reason": "pertimbangan"})
+    message = refuses("level_fits_catalogue", party)
+    assert "DIS-05 (party membership) carries dismissal" in message
+    assert "no reason allows another level" in message
+
+
+def test_an_act_date_against_the_phase_rule_is_kept_with_a_recorded_reason() -> None:
+    inputs = {"act_date_reason": "Penetapan calon DPD berbeda dari pasangan calon"}
+    ctx = context(violations=("ETK-02",), inputs=inputs)
+    assert allows("allegations_fit_act_date", ctx)
+    message = refuses("allegations_fit_act_date", context(violations=("ETK-02",)))
+    assert "record why with --set act_date_reason=..." in message
 
 
 def test_ethics_breaches_are_recommended_a_moral_sanction_even_with_a_reason() -> None:
