@@ -217,6 +217,7 @@ def open_case(
     actor: str = "bawaslu",
     letter_data: LetterData | None = None,
     workflow_version: str | None = None,
+    act_date_reason: str | None = None,
 ) -> str:
     """Open a case; its receipt is issued with the sample values unless `letter_data`."""
     with session_scope(app.db) as s:
@@ -228,6 +229,7 @@ def open_case(
             violation_codes=list(violations),
             description="Unggahan kampanye di Facebook",
             workflow_version=workflow_version,
+            act_date_reason=act_date_reason,
         )
         workflow = opening_workflow(app, data)
         given = (

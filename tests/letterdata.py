@@ -137,11 +137,17 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "decision_due": date(2025, 1, 31),
     },
     "tanda_terima_banding": {"received_time": "10.00 WIB", "response_due": date(2025, 1, 31)},
+    # The outcome and the objection's date come from the step and the case.
     "keputusan_keberatan": {
         "articles": OFFICER_ARTICLES,
-        "objection_date": date(2024, 12, 10),
         "reasons": ["pelanggaran tidak dilakukan pada jam kerja"],
-        "outcome": "menguatkan",
+    },
+    "pemberitahuan_pembatalan": {},
+    "tanggapan_banding": {
+        "answers": [
+            "Pelanggaran terbukti berdasarkan Berita Acara Pemeriksaan dan alat bukti.",
+            "Hukuman yang dijatuhkan sesuai dengan tingkat pelanggaran.",
+        ]
     },
 }
 
@@ -157,6 +163,6 @@ def letter_data_for(workflow: Workflow, state: str, trigger: str) -> dict[str, d
         kind
         for t in workflow.transitions_from(state)
         if t.trigger == trigger
-        for kind in workflow.state(t.dest).letters
+        for kind in workflow.step_letters(t)
     }
     return sample_letter_data(sorted(kinds))

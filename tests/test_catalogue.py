@@ -304,7 +304,7 @@ def test_rank_based_transitional_sedang_sanctions_are_not_offered_to_a_pppk(
     ("code", "route", "confidence"),
     [
         ("MOR-T", "none", "U"), ("MOR-B", "none", "U"),
-        ("R-1", "none", "U"), ("R-2", "none", "U"), ("R-3", "none", "U"),
+        ("R-1", "keberatan", "S"), ("R-2", "keberatan", "S"), ("R-3", "keberatan", "S"),
         ("S-1", "keberatan", "C"), ("S-2", "keberatan", "C"), ("S-3", "keberatan", "C"),
         ("S-1T", "keberatan", "C"), ("S-2T", "keberatan", "C"), ("S-3T", "keberatan", "C"),
         ("B-1", "keberatan", "C"), ("B-2", "keberatan", "C"),

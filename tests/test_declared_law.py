@@ -136,7 +136,12 @@ EXPECTED: dict[str, list[str]] = {
         "'kepegawaian.upaya_administratif' in {dir}/classification.yaml (declared: "
         "kepegawaian.disiplin, kepegawaian.kode_etik, pengawasan.netralitas, "
         "pengawasan.pemilu)"
-        for kind in ("tanda_terima_keberatan", "tanda_terima_banding", "keputusan_keberatan")
+        for kind in (
+            "tanda_terima_keberatan",
+            "tanda_terima_banding",
+            "tanggapan_banding",
+            "keputusan_keberatan",
+        )
     ],
     "ladder_letter_unknown": [
         "{dir}/escalation.yaml: steps[1].letter: unknown document kind 'surat_teguran' (did "

@@ -22,7 +22,7 @@ from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.cases.changes import last_step_date
-from sanctions.cases.guards import competent_official
+from sanctions.cases.guards import evaluate
 from sanctions.cases.workflow import TransitionSpec, Workflow
 from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter
@@ -78,6 +78,11 @@ def _variants(
     if sanction is None:
         yield base, on
         return
+    if (
+        spec.input("outcome") is not None
+    ):  # an appeal decision: an outcome and a sanction fitting it
+        yield from _appeal_variants(app, session, case, spec, base, on)
+        return
     level = case.facts.get("level", "moral")
     offered = app.catalogue.sanctions_for_level(
         level, on=on, employee_type=str(case.employee_snapshot["employee_type"])
@@ -87,15 +92,22 @@ def _variants(
         by_route.setdefault(app.catalogue.appeal_route(s.code), s.code)
     for code in by_route.values() or [""]:
         yield {**base, "sanction": code} if code else base, on
-        if code and spec.input("official") is not None:
-            # Where the competent official is not the PPK, the next higher one on the chain
-            # decides too, recording why (no such official exists).
-            ctx = cases.guard_context(app, session, case, on=on, inputs={"sanction": code})
-            resolution = competent_official(ctx)
-            assert not isinstance(resolution, str), resolution
-            if resolution.higher and resolution.default != "ppk":
-                higher = {"official": resolution.higher[0], "authority_reason": "Tidak ada"}
-                yield {**base, "sanction": code, **higher}, on
+
+
+def _appeal_variants(
+    app: App, session: Session, case: Case, spec: TransitionSpec, base: dict[str, str], on: date
+) -> Iterator[tuple[dict[str, str], date]]:
+    """One outcome with a sanction that fits it (the edge is the same for every outcome; each
+    outcome's decree is rendered by tests/test_appeals.py)."""
+    outcome = spec.input("outcome")
+    assert outcome is not None
+    for choice in outcome.choices:
+        for candidate in app.catalogue.sanctions:
+            inputs = {**base, "outcome": choice, "sanction": candidate.code}
+            ctx = cases.guard_context(app, session, case, on=on, inputs=inputs)
+            if not evaluate(spec.guards, ctx):
+                yield inputs, on
+                return
 
 
 def _expected_level(app: App, session: Session, case: Case) -> str:
@@ -168,7 +180,7 @@ def _explore(
             except RuleViolation:
                 savepoint.rollback()
                 continue  # not a path this kind of case can take
-            expected = workflow.state(written.event.dest).letters
+            expected = workflow.step_letters(spec)
             assert [x.kind for x in written.letters] == list(expected), edge
             walked.edges.add((edge[0], spec.trigger, written.event.dest))
             walked.letters += len(written.letters)

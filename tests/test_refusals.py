@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine as DbEngine
+from sqlmodel import col, select
 
 from sanctions.app import App
 from sanctions.cases.guards import GuardContext
 from sanctions.cases.machine import Engine
 from sanctions.cases.workflow import TransitionSpec
 from sanctions.db import session_scope
+from sanctions.db.models import CaseEvent
 from sanctions.errors import (
     ConcurrencyConflict,
     DeadlinePassed,
@@ -329,3 +331,20 @@ def test_two_officers_racing_on_one_case_exactly_one_wins(seeded: App) -> None:
     losers = [o for o in outcomes if isinstance(o, ConcurrencyConflict)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
     assert "changed by someone else" in str(losers[0])
+
+
+def test_a_case_whose_codes_contradict_the_act_date_opens_once_a_reason_is_recorded(
+    seeded: App,
+) -> None:
+    # ETK-02 (toward a bakal calon) on 3 Oct 2024, after penetapan calon (22 Sep 2024)
+    before = snapshot(seeded)
+    with pytest.raises(SanctionsError, match="record why with --act-date-reason"):
+        open_case(seeded, violations=("ETK-02",))
+    assert snapshot(seeded) == before
+    ref = open_case(
+        seeded, violations=("ETK-02",), act_date_reason="Penetapan calon DPD pada tanggal lain"
+    )
+    with session_scope(seeded.db) as session:
+        first = session.exec(select(CaseEvent).order_by(col(CaseEvent.id))).all()[-1]
+    assert first.inputs["act_date_reason"].startswith("Penetapan calon DPD")
+    assert ref.startswith("NET-2024-")

@@ -66,6 +66,7 @@ def mutually_exclusive(a: str, b: str) -> bool:
 
 
 SANCTION_ENDS = "masa_hukuman_sampai"  # the fact recording the last day of the sanction
+SANCTION_BEFORE_APPEAL = "hukuman_sebelum_keberatan"  # the sanction an appeal replaced
 EFFECT_DEADLINE = "mulai_berlaku"  # the deadline on whose day an unappealed decision holds
 
 
@@ -143,10 +144,18 @@ def act_date_problems(
     return problems
 
 
-@guard("allegations_fit_act_date")
+@guard("allegations_fit_act_date", reads=("act_date_reason",))
 def _allegations_fit_act_date(ctx: GuardContext) -> str | None:
+    """The sources disagree on the phase rule (legal-review.md row 21): a contradiction is a
+    warning the officer confirms with a recorded reason, never a bare refusal."""
     problems = act_date_problems(ctx.allegations, ctx.act_date, ctx.candidate_determination_date)
-    return "; ".join(problems) or None
+    if not problems or ctx.inputs.get("act_date_reason"):
+        return None
+    return (
+        "; ".join(problems)
+        + " (the SKB 2022 phase rule is contested: to keep the codes, record why with "
+        "--set act_date_reason=...)"
+    )
 
 
 @guard("track_is_discipline", excludes=("track_is_ethics",))
@@ -186,6 +195,12 @@ def _level_fits_catalogue(ctx: GuardContext) -> str | None:
     expected = _expected_level(ctx)
     if ctx.track == "etik" and level != "moral":
         return "ethics breaches carry a moral sanction (PP 42/2004 Ps 15): recommend level 'moral'"
+    fixed = [v.code for v in ctx.allegations if v.fixed_sanction]
+    if fixed and level != expected:
+        return (
+            f"{', '.join(fixed)} (party membership) carries dismissal (UU 20/2023 Ps 52(4)): "
+            f"recommend level {expected!r}; no reason allows another level"
+        )
     if level == expected or ctx.inputs.get("reason"):
         return None
     satgas = [v.code for v in ctx.allegations if v.decided_by == "satgas"]
@@ -412,6 +427,41 @@ def _appeal_by_keberatan(ctx: GuardContext) -> str | None:
 @guard("appeal_by_banding", facts=("sanction",), excludes=("appeal_by_keberatan",))
 def _appeal_by_banding(ctx: GuardContext) -> str | None:
     return _appeal_route_is(ctx, "banding", "banding administratif")
+
+
+def _severity(catalogue: Catalogue, sanction: Sanction) -> tuple[int, int]:
+    """Level first, then the catalogue's order within the level (R-1 < R-2 < R-3)."""
+    order = [s.code for s in catalogue.sanctions]
+    return catalogue.level_rank(sanction.level), order.index(sanction.code)
+
+
+@guard("appeal_outcome_fits_sanction", reads=("outcome", "sanction"), facts=("sanction",))
+def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
+    """An appeal that lightens, heavies or changes the sanction names one that does."""
+    outcome, new_code, old_code = (
+        ctx.inputs.get("outcome"),
+        ctx.inputs.get("sanction"),
+        ctx.facts.get("sanction"),
+    )
+    if not (outcome and new_code and old_code):
+        return "an appeal decision names its outcome and the sanction that results"
+    new, old = ctx.catalogue.sanction(new_code), ctx.catalogue.sanction(old_code)
+    if new.code == old.code:
+        return (
+            f"{new.code} is the contested sanction itself: confirm it instead "
+            "(trigger kuatkan_keberatan)"
+        )
+    lighter = _severity(ctx.catalogue, new) < _severity(ctx.catalogue, old)
+    if outcome == "memperingan" and not lighter:
+        return f"memperingan replaces {old.code} with a lighter sanction; {new.code} is not lighter"
+    if outcome == "memperberat" and lighter:
+        return f"memperberat replaces {old.code} with a heavier sanction; {new.code} is lighter"
+    if outcome == "mengubah" and new.level != old.level:
+        return (
+            f"mengubah changes the form of the sanction within its level ({old.level}); "
+            f"{new.code} is {new.level}: use memperingan or memperberat"
+        )
+    return None
 
 
 @guard("waiting_period_over", deadlines=(EFFECT_DEADLINE,))

@@ -31,6 +31,9 @@ class OpenCaseInput:
     description: str = ""
     register_number: str | None = None
     workflow_version: str | None = None
+    # The officer's reason for keeping codes whose phase contradicts the act date (the SKB
+    # 2022 phase rule is contested): the contradiction is then recorded, not refused.
+    act_date_reason: str | None = None
 
 
 def opening_problems(
@@ -80,8 +83,12 @@ def opening_problems(
     phase = act_date_problems(
         tuple(violations), data.act_date, contest.candidate_determination_date
     )
-    if phase:
-        problems.append(("act_date", RuleViolation("; ".join(phase))))
+    if phase and not (data.act_date_reason or "").strip():
+        hint = (
+            " (the SKB 2022 phase rule is contested: to keep the codes, record why with "
+            "--act-date-reason)"
+        )
+        problems.append(("act_date", RuleViolation("; ".join(phase) + hint)))
     if employee.status != "aktif":
         problems.append(
             ("nip", RuleViolation(f"{employee.name} is no longer in service ({employee.status})"))
@@ -138,7 +145,8 @@ def opening(
         trigger=OPEN_TRIGGER,
         on=data.reported_on,
         dest=workflow.initial,
-        inputs={"violations": ",".join(data.violation_codes)},
+        inputs={"violations": ",".join(data.violation_codes)}
+        | ({"act_date_reason": data.act_date_reason} if data.act_date_reason else {}),
         note=data.description,
         letters=workflow.state(workflow.initial).letters,
         letter_data=letter_data or {},

@@ -28,7 +28,13 @@ from sanctions.cases.changes import (
     record,
 )
 from sanctions.cases.dates import day_off_warning, future_problem
-from sanctions.cases.guards import GuardContext, competent_official, sanction_end_fact
+from sanctions.cases.guards import (
+    EFFECT_DEADLINE,
+    SANCTION_BEFORE_APPEAL,
+    GuardContext,
+    competent_official,
+    sanction_end_fact,
+)
 from sanctions.cases.opening import (
     OpenCaseInput,
     opening,
@@ -40,6 +46,7 @@ from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
 from sanctions.errors import DeadlinePassed, InputError, RuleViolation
+from sanctions.law import names
 from sanctions.registry.service import contest_by_code, employee_by_nip
 from sanctions.trust.access import require_role, roles_for
 
@@ -198,7 +205,13 @@ def advance(
     spec = app.engine(case.workflow_version).fire(case.state, trigger, ctx, roles)
     late = _check_deadlines(deadlines, workflow, trigger, on)
     facts = {**case.facts, **inputs, f"{spec.dest}_on": on.isoformat()}
-    facts |= sanction_end_fact(app.catalogue, facts, entered=spec.dest, on=on, rules=ctx.rules)
+    if trigger in names.APPEAL_CHANGE_TRIGGERS and case.facts.get("sanction"):
+        facts[SANCTION_BEFORE_APPEAL] = case.facts["sanction"]  # what the appeal replaced
+    # The period runs from the legal effective date: the day the waiting period ends (the 15th
+    # working day after receipt) when no appeal was filed, else the appeal decision's date.
+    effect = next((d.due_date for d in deadlines if d.name == EFFECT_DEADLINE), on)
+    start = min(effect, on)
+    facts |= sanction_end_fact(app.catalogue, facts, entered=spec.dest, on=start, rules=ctx.rules)
     change = Change(
         trigger=trigger,
         on=on,
@@ -207,7 +220,7 @@ def advance(
         facts=facts,
         note=note,
         late=late,
-        letters=workflow.state(spec.dest).letters,
+        letters=workflow.step_letters(spec),
         letter_data=letter_data or {},
     )
     written = record(
@@ -316,16 +329,31 @@ def _rule(workflow: Workflow, deadline: Deadline) -> DeadlineRule | None:
 def _check_deadlines(
     deadlines: Sequence[Deadline], workflow: Workflow, trigger: str, on: date
 ) -> list[str]:
-    late = []
+    closed = closed_window(deadlines, workflow, trigger, on)
+    if closed is not None:
+        raise DeadlinePassed(f"{trigger!r} refused: {closed}")
+    return [
+        d.name
+        for d in deadlines
+        if (rule := _rule(workflow, d)) is not None
+        and trigger in rule.governs
+        and is_late(rule, d.due_date, on)
+    ]
+
+
+def closed_window(
+    deadlines: Sequence[Deadline], workflow: Workflow, trigger: str, on: date
+) -> str | None:
+    """Why `trigger` can no longer be taken on `on`: a strict (`on_miss: refuse`) time limit
+    governing it has ended; None when none has. `case show` offers no such step."""
     for deadline in deadlines:
         rule = _rule(workflow, deadline)
-        if rule is None or trigger not in rule.governs or not is_late(rule, deadline.due_date, on):
+        if rule is None or trigger not in rule.governs or rule.on_miss != OnMiss.REFUSE:
             continue
-        if rule.on_miss == OnMiss.REFUSE:
-            raise DeadlinePassed(
-                f"{trigger!r} refused: {rule.label} — the time limit ended on "
-                f"{deadline.due_date.isoformat()} ({rule.amount} {rule.unit.value}, "
-                f"{rule.basis}); the step is dated {on.isoformat()}"
+        if is_late(rule, deadline.due_date, on):
+            return (
+                f"{rule.label} — the time limit ended on {deadline.due_date.isoformat()} "
+                f"({rule.amount} {rule.unit.value}, {rule.basis}); the step is dated "
+                f"{on.isoformat()}"
             )
-        late.append(deadline.name)
-    return late
+    return None

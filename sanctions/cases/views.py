@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.cases.guards import GuardContext, competent_official
 from sanctions.cases.machine import Option
-from sanctions.cases.service import guard_context, open_deadlines
+from sanctions.cases.service import closed_window, guard_context, open_deadlines
 from sanctions.cases.workflow import Workflow
 from sanctions.catalogue.entries import Violation
 from sanctions.db.models import Agency, Case, CaseEvent, Contest, Deadline, Employee
@@ -55,6 +55,7 @@ class AuthorityView:
     officials: tuple[str, ...]  # labels, the default first
     rule: str  # the rule in words, with its basis and confidence tag
     decided_by: str | None = None  # the label of the official recorded on the decision
+    appeal_forum: str | None = None  # where a keberatan against that decision goes, tagged
 
 
 def authority_view(app: App, ctx: GuardContext) -> AuthorityView | None:
@@ -70,7 +71,9 @@ def authority_view(app: App, ctx: GuardContext) -> AuthorityView | None:
             return None
         return AuthorityView((), resolution, decided_by)
     labels = tuple(app.authority.official_label(o) for o in resolution.officials)
-    return AuthorityView(labels, app.authority.rule_in_words(resolution), decided_by)
+    forum = app.authority.appeal_forum(decided or resolution.default, ctx.agency_tier)
+    shown = f"{forum.to} ({forum.basis}) [{forum.confidence}]" if forum else None
+    return AuthorityView(labels, app.authority.rule_in_words(resolution), decided_by, shown)
 
 
 def show_case(app: App, session: Session, reference: str, *, actor: str, on: date) -> CaseView:
@@ -85,7 +88,9 @@ def show_case(app: App, session: Session, reference: str, *, actor: str, on: dat
     employee = session.get(Employee, case.employee_id)
     contest = session.get(Contest, case.contest_id)
     assert agency and employee and contest
-    deadlines = [_deadline_view(app, d, on) for d in open_deadlines(session, case)]
+    rows = open_deadlines(session, case)
+    options = [_window_closed(o, rows, workflow, on) for o in options]
+    deadlines = [_deadline_view(app, d, on) for d in rows]
     return CaseView(
         case,
         agency,
@@ -98,6 +103,14 @@ def show_case(app: App, session: Session, reference: str, *, actor: str, on: dat
         roles,
         authority_view(app, ctx),
     )
+
+
+def _window_closed(option: Option, rows: list[Deadline], workflow: Workflow, on: date) -> Option:
+    """The option, no longer offered once a strict time limit governing it has ended."""
+    closed = closed_window(rows, workflow, option.transition.trigger, on)
+    if closed is None:
+        return option
+    return replace(option, allowed=False, reasons=(*option.reasons, closed))
 
 
 def _deadline_view(app: App, deadline: Deadline, on: date) -> DeadlineView:

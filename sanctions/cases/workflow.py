@@ -48,6 +48,9 @@ class TransitionSpec:
     roles: tuple[str, ...]
     guards: tuple[str, ...] = ()
     inputs: tuple[InputSpec, ...] = ()
+    # The letters this step issues instead of those its destination state declares (an
+    # appeal decision issues its own decree; a decision posted issues the covering letter).
+    letters: tuple[str, ...] | None = None
 
     def input(self, name: str) -> InputSpec | None:
         return next((i for i in self.inputs if i.name == name), None)
@@ -106,6 +109,10 @@ class Workflow:
 
     def state(self, name: str) -> StateSpec:
         return self.states[name]
+
+    def step_letters(self, spec: TransitionSpec) -> tuple[str, ...]:
+        """The letters taking `spec` issues: its own, else its destination state's."""
+        return spec.letters if spec.letters is not None else self.states[spec.dest].letters
 
     def transitions_from(self, state: str) -> list[TransitionSpec]:
         return [t for t in self.transitions if state in t.sources]
@@ -332,7 +339,7 @@ def _transition(
     known_guards: Collection[str],
 ) -> TransitionSpec:
     node.mapping(
-        allowed={"trigger", "label", "source", "dest", "roles", "guards", "inputs"},
+        allowed={"trigger", "label", "source", "dest", "roles", "guards", "inputs", "letters"},
         required=("trigger", "source", "dest", "roles"),
     )
     source_node = node.get("source")
@@ -362,6 +369,7 @@ def _transition(
         roles=step_roles,
         guards=node.get("guards", []).texts(),
         inputs=tuple(_input(name, n) for name, n in node.get("inputs", {}).items()),
+        letters=node.get("letters").names() if "letters" in node else None,
     )
 
 

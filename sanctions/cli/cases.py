@@ -67,6 +67,10 @@ def case() -> None:
 @click.option("--description", default="", help="What happened, in a sentence.")
 @click.option("--register-number", help="The forwarding body's register number.")
 @click.option("--workflow", "workflow_version", help="Workflow version (default: by report date).")
+@click.option(
+    "--act-date-reason",
+    help="Why codes whose phase (before/after penetapan calon) contradicts the act date are kept.",
+)
 @letter_data_option
 @json_option
 @pass_shell
@@ -82,6 +86,7 @@ def open_(
     description: str,
     register_number: str | None,
     workflow_version: str | None,
+    act_date_reason: str | None,
     letter_data: Path | None,
     as_json: bool,
 ) -> None:
@@ -116,6 +121,7 @@ def open_(
         description=description or (describe or ""),
         register_number=register_number,
         workflow_version=workflow_version,
+        act_date_reason=act_date_reason,
     )
     with shell.transaction() as (session, actor):
         result = svc.open_case(
@@ -302,6 +308,7 @@ def _view_dict(view: views.CaseView) -> dict[str, Any]:
             "officials": list(view.authority.officials),
             "rule": view.authority.rule,
             "decided_by": view.authority.decided_by,
+            "appeal_forum": view.authority.appeal_forum,
         },
         "deadlines": [
             {
@@ -357,6 +364,8 @@ def _print_view(data: dict[str, Any]) -> None:
         click.echo(f"  decides:    {who} — {authority['rule']}")
         if authority["decided_by"]:
             click.echo(f"  decided by: {authority['decided_by']}")
+        if authority["appeal_forum"]:
+            click.echo(f"  keberatan:  to {authority['appeal_forum']}")
     click.echo("\nOpen deadlines:")
     emit_table(
         [

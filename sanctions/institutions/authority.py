@@ -30,6 +30,7 @@ SIGNER_ROLES: Final = (
 )
 # The official who is the agency's own head in its letters (the agency row's PPK).
 PPK: Final = "ppk"
+SUPERIOR: Final = "superior"  # the appeal forum of an official below the PPK
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,15 @@ class Resolution:
 
 
 @dataclass(frozen=True)
+class Forum:
+    """Where a keberatan against one official's decision goes, as the decree prints it."""
+
+    to: str
+    basis: str
+    confidence: Confidence
+
+
+@dataclass(frozen=True)
 class Authority:
     positions: Mapping[str, str]
     officials: Mapping[str, str]
@@ -77,6 +87,18 @@ class Authority:
     chain: Mapping[str, tuple[str, ...]]
     rules: tuple[AuthorityRule, ...]
     signers: Mapping[str, str]
+    forums: Mapping[str, Forum]  # ppk, presiden, and `superior` for every other official
+
+    def appeal_forum(self, official: str, tier: str | None) -> Forum | None:
+        """Where a keberatan against `official`'s decision goes (None: the tier is unknown)."""
+        if official in self.forums:
+            return self.forums[official]
+        if tier is None or official not in self.chain[tier]:
+            return None
+        chain = self.chain[tier]
+        superior = self.officials[chain[chain.index(official) + 1]]
+        rule = self.forums[SUPERIOR]
+        return Forum(rule.to.format(official=superior), rule.basis, rule.confidence)
 
     def official_label(self, key: str) -> str:
         return self.officials[key]
@@ -160,8 +182,8 @@ def load_authority(path: Path, *, levels: Sequence[str], sanctions: Mapping[str,
     """Read and check the file: every name known, every position x tier x level (`levels`,
     the catalogue's disciplinary levels) covered; `sanctions` maps each code to its level."""
     root = read_yaml(path).mapping(
-        allowed={"positions", "officials", "tiers", "chain", "rules", "signers"},
-        required=("positions", "officials", "tiers", "chain", "rules", "signers"),
+        allowed={"positions", "officials", "tiers", "chain", "rules", "signers", "appeal_forums"},
+        required=("positions", "officials", "tiers", "chain", "rules", "signers", "appeal_forums"),
     )
     positions = {k: n.text() for k, n in root.get("positions").items()}
     officials = {k: n.text() for k, n in root.get("officials").items()}
@@ -182,9 +204,31 @@ def load_authority(path: Path, *, levels: Sequence[str], sanctions: Mapping[str,
         kind: node.choice(SIGNER_ROLES, what="signer role")
         for kind, node in root.get("signers").items()
     }
-    authority = Authority(positions, officials, tiers, chain, rules, signers)
+    forums = {key: _forum(key, node, officials) for key, node in root.get("appeal_forums").items()}
+    if SUPERIOR not in forums:
+        raise root.get("appeal_forums").error(f"missing required key {SUPERIOR!r}")
+    for key, ladder in chain.items():
+        if ladder[-1] not in forums:
+            raise (
+                root.get("chain")
+                .get(key)
+                .error(f"the highest official, {ladder[-1]!r}, needs its own appeal forum")
+            )
+    authority = Authority(positions, officials, tiers, chain, rules, signers, forums)
     _check_complete(authority, root.get("rules"), levels)
     return authority
+
+
+def _forum(key: str, node: Node, officials: Mapping[str, str]) -> Forum:
+    if key != SUPERIOR and key not in officials:
+        raise node.holding(key).error(
+            f"unknown official {key!r} (allowed: {SUPERIOR}, {', '.join(officials)})"
+        )
+    node.mapping(allowed={"to", "basis", "confidence"}, required=("to", "basis", "confidence"))
+    to = node.get("to").text()
+    if key == SUPERIOR and "{official}" not in to:
+        raise node.get("to").error("the superior's forum names the superior: put {official} in it")
+    return Forum(to, node.get("basis").text(), node.get("confidence").confidence())
 
 
 def _tier(key: str, node: Node) -> Tier:

@@ -12,7 +12,12 @@ import difflib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from sanctions.cases.guards import GUARD_NEEDS, SANCTION_ENDS, mutually_exclusive
+from sanctions.cases.guards import (
+    GUARD_NEEDS,
+    SANCTION_BEFORE_APPEAL,
+    SANCTION_ENDS,
+    mutually_exclusive,
+)
 from sanctions.cases.workflow import TransitionSpec, Workflow, WorkflowSet
 from sanctions.deadlines.ladder import Ladder
 from sanctions.errors import DefinitionError
@@ -23,7 +28,7 @@ from sanctions.letters.documents import DocumentSpec
 from sanctions.letters.recipients import FROM_CASE, Recipient, known_names
 
 # Facts the code records itself (not step inputs, not `<state>_on`).
-CODE_FACTS = frozenset({SANCTION_ENDS, names.BLOCKING_FACT})
+CODE_FACTS = frozenset({SANCTION_ENDS, SANCTION_BEFORE_APPEAL, names.BLOCKING_FACT})
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,13 @@ def _workflow_problems(w: Workflow, documents: Mapping[str, DocumentSpec]) -> Fo
         path = w.transition_paths.get(index) or (
             f"transition {spec.trigger} from {', '.join(spec.sources)} (inherited from {w.extends})"
         )
+        for i, kind in enumerate(spec.letters or ()):
+            if kind not in documents:
+                yield (
+                    ("step letter", spec.trigger, *spec.sources, kind),
+                    f"{f}: {path}.letters[{i}]: unknown document kind {kind!r}"
+                    f"{_suggest(kind, documents)} (declared in {{documents}})",
+                )
         for key, message in _guard_problems(w, spec, f"{f}: {path}", deadlines, facts):
             yield (spec.trigger, *spec.sources, *key), message
     yield from _ambiguous(w)

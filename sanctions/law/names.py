@@ -62,6 +62,23 @@ CONFIDENTIAL_READERS_RULE = _n(
     "rule", "confidential_readers", "sanctions.letters.service: who reads a Rahasia letter"
 )
 
+# The outcome an appeal step's decree states (the change step records its own, `outcome`).
+APPEAL_OUTCOMES = {
+    _n("trigger", "kuatkan_keberatan", "sanctions.letters.context: outcome menguatkan"): (
+        "menguatkan"
+    ),
+    _n("trigger", "batalkan_keputusan", "sanctions.letters.context: outcome membatalkan"): (
+        "membatalkan"
+    ),
+}
+APPEAL_CHANGE_TRIGGER = _n(
+    "trigger", "ubah_keberatan", "sanctions.letters.context: the recorded appeal outcome"
+)
+APPEAL_CHANGE_TRIGGERS = (
+    APPEAL_CHANGE_TRIGGER,
+    _n("trigger", "ubah_banding", "sanctions.cases.service: the sanction an appeal replaced"),
+)
+
 # -- letter kinds (letter_templates/documents.yaml) ---------------------------------------
 CITED_LETTERS = {
     prefix: _n("letter", kind, f"sanctions.letters.context: later letters cite {prefix}_number")
@@ -74,6 +91,9 @@ CITED_LETTERS = {
         ("warning", "surat_teguran_ppk"),
     )
 }
+APPEAL_DECISION = _n(
+    "letter", "keputusan_keberatan", "sanctions.letters.context: later letters cite it"
+)
 TEAM_DECREE = _n("letter", "sk_tim_pemeriksa", "sanctions.letters.context: team_decree_number")
 DECISION_LETTERS = (
     _n("letter", "sk_hukuman_disiplin", "sanctions.letters.context: the decision cited"),

@@ -87,6 +87,8 @@ class LetterFacts:
     signer_role: str = "issuer_head"
     official: str | None = None
     official_label: str | None = None
+    appeal_forum: str | None = None  # where a keberatan goes (workflows/authority.yaml)
+    step_trigger: str | None = None  # the step issuing the letter (None: on demand)
 
 
 # Cited for a row whose norm is unconfirmed when no declared list can be cited either.
@@ -318,6 +320,7 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
         data["team_decree_number"] = latest[names.TEAM_DECREE].number
     if names.CITED_LETTERS["lhp"] not in latest:
         data["lhp_number"] = None  # decided without examination: there is no LHP to cite
+    data.update(_appeal_decision(facts, latest))
     decision = next((latest[k] for k in _DECISION_KINDS if k in latest), None)
     if decision is not None:
         data.update(
@@ -340,17 +343,7 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     code = f.get("sanction")
     if code:
         route = catalogue.appeal_route(code)
-        data["appeal"] = (
-            None
-            if route == "none"
-            else {
-                "route": route,
-                "to": "Badan Pertimbangan Aparatur Sipil Negara"
-                if route == "banding"
-                else "atasan Pejabat yang Berwenang Menghukum",
-                "days": 14,
-            }
-        )
+        data["appeal"] = None if route == "none" else _appeal(route, facts.appeal_forum)
         data["effect_working_days"] = facts.rules[names.EFFECT_DAYS_RULE]
         sanction = catalogue.sanction(code)
         if sanction.code == "PPPK-PHK":
@@ -362,6 +355,39 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     if facts.kind == names.CITED_LETTERS["lhp"]:
         data["report_to"] = _deciding_official(facts)  # the LHP goes to who decides
     return {k: v for k, v in data.items() if v not in ("", None) or k in ("appeal", "lhp_number")}
+
+
+def _appeal(route: str, forum: str | None) -> dict[str, Any]:
+    """The decree's appeal clause: banding goes to BPASN; a keberatan to the forum resolved
+    for the official who decided (left out when unknown: the template then says so, rather
+    than print a forum that may not exist)."""
+    appeal: dict[str, Any] = {"route": route, "days": 14}
+    to = "Badan Pertimbangan Aparatur Sipil Negara" if route == "banding" else forum
+    if to:
+        appeal["to"] = to
+    return appeal
+
+
+def _appeal_decision(facts: LetterFacts, latest: Mapping[str, EarlierLetter]) -> dict[str, Any]:
+    """What an appeal decision and the letters after it cite: its outcome (the step's, or
+    the recorded one), the objection's date, and the appeal decree once issued."""
+    data: dict[str, Any] = {}
+    outcome = names.APPEAL_OUTCOMES.get(facts.step_trigger or "")
+    if facts.step_trigger == names.APPEAL_CHANGE_TRIGGER:
+        outcome = facts.facts.get("outcome")
+    if outcome:
+        data["outcome"] = outcome
+    if facts.facts.get("keberatan_on"):
+        data["objection_date"] = _maybe_date(facts.facts["keberatan_on"])
+    if facts.facts.get(names.BLOCKING_FACT):
+        data["blocking_requested"] = _maybe_date(facts.facts[names.BLOCKING_FACT])
+    if facts.facts.get("bpasn_number"):  # BPASN changed the sanction (ubah_banding)
+        data["bpasn_decision_number"] = facts.facts["bpasn_number"]
+        data["bpasn_decision_date"] = _maybe_date(facts.facts.get("berlaku_on", ""))
+    appeal = latest.get(names.APPEAL_DECISION)
+    if appeal is not None:
+        data.update(appeal_decision_number=appeal.number, appeal_decision_date=appeal.on)
+    return data
 
 
 def _maybe_date(value: str) -> date | str:

@@ -335,6 +335,7 @@ def _letter_facts(
         earlier=earlier,
         step_inputs=step_inputs,
         follow_up_due=due,
+        step_trigger=step[0] if step is not None else None,
         **_decider(app, case, case_agency, kind),
     )
 
@@ -353,10 +354,16 @@ def _decider(app: App, case: Case, agency: Agency, kind: str) -> dict[str, Any]:
             sanction=code,
             level=app.catalogue.sanction(code).level,
         )
+    forum = (
+        authority.appeal_forum(official, authority.tier_of(agency.kind, agency.parent))
+        if official
+        else None
+    )
     return {
         "signer_role": authority.signers.get(kind, "issuer_head"),
         "official": official,
         "official_label": authority.officials.get(official) if official else None,
+        "appeal_forum": forum.to if forum else None,
     }
 
 

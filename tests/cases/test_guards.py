@@ -219,9 +219,24 @@ def test_the_heaviest_allegation_sets_the_prescribed_level() -> None:
 
 def test_party_membership_prescribes_dismissal() -> None:
     party = context(violations=("DIS-05",), inputs={"level": "berat"})
-    assert "prescribes level 'pemberhentian'" in refuses("level_fits_catalogue", party)
+    assert "recommend level 'pemberhentian'" in refuses("level_fits_catalogue", party)
     dismissal = context(violations=("DIS-05",), inputs={"level": "pemberhentian"})
     assert allows("level_fits_catalogue", dismissal)
+
+
+def test_party_membership_is_recommended_dismissal_even_against_a_reason() -> None:
+    party = context(violations=("DIS-05",), inputs={"level": "berat", "reason": "pertimbangan"})
+    message = refuses("level_fits_catalogue", party)
+    assert "DIS-05 (party membership) carries dismissal" in message
+    assert "no reason allows another level" in message
+
+
+def test_an_act_date_against_the_phase_rule_is_kept_with_a_recorded_reason() -> None:
+    inputs = {"act_date_reason": "Penetapan calon DPD berbeda dari pasangan calon"}
+    ctx = context(violations=("ETK-02",), inputs=inputs)
+    assert allows("allegations_fit_act_date", ctx)
+    message = refuses("allegations_fit_act_date", context(violations=("ETK-02",)))
+    assert "record why with --set act_date_reason=..." in message
 
 
 def test_ethics_breaches_are_recommended_a_moral_sanction_even_with_a_reason() -> None:
@@ -541,11 +556,34 @@ def test_a_dismissal_is_challenged_by_banding_to_bpasn() -> None:
     )
 
 
-def test_a_light_sanction_has_no_administrative_appeal() -> None:
+def test_a_light_sanction_is_open_to_keberatan_and_a_moral_one_to_no_appeal() -> None:
+    # PP 79/2021 Pasal 1 angka 4 names no exclusion for ringan (legal-review.md row 37)
+    assert allows("appeal_by_keberatan", decided("R-1"))
+    assert "R-1 is challenged by keberatan" in refuses("appeal_by_banding", decided("R-1"))
     for name, label in (("appeal_by_keberatan", "keberatan"), ("appeal_by_banding", "banding")):
-        message = refuses(name, decided("R-1"))
-        assert "R-1 has no administrative appeal (PP 79/2021)" in message
+        message = refuses(name, decided("MOR-T"))
+        assert "MOR-T has no administrative appeal (PP 79/2021)" in message
         assert f"cannot be challenged by {label}" in message
+
+
+def appealed(outcome: str, new: str, old: str = "B-2") -> GuardContext:
+    return context(facts={"sanction": old}, inputs={"outcome": outcome, "sanction": new})
+
+
+def test_an_appeal_lightens_heavies_or_changes_the_form_with_a_sanction_that_does() -> None:
+    assert allows("appeal_outcome_fits_sanction", appealed("memperingan", "B-1"))
+    assert allows("appeal_outcome_fits_sanction", appealed("memperingan", "S-2T"))
+    assert allows("appeal_outcome_fits_sanction", appealed("memperberat", "B-3"))
+    assert allows("appeal_outcome_fits_sanction", appealed("mengubah", "B-1"))
+
+
+def test_an_appeal_outcome_that_contradicts_its_sanction_is_refused_saying_which() -> None:
+    message = refuses("appeal_outcome_fits_sanction", appealed("memperingan", "B-3"))
+    assert message == "memperingan replaces B-2 with a lighter sanction; B-3 is not lighter"
+    message = refuses("appeal_outcome_fits_sanction", appealed("mengubah", "S-1T"))
+    assert "use memperingan or memperberat" in message
+    message = refuses("appeal_outcome_fits_sanction", appealed("memperberat", "B-2"))
+    assert "confirm it instead (trigger kuatkan_keberatan)" in message
 
 
 def test_an_appeal_before_any_decision_is_refused() -> None:

@@ -51,6 +51,8 @@ ALL_KINDS = (
     "tanda_terima_banding",
     "keputusan_keberatan",
     "pemberitahuan_pengalihan",
+    "pemberitahuan_pembatalan",
+    "tanggapan_banding",
 )
 
 SANCTIONS: dict[str, dict[str, Any]] = {
@@ -368,6 +370,20 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
         "Segera",
         "Permintaan Pemblokiran Data Kepegawaian",
     ),
+    "pemberitahuan_pembatalan": (
+        PEMDA,
+        BUPATI,
+        BKN_HEAD,
+        "Penting",
+        "Pemberitahuan Pembatalan Keputusan Hukuman Disiplin",
+    ),
+    "tanggapan_banding": (
+        PEMDA,
+        BUPATI,
+        {"name": "Ketua Badan Pertimbangan Aparatur Sipil Negara", "address": "Jakarta"},
+        "Rahasia",
+        "Tanggapan atas Banding Administratif",
+    ),
     "pemberitahuan_pengalihan": (
         BKN,
         DEPUTI_BKN,
@@ -580,6 +596,20 @@ def _data(kind: str) -> dict[str, Any]:
             "decided_by": "Gubernur Daerah Istimewa Yogyakarta",
             "decision_due": date(2027, 1, 15),
             "response_due": date(2027, 1, 12),
+        }
+    if kind == "pemberitahuan_pembatalan":
+        return {
+            **_RECOMMENDATION_LETTER,
+            **_DECISION,
+            "appeal_decision_number": "800.1.6.4/0131/BKPSDM/2027",
+            "appeal_decision_date": date(2027, 1, 11),
+            "blocking_requested": date(2026, 12, 28),
+        }
+    if kind == "tanggapan_banding":
+        return {
+            **_DECISION,
+            "decision_received": date(2026, 12, 4),
+            "answers": ["Pelanggaran terbukti berdasarkan Berita Acara Pemeriksaan."],
         }
     if kind == "pemberitahuan_pengalihan":
         return {

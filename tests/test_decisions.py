@@ -1,0 +1,61 @@
+"""The decision and its delivery on both databases: a decision posted to the last known
+address issues the covering letter and no berita acara of a hand-over, and the sanction's
+period runs from the legal effective date, not from the day an officer records it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import pytest
+
+from sanctions.app import App
+from tests.factories import open_case, recommended, s, seed, step, walk
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
+
+
+@pytest.fixture
+def seeded(app: App, snapshots: Snapshots) -> App:
+    snapshots.restore("decisions.seeded", app, seed)  # seeded once, copied into each test
+    return app
+
+
+def decided(app: App) -> str:
+    ref = open_case(app, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(
+        app,
+        ref,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+            s("periksa", "tim", "2024-11-11"),
+            s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
+            s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
+        ],
+    )
+    return ref
+
+
+def test_a_decision_posted_to_the_last_address_issues_the_covering_letter_only(
+    seeded: App,
+) -> None:
+    ref = decided(seeded)
+    written = step(seeded, ref, "kirim_ke_alamat", "bkpsdm", date(2024, 11, 29))
+    assert written.case.state == "disampaikan"
+    assert [x.kind for x in written.letters] == ["surat_pengantar_keputusan"]
+    handed = step(seeded, decided(seeded), "serahkan", "bkpsdm", date(2024, 11, 29))
+    assert [x.kind for x in handed.letters] == ["ba_penyampaian_keputusan"]
+
+
+def test_a_sanction_recorded_late_runs_from_its_legal_effective_date(seeded: App) -> None:
+    ref = decided(seeded)
+    step(seeded, ref, "serahkan", "bkpsdm", date(2024, 11, 25))
+    effective = seeded.calendar.add_working_days(date(2024, 11, 25), 15)
+    recorded = effective + timedelta(days=40)  # the officer records it weeks later
+    written = step(seeded, ref, "nyatakan_berlaku", "bkpsdm", recorded)
+    end = effective.replace(year=effective.year + 1) - timedelta(days=1)
+    assert written.case.facts["masa_hukuman_sampai"] == end.isoformat()
