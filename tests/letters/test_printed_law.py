@@ -117,6 +117,7 @@ def _facts(
         given=given,
         addressee=spec.addressee,
         tembusan=spec.tembusan,
+        appeal_forum="Gubernur Daerah Istimewa Yogyakarta",  # the regent's superior
     )
 
 
