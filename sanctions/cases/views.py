@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases.changes import resolve_reference
 from sanctions.cases.machine import Option
 from sanctions.cases.service import guard_context, open_deadlines
 from sanctions.cases.workflow import Workflow
@@ -20,6 +21,8 @@ from sanctions.trust.access import roles_for
 
 
 def case_by_reference(session: Session, reference: str) -> Case:
+    """The case of a reference (in any case) or of a register number."""
+    reference = resolve_reference(session, reference)
     case = session.exec(select(Case).where(Case.reference == reference)).first()
     if case is None:
         raise NotFound(f"no case {reference!r}; list cases with `sanctions case list`")

@@ -403,6 +403,56 @@ def advance(
     click.echo(f"{reference}: {event.source} → {event.dest} — {label}{late}")
 
 
+@case.command("correct")
+@click.argument("reference")
+@click.option(
+    "--reason", required=True, help="What was recorded by mistake (printed in the letters)."
+)
+@click.option("--on", "on_", help="Date of the correction (default: today).")
+@json_option
+@pass_shell
+def correct(shell: Shell, reference: str, reason: str, on_: str | None, as_json: bool) -> None:
+    """Void the case's last step, recorded by mistake: a correction event (the log stays
+    append-only and the hash chain covers it) takes the case back to the state before it, and
+    each letter the step issued is voided by a numbered voiding letter of its issuer.
+
+    \b
+    Allowed to a user holding a role that may take the step, or an admin; not once a later
+    event by another party (a reminder, a letter) follows the step. Then take the step
+    again with the right values.
+    \b
+    Example:
+      sanctions case correct NET-2024-000001 --reason "tanggal salah ketik: 2024-10-18"
+    """
+    from sanctions.cases.correction import correct as correct_case
+
+    on = parse_date(on_, "--on") or shell.today
+    with shell.transaction() as (session, actor):
+        written, voided = correct_case(
+            shell.app, session, reference, reason=reason, actor=actor, on=on, now=shell.now
+        )
+        state = written.case.state
+        label = written.workflow.state(state).label
+        numbers = [letter.number for letter in written.letters]
+        payload = {
+            "reference": written.case.reference,
+            "voided_event": voided.seq,
+            "voided_trigger": voided.trigger,
+            "voided_on": voided.on,
+            "state": state,
+            "voiding_letters": numbers,
+        }
+    if as_json:
+        emit_json(payload)
+        return
+    click.echo(
+        f"{payload['reference']}: voided #{voided.seq} {voided.trigger} ({voided.on}); "
+        f"back to {state} — {label}"
+    )
+    for number in numbers:
+        click.echo(f"  voiding letter {number}")
+
+
 @case.command("history")
 @click.argument("reference")
 @json_option
