@@ -333,8 +333,11 @@ def test_listings_are_aligned_tables_and_json_for_scripts(ready: Run) -> None:
     table = ready("case", "list").output.splitlines()
     assert table[0].split()[:3] == ["case", "state", "agency"]
     assert set(table[1].replace(" ", "")) == {"-"}
-    rows = json.loads(ready("case", "list", "--json").output)
-    assert rows[0]["case"] == "NET-2024-000001" and rows[0]["state"] == "dilaporkan"
+    assert table[-1] == "showing 1 of 1 cases"
+    listed = json.loads(ready("case", "list", "--json").output)
+    assert listed["total"] == 1
+    rows = listed["cases"]
+    assert rows[0]["reference"] == "NET-2024-000001" and rows[0]["state"] == "dilaporkan"
     agencies = json.loads(ready("agency", "list", "--json").output)
     assert [a["code"] for a in agencies] == ["BAWASLU-SLEMAN", "BKN", "SLEMAN"]
 

@@ -122,7 +122,11 @@ def open_(
 
 @case.command("list")
 @click.option("--agency", "agency_code", help="Only this agency's cases.")
+@click.option("--contest", "contest_code", help="Only this contest's cases.")
 @click.option("--state", help="Only cases in this state.")
+@click.option(
+    "--search", help="A NIP, part of the employee's name, a register number or a reference."
+)
 @click.option(
     "--overdue",
     is_flag=True,
@@ -131,32 +135,67 @@ def open_(
 )
 @click.option("--mine", is_flag=True, help="The cases waiting for your step (as `desk`).")
 @click.option("--as-of", help="Judge deadlines as of this date (default: today).")
+@click.option("--limit", default=50, show_default=True, help="At most this many cases.")
+@click.option("--offset", default=0, show_default=True, help="Skip this many cases first.")
 @json_option
 @pass_shell
 def list_(
     shell: Shell,
     agency_code: str | None,
+    contest_code: str | None,
     state: str | None,
+    search: str | None,
     overdue: bool,
     mine: bool,
     as_of: str | None,
+    limit: int,
+    offset: int,
     as_json: bool,
 ) -> None:
-    """List cases (those of the agencies you hold a role for)."""
+    """List cases (those of the agencies you hold a role for), oldest first, a page at a time
+    ("showing N of M"). An unknown state, agency or contest is an error listing the valid
+    ones."""
     on = parse_date(as_of, "--as-of") or shell.today
     if overdue or mine:
         _list_desk(shell, on, agency_code=agency_code, overdue=overdue, as_json=as_json)
         return
     with shell.transaction() as (session, actor):
-        rows = views.list_cases(
+        found = views.list_cases(
             shell.app,
             session,
             actor=actor,
             on=on,
             agency_code=agency_code,
+            contest_code=contest_code,
             state=state,
-            overdue_only=overdue,
+            search=search,
+            limit=limit,
+            offset=offset,
         )
+    if as_json:
+        emit_json(
+            {
+                "total": found.total,
+                "offset": found.offset,
+                "limit": found.limit,
+                "cases": [
+                    {
+                        "reference": r.reference,
+                        "register_number": r.register_number,
+                        "state": r.state,
+                        "state_label": r.state_label,
+                        "agency": r.agency,
+                        "employee": r.employee,
+                        "nip": r.nip,
+                        "reported_on": r.reported_on,
+                        "workflow_version": r.workflow_version,
+                        "overdue": r.overdue,
+                    }
+                    for r in found.rows
+                ],
+            }
+        )
+        return
     emit_table(
         [
             {
@@ -168,11 +207,15 @@ def list_(
                 "reported": r.reported_on,
                 "overdue": ", ".join(r.overdue),
             }
-            for r in rows
+            for r in found.rows
         ],
-        as_json=as_json,
+        as_json=False,
         empty="no cases",
     )
+    shown = len(found.rows)
+    start = f", from #{found.offset + 1}" if found.offset and shown else ""
+    more = " (--offset/--limit for more)" if found.offset + shown < found.total else ""
+    click.echo(f"showing {shown} of {found.total} cases{start}{more}")
 
 
 def _list_desk(
