@@ -14,6 +14,7 @@ from sanctions.app import App
 from sanctions.cases import service, views
 from sanctions.cases.opening import OpenCaseInput
 from sanctions.cli import cli
+from sanctions.cli.schemas import JSON_SCHEMAS
 from sanctions.db import session_scope
 from sanctions.errors import InputError, NotFound
 from sanctions.registry import service as registry
@@ -92,6 +93,8 @@ def test_the_command_says_how_many_it_shows_and_json_is_typed(
     assert run("--limit", "2", "--offset", "4").splitlines()[-1] == "showing 1 of 5 cases, from #5"
     data = json.loads(run("--search", REGISTER, "--json"))
     [case] = data["cases"]
+    assert set(data) == set(JSON_SCHEMAS["case list"])
+    assert set(case) == set(JSON_SCHEMAS["case list"]["cases"][0])
     assert data["total"] == 1
     assert case["nip"] == PPPK_NIP and case["register_number"] == REGISTER
     assert case["reported_on"] == "2024-10-07" and case["overdue"] == []

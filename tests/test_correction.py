@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from sanctions.app import App
 from sanctions.cases.correction import correct
 from sanctions.cli import cli
+from sanctions.cli.schemas import JSON_SCHEMAS
 from sanctions.db import session_scope
 from sanctions.db.models import Case, CaseEvent, Deadline, Letter, ReminderStep
 from sanctions.deadlines.reminders import run_reminders
@@ -235,6 +236,7 @@ def test_case_correct_prints_what_it_voided_and_the_voiding_letters(
                            obj=fake_app_factory())  # fmt: skip
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
+    assert set(out) == set(JSON_SCHEMAS["case correct"])
     assert (out["voided_trigger"], out["state"]) == ("teruskan", "kajian_bawaslu")
     assert len(out["voiding_letters"]) == 1
 
