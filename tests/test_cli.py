@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from sanctions.app import App
 from sanctions.cli import cli
+from sanctions.cli.schemas import JSON_SCHEMAS
 from sanctions.db import make_engine
 from sanctions.settings import Settings
 from tests.factories import snapshot
@@ -253,7 +254,8 @@ def test_a_case_is_walked_to_a_recommendation_and_shows_its_deadline(ready: Run)
 def test_case_history_lists_every_step_in_order(ready: Run) -> None:
     ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
     rows = json.loads(ready("case", "history", "NET-2024-000001", "--json").output)
-    assert [(r["#"], r["trigger"], r["to"]) for r in rows] == [
+    assert set(rows[0]) == set(JSON_SCHEMAS["case history"][0])
+    assert [(r["seq"], r["trigger"], r["to"]) for r in rows] == [
         (1, "buka", "dilaporkan"),
         (2, "kaji", "kajian_bawaslu"),
     ]

@@ -504,6 +504,25 @@ def history(shell: Shell, reference: str, as_json: bool) -> None:
     """The case's event log, oldest first."""
     with shell.transaction() as (session, actor):
         _, events = views.history(session, reference, actor=actor)
+        if as_json:
+            emit_json(
+                [
+                    {
+                        "seq": e.seq,
+                        "on": e.on,
+                        "actor": e.actor,
+                        "trigger": e.trigger,
+                        "from": e.source,
+                        "to": e.dest,
+                        "inputs": e.inputs,
+                        "late": e.late,
+                        "note": e.note,
+                        "workflow_version": e.workflow_version,
+                    }
+                    for e in events
+                ]
+            )
+            return
         rows = [
             {
                 "#": e.seq,
@@ -518,4 +537,4 @@ def history(shell: Shell, reference: str, as_json: bool) -> None:
             }
             for e in events
         ]
-    emit_table(rows, as_json=as_json, wrap={"inputs": 40})
+    emit_table(rows, as_json=False, wrap={"inputs": 40})

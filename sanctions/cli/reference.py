@@ -130,7 +130,13 @@ def agency_list(shell: Shell, as_json: bool) -> None:
     """Every agency."""
     with shell.transaction() as (session, _):
         rows = [
-            {"code": a.code, "name": a.name, "kind": a.kind, "city": a.city, "PPK": a.ppk_title}
+            {
+                "code": a.code,
+                "name": a.name,
+                "kind": a.kind,
+                "city": a.city,
+                ("ppk_title" if as_json else "PPK"): a.ppk_title,
+            }
             for a in svc.list_agencies(session)
         ]
     emit_table(rows, as_json=as_json, empty="no agencies")

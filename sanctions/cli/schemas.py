@@ -52,6 +52,14 @@ JSON_SCHEMAS: Final[dict[str, Any]] = {
         "reference": "str", "voided_event": "int", "voided_trigger": "str", "voided_on": "date",
         "state": "str", "voiding_letters": ["str (letter number)"],
     },
+    "case history": [
+        {"seq": "int", "on": "date", "actor": "str", "trigger": "str", "from": "str|null",
+         "to": "str", "inputs": {"name": "str"}, "late": ["str (deadline)"], "note": "str",
+         "workflow_version": "str"}
+    ],
+    "agency list": [
+        {"code": "str", "name": "str", "kind": "pusat|daerah", "city": "str", "ppk_title": "str"}
+    ],
     "report followup": [
         {
             "key": "str", "name": "str", "recommended": "int", "on_time": "int", "late": "int",
