@@ -100,3 +100,30 @@ class StorageError(SanctionsError):
 
 class RenderError(SanctionsError):
     exit_code: ClassVar[int] = 10
+
+
+# The name of each exit code, as `--json` refusals give it (docs/cli.md lists them all).
+EXIT_NAMES = {
+    1: "failure",
+    2: "input_error",
+    3: "definition_error",
+    4: "not_found",
+    5: "rule_violation",
+    6: "permission_denied",
+    7: "concurrency_conflict",
+    8: "conflict",
+    9: "storage_error",
+    10: "render_error",
+}
+
+
+def error_object(exc: SanctionsError) -> dict[str, object]:
+    """A refusal as `--json` prints it on stderr."""
+    return {
+        "error": {
+            "exit_code": exc.exit_code,
+            "name": EXIT_NAMES.get(exc.exit_code, "failure"),
+            "kind": type(exc).__name__,
+            "message": exc.message,
+        }
+    }

@@ -77,7 +77,7 @@ def attempt(app: App, action: str, ref: str, number: str, user: str) -> bool:
     try:
         with session_scope(app.db) as session:
             if action == "list":
-                rows = views.list_cases(app, session, actor=user, on=on)
+                rows = views.list_cases(app, session, actor=user, on=on).rows
                 return any(r.reference == ref for r in rows)
             if action == "letter-list":
                 return bool(letters.list_letters(app, session, actor=user, reference=ref))

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from sanctions.app import App
 from sanctions.cli import cli
+from sanctions.cli.schemas import JSON_SCHEMAS
 from sanctions.db import make_engine
 from sanctions.settings import Settings
 from tests.factories import snapshot
@@ -316,7 +317,8 @@ def test_a_step_with_an_out_folder_it_cannot_write_changes_nothing(
 def test_case_history_lists_every_step_in_order(ready: Run) -> None:
     ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
     rows = json.loads(ready("case", "history", "NET-2024-000001", "--json").output)
-    assert [(r["#"], r["trigger"], r["to"]) for r in rows] == [
+    assert set(rows[0]) == set(JSON_SCHEMAS["case history"][0])
+    assert [(r["seq"], r["trigger"], r["to"]) for r in rows] == [
         (1, "buka", "dilaporkan"),
         (2, "kaji", "kajian_bawaslu"),
     ]
@@ -414,8 +416,11 @@ def test_listings_are_aligned_tables_and_json_for_scripts(ready: Run) -> None:
     table = ready("case", "list").output.splitlines()
     assert table[0].split()[:3] == ["case", "state", "agency"]
     assert set(table[1].replace(" ", "")) == {"-"}
-    rows = json.loads(ready("case", "list", "--json").output)
-    assert rows[0]["case"] == "NET-2024-000001" and rows[0]["state"] == "dilaporkan"
+    assert table[-1] == "showing 1 of 1 cases"
+    listed = json.loads(ready("case", "list", "--json").output)
+    assert listed["total"] == 1
+    rows = listed["cases"]
+    assert rows[0]["reference"] == "NET-2024-000001" and rows[0]["state"] == "dilaporkan"
     agencies = json.loads(ready("agency", "list", "--json").output)
     assert [a["code"] for a in agencies] == ["BAWASLU-SLEMAN", "BKN", "SLEMAN"]
 

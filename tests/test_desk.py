@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from sanctions.app import App
 from sanctions.cases import desk
 from sanctions.cli import cli
+from sanctions.cli.schemas import JSON_SCHEMAS
 from sanctions.db import session_scope
 from sanctions.deadlines.reminders import run_reminders
 from sanctions.registry import service as registry
@@ -206,9 +207,11 @@ def test_desk_and_overdue_commands_print_tables_json_and_csv(
     assert table.index(day.late) < table.index(day.delivered) < table.index(day.fresh)
     assert run("case", "list", "--mine", "--as-of", AS_OF.isoformat()) == table
     rows = json.loads(run("desk", "--as-of", AS_OF.isoformat(), "--json"))
+    assert set(rows[0]) == set(JSON_SCHEMAS["desk"][0])
     assert rows[0]["reference"] == day.late and rows[0]["due"] == day.due.isoformat()
     overdue = json.loads(run("case", "list", "--overdue", "--as-of", "2024-12-20", "--json"))
     [late] = [r for r in overdue if r["reference"] == day.late]
+    assert set(late) == set(JSON_SCHEMAS["case list --overdue"][0])
     assert late["reminders"] == [{"step": "pengingat", "on": day.reminded.isoformat()}]
     assert late["who_must_act"] == ["kepegawaian", "pejabat"]
     report = json.loads(run("report", "overdue", "--as-of", "2024-12-20", "--json"))

@@ -41,10 +41,10 @@ def test_the_shipped_workflows_catalogue_and_calendar_load() -> None:
     )
 
 
-def _quickstart() -> tuple[list[str], list[str]]:
-    """The README quickstart's commands (continuation lines joined) and the output it shows."""
+def _quickstart(section: str = "## Quickstart") -> tuple[list[str], list[str]]:
+    """A README section's commands (continuation lines joined) and the output it shows."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("## Quickstart", 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    block = readme.split(section, 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
     commands: list[str] = []
     shown: list[str] = []
     continuing = False
@@ -62,7 +62,19 @@ def _quickstart() -> tuple[list[str], list[str]]:
 
 
 def test_the_readme_quickstart_runs_as_written(tmp_path: Path) -> None:
-    commands, shown = _quickstart()
+    _run_readme(tmp_path, *_quickstart())
+
+
+def test_the_readme_officers_day_runs_after_the_quickstart_as_written(tmp_path: Path) -> None:
+    """The desk, the overdue list and a correction, on the quickstart's database."""
+    before, _ = _quickstart()
+    commands, shown = _quickstart("## The officer's day")
+    assert any(c.startswith("sanctions desk") for c in commands)
+    assert any(c.startswith("sanctions case correct") for c in commands)
+    _run_readme(tmp_path, [*before, *commands], shown)
+
+
+def _run_readme(tmp_path: Path, commands: list[str], shown: list[str]) -> None:
     assert len(commands) > 10
     (tmp_path / "scripts").symlink_to(ROOT / "scripts")
     script = "set -euo pipefail\n" + "\n".join(commands) + "\n"

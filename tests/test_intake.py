@@ -162,6 +162,7 @@ def test_a_file_with_bad_rows_is_refused_whole_with_every_problem_by_row_and_col
         cases(ready, write(tmp_path / "bad.csv", *BAD_CASES))
     found = problems_of(refused)
     expected = {
+        2: "row 2, register_number: 'REG-1' is also on row 9",  # both twins name each other
         3: "row 3, nip: NIP '19860926 201505 1 00X': contains 'X'",
         4: "row 4, act_date: not a date (YYYY-MM-DD or DD/MM/YYYY): '2024-13-01'",
         5: "row 5, violation_codes: unknown violation code 'DIS-99'",
@@ -174,7 +175,7 @@ def test_a_file_with_bad_rows_is_refused_whole_with_every_problem_by_row_and_col
     for row, start in expected.items():
         assert any(p.startswith(start) for p in found), (row, found)
     assert len(found) == len(expected)
-    assert str(refused.value).startswith("bad.csv: 8 invalid row(s); nothing was imported")
+    assert str(refused.value).startswith("bad.csv: 9 invalid row(s); nothing was imported")
     assert snapshot(ready) == before
 
 
@@ -183,16 +184,18 @@ def test_skip_invalid_imports_the_good_rows_and_returns_the_bad_ones(
 ) -> None:
     source = write(tmp_path / "bad.csv", *BAD_CASES)
     result = cases(ready, source, skip_invalid=True)
-    assert (result.added, result.present) == (1, 0)
-    assert [row.number for row, _ in result.rejected] == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert (result.added, result.present) == (0, 0)  # row 2's twin is row 9: both refused
+    assert [row.number for row, _ in result.rejected] == [2, 3, 4, 5, 6, 7, 8, 9, 10]
     rejects = tmp_path / "rejects.csv"
     write_rejects(rejects, read_table(source, CASE_LAYOUT), result.rejected)
     with rejects.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["row"] for r in rows] == ["3", "4", "5", "6", "7", "8", "9", "10"]
-    assert rows[2]["register_number"] == "REG-5"
-    assert rows[2]["problems"].startswith("violation_codes: unknown violation code 'DIS-99'")
-    assert cases(ready, source, skip_invalid=True).present == 1  # the good row, once
+    assert [r["row"] for r in rows] == ["2", "3", "4", "5", "6", "7", "8", "9", "10"]
+    assert rows[3]["register_number"] == "REG-5"
+    assert rows[3]["problems"].startswith("violation_codes: unknown violation code 'DIS-99'")
+    without_twin = write(tmp_path / "fixed.csv", *BAD_CASES[:8], *BAD_CASES[9:])
+    assert cases(ready, without_twin, skip_invalid=True).added == 1
+    assert cases(ready, without_twin, skip_invalid=True).present == 1  # the good row, once
 
 
 def test_a_register_number_already_used_for_another_employee_is_a_problem_of_that_row(
@@ -335,20 +338,21 @@ def run(ready: App, db_url: str, tmp_path: Path) -> Cli:
 def test_case_import_on_the_command_line_refuses_a_bad_file_and_writes_its_rejects(
     run: Cli, ready: App, tmp_path: Path
 ) -> None:
-    source = write(tmp_path / "bad.csv", *BAD_CASES)
+    source = write(tmp_path / "bad.csv", *BAD_CASES[:8], *BAD_CASES[9:])  # no REG-1 twin
     before = snapshot(ready)
     refused = run("case", "import", str(source), "--rejects", str(tmp_path / "r.xlsx"))
     assert refused.exit_code == 2
     assert "row 5, violation_codes: unknown violation code 'DIS-99'" in refused.stderr
-    assert "8 invalid row(s) of 9; nothing was imported" in refused.stderr
+    assert "7 invalid row(s) of 8; nothing was imported" in refused.stderr
     assert snapshot(ready) == before
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets[0]
     assert [c.value for c in sheet[1]][:3] == ["row", "problems", "register_number"]
-    assert sheet.max_row == 9
+    assert sheet.max_row == 8
     done = run("case", "import", str(source), "--skip-invalid")
     assert done.exit_code == 0, done.output
     assert "1 case(s) opened, 0 already present" in done.stdout
-    assert f"8 row(s) rejected; they are in {tmp_path / 'bad-rejects.csv'}" in done.stdout
+    assert "opened: NET-2024-000001\n" in done.stdout  # the summary names the cases opened
+    assert f"7 row(s) rejected; they are in {tmp_path / 'bad-rejects.csv'}" in done.stdout
 
 
 def test_employee_import_on_the_command_line_reads_xlsx(run: Cli) -> None:

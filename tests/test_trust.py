@@ -150,7 +150,7 @@ def test_an_officer_of_another_agency_cannot_list_show_advance_or_read_the_case(
 ) -> None:
     app, ref = two_agencies
     with session_scope(app.db) as session:
-        assert views.list_cases(app, session, actor="bantul", on=date(2024, 10, 22)) == []
+        assert views.list_cases(app, session, actor="bantul", on=date(2024, 10, 22)).rows == []
         assert letters.list_letters(app, session, actor="bantul") == []
     for attempt in (
         lambda session: views.show_case(app, session, ref, actor="bantul", on=date(2024, 10, 22)),
@@ -175,7 +175,7 @@ def test_the_supervisory_body_sees_the_cases_it_handles_in_every_agency(
 ) -> None:
     app, ref = two_agencies
     with session_scope(app.db) as session:
-        rows = views.list_cases(app, session, actor="pengawas", on=date(2024, 10, 22))
+        rows = views.list_cases(app, session, actor="pengawas", on=date(2024, 10, 22)).rows
         assert [r.reference for r in rows] == [ref]
         assert views.show_case(app, session, ref, actor="pengawas", on=date(2024, 10, 22))
 

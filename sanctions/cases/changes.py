@@ -15,6 +15,7 @@ attempts (a `PermissionDenied`) in a transaction of their own, so they survive t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from sanctions.db.bulk import insert_rows
 from sanctions.db.models import Allegation, Case, CaseEvent, Deadline, DeadlineEntry, Letter
 from sanctions.deadlines.rules import due_date
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
+from sanctions.law.names import BLOCKING_FACT
 from sanctions.letters.service import issue_letter
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import sealed
@@ -90,6 +92,14 @@ class Change:
     # due date: a suspension or extension (sanctions.deadlines.ledger), a calendar revision.
     ledger: Sequence[DeadlineEntry] = ()
     due_dates: Mapping[int, date] = field(default_factory=dict)
+    # A correction (sanctions.cases.correction): the facts the voided step added and nothing
+    # before it held are dropped; `undoes` is the voided event's number, whose deadlines are
+    # undone (those it closed reopen, those it opened close, neither met nor missed).
+    drop_facts: Sequence[str] = ()
+    undoes: int | None = None
+    # The officer's values for each letter in `letters`, by position, when two letters of one
+    # kind need different values (several voiding letters); else `letter_data` by kind.
+    letter_data_each: Sequence[Mapping[str, Any]] = ()
 
 
 @dataclass
@@ -152,8 +162,23 @@ _REDATE = (
 )
 
 
+_REFERENCE = re.compile(r"NET-\d{4}-\d{6}", re.IGNORECASE)
+
+
+def resolve_reference(session: Session, text: str) -> str:
+    """A case reference as typed, in any case (net-2024-000001), or the forwarding body's
+    register number: the case's reference (the text as given when it is neither)."""
+    typed = text.strip()
+    if _REFERENCE.fullmatch(typed):
+        return typed.upper()
+    found = session.exec(select(Case.reference).where(Case.register_number == typed)).first()
+    return found or typed
+
+
 def case_and_last_hash(session: Session, reference: str) -> tuple[Case, str]:
-    """The case and the hash of its latest event (what the next event chains to): one query."""
+    """The case and the hash of its latest event (what the next event chains to); the
+    reference may be typed in any case or be the register number."""
+    reference = resolve_reference(session, reference)
     row = session.exec(_CASE_AND_LAST_HASH, params={"reference": reference}).first()
     if row is None:
         raise NotFound(f"no case {reference!r}; list cases with `sanctions case list`")
@@ -162,8 +187,20 @@ def case_and_last_hash(session: Session, reference: str) -> tuple[Case, str]:
 
 def last_step_date(case: Case) -> date:
     """Every step records the day its destination was entered (`<state>_on`) in the facts;
-    the latest of them is the day of the case's last step."""
-    return max(date.fromisoformat(v) for k, v in case.facts.items() if k.endswith("_on"))
+    the latest of them is the day of the case's last step (the day the reminder job asked
+    for blocking is not a step)."""
+    return max(
+        date.fromisoformat(v)
+        for k, v in case.facts.items()
+        if k.endswith("_on") and k != BLOCKING_FACT
+    )
+
+
+def last_event(session: Session, case: Case) -> CaseEvent | None:
+    """The case's latest event (by number)."""
+    return session.exec(
+        select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.seq == case.version)
+    ).first()
 
 
 def check_letter_data(letter_data: LetterData, issues: Sequence[str]) -> None:
@@ -195,7 +232,7 @@ def record(
     version = change.workflow_version or case.workflow_version
     workflow = app.workflow(version)
     source, seq = case.state, case.version + 1
-    facts = {**case.facts, **change.facts}
+    facts = {k: v for k, v in {**case.facts, **change.facts}.items() if k not in change.drop_facts}
     claimed = session.execute(
         _CLAIM,
         {"b_id": case.id, "b_old": case.version, "b_state": change.dest, "b_new": seq,
@@ -216,6 +253,8 @@ def record(
         session.add_all(_deadlines(app, case, workflow, event))
     elif change.recompute_deadlines:
         _recompute(app, session, case, workflow)
+    if change.undoes is not None:
+        _undo_deadlines(session, case, undone=change.undoes, seq=seq, on=change.on)
     for line in change.ledger:
         line.case_id, line.event_seq = case.id or 0, seq
         session.add(line)
@@ -226,6 +265,27 @@ def record(
         event.note = ", ".join(letter.number for letter in letters)
     session.add(sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters]))
     return Written(case, event, workflow, letters)
+
+
+def _undo_deadlines(session: Session, case: Case, *, undone: int, seq: int, on: date) -> None:
+    """Undo what event `undone` did to the deadlines: those it opened close at `seq` (neither
+    met nor missed: the step never happened), those it closed open again as they were."""
+    session.execute(
+        update(Deadline)
+        .where(
+            col(Deadline.case_id) == case.id,
+            col(Deadline.opened_seq) == undone,
+            col(Deadline.closed_seq).is_(None),
+        )
+        .values(closed_seq=seq, closed_on=on, met=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Deadline)
+        .where(col(Deadline.case_id) == case.id, col(Deadline.closed_seq) == undone)
+        .values(closed_seq=None, closed_on=None, met=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _recompute(app: App, session: Session, case: Case, workflow: Workflow) -> None:
@@ -283,10 +343,14 @@ def _issue(
             actor=actor,
             now=now,
             event_seq=seq,
-            given=change.letter_data.get(kind, {}),
+            given=(
+                change.letter_data_each[i]
+                if change.letter_data_each
+                else change.letter_data.get(kind, {})
+            ),
             step=(change.trigger, change.inputs),
         )
-        for kind in change.letters
+        for i, kind in enumerate(change.letters)
     ]
 
 

@@ -19,10 +19,12 @@ from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases.changes import (
+    CORRECTION_TRIGGER,
     Change,
     LetterData,
     Written,
     case_and_last_hash,
+    last_event,
     last_step_date,
     open_cases,
     record,
@@ -194,6 +196,7 @@ def advance(
     last = last_step_date(case)
     if on < last:
         raise InputError(f"the step's date {on} is before the case's last step ({last})")
+    check_entered_late(session, case, on, note)
     candidates = [t for t in workflow.transitions_from(case.state) if t.trigger == trigger]
     if candidates:
         inputs = check_inputs(app, candidates[0], inputs)
@@ -308,6 +311,20 @@ def issue_on_demand(
         now=now,
     )
     return written.letters[0]
+
+
+def check_entered_late(session: Session, case: Case, on: date, note: str) -> None:
+    """A step that really happened before a later-dated event (a reminder the job issued
+    meanwhile) is entered with its true date and a note saying why it comes late."""
+    latest = last_event(session, case)
+    if latest is None or latest.trigger == CORRECTION_TRIGGER:
+        return  # the step is taken again after a correction
+    if on < latest.on and not note.strip():
+        raise InputError(
+            f"the step's date {on} is before event #{latest.seq} ({latest.trigger}, "
+            f"{latest.on}); a step entered with its true date after later events needs "
+            "--note saying why it is entered late"
+        )
 
 
 def check_not_future(on: date, now: datetime, what: str) -> None:

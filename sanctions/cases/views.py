@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases.changes import resolve_reference
 from sanctions.cases.guards import GuardContext, competent_official
 from sanctions.cases.machine import Option
 from sanctions.cases.service import closed_window, guard_context, open_deadlines
@@ -16,11 +18,14 @@ from sanctions.cases.workflow import Workflow
 from sanctions.catalogue.entries import Violation
 from sanctions.db.models import Agency, Case, CaseEvent, Contest, Deadline, Employee
 from sanctions.deadlines.rules import Direction, Unit, days_left
-from sanctions.errors import NotFound, PermissionDenied
-from sanctions.trust.access import roles_for
+from sanctions.errors import InputError, NotFound, PermissionDenied
+from sanctions.registry.service import agency_by_code, contest_by_code
+from sanctions.trust.access import roles_for, visible_agencies
 
 
 def case_by_reference(session: Session, reference: str) -> Case:
+    """The case of a reference (in any case) or of a register number."""
+    reference = resolve_reference(session, reference)
     case = session.exec(select(Case).where(Case.reference == reference)).first()
     if case is None:
         raise NotFound(f"no case {reference!r}; list cases with `sanctions case list`")
@@ -137,6 +142,15 @@ class CaseRow:
     reported_on: date
     workflow_version: str
     overdue: list[str]
+    register_number: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseList:
+    rows: list[CaseRow]
+    total: int  # cases matching the filters, of which `rows` is the page
+    offset: int
+    limit: int
 
 
 def list_cases(
@@ -146,25 +160,51 @@ def list_cases(
     actor: str,
     on: date,
     agency_code: str | None = None,
+    contest_code: str | None = None,
     state: str | None = None,
+    search: str | None = None,
     overdue_only: bool = False,
-    limit: int = 500,
-) -> list[CaseRow]:
+    limit: int = 50,
+    offset: int = 0,
+) -> CaseList:
+    """The cases `actor` may see matching the filters, oldest first, one page of them.
+
+    `search` matches the NIP (spaces ignored), the employee's name (any part, any case) or
+    the forwarding body's register number. An unknown state, agency or contest is an error
+    listing the valid ones, never an empty list."""
+    if limit < 1 or offset < 0:
+        raise InputError(
+            f"--limit must be 1 or more and --offset 0 or more (got {limit}, {offset})"
+        )
+    if state is not None:
+        states = sorted({n for w in app.workflows.versions.values() for n in w.states})
+        if state not in states:
+            raise InputError(f"unknown state {state!r} (valid: {', '.join(states)})")
     query = (
         select(Case, Agency, Employee)
         .join(Agency, col(Agency.id) == Case.agency_id)
         .join(Employee, col(Employee.id) == Case.employee_id)
     )
-    all_roles = roles_for(session, actor, None)
-    if not all_roles:  # only per-agency grants: show those agencies' cases
-        from sanctions.db.models import RoleGrant
-
-        agencies = select(RoleGrant.agency_id).where(RoleGrant.username == actor)
-        query = query.where(col(Case.agency_id).in_(agencies))
+    visible = visible_agencies(session, actor)
+    if visible is not None:  # only per-agency grants: those agencies' cases
+        query = query.where(col(Case.agency_id).in_(visible or [-1]))
     if agency_code:
-        query = query.where(Agency.code == agency_code)
+        query = query.where(Case.agency_id == agency_by_code(session, agency_code).id)
+    if contest_code:
+        query = query.where(Case.contest_id == contest_by_code(session, contest_code).id)
     if state:
         query = query.where(Case.state == state)
+    if search and search.strip():
+        text = search.strip()
+        digits = text.replace(" ", "")
+        query = query.where(
+            or_(
+                col(Employee.nip) == digits,
+                func.lower(col(Employee.name)).contains(text.lower()),
+                col(Case.register_number) == text,
+                col(Case.reference) == text.upper(),
+            )
+        )
     overdue_by_case: dict[int, list[str]] = {}
     late = (
         select(Deadline.case_id, Deadline.name)
@@ -175,7 +215,8 @@ def list_cases(
         overdue_by_case.setdefault(case_id, []).append(name)
     if overdue_only:
         query = query.where(col(Case.id).in_(list(overdue_by_case) or [-1]))
-    rows = session.exec(query.order_by(col(Case.id)).limit(limit)).all()
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Case.id)).offset(offset).limit(limit)).all()
     result = []
     for case, agency, employee in rows:
         workflow = app.workflow(case.workflow_version)
@@ -190,9 +231,10 @@ def list_cases(
                 reported_on=case.reported_on,
                 workflow_version=case.workflow_version,
                 overdue=overdue_by_case.get(case.id or 0, []),
+                register_number=case.register_number,
             )
         )
-    return result
+    return CaseList(result, total, offset, limit)
 
 
 def history(session: Session, reference: str, *, actor: str) -> tuple[Case, list[CaseEvent]]:

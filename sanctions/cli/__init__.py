@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 
 import click
@@ -39,8 +40,11 @@ COMMANDS = {
 def cli(ctx: click.Context) -> None:
     """Carry netralitas ASN disciplinary cases from report to final decision.
 
-    The database is a SQLite file (sanctions.db) unless SANCTIONS_DATABASE_URL names
-    another, e.g. postgresql://user@host/db. Who acts is the OS login on SQLite and the
+    The database and the letter store are named by SANCTIONS_DATABASE_URL and
+    SANCTIONS_LETTER_STORE, else by `sanctions.toml` in the current folder or in
+    ~/.config/sanctions/ (keys database_url, letter_store; relative paths are relative to
+    the file), else a SQLite file sanctions.db and ./letters. A command names the database on
+    stderr when a configuration file chose it. Who acts is the OS login on SQLite and the
     authenticated database user on PostgreSQL; roles are granted with `sanctions user add`.
     """
     try:
@@ -51,6 +55,24 @@ def cli(ctx: click.Context) -> None:
     # `cli.main(obj=...)` / `CliRunner().invoke(cli, obj=...)` may give a function that builds
     # the App from the settings (tests inject a fake PDF renderer this way); the command line
     # itself never does.
+    _say_database(ctx, settings)
     make_app = ctx.obj if callable(ctx.obj) else App
     ctx.obj = shell = Shell(settings=settings, now=datetime.now(UTC), make_app=make_app)
     ctx.call_on_close(shell.close)
+
+
+def _say_database(ctx: click.Context, settings: Settings) -> None:
+    """Which database a command uses when it is not the default: always when a configuration
+    file named it, on a terminal when SANCTIONS_DATABASE_URL did; never under --json."""
+    source = settings.database_source
+    args = [*getattr(ctx, "_protected_args", []), *ctx.args]
+    if source == "default" or "--json" in args:
+        return
+    if source == "SANCTIONS_DATABASE_URL" and not sys.stderr.isatty():
+        return
+    url = settings.database_url
+    if "@" in url:  # no password on screen
+        scheme, _, rest = url.partition("://")
+        user, _, host = rest.rpartition("@")
+        url = f"{scheme}://{user.split(':')[0]}@{host}"
+    click.echo(f"database: {url} (from {source})", err=True)

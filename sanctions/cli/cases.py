@@ -167,7 +167,11 @@ def _described_code(shell: Shell, text: str, contest: str, act_date: date, yes: 
 
 @case.command("list")
 @click.option("--agency", "agency_code", help="Only this agency's cases.")
+@click.option("--contest", "contest_code", help="Only this contest's cases.")
 @click.option("--state", help="Only cases in this state.")
+@click.option(
+    "--search", help="A NIP, part of the employee's name, a register number or a reference."
+)
 @click.option(
     "--overdue",
     is_flag=True,
@@ -176,32 +180,67 @@ def _described_code(shell: Shell, text: str, contest: str, act_date: date, yes: 
 )
 @click.option("--mine", is_flag=True, help="The cases waiting for your step (as `desk`).")
 @click.option("--as-of", help="Judge deadlines as of this date (default: today).")
+@click.option("--limit", default=50, show_default=True, help="At most this many cases.")
+@click.option("--offset", default=0, show_default=True, help="Skip this many cases first.")
 @json_option
 @pass_shell
 def list_(
     shell: Shell,
     agency_code: str | None,
+    contest_code: str | None,
     state: str | None,
+    search: str | None,
     overdue: bool,
     mine: bool,
     as_of: str | None,
+    limit: int,
+    offset: int,
     as_json: bool,
 ) -> None:
-    """List cases (those of the agencies you hold a role for)."""
+    """List cases (those of the agencies you hold a role for), oldest first, a page at a time
+    ("showing N of M"). An unknown state, agency or contest is an error listing the valid
+    ones."""
     on = parse_date(as_of, "--as-of") or shell.today
     if overdue or mine:
         _list_desk(shell, on, agency_code=agency_code, overdue=overdue, as_json=as_json)
         return
     with shell.transaction() as (session, actor):
-        rows = views.list_cases(
+        found = views.list_cases(
             shell.app,
             session,
             actor=actor,
             on=on,
             agency_code=agency_code,
+            contest_code=contest_code,
             state=state,
-            overdue_only=overdue,
+            search=search,
+            limit=limit,
+            offset=offset,
         )
+    if as_json:
+        emit_json(
+            {
+                "total": found.total,
+                "offset": found.offset,
+                "limit": found.limit,
+                "cases": [
+                    {
+                        "reference": r.reference,
+                        "register_number": r.register_number,
+                        "state": r.state,
+                        "state_label": r.state_label,
+                        "agency": r.agency,
+                        "employee": r.employee,
+                        "nip": r.nip,
+                        "reported_on": r.reported_on,
+                        "workflow_version": r.workflow_version,
+                        "overdue": r.overdue,
+                    }
+                    for r in found.rows
+                ],
+            }
+        )
+        return
     emit_table(
         [
             {
@@ -213,11 +252,15 @@ def list_(
                 "reported": r.reported_on,
                 "overdue": ", ".join(r.overdue),
             }
-            for r in rows
+            for r in found.rows
         ],
-        as_json=as_json,
+        as_json=False,
         empty="no cases",
     )
+    shown = len(found.rows)
+    start = f", from #{found.offset + 1}" if found.offset and shown else ""
+    more = " (--offset/--limit for more)" if found.offset + shown < found.total else ""
+    click.echo(f"showing {shown} of {found.total} cases{start}{more}")
 
 
 def _list_desk(
@@ -497,6 +540,56 @@ def advance(
         )
 
 
+@case.command("correct")
+@click.argument("reference")
+@click.option(
+    "--reason", required=True, help="What was recorded by mistake (printed in the letters)."
+)
+@click.option("--on", "on_", help="Date of the correction (default: today).")
+@json_option
+@pass_shell
+def correct(shell: Shell, reference: str, reason: str, on_: str | None, as_json: bool) -> None:
+    """Void the case's last step, recorded by mistake: a correction event (the log stays
+    append-only and the hash chain covers it) takes the case back to the state before it, and
+    each letter the step issued is voided by a numbered voiding letter of its issuer.
+
+    \b
+    Allowed to a user holding a role that may take the step, or an admin; not once a later
+    event by another party (a reminder, a letter) follows the step. Then take the step
+    again with the right values.
+    \b
+    Example:
+      sanctions case correct NET-2024-000001 --reason "tanggal salah ketik: 2024-10-18"
+    """
+    from sanctions.cases.correction import correct as correct_case
+
+    on = parse_date(on_, "--on") or shell.today
+    with shell.transaction() as (session, actor):
+        written, voided = correct_case(
+            shell.app, session, reference, reason=reason, actor=actor, on=on, now=shell.now
+        )
+        state = written.case.state
+        label = written.workflow.state(state).label
+        numbers = [letter.number for letter in written.letters]
+        payload = {
+            "reference": written.case.reference,
+            "voided_event": voided.seq,
+            "voided_trigger": voided.trigger,
+            "voided_on": voided.on,
+            "state": state,
+            "voiding_letters": numbers,
+        }
+    if as_json:
+        emit_json(payload)
+        return
+    click.echo(
+        f"{payload['reference']}: voided #{voided.seq} {voided.trigger} ({voided.on}); "
+        f"back to {state} — {label}"
+    )
+    for number in numbers:
+        click.echo(f"  voiding letter {number}")
+
+
 @case.command("history")
 @click.argument("reference")
 @json_option
@@ -505,6 +598,25 @@ def history(shell: Shell, reference: str, as_json: bool) -> None:
     """The case's event log, oldest first."""
     with shell.transaction() as (session, actor):
         _, events = views.history(session, reference, actor=actor)
+        if as_json:
+            emit_json(
+                [
+                    {
+                        "seq": e.seq,
+                        "on": e.on,
+                        "actor": e.actor,
+                        "trigger": e.trigger,
+                        "from": e.source,
+                        "to": e.dest,
+                        "inputs": e.inputs,
+                        "late": e.late,
+                        "note": e.note,
+                        "workflow_version": e.workflow_version,
+                    }
+                    for e in events
+                ]
+            )
+            return
         rows = [
             {
                 "#": e.seq,
@@ -519,4 +631,4 @@ def history(shell: Shell, reference: str, as_json: bool) -> None:
             }
             for e in events
         ]
-    emit_table(rows, as_json=as_json, wrap={"inputs": 40})
+    emit_table(rows, as_json=False, wrap={"inputs": 40})

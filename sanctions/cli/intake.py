@@ -129,6 +129,23 @@ def case_import(
     )
 
 
+def _ranges(references: list[str]) -> list[str]:
+    """NET-2024-000001 .. NET-2024-000004 for a run of consecutive references."""
+    runs: list[list[str]] = []
+    for ref in references:
+        prefix, _, number = ref.rpartition("-")
+        last = runs[-1][-1] if runs else None
+        if (
+            last
+            and last.rpartition("-")[0] == prefix
+            and int(last.rpartition("-")[2]) + 1 == int(number)
+        ):
+            runs[-1].append(ref)
+        else:
+            runs.append([ref])
+    return [run[0] if len(run) == 1 else f"{run[0]} .. {run[-1]}" for run in runs]
+
+
 # -- helpers --------------------------------------------------------------------------------
 @contextmanager
 def _progress(table: Table) -> Iterator[Callable[[int], None]]:
@@ -193,9 +210,15 @@ def _report(
                 "employees_added": result.employees_added,
                 "rejected": len(result.rejected),
                 "rejects_file": str(written) if written else None,
+                "references": result.references,
+                "duplicates": [{"row": a, "same_as_row": b} for a, b in result.duplicates],
             }
         )
         return
     click.echo(summary)
+    if result.references:
+        click.echo("opened: " + ", ".join(_ranges(result.references)))
+    for first, again in result.duplicates:
+        click.echo(f"row {again} is the same as row {first}: imported once")
     if written is not None:
         click.echo(f"{len(result.rejected)} row(s) rejected; they are in {written}")

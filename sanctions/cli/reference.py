@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from sanctions.cases.describing import search_for_contest
@@ -135,7 +137,13 @@ def agency_list(shell: Shell, as_json: bool) -> None:
     """Every agency."""
     with shell.transaction() as (session, _):
         rows = [
-            {"code": a.code, "name": a.name, "kind": a.kind, "city": a.city, "PPK": a.ppk_title}
+            {
+                "code": a.code,
+                "name": a.name,
+                "kind": a.kind,
+                "city": a.city,
+                ("ppk_title" if as_json else "PPK"): a.ppk_title,
+            }
             for a in svc.list_agencies(session)
         ]
     emit_table(rows, as_json=as_json, empty="no agencies")
@@ -375,3 +383,166 @@ def catalogue_search(
             }
         )
     emit_table(rows, as_json=as_json, empty="no catalogue row matches", wrap={"conduct": 48})
+
+
+# -- edits: every change recorded with who and when ---------------------------------------
+def _changes_table(changes: list[Any]) -> list[dict[str, object]]:
+    return [
+        {
+            "at": c.at.isoformat(timespec="seconds"),
+            "by": c.actor,
+            "field": c.field,
+            "old": c.old,
+            "new": c.new,
+            "holds_from": c.holds_from,
+        }
+        for c in changes
+    ]
+
+
+def _print_changes(what: str, changes: list[Any], as_json: bool) -> None:
+    if as_json:
+        emit_table(_changes_table(changes), as_json=True)
+        return
+    if not changes:
+        click.echo(f"{what}: nothing changed (the values given are the current ones)")
+    for c in changes:
+        since = f" (holds from {c.holds_from})" if c.holds_from else ""
+        click.echo(f"{what}: {c.field} {c.old!r} -> {c.new!r}{since}")
+
+
+def _given(values: dict[str, object]) -> dict[str, str | None]:
+    return {k: (None if v == "" else str(v)) for k, v in values.items() if v is not None}
+
+
+def _history_command(group: click.Group, entity: str, metavar: str) -> None:
+    @group.command("history")
+    @click.argument("key", metavar=metavar)
+    @json_option
+    @pass_shell
+    def history(shell: Shell, key: str, as_json: bool) -> None:
+        """Every recorded change, oldest first: when, by whom, the value before and after."""
+        from sanctions.registry import edits
+
+        if entity == "employee":
+            key = key.replace(" ", "")
+        with shell.transaction() as (session, _):
+            rows = _changes_table(edits.history(session, entity, key))
+        emit_table(rows, as_json=as_json, empty="no recorded changes")
+
+
+@agency.command("edit")
+@click.argument("code")
+@click.option("--name")
+@click.option("--parent")
+@click.option("--kind", type=click.Choice(svc.AGENCY_KINDS))
+@click.option("--address")
+@click.option("--phone")
+@click.option("--website")
+@click.option("--email")
+@click.option("--city")
+@click.option("--ppk-title")
+@click.option("--ppk-name")
+@click.option("--ppk-nip")
+@click.option("--unit-code")
+@click.option("--numbering-pattern")
+@click.option("--page-number-style", type=click.Choice(svc.PAGE_NUMBER_STYLES))
+@click.option("--verification-url")
+@click.option("--from", "holds_from", help="The date from which the change holds (YYYY-MM-DD).")
+@json_option
+@pass_shell
+def agency_edit(
+    shell: Shell, /, code: str, holds_from: str | None, as_json: bool, **values: object
+) -> None:
+    """Change an agency's values (admin); each change is recorded with who and when (see
+    `agency history`). Letters issued later print the new values; issued letters keep theirs.
+    """
+    from sanctions.registry import edits
+
+    since = parse_date(holds_from, "--from")
+    with shell.transaction() as (session, actor):
+        changes = edits.edit_agency(
+            session, code, _given(values), actor=actor, now=shell.now, holds_from=since
+        )
+    _print_changes(f"agency {code}", changes, as_json)
+
+
+@contest.command("edit")
+@click.argument("code")
+@click.option("--name")
+@click.option("--region")
+@click.option("--determination-date", "candidate_determination_date")
+@click.option("--campaign-start")
+@click.option("--campaign-end")
+@click.option("--from", "holds_from", help="The date from which the change holds (YYYY-MM-DD).")
+@json_option
+@pass_shell
+def contest_edit(
+    shell: Shell, /, code: str, holds_from: str | None, as_json: bool, **values: object
+) -> None:
+    """Change a contest's name, region or dates; each change is recorded (`contest history`)."""
+    from sanctions.registry import edits
+
+    since = parse_date(holds_from, "--from")
+    with shell.transaction() as (session, actor):
+        changes = edits.edit_contest(
+            session, code, _given(values), actor=actor, now=shell.now, holds_from=since
+        )
+    _print_changes(f"contest {code}", changes, as_json)
+
+
+@employee.command("edit")
+@click.argument("nip")
+@click.option("--rank", help="Pangkat/golongan.")
+@click.option("--unit", help="Unit kerja.")
+@click.option("--address")
+@click.option("--position")
+@click.option("--position-type", type=click.Choice(POSITION_TYPES))
+@click.option("--status", help="aktif, pensiun, berhenti, diberhentikan or meninggal.")
+@click.option("--from", "holds_from", required=True, help="The date from which the change holds.")
+@json_option
+@pass_shell
+def employee_edit(
+    shell: Shell, /, nip: str, holds_from: str, as_json: bool, **values: object
+) -> None:
+    """Change an employee's rank, unit, address, position or status from a date; recorded
+    with who and when (`employee history`). A case keeps the snapshot taken when it opened.
+    """
+    from sanctions.registry import edits
+
+    since = parse_date(holds_from, "--from")
+    assert since is not None
+    with shell.transaction() as (session, actor):
+        changes = edits.edit_employee(
+            session, nip, _given(values), actor=actor, now=shell.now, holds_from=since
+        )
+    _print_changes(f"employee {nip}", changes, as_json)
+
+
+@user.command("revoke")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, help="Role to take away (default: every role).")
+@click.option("--agency", "agency_code", help="Only the grants for this agency.")
+@json_option
+@pass_shell
+def user_revoke(
+    shell: Shell, username: str, roles: tuple[str, ...], agency_code: str | None, as_json: bool
+) -> None:
+    """Take roles from USERNAME (admin); recorded with who and when (`user history`). The
+    last admin cannot be revoked."""
+    from sanctions.registry import edits
+
+    with shell.transaction() as (session, actor):
+        changes = edits.revoke(
+            session, username, roles=roles, agency_code=agency_code, actor=actor, now=shell.now
+        )
+    _print_changes(f"user {username}", changes, as_json)
+
+
+for _group, _entity, _metavar in (
+    (agency, "agency", "CODE"),
+    (contest, "contest", "CODE"),
+    (employee, "employee", "NIP"),
+    (user, "user", "USERNAME"),
+):
+    _history_command(_group, _entity, _metavar)

@@ -18,7 +18,7 @@ from tabulate import tabulate
 from sanctions.app import App
 from sanctions.cases.changes import transaction
 from sanctions.db import acting_user, check_current
-from sanctions.errors import InputError, SanctionsError
+from sanctions.errors import InputError, SanctionsError, error_object
 from sanctions.settings import Settings
 
 
@@ -91,10 +91,15 @@ class SanctionsGroup(LazyGroup):
     """Maps every `SanctionsError` to a one-line message and its exit code; no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # With --json anywhere in the command line a refusal is a JSON object on stderr.
+        wants_json = "--json" in [*getattr(ctx, "_protected_args", []), *ctx.args]
         try:
             return super().invoke(ctx)
         except SanctionsError as exc:
-            click.secho(f"error: {exc}", err=True, fg="red")
+            if wants_json:
+                click.echo(json.dumps(error_object(exc), ensure_ascii=False), err=True)
+            else:
+                click.secho(f"error: {exc}", err=True, fg="red")
             ctx.exit(exc.exit_code)
 
 

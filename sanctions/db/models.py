@@ -270,3 +270,21 @@ class AccessEvent(SQLModel, table=True):
     actor: str = Field(max_length=80)
     command: str = Field(max_length=120)
     reason: str = Field(max_length=1000)
+
+
+class RegistryChange(SQLModel, table=True):
+    """One changed value of reference data (an agency, contest, employee or a user's roles):
+    who changed it and when, the value before and after, and the date from which it holds.
+    Written in the change's transaction (sanctions/registry/edits.py); never updated."""
+
+    __tablename__ = "registry_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor: str = Field(max_length=80)
+    entity: str = Field(max_length=20)  # agency | contest | employee | user
+    key: str = Field(max_length=80, index=True)  # code, NIP or username
+    field: str = Field(max_length=60)
+    old: str | None = Field(default=None, max_length=500)
+    new: str | None = Field(default=None, max_length=500)
+    holds_from: date | None = None

@@ -69,6 +69,7 @@ class ImportResult:
     employees_added: int = 0  # by a case import, for NIPs not registered before
     references: list[str] = field(default_factory=list)  # of the cases opened
     rejected: list[tuple[Row, list[Problem]]] = field(default_factory=list)
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # identical rows, once
 
 
 def _ignore(_: int) -> None:
@@ -105,7 +106,10 @@ def import_employees(
             agency_id=agencies[code],
             what=f"registering employees of {code}",
         )
-    result = ImportResult(rejected=_refuse_or_reject(table, checked, skip_invalid))
+    result = ImportResult(
+        rejected=_refuse_or_reject(table, checked, skip_invalid),
+        duplicates=list(checked.duplicates),
+    )
     existing = _existing(session, col(Employee.nip), [fields.nip for _, fields in good])
     todo = [fields for _, fields in good if fields.nip not in existing]
     result.present = len(good) - len(todo)

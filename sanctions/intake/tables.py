@@ -204,6 +204,7 @@ class Checked(Generic[_T]):
 
     good: list[tuple[Row, _T]] = field(default_factory=list)
     problems: dict[int, list[Problem]] = field(default_factory=dict)
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (first, repeat) rows
 
     def add(self, row: Row, column: str, message: str) -> None:
         self.problems.setdefault(row.number, []).append(Problem(row.number, column, message))
@@ -369,6 +370,27 @@ def _nip_text(text: str) -> str:
 # -- employees ------------------------------------------------------------------------------
 
 
+# A cell a spreadsheet would run as a formula (CSV injection): refused, not imported as text,
+# so nothing an officer later opens in a spreadsheet runs it (docs/intake.md).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formulas(checked: Checked[Any], row: Row) -> None:
+    for column, value in row.values.items():
+        if value.startswith(FORMULA_STARTS):
+            checked.add(
+                row,
+                column,
+                f"{value[:20]!r} begins with {value[0]!r}, which a spreadsheet runs as a "
+                "formula; remove the sign or reword the cell",
+            )
+
+
+def _keep_good(checked: Checked[_T]) -> None:
+    """Drop the good records of rows a later check (a twin found further down) made bad."""
+    checked.good = [(row, fields) for row, fields in checked.good if not checked.bad(row)]
+
+
 def check_employees(
     table: Table,
     *,
@@ -380,10 +402,12 @@ def check_employees(
 ) -> Checked[EmployeeInput]:
     """Every row of an employee file: required cells, codes, dates, the NIP's structure and its
     agreement with the birth date and sex. A NIP twice in the file is a problem unless both
-    rows say the same (the second is then dropped)."""
+    rows say the same (the second is then dropped); a conflicting twin is reported on both
+    rows, each naming the other."""
     checked: Checked[EmployeeInput] = Checked()
-    first: dict[str, tuple[int, EmployeeInput]] = {}
+    first: dict[str, tuple[Row, EmployeeInput]] = {}
     for index, row in enumerate(table.rows, start=1):
+        _formulas(checked, row)
         fields = _employee_fields(
             checked,
             row,
@@ -394,18 +418,27 @@ def check_employees(
             derive=False,
         )
         if fields is not None:
-            seen = first.setdefault(fields.nip, (row.number, fields))
-            if seen[0] != row.number and seen[1] != fields:
-                checked.add(
-                    row, "nip", f"NIP {fields.nip} is also on row {seen[0]} with other data"
-                )
-            elif seen[0] == row.number:
+            seen = first.setdefault(fields.nip, (row, fields))
+            if seen[0] is not row and seen[1] != fields:
+                _twins(checked, seen[0], row, "nip", f"NIP {fields.nip}", "with other data")
+            elif seen[0] is not row:
+                checked.duplicates.append((seen[0].number, row.number))
+            elif not checked.bad(row):
                 checked.good.append((row, fields))
         if progress is not None and index % 1000 == 0:
             progress(1000)
     if progress is not None:
         progress(len(table.rows) % 1000)
+    _keep_good(checked)
     return checked
+
+
+def _twins(
+    checked: Checked[Any], first: Row, second: Row, column: str, what: str, how: str
+) -> None:
+    """Report a conflicting pair on both rows, each naming the other."""
+    checked.add(second, column, f"{what} is also on row {first.number} {how}".rstrip())
+    checked.add(first, column, f"{what} is also on row {second.number} {how}".rstrip())
 
 
 def _employee_fields(
@@ -509,15 +542,16 @@ def check_cases(
     registered, or well-formed with the columns to register it. A register number twice in the
     file is a problem. The rules for opening a case are checked later, by the service."""
     checked: Checked[CaseFields] = Checked()
-    registers: dict[str, int] = {}
-    new_employees: dict[str, tuple[int, EmployeeInput]] = {}
+    registers: dict[str, Row] = {}
+    new_employees: dict[str, tuple[Row, EmployeeInput]] = {}
     for index, row in enumerate(table.rows, start=1):
         _required(checked, row, CASE_LAYOUT.required)
+        _formulas(checked, row)
         register = row.get("register_number")
         if register:
-            seen = registers.setdefault(register, row.number)
-            if seen != row.number:
-                checked.add(row, "register_number", f"{register!r} is also on row {seen}")
+            seen = registers.setdefault(register, row)
+            if seen is not row:
+                _twins(checked, seen, row, "register_number", repr(register), "")
         contest = row.get("contest_code")
         if contest and contest not in contests:
             checked.add(row, "contest_code", _unknown("contest", contest, sorted(contests)[:20]))
@@ -550,14 +584,10 @@ def check_cases(
             position_types=position_types,
         )
         if employee is not None:
-            seen_employee = new_employees.setdefault(employee.nip, (row.number, employee))
+            seen_employee = new_employees.setdefault(employee.nip, (row, employee))
             if seen_employee[1] != employee:
-                checked.add(
-                    row,
-                    "nip",
-                    f"new employee {employee.nip} is also on row {seen_employee[0]} with other "
-                    "employee data",
-                )
+                _twins(checked, seen_employee[0], row, "nip", f"new employee {employee.nip}",
+                       "with other employee data")  # fmt: skip
         if not checked.bad(row) and reported and act and nip:
             checked.good.append(
                 (
@@ -579,6 +609,7 @@ def check_cases(
             progress(1000)
     if progress is not None:
         progress(len(table.rows) % 1000)
+    _keep_good(checked)
     return checked
 
 

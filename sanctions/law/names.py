@@ -100,6 +100,17 @@ DECISION_LETTERS = (
     _n("letter", "sanksi_moral", "sanctions.letters.context: the decision cited"),
 )
 
+# The voiding letter of each issuer (sanctions.cases.correction): a letter of a step voided by
+# a correction is voided by a numbered letter of the issuer that issued it.
+VOIDING_LETTERS = {
+    issuer: _n("letter", kind, "sanctions.cases.correction: voids a letter of this issuer")
+    for issuer, kind in (
+        ("case_agency", "pembatalan_naskah"),
+        ("supervisory_body", "pembatalan_naskah_pengawas"),
+        ("bawaslu", "pembatalan_naskah_bawaslu"),
+    )
+}
+
 # -- escalation ladder (workflows/escalation.yaml) ----------------------------------------
 BLOCKING_FACT = "blokir_diminta_on"  # a fact the reminder job records, read by reports
 BLOCKING_STEP = _n(

@@ -53,6 +53,9 @@ ALL_KINDS = (
     "pemberitahuan_pengalihan",
     "pemberitahuan_pembatalan",
     "tanggapan_banding",
+    "pembatalan_naskah",
+    "pembatalan_naskah_pengawas",
+    "pembatalan_naskah_bawaslu",
 )
 
 SANCTIONS: dict[str, dict[str, Any]] = {
@@ -326,6 +329,15 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
     "sk_tim_pemeriksa": (PEMDA, BUPATI, None, "Rahasia", ""),
     "sk_pembebasan_sementara": (PEMDA, BUPATI, None, "Rahasia", ""),
     "surat_panggilan_1": (PEMDA, KEPALA_DINAS, None, "Rahasia", "Panggilan I"),
+    "pembatalan_naskah": (PEMDA, BUPATI, None, "Penting", "Pembatalan Naskah Dinas"),
+    "pembatalan_naskah_pengawas": (BKN, DEPUTI_BKN, PPK, "Penting", "Pembatalan Naskah Dinas"),
+    "pembatalan_naskah_bawaslu": (
+        BAWASLU,
+        KETUA_BAWASLU,
+        BKN_HEAD,
+        "Penting",
+        "Pembatalan Naskah Dinas",
+    ),
     "surat_panggilan_2": (PEMDA, KEPALA_DINAS, None, "Rahasia", "Panggilan II"),
     "bap": (PEMDA, KEPALA_DINAS, None, "Rahasia", ""),
     "ba_ketidakhadiran": (PEMDA, KEPALA_DINAS, None, "Rahasia", ""),
@@ -620,6 +632,13 @@ def _data(kind: str) -> dict[str, Any]:
             ),
             "previous_body": "Komisi Aparatur Sipil Negara",
             "effective": date(2024, 8, 24),
+        }
+    if kind.startswith("pembatalan_naskah"):
+        return {
+            "voided_title": "Surat Panggilan I",
+            "voided_number": "800.1.6.4/0104/BKPSDM/2026",
+            "voided_date": date(2026, 11, 23),
+            "reason": "tanggal pemeriksaan tercatat keliru",
         }
     if kind == "keputusan_keberatan":
         return {

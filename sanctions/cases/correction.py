@@ -1,0 +1,191 @@
+"""`sanctions case correct`: put right a step recorded by mistake without losing the record.
+
+The log stays append-only: the correction is an event of its own (trigger `koreksi`, the
+voided event's number under `voids`, the reason in its note), written through the one write
+path and sealed into the case's hash chain like any other. It takes the case back to the
+state before the voided step, drops the facts that step recorded (restoring those an earlier
+step had recorded under the same name), undoes what it did to the deadlines (those it closed
+open again, those it opened close neither met nor missed) and voids each letter it issued by a
+numbered voiding letter of that letter's issuer (`pembatalan_naskah*`), citing it.
+
+What can be corrected: the case's last standing event (corrections and the events they voided
+set aside), when it is a step of the workflow or an on-demand letter. Not the opening, not a
+reminder of the escalation ladder, a migration or a deadline entry: a later event by another
+party means the step is no longer the last word and is not corrected. Who: a user holding one
+of the roles that may take the step (for the case's agency), or an admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from sanctions.app import App
+from sanctions.cases.changes import (
+    CORRECTION_TRIGGER,
+    VOIDS,
+    Change,
+    Written,
+    case_and_last_hash,
+    record,
+)
+from sanctions.cases.guards import SANCTION_ENDS
+from sanctions.cases.service import check_not_future
+from sanctions.cases.workflow import Workflow
+from sanctions.db.models import Case, CaseEvent, Letter
+from sanctions.errors import InputError, PermissionDenied, RuleViolation
+from sanctions.law import names
+from sanctions.trust.access import roles_for
+
+ON_DEMAND_PREFIX = "terbitkan:"  # the trigger of an on-demand letter (cases.service)
+
+
+def standing_events(events: Sequence[CaseEvent]) -> list[CaseEvent]:
+    """The events that stand: without the corrections and the events they voided."""
+    voided = {int(e.inputs[VOIDS]) for e in events if e.trigger == CORRECTION_TRIGGER}
+    return [e for e in events if e.trigger != CORRECTION_TRIGGER and e.seq not in voided]
+
+
+def correctable(workflow: Workflow, event: CaseEvent) -> str | None:
+    """Why `event` cannot be corrected, or None when it can."""
+    if event.source is None:
+        return "it opened the case (a case opened by mistake is closed with a step, not voided)"
+    if event.trigger.startswith(ON_DEMAND_PREFIX):
+        return None
+    if event.source != event.dest and any(
+        t.trigger == event.trigger and event.source in t.sources for t in workflow.transitions
+    ):
+        return None
+    return (
+        f"{event.trigger!r} is not a step of an officer (a reminder, migration or deadline entry)"
+    )
+
+
+def restored_facts(
+    facts: dict[str, str], voided: CaseEvent, earlier: Sequence[CaseEvent], in_force: object
+) -> tuple[dict[str, str], list[str]]:
+    """The facts to set and the names to drop so the facts are as before `voided`."""
+    added = set(voided.inputs) | {f"{voided.dest}_on"}
+    if voided.trigger.startswith(ON_DEMAND_PREFIX):
+        added = set()
+    if voided.dest == in_force:
+        added.add(SANCTION_ENDS)
+    restore: dict[str, str] = {}
+    for key in sorted(added):
+        for event in reversed(earlier):
+            if event.source == event.dest and event.source is not None:
+                continue  # a change that stays recorded no step facts
+            if key == f"{event.dest}_on":
+                restore[key] = event.on.isoformat()
+                break
+            if key in event.inputs:
+                restore[key] = event.inputs[key]
+                break
+    drop = sorted(k for k in added if k not in restore and k in facts)
+    return restore, drop
+
+
+def correct(
+    app: App,
+    session: Session,
+    reference: str,
+    *,
+    reason: str,
+    actor: str,
+    on: date,
+    now: datetime,
+) -> tuple[Written, CaseEvent]:
+    """Void the case's last standing step (see the module); returns the correction written
+    and the event it voided."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InputError("--reason is empty: say what was recorded by mistake")
+    check_not_future(on, now, "the correction's date")
+    case, prev_hash = case_and_last_hash(session, reference)
+    events = list(
+        session.exec(
+            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.seq))
+        ).all()
+    )
+    standing = standing_events(events)
+    target = standing[-1]
+    workflow = app.workflow(target.workflow_version)
+    why_not = correctable(workflow, target)
+    if why_not is not None:
+        raise RuleViolation(
+            f"the last event of {case.reference} is #{target.seq} ({target.trigger} on "
+            f"{target.on}, by {target.actor}); it cannot be corrected: {why_not}"
+        )
+    _check_role(session, case, workflow, target, actor)
+    if on < target.on:
+        raise InputError(f"the correction's date {on} is before the step it voids ({target.on})")
+    rules = app.workflow(case.workflow_version).rule_values
+    restore, drop = restored_facts(
+        case.facts, target, standing[:-1], rules.get(names.SANCTION_IN_FORCE_RULE)
+    )
+    letters = list(
+        session.exec(
+            select(Letter)
+            .where(Letter.case_id == case.id, Letter.event_seq == target.seq)
+            .order_by(col(Letter.id))
+        ).all()
+    )
+    kinds = [_voiding_kind(app, letter) for letter in letters]
+    values: list[dict[str, Any]] = [
+        {
+            "voided_title": letter.title,
+            "voided_number": letter.number,
+            "voided_date": letter.issued_on,
+            "reason": reason,
+        }
+        for letter in letters
+    ]
+    change = Change(
+        trigger=CORRECTION_TRIGGER,
+        on=on,
+        dest=target.source or case.state,
+        inputs={VOIDS: str(target.seq), "voided_trigger": target.trigger},
+        facts=restore,
+        drop_facts=drop,
+        note=reason,
+        moves=False,
+        undoes=target.seq,
+        letters=kinds,
+        letter_data_each=values,
+    )
+    written = record(
+        app, session, case, change, prev_hash=prev_hash, open_deadlines=False, actor=actor, now=now
+    )
+    return written, target
+
+
+def _check_role(
+    session: Session, case: Case, workflow: Workflow, target: CaseEvent, actor: str
+) -> None:
+    roles = roles_for(session, actor, case.agency_id)
+    if target.trigger.startswith(ON_DEMAND_PREFIX):
+        declared = workflow.on_demand.get(target.trigger.removeprefix(ON_DEMAND_PREFIX))
+        allowed: set[str] = set(declared.roles) if declared is not None else set()
+    else:
+        allowed = {
+            r
+            for t in workflow.transitions
+            if t.trigger == target.trigger and target.source in t.sources
+            for r in t.roles
+        }
+    if "admin" in roles or roles & allowed:
+        return
+    raise PermissionDenied(
+        f"correcting {target.trigger!r} needs a role that may take it "
+        f"({' or '.join(sorted(allowed))}) or admin for this case's agency; user {actor!r} "
+        f"has {', '.join(sorted(roles)) or 'no role'}"
+    )
+
+
+def _voiding_kind(app: App, letter: Letter) -> str:
+    spec = app.law.documents.get(letter.kind)
+    issuer = spec.issuer if spec is not None else "case_agency"
+    return names.VOIDING_LETTERS.get(issuer, names.VOIDING_LETTERS["case_agency"])

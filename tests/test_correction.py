@@ -1,0 +1,270 @@
+"""Mistakes that can be put right: `case correct` voids the last step by a compensating event
+(the log stays append-only, the chain covers it), reopening the state before it and voiding
+the letters it issued by numbered letters; a follow-up that happened before a reminder is
+entered with its true date and a note, and the ladder stops."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import col, select
+
+from sanctions.app import App
+from sanctions.cases.correction import correct
+from sanctions.cli import cli
+from sanctions.cli.schemas import JSON_SCHEMAS
+from sanctions.db import session_scope
+from sanctions.db.models import Case, CaseEvent, Deadline, Letter, ReminderStep
+from sanctions.deadlines.reminders import run_reminders
+from sanctions.errors import InputError, PermissionDenied, RuleViolation
+from sanctions.registry import service as registry
+from sanctions.reports import service as reports
+from sanctions.trust.audit import verify
+from tests.factories import (
+    KNOWN_ROLES,
+    NOW,
+    REPORT_TO_RECOMMENDATION,
+    open_case,
+    recommended,
+    s,
+    seed,
+    snapshot,
+    step,
+    walk,
+)
+from tests.fakes import fake_app_factory
+from tests.test_reminders import follow_up_due
+
+DAY = date(2024, 12, 20)
+
+
+@pytest.fixture
+def seeded(app: App) -> App:
+    seed(app)
+    return app
+
+
+def fix(app: App, reference: str, actor: str, reason: str = "salah ketik tanggal") -> Case:
+    with session_scope(app.db) as session:
+        written, _ = correct(app, session, reference, reason=reason, actor=actor, on=DAY, now=NOW)
+        return written.case
+
+
+def events(app: App, reference: str) -> list[CaseEvent]:
+    with session_scope(app.db) as session:
+        case = session.exec(select(Case).where(Case.reference == reference)).one()
+        return list(
+            session.exec(
+                select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(col(CaseEvent.seq))
+            ).all()
+        )
+
+
+def deadlines(app: App, reference: str) -> list[tuple[str, str, bool, bool | None]]:
+    """(name, state, open?, met) of every deadline of the case, in the order opened."""
+    with session_scope(app.db) as session:
+        rows = session.exec(
+            select(Deadline)
+            .join(Case, col(Case.id) == Deadline.case_id)
+            .where(Case.reference == reference)
+            .order_by(col(Deadline.id))
+        ).all()
+        return [(d.name, d.state, d.closed_seq is None, d.met) for d in rows]
+
+
+def test_a_mistyped_step_is_voided_and_taken_again_with_the_right_date(seeded: App) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, [s("kaji", "bawaslu", "2024-12-18")])  # meant 2024-10-08
+    case = fix(seeded, ref, "bawaslu")
+    assert case.state == "dilaporkan"
+    assert "kajian_bawaslu_on" not in case.facts
+    log = events(seeded, ref)
+    assert [(e.seq, e.trigger, e.source, e.dest) for e in log] == [
+        (1, "buka", None, "dilaporkan"),
+        (2, "kaji", "dilaporkan", "kajian_bawaslu"),
+        (3, "koreksi", "kajian_bawaslu", "dilaporkan"),
+    ]
+    assert log[2].inputs["voids"] == "2" and log[2].note == "salah ketik tanggal"
+    walk(seeded, ref, [s("kaji", "bawaslu", "2024-10-08")])
+    with session_scope(seeded.db) as session:
+        checked, findings = verify(session, ref)
+    assert (checked, findings) == (1, [])
+
+
+def test_the_letters_of_a_voided_step_are_voided_by_numbered_letters_of_their_issuer(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, recommended("berat"))
+    with session_scope(seeded.db) as session:
+        written, voided = correct(
+            seeded, session, ref, reason="tingkat rekomendasi keliru", actor="pengawas", on=DAY,
+            now=NOW,
+        )  # fmt: skip
+        issued = session.exec(
+            select(Letter).where(Letter.case_id == written.case.id, Letter.event_seq == voided.seq)
+        ).all()
+        voiding = written.letters
+        assert [(v.kind, v.agency_id) for v in voiding] == [
+            ("pembatalan_naskah_pengawas", letter.agency_id) for letter in issued
+        ]
+        for letter, void in zip(issued, voiding, strict=True):
+            assert void.context["data"]["voided_number"] == letter.number
+            assert void.context["data"]["reason"] == "tingkat rekomendasi keliru"
+            assert void.number != letter.number
+    assert written.case.state == "klarifikasi"
+    assert "level" not in written.case.facts
+
+
+def test_a_correction_reopens_the_deadlines_the_step_closed_and_closes_those_it_opened(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, REPORT_TO_RECOMMENDATION)
+    before = deadlines(seeded, ref)
+    walk(seeded, ref, [s("rekomendasikan", "pengawas", "2024-10-21", level="berat")])
+    fix(seeded, ref, "pengawas")
+    after = deadlines(seeded, ref)
+    assert after[: len(before)] == before  # the klarifikasi deadlines open again, as they were
+    assert [d for d in after[len(before) :] if d[1] == "direkomendasikan"] == [
+        ("tindak_lanjut_ppk", "direkomendasikan", False, None)  # closed, neither met nor missed
+    ]
+
+
+def test_only_the_roles_that_took_the_step_or_an_admin_may_correct_it(seeded: App) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, recommended("berat"))
+    before = snapshot(seeded)
+    with session_scope(seeded.db) as session, pytest.raises(PermissionDenied, match="pengawas"):
+        correct(seeded, session, ref, reason="x", actor="bkpsdm", on=DAY, now=NOW)
+    assert {k: v for k, v in snapshot(seeded).items() if k != "access_events"} == {
+        k: v for k, v in before.items() if k != "access_events"
+    }
+    assert fix(seeded, ref, "admin").state == "klarifikasi"
+
+
+def test_a_step_followed_by_another_party_s_event_is_not_corrected(seeded: App) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, recommended("berat"))
+    reminded = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
+    run_reminders(seeded, as_of=reminded, now=NOW, actor="job", dry_run=False)
+    before = snapshot(seeded)
+    with session_scope(seeded.db) as session, pytest.raises(RuleViolation, match="pengingat"):
+        correct(seeded, session, ref, reason="x", actor="pengawas", on=DAY, now=NOW)
+    assert snapshot(seeded) == before
+
+
+def test_the_opening_is_not_voided_and_a_reason_is_required(seeded: App) -> None:
+    ref = open_case(seeded)
+    with session_scope(seeded.db) as session:
+        with pytest.raises(RuleViolation, match="opened the case"):
+            correct(seeded, session, ref, reason="x", actor="admin", on=DAY, now=NOW)
+        with pytest.raises(InputError, match="--reason is empty"):
+            correct(seeded, session, ref, reason="  ", actor="admin", on=DAY, now=NOW)
+
+
+def test_two_corrections_in_a_row_void_the_two_last_steps(seeded: App) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, REPORT_TO_RECOMMENDATION[:2])
+    fix(seeded, ref, "bawaslu")
+    assert fix(seeded, ref, "bawaslu").state == "dilaporkan"
+    assert [e.inputs.get("voids") for e in events(seeded, ref)][-2:] == ["3", "2"]
+
+
+def test_a_voided_follow_up_is_not_counted_by_the_reports(seeded: App) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, [*recommended("berat"), s("tindak_lanjuti", "bkpsdm", "2024-10-28")])
+    fix(seeded, ref, "bkpsdm", reason="tindak lanjut dicatat pada perkara yang salah")
+    with session_scope(seeded.db) as session:
+        [_, total] = reports.follow_up(seeded, session, actor="admin", on=DAY)
+    assert (total.on_time, total.not_acted, total.overdue) == (0, 1, 1)
+
+
+# -- a follow-up entered after a reminder, with its true date -----------------------------------
+def test_a_follow_up_before_a_reminder_is_entered_with_its_true_date_and_a_note(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, recommended("berat"))
+    due = follow_up_due(seeded, ref)
+    reminded = seeded.calendar.add_working_days(due, 1)
+    run_reminders(seeded, as_of=reminded, now=NOW, actor="job", dry_run=False)
+    with pytest.raises(InputError, match="needs --note"):
+        step(seeded, ref, "tindak_lanjuti", "bkpsdm", due)
+    with session_scope(seeded.db) as session:
+        from sanctions.cases import service
+
+        service.advance(
+            seeded, session, ref, "tindak_lanjuti", inputs={}, actor="bkpsdm", on=due, now=NOW,
+            note="surat tindak lanjut tanggal jatuh tempo baru diterima setelah pengingat",
+        )  # fmt: skip
+    assert ("tindak_lanjut_ppk", "direkomendasikan", False, True) in deadlines(seeded, ref)
+    later = seeded.calendar.add_working_days(reminded, 10)
+    run_reminders(seeded, as_of=later, now=NOW, actor="job", dry_run=False)
+    with session_scope(seeded.db) as session:  # the follow-up's ladder stopped at its first step
+        steps = session.exec(
+            select(ReminderStep.step_key)
+            .join(Deadline, col(Deadline.id) == ReminderStep.deadline_id)
+            .where(Deadline.state == "direkomendasikan")
+        ).all()
+    assert steps == ["pengingat"]
+    with session_scope(seeded.db) as session:
+        [_, total] = reports.follow_up(seeded, session, actor="admin", on=later)
+    assert (total.on_time, total.late, total.overdue) == (1, 0, 0)
+
+
+# -- the command line -----------------------------------------------------------------------
+def test_case_correct_prints_what_it_voided_and_the_voiding_letters(
+    seeded: App, db_url: str, tmp_path: Path
+) -> None:
+    ref = open_case(seeded)
+    walk(seeded, ref, REPORT_TO_RECOMMENDATION[:2])  # teruskan issued the forwarding letter
+    runner = CliRunner()
+    env = {"SANCTIONS_DATABASE_URL": db_url, "SANCTIONS_LETTER_STORE": str(tmp_path / "l")}
+    me = runner.invoke(cli, ["user", "whoami"], env=env).stdout.strip()
+    with session_scope(seeded.db) as session:
+        registry.add_user(
+            session, actor="admin", username=me, roles=["bawaslu"], known_roles=KNOWN_ROLES,
+            agency_code=None,
+        )  # fmt: skip
+    args = ["case", "correct", ref.lower(), "--reason", "diteruskan ke alamat yang salah"]
+    result = runner.invoke(cli, [*args, "--on", "2024-12-20", "--json"], env=env,
+                           obj=fake_app_factory())  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) == set(JSON_SCHEMAS["case correct"])
+    assert (out["voided_trigger"], out["state"]) == ("teruskan", "kajian_bawaslu")
+    assert len(out["voiding_letters"]) == 1
+
+
+def test_a_case_is_found_by_its_reference_in_any_case_or_its_register_number(
+    seeded: App,
+) -> None:
+    from sanctions.cases import service, views
+    from sanctions.cases.opening import OpenCaseInput
+    from tests.factories import PNS_NIP
+    from tests.letterdata import sample_letter_data
+
+    with session_scope(seeded.db) as session:
+        data = OpenCaseInput(
+            nip=PNS_NIP,
+            contest_code="PILKADA-SLEMAN-2024",
+            reported_on=date(2024, 10, 7),
+            act_date=date(2024, 10, 3),
+            violation_codes=["DIS-02"],
+            register_number="001/Reg/LP/PB/Kab/14.04/X/2024",
+        )
+        workflow = seeded.workflows.for_date(data.reported_on)
+        given = sample_letter_data(workflow.state(workflow.initial).letters)
+        ref = service.open_case(seeded, session, data, actor="bawaslu", now=NOW,
+                                letter_data=given).case.reference  # fmt: skip
+    with session_scope(seeded.db) as session:
+        assert views.case_by_reference(session, ref.lower()).reference == ref
+        found = views.case_by_reference(session, " 001/Reg/LP/PB/Kab/14.04/X/2024 ")
+        assert found.reference == ref
+    assert step(seeded, "001/Reg/LP/PB/Kab/14.04/X/2024", "kaji", "bawaslu",
+                date(2024, 10, 8)).case.reference == ref  # fmt: skip
