@@ -115,6 +115,7 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
     # The outcome and the objection's date come from the step and the case.
     "keputusan_keberatan": {"reasons": ["pelanggaran tidak dilakukan pada jam kerja"]},
     "pemberitahuan_pembatalan": {},
+    "pemberitahuan_tidak_terbukti": {},
     "tanggapan_banding": {
         "answers": [
             "Pelanggaran terbukti berdasarkan Berita Acara Pemeriksaan dan alat bukti.",

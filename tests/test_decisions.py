@@ -59,3 +59,49 @@ def test_a_sanction_recorded_late_runs_from_its_legal_effective_date(seeded: App
     written = step(seeded, ref, "nyatakan_berlaku", "bkpsdm", recorded)
     end = effective.replace(year=effective.year + 1) - timedelta(days=1)
     assert written.case.facts["masa_hukuman_sampai"] == end.isoformat()
+
+
+def test_a_violation_the_examination_did_not_prove_ends_without_a_sanction(seeded: App) -> None:
+    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+            s("periksa", "tim", "2024-11-11"),
+            s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
+        ],
+    )
+    written = step(
+        seeded, ref, "nyatakan_tidak_terbukti_pemeriksaan", "bupati", date(2024, 11, 20),
+        reason="unggahan tidak dapat dibuktikan dibuat oleh yang bersangkutan",
+    )  # fmt: skip
+    assert written.case.state == "tidak_terbukti_pemeriksaan"
+    [notice] = written.letters
+    assert notice.kind == "pemberitahuan_tidak_terbukti"
+    assert notice.context["data"]["finding"] == "tidak_terbukti"
+    assert notice.context["data"]["lhp_number"]  # the LHP is cited
+    assert notice.context["data"]["considerations"].startswith("unggahan tidak dapat")
+
+
+def test_the_ethics_panel_may_declare_the_employee_not_guilty(seeded: App) -> None:
+    ref = open_case(seeded, violations=("ETK-02",), act_date=date(2024, 9, 2))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("moral"),
+            s("bentuk_majelis", "bkpsdm", "2024-10-28", members="Drs. A;196501011990031001;Ketua"),
+            s("sidangkan", "majelis", "2024-11-05"),
+        ],
+    )
+    written = step(
+        seeded, ref, "nyatakan_tidak_bersalah", "bupati", date(2024, 11, 12),
+        reason="yang bersangkutan hadir sebagai warga, tanpa atribut ASN",
+    )  # fmt: skip
+    assert written.case.state == "tidak_bersalah"
+    [notice] = written.letters
+    assert notice.context["data"]["finding"] == "tidak_bersalah"

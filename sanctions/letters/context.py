@@ -330,6 +330,9 @@ def _appeal_decision(facts: LetterFacts, latest: Mapping[str, EarlierLetter]) ->
         data["objection_date"] = _maybe_date(facts.facts["keberatan_on"])
     if facts.facts.get(names.BLOCKING_FACT):
         data["blocking_requested"] = _maybe_date(facts.facts[names.BLOCKING_FACT])
+    finding = names.NO_SANCTION_FINDINGS.get(facts.step_trigger or "")
+    if finding:
+        data.update(finding=finding, considerations=facts.facts.get("reason", ""))
     if facts.facts.get("bpasn_number"):  # BPASN changed the sanction (ubah_banding)
         data["bpasn_decision_number"] = facts.facts["bpasn_number"]
         data["bpasn_decision_date"] = _maybe_date(facts.facts.get("berlaku_on", ""))
