@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sanctions.app import App
+from sanctions.cases import service as cases
+from sanctions.cases import views
+from sanctions.db import session_scope
+from sanctions.errors import GuardFailed, TransitionNotAllowed
 from tests.factories import open_case, recommended, s, seed, step, walk
+from tests.letterdata import SIGNER
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -105,3 +110,69 @@ def test_the_ethics_panel_may_declare_the_employee_not_guilty(seeded: App) -> No
     assert written.case.state == "tidak_bersalah"
     [notice] = written.letters
     assert notice.context["data"]["finding"] == "tidak_bersalah"
+
+
+def test_a_temporary_release_is_a_fact_from_the_examination_ended_by_the_decision(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+        ],
+    )
+    with session_scope(seeded.db) as session:
+        case = views.case_by_reference(session, ref)
+        due_before = [(d.name, d.due_date) for d in cases.open_deadlines(session, case)]
+    released = step(
+        seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1),
+        acting_official="Wakil Kepala Sekolah Bidang Kurikulum",
+    )  # fmt: skip
+    assert released.case.state == "panggilan_1"  # the case stays where it is
+    assert released.case.facts["bebaskan_sementara_on"] == "2024-11-01"
+    [decree] = released.letters
+    assert decree.kind == "sk_pembebasan_sementara"
+    assert decree.context["signer"]["name"] == SIGNER["name"]  # the direct superior signs
+    assert decree.context["data"]["start_date"] == {"$date": "2024-11-01"}
+    with session_scope(seeded.db) as session:
+        case = views.case_by_reference(session, ref)
+        assert [(d.name, d.due_date) for d in cases.open_deadlines(session, case)] == due_before
+    with pytest.raises(GuardFailed, match="released from duty since 2024-11-01"):
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 4), acting_official="X")
+    walk(
+        seeded,
+        ref,
+        [
+            s("periksa", "tim", "2024-11-11"),
+            s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
+            s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
+        ],
+    )
+    assert facts_of(seeded, ref)["pembebasan_sementara_berakhir_on"] == "2024-11-20"
+    with pytest.raises(TransitionNotAllowed):
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 21), acting_official="X")
+
+
+def test_no_temporary_release_where_no_berat_sanction_is_likely(seeded: App) -> None:
+    ref = open_case(seeded, violations=("DIS-03",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("sedang"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
+        ],
+    )
+    with pytest.raises(GuardFailed, match="where a berat or pemberhentian sanction is likely"):
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1), acting_official="X")
+
+
+def facts_of(app: App, ref: str) -> dict[str, str]:
+    with session_scope(app.db) as session:
+        return dict(views.case_by_reference(session, ref).facts)

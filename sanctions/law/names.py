@@ -93,6 +93,12 @@ NO_SANCTION_FINDINGS = {
     ): "tidak_bersalah",
 }
 
+RELEASE_TRIGGER = _n(
+    "trigger",
+    "bebaskan_sementara",
+    "sanctions.cases.service: a temporary release ends when the case leaves its states",
+)
+
 # -- letter kinds (letter_templates/documents.yaml) ---------------------------------------
 CITED_LETTERS = {
     prefix: _n("letter", kind, f"sanctions.letters.context: later letters cite {prefix}_number")
