@@ -69,11 +69,6 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "basis_document": "Rekomendasi Badan Kepegawaian Negara",
         "threatened_level": "berat",
     },
-    "sk_pembebasan_sementara": {
-        "team_decree_date": date(2024, 10, 29),
-        "start_date": date(2024, 10, 30),
-        "acting_official": "Wakil Kepala Sekolah Bidang Kurikulum",
-    },
     "surat_panggilan_1": {
         "examiner": EXAMINER,
         "exam_time": "09.00 WIB",
@@ -143,6 +138,10 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "reasons": ["pelanggaran tidak dilakukan pada jam kerja"],
     },
     "pemberitahuan_pembatalan": {},
+    "pemberitahuan_tidak_terbukti": {},
+    # Signed by the direct superior, who decides the release (workflows/authority.yaml); its
+    # dates, the team's decree and the acting official come from the case and the step.
+    "sk_pembebasan_sementara": {"signer": SIGNER},
     "tanggapan_banding": {
         "answers": [
             "Pelanggaran terbukti berdasarkan Berita Acara Pemeriksaan dan alat bukti.",

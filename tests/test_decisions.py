@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sanctions.app import App
+from sanctions.cases import service as cases
+from sanctions.cases import views
+from sanctions.db import session_scope
+from sanctions.errors import GuardFailed, TransitionNotAllowed
 from tests.factories import open_case, recommended, s, seed, step, walk
+from tests.letterdata import SIGNER
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -59,3 +64,115 @@ def test_a_sanction_recorded_late_runs_from_its_legal_effective_date(seeded: App
     written = step(seeded, ref, "nyatakan_berlaku", "bkpsdm", recorded)
     end = effective.replace(year=effective.year + 1) - timedelta(days=1)
     assert written.case.facts["masa_hukuman_sampai"] == end.isoformat()
+
+
+def test_a_violation_the_examination_did_not_prove_ends_without_a_sanction(seeded: App) -> None:
+    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+            s("periksa", "tim", "2024-11-11"),
+            s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
+        ],
+    )
+    written = step(
+        seeded, ref, "nyatakan_tidak_terbukti_pemeriksaan", "bupati", date(2024, 11, 20),
+        reason="unggahan tidak dapat dibuktikan dibuat oleh yang bersangkutan",
+    )  # fmt: skip
+    assert written.case.state == "tidak_terbukti_pemeriksaan"
+    [notice] = written.letters
+    assert notice.kind == "pemberitahuan_tidak_terbukti"
+    assert notice.context["data"]["finding"] == "tidak_terbukti"
+    assert notice.context["data"]["lhp_number"]  # the LHP is cited
+    assert notice.context["data"]["considerations"].startswith("unggahan tidak dapat")
+
+
+def test_the_ethics_panel_may_declare_the_employee_not_guilty(seeded: App) -> None:
+    ref = open_case(seeded, violations=("ETK-02",), act_date=date(2024, 9, 2))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("moral"),
+            s("bentuk_majelis", "bkpsdm", "2024-10-28", members="Drs. A;196501011990031001;Ketua"),
+            s("sidangkan", "majelis", "2024-11-05"),
+        ],
+    )
+    written = step(
+        seeded, ref, "nyatakan_tidak_bersalah", "bupati", date(2024, 11, 12),
+        reason="yang bersangkutan hadir sebagai warga, tanpa atribut ASN",
+    )  # fmt: skip
+    assert written.case.state == "tidak_bersalah"
+    [notice] = written.letters
+    assert notice.context["data"]["finding"] == "tidak_bersalah"
+
+
+def test_a_temporary_release_is_a_fact_from_the_examination_ended_by_the_decision(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+        ],
+    )
+    with session_scope(seeded.db) as session:
+        case = views.case_by_reference(session, ref)
+        due_before = [(d.name, d.due_date) for d in cases.open_deadlines(session, case)]
+    released = step(
+        seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1),
+        acting_official="Wakil Kepala Sekolah Bidang Kurikulum",
+    )  # fmt: skip
+    assert released.case.state == "panggilan_1"  # the case stays where it is
+    assert released.case.facts["bebaskan_sementara_on"] == "2024-11-01"
+    [decree] = released.letters
+    assert decree.kind == "sk_pembebasan_sementara"
+    assert decree.context["signer"]["name"] == SIGNER["name"]  # the direct superior signs
+    assert decree.context["data"]["start_date"] == {"$date": "2024-11-01"}
+    with session_scope(seeded.db) as session:
+        case = views.case_by_reference(session, ref)
+        assert [(d.name, d.due_date) for d in cases.open_deadlines(session, case)] == due_before
+    with pytest.raises(GuardFailed, match="released from duty since 2024-11-01"):
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 4), acting_official="X")
+    walk(
+        seeded,
+        ref,
+        [
+            s("periksa", "tim", "2024-11-11"),
+            s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
+            s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
+        ],
+    )
+    assert facts_of(seeded, ref)["pembebasan_sementara_berakhir_on"] == "2024-11-20"
+    with pytest.raises(TransitionNotAllowed):
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 21), acting_official="X")
+
+
+def test_no_temporary_release_where_no_berat_sanction_is_likely(seeded: App) -> None:
+    ref = open_case(seeded, violations=("DIS-03",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("sedang"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
+        ],
+    )
+    with pytest.raises(GuardFailed, match="where a berat or pemberhentian sanction is likely"):
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1), acting_official="X")
+
+
+def facts_of(app: App, ref: str) -> dict[str, str]:
+    with session_scope(app.db) as session:
+        return dict(views.case_by_reference(session, ref).facts)

@@ -101,6 +101,8 @@ EXPECTED: dict[str, list[str]] = {
         "state of this workflow declares"
     ],
     "guard_input_removed": [
+        f"{BAD}: transitions[0].guards[0]: guard 'allegations_fit_act_date' judges input "
+        "'act_date_reason', which step 'rekomendasikan' does not take (it takes: nothing)",
         f"{BAD}: transitions[0].guards[1]: guard 'level_fits_catalogue' judges input 'level', "
         "which step 'rekomendasikan' does not take (it takes: nothing)",
         f"{BAD}: transition bentuk_tim from ditindaklanjuti (inherited from bkn-2024)"
@@ -109,6 +111,9 @@ EXPECTED: dict[str, list[str]] = {
         f"{BAD}: transition panggil from ditindaklanjuti, tim_dibentuk (inherited from "
         "bkn-2024).guards[0]: guard 'team_formed_if_required' reads fact 'level', which no "
         "step of this workflow records",
+        f"{BAD}: transition bebaskan_sementara from panggilan_1, panggilan_2, pemeriksaan, "
+        "tanpa_pemeriksaan, lhp (inherited from bkn-2024).guards[0]: guard 'release_allowed' "
+        "reads fact 'level', which no step of this workflow records",
         f"{BAD}: transition putuskan from lhp, tanpa_pemeriksaan (inherited from bkn-2024)"
         ".guards[2]: guard 'sanction_matches_recommendation' reads fact 'level', which no "
         "step of this workflow records",
@@ -203,7 +208,7 @@ def test_workflow_validate_refuses_a_bad_folder_with_exit_3_and_every_problem(
     folder = _shipped_with(tmp_path, "guard_input_removed")
     result = CliRunner().invoke(cli, ["workflow", "validate", str(folder)])
     assert result.exit_code == 3
-    assert result.output.startswith("error: 4 problems:\n")
+    assert result.output.startswith("error: 6 problems:\n")
     assert f"{folder}/netralitas-bad.yaml: transitions[0].guards[1]" in result.output
 
 

@@ -182,9 +182,10 @@ def _explore(
                 continue  # not a path this kind of case can take
             expected = workflow.step_letters(spec)
             assert [x.kind for x in written.letters] == list(expected), edge
-            walked.edges.add((edge[0], spec.trigger, written.event.dest))
+            walked.edges.add((edge[0], spec.trigger, spec.dest))
             walked.letters += len(written.letters)
-            _explore(app, session, reference, walked, seen | {edge})
+            if not spec.stays:  # the walk after a step that stays is the walk without it
+                _explore(app, session, reference, walked, seen | {edge})
             savepoint.rollback()
             session.expire_all()
 

@@ -464,6 +464,27 @@ def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
     return None
 
 
+RELEASED = "bebaskan_sementara_on"  # the fact the temporary release records
+
+
+@guard("release_allowed", facts=("level", RELEASED), rules=("release_levels",))
+def _release_allowed(ctx: GuardContext) -> str | None:
+    """Pembebasan sementara: only where a berat sanction is likely, once (PP 94/2021 as
+    restated: "dapat dibebaskan sementara dari tugas jabatannya oleh atasan langsung sejak
+    yang bersangkutan diperiksa")."""
+    if ctx.facts.get(RELEASED):
+        return f"the employee has been released from duty since {ctx.facts[RELEASED]}"
+    levels = ctx.level_list("release_levels")
+    code = ctx.facts.get("sanction")  # the LHP's recommendation, once written
+    level = ctx.catalogue.sanction(code).level if code else ctx.recommended_level
+    if level in levels:
+        return None
+    return (
+        f"a temporary release from duty is for a case where a {' or '.join(levels)} sanction "
+        f"is likely; this case's is {level!r}"
+    )
+
+
 @guard("waiting_period_over", deadlines=(EFFECT_DEADLINE,))
 def _waiting_period_over(ctx: GuardContext) -> str | None:
     due = ctx.deadlines.get(EFFECT_DEADLINE)

@@ -58,7 +58,7 @@ class Engine:
             machine.add_transition(
                 trigger=spec.trigger,
                 source=list(spec.sources),
-                dest=spec.dest,
+                dest=None if spec.stays else spec.dest,  # None: an internal transition
                 conditions=[self._condition(spec)],
             )
         machine.add_model(self._token, initial=self.workflow.initial)
@@ -111,7 +111,7 @@ class Engine:
             moved = self._token.trigger(trigger, ctx=ctx, roles=roles, record=record)  # type: ignore[attr-defined]
             dest = self._token.state
         if moved:
-            return next(t for t, reasons in record if not reasons and t.dest == dest)
+            return next(t for t, reasons in record if not reasons and (t.stays or t.dest == dest))
         if all(not _role_ok(t, roles) for t in candidates):
             needed = sorted({r for t in candidates for r in t.roles})
             have = ", ".join(sorted(roles)) or "no role"

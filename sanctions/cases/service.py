@@ -207,22 +207,26 @@ def advance(
     inputs = dict(ctx.inputs)
     spec = app.engine(case.workflow_version).fire(case.state, trigger, ctx, roles)
     late = _check_deadlines(deadlines, workflow, trigger, on)
-    facts = {**case.facts, **inputs, f"{spec.dest}_on": on.isoformat()}
+    dest = case.state if spec.stays else spec.dest
+    # A step records the day its destination was entered; one that stays, the day it was taken.
+    facts = {**case.facts, **inputs, f"{trigger if spec.stays else dest}_on": on.isoformat()}
+    facts |= release_ended(workflow, facts, trigger=trigger, dest=dest, on=on)
     if trigger in names.APPEAL_CHANGE_TRIGGERS and case.facts.get("sanction"):
         facts[SANCTION_BEFORE_APPEAL] = case.facts["sanction"]  # what the appeal replaced
     # The period runs from the legal effective date: the day the waiting period ends (the 15th
     # working day after receipt) when no appeal was filed, else the appeal decision's date.
     effect = next((d.due_date for d in deadlines if d.name == EFFECT_DEADLINE), on)
     start = min(effect, on)
-    facts |= sanction_end_fact(app.catalogue, facts, entered=spec.dest, on=start, rules=ctx.rules)
+    facts |= sanction_end_fact(app.catalogue, facts, entered=dest, on=start, rules=ctx.rules)
     change = Change(
         trigger=trigger,
         on=on,
-        dest=spec.dest,
+        dest=dest,
         inputs=inputs,
         facts=facts,
         note=note,
         late=late,
+        moves=not spec.stays,
         letters=workflow.step_letters(spec),
         letter_data=letter_data or {},
     )
@@ -239,6 +243,22 @@ def advance(
     warning = day_off_warning(on, app.calendar, "the step's date")
     written.warnings.extend([warning] if warning else [])
     return written
+
+
+RELEASE_TRIGGER = names.RELEASE_TRIGGER
+RELEASE_ENDED = "pembebasan_sementara_berakhir_on"  # the day the decision ended a release
+
+
+def release_ended(
+    workflow: Workflow, facts: Mapping[str, str], *, trigger: str, dest: str, on: date
+) -> dict[str, str]:
+    """A temporary release from duty lasts until the decision (PP 94/2021, as restated): the
+    first step into a state from which the release is no longer offered ends it."""
+    released = facts.get(f"{RELEASE_TRIGGER}_on")
+    if not released or facts.get(RELEASE_ENDED) or trigger == RELEASE_TRIGGER:
+        return {}
+    offered = any(t.trigger == RELEASE_TRIGGER for t in workflow.transitions_from(dest))
+    return {} if offered else {RELEASE_ENDED: on.isoformat()}
 
 
 def with_default_official(ctx: GuardContext, spec: TransitionSpec | None) -> GuardContext:

@@ -19,6 +19,7 @@ from sanctions.errors import DefinitionError, NotFound
 
 INPUT_TYPES = ("date", "text", "level", "sanction", "choice", "members", "official")
 ANY_SOURCE = "*"
+STAYS = "="  # the destination of a step that leaves the case in its state
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class TransitionSpec:
     # The letters this step issues instead of those its destination state declares (an
     # appeal decision issues its own decree; a decision posted issues the covering letter).
     letters: tuple[str, ...] | None = None
+    # A step that records a fact and its letters without moving the case (a temporary
+    # release from duty): `dest` is STAYS, the case stays where it is, its deadlines run on.
+    stays: bool = False
 
     def input(self, name: str) -> InputSpec | None:
         return next((i for i in self.inputs if i.name == name), None)
@@ -339,8 +343,18 @@ def _transition(
     known_guards: Collection[str],
 ) -> TransitionSpec:
     node.mapping(
-        allowed={"trigger", "label", "source", "dest", "roles", "guards", "inputs", "letters"},
-        required=("trigger", "source", "dest", "roles"),
+        allowed={
+            "trigger",
+            "label",
+            "source",
+            "dest",
+            "roles",
+            "guards",
+            "inputs",
+            "letters",
+            "stays",
+        },
+        required=("trigger", "source", "roles"),
     )
     source_node = node.get("source")
     raw_sources = (
@@ -354,9 +368,19 @@ def _transition(
                 where = source_node if len(raw_sources) == 1 else source_node.seq()[i]
                 raise where.error(f"unknown state {name!r}{_suggest(name, states)}")
         sources = raw_sources
-    dest = node.get("dest").text()
-    if dest not in states:
-        raise node.get("dest").error(f"unknown state {dest!r}{_suggest(dest, states)}")
+    stays = node.get("stays").boolean() if "stays" in node else False
+    if stays:
+        if "dest" in node:
+            raise node.get("dest").error("a step that stays (stays: true) has no dest")
+        if "letters" not in node:
+            raise node.error("a step that stays declares its letters (letters: [...])")
+        dest = STAYS
+    else:
+        if "dest" not in node:
+            raise node.error("missing required key 'dest'")
+        dest = node.get("dest").text()
+        if dest not in states:
+            raise node.get("dest").error(f"unknown state {dest!r}{_suggest(dest, states)}")
     step_roles = _roles(node.get("roles"), roles)
     for g in node.get("guards", []).seq():
         if g.text() not in known_guards:
@@ -370,6 +394,7 @@ def _transition(
         guards=node.get("guards", []).texts(),
         inputs=tuple(_input(name, n) for name, n in node.get("inputs", {}).items()),
         letters=node.get("letters").names() if "letters" in node else None,
+        stays=stays,
     )
 
 
@@ -443,7 +468,7 @@ def check_graph(workflow: Workflow) -> None:
             f"transition {t.trigger} (inherited from {workflow.extends})"
         )
         for s in t.sources:
-            outgoing[s].add(t.dest)
+            outgoing[s].add(s if t.stays else t.dest)
             if workflow.states[s].terminal:
                 problems.append(f"{where}: {path}: leaves terminal state {s!r} ({t.trigger})")
             key = (t.trigger, s, t.dest)

@@ -133,7 +133,8 @@ def _recordable_facts(w: Workflow) -> set[str]:
     """Facts a case of `w` can hold: step inputs, the day each state was entered, and the
     facts the code records itself."""
     inputs = {i.name for t in w.transitions for i in t.inputs}
-    return inputs | {f"{s}_on" for s in w.states} | CODE_FACTS
+    stays = {f"{t.trigger}_on" for t in w.transitions if t.stays}  # the day it was taken
+    return inputs | {f"{s}_on" for s in w.states} | stays | CODE_FACTS
 
 
 def _guard_problems(

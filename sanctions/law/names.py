@@ -79,6 +79,26 @@ APPEAL_CHANGE_TRIGGERS = (
     _n("trigger", "ubah_banding", "sanctions.cases.service: the sanction an appeal replaced"),
 )
 
+# The exits without a sanction, and what the notice to the supervisory body says of each.
+NO_SANCTION_FINDINGS = {
+    _n(
+        "trigger",
+        "nyatakan_tidak_terbukti_pemeriksaan",
+        "sanctions.letters.context: the examination did not prove the violation",
+    ): "tidak_terbukti",
+    _n(
+        "trigger",
+        "nyatakan_tidak_bersalah",
+        "sanctions.letters.context: the ethics panel found no breach",
+    ): "tidak_bersalah",
+}
+
+RELEASE_TRIGGER = _n(
+    "trigger",
+    "bebaskan_sementara",
+    "sanctions.cases.service: a temporary release ends when the case leaves its states",
+)
+
 # -- letter kinds (letter_templates/documents.yaml) ---------------------------------------
 CITED_LETTERS = {
     prefix: _n("letter", kind, f"sanctions.letters.context: later letters cite {prefix}_number")

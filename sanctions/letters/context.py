@@ -229,6 +229,12 @@ def _signer(facts: LetterFacts) -> dict[str, Any]:
             "(PP 94/2021, workflows/authority.yaml): give the signer in the letter data "
             "(signer: {title, name, nip, rank})"
         )
+    if facts.signer_role == "direct_superior":
+        raise InputError(
+            f"{facts.kind} is signed by the employee's direct superior (atasan langsung, PP "
+            "94/2021, workflows/authority.yaml): give the signer in the letter data "
+            "(signer: {title, name, nip, rank})"
+        )
     return _head(facts.issuer)
 
 
@@ -318,6 +324,10 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
         data["forwarding_sender"] = latest["surat_penerusan"].issuer
     if names.TEAM_DECREE in latest:
         data["team_decree_number"] = latest[names.TEAM_DECREE].number
+        data["team_decree_date"] = latest[names.TEAM_DECREE].on
+    if facts.step_trigger == names.RELEASE_TRIGGER:  # released from the step's day, with a Plh
+        data["start_date"] = facts.on
+        data["acting_official"] = facts.facts.get("acting_official")
     if names.CITED_LETTERS["lhp"] not in latest:
         data["lhp_number"] = None  # decided without examination: there is no LHP to cite
     data.update(_appeal_decision(facts, latest))
@@ -381,6 +391,9 @@ def _appeal_decision(facts: LetterFacts, latest: Mapping[str, EarlierLetter]) ->
         data["objection_date"] = _maybe_date(facts.facts["keberatan_on"])
     if facts.facts.get(names.BLOCKING_FACT):
         data["blocking_requested"] = _maybe_date(facts.facts[names.BLOCKING_FACT])
+    finding = names.NO_SANCTION_FINDINGS.get(facts.step_trigger or "")
+    if finding:
+        data.update(finding=finding, considerations=facts.facts.get("reason", ""))
     if facts.facts.get("bpasn_number"):  # BPASN changed the sanction (ubah_banding)
         data["bpasn_decision_number"] = facts.facts["bpasn_number"]
         data["bpasn_decision_date"] = _maybe_date(facts.facts.get("berlaku_on", ""))

@@ -755,6 +755,23 @@ def test_an_agency_whose_tier_is_unknown_cannot_decide_and_is_told_how_rows_are_
     assert "PEMERINTAH KABUPATEN" in message
 
 
+# --------------------------------------------------------------------------- temporary release
+
+
+def test_a_likely_berat_case_may_release_the_employee_once() -> None:
+    assert allows("release_allowed", context(facts={"level": "berat"}))
+    assert allows("release_allowed", context(facts={"level": "sedang", "sanction": "B-2"}))
+    again = context(facts={"level": "berat", "bebaskan_sementara_on": "2024-11-01"})
+    assert refuses("release_allowed", again) == (
+        "the employee has been released from duty since 2024-11-01"
+    )
+
+
+def test_no_release_where_the_lhp_recommends_less_than_berat() -> None:
+    message = refuses("release_allowed", context(facts={"level": "berat", "sanction": "S-1T"}))
+    assert message.endswith("this case's is 'sedang'")
+
+
 # --------------------------------------------------------------------------- coverage
 
 

@@ -56,6 +56,7 @@ ALL_KINDS = (
     "pembatalan_naskah",
     "pembatalan_naskah_pengawas",
     "pembatalan_naskah_bawaslu",
+    "pemberitahuan_tidak_terbukti",
 )
 
 SANCTIONS: dict[str, dict[str, Any]] = {
@@ -389,6 +390,13 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
         "Penting",
         "Pemberitahuan Pembatalan Keputusan Hukuman Disiplin",
     ),
+    "pemberitahuan_tidak_terbukti": (
+        PEMDA,
+        BUPATI,
+        BKN_HEAD,
+        "Penting",
+        "Pemberitahuan Hasil Tindak Lanjut Rekomendasi",
+    ),
     "tanggapan_banding": (
         PEMDA,
         BUPATI,
@@ -615,6 +623,15 @@ def _data(kind: str) -> dict[str, Any]:
             **_DECISION,
             "appeal_decision_number": "800.1.6.4/0131/BKPSDM/2027",
             "appeal_decision_date": date(2027, 1, 11),
+            "blocking_requested": date(2026, 12, 28),
+        }
+    if kind == "pemberitahuan_tidak_terbukti":
+        return {
+            **_RECOMMENDATION_LETTER,
+            "finding": "tidak_terbukti",
+            "considerations": "unggahan tidak dapat dibuktikan dibuat oleh yang bersangkutan",
+            "lhp_number": "800.1.6.4/0201/BKPSDM/2026",
+            "lhp_date": date(2026, 12, 7),
             "blocking_requested": date(2026, 12, 28),
         }
     if kind == "tanggapan_banding":
