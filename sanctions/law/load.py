@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from sanctions.institutions.bodies import SupervisoryBody, load_bodies
 from sanctions.law.check import Declared, check
 from sanctions.law.migrations import FOLDER as MIGRATIONS_DIR
 from sanctions.law.migrations import MigrationPlan, load_plans
+from sanctions.law.pins import unit_digests
 from sanctions.letters.classification import Classification, load_classification
 from sanctions.letters.documents import FILE_NAME as DOCUMENTS_FILE
 from sanctions.letters.documents import DocumentSpec, load_documents
@@ -41,6 +42,8 @@ class Law:
     documents: Mapping[str, DocumentSpec]
     recipients: Mapping[str, Recipient]
     migrations: Mapping[str, MigrationPlan]
+    # The content digest of each unit of this law, to pin in the database (law/pins.py).
+    pins: Mapping[str, str] = field(default_factory=dict)
 
 
 def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
@@ -52,6 +55,7 @@ def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
             *(workflows_dir / MIGRATIONS_DIR).glob("*.yaml"),
             *templates_dir.glob("*.yaml"),
             *templates_dir.glob("*.j2"),
+            *templates_dir.glob("*.css"),
         ]
     )
 
@@ -82,6 +86,21 @@ def load_law(
         )
     )
     migrations = load_plans(workflows_dir, workflows, documents)
+    pins = unit_digests(
+        workflows=workflows.versions,
+        catalogue=catalogue,
+        declarations=(bodies, classification, ladder, recipients),
+        migrations=migrations,
+        templates_dir=templates_dir,
+    )
     return Law(
-        workflows, bodies, catalogue, classification, ladder, documents, recipients, migrations
+        workflows,
+        bodies,
+        catalogue,
+        classification,
+        ladder,
+        documents,
+        recipients,
+        migrations,
+        pins,
     )
