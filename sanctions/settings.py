@@ -39,6 +39,10 @@ class Settings:
     # smtp://host:port (smtps://user:password@host:port): the reminder job mails each letter
     # it issues to the agency's e-mail address; None = no e-mail.
     smtp_url: str | None = None
+    # The installation's Ed25519 key (signs the log's checkpoints); created 0600 on first use.
+    key_file: Path = Path.home() / ".config" / "sanctions" / "installation-ed25519.pem"
+    # Where the reminder job publishes the day's signed checkpoint (None: not published).
+    checkpoint_dir: Path | None = None
 
     @property
     def catalogue_dir(self) -> Path:
@@ -77,6 +81,10 @@ class Settings:
             else None,
             signing_passphrase=env.get("SANCTIONS_SIGNING_PASSPHRASE"),
             smtp_url=env.get("SANCTIONS_SMTP_URL") or None,
+            key_file=Path(env.get("SANCTIONS_KEY_FILE") or defaults.key_file),
+            checkpoint_dir=Path(env["SANCTIONS_CHECKPOINT_DIR"])
+            if env.get("SANCTIONS_CHECKPOINT_DIR")
+            else None,
         )
 
 

@@ -539,7 +539,11 @@ def test_the_job_needs_the_scheduled_jobs_role_and_the_refusal_is_logged(
     assert "penjadwal" in result.output
     after = snapshot(seeded)
     refused = after.pop("access_events")
-    assert after == {k: v for k, v in before.items() if k != "access_events"}
+    logged = ("access_events", "log_leaves", "log_head")  # the refusal and its log leaf
+    assert {k: v for k, v in after.items() if k not in logged} == {
+        k: v for k, v in before.items() if k not in logged
+    }
+    assert len(after["log_leaves"]) == len(before["log_leaves"]) + 1
     assert len(refused) == 1 and me in refused[0][2] and "remind" in refused[0][3]
 
 

@@ -25,6 +25,7 @@ from sanctions.errors import (
     PermissionDenied,
     RuleViolation,
 )
+from sanctions.trust import log
 from sanctions.trust.access import ADMIN_ROLE, roles_for
 
 TEMPLATE_SET = "template_set"
@@ -61,7 +62,9 @@ def check_law(session: Session, digests: Mapping[str, str], *, actor: str, now: 
     for name, digest in digests.items():
         pin = current.get(name)
         if pin is None:
-            session.execute(_PIN, {"n": name, "d": digest, "at": now, "by": actor})
+            inserted = session.execute(_PIN, {"n": name, "d": digest, "at": now, "by": actor})
+            if inserted.rowcount == 1:  # type: ignore[attr-defined]
+                log.append(session, [log.pin_leaf(Pin(name, digest, now, actor, ""))])
         elif pin.sha256 != digest:
             changed.append((name, pin, digest))
     if changed:
@@ -104,7 +107,9 @@ def accept(
     session.add(
         LawPin(name=name, sha256=digests[name], pinned_at=now, pinned_by=actor, note=note[:300])
     )
-    return Pin(name, digests[name], now, actor, note[:300])
+    pin = Pin(name, digests[name], now, actor, note[:300])
+    log.append(session, [log.pin_leaf(pin)])
+    return pin
 
 
 def in_force_at(session: Session, name: str, at: datetime) -> Pin | None:
