@@ -2,11 +2,11 @@
 
 A checkpoint is a tree head: the log's size and RFC 6962 root, when and by whom it was
 signed, the installation's public key and key id, and the hashes of the leaves added since
-the previous checkpoint (`leaves_from` .. `size`), all signed with the installation's Ed25519
-key (`sanctions.trust.keys`) over its canonical JSON. It is kept in `checkpoints` and given
-out as a file (`sanctions audit checkpoint`; the reminder job publishes one daily), so copies
-live outside the database and its administrator: the supervisory body can keep them and
-countersign one as a witness.
+the previous checkpoint (`leaves_from` .. `size`) with the records they hold, all signed
+with the installation's Ed25519 key (`sanctions.trust.keys`) over its canonical JSON. It is
+kept in `checkpoints` and given out as a file (`sanctions audit checkpoint`; the reminder job
+publishes one daily), so copies live outside the database and its administrator: the
+supervisory body can keep them and countersign one as a witness.
 
 `verify_since` checks a checkpoint against the log now: the signature; that the log still
 holds its leaves (a deleted tail shows as a shorter log); that the first `size` leaves still
@@ -31,17 +31,15 @@ from sanctions.trust.merkle import consistency_proof, root, verify_consistency
 
 FORMAT = "sanctions-log-checkpoint/1"
 _FIELDS = ("format", "size", "root", "signed_at", "signed_by", "key_id", "public_key",
-           "leaves_from", "leaf_hashes")  # fmt: skip
+           "leaves_from", "leaf_hashes", "leaf_refs")  # fmt: skip
 
 
 def make(
     session: Session, key: keys.InstallationKey, *, now: datetime, actor: str
 ) -> dict[str, Any]:
     """Sign the log's current head, record it and return the checkpoint document."""
-    hashes = [
-        bytes.fromhex(h)
-        for h in session.exec(select(LogLeaf.leaf_hash).order_by(col(LogLeaf.idx))).all()
-    ]
+    rows = session.exec(select(LogLeaf.leaf_hash, LogLeaf.ref).order_by(col(LogLeaf.idx))).all()
+    hashes = [bytes.fromhex(h) for h, _ in rows]
     previous = session.exec(select(Checkpoint).order_by(col(Checkpoint.id).desc())).first()
     start = min(previous.size, len(hashes)) if previous is not None else 0
     body: dict[str, Any] = {
@@ -54,6 +52,7 @@ def make(
         "public_key": key.public_hex,
         "leaves_from": start,
         "leaf_hashes": [h.hex() for h in hashes[start:]],
+        "leaf_refs": [ref for _, ref in rows[start:]],
     }
     signature = key.sign(canonical(body))
     session.add(
@@ -93,11 +92,13 @@ def verify_since(
             LogFinding(None, "checkpoint", "it is signed by a key other than the one trusted")
         )
     if now < size:
-        refs = _refs(session, now, now + 1)
+        start = int(checkpoint["leaves_from"])
+        refs = [str(r) for r in checkpoint["leaf_refs"]]
+        gone = refs[now - start] if now >= start else f"leaf #{now}"
         findings.append(
             LogFinding(
                 now,
-                refs.get(now, f"leaf #{now}"),
+                gone,
                 f"the log shrank: the checkpoint of {checkpoint['signed_at']} holds "
                 f"{size} leaves, the log now {now} (its tail was deleted)",
             )
@@ -148,12 +149,13 @@ def _check_shape(checkpoint: Mapping[str, Any]) -> None:
             f"not a checkpoint of this log ({FORMAT}); missing: {', '.join(missing) or '-'}"
         )
     size, start = checkpoint["size"], checkpoint["leaves_from"]
-    hashes = checkpoint["leaf_hashes"]
+    hashes, refs = checkpoint["leaf_hashes"], checkpoint["leaf_refs"]
     if not (
         isinstance(size, int)
         and isinstance(start, int)
         and isinstance(hashes, list)
+        and isinstance(refs, list)
         and 0 <= start <= size
-        and len(hashes) == size - start
+        and len(hashes) == len(refs) == size - start
     ):
         raise InputError("not a checkpoint of this log: its size and leaf hashes disagree")
