@@ -225,15 +225,7 @@ def record(
     # touched them), its letters and ledger lines, in this transaction
     touched = change.moves or change.recompute_deadlines or bool(change.due_dates)
     session.flush()
-    deadlines = (
-        session.exec(
-            select(Deadline)
-            .where(Deadline.case_id == case.id)
-            .execution_options(populate_existing=True)  # as the UPDATEs above left them
-        ).all()
-        if touched
-        else None
-    )
+    deadlines = log.deadline_rows(session, case.id or 0) if touched else None
     log.append(
         session,
         [

@@ -112,18 +112,26 @@ def case_leaf(case: Case, allegations: Iterable[tuple[str, str]]) -> Leaf:
     return "case", f"cases:{case.id}", payload
 
 
-def deadline_key(deadline: Deadline) -> str:
+def deadline_rows(session: Session, case_id: int) -> list[Any]:
+    """The case's deadlines as the database has them now (plain rows: the session's objects,
+    which callers may still hold with the values they read, are left as they are)."""
+    table = Deadline.__table__  # type: ignore[attr-defined]
+    columns = [table.c[name] for name in _DEADLINE]
+    return list(session.execute(select(*columns).where(table.c.case_id == case_id)).all())
+
+
+def deadline_key(deadline: Any) -> str:
     return f"{deadline.state}.{deadline.name}@{deadline.opened_seq}"
 
 
-def deadline_digests(deadlines: Iterable[Deadline]) -> dict[str, str]:
+def deadline_digests(deadlines: Iterable[Any]) -> dict[str, str]:
     return {
         deadline_key(d): hashlib.sha256(canonical(_row(d, _DEADLINE))).hexdigest()
         for d in deadlines
     }
 
 
-def event_leaf(event: CaseEvent, case: Case, deadlines: Iterable[Deadline] | None) -> Leaf:
+def event_leaf(event: CaseEvent, case: Case, deadlines: Iterable[Any] | None) -> Leaf:
     payload: dict[str, Any] = {
         **_row(event, _EVENT),
         "after": {
