@@ -43,6 +43,8 @@ class Settings:
     key_file: Path = Path.home() / ".config" / "sanctions" / "installation-ed25519.pem"
     # Where the reminder job publishes the day's signed checkpoint (None: not published).
     checkpoint_dir: Path | None = None
+    # Who receives the day's checkpoint by mail (the supervisory body); needs smtp_url.
+    checkpoint_mail_to: str | None = None
 
     @property
     def catalogue_dir(self) -> Path:
@@ -85,6 +87,7 @@ class Settings:
             checkpoint_dir=Path(env["SANCTIONS_CHECKPOINT_DIR"])
             if env.get("SANCTIONS_CHECKPOINT_DIR")
             else None,
+            checkpoint_mail_to=env.get("SANCTIONS_CHECKPOINT_MAIL_TO") or None,
         )
 
 
