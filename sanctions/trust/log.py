@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
 from sanctions.db.models import (
@@ -107,6 +107,14 @@ _REFUSAL = ("id", "at", "actor", "command", "reason")
 _PIN = ("name", "sha256", "pinned_at", "pinned_by", "note")
 
 
+_TABLES: Any = {"deadlines": Deadline.__table__, "leaves": LogLeaf.__table__}  # type: ignore[attr-defined]
+# Built once: SQLAlchemy then skips building and compiling them on every step.
+_DEADLINE_ROWS = select(*(_TABLES["deadlines"].c[name] for name in _DEADLINE)).where(
+    _TABLES["deadlines"].c.case_id == bindparam("case_id")
+)
+_INSERT_LEAVES = _TABLES["leaves"].insert()
+
+
 def case_leaf(case: Case, allegations: Iterable[tuple[str, str]]) -> Leaf:
     payload = {**_row(case, _CASE), "allegations": sorted([c, d] for c, d in allegations)}
     return "case", f"cases:{case.id}", payload
@@ -115,9 +123,7 @@ def case_leaf(case: Case, allegations: Iterable[tuple[str, str]]) -> Leaf:
 def deadline_rows(session: Session, case_id: int) -> list[Any]:
     """The case's deadlines as the database has them now (plain rows: the session's objects,
     which callers may still hold with the values they read, are left as they are)."""
-    table = Deadline.__table__  # type: ignore[attr-defined]
-    columns = [table.c[name] for name in _DEADLINE]
-    return list(session.execute(select(*columns).where(table.c.case_id == case_id)).all())
+    return list(session.connection().execute(_DEADLINE_ROWS, {"case_id": case_id}).all())
 
 
 def deadline_key(deadline: Any) -> str:
@@ -181,13 +187,14 @@ def append(session: Session, leaves: Sequence[Leaf]) -> None:
     if not leaves:
         return
     params = {"n": len(leaves)}
-    size = session.execute(_BUMP, params).scalar()
+    connection = session.connection()
+    size = connection.execute(_BUMP, params).scalar()
     if size is None:  # the log's first leaf
-        session.execute(_HEAD)
-        size = session.execute(_BUMP, params).scalar_one()
+        connection.execute(_HEAD)
+        size = connection.execute(_BUMP, params).scalar_one()
     start = int(size) - len(leaves)
-    session.execute(
-        insert(LogLeaf),
+    connection.execute(
+        _INSERT_LEAVES,
         [
             {
                 "idx": start + i,
