@@ -51,6 +51,12 @@ class Settings:
     smtp_url: str | None = None
     # Where database_url came from: "default", "SANCTIONS_DATABASE_URL" or the config file.
     database_source: str = "default"
+    # The installation's Ed25519 key (signs the log's checkpoints); created 0600 on first use.
+    key_file: Path = Path.home() / ".config" / "sanctions" / "installation-ed25519.pem"
+    # Where the reminder job publishes the day's signed checkpoint (None: not published).
+    checkpoint_dir: Path | None = None
+    # Who receives the day's checkpoint by mail (the supervisory body); needs smtp_url.
+    checkpoint_mail_to: str | None = None
 
     @property
     def catalogue_dir(self) -> Path:
@@ -100,6 +106,11 @@ class Settings:
             else None,
             signing_passphrase=env.get("SANCTIONS_SIGNING_PASSPHRASE"),
             smtp_url=env.get("SANCTIONS_SMTP_URL") or None,
+            key_file=Path(env.get("SANCTIONS_KEY_FILE") or defaults.key_file),
+            checkpoint_dir=Path(env["SANCTIONS_CHECKPOINT_DIR"])
+            if env.get("SANCTIONS_CHECKPOINT_DIR")
+            else None,
+            checkpoint_mail_to=env.get("SANCTIONS_CHECKPOINT_MAIL_TO") or None,
         )
 
 

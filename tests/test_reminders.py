@@ -539,7 +539,11 @@ def test_the_job_needs_the_scheduled_jobs_role_and_the_refusal_is_logged(
     assert "penjadwal" in result.output
     after = snapshot(seeded)
     refused = after.pop("access_events")
-    assert after == {k: v for k, v in before.items() if k != "access_events"}
+    logged = ("access_events", "log_leaves", "log_head")  # the refusal and its log leaf
+    assert {k: v for k, v in after.items() if k not in logged} == {
+        k: v for k, v in before.items() if k not in logged
+    }
+    assert len(after["log_leaves"]) == len(before["log_leaves"]) + 1
     assert len(refused) == 1 and me in refused[0][2] and "remind" in refused[0][3]
 
 
@@ -561,3 +565,40 @@ def test_the_job_refuses_an_as_of_date_after_today_and_writes_nothing(
         assert result.exit_code == 2, result.output
         assert "after today" in result.output
     assert snapshot(seeded) == before
+
+
+def test_the_daily_job_publishes_a_signed_checkpoint_file_and_mails_it(
+    seeded: App, db_url: str, tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    from sanctions.trust import checkpoints, keys, log
+
+    inbox, port = smtp_server
+    ref = recommend(seeded)
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
+    grant_cli_user(seeded, db_url, ["penjadwal"])
+    env = {
+        "SANCTIONS_DATABASE_URL": db_url,
+        "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
+        "SANCTIONS_CHECKPOINT_DIR": str(tmp_path / "published"),
+        "SANCTIONS_CHECKPOINT_MAIL_TO": "pengawasan@bkn.go.id",
+        "SANCTIONS_SMTP_URL": f"smtp://127.0.0.1:{port}",
+        "SANCTIONS_KEY_FILE": str(tmp_path / "key.pem"),
+    }
+    result = CliRunner().invoke(
+        cli, ["remind", "--as-of", day.isoformat()], env=env, obj=fake_app_factory()
+    )
+    assert result.exit_code == 0, result.output
+    [published] = (tmp_path / "published").iterdir()
+    document = json.loads(published.read_text(encoding="utf-8"))
+    public = keys.load(tmp_path / "key.pem").public_hex
+    with session_scope(seeded.db) as s:
+        state = log.verify(s)
+        report = checkpoints.verify_since(s, document, state, trusted_key=public)
+    assert report.findings == [] and report.size_then == state.size
+    mailed = [m for m in inbox.messages if m[1] == ["pengawasan@bkn.go.id"]]
+    assert len(mailed) == 1
+    [attachment] = [
+        p for p in message_from_bytes(mailed[0][2]).walk()
+        if p.get_content_type() == "application/json"
+    ]  # fmt: skip
+    assert json.loads(attachment.get_payload(decode=True)) == document

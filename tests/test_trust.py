@@ -108,7 +108,10 @@ def test_a_state_changed_behind_the_log_is_caught(seeded: App) -> None:
 def test_audit_verify_exits_nonzero_and_names_the_row(seeded: App, db_url: str) -> None:
     ref = recommend(seeded)
     runner = CliRunner()
-    env = {"SANCTIONS_DATABASE_URL": db_url}
+    env = {
+        "SANCTIONS_DATABASE_URL": db_url,
+        "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store),
+    }
     me = runner.invoke(cli, ["user", "whoami"], env=env).output.strip()
     with session_scope(seeded.db) as session:
         registry.add_user(
@@ -119,7 +122,8 @@ def test_audit_verify_exits_nonzero_and_names_the_row(seeded: App, db_url: str) 
             known_roles=KNOWN_ROLES,
             agency_code=None,
         )
-    assert runner.invoke(cli, ["audit", "verify"], env=env).exit_code == 0
+    untouched = runner.invoke(cli, ["audit", "verify"], env=env)
+    assert untouched.exit_code == 0, untouched.output
     tamper(seeded, "UPDATE case_events SET note = 'dihapus' WHERE seq = 4")
     result = runner.invoke(cli, ["audit", "verify", "--json"], env=env)
     assert result.exit_code == 1

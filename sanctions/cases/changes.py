@@ -35,6 +35,7 @@ from sanctions.deadlines.rules import due_date
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
 from sanctions.law.names import BLOCKING_FACT
 from sanctions.letters.service import issue_letter
+from sanctions.trust import log
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import sealed
 from sanctions.trust.chain import GENESIS
@@ -264,6 +265,19 @@ def record(
     if change.note_numbers:
         event.note = ", ".join(letter.number for letter in letters)
     session.add(sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters]))
+    # the Merkle log: the event with the case after it (and its deadlines when the change
+    # touched them), its letters and ledger lines, in this transaction
+    touched = change.moves or change.recompute_deadlines or bool(change.due_dates)
+    session.flush()
+    deadlines = log.deadline_rows(session, case.id or 0) if touched else None
+    log.append(
+        session,
+        [
+            log.event_leaf(event, case, deadlines),
+            *(log.letter_leaf(x) for x in letters),
+            *(log.entry_leaf(line) for line in change.ledger),
+        ],
+    )
     return Written(case, event, workflow, letters)
 
 
@@ -443,6 +457,18 @@ def open_cases(
         written.append(Written(o.case, event, workflow, issued))
     insert_rows(session, events, ids=False)
     insert_rows(session, deadlines, ids=False)
+    opened: dict[int, list[Deadline]] = {}
+    for deadline in deadlines:
+        opened.setdefault(deadline.case_id, []).append(deadline)
+    leaves: list[log.Leaf] = []
+    for o, w in zip(openings, written, strict=True):
+        codes = [(code, o.description) for code in o.violation_codes]
+        leaves += [
+            log.case_leaf(w.case, codes),
+            log.event_leaf(w.event, w.case, opened.get(w.case.id or 0, [])),
+            *(log.letter_leaf(x) for x in w.letters),
+        ]
+    log.append(session, leaves)
     return written
 
 

@@ -11,6 +11,7 @@ from sanctions.cases import service as cases
 from sanctions.cli.letterdata import load_letter_data
 from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
 from sanctions.letters import service as svc
+from sanctions.trust.pinning import require_templates_of
 
 
 @click.group()
@@ -45,13 +46,18 @@ def letter_list(shell: Shell, reference: str | None, as_json: bool) -> None:
 @click.argument("number")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--issuer", help="Code of the agency that issued it (when the number is ambiguous).")
-@click.option("--rerender", is_flag=True, help="Render again from the stored context.")
+@click.option(
+    "--rerender",
+    is_flag=True,
+    help="Render again from the stored context (only with the templates pinned at issue).",
+)
 @pass_shell
 def letter_get(shell: Shell, number: str, out: Path, issuer: str | None, rerender: bool) -> None:
     """Write the issued PDF of letter NUMBER to --out (or a fresh rendering with --rerender)."""
     with shell.transaction() as (session, actor):
         issued, data = svc.read_letter(shell.app, session, number, actor=actor, issuer=issuer)
         if rerender:
+            require_templates_of(session, shell.app.law.pins, issued.issued_at)
             data = svc.rerender(shell.app, session, issued)
     out.write_bytes(data)
     click.echo(f"{number} → {out} ({len(data)} bytes)")
@@ -141,6 +147,8 @@ def letter_render(
     assert first is not None and last is not None
     with shell.transaction() as (session, actor):
         issued = svc.letters_issued_between(shell.app, session, actor=actor, start=first, end=last)
+        for letter, _ in issued:  # only from the templates each letter was issued with
+            require_templates_of(session, shell.app.law.pins, letter.issued_at)
         jobs = [
             LetterJob(
                 key=x.number,

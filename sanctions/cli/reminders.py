@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import sys
 from contextlib import ExitStack
 from typing import Any
@@ -60,10 +61,32 @@ def remind(shell: Shell, as_of: str | None, dry_run: bool, as_json: bool) -> Non
             app, as_of=day, now=shell.now, actor=actor, dry_run=dry_run, progress=progress
         )
     _emit(report, as_json=as_json)
+    if not dry_run:
+        _publish_checkpoint(shell)
     for problem in report.mail_failures:
         click.secho(f"warning: mail not sent (retried next run): {problem}", err=True, fg="yellow")
     if report.failed:
         raise SystemExit(1)
+
+
+def _publish_checkpoint(shell: Shell) -> None:
+    """The day's signed checkpoint of the log, to SANCTIONS_CHECKPOINT_DIR (and mailed to
+    SANCTIONS_CHECKPOINT_MAIL_TO when SMTP is configured)."""
+    settings = shell.settings
+    if settings.checkpoint_dir is None:
+        return
+    from sanctions.trust import checkpoints, keys, publish
+
+    key = keys.load_or_create(settings.key_file)
+    with shell.transaction() as (session, actor):
+        document = checkpoints.make(session, key, now=shell.now, actor=actor)
+    path = publish.write_file(settings.checkpoint_dir, document)
+    click.echo(f"checkpoint of {document['size']} log entries → {path}", err=True)
+    if settings.checkpoint_mail_to and settings.smtp_url:
+        try:
+            publish.mail(settings.smtp_url, settings.checkpoint_mail_to, document)
+        except (OSError, smtplib.SMTPException, InputError) as exc:
+            click.secho(f"warning: checkpoint not mailed: {exc}", err=True, fg="yellow")
 
 
 def _emit(report: RunReport, *, as_json: bool) -> None:

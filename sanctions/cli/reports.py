@@ -15,6 +15,7 @@ import click
 from sanctions.cli.shell import Shell, emit_table, parse_date, pass_shell
 from sanctions.errors import InputError
 from sanctions.reports import service as svc
+from sanctions.reports.cells import safe_row
 from sanctions.reports.figures import Period
 
 Rows = list[dict[str, Any]]
@@ -255,9 +256,9 @@ def _emit(data: Rows, options: dict[str, Any], *, table: Rows) -> None:
 def _write_csv(rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(safe_row(list(rows[0])))  # no text may become a formula when opened
+    writer.writerows(safe_row(list(row.values())) for row in rows)
 
 
 def _pdf(shell: Shell, options: dict[str, Any], period: Period, on: date) -> None:

@@ -20,6 +20,7 @@ from sanctions.cases.changes import transaction
 from sanctions.db import acting_user, check_current
 from sanctions.errors import InputError, SanctionsError, error_object
 from sanctions.settings import Settings
+from sanctions.trust.pinning import check_law
 
 
 @dataclass
@@ -54,6 +55,9 @@ class Shell:
         with transaction(
             self.app, now=self.now, command=_command_line, actor_of=acting_user
         ) as opened:
+            session, actor = opened
+            # the law in force is pinned: first use records it, a changed unit is refused
+            check_law(session, self.app.law.pins, actor=actor, now=self.now)
             yield opened
 
 

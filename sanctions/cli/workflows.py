@@ -1,4 +1,4 @@
-"""`sanctions workflow list|show|validate`."""
+"""`sanctions workflow list|show|validate|pins|pin|migrate`."""
 
 from __future__ import annotations
 
@@ -93,6 +93,47 @@ def workflow_validate(
             f"with {len(law.documents)} document kinds, the catalogue, ladder and "
             f"classification codes: {len(files)} files)"
         )
+
+
+@workflow.command("pins")
+@json_option
+@pass_shell
+def workflow_pins(shell: Shell, as_json: bool) -> None:
+    """The law in force, pinned: each unit's content digest and when it was first used (a
+    unit whose content differs from its newest pin is refused by every command)."""
+    from sanctions.trust.pinning import pins
+
+    with shell.transaction() as (session, _):
+        rows = [
+            {
+                "unit": p.name,
+                "sha256": p.sha256 if as_json else p.sha256[:16],
+                "pinned": p.pinned_at,
+                "by": p.pinned_by,
+                "note": p.note,
+            }
+            for p in pins(session)
+        ]
+    emit_table(rows, as_json=as_json, empty="nothing pinned yet", wrap={"note": 40})
+
+
+@workflow.command("pin")
+@click.argument("unit")
+@click.option("--note", required=True, help="Why the content changed (instrument, fix).")
+@pass_shell
+def workflow_pin(shell: Shell, unit: str, note: str) -> None:
+    """Record the current content of UNIT (catalogue, declarations, template_set or
+    migration:PLAN) as the law in force from now (admin). A workflow version is never
+    re-pinned: declare a new version."""
+    from sanctions.db import acting_user, check_current, session_scope
+    from sanctions.trust.pinning import accept
+
+    app = shell.app
+    check_current(app.db)
+    with session_scope(app.db) as session:  # not shell.transaction: its check would refuse
+        actor = acting_user(session)
+        pin = accept(session, app.law.pins, unit, actor=actor, now=shell.now, note=note)
+    click.echo(f"{pin.name} pinned at {pin.sha256[:16]}… by {pin.pinned_by}")
 
 
 @workflow.command("migrate")

@@ -288,3 +288,56 @@ class RegistryChange(SQLModel, table=True):
     old: str | None = Field(default=None, max_length=500)
     new: str | None = Field(default=None, max_length=500)
     holds_from: date | None = None
+
+
+class LawPin(SQLModel, table=True):
+    """The content digest of a unit of the law (a workflow version, the catalogue, the
+    template set...; sanctions/law/pins.py), recorded the first time it is used. A unit
+    whose content differs from its newest pin is refused (sanctions/trust/pinning.py)."""
+
+    __tablename__ = "law_pins"
+    __table_args__ = (UniqueConstraint("name", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, index=True)
+    sha256: str = Field(max_length=64)
+    pinned_at: datetime
+    pinned_by: str = Field(max_length=80)
+    note: str = Field(default="", max_length=300)
+
+
+class LogLeaf(SQLModel, table=True):
+    """One leaf of the append-only Merkle log (sanctions/trust/log.py): a record that matters,
+    as written, in canonical JSON, at the next index. Never updated or deleted."""
+
+    __tablename__ = "log_leaves"
+
+    idx: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: str = Field(max_length=30)
+    ref: str = Field(max_length=200, index=True)  # the record, e.g. letters:17
+    leaf_hash: str = Field(max_length=64)  # RFC 6962 leaf hash of `payload`'s canonical bytes
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class LogHead(SQLModel, table=True):
+    """The log's size: bumped in the appending transaction (its row lock orders appends)."""
+
+    __tablename__ = "log_head"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    size: int = 0
+
+
+class Checkpoint(SQLModel, table=True):
+    """A signed tree head of the log: its size and root, signed with the installation's
+    Ed25519 key (`sanctions audit checkpoint`)."""
+
+    __tablename__ = "checkpoints"
+
+    id: int | None = Field(default=None, primary_key=True)
+    size: int
+    root: str = Field(max_length=64)
+    signed_at: datetime
+    key_id: str = Field(max_length=64)
+    signature: str = Field(max_length=128)
+    signed_by: str = Field(max_length=80)

@@ -37,6 +37,7 @@ from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError, St
 from sanctions.law import names
 from sanctions.letters import store
 from sanctions.letters.service import issue_letter
+from sanctions.trust import log
 from sanctions.trust.chain import GENESIS
 
 TRIGGER_PREFIX = "pengingat:"
@@ -300,23 +301,23 @@ def _issue_step(
         issue=issue,
     )
     [letter] = written.letters
-    session.add(
-        ReminderStep(
-            case_id=case.id or 0,
-            deadline_id=deadline.id or 0,
-            step_key=step.key,
-            issued_on=as_of,
-            event_seq=written.event.seq,
-            letter_id=letter.id,
-            created_at=now,
-        )
+    taken = ReminderStep(
+        case_id=case.id or 0,
+        deadline_id=deadline.id or 0,
+        step_key=step.key,
+        issued_on=as_of,
+        event_seq=written.event.seq,
+        letter_id=letter.id,
+        created_at=now,
     )
+    session.add(taken)
     try:
         session.flush()
     except IntegrityError:
         raise _AlreadyIssued(
             f"{step.key} for {deadline.name} was already issued by another run"
         ) from None
+    log.append(session, [log.step_leaf(taken)])
     return letter
 
 

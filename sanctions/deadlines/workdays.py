@@ -27,8 +27,8 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import hashlib
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -37,6 +37,7 @@ from types import MappingProxyType
 from typing import Final
 
 from sanctions.deadlines.calendar_file import read_calendar_file
+from sanctions.declared.cache import trusted, write_private
 
 _SATURDAY: Final = 5
 
@@ -66,10 +67,12 @@ def national_holidays(year: int, collective_leave_is_holiday: bool) -> Mapping[d
     cached = _cache_file(year, collective_leave_is_holiday)
     if cached is not None and cached.exists():
         try:
-            table = {date.fromisoformat(k): v for k, v in json.loads(cached.read_text()).items()}
-            return MappingProxyType(table)
-        except (OSError, ValueError):
-            pass  # a damaged cache file is rebuilt below
+            if trusted(cached):
+                loaded = json.loads(cached.read_text())
+                table = {date.fromisoformat(k): str(v) for k, v in loaded.items()}
+                return MappingProxyType(table)
+        except (OSError, ValueError, AttributeError, TypeError):
+            pass  # a damaged (or foreign) cache file is rebuilt below
     import holidays
 
     categories = ("public", "government") if collective_leave_is_holiday else ("public",)
@@ -77,20 +80,31 @@ def national_holidays(year: int, collective_leave_is_holiday: bool) -> Mapping[d
     table = {d: name for d, name in sorted(found.items()) if d.year == year}
     if cached is not None:
         with contextlib.suppress(OSError):  # the cache is an optimisation only
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({d.isoformat(): n for d, n in table.items()}))
-            tmp.replace(cached)
+            data = json.dumps({d.isoformat(): n for d, n in table.items()}).encode("utf-8")
+            write_private(cached.parent, cached, data)
     return MappingProxyType(table)
 
 
 def _cache_file(year: int, collective_leave_is_holiday: bool) -> Path | None:
+    """Each year's table under a folder named by the content of what computes it: the
+    installed `holidays` version and the bytes of its Indonesian calendar module, so a
+    changed package (or a patched module) never reads another's tables."""
     if _cache_dir is None:
         return None
-    from importlib.metadata import version
-
     flag = "cuti" if collective_leave_is_holiday else "public"
-    return _cache_dir / f"holidays-{version('holidays')}" / f"ID-{year}-{flag}.json"
+    return _cache_dir / f"holidays-{holidays_digest()}" / f"ID-{year}-{flag}.json"
+
+
+@functools.cache
+def holidays_digest() -> str:
+    from importlib.metadata import distribution
+
+    package = distribution("holidays")
+    digest = hashlib.sha256(str(package.version).encode("utf-8"))
+    for name in ("holidays/countries/indonesia.py", "holidays/calendars/gregorian.py"):
+        with contextlib.suppress(OSError):
+            digest.update(Path(str(package.locate_file(name))).read_bytes())
+    return digest.hexdigest()[:24]
 
 
 def collective_leave_published(year: int) -> bool:

@@ -21,6 +21,9 @@ optional column would otherwise be ignored silently). Blank rows are skipped.
 
 Dates: YYYY-MM-DD, or DD/MM/YYYY and DD-MM-YYYY (day first, as written in Indonesia).
 
+Limits: a file larger than `MAX_FILE_BYTES` (32 MiB) is refused unread, and so is one with more
+than `MAX_ROWS` (200 000) rows or, in a workbook, a cell beyond column `MAX_COLUMNS` (64).
+
 Employee file (`sanctions employee import`), one employee per row, keyed by NIP:
   nip            NIP / NI PPPK, 18 digits, spaces allowed          required  (alias: nip)
   employee_type  PNS | PPPK                                        required  (jenis_pegawai)
@@ -62,13 +65,14 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Final, Generic, TypeVar, cast
 
 from sanctions.catalogue.entries import Catalogue
 from sanctions.catalogue.search import resolve
 from sanctions.errors import InputError, SanctionsError
 from sanctions.registry.employees import EmployeeInput
 from sanctions.registry.nip import Sex, check_matches, parse_nip
+from sanctions.reports.cells import safe_row
 
 __all__ = [
     "CASE_LAYOUT",
@@ -214,9 +218,23 @@ class Checked(Generic[_T]):
 
 
 # -- reading --------------------------------------------------------------------------------
+MAX_FILE_BYTES: Final = 32 * 1024 * 1024
+MAX_ROWS: Final = 200_000
+MAX_COLUMNS: Final = 64
+
+
 def read_table(path: Path, layout: Layout) -> Table:
     """A CSV or XLSX file as a `Table` with `layout`'s column names."""
     suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{path.name}: cannot read: {exc.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"{path.name}: refused: {size} bytes, larger than {MAX_FILE_BYTES // (1024 * 1024)} "
+            "MiB, the limit for an import file; split it into smaller files"
+        )
     if suffix in (".csv", ".txt"):
         data = path.read_bytes()
         try:
@@ -256,8 +274,13 @@ def _xlsx_cells(path: Path) -> Iterator[list[str]]:
         raise InputError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
     try:
         sheet = book.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in values]
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            if len(values) > MAX_COLUMNS and values[MAX_COLUMNS] is not None:
+                raise InputError(
+                    f"{path.name}: refused: a cell beyond column {MAX_COLUMNS}, the limit for "
+                    "an import file"
+                )
+            yield [_cell_text(v) for v in values[:MAX_COLUMNS]]
     except Exception as exc:
         raise InputError(f"{path.name}: the workbook is damaged ({exc})") from None
     finally:
@@ -290,6 +313,11 @@ def _table(source: str, layout: Layout, lines: Iterable[list[str]]) -> Table:
     columns = _columns(source, layout, header)
     rows = []
     for number, cells in enumerate(iterator, start=2):
+        if number > MAX_ROWS + 1:
+            raise InputError(
+                f"{source}: refused: more than {MAX_ROWS} rows, the limit for an import file; "
+                "split it into smaller files"
+            )
         if not any(c.strip() for c in cells):
             continue
         if any("\x00" in c for c in cells):
@@ -715,14 +743,22 @@ def write_rejects(
     ]
     if path.suffix.lower() == ".xlsx":
         import openpyxl
+        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet("rejected")
         sheet.append(header)
         for line in lines:
-            sheet.append(line)
+            cells = []
+            for text in line:  # every cell a text cell: "=..." stays text, never a formula
+                cell = WriteOnlyCell(sheet, value=text)
+                cell.data_type = "s"
+                cells.append(cell)
+            sheet.append(cells)
         book.save(path)
         return
+    lines = [safe_row(line) for line in lines]  # CSV has no types: "=..." gets a leading '
+    header = safe_row(header)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)

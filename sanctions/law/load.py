@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from sanctions.institutions.bodies import SupervisoryBody, load_bodies
 from sanctions.law.check import Declared, check
 from sanctions.law.migrations import FOLDER as MIGRATIONS_DIR
 from sanctions.law.migrations import MigrationPlan, load_plans
+from sanctions.law.pins import unit_digests
 from sanctions.letters.classification import Classification, load_classification
 from sanctions.letters.documents import FILE_NAME as DOCUMENTS_FILE
 from sanctions.letters.documents import DocumentSpec, load_documents
@@ -45,6 +46,8 @@ class Law:
     recipients: Mapping[str, Recipient]
     migrations: Mapping[str, MigrationPlan]
     authority: Authority
+    # The content digest of each unit of this law, to pin in the database (law/pins.py).
+    pins: Mapping[str, str] = field(default_factory=dict)
 
 
 def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
@@ -56,6 +59,7 @@ def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
             *(workflows_dir / MIGRATIONS_DIR).glob("*.yaml"),
             *templates_dir.glob("*.yaml"),
             *templates_dir.glob("*.j2"),
+            *templates_dir.glob("*.css"),
         ]
     )
 
@@ -97,6 +101,13 @@ def load_law(
             f"{display_path(workflows_dir / AUTHORITY_FILE)}: signers.{unknown[0]}: "
             f"no letter kind {unknown[0]!r} in {display_path(templates_dir / DOCUMENTS_FILE)}"
         )
+    pins = unit_digests(
+        workflows=workflows.versions,
+        catalogue=catalogue,
+        declarations=(bodies, classification, ladder, recipients),
+        migrations=migrations,
+        templates_dir=templates_dir,
+    )
     return Law(
         workflows,
         bodies,
@@ -107,4 +118,5 @@ def load_law(
         recipients,
         migrations,
         authority,
+        pins,
     )

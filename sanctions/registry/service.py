@@ -21,6 +21,7 @@ from sanctions.registry.employees import (
     choice,
     validate_employee,
 )
+from sanctions.trust import log
 from sanctions.trust.access import no_users_yet, require_role, roles_for
 
 AGENCY_KINDS = ("pusat", "daerah")
@@ -65,7 +66,10 @@ def add_user(
             )
         ).first()
         if existing is None:
-            session.add(RoleGrant(username=username, role=role, agency_id=agency_id))
+            grant = RoleGrant(username=username, role=role, agency_id=agency_id)
+            session.add(grant)
+            session.flush()
+            log.append(session, [log.grant_leaf(grant)])
             granted.append(role)
     session.flush()
     return granted

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 from sanctions.db import session_scope
 from sanctions.db.models import AccessEvent, AppUser, RoleGrant
 from sanctions.errors import PermissionDenied
+from sanctions.trust import log
 
 ADMIN_ROLE = "admin"
 # The account the daily reminder job runs as (declared in the workflows' roles).
@@ -59,7 +60,10 @@ def no_users_yet(session: Session) -> bool:
 def record_refusal(engine: Engine, *, actor: str, command: str, reason: str, at: datetime) -> None:
     """Log a refused attempt in its own transaction (the refused one was rolled back)."""
     with session_scope(engine) as session:
-        session.add(AccessEvent(at=at, actor=actor, command=command, reason=reason[:1000]))
+        refusal = AccessEvent(at=at, actor=actor, command=command, reason=reason[:1000])
+        session.add(refusal)
+        session.flush()
+        log.append(session, [log.refusal_leaf(refusal)])
 
 
 def refusals(session: Session, *, limit: int = 100) -> list[AccessEvent]:
