@@ -64,6 +64,8 @@ def test_the_shipped_law_is_kept_in_the_cache_and_read_back_equal(tmp_path: Path
     first = cached(tmp_path, "law", build)
     again = cached(tmp_path, "law", build)
     assert calls == [1] and again == first
+    # the types too: a StrEnum read back as a plain str still compares equal, but has no .value
+    assert repr(again) == repr(first)
 
 
 def test_the_cache_holds_json_data_never_a_pickle(tmp_path: Path) -> None:

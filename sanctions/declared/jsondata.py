@@ -33,10 +33,10 @@ _PREFIXES: Final = tuple(f"sanctions.{name}." for name in ALLOWED_PACKAGES)
 
 def to_data(value: Any) -> Any:
     """`value` as JSON-ready data; raises `TypeError` for a value of any other kind."""
+    if isinstance(value, Enum):  # first: a StrEnum is also a str
+        return {"$": "enum", "c": _name(type(value)), "v": value.value}
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, Enum):
-        return {"$": "enum", "c": _name(type(value)), "v": value.value}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"$": "dc", "c": _name(type(value)), "v": fields}
