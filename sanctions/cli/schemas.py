@@ -47,7 +47,15 @@ JSON_SCHEMAS: Final[dict[str, Any]] = {
     "case advance": {
         "reference": "str", "trigger": "str", "from": "str", "to": "str", "on": "date",
         "late": ["str (deadline)"], "warnings": ["str"],
+        "letters": [
+            {"number": "str", "issuer": "str", "kind": "str", "title": "str",
+             "issued_on": "date", "sha256": "str", "file": "str", "written_to": "str|null"}
+        ],
     },
+    "agency signer list": [
+        {"id": "int", "title": "str", "name": "str", "nip": "nip|null", "rank": "str|null",
+         "acting": "str", "on_behalf": "str", "valid_from": "date", "valid_until": "date|null"}
+    ],
     "case correct": {
         "reference": "str", "voided_event": "int", "voided_trigger": "str", "voided_on": "date",
         "state": "str", "voiding_letters": ["str (letter number)"],

@@ -38,6 +38,28 @@ class Agency(SQLModel, table=True):
     verification_url: str | None = Field(default=None, max_length=200)
 
 
+class IssuerSigner(SQLModel, table=True):
+    """Who signs an issuer's letters as its head, from `valid_from` to `valid_until`
+    (inclusive; None: until further notice). Officials change while cases are open: a letter
+    is signed by the one in office on its date, as a Plt./Plh. when acting, a.n./u.b. when
+    signing for someone else. Without a row, the agency's own head fields sign."""
+
+    __tablename__ = "issuer_signers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agencies.id", index=True)
+    title: str = Field(max_length=200)  # the jabatan, e.g. "Kepala Badan Kepegawaian ..."
+    name: str = Field(max_length=200)
+    nip: str | None = Field(default=None, max_length=18)  # none for an elected official
+    rank: str | None = Field(default=None, max_length=80)  # pangkat/golongan
+    acting: str = Field(default="", max_length=4)  # "" | "Plt." | "Plh."
+    on_behalf: str = Field(default="", max_length=200)  # e.g. "a.n. Bupati Sleman"
+    valid_from: date
+    valid_until: date | None = None
+    added_by: str = Field(max_length=80)
+    added_at: datetime
+
+
 class Employee(SQLModel, table=True):
     __tablename__ = "employees"
 

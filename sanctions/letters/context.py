@@ -43,6 +43,9 @@ class Party:
     head_title: str
     head_name: str
     head_nip: str | None
+    head_rank: str | None = None
+    head_acting: str = ""  # "Plt." or "Plh." when the head acts for the office
+    head_on_behalf: str = ""  # "a.n. Bupati Sleman" when signing for someone else
     page_number_style: str = "dash"
     e_signature: bool = False
     verification_url: str | None = None
@@ -216,7 +219,17 @@ def _agency(p: Party) -> dict[str, Any]:
 
 
 def _head(p: Party) -> dict[str, Any]:
-    return {"title": p.head_title, "name": p.head_name, "nip": p.head_nip, "rank": None}
+    head: dict[str, Any] = {
+        "title": p.head_title,
+        "name": p.head_name,
+        "nip": p.head_nip,
+        "rank": p.head_rank,
+    }
+    if p.head_acting:
+        head["acting"] = p.head_acting
+    if p.head_on_behalf:
+        head["on_behalf"] = p.head_on_behalf
+    return head
 
 
 def _signer(facts: LetterFacts) -> dict[str, Any]:

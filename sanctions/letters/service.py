@@ -9,7 +9,7 @@ letter with the context it was rendered from.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,16 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, Letter
+from sanctions.db.models import (
+    Agency,
+    Allegation,
+    Case,
+    CaseEvent,
+    Contest,
+    Deadline,
+    IssuerSigner,
+    Letter,
+)
 from sanctions.errors import InputError, NotFound, PermissionDenied
 from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
@@ -33,6 +42,7 @@ from sanctions.letters.context import (
     with_verification,
 )
 from sanctions.letters.numbering import format_number, uses_placeholder
+from sanctions.registry.signers import signer_on
 from sanctions.trust.access import roles_for
 
 if TYPE_CHECKING:
@@ -224,7 +234,19 @@ def _supervisor(app: App, session: Session, case: Case) -> tuple[SupervisoryBody
     return body, session.exec(select(Agency).where(Agency.code == code)).first()
 
 
-def _party(agency: Agency) -> Party:
+def _party(agency: Agency, signer: IssuerSigner | None = None) -> Party:
+    """An agency as a letter's party; its head is `signer` (the one in office on the letter's
+    date, `registry/signers.py`) when given, else the agency's own head fields."""
+    if signer is not None:
+        return replace(
+            _party(agency),
+            head_title=signer.title,
+            head_name=signer.name,
+            head_nip=signer.nip,
+            head_rank=signer.rank,
+            head_acting=signer.acting,
+            head_on_behalf=signer.on_behalf,
+        )
     return Party(
         code=agency.code,
         name=agency.name,
@@ -318,7 +340,7 @@ def _letter_facts(
         sifat=spec.sifat,
         number=number,
         on=on,
-        issuer=_party(issuer),
+        issuer=_party(issuer, signer_on(session, issuer.id or 0, on)),
         case_agency=_party(case_agency),
         supervisory_body=supervisor,
         case={

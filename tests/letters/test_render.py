@@ -273,6 +273,25 @@ def test_a_letter_signed_by_hand_keeps_its_signature_slot_free_of_the_qr_code(
     assert 'class="qr"' in slot[: slot.index("</div>")]  # the visible electronic signature
 
 
+def test_a_signer_acting_or_signing_for_someone_else_says_so_above_the_name(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    context = sample_context("surat_penerusan")
+    context["signer"] = {
+        **context["signer"],
+        "title": "Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "acting": "Plt.",
+        "on_behalf": "a.n. Bupati Sleman",
+    }
+    text = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", render_html(env, "surat_penerusan", context))
+    )
+    assert (
+        "a.n. Bupati Sleman Plt. Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia,"
+        in text
+    )
+
+
 def test_a_single_copy_is_not_numbered_and_several_are(
     env: jinja2.Environment, sample_context: Context
 ) -> None:
