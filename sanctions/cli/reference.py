@@ -114,6 +114,10 @@ def agency() -> None:
 @click.option("--unit-code", default="", help="Unit code used in letter numbers.")
 @click.option("--numbering-pattern", default="{code}/{seq}/{unit}/{year}", show_default=True)
 @click.option(
+    "--decree-pattern",
+    help="The keputusan register's own pattern and counter, e.g. 188.4/{seq}/KEP/{year}.",
+)
+@click.option(
     "--page-number-style",
     type=click.Choice(svc.PAGE_NUMBER_STYLES),
     default="dash",
@@ -548,6 +552,7 @@ def _history_command(group: click.Group, entity: str, metavar: str) -> None:
 @click.option("--ppk-nip")
 @click.option("--unit-code")
 @click.option("--numbering-pattern")
+@click.option("--decree-pattern", help="The keputusan register's own pattern (its own counter).")
 @click.option("--page-number-style", type=click.Choice(svc.PAGE_NUMBER_STYLES))
 @click.option("--verification-url")
 @click.option("--from", "holds_from", help="The date from which the change holds (YYYY-MM-DD).")

@@ -33,6 +33,8 @@ class Agency(SQLModel, table=True):
     ppk_nip: str | None = Field(default=None, max_length=18)
     unit_code: str = Field(default="", max_length=40)
     numbering_pattern: str = Field(default="{code}/{seq}/{unit}/{year}", max_length=120)
+    # The keputusan register's own pattern (its own counter); None: decrees share the pattern.
+    decree_pattern: str | None = Field(default=None, max_length=120)
     page_number_style: str = Field(default="dash", max_length=10)
     e_signature: bool = False
     verification_url: str | None = Field(default=None, max_length=200)

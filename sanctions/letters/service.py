@@ -106,6 +106,9 @@ def issue_letter(
     # not runs one counter for all the agency's letters, so no two letters share a number.
     pattern = issuer.numbering_pattern
     counter = spec.series if uses_placeholder(pattern, "series") else ALL_SERIES
+    if spec.series == "keputusan" and issuer.decree_pattern:
+        # the issuer keeps a register of decrees of its own: its pattern, its counter
+        pattern, counter = issuer.decree_pattern, "keputusan"
     seq = allocate_number(session, agency_id=issuer.id or 0, series=counter, year=on.year)
     number = format_number(
         pattern,

@@ -23,14 +23,15 @@ from sanctions.registry.service import (
     agency_by_code,
     contest_by_code,
     employee_by_nip,
+    refuse_colliding_numbers,
 )
 from sanctions.trust.access import require_role
 
 EMPLOYEE_STATUSES = ("aktif", "pensiun", "berhenti", "diberhentikan", "meninggal")
 AGENCY_FIELDS = (
     "name", "parent", "kind", "address", "phone", "website", "email", "city", "ppk_title",
-    "ppk_name", "ppk_nip", "unit_code", "numbering_pattern", "page_number_style",
-    "verification_url",
+    "ppk_name", "ppk_nip", "unit_code", "numbering_pattern", "decree_pattern",
+    "page_number_style", "verification_url",
 )  # fmt: skip
 CONTEST_FIELDS = (
     "name",
@@ -100,6 +101,17 @@ def edit_agency(
         if name in values and not (values[name] or "").strip():
             raise InputError(f"an agency's {name} cannot be empty")
     agency = agency_by_code(session, code)
+    if {"unit_code", "numbering_pattern", "decree_pattern"} & set(values):
+        merged = {
+            k: values.get(k, getattr(agency, k))
+            for k in ("unit_code", "numbering_pattern", "decree_pattern")
+        }
+        refuse_colliding_numbers(
+            session,
+            agency.code,
+            merged["unit_code"] or agency.code,
+            [merged["numbering_pattern"], merged["decree_pattern"]],
+        )
     return _record(session, agency, values, entity="agency", key=agency.code, actor=actor,
                    now=now, holds_from=holds_from)  # fmt: skip
 

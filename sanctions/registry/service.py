@@ -116,6 +116,7 @@ class AgencyInput:
     ppk_nip: str | None = None
     unit_code: str = ""
     numbering_pattern: str = "{code}/{seq}/{unit}/{year}"
+    decree_pattern: str | None = None  # the keputusan register's own pattern, if it has one
     page_number_style: str = "dash"
     e_signature: bool = False
     verification_url: str | None = None
@@ -127,32 +128,52 @@ def add_agency(session: Session, data: AgencyInput, *, actor: str) -> Agency:
     choice(data.page_number_style, PAGE_NUMBER_STYLES, "page number style")
     if session.exec(select(Agency).where(Agency.code == data.code)).first():
         raise Conflict(f"agency {data.code!r} already exists")
-    refuse_colliding_numbers(session, data)
+    refuse_colliding_numbers(
+        session,
+        data.code,
+        data.unit_code or data.code,
+        [data.numbering_pattern, data.decree_pattern],
+    )
     agency = Agency(**{f.name: getattr(data, f.name) for f in fields(data)})
     session.add(agency)
     session.flush()
     return agency
 
 
-def refuse_colliding_numbers(session: Session, data: AgencyInput) -> None:
-    """Refuse a numbering pattern that is not valid, or that could give a number another
-    agency in this database could also give (every lookup is by issuer and number, but a
-    number printed on paper must name one letter)."""
-    check_pattern(data.numbering_pattern)
-    new = NumberingOwner(data.code, data.unit_code or data.code, data.numbering_pattern)
-    for other in session.exec(select(Agency).order_by(Agency.code)).all():
-        if other.code == data.code:
+def refuse_colliding_numbers(
+    session: Session, code: str, unit: str, patterns: Sequence[str | None]
+) -> None:
+    """Refuse a numbering pattern that is not valid, or that could give a number another of
+    the agency's registers or another agency in this database could also give (every lookup
+    is by issuer and number, but a number printed on paper must name one letter)."""
+    mine = [p for p in patterns if p]
+    for pattern in mine:
+        check_pattern(pattern)
+    owners = [NumberingOwner(code, unit, p) for p in mine]
+    for i, one in enumerate(owners):
+        for other in owners[i + 1 :]:
+            example = colliding_number(one, other)
+            if example is not None:
+                raise InputError(
+                    f"{code}'s decree pattern {other.pattern!r} could give the same number as "
+                    f"its pattern {one.pattern!r} (e.g. {example!r}): give the keputusan "
+                    "register a literal of its own (e.g. .../KEP/...)"
+                )
+    for agency in session.exec(select(Agency).order_by(Agency.code)).all():
+        if agency.code == code:
             continue
-        example = colliding_number(
-            new, NumberingOwner(other.code, other.unit_code or other.code, other.numbering_pattern)
-        )
-        if example is not None:
-            raise InputError(
-                f"numbering pattern {data.numbering_pattern!r} of {data.code} could give the "
-                f"same number as agency {other.code}'s {other.numbering_pattern!r} (e.g. "
-                f"{example!r}): give {data.code} a unit code of its own (--unit-code) or put "
-                "{agency} in the pattern"
-            )
+        theirs = [agency.numbering_pattern, agency.decree_pattern]
+        for owner in owners:
+            for pattern in (p for p in theirs if p):
+                other = NumberingOwner(agency.code, agency.unit_code or agency.code, pattern)
+                example = colliding_number(owner, other)
+                if example is not None:
+                    raise InputError(
+                        f"numbering pattern {owner.pattern!r} of {code} could give the same "
+                        f"number as agency {agency.code}'s {pattern!r} (e.g. {example!r}): "
+                        f"give {code} a unit code of its own (--unit-code) or put "
+                        "{agency} in the pattern"
+                    )
 
 
 def agency_by_code(session: Session, code: str) -> Agency:

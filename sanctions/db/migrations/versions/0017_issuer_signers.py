@@ -1,4 +1,4 @@
-"""issuer signers: who signs an issuer's letters, with validity dates
+"""issuer signers (who signs an issuer's letters, with validity dates) and the decree register
 
 Revision ID: 0017
 Revises: 0014
@@ -35,9 +35,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("issuer_signers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_issuer_signers_agency_id"), ["agency_id"])
+    with op.batch_alter_table("agencies", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("decree_pattern", sa.String(length=120), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("agencies", schema=None) as batch_op:
+        batch_op.drop_column("decree_pattern")
     with op.batch_alter_table("issuer_signers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_issuer_signers_agency_id"))
     op.drop_table("issuer_signers")
