@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
@@ -103,6 +103,12 @@ def test_two_extensions_are_one_extension_of_their_sum(budget: Budget, a: int, b
 
 # -- pure: calendar revisions ---------------------------------------------------------------
 @pytest.mark.pure
+@example(  # a suspension of the anchor day alone, which a new holiday then covers
+    [(Budget(date(2025, 1, 2), 1, Unit.WORKING_DAYS),
+      [Entry(kind="suspension", amount=0, start=date(2025, 1, 1), end=date(2025, 1, 2))])],
+    {date(2025, 1, 2)},
+    date(2025, 1, 1),
+)  # fmt: skip
 @given(
     st.lists(st.tuples(budgets, st.lists(suspensions(), max_size=2)), min_size=1, max_size=12),
     st.sets(st.dates(date(2025, 1, 1), date(2027, 12, 31)), max_size=8),

@@ -72,7 +72,10 @@ def derived_due(budget: Budget, entries: Iterable[Entry], calendar: WorkingCalen
         assert entry.start is not None and entry.end is not None
         if entry.start > due:
             continue
-        units = suspended_units(max(entry.start, budget.anchor), entry.end, budget.unit, calendar)
+        # the anchor day itself consumes nothing (the budget counts from the day after it),
+        # so suspending it gives nothing back
+        first = max(entry.start, budget.anchor + timedelta(days=1))
+        units = suspended_units(first, entry.end, budget.unit, calendar)
         if units == 0:
             continue
         if budget.unit is Unit.WORKING_DAYS:
