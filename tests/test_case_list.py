@@ -68,6 +68,10 @@ def test_an_unknown_filter_value_is_an_error_listing_the_valid_ones(five: App) -
         listed(five, agency_code="SLEMEN")
     with pytest.raises(NotFound, match=r"no contest 'PILKADA' \(known: .*PILKADA-SLEMAN-2024"):
         listed(five, contest_code="PILKADA")
+    with pytest.raises(InputError, match=r"unknown step 'kajii' \(valid: .*kaji"):
+        listed(five, trigger="kajii")
+    assert listed(five, trigger="kaji").total == 5  # all five wait in dilaporkan
+    assert listed(five, trigger="rekomendasikan").total == 0
     with pytest.raises(InputError, match="--limit"):
         listed(five, limit=0)
 

@@ -4,6 +4,7 @@ by a refused command."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -447,3 +448,58 @@ def test_the_catalogue_lists_violations_and_sanctions_with_confidence(ready: Run
     sanctions = json.loads(ready("catalogue", "--sanctions", "--json").output)
     ptdh = next(s for s in sanctions if s["code"] == "PTDH")
     assert ptdh["appeal"] == "banding"
+
+
+JSON_COMMANDS = [
+    ["case", "list"],
+    ["case", "show", "NET-2024-000001", "--as-of", "2024-10-08"],
+    ["case", "history", "NET-2024-000001"],
+    ["case", "list", "--overdue", "--as-of", "2025-01-31"],
+    ["desk", "--as-of", "2024-10-08"],
+    ["letter", "list"],
+    ["user", "list"],
+    ["agency", "list"],
+    ["contest", "list"],
+    ["employee", "show", "198609262015051001"],
+    ["employee", "history", "198609262015051001"],
+    ["catalogue"],
+    ["workflow", "list"],
+    ["report", "followup", "--as-of", "2025-01-31"],
+    ["report", "violations"],
+    ["report", "positions"],
+    ["report", "backlog", "--as-of", "2025-01-31"],
+    ["report", "overdue", "--as-of", "2025-01-31"],
+    ["remind", "--as-of", "2025-01-31", "--dry-run"],
+    ["audit", "verify"],
+]
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _json_keys_and_values(value: object, path: str = "") -> list[tuple[str, str, object]]:
+    if isinstance(value, dict):
+        return [
+            item
+            for key, inner in value.items()
+            for item in [(path, key, inner), *_json_keys_and_values(inner, f"{path}.{key}")]
+        ]
+    if isinstance(value, list):
+        return [item for inner in value for item in _json_keys_and_values(inner, f"{path}[]")]
+    return []
+
+
+@pytest.mark.parametrize("args", JSON_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_every_json_output_has_snake_case_keys_and_typed_values(
+    ready: Run, args: list[str]
+) -> None:
+    result = ready(*args, "--json")
+    data = json.loads(result.stdout)
+    for path, key, value in _json_keys_and_values(data):
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", key), (args, path, key)
+        if key == "nip" and value is not None:
+            assert isinstance(value, str) and re.fullmatch(r"\d{18}", value), (args, value)
+        if key.endswith(("_on", "_date")) or key in ("due", "on", "since"):
+            assert value is None or (isinstance(value, str) and _DATE.match(value)), (
+                args,
+                key,
+                value,
+            )

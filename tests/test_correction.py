@@ -21,6 +21,7 @@ from sanctions.db import session_scope
 from sanctions.db.models import Case, CaseEvent, Deadline, Letter, ReminderStep
 from sanctions.deadlines.reminders import run_reminders
 from sanctions.errors import InputError, PermissionDenied, RuleViolation
+from sanctions.letters.service import voided_by
 from sanctions.registry import service as registry
 from sanctions.reports import service as reports
 from sanctions.trust.audit import verify
@@ -116,6 +117,9 @@ def test_the_letters_of_a_voided_step_are_voided_by_numbered_letters_of_their_is
             assert void.context["data"]["voided_number"] == letter.number
             assert void.context["data"]["reason"] == "tingkat rekomendasi keliru"
             assert void.number != letter.number
+        assert voided_by([*issued, *voiding]) == {
+            letter.number: void.number for letter, void in zip(issued, voiding, strict=True)
+        }
     assert written.case.state == "klarifikasi"
     assert "level" not in written.case.facts
 

@@ -76,3 +76,16 @@ def test_the_date_rules_on_their_own() -> None:
     assert act_before_contest_problem(date(2022, 9, 21), date(2024, 9, 22)) is not None
     assert act_before_contest_problem(date(2000, 1, 1), None) is None
     assert NOW.date() == TODAY
+
+
+def test_the_reminder_job_refuses_to_run_as_of_a_later_day_except_as_a_dry_run(
+    seeded: App,
+) -> None:
+    from sanctions.deadlines.reminders import run_reminders
+
+    later = TODAY + timedelta(days=1)
+    before = snapshot(seeded)
+    with pytest.raises(InputError, match="after today"):
+        run_reminders(seeded, as_of=later, now=NOW, actor="job", dry_run=False)
+    assert run_reminders(seeded, as_of=later, now=NOW, actor="job", dry_run=True).rows == []
+    assert snapshot(seeded) == before

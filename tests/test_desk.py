@@ -233,3 +233,17 @@ def test_the_overdue_pdf_is_in_indonesian(day: Day, db_url: str, tmp_path: Path)
     assert "Daftar Tenggat Terlampaui" in text
     assert "Surat Teguran kepada PPK" in text  # the ladder's next step, in words
     assert "Pengelola kepegawaian instansi" in text  # who must act, in words
+
+
+@pytest.mark.pdf
+def test_the_overdue_pdf_is_pdf_a_3b_with_its_fonts_embedded(day: Day) -> None:
+    from sanctions.reports.pdf import render_overdue_pdf
+    from tests.pdfa import assert_pdf_a_3b
+
+    with session_scope(day.app.db) as session:
+        rows = desk.overdue(day.app, session, actor="pengawas", on=AS_OF)
+    data = render_overdue_pdf(rows, on=AS_OF, agency=None, generated_at=NOW,
+                              generated_by="pengawas", renderer=day.app.pdf_renderer)  # fmt: skip
+    assert assert_pdf_a_3b(data) == {"Report-Sans", "Report-Sans-Bold"}
+    text = " ".join(page_texts(data))
+    assert day.late in text and "Tidak ada tenggat" not in text

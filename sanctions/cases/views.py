@@ -162,6 +162,7 @@ def list_cases(
     agency_code: str | None = None,
     contest_code: str | None = None,
     state: str | None = None,
+    trigger: str | None = None,
     search: str | None = None,
     overdue_only: bool = False,
     limit: int = 50,
@@ -170,8 +171,9 @@ def list_cases(
     """The cases `actor` may see matching the filters, oldest first, one page of them.
 
     `search` matches the NIP (spaces ignored), the employee's name (any part, any case) or
-    the forwarding body's register number. An unknown state, agency or contest is an error
-    listing the valid ones, never an empty list."""
+    the forwarding body's register number; `trigger` keeps the cases in a state that step
+    leaves. An unknown state, trigger, agency or contest is an error listing the valid ones,
+    never an empty list."""
     if limit < 1 or offset < 0:
         raise InputError(
             f"--limit must be 1 or more and --offset 0 or more (got {limit}, {offset})"
@@ -180,11 +182,20 @@ def list_cases(
         states = sorted({n for w in app.workflows.versions.values() for n in w.states})
         if state not in states:
             raise InputError(f"unknown state {state!r} (valid: {', '.join(states)})")
+    leaving: set[str] | None = None
+    if trigger is not None:
+        steps = [t for w in app.workflows.versions.values() for t in w.transitions]
+        leaving = {s for t in steps if t.trigger == trigger for s in t.sources}
+        if not leaving:
+            known = sorted({t.trigger for t in steps})
+            raise InputError(f"unknown step {trigger!r} (valid: {', '.join(known)})")
     query = (
         select(Case, Agency, Employee)
         .join(Agency, col(Agency.id) == Case.agency_id)
         .join(Employee, col(Employee.id) == Case.employee_id)
     )
+    if leaving is not None:
+        query = query.where(col(Case.state).in_(sorted(leaving)))
     visible = visible_agencies(session, actor)
     if visible is not None:  # only per-agency grants: those agencies' cases
         query = query.where(col(Case.agency_id).in_(visible or [-1]))

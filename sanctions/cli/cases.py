@@ -169,6 +169,7 @@ def _described_code(shell: Shell, text: str, contest: str, act_date: date, yes: 
 @click.option("--agency", "agency_code", help="Only this agency's cases.")
 @click.option("--contest", "contest_code", help="Only this contest's cases.")
 @click.option("--state", help="Only cases in this state.")
+@click.option("--step", "trigger", help="Only cases in a state this step (trigger) leaves.")
 @click.option(
     "--search", help="A NIP, part of the employee's name, a register number or a reference."
 )
@@ -189,6 +190,7 @@ def list_(
     agency_code: str | None,
     contest_code: str | None,
     state: str | None,
+    trigger: str | None,
     search: str | None,
     overdue: bool,
     mine: bool,
@@ -198,8 +200,8 @@ def list_(
     as_json: bool,
 ) -> None:
     """List cases (those of the agencies you hold a role for), oldest first, a page at a time
-    ("showing N of M"). An unknown state, agency or contest is an error listing the valid
-    ones."""
+    ("showing N of M"). An unknown state, step, agency or contest is an error listing the
+    valid ones."""
     on = parse_date(as_of, "--as-of") or shell.today
     if overdue or mine:
         _list_desk(shell, on, agency_code=agency_code, overdue=overdue, as_json=as_json)
@@ -213,6 +215,7 @@ def list_(
             agency_code=agency_code,
             contest_code=contest_code,
             state=state,
+            trigger=trigger,
             search=search,
             limit=limit,
             offset=offset,

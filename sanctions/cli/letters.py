@@ -24,8 +24,11 @@ def letter() -> None:
 @json_option
 @pass_shell
 def letter_list(shell: Shell, reference: str | None, as_json: bool) -> None:
-    """Letters of the cases you hold a role for (Rahasia ones are marked)."""
+    """Letters of the cases you hold a role for (Rahasia ones are marked; a letter voided by
+    a correction names its voiding letter)."""
     with shell.transaction() as (session, actor):
+        found = svc.list_letters(shell.app, session, actor=actor, reference=reference)
+        voided = svc.voided_by([r.letter for r in found])
         rows = [
             {
                 "number": r.letter.number,
@@ -36,8 +39,9 @@ def letter_list(shell: Shell, reference: str | None, as_json: bool) -> None:
                 "pages": r.letter.pages,
                 "sha256": r.letter.sha256[:16],
                 "readable": r.readable,
+                "voided_by": voided.get(r.letter.number, ""),
             }
-            for r in svc.list_letters(shell.app, session, actor=actor, reference=reference)
+            for r in found
         ]
     emit_table(rows, as_json=as_json, empty="no letters")
 

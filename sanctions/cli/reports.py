@@ -172,9 +172,8 @@ def backlog(shell: Shell, **options: Any) -> None:
             period=period,
             agency_code=options["agency_code"],
         )
-    data = [row.as_dict() for row in rows]
-    table = [{"stage": r.pop("label")[:40], **r} for r in (dict(d) for d in data)]
-    _emit(data, options, table=table)
+    table = [{"stage": r.pop("label")[:40], **r} for r in (row.as_dict() for row in rows)]
+    _emit([row.as_json() for row in rows], options, table=table)
     _pdf(shell, options, period, on)
 
 

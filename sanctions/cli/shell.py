@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,9 +141,11 @@ def emit_table(
     wrap: dict[str, int] | None = None,
 ) -> None:
     """Aligned columns for people (columns named in `wrap` fold at that width); JSON for
-    scripts. Codes and NIPs stay text: no number parsing."""
+    scripts. Codes and NIPs stay text: no number parsing. JSON keys are the headers in
+    snake_case ("applies from" → applies_from) and an empty cell is null."""
     if as_json:
-        click.echo(json.dumps(list(rows), default=_json_default, ensure_ascii=False, indent=2))
+        typed = [{snake_case(k): (None if v == "" else v) for k, v in row.items()} for row in rows]
+        click.echo(json.dumps(typed, default=_json_default, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo(empty)
@@ -158,6 +161,11 @@ def emit_table(
             maxcolwidths=widths if any(widths) else None,
         )
     )
+
+
+def snake_case(header: str) -> str:
+    """A column header as a JSON key: `Conf.` → conf, `penetapan calon` → penetapan_calon."""
+    return re.sub(r"[^a-z0-9]+", "_", header.lower()).strip("_")
 
 
 def emit_json(value: Any) -> None:

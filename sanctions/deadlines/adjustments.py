@@ -101,6 +101,8 @@ def adjust(
 ) -> Adjusted:
     """Record a suspension or an extension of an open deadline (`entry`, its case and event
     filled in here) and give the deadline the due date its budget and ledger then derive."""
+    if on > now.astimezone().date():
+        raise InputError(f"the entry's date {on} is after today ({now.astimezone().date()})")
     case, prev_hash = case_and_last_hash(session, reference)
     deadline = _open_deadline(session, case, deadline_name)
     require_role(

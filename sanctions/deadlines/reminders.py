@@ -178,6 +178,12 @@ def run_reminders(
     job's own work without rendering PDFs). A dry run writes nothing and reports what it
     would issue.
     """
+    today = now.astimezone().date()
+    if as_of > today and not dry_run:
+        raise InputError(
+            f"--as-of {as_of} is after today ({today}): a reminder is issued on the day it is "
+            "due (use --dry-run to see what a later day would issue)"
+        )
     ladder = ladder or ladder_of(app)
     report = RunReport(as_of=as_of, dry_run=dry_run)
     with session_scope(app.db) as session:

@@ -8,7 +8,7 @@ letter with the context it was rendered from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -415,6 +415,17 @@ def list_letters(
             readable = not letter.confidential or bool(roles & confidential_readers(app, case))
             rows.append(LetterRow(letter, case.reference, readable))
     return rows
+
+
+def voided_by(letters: Sequence[Letter]) -> dict[str, str]:
+    """Letter number → the number of the voiding letter (`sanctions case correct`) among
+    `letters` that voids it."""
+    voiding = set(names.VOIDING_LETTERS.values())
+    return {
+        str(x.context.get("data", {}).get("voided_number")): x.number
+        for x in letters
+        if x.kind in voiding and x.context.get("data", {}).get("voided_number")
+    }
 
 
 def letter_by_number(session: Session, number: str, *, issuer: str | None = None) -> Letter:

@@ -48,6 +48,14 @@ AGE_BUCKETS: Final = (
     (180, "91-180 hari"),
 )
 OLDEST_BUCKET: Final = "> 180 hari"
+# The age buckets as --json and --csv keys.
+AGE_KEYS: Final = {
+    "0-30 hari": "age_0_30",
+    "31-60 hari": "age_31_60",
+    "61-90 hari": "age_61_90",
+    "91-180 hari": "age_91_180",
+    OLDEST_BUCKET: "age_over_180",
+}
 
 GROUPS: Final = {
     "jpt": "JPT (utama, madya, pratama)",
@@ -409,6 +417,10 @@ class BacklogRow:
             "total": self.total,
             "oldest_days": self.oldest_days,
         }
+
+    def as_json(self) -> dict[str, Any]:
+        """`as_dict` with the age buckets under snake_case keys (`age_0_30` …)."""
+        return {AGE_KEYS.get(k, k): v for k, v in self.as_dict().items()}
 
 
 def backlog(

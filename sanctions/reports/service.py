@@ -177,21 +177,31 @@ def _by_case(session: Session, query: Any, ids: Sequence[int]) -> dict[int, list
 
 def _steps(session: Session, ids: Sequence[int]) -> dict[int, tuple[Step, ...]]:
     """case id → its state-changing events (and corrections), in the order recorded. Events
-    that stay (a reminder, an on-demand letter, a ledger entry) are not steps."""
+    that stay (a reminder, an on-demand letter, a ledger entry) are not steps. Only the
+    corrections' inputs are read (the event they void)."""
     found: dict[int, list[Step]] = {}
     e = CaseEvent
-    query = select(  # type: ignore[call-overload]
+    steps = select(  # type: ignore[call-overload]
+        col(e.case_id), col(e.seq), col(e.on), col(e.trigger), col(e.source), col(e.dest)
+    ).where(
+        or_(col(e.source).is_(None), col(e.source) != col(e.dest)),
+        col(e.trigger) != CORRECTION_TRIGGER,
+    )
+    corrections = select(  # type: ignore[call-overload]
         col(e.case_id), col(e.seq), col(e.on), col(e.trigger), col(e.source), col(e.dest),
         col(e.inputs),
-    ).where(or_(col(e.source).is_(None), col(e.source) != col(e.dest),
-                col(e.trigger) == CORRECTION_TRIGGER))  # fmt: skip
+    ).where(col(e.trigger) == CORRECTION_TRIGGER)  # fmt: skip
     for batch in _chunks(ids):
-        rows = session.exec(query.where(col(e.case_id).in_(batch)).order_by(col(e.id)))
-        for case_id, seq, on, trigger, source, dest, inputs in rows:
-            voids = (inputs or {}).get(VOIDS) if trigger == CORRECTION_TRIGGER else None
-            step = Step(seq, on, trigger, source, dest, int(voids) if voids else None)
-            found.setdefault(case_id, []).append(step)
-    return {case_id: tuple(steps) for case_id, steps in found.items()}
+        for case_id, seq, on, trigger, source, dest in session.exec(
+            steps.where(col(e.case_id).in_(batch))
+        ):
+            found.setdefault(case_id, []).append(Step(seq, on, trigger, source, dest))
+        for case_id, seq, on, trigger, source, dest, inputs in session.exec(
+            corrections.where(col(e.case_id).in_(batch))
+        ):
+            voids = int((inputs or {}).get(VOIDS) or 0) or None
+            found.setdefault(case_id, []).append(Step(seq, on, trigger, source, dest, voids))
+    return {case_id: tuple(sorted(steps, key=lambda s: s.seq)) for case_id, steps in found.items()}
 
 
 def _first(
@@ -215,12 +225,13 @@ def _record(
     due: dict[int, tuple[Any, ...]],
     terminal: dict[str, frozenset[str]],
 ) -> CaseRecord:
-    """The case's record, its derived fields as the log stands today (`reports.as_of`)."""
+    """The case's record; the fields the log decides (state on a date, recommended, left) are
+    derived per report date from its steps (`reports.as_of`)."""
     key = case.id or 0
     snapshot = case.employee_snapshot
     due_date, _ = due.get(key, (None, None))
     ends = terminal.get(case.workflow_version, frozenset())
-    record = CaseRecord(
+    return CaseRecord(
         reference=case.reference,
         agency_code=agency.code,
         agency_name=agency.name,
@@ -236,7 +247,6 @@ def _record(
         steps=steps.get(key, ()),
         terminal=ends,
     )
-    return reports.as_of(record, date.max) or record
 
 
 def leadership_report(
