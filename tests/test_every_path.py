@@ -162,7 +162,7 @@ def _explore(
                         case,
                         spec.trigger,
                         inputs,
-                        letter_data_for(workflow, case.state, spec.trigger),
+                        letter_data_for(workflow, case.state, spec.trigger, on=on),
                     ),
                 )
             except RuleViolation:

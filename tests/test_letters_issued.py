@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from sanctions.app import App
 from sanctions.db import session_scope
 from sanctions.db.models import CaseEvent, Letter
-from sanctions.errors import PermissionDenied, RenderError, RuleViolation
+from sanctions.errors import InputError, PermissionDenied, RuleViolation
 from sanctions.letters.service import (
     allocate_number,
     read_letter,
@@ -120,9 +120,9 @@ def test_a_letter_missing_a_value_refuses_the_step_naming_the_value_and_writes_n
     walk(seeded, ref, REPORT_TO_RECOMMENDATION[:2])
     before = snapshot(seeded)
     # the request for clarification needs the date the reply is due, which only BKN knows
-    with pytest.raises(RenderError) as excinfo:
+    with pytest.raises(InputError) as excinfo:
         step(seeded, ref, "minta_klarifikasi", "pengawas", date(2024, 10, 14), {})
-    assert "reply_due" in str(excinfo.value)
+    assert "permintaan_klarifikasi: missing reply_due (due_date)" in str(excinfo.value)
     assert snapshot(seeded) == before
 
 

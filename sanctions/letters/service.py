@@ -8,8 +8,8 @@ letter with the context it was rendered from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,7 @@ from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, De
 from sanctions.errors import InputError, NotFound, PermissionDenied
 from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
-from sanctions.letters import store
+from sanctions.letters import needs, store
 from sanctions.letters.context import (
     EarlierLetter,
     LetterFacts,
@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 # How a series shows in a number that uses {series}; the counter shared by every series.
 SERIES_CODES = {"surat": "S", "keputusan": "KEP", "berita_acara": "BA", "laporan": "LAP"}
 ALL_SERIES = "*"
+# What a draft (a preview, a check before a step) prints where the number goes: none is
+# allocated until the step is taken.
+DRAFT_NUMBER = "..."
 
 
 # Roles that may read a confidential (Rahasia) letter's content; others see that it exists.
@@ -107,17 +110,7 @@ def issue_letter(
         sifat=spec.sifat,
         series=SERIES_CODES.get(spec.series, spec.series.upper()),
     )
-    facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer, step=step)
-    facts = LetterFacts(
-        **{
-            **facts.__dict__,
-            "given": dict(given or {}),
-            "issuer_role": spec.issuer,
-            "addressee": spec.addressee,
-            "tembusan": spec.tembusan,
-            "recipients": app.law.recipients,
-        }
-    )
+    facts = _full_facts(app, session, case, kind, number=number, on=on, given=given, step=step)
     # The BSrE sentence says the document is electronically signed: it is printed only on a
     # letter this installation actually signs (an issuer that signs electronically and a
     # signing certificate configured), never on one that will be signed by hand.
@@ -166,6 +159,83 @@ def issue_letter(
     session.add(letter)
     session.flush()
     return letter
+
+
+def _full_facts(
+    app: App,
+    session: Session,
+    case: Case,
+    kind: str,
+    *,
+    number: str,
+    on: date,
+    given: Mapping[str, Any] | None,
+    step: tuple[str, Mapping[str, str]] | None,
+) -> LetterFacts:
+    spec = _spec(app, kind)
+    issuer = _issuer(app, session, case, kind)
+    facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer, step=step)
+    return LetterFacts(
+        **{
+            **facts.__dict__,
+            "given": dict(given or {}),
+            "issuer_role": spec.issuer,
+            "addressee": spec.addressee,
+            "tembusan": spec.tembusan,
+            "recipients": app.law.recipients,
+        }
+    )
+
+
+def check_letter(
+    app: App,
+    session: Session,
+    case: Case,
+    kind: str,
+    *,
+    on: date,
+    given: Mapping[str, Any] | None,
+    step: tuple[str, Mapping[str, str]] | None = None,
+    before: Sequence[str] = (),
+) -> tuple[dict[str, Any], list[str]]:
+    """The officer's values for letter `kind` of `case` dated `on` (ISO dates read as dates)
+    and every problem with them: unknown names, wrong types, dates out of the case's timeline,
+    required values neither they nor the case supply (sanctions.letters.needs). `before`: the
+    kinds the same step issues before this one (a decree the covering letter cites). Reads
+    only."""
+    spec = _spec(app, kind)
+    act = case.act_date if isinstance(case.act_date, date) else None
+    values, problems = needs.check_given(spec, given or {}, on=on, act_date=act)
+    if problems:
+        return values, problems
+    facts = _full_facts(
+        app, session, case, kind, number=DRAFT_NUMBER, on=on, given=values, step=step
+    )
+    drafts = [  # the letters the same step issues before this one, which it may cite
+        EarlierLetter(kind=k, title=_spec(app, k).title, number=DRAFT_NUMBER, on=on, issuer="")
+        for k in before
+    ]
+    facts = replace(facts, earlier=[*facts.earlier, *drafts])
+    try:
+        built = build_context(facts, app.catalogue)
+    except InputError as exc:
+        return values, [str(exc)]
+    lacking = needs.missing(spec, built)
+    if lacking:
+        problems.append("missing " + ", ".join(str(n) for n in lacking))
+    return values, problems
+
+
+def letter_kinds(app: App) -> tuple[str, ...]:
+    """Every declared document kind (letter_templates/documents.yaml)."""
+    from sanctions.letters.render import document_specs
+
+    return tuple(document_specs(app.letters_env))
+
+
+def reads(app: App, kind: str) -> tuple[str, ...]:
+    """The names a letter of `kind` reads from its data (sanctions.letters.needs)."""
+    return needs.known_names(_spec(app, kind))
 
 
 def _spec(app: App, kind: str) -> Any:
