@@ -161,6 +161,67 @@ def issue_letter(
     return letter
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A letter rendered as a draft (sanctions.letters.draft): the PDF, nothing recorded."""
+
+    kind: str
+    title: str
+    pdf: bytes
+    pages: int
+
+
+def render_draft(
+    app: App,
+    session: Session,
+    case: Case,
+    kind: str,
+    *,
+    on: date,
+    given: Mapping[str, Any] | None = None,
+    step: tuple[str, Mapping[str, str]] | None = None,
+    earlier: Sequence[str] = (),
+) -> Draft:
+    """Letter `kind` of `case` as the step would issue it on `on`, as a KONSEP: no number
+    allocated, no QR code or hash, not signed, not stored, not recorded. `earlier`: kinds the
+    same step issues before it (drafts too)."""
+    from sanctions.letters.draft import DRAFT_IDENTIFIER, DRAFT_WORD, as_draft
+    from sanctions.letters.render import render_html
+
+    spec = _spec(app, kind)
+    facts = _full_facts(
+        app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given, step=step
+    )
+    drafts = [
+        EarlierLetter(kind=k, title=_spec(app, k).title, number=DRAFT_NUMBER, on=on, issuer="")
+        for k in earlier
+    ]
+    built = build_context(replace(facts, earlier=[*facts.earlier, *drafts]), app.catalogue)
+    built["agency"] = {**built["agency"], "e_signature": False}  # a draft is signed by nobody
+    hashless = {"number": DRAFT_NUMBER, "content_hash": "0" * 64, "url": None}  # taken out
+    context = {**built, "verification": hashless}
+    html = as_draft(render_html(app.letters_env, kind, context))
+    pdf = app.pdf_renderer.render_pdf(
+        html,
+        identifier=DRAFT_IDENTIFIER,
+        title=f"{DRAFT_WORD} {spec.title}",
+        author=facts.issuer.name,
+    )
+    return Draft(kind=kind, title=spec.title, pdf=pdf.data, pages=pdf.page_count)
+
+
+def known_data(
+    app: App, session: Session, case: Case, kind: str, *, on: date
+) -> tuple[dict[str, Any], str | None]:
+    """The values of letter `kind`'s `data` the case already knows on `on`, and why the
+    letter could not be built without more (a signer or an article to give), if so."""
+    facts = _full_facts(app, session, case, kind, number=DRAFT_NUMBER, on=on, given={}, step=None)
+    try:
+        return dict(build_context(facts, app.catalogue)["data"]), None
+    except InputError as exc:
+        return {}, str(exc)
+
+
 def _full_facts(
     app: App,
     session: Session,
@@ -523,6 +584,14 @@ def verify_file(app: App, session: Session, path: Path) -> Verification:
                 + ")"
             )
         return Verification(True, letter, False, detail)
+    if _pdf_title(data).startswith("KONSEP "):
+        return Verification(
+            False,
+            None,
+            False,
+            f"a draft (KONSEP) of `letter preview`, never issued: SHA-256 {digest[:16]}… "
+            "matches no issued letter",
+        )
     number = embedded_number(data)
     if number:
         claimed = session.exec(select(Letter).where(Letter.number == number)).first()
@@ -539,6 +608,11 @@ def verify_file(app: App, session: Session, path: Path) -> Verification:
 
 def embedded_number(data: bytes) -> str | None:
     """The letter number the PDF carries in its title metadata, if it can be read."""
+    title = _pdf_title(data)
+    return title.rsplit(" ", 1)[-1] if title else None
+
+
+def _pdf_title(data: bytes) -> str:
     import io
 
     try:
@@ -546,8 +620,8 @@ def embedded_number(data: bytes) -> str | None:
 
         title = PdfReader(io.BytesIO(data)).metadata.title  # type: ignore[union-attr]
     except Exception:  # an unreadable or non-PDF file simply claims nothing
-        return None
-    return str(title).rsplit(" ", 1)[-1] if title else None
+        return ""
+    return str(title) if title else ""
 
 
 def letters_issued_between(
