@@ -554,3 +554,12 @@ def test_a_preview_renders_drafts_and_writes_nothing_and_verify_calls_them_unkno
     missing = ready("letter", "preview", "NET-2024-000001", "minta_klarifikasi",
                     "--on", "2024-10-14", "--out", str(out), ok=False)  # fmt: skip
     assert "permintaan_klarifikasi: missing reply_due (due_date)" in missing.output
+
+
+def test_case_show_says_which_letter_data_each_allowed_step_still_needs(ready: Run) -> None:
+    ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
+    data = json.loads(ready("case", "show", "NET-2024-000001", "--json").output)
+    needs = {a["trigger"]: a["letter_data"] for a in data["actions"]}
+    assert needs["teruskan"] == ["surat_penerusan (review_date, attachments[])"]
+    shown = " ".join(ready("case", "show", "NET-2024-000001").output.split())
+    assert "needs letter data: surat_penerusan (review_date, attachments[])" in shown

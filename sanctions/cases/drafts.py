@@ -16,13 +16,20 @@ from sanctions.app import App
 from sanctions.cases.changes import LetterData
 from sanctions.cases.service import advance
 from sanctions.cases.views import case_by_reference
-from sanctions.cases.workflow import Workflow
+from sanctions.cases.workflow import TransitionSpec, Workflow
 from sanctions.db.models import Case, Letter
 from sanctions.errors import InputError
 from sanctions.letters import store
+from sanctions.letters.context import SUPPLIED_BY_FACT
 from sanctions.letters.needs import skeleton
 from sanctions.letters.render import document_specs
-from sanctions.letters.service import DRAFT_NUMBER, Draft, known_data, render_draft
+from sanctions.letters.service import (
+    DRAFT_NUMBER,
+    Draft,
+    known_data,
+    needed_data,
+    render_draft,
+)
 
 
 def kinds_of(app: App, name: str, *, workflow: Workflow, state: str | None) -> tuple[str, ...]:
@@ -46,6 +53,26 @@ def kinds_of(app: App, name: str, *, workflow: Workflow, state: str | None) -> t
             f"({hint}see `sanctions workflow show` and docs/letter-kinds.md)"
         )
     return tuple(dict.fromkeys(k for t in steps for k in workflow.state(t.dest).letters))
+
+
+def letter_needs(
+    app: App, session: Session, case: Case, step: TransitionSpec, *, on: date
+) -> list[str]:
+    """What the officer must give in the letter data to take `step` on `case` on `on`, per
+    letter it issues ("surat_penerusan (review_date, attachments[])"): the required `data`
+    values neither the case nor the step's own inputs supply."""
+    workflow = app.workflow(case.workflow_version)
+    supplied = {
+        key
+        for fact in (*(i.name for i in step.inputs), f"{step.dest}_on")
+        for key in SUPPLIED_BY_FACT.get(fact, ())
+    }
+    shown = []
+    for kind in workflow.state(step.dest).letters:
+        keys = [k for k in needed_data(app, session, case, kind, on=on) if k not in supplied]
+        if keys:
+            shown.append(f"{kind} ({', '.join(keys)})")
+    return shown
 
 
 def template(

@@ -28,6 +28,7 @@ from sanctions.letters.context import (
     LetterFacts,
     Party,
     build_context,
+    derived_data,
     from_json,
     to_json,
     with_verification,
@@ -220,6 +221,19 @@ def known_data(
         return dict(build_context(facts, app.catalogue)["data"]), None
     except InputError as exc:
         return {}, str(exc)
+
+
+def needed_data(app: App, session: Session, case: Case, kind: str, *, on: date) -> list[str]:
+    """The required `data` keys of letter `kind` the case does not supply on `on` (the keys
+    as the officer gives them: `review_date`, `attachments[]`, `team[]`)."""
+    spec = _spec(app, kind)
+    facts = _full_facts(app, session, case, kind, number=DRAFT_NUMBER, on=on, given={}, step=None)
+    try:
+        built = build_context(facts, app.catalogue)
+    except InputError:  # a signer or an article to give: what the case knows still counts
+        built = {"data": derived_data(facts, app.catalogue)}
+    data_only = replace(spec, requires=tuple(k for k in spec.requires if k.startswith("data.")))
+    return [n.key for n in needs.missing(data_only, built)]
 
 
 def _full_facts(
