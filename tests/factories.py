@@ -231,7 +231,9 @@ def open_case(
         )
         workflow = opening_workflow(app, data)
         given = (
-            sample_letter_data(workflow.state(workflow.initial).letters, on=reported_on)
+            sample_letter_data(
+                workflow.state(workflow.initial).letters, on=reported_on, act=act_date
+            )
             if letter_data is None
             else letter_data
         )
@@ -265,7 +267,9 @@ def _sample_for(
     app: App, s: Session, reference: str, trigger: str, inputs: Mapping[str, str], on: date
 ) -> LetterData:
     case = views.case_by_reference(s, reference)
-    data = letter_data_for(app.workflow(case.workflow_version), case.state, trigger, on=on)
+    data = letter_data_for(
+        app.workflow(case.workflow_version), case.state, trigger, on=on, act=case.act_date
+    )
     return with_decree_signer(app, s, case, trigger, inputs, data)
 
 

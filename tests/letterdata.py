@@ -150,22 +150,25 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
 
 
 def sample_letter_data(
-    kinds: Iterable[str], *, on: date | None = None
+    kinds: Iterable[str], *, on: date | None = None, act: date | None = None
 ) -> dict[str, dict[str, Any]]:
     """The sample values of every kind in `kinds` (a fresh copy each time). With `on`, the
     letters' date, an earlier letter or event (`past_date`) after it is dated that day and a
     day to act by (`due_date`) before it two weeks later: the values make sense in a case of
-    any year."""
-    return {kind: _dated(kind, SAMPLE[kind], on) for kind in kinds}
+    any year; a date before the case's `act` is dated `on` too."""
+    return {kind: _dated(kind, SAMPLE[kind], on, act) for kind in kinds}
 
 
-def _dated(kind: str, values: Mapping[str, Any], on: date | None) -> dict[str, Any]:
+def _dated(
+    kind: str, values: Mapping[str, Any], on: date | None, act: date | None
+) -> dict[str, Any]:
     if on is None:
         return dict(values)
     types = _SPECS[kind].types
     dated = dict(values)
     for key, value in values.items():
-        if types.get(key) == "past_date" and value > on:
+        dates = ("date", "past_date")
+        if types.get(key) in dates and (value > on or (act is not None and value < act)):
             dated[key] = on
         elif types.get(key) == "due_date" and value < on:
             dated[key] = on + timedelta(days=14)
@@ -173,7 +176,12 @@ def _dated(kind: str, values: Mapping[str, Any], on: date | None) -> dict[str, A
 
 
 def letter_data_for(
-    workflow: Workflow, state: str, trigger: str, *, on: date | None = None
+    workflow: Workflow,
+    state: str,
+    trigger: str,
+    *,
+    on: date | None = None,
+    act: date | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Sample values for the letters of every state `trigger` leads to from `state` (dated
     for letters of day `on`, see `sample_letter_data`)."""
@@ -183,4 +191,4 @@ def letter_data_for(
         if t.trigger == trigger
         for kind in workflow.state(t.dest).letters
     }
-    return sample_letter_data(sorted(kinds), on=on)
+    return sample_letter_data(sorted(kinds), on=on, act=act)
