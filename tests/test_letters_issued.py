@@ -126,6 +126,32 @@ def test_a_letter_missing_a_value_refuses_the_step_naming_the_value_and_writes_n
     assert snapshot(seeded) == before
 
 
+def test_a_summons_lacking_every_value_names_them_all_and_the_step_inputs_that_give_them(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded, violations=("DIS-03",), act_date=date(2024, 9, 2))
+    walk(
+        seeded,
+        ref,
+        [
+            *REPORT_TO_RECOMMENDATION,
+            s("rekomendasikan", "pengawas", "2024-10-21", level="sedang"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+        ],
+    )
+    before = snapshot(seeded)
+    with pytest.raises(InputError) as excinfo:
+        step(seeded, ref, "panggil", "atasan", date(2024, 10, 29), {},
+             examination_date="2024-11-08")  # fmt: skip
+    assert str(excinfo.value).splitlines()[1] == (
+        "  surat_panggilan_1: missing examiner.name (text), examiner.nip (nip), examiner.rank "
+        "(text), examiner.position (text), exam_time (text; or the step input --set "
+        "examination_time=...), exam_place (text; or the step input --set "
+        "examination_place=...)"
+    )
+    assert snapshot(seeded) == before
+
+
 def test_numbers_count_per_agency_series_and_year_without_gaps(seeded: App) -> None:
     recommend(seeded)
     recommend(seeded)

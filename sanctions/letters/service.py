@@ -24,6 +24,7 @@ from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
 from sanctions.letters import needs, store
 from sanctions.letters.context import (
+    SUPPLIED_BY_FACT,
     EarlierLetter,
     LetterFacts,
     Party,
@@ -223,6 +224,19 @@ def known_data(
         return {}, str(exc)
 
 
+def _with_input(need: needs.Need) -> str:
+    """A missing value, with the step input that also gives it (`exam_time` is given by
+    `--set examination_time=...` of the step that summons)."""
+    inputs = [
+        fact
+        for fact, keys in SUPPLIED_BY_FACT.items()
+        if need.key in keys and not fact.endswith("_on")
+    ]
+    if not inputs:
+        return str(need)
+    return f"{need.key} ({need.type}; or the step input --set {inputs[0]}=...)"
+
+
 def needed_data(app: App, session: Session, case: Case, kind: str, *, on: date) -> list[str]:
     """The required `data` keys of letter `kind` the case does not supply on `on` (the keys
     as the officer gives them: `review_date`, `attachments[]`, `team[]`)."""
@@ -297,7 +311,7 @@ def check_letter(
         return values, [str(exc)]
     lacking = needs.missing(spec, built)
     if lacking:
-        problems.append("missing " + ", ".join(str(n) for n in lacking))
+        problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
     return values, problems
 
 
