@@ -563,3 +563,18 @@ def test_case_show_says_which_letter_data_each_allowed_step_still_needs(ready: R
     assert needs["teruskan"] == ["surat_penerusan (review_date, attachments[])"]
     shown = " ".join(ready("case", "show", "NET-2024-000001").output.split())
     assert "needs letter data: surat_penerusan (review_date, attachments[])" in shown
+
+
+def test_letter_issue_takes_its_values_from_a_file_holding_every_letter_of_the_case() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from sanctions.cli.letters import _values_of
+    from sanctions.cli.shell import Shell
+
+    shell = cast(Shell, SimpleNamespace(app=App(Settings())))
+    own = {"start_date": "2024-11-08", "acting_official": "Wakil Kepala Sekolah"}
+    whole = {"sk_pembebasan_sementara": own, "bap": {"exam_place": "Ruang Rapat"}}
+    assert _values_of(shell, whole, "sk_pembebasan_sementara") == own
+    assert _values_of(shell, own, "sk_pembebasan_sementara") == own  # one letter's own file
+    assert _values_of(shell, {"bap": {}}, "sk_pembebasan_sementara") == {}

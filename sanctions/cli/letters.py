@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -104,7 +105,8 @@ def letter_verify(shell: Shell, file: Path, as_json: bool) -> None:
     "--data",
     "data_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML/JSON file with the letter's values (a mapping, or kind → mapping).",
+    help="YAML/JSON file with the letter's values (a mapping, or kind → mapping: one file "
+    "may hold every letter of the case).",
 )
 @pass_shell
 def letter_issue(
@@ -122,10 +124,20 @@ def letter_issue(
             on=on,
             actor=actor,
             now=shell.now,
-            given=given.get(kind, given),
+            given=_values_of(shell, given, kind),
         )
         number = issued.number
     click.echo(f"issued {kind} {number}")
+
+
+def _values_of(shell: Shell, given: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The values of letter `kind` in a --data file: the file itself, or its `kind` entry when
+    it maps document kinds to values (one file for every letter of the case)."""
+    kinds = svc.letter_kinds(shell.app)
+    if given and all(name in kinds for name in given):
+        values: dict[str, Any] = given.get(kind) or {}
+        return values
+    return given
 
 
 @letter.command("render")
