@@ -41,6 +41,7 @@ from tests.factories import (
     step,
     walk,
 )
+from tests.letterdata import sample_letter_data
 from tests.waiting import kill_all, row_counter, wait_until
 
 if TYPE_CHECKING:
@@ -415,3 +416,27 @@ def test_a_number_two_issuers_gave_is_looked_up_by_issuer_and_never_guessed(seed
         assert letter_by_number(s, number, issuer="BANTUL").agency_id == bantul.id
         with pytest.raises(NotFound, match="issued by SLEMAN"):
             letter_by_number(s, number, issuer="SLEMAN")
+
+
+@pytest.mark.pdf
+def test_a_preview_is_a_konsep_on_every_page_without_number_qr_or_signature(seeded: App) -> None:
+    from sanctions.cases.drafts import preview
+
+    ref = open_case(seeded)
+    walk(seeded, ref, REPORT_TO_RECOMMENDATION[:1])
+    before = snapshot(seeded)
+    with session_scope(seeded.db) as s:
+        [draft] = preview(
+            seeded, s, ref, "teruskan", inputs={}, actor="bawaslu", on=date(2024, 10, 10),
+            now=NOW, letter_data=sample_letter_data(["surat_penerusan"]),
+        )  # fmt: skip
+    assert snapshot(seeded) == before
+    if os.environ.get("SANCTIONS_KEEP_DRAFT"):  # to look at it: pdftoppm -png -r 50
+        Path(os.environ["SANCTIONS_KEEP_DRAFT"]).write_bytes(draft.pdf)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(draft.pdf)).pages]
+    assert len(pages) == draft.pages
+    assert all("KONSEP" in text for text in pages)
+    whole = " ".join(" ".join(pages).split())
+    assert "Nomor : ..." in whole or "Nomor: ..." in whole
+    assert "sha256" not in whole and "BSrE" not in whole
+    assert str(PdfReader(io.BytesIO(draft.pdf)).metadata.title).startswith("KONSEP ")
