@@ -518,6 +518,8 @@ def test_letter_template_prints_a_skeleton_with_types_and_what_the_case_knows(
     )
     ready("case", "advance", "NET-2024-000001", "teruskan", "--on", "2024-10-10",
           "--letter-data", str(filled))  # fmt: skip
+    summons = ready("letter", "template", "panggil", "--state", "ditindaklanjuti").output
+    assert "surat_panggilan_1:  # Surat Panggilan I" in summons
     refused = ready("letter", "template", "terusan", ok=False)
     assert refused.exit_code == 2 and "did you mean 'teruskan'?" in refused.output
 

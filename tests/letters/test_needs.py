@@ -154,3 +154,9 @@ def test_a_data_key_without_a_declared_type_is_refused_naming_file_and_path(
         f"{path}: documents.surat_penerusan: data.attachments[]: no type declared for it under "
         "types (allowed: text, date, past_date, due_date, int, bool, nip, mapping)",
     ]
+
+
+@given(st.text(max_size=30))
+def test_no_text_is_ever_taken_for_a_list(text: str) -> None:
+    found = problems("surat_penerusan", {"review_date": date(2024, 10, 9), "attachments": text})
+    assert [p.split(",")[0] for p in found] == ["attachments: expected a list of texts"]
