@@ -233,7 +233,9 @@ def open_case(
         )
         workflow = opening_workflow(app, data)
         given = (
-            sample_letter_data(workflow.state(workflow.initial).letters)
+            sample_letter_data(
+                workflow.state(workflow.initial).letters, on=reported_on, act=act_date
+            )
             if letter_data is None
             else letter_data
         )
@@ -255,7 +257,7 @@ def step(
         given = (
             letter_data
             if letter_data is not None
-            else _sample_for(app, s, reference, trigger, inputs)
+            else _sample_for(app, s, reference, trigger, inputs, on)
         )
         return cases.advance(
             app, s, reference, trigger, inputs=inputs, actor=actor, on=on, now=NOW,
@@ -264,10 +266,12 @@ def step(
 
 
 def _sample_for(
-    app: App, s: Session, reference: str, trigger: str, inputs: Mapping[str, str]
+    app: App, s: Session, reference: str, trigger: str, inputs: Mapping[str, str], on: date
 ) -> LetterData:
     case = views.case_by_reference(s, reference)
-    data = letter_data_for(app.workflow(case.workflow_version), case.state, trigger)
+    data = letter_data_for(
+        app.workflow(case.workflow_version), case.state, trigger, on=on, act=case.act_date
+    )
     return with_decree_signer(app, s, case, trigger, inputs, data)
 
 

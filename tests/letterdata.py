@@ -8,14 +8,17 @@ in by the letter service. `sample_letter_data(kinds)` gives every kind a step is
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sanctions.cases.workflow import Workflow
 from sanctions.catalogue.loader import load_catalogue
+from sanctions.letters.documents import load_documents
 
-_CATALOGUE = load_catalogue(Path(__file__).resolve().parent.parent / "workflows" / "catalogue")
+_ROOT = Path(__file__).resolve().parent.parent
+_CATALOGUE = load_catalogue(_ROOT / "workflows" / "catalogue")
+_SPECS = load_documents(_ROOT / "letter_templates")
 # What the officer confirms where the shipped catalogue has no confirmed article (a violated
 # norm or a sanction article): the decision letters ask for it (`articles`).
 OFFICER_ARTICLES: Mapping[str, str] = {
@@ -151,17 +154,46 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
 }
 
 
-def sample_letter_data(kinds: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The sample values of every kind in `kinds` (a fresh copy each time)."""
-    return {kind: dict(SAMPLE[kind]) for kind in kinds}
+def sample_letter_data(
+    kinds: Iterable[str], *, on: date | None = None, act: date | None = None
+) -> dict[str, dict[str, Any]]:
+    """The sample values of every kind in `kinds` (a fresh copy each time). With `on`, the
+    letters' date, an earlier letter or event (`past_date`) after it is dated that day and a
+    day to act by (`due_date`) before it two weeks later: the values make sense in a case of
+    any year; a date before the case's `act` is dated `on` too."""
+    return {kind: _dated(kind, SAMPLE[kind], on, act) for kind in kinds}
 
 
-def letter_data_for(workflow: Workflow, state: str, trigger: str) -> dict[str, dict[str, Any]]:
-    """Sample values for the letters of every state `trigger` leads to from `state`."""
+def _dated(
+    kind: str, values: Mapping[str, Any], on: date | None, act: date | None
+) -> dict[str, Any]:
+    if on is None:
+        return dict(values)
+    types = _SPECS[kind].types
+    dated = dict(values)
+    for key, value in values.items():
+        dates = ("date", "past_date")
+        if types.get(key) in dates and (value > on or (act is not None and value < act)):
+            dated[key] = on
+        elif types.get(key) == "due_date" and value < on:
+            dated[key] = on + timedelta(days=14)
+    return dated
+
+
+def letter_data_for(
+    workflow: Workflow,
+    state: str,
+    trigger: str,
+    *,
+    on: date | None = None,
+    act: date | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Sample values for the letters of every state `trigger` leads to from `state` (dated
+    for letters of day `on`, see `sample_letter_data`)."""
     kinds = {
         kind
         for t in workflow.transitions_from(state)
         if t.trigger == trigger
         for kind in workflow.step_letters(t)
     }
-    return sample_letter_data(sorted(kinds))
+    return sample_letter_data(sorted(kinds), on=on, act=act)

@@ -60,7 +60,7 @@ def officer(
                     actor="admin",
                     on=on,
                     now=datetime.now(UTC),
-                    letter_data=letter_data_for(workflow, case.state, trigger),
+                    letter_data=letter_data_for(workflow, case.state, trigger, on=on),
                 )
             taken += 1
             stuck.clear()

@@ -503,3 +503,141 @@ def test_every_json_output_has_snake_case_keys_and_typed_values(
                 key,
                 value,
             )
+
+
+def test_a_step_lists_every_value_its_letters_lack_at_once_and_changes_nothing(
+    ready: Run, db_url: str
+) -> None:
+    ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
+    before = db_snapshot(db_url)
+    result = ready("case", "advance", "NET-2024-000001", "teruskan", "--on", "2024-10-10", ok=False)
+    assert result.exit_code == 2
+    assert "surat_penerusan: missing review_date (past_date), attachments[] (list of text)" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert db_snapshot(db_url) == before
+
+
+def test_a_bad_value_is_refused_with_what_is_allowed_and_changes_nothing(
+    ready: Run, db_url: str, tmp_path: Path
+) -> None:
+    ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
+    data = tmp_path / "data.yaml"
+    data.write_text(
+        "surat_penerusan:\n  reveiw_date: 2024-10-09\n  attachments: Laporan hasil pengawasan\n"
+    )
+    before = db_snapshot(db_url)
+    out = ready(
+        "case", "advance", "NET-2024-000001", "teruskan", "--on", "2024-10-10",
+        "--letter-data", str(data), ok=False,
+    ).output  # fmt: skip
+    assert "reveiw_date: not a value surat_penerusan reads (did you mean 'review_date'?)" in out
+    assert "attachments: expected a list of texts, got a text 'Laporan hasil pengawasan'" in out
+    data.write_text("surat_penerusan:\n  review_date: 2024-10-12\n  attachments: [Laporan]\n")
+    out = ready(
+        "case", "advance", "NET-2024-000001", "teruskan", "--on", "2024-10-10",
+        "--letter-data", str(data), ok=False,
+    ).output  # fmt: skip
+    assert "review_date: 2024-10-12 is after the letter's date (2024-10-10)" in out
+    data.write_text("surat_penerusn: {}\n")
+    out = ready(
+        "case", "advance", "NET-2024-000001", "teruskan", "--on", "2024-10-10",
+        "--letter-data", str(data), ok=False,
+    ).output  # fmt: skip
+    assert "'surat_penerusn', which is no document kind (did you mean 'surat_penerusan'?)" in out
+    assert db_snapshot(db_url) == before
+
+
+def test_one_letter_data_file_serves_every_step_of_the_case(ready: Run, tmp_path: Path) -> None:
+    whole = tmp_path / "case.yaml"
+    whole.write_text(
+        (DEMO_DATA / "02-penerusan.yaml").read_text()
+        + (DEMO_DATA / "03-klarifikasi.yaml").read_text()
+    )
+    ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
+    for step, day in (("teruskan", "2024-10-10"), ("minta_klarifikasi", "2024-10-14")):
+        ready("case", "advance", "NET-2024-000001", step, "--on", day, "--letter-data", str(whole))
+    assert ready("case", "show", "NET-2024-000001", "--json").output.count('"klarifikasi"') >= 1
+
+
+def test_letter_template_prints_a_skeleton_with_types_and_what_the_case_knows(
+    ready: Run, tmp_path: Path
+) -> None:
+    ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
+    text = ready("letter", "template", "teruskan", "--case", "NET-2024-000001").output
+    assert "surat_penerusan:  # Penerusan Dugaan Pelanggaran Netralitas ASN" in text
+    assert "  review_date:  # date YYYY-MM-DD of an earlier letter or event" in text
+    assert "  attachments:  # list of text, one '- ' line each" in text
+    kind = ready("letter", "template", "bap").output
+    assert "  # team_decree_number" not in kind  # no case: nothing known
+    assert "    - question:  # text\n      answer:  # text" in kind
+    # filled in, the skeleton is accepted by the step
+    filled = tmp_path / "data.yaml"
+    filled.write_text(
+        text.replace("  review_date:", "  review_date: 2024-10-09").replace("    -", "    - Kajian")
+    )
+    ready("case", "advance", "NET-2024-000001", "teruskan", "--on", "2024-10-10",
+          "--letter-data", str(filled))  # fmt: skip
+    summons = ready("letter", "template", "panggil", "--state", "ditindaklanjuti").output
+    assert "surat_panggilan_1:  # Surat Panggilan I" in summons
+    refused = ready("letter", "template", "terusan", ok=False)
+    assert refused.exit_code == 2 and "did you mean 'teruskan'?" in refused.output
+
+
+def test_a_preview_renders_drafts_and_writes_nothing_and_verify_calls_them_unknown(
+    ready: Run, db_url: str, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
+    before = db_snapshot(db_url)
+    store = tmp_path / "letters"
+    stored = sorted(store.rglob("*.pdf"))
+    out = tmp_path / "konsep"
+    printed = ready(
+        "letter", "preview", "NET-2024-000001", "teruskan", "--on", "2024-10-10",
+        "--letter-data", str(DEMO_DATA / "02-penerusan.yaml"), "--out", str(out),
+    ).output  # fmt: skip
+    draft = out / "KONSEP-surat_penerusan.pdf"
+    assert str(draft) in printed
+    text = "\n".join(p.extract_text() for p in PdfReader(draft).pages)
+    assert "KONSEP" in text and "Nomor" in text and "..." in text
+    assert "sha256" not in text
+    assert db_snapshot(db_url) == before and sorted(store.rglob("*.pdf")) == stored
+    verdict = ready("letter", "verify", str(draft), ok=False)
+    assert verdict.exit_code == 1 and verdict.output.startswith("UNKNOWN:")
+    assert "a draft (KONSEP)" in verdict.output
+    # the step itself then issues the letter with the first number of the series
+    issued = ready(
+        "case", "advance", "NET-2024-000001", "teruskan", "--on", "2024-10-10",
+        "--letter-data", str(DEMO_DATA / "02-penerusan.yaml"), "--json",
+    ).output  # fmt: skip
+    assert json.loads(issued)["letters"][0]["number"].startswith("2/")
+    missing = ready("letter", "preview", "NET-2024-000001", "minta_klarifikasi",
+                    "--on", "2024-10-14", "--out", str(out), ok=False)  # fmt: skip
+    assert "permintaan_klarifikasi: missing reply_due (due_date)" in missing.output
+
+
+def test_case_show_says_which_letter_data_each_allowed_step_still_needs(ready: Run) -> None:
+    ready("case", "advance", "NET-2024-000001", "kaji", "--on", "2024-10-08")
+    data = json.loads(ready("case", "show", "NET-2024-000001", "--json").output)
+    needs = {a["trigger"]: a["letter_data"] for a in data["actions"]}
+    assert needs["teruskan"] == ["surat_penerusan (review_date, attachments[])"]
+    shown = " ".join(ready("case", "show", "NET-2024-000001").output.split())
+    assert "needs letter data: surat_penerusan (review_date, attachments[])" in shown
+
+
+def test_letter_issue_takes_its_values_from_a_file_holding_every_letter_of_the_case() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from sanctions.cli.letters import _values_of
+    from sanctions.cli.shell import Shell
+
+    shell = cast(Shell, SimpleNamespace(app=App(Settings())))
+    own = {"start_date": "2024-11-08", "acting_official": "Wakil Kepala Sekolah"}
+    whole = {"sk_pembebasan_sementara": own, "bap": {"exam_place": "Ruang Rapat"}}
+    assert _values_of(shell, whole, "sk_pembebasan_sementara") == own
+    assert _values_of(shell, own, "sk_pembebasan_sementara") == own  # one letter's own file
+    assert _values_of(shell, {"bap": {}}, "sk_pembebasan_sementara") == {}

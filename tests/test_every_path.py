@@ -174,7 +174,9 @@ def _explore(
                         case,
                         spec.trigger,
                         inputs,
-                        letter_data_for(workflow, case.state, spec.trigger),
+                        letter_data_for(
+                            workflow, case.state, spec.trigger, on=on, act=case.act_date
+                        ),
                     ),
                 )
             except RuleViolation:

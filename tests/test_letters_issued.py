@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from sanctions.app import App
 from sanctions.db import session_scope
 from sanctions.db.models import CaseEvent, Letter
-from sanctions.errors import PermissionDenied, RenderError, RuleViolation
+from sanctions.errors import InputError, PermissionDenied, RuleViolation
 from sanctions.letters.service import (
     allocate_number,
     read_letter,
@@ -41,6 +41,7 @@ from tests.factories import (
     step,
     walk,
 )
+from tests.letterdata import sample_letter_data
 from tests.waiting import kill_all, row_counter, wait_until
 
 if TYPE_CHECKING:
@@ -120,9 +121,35 @@ def test_a_letter_missing_a_value_refuses_the_step_naming_the_value_and_writes_n
     walk(seeded, ref, REPORT_TO_RECOMMENDATION[:2])
     before = snapshot(seeded)
     # the request for clarification needs the date the reply is due, which only BKN knows
-    with pytest.raises(RenderError) as excinfo:
+    with pytest.raises(InputError) as excinfo:
         step(seeded, ref, "minta_klarifikasi", "pengawas", date(2024, 10, 14), {})
-    assert "reply_due" in str(excinfo.value)
+    assert "permintaan_klarifikasi: missing reply_due (due_date)" in str(excinfo.value)
+    assert snapshot(seeded) == before
+
+
+def test_a_summons_lacking_every_value_names_them_all_and_the_step_inputs_that_give_them(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded, violations=("DIS-03",), act_date=date(2024, 9, 2))
+    walk(
+        seeded,
+        ref,
+        [
+            *REPORT_TO_RECOMMENDATION,
+            s("rekomendasikan", "pengawas", "2024-10-21", level="sedang"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+        ],
+    )
+    before = snapshot(seeded)
+    with pytest.raises(InputError) as excinfo:
+        step(seeded, ref, "panggil", "atasan", date(2024, 10, 29), {},
+             examination_date="2024-11-08")  # fmt: skip
+    assert str(excinfo.value).splitlines()[1] == (
+        "  surat_panggilan_1: missing examiner.name (text), examiner.nip (nip), examiner.rank "
+        "(text), examiner.position (text), exam_time (text; or the step input --set "
+        "examination_time=...), exam_place (text; or the step input --set "
+        "examination_place=...)"
+    )
     assert snapshot(seeded) == before
 
 
@@ -389,3 +416,27 @@ def test_a_number_two_issuers_gave_is_looked_up_by_issuer_and_never_guessed(seed
         assert letter_by_number(s, number, issuer="BANTUL").agency_id == bantul.id
         with pytest.raises(NotFound, match="issued by SLEMAN"):
             letter_by_number(s, number, issuer="SLEMAN")
+
+
+@pytest.mark.pdf
+def test_a_preview_is_a_konsep_on_every_page_without_number_qr_or_signature(seeded: App) -> None:
+    from sanctions.cases.drafts import preview
+
+    ref = open_case(seeded)
+    walk(seeded, ref, REPORT_TO_RECOMMENDATION[:1])
+    before = snapshot(seeded)
+    with session_scope(seeded.db) as s:
+        [draft] = preview(
+            seeded, s, ref, "teruskan", inputs={}, actor="bawaslu", on=date(2024, 10, 10),
+            now=NOW, letter_data=sample_letter_data(["surat_penerusan"]),
+        )  # fmt: skip
+    assert snapshot(seeded) == before
+    if os.environ.get("SANCTIONS_KEEP_DRAFT"):  # to look at it: pdftoppm -png -r 50
+        Path(os.environ["SANCTIONS_KEEP_DRAFT"]).write_bytes(draft.pdf)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(draft.pdf)).pages]
+    assert len(pages) == draft.pages
+    assert all("KONSEP" in text for text in pages)
+    whole = " ".join(" ".join(pages).split())
+    assert "Nomor : ..." in whole or "Nomor: ..." in whole
+    assert "sha256" not in whole and "BSrE" not in whole
+    assert str(PdfReader(io.BytesIO(draft.pdf)).metadata.title).startswith("KONSEP ")

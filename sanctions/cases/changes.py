@@ -15,6 +15,7 @@ attempts (a `PermissionDenied`) in a transaction of their own, so they survive t
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,7 +35,7 @@ from sanctions.db.models import Allegation, Case, CaseEvent, Deadline, DeadlineE
 from sanctions.deadlines.rules import due_date
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
 from sanctions.law.names import BLOCKING_FACT
-from sanctions.letters.service import issue_letter
+from sanctions.letters.service import check_letter, issue_letter, letter_kinds
 from sanctions.trust import log
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import sealed
@@ -204,14 +205,48 @@ def last_event(session: Session, case: Case) -> CaseEvent | None:
     ).first()
 
 
-def check_letter_data(letter_data: LetterData, issues: Sequence[str]) -> None:
-    """Refuse values for a letter the change does not issue (a typo would be lost)."""
-    unknown = sorted(set(letter_data) - set(issues))
-    if unknown:
-        raise InputError(
-            f"letter data for {unknown[0]!r}, which this step does not issue "
-            f"(it issues: {', '.join(issues) or 'none'})"
+def check_letter_data(letter_data: LetterData, known: Sequence[str]) -> None:
+    """Refuse values for a name that is no document kind (a typo would be lost). One file may
+    hold the values of every letter of a case: a step takes the kinds it issues and leaves the
+    others for the steps that issue them."""
+    for name in sorted(set(letter_data) - set(known)):
+        near = difflib.get_close_matches(name, list(known), n=1)
+        hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(sorted(known))}"
+        raise InputError(f"letter data for {name!r}, which is no document kind ({hint})")
+
+
+def check_letters(app: App, session: Session, case: Case, change: Change) -> list[dict[str, Any]]:
+    """Every letter `change` issues checked before any is rendered: the officer's values for
+    each, in the order issued (dates read as dates), or one refusal listing every problem of
+    every kind. A change may give each letter its own values (`letter_data_each`: a
+    correction voids several letters of one kind)."""
+    check_letter_data(change.letter_data, letter_kinds(app))
+    checked: list[dict[str, Any]] = []
+    refused: list[str] = []
+    for i, kind in enumerate(change.letters):
+        values, problems = check_letter(
+            app,
+            session,
+            case,
+            kind,
+            on=change.on,
+            given=(
+                change.letter_data_each[i]
+                if change.letter_data_each
+                else change.letter_data.get(kind, {})
+            ),
+            step=(change.trigger, change.inputs),
+            before=change.letters[:i],
         )
+        checked.append(values)
+        refused.extend(f"  {kind}: {p}" for p in problems)
+    if refused:
+        raise InputError(
+            "the letters of this step cannot be issued with the values given; nothing was "
+            "written:\n" + "\n".join(refused) + "\ngive the values with --letter-data FILE "
+            "(document kind -> values); `sanctions letter template KIND` prints a skeleton"
+        )
+    return checked
 
 
 def record(
@@ -229,7 +264,7 @@ def record(
     """Write `change` to `case` (as read, with the hash of its last event): claim, event,
     deadlines, letters, seal. `open_deadlines`: whether the case has open deadlines to close
     (the caller read them; saves a statement when it has none)."""
-    check_letter_data(change.letter_data, change.letters)
+    check_letter_data(change.letter_data, letter_kinds(app))
     version = change.workflow_version or case.workflow_version
     workflow = app.workflow(version)
     source, seq = case.state, case.version + 1
@@ -247,6 +282,7 @@ def record(
     written = (("state", change.dest), ("version", seq), ("facts", facts))
     for name, value in (*written, ("workflow_version", version)):
         set_committed_value(case, name, value)  # what the UPDATE wrote, without reloading
+    given = check_letters(app, session, case, change)  # refused: the transaction rolls back
     event = _event(case, change, seq=seq, source=source, actor=actor, now=now)
     if change.moves:
         if open_deadlines:
@@ -261,7 +297,7 @@ def record(
         session.add(line)
     for deadline_id, due in change.due_dates.items():
         session.execute(_REDATE, {"b_id": deadline_id, "b_case": case.id, "b_due": due})
-    letters = _issue(app, session, case, change, seq=seq, actor=actor, now=now, issue=issue)
+    letters = _issue(app, session, case, change, given, seq=seq, actor=actor, now=now, issue=issue)
     if change.note_numbers:
         event.note = ", ".join(letter.number for letter in letters)
     session.add(sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters]))
@@ -341,6 +377,7 @@ def _issue(
     session: Session,
     case: Case,
     change: Change,
+    given: Sequence[Mapping[str, Any]],
     *,
     seq: int,
     actor: str,
@@ -357,11 +394,7 @@ def _issue(
             actor=actor,
             now=now,
             event_seq=seq,
-            given=(
-                change.letter_data_each[i]
-                if change.letter_data_each
-                else change.letter_data.get(kind, {})
-            ),
+            given=given[i],
             step=(change.trigger, change.inputs),
         )
         for i, kind in enumerate(change.letters)
@@ -449,10 +482,12 @@ def open_cases(
         if letters == "issued_elsewhere" and change.letters:
             inputs = {**change.inputs, NOT_ISSUED: ",".join(change.letters)}
             change = Change(**{**change.__dict__, "inputs": inputs, "letters": ()})
-        check_letter_data(change.letter_data, change.letters)
+        given = check_letters(app, session, o.case, change)
         event = _event(o.case, change, seq=1, source=None, actor=actor, now=now)
         deadlines.extend(_deadlines(app, o.case, workflow, event))
-        issued = _issue(app, session, o.case, change, seq=1, actor=actor, now=now, issue=issue)
+        issued = _issue(
+            app, session, o.case, change, given, seq=1, actor=actor, now=now, issue=issue
+        )
         events.append(sealed(event, prev_hash=GENESIS, letters=[x.sha256 for x in issued]))
         written.append(Written(o.case, event, workflow, issued))
     insert_rows(session, events, ids=False)

@@ -21,6 +21,7 @@ from sanctions.app import App
 from sanctions.cases.changes import (
     CORRECTION_TRIGGER,
     Change,
+    IssueLetter,
     LetterData,
     Written,
     case_and_last_hash,
@@ -49,6 +50,7 @@ from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Let
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
 from sanctions.errors import DeadlinePassed, InputError, RuleViolation
 from sanctions.law import names
+from sanctions.letters.service import issue_letter
 from sanctions.registry.service import contest_by_code, employee_by_nip
 from sanctions.trust.access import require_role, roles_for
 
@@ -187,9 +189,11 @@ def advance(
     now: datetime,
     note: str = "",
     letter_data: LetterData | None = None,
+    issue: IssueLetter = issue_letter,
 ) -> Written:
     """Take step `trigger` on the case; the write path issues the letters of the state it
-    enters, with the officer's `letter_data` (document kind -> values)."""
+    enters, with the officer's `letter_data` (document kind -> values). `issue` renders them
+    (a preview passes one that renders drafts, in a transaction it rolls back)."""
     check_not_future(on, now, "the step's date")
     case, prev_hash = case_and_last_hash(session, reference)
     workflow = app.workflow(case.workflow_version)
@@ -239,6 +243,7 @@ def advance(
         open_deadlines=bool(deadlines),
         actor=actor,
         now=now,
+        issue=issue,
     )
     warning = day_off_warning(on, app.calendar, "the step's date")
     written.warnings.extend([warning] if warning else [])

@@ -11,6 +11,7 @@ import click
 from sanctions.cases import service as svc
 from sanctions.cases import views
 from sanctions.cases.describing import code_for_description
+from sanctions.cases.drafts import letter_needs
 from sanctions.cases.migration import migrations_of
 from sanctions.cases.opening import OpenCaseInput
 from sanctions.cli.letterdata import load_letter_data
@@ -297,6 +298,12 @@ def show(shell: Shell, reference: str, as_of: str | None, as_json: bool) -> None
     with shell.transaction() as (session, actor):
         view = views.show_case(shell.app, session, reference, actor=actor, on=on)
         data = _view_dict(view)
+        for action, option in zip(data["actions"], view.options, strict=True):
+            action["letter_data"] = (
+                letter_needs(shell.app, session, view.case, option.transition, on=on)
+                if option.allowed
+                else []
+            )
         lines = ledger(session, [d.deadline.id or 0 for d in view.deadlines])
         data["ledger"] = [
             {
@@ -441,7 +448,11 @@ def _print_view(data: dict[str, Any]) -> None:
                 "trigger": a["trigger"],
                 "to": a["to"],
                 "now": "yes" if a["allowed"] else "no",
-                "needs / why not": "; ".join([f"--set {n}=..." for n in a["needs"]] + a["why_not"]),
+                "needs / why not": "; ".join(
+                    [f"--set {n}=..." for n in a["needs"]]
+                    + [f"needs letter data: {x}" for x in a["letter_data"]]
+                    + a["why_not"]
+                ),
             }
             for a in data["actions"]
         ],

@@ -1,15 +1,24 @@
-"""`sanctions letter list|get|verify|issue`: the issued documents of cases."""
+"""`sanctions letter list|get|verify|issue|template|preview`: the documents of cases."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from sanctions.cases import service as cases
 from sanctions.cli.letterdata import load_letter_data
-from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
+from sanctions.cli.shell import (
+    Shell,
+    emit_json,
+    emit_table,
+    json_option,
+    parse_assignments,
+    parse_date,
+    pass_shell,
+)
 from sanctions.letters import service as svc
 from sanctions.trust.pinning import require_templates_of
 
@@ -106,7 +115,8 @@ def letter_verify(shell: Shell, file: Path, as_json: bool) -> None:
     "--data",
     "data_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML/JSON file with the letter's values (a mapping, or kind → mapping).",
+    help="YAML/JSON file with the letter's values (a mapping, or kind → mapping: one file "
+    "may hold every letter of the case).",
 )
 @pass_shell
 def letter_issue(
@@ -124,10 +134,20 @@ def letter_issue(
             on=on,
             actor=actor,
             now=shell.now,
-            given=given.get(kind, given),
+            given=_values_of(shell, given, kind),
         )
         number = issued.number
     click.echo(f"issued {kind} {number}")
+
+
+def _values_of(shell: Shell, given: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The values of letter `kind` in a --data file: the file itself, or its `kind` entry when
+    it maps document kinds to values (one file for every letter of the case)."""
+    kinds = svc.letter_kinds(shell.app)
+    if given and all(name in kinds for name in given):
+        values: dict[str, Any] = given.get(kind) or {}
+        return values
+    return given
 
 
 @letter.command("render")
@@ -188,3 +208,95 @@ def letter_render(
     emit_table(rows, as_json=as_json, empty="no letters in that period", wrap={"error": 60})
     if any(not r.ok for r in results):
         raise SystemExit(1)
+
+
+@letter.command("template")
+@click.argument("name", metavar="KIND|STEP")
+@click.option("--case", "reference", help="Fill in what this case already knows.")
+@click.option("--state", help="The state the step is taken from (default: the case's).")
+@click.option("--on", "on_", help="Date of the letters (default: today).")
+@pass_shell
+def letter_template(
+    shell: Shell, name: str, reference: str | None, state: str | None, on_: str | None
+) -> None:
+    """Print a YAML skeleton of the values letter KIND (or the letters step STEP issues) needs,
+    each with a comment giving its type; with --case, what the case already knows is filled
+    in as comments. Save it, fill it in and give it with --letter-data.
+
+    \b
+    Example:
+      sanctions letter template teruskan --case NET-2024-000001 > data.yaml
+    """
+    from sanctions.cases.drafts import template
+
+    on = parse_date(on_, "--on") or shell.today
+    with shell.transaction() as (session, _):
+        text = template(shell.app, session, name, reference=reference, state=state, on=on)
+    click.echo(text, nl=False)
+
+
+@letter.command("preview")
+@click.argument("reference")
+@click.argument("step")
+@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Step input.")
+@click.option("--on", "on_", help="Date the step would take place (default: today).")
+@click.option(
+    "--letter-data",
+    "data_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML/JSON: document kind → the values its letter needs.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Folder to write the drafts into (KONSEP-KIND.pdf).",
+)
+@json_option
+@pass_shell
+def letter_preview(
+    shell: Shell,
+    reference: str,
+    step: str,
+    assignments: tuple[str, ...],
+    on_: str | None,
+    data_file: Path | None,
+    out: Path,
+    as_json: bool,
+) -> None:
+    """Render the letters step STEP would issue on case REFERENCE as drafts (KONSEP on every
+    page, no number, no QR code), for the official to read before the step is taken. Nothing
+    is written to the database or the letter store and no number is allocated; `letter
+    verify` calls a draft UNKNOWN.
+
+    \b
+    Example:
+      sanctions letter preview NET-2024-000001 teruskan --on 2024-10-14 \\
+        --letter-data data.yaml --out konsep/
+    """
+    from sanctions.cases.drafts import preview
+    from sanctions.cli.outfolder import writable_folder
+
+    on = parse_date(on_, "--on") or shell.today
+    inputs = parse_assignments(assignments)
+    given = load_letter_data(data_file) if data_file else {}
+    writable_folder(out)
+    with shell.transaction() as (session, actor):
+        drafts = preview(
+            shell.app,
+            session,
+            reference,
+            step,
+            inputs=inputs,
+            actor=actor,
+            on=on,
+            now=shell.now,
+            letter_data=given,
+        )
+    rows = []
+    for draft in drafts:
+        target = out / f"KONSEP-{draft.kind}.pdf"
+        target.write_bytes(draft.pdf)
+        rows.append({"kind": draft.kind, "pages": draft.pages, "file": str(target)})
+    emit_table(rows, as_json=as_json, empty="the step issues no letters")

@@ -36,7 +36,7 @@ from sanctions.deadlines.rules import OnMiss
 from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError, StorageError
 from sanctions.law import names
 from sanctions.letters import store
-from sanctions.letters.service import issue_letter
+from sanctions.letters.service import issue_letter, reads
 from sanctions.trust import log
 from sanctions.trust.chain import GENESIS
 
@@ -280,6 +280,8 @@ def _issue_step(
     deadline, case = item.deadline, item.case
     facts = {BLOCKING_FACT: as_of.isoformat()} if step.key == BLOCKING_STEP else {}
     given = letter_data(app, step, item, [*done, (step.key, as_of)], ladder, as_of)
+    read = reads(app, step.letter)  # the ladder's values this letter does not print are left out
+    given = {name: value for name, value in given.items() if name in read}
     change = Change(
         trigger=f"{TRIGGER_PREFIX}{step.key}",
         on=as_of,

@@ -322,6 +322,24 @@ def _tembusan(facts: LetterFacts) -> list[str]:
     return copies
 
 
+# The `data` values `_derived` takes from a fact a step records (its input, or the day it
+# enters a state): before the step, a letter's need of them is met by the step itself.
+SUPPLIED_BY_FACT: Mapping[str, tuple[str, ...]] = {
+    "examination_date": ("exam_date", "first_exam_date"),
+    "examination_place": ("exam_place",),
+    "examination_time": ("exam_time",),
+    "disampaikan_on": ("decision_received",),
+    "sanction": ("appeal", "effect_working_days", "pppk_with_honour"),
+    "members": ("team", "members"),
+}
+
+
+def derived_data(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
+    """The `data` values of a letter the case already knows (what `build_context` puts under
+    the officer's own)."""
+    return _derived(facts, catalogue)
+
+
 def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     """Values a letter cites that the case already knows."""
     data: dict[str, Any] = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -45,6 +45,8 @@ CONTEXT_ROOTS = (
 FILE_NAME = "documents.yaml"
 
 _TOP_KEYS: Final = ("common", "documents")
+# The types a value an officer gives may be declared with (`types:`, sanctions.letters.needs).
+VALUE_TYPES: Final = ("text", "date", "past_date", "due_date", "int", "bool", "nip", "mapping")
 _CLASSIFICATION = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 _KEY = re.compile(
     rf"(?:{'|'.join(CONTEXT_ROOTS)})(?:\.[a-z_][a-z0-9_]*(?:\[\])?)*",
@@ -92,6 +94,9 @@ class DocumentSpec:
     issuer: str = "case_agency"
     addressee: str | None = None  # a recipient name; surat only
     tembusan: tuple[str, ...] = ()  # recipient names, in order
+    # The declared type of each `data.*` key of `requires` and `optional`, by the key without
+    # its `data.` prefix (`attachments[]`, `examiner.nip`): see VALUE_TYPES.
+    types: Mapping[str, str] = field(default_factory=dict)
 
     def mengingat_on(self, day: date) -> tuple[str, ...]:
         """The Mengingat of a keputusan dated `day`: the laws in force on that date (UU 5/2014
@@ -109,9 +114,10 @@ def load_documents(template_dir: Path) -> dict[str, DocumentSpec]:
 
 
 def _read(root: Node, template_dir: Path, problems: Problems) -> dict[str, DocumentSpec]:
-    problems.extend(root.mapping_problems(allowed=_TOP_KEYS, required=_TOP_KEYS))
+    problems.extend(root.mapping_problems(allowed=(*_TOP_KEYS, "types"), required=_TOP_KEYS))
     if not root.is_mapping:
         return {}
+    types = _read_types(root.get("types"), problems) if "types" in root else {}
     common = _read_common(root.get("common"), problems) if "common" in root else {}
     if "documents" not in root:
         return {}
@@ -124,8 +130,43 @@ def _read(root: Node, template_dir: Path, problems: Problems) -> dict[str, Docum
     for kind, body in kinds:
         spec = _read_document(kind, body, common, problems, (template_dir, parser))
         if spec is not None:
-            specs[spec.kind] = spec
+            specs[spec.kind] = _typed(spec, types, body, problems)
+    used = {key for spec in specs.values() for key in spec.types}
+    for key in sorted(set(types) - used) if len(specs) == len(kinds) else ():  # all read
+        problems.add(root.get("types").get(key).error("no document requires this key"))
     return specs
+
+
+def _read_types(node: Node, problems: Problems) -> dict[str, str]:
+    """`types:`: data key (without `data.`) → one of VALUE_TYPES."""
+    items: list[tuple[str, Node]] = problems.read(lambda: list(node.items()), [])
+    types: dict[str, str] = {}
+    for key, value in items:
+        if not _KEY.fullmatch(f"data.{key}"):
+            problems.add(value.error(f"{key!r} is not a data key (like exam_date, team[].nip)"))
+            continue
+        kind: str = problems.read(partial(value.choice, VALUE_TYPES, what="type"), "")
+        if kind:
+            types[key] = kind
+    return types
+
+
+def _typed(
+    spec: DocumentSpec, types: Mapping[str, str], node: Node, problems: Problems
+) -> DocumentSpec:
+    """`spec` with the declared type of each of its data keys; a key without one is refused."""
+    keys = [
+        k.removeprefix("data.") for k in (*spec.requires, *spec.optional) if k.startswith("data.")
+    ]
+    for key in keys:
+        if key not in types:
+            problems.add(
+                node.error(
+                    f"data.{key}: no type declared for it under types (allowed: "
+                    f"{', '.join(VALUE_TYPES)})"
+                )
+            )
+    return replace(spec, types={k: types[k] for k in keys if k in types})
 
 
 def _read_common(node: Node, problems: Problems) -> dict[str, tuple[str, ...]]:

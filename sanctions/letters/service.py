@@ -31,12 +31,14 @@ from sanctions.db.models import (
 from sanctions.errors import InputError, NotFound, PermissionDenied
 from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
-from sanctions.letters import store
+from sanctions.letters import needs, store
 from sanctions.letters.context import (
+    SUPPLIED_BY_FACT,
     EarlierLetter,
     LetterFacts,
     Party,
     build_context,
+    derived_data,
     from_json,
     to_json,
     with_verification,
@@ -51,6 +53,9 @@ if TYPE_CHECKING:
 # How a series shows in a number that uses {series}; the counter shared by every series.
 SERIES_CODES = {"surat": "S", "keputusan": "KEP", "berita_acara": "BA", "laporan": "LAP"}
 ALL_SERIES = "*"
+# What a draft (a preview, a check before a step) prints where the number goes: none is
+# allocated until the step is taken.
+DRAFT_NUMBER = "..."
 
 
 # Roles that may read a confidential (Rahasia) letter's content; others see that it exists.
@@ -120,17 +125,7 @@ def issue_letter(
         sifat=spec.sifat,
         series=SERIES_CODES.get(spec.series, spec.series.upper()),
     )
-    facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer, step=step)
-    facts = LetterFacts(
-        **{
-            **facts.__dict__,
-            "given": dict(given or {}),
-            "issuer_role": spec.issuer,
-            "addressee": spec.addressee,
-            "tembusan": spec.tembusan,
-            "recipients": app.law.recipients,
-        }
-    )
+    facts = _full_facts(app, session, case, kind, number=number, on=on, given=given, step=step)
     # The BSrE sentence says the document is electronically signed: it is printed only on a
     # letter this installation actually signs (an issuer that signs electronically and a
     # signing certificate configured), never on one that will be signed by hand.
@@ -179,6 +174,170 @@ def issue_letter(
     session.add(letter)
     session.flush()
     return letter
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A letter rendered as a draft (sanctions.letters.draft): the PDF, nothing recorded."""
+
+    kind: str
+    title: str
+    pdf: bytes
+    pages: int
+
+
+def render_draft(
+    app: App,
+    session: Session,
+    case: Case,
+    kind: str,
+    *,
+    on: date,
+    given: Mapping[str, Any] | None = None,
+    step: tuple[str, Mapping[str, str]] | None = None,
+    earlier: Sequence[str] = (),
+) -> Draft:
+    """Letter `kind` of `case` as the step would issue it on `on`, as a KONSEP: no number
+    allocated, no QR code or hash, not signed, not stored, not recorded. `earlier`: kinds the
+    same step issues before it (drafts too)."""
+    from sanctions.letters.draft import DRAFT_IDENTIFIER, DRAFT_WORD, as_draft
+    from sanctions.letters.render import render_html
+
+    spec = _spec(app, kind)
+    facts = _full_facts(
+        app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given, step=step
+    )
+    drafts = [
+        EarlierLetter(kind=k, title=_spec(app, k).title, number=DRAFT_NUMBER, on=on, issuer="")
+        for k in earlier
+    ]
+    built = build_context(replace(facts, earlier=[*facts.earlier, *drafts]), app.catalogue)
+    built["agency"] = {**built["agency"], "e_signature": False}  # a draft is signed by nobody
+    hashless = {"number": DRAFT_NUMBER, "content_hash": "0" * 64, "url": None}  # taken out
+    context = {**built, "verification": hashless}
+    html = as_draft(render_html(app.letters_env, kind, context))
+    pdf = app.pdf_renderer.render_pdf(
+        html,
+        identifier=DRAFT_IDENTIFIER,
+        title=f"{DRAFT_WORD} {spec.title}",
+        author=facts.issuer.name,
+    )
+    return Draft(kind=kind, title=spec.title, pdf=pdf.data, pages=pdf.page_count)
+
+
+def known_data(
+    app: App, session: Session, case: Case, kind: str, *, on: date
+) -> tuple[dict[str, Any], str | None]:
+    """The values of letter `kind`'s `data` the case already knows on `on`, and why the
+    letter could not be built without more (a signer or an article to give), if so."""
+    facts = _full_facts(app, session, case, kind, number=DRAFT_NUMBER, on=on, given={}, step=None)
+    try:
+        return dict(build_context(facts, app.catalogue)["data"]), None
+    except InputError as exc:
+        return {}, str(exc)
+
+
+def _with_input(need: needs.Need) -> str:
+    """A missing value, with the step input that also gives it (`exam_time` is given by
+    `--set examination_time=...` of the step that summons)."""
+    inputs = [
+        fact
+        for fact, keys in SUPPLIED_BY_FACT.items()
+        if need.key in keys and not fact.endswith("_on")
+    ]
+    if not inputs:
+        return str(need)
+    return f"{need.key} ({need.type}; or the step input --set {inputs[0]}=...)"
+
+
+def needed_data(app: App, session: Session, case: Case, kind: str, *, on: date) -> list[str]:
+    """The required `data` keys of letter `kind` the case does not supply on `on` (the keys
+    as the officer gives them: `review_date`, `attachments[]`, `team[]`)."""
+    spec = _spec(app, kind)
+    facts = _full_facts(app, session, case, kind, number=DRAFT_NUMBER, on=on, given={}, step=None)
+    try:
+        built = build_context(facts, app.catalogue)
+    except InputError:  # a signer or an article to give: what the case knows still counts
+        built = {"data": derived_data(facts, app.catalogue)}
+    data_only = replace(spec, requires=tuple(k for k in spec.requires if k.startswith("data.")))
+    return [n.key for n in needs.missing(data_only, built)]
+
+
+def _full_facts(
+    app: App,
+    session: Session,
+    case: Case,
+    kind: str,
+    *,
+    number: str,
+    on: date,
+    given: Mapping[str, Any] | None,
+    step: tuple[str, Mapping[str, str]] | None,
+) -> LetterFacts:
+    spec = _spec(app, kind)
+    issuer = _issuer(app, session, case, kind)
+    facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer, step=step)
+    return LetterFacts(
+        **{
+            **facts.__dict__,
+            "given": dict(given or {}),
+            "issuer_role": spec.issuer,
+            "addressee": spec.addressee,
+            "tembusan": spec.tembusan,
+            "recipients": app.law.recipients,
+        }
+    )
+
+
+def check_letter(
+    app: App,
+    session: Session,
+    case: Case,
+    kind: str,
+    *,
+    on: date,
+    given: Mapping[str, Any] | None,
+    step: tuple[str, Mapping[str, str]] | None = None,
+    before: Sequence[str] = (),
+) -> tuple[dict[str, Any], list[str]]:
+    """The officer's values for letter `kind` of `case` dated `on` (ISO dates read as dates)
+    and every problem with them: unknown names, wrong types, dates out of the case's timeline,
+    required values neither they nor the case supply (sanctions.letters.needs). `before`: the
+    kinds the same step issues before this one (a decree the covering letter cites). Reads
+    only."""
+    spec = _spec(app, kind)
+    act = case.act_date if isinstance(case.act_date, date) else None
+    values, problems = needs.check_given(spec, given or {}, on=on, act_date=act)
+    if problems:
+        return values, problems
+    facts = _full_facts(
+        app, session, case, kind, number=DRAFT_NUMBER, on=on, given=values, step=step
+    )
+    drafts = [  # the letters the same step issues before this one, which it may cite
+        EarlierLetter(kind=k, title=_spec(app, k).title, number=DRAFT_NUMBER, on=on, issuer="")
+        for k in before
+    ]
+    facts = replace(facts, earlier=[*facts.earlier, *drafts])
+    try:
+        built = build_context(facts, app.catalogue)
+    except InputError as exc:
+        return values, [str(exc)]
+    lacking = needs.missing(spec, built)
+    if lacking:
+        problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
+    return values, problems
+
+
+def letter_kinds(app: App) -> tuple[str, ...]:
+    """Every declared document kind (letter_templates/documents.yaml)."""
+    from sanctions.letters.render import document_specs
+
+    return tuple(document_specs(app.letters_env))
+
+
+def reads(app: App, kind: str) -> tuple[str, ...]:
+    """The names a letter of `kind` reads from its data (sanctions.letters.needs)."""
+    return needs.known_names(_spec(app, kind))
 
 
 def _spec(app: App, kind: str) -> Any:
@@ -496,6 +655,14 @@ def verify_file(app: App, session: Session, path: Path) -> Verification:
                 + ")"
             )
         return Verification(True, letter, False, detail)
+    if _pdf_title(data).startswith("KONSEP "):
+        return Verification(
+            False,
+            None,
+            False,
+            f"a draft (KONSEP) of `letter preview`, never issued: SHA-256 {digest[:16]}… "
+            "matches no issued letter",
+        )
     number = embedded_number(data)
     if number:
         claimed = session.exec(select(Letter).where(Letter.number == number)).first()
@@ -512,6 +679,11 @@ def verify_file(app: App, session: Session, path: Path) -> Verification:
 
 def embedded_number(data: bytes) -> str | None:
     """The letter number the PDF carries in its title metadata, if it can be read."""
+    title = _pdf_title(data)
+    return title.rsplit(" ", 1)[-1] if title else None
+
+
+def _pdf_title(data: bytes) -> str:
     import io
 
     try:
@@ -519,8 +691,8 @@ def embedded_number(data: bytes) -> str | None:
 
         title = PdfReader(io.BytesIO(data)).metadata.title  # type: ignore[union-attr]
     except Exception:  # an unreadable or non-PDF file simply claims nothing
-        return None
-    return str(title).rsplit(" ", 1)[-1] if title else None
+        return ""
+    return str(title) if title else ""
 
 
 def letters_issued_between(
