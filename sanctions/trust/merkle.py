@@ -1,15 +1,15 @@
 """RFC 6962 (Certificate Transparency) Merkle tree hashing, written against its test vectors.
 
 Pure. A leaf's hash is SHA-256(0x00 || data), an interior node's SHA-256(0x01 || left ||
-right); the tree over n leaves splits at the largest power of two below n (RFC 6962 §2.1), so
+right); the tree over n leaves splits at the largest power of two below n (RFC 6962 section 2.1), so
 any log, library or auditor that implements the RFC computes the same tree head. Why not
 `pymerkle`: it is not packaged for this environment, its storage layer would duplicate the
 database's, and the three functions the log needs (root, consistency proof, its check) are
 short and proved here against the published vectors (tests/test_merkle.py).
 
-`consistency_proof(leaves, m)` and `verify_consistency` (RFC 6962 §2.1.2, RFC 9162 §2.1.4.2)
-prove that the tree of the first m leaves is a prefix of the tree of all of them: the log
-only grew.
+`consistency_proof(leaves, m)` and `verify_consistency` (RFC 6962 section 2.1.2, RFC 9162
+section 2.1.4.2) prove that the tree of the first m leaves is a prefix of the tree of all of
+them: the log only grew.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def verify_consistency(
     m: int, n: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
 ) -> bool:
     """Whether `proof` shows that the tree of size m with `old_root` is a prefix of the tree
-    of size n with `new_root` (RFC 9162 §2.1.4.2)."""
+    of size n with `new_root` (RFC 9162 section 2.1.4.2)."""
     if not 0 < m <= n:
         return False
     if m == n:
