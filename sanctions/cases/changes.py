@@ -284,10 +284,12 @@ def record(
         set_committed_value(case, name, value)  # what the UPDATE wrote, without reloading
     given = check_letters(app, session, case, change)  # refused: the transaction rolls back
     event = _event(case, change, seq=seq, source=source, actor=actor, now=now)
+    opened: list[Deadline] = []
     if change.moves:
         if open_deadlines:
             session.execute(_CLOSE_DEADLINES, {"b_case": case.id, "b_seq": seq, "b_on": change.on})
-        session.add_all(_deadlines(app, case, workflow, event))
+        opened = _deadlines(app, case, workflow, event)
+        session.add_all(opened)
     elif change.recompute_deadlines:
         _recompute(app, session, case, workflow)
     if change.undoes is not None:
@@ -303,8 +305,13 @@ def record(
     session.add(sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters]))
     # the Merkle log: the event with the case after it (and its deadlines when the change
     # touched them), its letters and ledger lines, in this transaction
-    touched = change.moves or change.recompute_deadlines or bool(change.due_dates)
-    session.flush()
+    touched = (
+        (change.moves and (open_deadlines or bool(opened)))
+        or change.recompute_deadlines
+        or bool(change.due_dates)
+    )
+    if touched or change.ledger:
+        session.flush()  # the new deadlines and ledger lines, to be read and logged
     deadlines = log.deadline_rows(session, case.id or 0) if touched else None
     log.append(
         session,

@@ -186,26 +186,45 @@ def append(session: Session, leaves: Sequence[Leaf]) -> None:
     """Append `leaves` at the log's next indexes, in the caller's transaction."""
     if not leaves:
         return
-    params = {"n": len(leaves)}
     connection = session.connection()
-    size = connection.execute(_BUMP, params).scalar()
+    rows = [
+        {"kind": kind, "ref": ref, "leaf_hash": leaf_hex(payload), "payload": payload}
+        for kind, ref, payload in leaves
+    ]
+    if connection.dialect.name == "postgresql":
+        # one round trip: the head bumped and the leaves inserted by one statement
+        params: dict[str, Any] = {"n": len(rows)}
+        for i, row in enumerate(rows):
+            params |= {f"k{i}": row["kind"], f"r{i}": row["ref"], f"h{i}": row["leaf_hash"],
+                       f"p{i}": json.dumps(row["payload"], ensure_ascii=False)}  # fmt: skip
+        statement = _pg_append(len(rows))
+        if connection.execute(statement, params).rowcount == len(rows):
+            return
+        connection.execute(_HEAD)  # the log's first leaf: no head row yet
+        connection.execute(statement, params)
+        return
+    size = connection.execute(_BUMP, {"n": len(rows)}).scalar()
     if size is None:  # the log's first leaf
         connection.execute(_HEAD)
-        size = connection.execute(_BUMP, params).scalar_one()
-    start = int(size) - len(leaves)
-    connection.execute(
-        _INSERT_LEAVES,
-        [
-            {
-                "idx": start + i,
-                "kind": kind,
-                "ref": ref,
-                "leaf_hash": leaf_hex(payload),
-                "payload": payload,
-            }
-            for i, (kind, ref, payload) in enumerate(leaves)
-        ],
-    )
+        size = connection.execute(_BUMP, {"n": len(rows)}).scalar_one()
+    start = int(size) - len(rows)
+    connection.execute(_INSERT_LEAVES, [{"idx": start + i, **r} for i, r in enumerate(rows)])
+
+
+_PG_APPENDS: dict[int, Any] = {}
+
+
+def _pg_append(count: int) -> Any:
+    """UPDATE the head and INSERT `count` leaves at the indexes it gives, in one statement."""
+    if count not in _PG_APPENDS:
+        values = ", ".join(f"({i}, :k{i}, :r{i}, :h{i}, CAST(:p{i} AS json))" for i in range(count))
+        _PG_APPENDS[count] = text(
+            "WITH head AS (UPDATE log_head SET size = size + :n WHERE id = 1 RETURNING size) "
+            "INSERT INTO log_leaves (idx, kind, ref, leaf_hash, payload) "
+            "SELECT head.size - :n + v.i, v.kind, v.ref, v.leaf_hash, v.payload "
+            f"FROM head, (VALUES {values}) AS v(i, kind, ref, leaf_hash, payload)"
+        )
+    return _PG_APPENDS[count]
 
 
 # -- verifying ------------------------------------------------------------------------------
