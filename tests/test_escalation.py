@@ -262,9 +262,9 @@ INVALID = [
     ),
     (
         "recipient_unknown.yaml",
-        "steps[0].recipients[1]: unknown recipient 'bnk' (allowed: bawaslu, bkn, case_agency, "
-        "direct_superior, employee, kemendagri, kemenpanrb, ppk, presiden, supervisory_body, "
-        "target_agency)",
+        "steps[0].recipients[1]: unknown recipient 'bnk' (allowed: bawaslu, bkn, bpasn, "
+        "case_agency, direct_superior, employee, kemendagri, kemenpanrb, ppk, presiden, "
+        "supervisory_body, target_agency)",
     ),
     ("recipient_duplicate.yaml", "steps[0].recipients[1]: 'ppk' is listed twice"),
     (

@@ -146,7 +146,7 @@ def act_date_problems(
 
 @guard("allegations_fit_act_date", reads=("act_date_reason",))
 def _allegations_fit_act_date(ctx: GuardContext) -> str | None:
-    """The sources disagree on the phase rule (legal-review.md row 21): a contradiction is a
+    """The sources disagree on the phase rule (docs/sources.md Part R): a contradiction is a
     warning the officer confirms with a recorded reason, never a bare refusal."""
     problems = act_date_problems(ctx.allegations, ctx.act_date, ctx.candidate_determination_date)
     if not problems or ctx.inputs.get("act_date_reason"):

@@ -557,7 +557,7 @@ def test_a_dismissal_is_challenged_by_banding_to_bpasn() -> None:
 
 
 def test_a_light_sanction_is_open_to_keberatan_and_a_moral_one_to_no_appeal() -> None:
-    # PP 79/2021 Pasal 1 angka 4 names no exclusion for ringan (legal-review.md row 37)
+    # PP 79/2021 Pasal 1 angka 4 names no exclusion for ringan (docs/sources.md Part R)
     assert allows("appeal_by_keberatan", decided("R-1"))
     assert "R-1 is challenged by keberatan" in refuses("appeal_by_banding", decided("R-1"))
     for name, label in (("appeal_by_keberatan", "keberatan"), ("appeal_by_banding", "banding")):
