@@ -13,7 +13,7 @@ from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.db import session_scope
-from sanctions.errors import GuardFailed, TransitionNotAllowed
+from sanctions.errors import GuardFailed, InputError, TransitionNotAllowed
 from tests.factories import open_case, recommended, s, seed, step, walk
 from tests.letterdata import SIGNER
 
@@ -176,3 +176,20 @@ def test_no_temporary_release_where_no_berat_sanction_is_likely(seeded: App) -> 
 def facts_of(app: App, ref: str) -> dict[str, str]:
     with session_scope(app.db) as session:
         return dict(views.case_by_reference(session, ref).facts)
+
+
+def test_a_criminal_referral_to_gakkumdu_is_a_flag_recorded_at_any_stage(seeded: App) -> None:
+    ref = decided(seeded)
+    written = step(
+        seeded, ref, "catat_rujukan_pidana", "bawaslu", date(2024, 11, 21),
+        criminal_referral_number="012/PP.01.02/K.YO-04/11/2024",
+        criminal_referral_date="2024-11-19",
+    )  # fmt: skip
+    assert written.case.state == "diputus" and written.letters == []
+    assert written.case.facts["criminal_referral_number"] == "012/PP.01.02/K.YO-04/11/2024"
+    assert written.case.facts["criminal_referral_date"] == "2024-11-19"
+    with pytest.raises(InputError, match="criminal_referral_date: not a date"):
+        step(
+            seeded, ref, "catat_rujukan_pidana", "bawaslu", date(2024, 11, 21),
+            criminal_referral_number="x", criminal_referral_date="19/11/2024",
+        )  # fmt: skip
