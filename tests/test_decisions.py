@@ -193,3 +193,26 @@ def test_a_criminal_referral_to_gakkumdu_is_a_flag_recorded_at_any_stage(seeded:
             seeded, ref, "catat_rujukan_pidana", "bawaslu", date(2024, 11, 21),
             criminal_referral_number="x", criminal_referral_date="19/11/2024",
         )  # fmt: skip
+
+
+def test_a_bap_the_examinee_refused_to_sign_still_stands_and_records_the_copy(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+        ],
+    )
+    written = step(
+        seeded, ref, "periksa", "tim", date(2024, 11, 11),
+        examinee_signed="tidak", copy_handed_on="2024-11-11",
+    )  # fmt: skip
+    [bap] = written.letters
+    assert bap.context["data"]["examinee_refused"] is True
+    assert bap.context["data"]["copy_handed_on"] == {"$date": "2024-11-11"}
