@@ -216,3 +216,23 @@ def test_a_bap_the_examinee_refused_to_sign_still_stands_and_records_the_copy(
     [bap] = written.letters
     assert bap.context["data"]["examinee_refused"] is True
     assert bap.context["data"]["copy_handed_on"] == {"$date": "2024-11-11"}
+
+
+def test_the_ethics_panel_may_also_recommend_a_disciplinary_measure(seeded: App) -> None:
+    ref = open_case(seeded, violations=("ETK-02",), act_date=date(2024, 9, 2))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("moral"),
+            s("bentuk_majelis", "bkpsdm", "2024-10-28", members="Drs. A;196501011990031001;Ketua"),
+            s("sidangkan", "majelis", "2024-11-05"),
+            s(
+                "jatuhkan_sanksi_moral", "bupati", "2024-11-12",
+                sanction="MOR-T", panel_recommends_discipline="ya",
+            ),
+        ],
+    )  # fmt: skip
+    written = step(seeded, ref, "lanjutkan_disiplin", "bupati", date(2024, 11, 13), level="sedang")
+    assert (written.case.state, written.case.facts["level"]) == ("ditindaklanjuti", "sedang")
+    assert written.case.facts["sanction"] == "MOR-T"  # the moral sanction stays on record
