@@ -236,3 +236,25 @@ def test_the_ethics_panel_may_also_recommend_a_disciplinary_measure(seeded: App)
     written = step(seeded, ref, "lanjutkan_disiplin", "bupati", date(2024, 11, 13), level="sedang")
     assert (written.case.state, written.case.facts["level"]) == ("ditindaklanjuti", "sedang")
     assert written.case.facts["sanction"] == "MOR-T"  # the moral sanction stays on record
+
+
+def test_bawaslus_handling_window_follows_the_kind_of_contest(seeded: App) -> None:
+    def windows(contest: str, act: date, reported: date) -> dict[str, date]:
+        ref = open_case(
+            seeded, violations=("DIS-02",), act_date=act, reported_on=reported, contest=contest
+        )
+        step(seeded, ref, "kaji", "bawaslu", reported)
+        with session_scope(seeded.db) as session:
+            case = views.case_by_reference(session, ref)
+            return {d.name: d.due_date for d in cases.open_deadlines(session, case)}
+
+    pilkada = windows("PILKADA-SLEMAN-2024", date(2024, 10, 3), date(2024, 10, 7))
+    assert pilkada == {
+        "penanganan_bawaslu_pilkada": date(2024, 10, 10),  # 3 calendar days
+        "penanganan_bawaslu_tambahan_pilkada": date(2024, 10, 12),  # 2 more
+    }
+    pemilu = windows("PEMILU-2024", date(2023, 11, 20), date(2023, 12, 4))
+    assert pemilu["penanganan_bawaslu_pemilu"] == date(2023, 12, 11)  # 7 days
+    assert pemilu["penanganan_bawaslu_tambahan_pemilu"] == seeded.calendar.add_working_days(
+        date(2023, 12, 4), 14
+    )

@@ -41,6 +41,7 @@ LetterData = Mapping[str, Mapping[str, Any]]  # document kind -> the officer's v
 # Letters a change does not issue itself because another body already issued them on paper
 # (an imported report's receipt): recorded in the event, so the chain says so.
 NOT_ISSUED = "letters_not_issued"
+CONTEST_KIND = "contest_kind"  # the fact a case keeps of its contest's kind (pemilu | pilkada)
 
 
 class IssueLetter(Protocol):
@@ -290,6 +291,8 @@ def _deadlines(app: App, case: Case, workflow: Workflow, event: CaseEvent) -> li
     the dated case fact the rule names; a rule whose fact this case lacks does not open)."""
     opened = []
     for rule in workflow.state(event.dest).deadlines:
+        if rule.contest_kind is not None and case.facts.get(CONTEST_KIND) != rule.contest_kind:
+            continue  # a window of the other kind of contest (Pemilu / Pilkada)
         if rule.anchor == "entered":
             anchor = event.on
         else:

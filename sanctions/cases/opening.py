@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sanctions.app import App
-from sanctions.cases.changes import Change, Opening
+from sanctions.cases.changes import CONTEST_KIND, Change, Opening
 from sanctions.cases.guards import act_date_problems
 from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Case, Contest, Employee
@@ -115,7 +115,7 @@ def opening(
         reported_on=data.reported_on,
         act_date=data.act_date,
         employee_snapshot=snapshot(employee),
-        facts={f"{workflow.initial}_on": data.reported_on.isoformat()},
+        facts={f"{workflow.initial}_on": data.reported_on.isoformat(), CONTEST_KIND: contest.kind},
         opened_by=actor,
         opened_at=now,
     )
