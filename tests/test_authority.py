@@ -142,3 +142,10 @@ def test_two_rules_deciding_the_same_combination_are_refused(tmp_path: Path) -> 
     )
     with pytest.raises(DefinitionError, match=r"both decide a sedang sanction of a pelaksana"):
         load_authority(path, levels=LEVELS, sanctions=CODES)
+
+
+def test_the_rule_in_words_names_the_level_when_no_sanction_is_chosen_yet() -> None:
+    resolution = AUTHORITY.resolve(position="pelaksana", tier="pusat", sanction="", level="ringan")
+    words = AUTHORITY.rule_in_words(resolution)
+    assert words.startswith("a ringan sanction for a pelaksana of an instansi pusat is imposed")
+    assert "by the Pejabat Pengawas" in words

@@ -249,7 +249,12 @@ def test_a_case_is_walked_to_a_recommendation_and_shows_its_deadline(ready: Run)
     data = json.loads(ready("case", "show", "NET-2024-000001", "--json").output)
     assert data["state"] == "direkomendasikan"
     allowed = {a["trigger"]: a["allowed"] for a in data["actions"]}
-    assert allowed == {"tindak_lanjuti": True, "bentuk_majelis": False, "pegawai_keluar": True}
+    assert allowed == {
+        "tindak_lanjuti": True,
+        "bentuk_majelis": False,
+        "catat_rujukan_pidana": True,
+        "pegawai_keluar": True,
+    }
 
 
 def test_a_step_prints_the_letters_it_issued_and_writes_them_to_out(
@@ -333,7 +338,7 @@ def test_case_history_lists_every_step_in_order(ready: Run) -> None:
         (
             ["case", "advance", "NET-2024-000001", "putuskan", "--set", "sanction=B-1"],
             5,
-            "allowed from here: kaji",
+            "allowed from here: catat_rujukan_pidana, kaji",
         ),
         (["case", "advance", "NET-2024-000001", "terbang"], 5, "not a step of this workflow"),
         (["case", "advance", "NET-2099-000001", "kaji"], 4, "no case"),

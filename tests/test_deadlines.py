@@ -104,7 +104,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
         "unknown key",
         {"days": 3},
         ": unknown key 'days' (allowed: name, label, amount, unit, direction, anchor, basis, "
-        "confidence, on_miss, governs, note)",
+        "confidence, on_miss, governs, note, contest_kind)",
     ),
     ("name missing", {"name": ...}, ": missing required key 'name'"),
     (

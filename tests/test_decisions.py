@@ -13,7 +13,7 @@ from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.db import session_scope
-from sanctions.errors import GuardFailed, TransitionNotAllowed
+from sanctions.errors import GuardFailed, InputError, TransitionNotAllowed
 from tests.factories import open_case, recommended, s, seed, step, walk
 from tests.letterdata import SIGNER
 
@@ -176,3 +176,85 @@ def test_no_temporary_release_where_no_berat_sanction_is_likely(seeded: App) -> 
 def facts_of(app: App, ref: str) -> dict[str, str]:
     with session_scope(app.db) as session:
         return dict(views.case_by_reference(session, ref).facts)
+
+
+def test_a_criminal_referral_to_gakkumdu_is_a_flag_recorded_at_any_stage(seeded: App) -> None:
+    ref = decided(seeded)
+    written = step(
+        seeded, ref, "catat_rujukan_pidana", "bawaslu", date(2024, 11, 21),
+        criminal_referral_number="012/PP.01.02/K.YO-04/11/2024",
+        criminal_referral_date="2024-11-19",
+    )  # fmt: skip
+    assert written.case.state == "diputus" and written.letters == []
+    assert written.case.facts["criminal_referral_number"] == "012/PP.01.02/K.YO-04/11/2024"
+    assert written.case.facts["criminal_referral_date"] == "2024-11-19"
+    with pytest.raises(InputError, match="criminal_referral_date: not a date"):
+        step(
+            seeded, ref, "catat_rujukan_pidana", "bawaslu", date(2024, 11, 21),
+            criminal_referral_number="x", criminal_referral_date="19/11/2024",
+        )  # fmt: skip
+
+
+def test_a_bap_the_examinee_refused_to_sign_still_stands_and_records_the_copy(
+    seeded: App,
+) -> None:
+    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+        ],
+    )
+    written = step(
+        seeded, ref, "periksa", "tim", date(2024, 11, 11),
+        examinee_signed="tidak", copy_handed_on="2024-11-11",
+    )  # fmt: skip
+    [bap] = written.letters
+    assert bap.context["data"]["examinee_refused"] is True
+    assert bap.context["data"]["copy_handed_on"] == {"$date": "2024-11-11"}
+
+
+def test_the_ethics_panel_may_also_recommend_a_disciplinary_measure(seeded: App) -> None:
+    ref = open_case(seeded, violations=("ETK-02",), act_date=date(2024, 9, 2))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("moral"),
+            s("bentuk_majelis", "bkpsdm", "2024-10-28", members="Drs. A;196501011990031001;Ketua"),
+            s("sidangkan", "majelis", "2024-11-05"),
+            s(
+                "jatuhkan_sanksi_moral", "bupati", "2024-11-12",
+                sanction="MOR-T", panel_recommends_discipline="ya",
+            ),
+        ],
+    )  # fmt: skip
+    written = step(seeded, ref, "lanjutkan_disiplin", "bupati", date(2024, 11, 13), level="sedang")
+    assert (written.case.state, written.case.facts["level"]) == ("ditindaklanjuti", "sedang")
+    assert written.case.facts["sanction"] == "MOR-T"  # the moral sanction stays on record
+
+
+def test_bawaslus_handling_window_follows_the_kind_of_contest(seeded: App) -> None:
+    def windows(contest: str, act: date, reported: date) -> dict[str, date]:
+        ref = open_case(
+            seeded, violations=("DIS-02",), act_date=act, reported_on=reported, contest=contest
+        )
+        step(seeded, ref, "kaji", "bawaslu", reported)
+        with session_scope(seeded.db) as session:
+            case = views.case_by_reference(session, ref)
+            return {d.name: d.due_date for d in cases.open_deadlines(session, case)}
+
+    pilkada = windows("PILKADA-SLEMAN-2024", date(2024, 10, 3), date(2024, 10, 7))
+    assert pilkada == {
+        "penanganan_bawaslu_pilkada": date(2024, 10, 10),  # 3 calendar days
+        "penanganan_bawaslu_tambahan_pilkada": date(2024, 10, 12),  # 2 more
+    }
+    pemilu = windows("PEMILU-2024", date(2023, 11, 20), date(2023, 12, 4))
+    assert pemilu["penanganan_bawaslu_pemilu"] == date(2023, 12, 11)  # 7 days
+    assert pemilu["penanganan_bawaslu_tambahan_pemilu"] == seeded.calendar.add_working_days(
+        date(2023, 12, 4), 14
+    )

@@ -6,13 +6,14 @@ sanction per appeal route) inside a savepoint, its letters issued with the sampl
 `tests/letterdata.py`, then rolled back to try the next. A step a guard refuses for this kind
 of case is not a path it can take. Several kinds of case (ethics breach, berat and sedang
 discipline, party membership, a PPPK) together must take every transition of every version,
-and every path's record must verify.
+and every path's record must verify. A path that reaches a state the walk already went on from
+(same case, sanction, level and choices) stops there: what follows was walked, with its letters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
@@ -22,7 +23,7 @@ from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.cases.changes import last_step_date
-from sanctions.cases.guards import evaluate
+from sanctions.cases.guards import GUARD_NEEDS, evaluate
 from sanctions.cases.workflow import TransitionSpec, Workflow
 from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter
@@ -60,7 +61,21 @@ def _actor(spec: TransitionSpec) -> str:
 def _variants(
     app: App, session: Session, case: Case, spec: TransitionSpec
 ) -> Iterator[tuple[dict[str, str], date]]:
-    """The inputs and date of each way a careful officer takes `spec` now."""
+    """The inputs and date of each way a careful officer takes `spec` now, and each other
+    answer to an optional choice (a BAP the examinee refused to sign, a panel that also
+    recommends discipline)."""
+    found = list(_base_variants(app, session, case, spec))
+    yield from found
+    for i in spec.inputs:
+        if i.type == "choice" and not i.required and found:
+            inputs, on = found[0]
+            for choice in i.choices[1:]:
+                yield {**inputs, i.name: choice}, on
+
+
+def _base_variants(
+    app: App, session: Session, case: Case, spec: TransitionSpec
+) -> Iterator[tuple[dict[str, str], date]]:
     on = _date_for(app, case, spec)
     base: dict[str, str] = {}
     for i in spec.inputs:
@@ -72,6 +87,8 @@ def _variants(
             base[i.name] = i.choices[0]
         elif i.type == "level":
             base[i.name] = _expected_level(app, session, case)
+            if base[i.name] == "moral" and "panel_recommended_discipline" in spec.guards:
+                base[i.name] = "sedang"  # the discipline the ethics panel also recommended
         elif i.type == "text" and i.required:
             base[i.name] = "Catatan pejabat"
     sanction = spec.input("sanction")
@@ -140,6 +157,10 @@ class Walked:
     edges: set[Edge]
     paths: int = 0
     letters: int = 0
+    # (profile, state, sanction, level, choices) already walked on: arriving there again by another
+    # path walks the same steps with the same letters, so the walk counts the path, checks
+    # its record and goes no further (the edge assertion proves nothing is missed).
+    explored: set[tuple[object, ...]] = field(default_factory=set)
 
 
 def _explore(
@@ -147,11 +168,23 @@ def _explore(
 ) -> None:
     case = views.case_by_reference(session, reference)
     workflow: Workflow = app.workflow(case.workflow_version)
-    if workflow.state(case.state).terminal:
+    read = {fact for needs in GUARD_NEEDS.values() for fact in needs.facts}
+    choices = sorted(
+        {i.name for t in workflow.transitions for i in t.inputs if i.type == "choice"} & read
+    )
+    key = (
+        reference,
+        case.state,
+        case.facts.get("sanction"),
+        case.facts.get("level"),
+        *(case.facts.get(name) for name in choices),  # answers a later guard reads
+    )
+    if workflow.state(case.state).terminal or key in walked.explored:
         walked.paths += 1
         checked, findings = verify(session, reference)
         assert (checked, findings) == (1, []), findings
         return
+    walked.explored.add(key)
     for spec in workflow.transitions_from(case.state):
         edge = (case.state, spec.trigger, spec.dest)
         if edge in seen:

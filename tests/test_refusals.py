@@ -264,7 +264,7 @@ def test_a_step_not_declared_from_the_current_state_lists_what_is_allowed(seeded
     ref = open_case(seeded)
     error = refused(seeded, ref, "putuskan", "bupati", "2024-10-08", sanction="B-1")
     assert isinstance(error, TransitionNotAllowed)
-    assert "allowed from here: kaji, pegawai_keluar" in str(error)
+    assert "allowed from here: catat_rujukan_pidana, kaji, pegawai_keluar" in str(error)
 
 
 def test_a_closed_case_allows_nothing(seeded: App) -> None:

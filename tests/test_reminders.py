@@ -602,3 +602,51 @@ def test_the_daily_job_publishes_a_signed_checkpoint_file_and_mails_it(
         if p.get_content_type() == "application/json"
     ]  # fmt: skip
     assert json.loads(attachment.get_payload(decode=True)) == document
+
+
+def test_a_summons_without_a_decision_keeps_the_ladder_climbing_where_it_stood(
+    seeded: App,
+) -> None:
+    from tests.factories import s, walk
+
+    ref = recommend(seeded)
+    due = follow_up_due(seeded, ref)
+    first = seeded.calendar.add_working_days(due, 1)
+    assert [r.step for r in remind(seeded, first).rows] == ["pengingat"]
+    # The PPK follows up and summons, then never decides: the follow-up deadline (the same
+    # due date, counted from the recommendation) is open again in each state.
+    walk(
+        seeded,
+        ref,
+        [
+            s("tindak_lanjuti", "bkpsdm", first.isoformat()),
+            s("bentuk_tim", "bupati", first.isoformat(), members="A;196501011990031001;Sekda"),
+        ],
+    )
+    assert follow_up_due(seeded, ref) == due
+    later = seeded.calendar.add_working_days(first, 7)
+    rows = remind(seeded, later).rows
+    assert [(r.step, r.status) for r in rows] == [("teguran", "issued")]  # not pengingat again
+    assert [r.status for r in remind(seeded, later).rows] == ["waiting"]  # idempotent
+    assert [k for k, _ in steps_of(seeded, ref)] == ["pengingat", "teguran"]
+
+
+def test_the_ladder_stops_once_the_decision_is_delivered(seeded: App) -> None:
+    from tests.factories import s, walk
+
+    ref = recommend(seeded)
+    walk(
+        seeded,
+        ref,
+        [
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+            s("periksa", "tim", "2024-11-11"),
+            s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
+            s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
+            s("serahkan", "bkpsdm", "2024-11-25"),
+        ],
+    )
+    with session_scope(seeded.db) as session:
+        assert find_overdue(session, as_of=date(2025, 6, 2)) == []

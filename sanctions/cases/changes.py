@@ -50,6 +50,8 @@ NOT_ISSUED = "letters_not_issued"
 CORRECTION_TRIGGER = "koreksi"
 VOIDS = "voids"
 
+CONTEST_KIND = "contest_kind"  # the fact a case keeps of its contest's kind (pemilu | pilkada)
+
 
 class IssueLetter(Protocol):
     """`sanctions.letters.service.issue_letter`'s shape (a benchmark may pass a stand-in)."""
@@ -413,6 +415,8 @@ def _deadlines(app: App, case: Case, workflow: Workflow, event: CaseEvent) -> li
     the dated case fact the rule names; a rule whose fact this case lacks does not open)."""
     opened = []
     for rule in workflow.state(event.dest).deadlines:
+        if rule.contest_kind is not None and case.facts.get(CONTEST_KIND) != rule.contest_kind:
+            continue  # a window of the other kind of contest (Pemilu / Pilkada)
         if rule.anchor == "entered":
             anchor = event.on
         else:

@@ -176,8 +176,8 @@ def overdue(
         for item in _open_cases(app, session, actor=actor, agency_code=agency_code)
         if any(_late(d, on) for d in item.deadlines)
     ]
-    late_ids = [d.id or 0 for item in items for d in item.deadlines if _late(d, on)]
-    sent = steps_done(session, late_ids)
+    late = [d for item in items for d in item.deadlines if _late(d, on)]
+    sent = steps_done(session, late)
     rows: list[OverdueRow] = []
     for item in items:
         case = item.case

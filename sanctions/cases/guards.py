@@ -465,6 +465,20 @@ def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
     return None
 
 
+@guard("panel_recommended_discipline", reads=("level",), facts=("panel_recommends_discipline",))
+def _panel_recommended_discipline(ctx: GuardContext) -> str | None:
+    """PP 42/2004 Ps 16: a disciplinary measure beside the moral sanction, on the panel's
+    recommendation only, at a disciplinary level."""
+    if ctx.facts.get("panel_recommends_discipline") != "ya":
+        return (
+            "a disciplinary measure after a moral sanction needs the Majelis Kode Etik's "
+            "recommendation (PP 42/2004 Ps 16): it was not recorded with the moral sanction"
+        )
+    if ctx.inputs.get("level") in (None, "moral"):
+        return "name the disciplinary level the Majelis recommended (--set level=...)"
+    return None
+
+
 RELEASED = "bebaskan_sementara_on"  # the fact the temporary release records
 
 

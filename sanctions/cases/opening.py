@@ -12,7 +12,7 @@ from typing import Any
 
 from sanctions.app import App
 from sanctions.cases import dates
-from sanctions.cases.changes import Change, Opening
+from sanctions.cases.changes import CONTEST_KIND, Change, Opening
 from sanctions.cases.guards import act_date_problems
 from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Case, Contest, Employee
@@ -137,7 +137,7 @@ def opening(
         reported_on=data.reported_on,
         act_date=data.act_date,
         employee_snapshot=snapshot(employee),
-        facts={f"{workflow.initial}_on": data.reported_on.isoformat()},
+        facts={f"{workflow.initial}_on": data.reported_on.isoformat(), CONTEST_KIND: contest.kind},
         opened_by=actor,
         opened_at=now,
     )

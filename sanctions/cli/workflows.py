@@ -226,8 +226,9 @@ def as_text(w: Workflow) -> str:
     lines += ["", "Transitions:"]
     for t in w.transitions:
         guards = f" if {', '.join(t.guards)}" if t.guards else ""
+        dest = "(stays)" if t.stays else t.dest
         lines.append(
-            f"  {t.trigger:<24} {', '.join(t.sources)} -> {t.dest}  [{', '.join(t.roles)}]{guards}"
+            f"  {t.trigger:<24} {', '.join(t.sources)} -> {dest}  [{', '.join(t.roles)}]{guards}"
         )
     if w.rules:
         lines += ["", f"Rules ({LEGEND}):"]
@@ -241,6 +242,6 @@ def as_mermaid(w: Workflow) -> str:
         lines.append(f"    {s.name}: {s.label}")
     for t in w.transitions:
         for src in t.sources:
-            lines.append(f"    {src} --> {t.dest}: {t.trigger}")
+            lines.append(f"    {src} --> {src if t.stays else t.dest}: {t.trigger}")
     lines += [f"    {s.name} --> [*]" for s in w.states.values() if s.terminal]
     return "\n".join(lines)

@@ -131,23 +131,29 @@ def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
     ]
 
 
-def steps_done(session: Session, deadline_ids: Sequence[int]) -> dict[int, list[tuple[str, date]]]:
-    """The ladder steps already recorded per deadline, in issue order (chunked IN lists)."""
-    done: dict[int, list[tuple[str, date]]] = {}
-    ids = list(deadline_ids)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        for deadline_id, key, issued in session.exec(
+def steps_done(
+    session: Session, deadlines: Sequence[Deadline]
+) -> dict[int, list[tuple[str, date]]]:
+    """The ladder steps already recorded for each deadline, in issue order (chunked IN
+    lists): those of every deadline of the same case and name, so a follow-up deadline a
+    state re-opens (with its first anchor) continues the ladder instead of restarting it."""
+    by_name: dict[tuple[int, str], list[tuple[str, date]]] = {}
+    case_ids = sorted({d.case_id for d in deadlines})
+    for start in range(0, len(case_ids), 5000):
+        chunk = case_ids[start : start + 5000]
+        for case_id, name, key, issued in session.exec(
             select(
-                col(ReminderStep.deadline_id),
+                col(Deadline.case_id),
+                col(Deadline.name),
                 col(ReminderStep.step_key),
                 col(ReminderStep.issued_on),
             )
-            .where(col(ReminderStep.deadline_id).in_(chunk))
-            .order_by(col(ReminderStep.deadline_id), col(ReminderStep.id))
+            .join(Deadline, col(Deadline.id) == ReminderStep.deadline_id)
+            .where(col(Deadline.case_id).in_(chunk))
+            .order_by(col(Deadline.case_id), col(ReminderStep.id))
         ).all():
-            done.setdefault(deadline_id, []).append((key, issued))
-    return done
+            by_name.setdefault((case_id, name), []).append((key, issued))
+    return {d.id or 0: by_name.get((d.case_id, d.name), []) for d in deadlines}
 
 
 def ladder_of(app: App) -> Ladder:
@@ -188,7 +194,7 @@ def run_reminders(
     report = RunReport(as_of=as_of, dry_run=dry_run)
     with session_scope(app.db) as session:
         overdue = find_overdue(session, as_of=as_of)
-        done = steps_done(session, [o.deadline.id or 0 for o in overdue])
+        done = steps_done(session, [o.deadline for o in overdue])
     total = len(overdue)
     for i, item in enumerate(overdue, 1):
         report.rows.append(

@@ -56,6 +56,8 @@ class DeadlineRule:
     on_miss: OnMiss
     governs: tuple[str, ...]  # workflow trigger names the deadline applies to
     note: str = ""
+    # Opened only for a case of this contest kind (pemilu | pilkada); None: for every case.
+    contest_kind: str | None = None
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -140,6 +142,7 @@ def sanction_period_end(start: date, months: int) -> date:
 
 # --------------------------------------------------------------------------- parsing
 
+CONTEST_KINDS: Final = ("pemilu", "pilkada")
 _RULE_KEYS: Final = (
     "name",
     "label",
@@ -152,6 +155,7 @@ _RULE_KEYS: Final = (
     "on_miss",
     "governs",
     "note",
+    "contest_kind",
 )
 _REQUIRED: Final = ("name", "label", "amount", "unit", "basis", "confidence")
 
@@ -175,4 +179,7 @@ def parse_deadline_rule(node: Node) -> DeadlineRule:
         on_miss=node.get("on_miss", "record_late").enum(OnMiss, what="on_miss action"),
         governs=node.get("governs", []).names(),
         note=node.get("note", "").any_text(),
+        contest_kind=node.get("contest_kind").choice(CONTEST_KINDS, what="contest kind")
+        if node.has("contest_kind")
+        else None,
     )

@@ -158,9 +158,14 @@ class Authority:
         who = " or ".join(self.officials[o] for o in resolution.officials)
         position = self.positions[resolution.position]
         tier = self.tiers[resolution.tier].label
+        what = (
+            f"{resolution.sanction} ({resolution.level})"
+            if resolution.sanction
+            else f"a {resolution.level} sanction"
+        )
         return (
-            f"{resolution.sanction} ({resolution.level}) for a {position} of an {tier} is "
-            f"imposed by the {who} ({resolution.rule.basis}) [{resolution.rule.confidence}]"
+            f"{what} for a {position} of an {tier} is imposed by the {who} "
+            f"({resolution.rule.basis}) [{resolution.rule.confidence}]"
         )
 
     def refusal(self, resolution: Resolution, official: str) -> str:

@@ -111,6 +111,9 @@ CITED_LETTERS = {
         ("warning", "surat_teguran_ppk"),
     )
 }
+EXAMINATION_RECORD = _n(
+    "letter", "bap", "sanctions.letters.context: whether the examinee signed, the copy handed"
+)
 APPEAL_DECISION = _n(
     "letter", "keputusan_keberatan", "sanctions.letters.context: later letters cite it"
 )

@@ -356,6 +356,10 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     if names.TEAM_DECREE in latest:
         data["team_decree_number"] = latest[names.TEAM_DECREE].number
         data["team_decree_date"] = latest[names.TEAM_DECREE].on
+    if facts.kind == names.EXAMINATION_RECORD:  # the BAP: signed or refused, copy handed over
+        data["examinee_refused"] = f.get("examinee_signed") == "tidak"
+        if f.get("copy_handed_on"):
+            data["copy_handed_on"] = _maybe_date(f["copy_handed_on"])
     if facts.step_trigger == names.RELEASE_TRIGGER:  # released from the step's day, with a Plh
         data["start_date"] = facts.on
         data["acting_official"] = facts.facts.get("acting_official")

@@ -10,6 +10,7 @@ so itself: ``{{ d.closed|tanggal if d.closed else "-" }}``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NoReturn
 
@@ -96,7 +97,7 @@ def short_hash(value: str) -> str:
     return f"{text[:8]} {text[8:16]}"
 
 
-def upper_except(value: str, keep: list[str]) -> str:
+def upper_except(value: str, keep: Sequence[str] = ()) -> str:
     """`value` in capitals but for the names in `keep`, which keep their case (a decree's
     TENTANG line in capitals must not turn "Drs. Agus Santoso, M.Pd." into "DRS. … M.PD.")."""
     text = _text(value, "upper_except")

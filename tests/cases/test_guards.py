@@ -772,6 +772,16 @@ def test_no_release_where_the_lhp_recommends_less_than_berat() -> None:
     assert message.endswith("this case's is 'sedang'")
 
 
+def test_a_disciplinary_measure_follows_a_moral_sanction_only_on_the_panels_advice() -> None:
+    advised = {"panel_recommends_discipline": "ya", "sanction": "MOR-T"}
+    ctx = context(violations=("ETK-02",), facts=advised, inputs={"level": "sedang"})
+    assert allows("panel_recommended_discipline", ctx)
+    silent = context(violations=("ETK-02",), facts={"sanction": "MOR-T"}, inputs={"level": "x"})
+    assert "PP 42/2004 Ps 16" in refuses("panel_recommended_discipline", silent)
+    moral = context(violations=("ETK-02",), facts=advised, inputs={"level": "moral"})
+    assert "disciplinary level" in refuses("panel_recommended_discipline", moral)
+
+
 # --------------------------------------------------------------------------- coverage
 
 

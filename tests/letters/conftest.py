@@ -508,6 +508,8 @@ def _data(kind: str) -> dict[str, Any]:
         return values
     if kind == "bap":
         return {
+            "examinee_refused": False,
+            "copy_handed_on": date(2026, 12, 3),
             "exam_place": "Ruang Rapat Dinas Pendidikan Kabupaten Sleman",
             "examiners": EXAMINERS,
             "team_decree_number": "800.1.6.4/0198/BKPSDM/2026",

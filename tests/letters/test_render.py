@@ -220,6 +220,22 @@ def test_a_bap_opens_with_the_date_in_words(
     assert "Pada hari ini Kamis tanggal tiga bulan Desember tahun dua ribu dua puluh enam" in html
 
 
+def test_a_bap_the_examinee_refused_to_sign_says_it_still_stands_and_records_the_copy(
+    env: jinja2.Environment, sample_context: Context
+) -> None:
+    context = sample_context("bap")
+    signed = render_html(env, "bap", context)
+    assert "menyatakan setuju dengan isinya dan membubuhkan tanda tangan" in signed
+    assert "telah diserahkan kepada yang diperiksa pada tanggal 3 Desember 2026" in signed
+    context["data"] = {**context["data"], "examinee_refused": True}
+    del context["data"]["copy_handed_on"]
+    refused = render_html(env, "bap", context)
+    assert "yang bersangkutan menolak membubuhkan tanda tangan" in refused
+    assert "tetap dijadikan dasar dalam penjatuhan hukuman disiplin" in refused
+    assert "Yang diperiksa (menolak menandatangani)," in refused
+    assert "menyatakan setuju" not in refused and "Salinan Berita Acara" not in refused
+
+
 def test_a_keputusan_numbers_its_dikta_and_letters_its_considerations(
     env: jinja2.Environment, sample_context: Context
 ) -> None:
