@@ -52,7 +52,7 @@ def kinds_of(app: App, name: str, *, workflow: Workflow, state: str | None) -> t
             f"{name!r} is no document kind and no step of workflow {workflow.version}{where} "
             f"({hint}see `sanctions workflow show` and docs/letter-kinds.md)"
         )
-    return tuple(dict.fromkeys(k for t in steps for k in workflow.state(t.dest).letters))
+    return tuple(dict.fromkeys(k for t in steps for k in workflow.step_letters(t)))
 
 
 def letter_needs(
@@ -68,7 +68,7 @@ def letter_needs(
         for key in SUPPLIED_BY_FACT.get(fact, ())
     }
     shown = []
-    for kind in workflow.state(step.dest).letters:
+    for kind in workflow.step_letters(step):
         keys = [k for k in needed_data(app, session, case, kind, on=on) if k not in supplied]
         if keys:
             shown.append(f"{kind} ({', '.join(keys)})")
