@@ -8,18 +8,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 from psycopg import errors
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from sanctions.app import App
-from sanctions.db import make_engine, session_scope, upgrade
+from sanctions.cli import cli
+from sanctions.db import acting_user, make_engine, session_scope, upgrade
 from sanctions.registry import service as registry
 from sanctions.trust.audit import verify
 from tests.conftest import _schema_of
-from tests.factories import KNOWN_ROLES, add_agency, open_case, seed
+from tests.factories import KNOWN_ROLES, add_agency, grant_cli_user, open_case, seed
 
 pytestmark = pytest.mark.postgres
 
@@ -248,3 +252,86 @@ def test_migrating_another_schema_when_the_roles_exist_succeeds(
     ]
     assert usage
     assert truncate == 0
+
+
+def test_the_application_works_for_an_officer_connecting_as_their_own_database_user(
+    app: App, login: Login, db_url: str, pdf_renderer_of_app: Any
+) -> None:
+    """What an officer's command does as their own login, not the owner's: open a case (the
+    case, its events sealed with their hash, its letters, numbering and Merkle leaves)."""
+    seed(app)
+    name = new_name()
+    grant_user(app, name, ["bawaslu"], None)
+    with login("sanctions_officer", name):
+        pass  # creates the login role
+    url = make_url(db_url).set(username=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    try:
+        as_officer = App(app.settings, db=engine, pdf_renderer=pdf_renderer_of_app)
+        reference = open_case(as_officer, actor=name)
+        with session_scope(engine) as s:
+            assert acting_user(s) == name
+            checked, findings = verify(s, reference)
+    finally:
+        engine.dispose()
+    assert (checked, findings) == (1, [])
+
+
+@pytest.fixture
+def dropped(pg_server: dict[str, object]) -> Iterator[list[str]]:
+    """Database logins a test makes through the application, dropped afterwards."""
+    names: list[str] = []
+    yield names
+    with psycopg.connect(**pg_server, autocommit=True) as owner:  # type: ignore[arg-type]
+        for name in names:
+            owner.execute(f"DROP ROLE IF EXISTS {name}".encode())
+
+
+def test_user_add_creates_the_database_login_in_its_group_and_maps_an_existing_one(
+    app: App, db_url: str, pg_server: dict[str, object], dropped: list[str]
+) -> None:
+    seed(app)
+    open_case(app)
+    grant_cli_user(app, db_url, ["admin"])
+    officer, job, auditor = new_name(), new_name(), new_name()
+    dropped.extend([officer, job, auditor])
+    runner = CliRunner()
+
+    def run(*args: str, url: str = db_url) -> str:
+        result = runner.invoke(cli, list(args), env={"SANCTIONS_DATABASE_URL": url})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    first = run("user", "add", officer, "--role", "kepegawaian", "--agency", "SLEMAN")
+    assert f"{officer}: created as a database login, member of sanctions_officer" in first
+    again = run("user", "add", officer, "--role", "pejabat", "--agency", "SLEMAN")
+    assert f"{officer}: an existing database login, member of sanctions_officer" in again
+    assert "member of sanctions_job" in run("user", "add", job, "--role", "penjadwal")
+    as_officer = make_url(db_url).set(username=officer).render_as_string(hide_password=False)
+    assert run("user", "whoami", url=as_officer).strip() == officer
+    assert "NET-" in run("case", "list", url=as_officer)
+    with psycopg.connect(
+        **{**pg_server, "user": officer},  # type: ignore[arg-type]
+        options=f"-csearch_path={_schema_of(db_url)}",
+        autocommit=True,
+    ) as conn:
+        assert count(conn, "SELECT count(*) FROM cases") == 1
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM cases")
+    with psycopg.connect(**pg_server, autocommit=True) as owner:  # type: ignore[arg-type]
+        member = owner.execute(
+            "SELECT pg_has_role(%s, 'sanctions_job', 'MEMBER'), "
+            "pg_has_role(%s, 'sanctions_officer', 'MEMBER')",
+            (job, job),
+        ).fetchone()
+    assert member == (True, False)
+    made = run("user", "add", auditor, "--role", "pengawas", "--database-group", "auditor")
+    assert "member of sanctions_auditor" in made
+    with psycopg.connect(
+        **{**pg_server, "user": auditor},  # type: ignore[arg-type]
+        options=f"-csearch_path={_schema_of(db_url)}",
+        autocommit=True,
+    ) as conn:
+        assert count(conn, "SELECT count(*) FROM letters") >= 1  # a grant for all agencies
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("UPDATE letters SET signed = true")

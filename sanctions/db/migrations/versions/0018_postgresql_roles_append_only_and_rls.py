@@ -21,8 +21,12 @@ depends_on = None
 
 GROUPS = ("sanctions_officer", "sanctions_job", "sanctions_auditor")
 # What officers and the scheduled job change: a case and everything recorded with it, the
-# letters and their numbering, the logs they append to, the law pins taken at first use.
+# letters and their numbering, the logs they append to, the law pins taken at first use, and
+# the reference data officers keep (employees: kepegawaian; contests: bawaslu, pengawas).
 WRITTEN = (
+    "employees",
+    "contests",
+    "registry_changes",
     "cases",
     "allegations",
     "case_events",
@@ -39,7 +43,14 @@ WRITTEN = (
 )
 # Only ever appended to (the owner alone may change or remove a row; sealing a new event with
 # its hash once, and the Merkle head growing, are the only updates others may make).
-APPEND_ONLY = ("case_events", "log_leaves", "log_head", "checkpoints", "access_events")
+APPEND_ONLY = (
+    "case_events",
+    "log_leaves",
+    "log_head",
+    "checkpoints",
+    "access_events",
+    "registry_changes",
+)
 # Rows a database user sees only for the agencies they hold a role for (role_grants).
 BY_CASE = (
     "allegations",
