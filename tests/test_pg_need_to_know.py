@@ -172,6 +172,13 @@ def test_an_officer_may_not_delete_a_case_or_change_the_schema(app: App, login: 
         )
 
 
+FORGED = (
+    'INSERT INTO case_events (case_id, seq, at, "on", actor, trigger, dest, note, inputs, late,'
+    " workflow_version) VALUES (%s, 99, now(), current_date, %s, 'forged', 'closed', '',"
+    " '{}', '[]', 'v1')"
+)
+
+
 def test_an_officer_sees_and_writes_only_the_cases_of_their_agencies(
     app: App, login: Login
 ) -> None:
@@ -183,21 +190,20 @@ def test_an_officer_sees_and_writes_only_the_cases_of_their_agencies(
     grant_user(app, outsider, ["kepegawaian"], "BANTUL")
     grant_user(app, insider, ["kepegawaian"], "SLEMAN")
     grant_user(app, everywhere, ["bawaslu"], None)
+    with session_scope(app.db) as s:
+        case_id = s.execute(text("SELECT id FROM cases")).scalar_one()
     with login("sanctions_officer", outsider) as conn:
         for table in ("cases", "letters", "case_events", "allegations", "deadlines"):
             assert count(conn, f"SELECT count(*) FROM {table}") == 0, table
         assert conn.execute("UPDATE cases SET state = 'closed'").rowcount == 0
-        case_id = 1
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute(
-                'INSERT INTO case_events (case_id, seq, at, "on", actor, trigger, dest, note,'
-                " inputs, late, workflow_version) VALUES (%s, 99, now(), current_date,"
-                " 'bupati', 'forged', 'closed', '', '{}', '[]', 'v1')",
-                (case_id,),
-            )
+            conn.execute(FORGED, (case_id, outsider))  # in their own name, not their case
     with login("sanctions_officer", insider) as conn:
         assert count(conn, "SELECT count(*) FROM cases") == 1
         assert count(conn, "SELECT count(*) FROM letters") >= 1
+        with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute(FORGED, (case_id, "bupati"))  # in another user's name
+        conn.execute(FORGED, (case_id, insider))  # appending in one's own name is allowed
     with login("sanctions_auditor", everywhere) as conn:
         assert count(conn, "SELECT count(*) FROM cases") == 1
     with login("sanctions_auditor") as conn:

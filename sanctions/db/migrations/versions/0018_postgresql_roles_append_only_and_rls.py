@@ -60,6 +60,8 @@ BY_CASE = (
     "letters",
     "reminder_steps",
 )
+# Who a row says did it: an officer may write only their own name there.
+OWN_NAME = (("case_events", "actor"), ("letters", "issued_by"))
 
 APPEND_ONLY_FUNCTION = """
 CREATE OR REPLACE FUNCTION sanctions_append_only() RETURNS trigger
@@ -147,11 +149,19 @@ def upgrade() -> None:
             f"CREATE POLICY {table}_by_case ON {table} TO sanctions_officer, sanctions_auditor, "
             f"sanctions_job USING ({visible}) WITH CHECK ({visible})"
         )
+    # An officer records events and issues letters in their own name only.
+    for table, column in OWN_NAME:
+        op.execute(
+            f"CREATE POLICY {table}_own_name ON {table} AS RESTRICTIVE FOR INSERT "
+            f"TO sanctions_officer WITH CHECK ({column} = current_user)"
+        )
 
 
 def downgrade() -> None:
     if not _is_postgresql():
         return
+    for table, _ in OWN_NAME:
+        op.execute(f"DROP POLICY {table}_own_name ON {table}")
     for table in BY_CASE:
         op.execute(f"DROP POLICY {table}_by_case ON {table}")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
