@@ -48,11 +48,25 @@ def user() -> None:
 @click.option("--role", "roles", multiple=True, required=True, help="Role to grant (repeatable).")
 @click.option("--agency", "agency_code", help="Limit the grant to this agency (default: all).")
 @click.option("--name", "full_name", default="", help="Full name.")
+@click.option(
+    "--database-group",
+    type=click.Choice(["officer", "job", "auditor"]),
+    help="PostgreSQL: the group role of the login (default: job for penjadwal, else officer).",
+)
 @pass_shell
 def user_add(
-    shell: Shell, username: str, roles: tuple[str, ...], agency_code: str | None, full_name: str
+    shell: Shell,
+    username: str,
+    roles: tuple[str, ...],
+    agency_code: str | None,
+    full_name: str,
+    database_group: str | None,
 ) -> None:
     """Grant roles to USERNAME (an OS login on SQLite, a database user on PostgreSQL).
+
+    On PostgreSQL the database login USERNAME is created if missing (no password) and made a
+    member of sanctions_job (role penjadwal), sanctions_officer, or the --database-group
+    asked for (auditor: read only); this needs CREATEROLE.
 
     On an empty database the first user may only be yourself; afterwards only an admin
     grants roles.
@@ -68,8 +82,15 @@ def user_add(
             agency_code=agency_code,
             full_name=full_name,
         )
+        login = svc.map_database_login(
+            session, username=username, roles=roles, group=database_group
+        )
     scope = agency_code or "all agencies"
     click.echo(f"{username}: granted {', '.join(granted) or 'nothing new'} for {scope}")
+    if login is not None:
+        created, group = login
+        made = "created as a database login" if created else "an existing database login"
+        click.echo(f"{username}: {made}, member of {group}")
 
 
 @user.command("list")

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from sanctions.db import logins
 from sanctions.db.models import Agency, AppUser, Contest, Employee, RoleGrant
 from sanctions.errors import Conflict, InputError, NotFound, PermissionDenied
 from sanctions.letters.numbering import NumberingOwner, check_pattern, colliding_number
@@ -73,6 +74,20 @@ def add_user(
             granted.append(role)
     session.flush()
     return granted
+
+
+def map_database_login(
+    session: Session, *, username: str, roles: Sequence[str], group: str | None = None
+) -> tuple[bool, str] | None:
+    """On PostgreSQL, make `username` a database login in `group` (officer, job, auditor;
+    default: the group its application roles need, sanctions/db/logins.py); returns
+    (created?, group role), or None on SQLite."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    if group is not None and group not in logins.GROUPS:
+        raise InputError(f"unknown database group {group!r}; allowed: {', '.join(logins.GROUPS)}")
+    group = logins.GROUPS[group] if group else logins.group_for(tuple(roles))
+    return logins.map_login(session, username, group), group
 
 
 def list_grants(session: Session, *, actor: str) -> list[tuple[str, str, str]]:
