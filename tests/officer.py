@@ -34,7 +34,11 @@ def next_step(
     if not options:
         return None
     # Mostly carry the case forward; now and then end it early (rejected, not proven …).
-    onward = [o for o in options if not view.workflow.state(o.transition.dest).terminal]
+    onward = [
+        o
+        for o in options
+        if o.transition.stays or not view.workflow.state(o.transition.dest).terminal
+    ]
     option = rng.choice(onward if onward and rng.random() < 0.95 else options)
     # time-based guards (notice periods, waiting and serving periods) need a later date
     on = _date_for(app, option.transition, view, on)
