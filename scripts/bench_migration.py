@@ -51,6 +51,7 @@ revisions:
 
 
 def _app(url: str, tmp: Path, workflows: Path | None = None) -> App:
+    tmp.mkdir(parents=True, exist_ok=True)  # the letter store is created inside it
     engine = make_engine(url)
     upgrade(engine)
     settings = Settings(database_url=url, letter_store=tmp / "letters",
