@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +36,7 @@ from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError, St
 from sanctions.law import names
 from sanctions.letters import store
 from sanctions.letters.service import issue_letter, reads
+from sanctions.mailing import send, smtp_server
 from sanctions.trust import log
 from sanctions.trust.chain import GENESIS
 
@@ -453,9 +453,7 @@ def _pending_mails(session: Session) -> list[_Mail]:
 
 def send_letter(url: str, to: str, sender: str, mail: _Mail, app: App) -> None:
     """Send one letter's PDF through the SMTP server at `url` (smtp:// or smtps://)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise InputError(f"SANCTIONS_SMTP_URL: expected smtp://host:port, got {url!r}")
+    smtp_server(url)  # a bad setting is refused before anything is built
     message = EmailMessage()
     message["Subject"] = f"{mail.title} Nomor {mail.number}"
     message["From"] = sender
@@ -471,9 +469,4 @@ def send_letter(url: str, to: str, sender: str, mail: _Mail, app: App) -> None:
         subtype="pdf",
         filename=f"{mail.number.replace('/', '-')}.pdf",
     )
-    client_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-    port = parts.port or (465 if parts.scheme == "smtps" else 25)
-    with client_class(parts.hostname, port, timeout=30) as client:
-        if parts.username:
-            client.login(unquote(parts.username), unquote(parts.password or ""))
-        client.send_message(message)
+    send(url, message)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import smtplib
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from sanctions.errors import InputError, StorageError
+from sanctions.errors import StorageError
+from sanctions.mailing import send, smtp_server
 
 
 def as_text(document: dict[str, Any]) -> str:
@@ -36,9 +35,7 @@ def write_file(folder: Path, document: dict[str, Any]) -> Path:
 
 def mail(url: str, to: str, document: dict[str, Any]) -> None:
     """Send the checkpoint as a JSON attachment through the SMTP server at `url`."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise InputError(f"SANCTIONS_SMTP_URL: expected smtp://host:port, got {url!r}")
+    smtp_server(url)  # a bad setting is refused before anything is built
     message = EmailMessage()
     message["Subject"] = f"Checkpoint log perkara netralitas ASN ({document['size']} entri)"
     message["From"] = "sanctions@localhost"
@@ -55,9 +52,4 @@ def mail(url: str, to: str, document: dict[str, Any]) -> None:
         subtype="json",
         filename=f"checkpoint-{str(document['signed_at'])[:10]}-{document['size']}.json",
     )
-    client_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-    port = parts.port or (465 if parts.scheme == "smtps" else 25)
-    with client_class(parts.hostname, port, timeout=30) as client:
-        if parts.username:
-            client.login(unquote(parts.username), unquote(parts.password or ""))
-        client.send_message(message)
+    send(url, message)
