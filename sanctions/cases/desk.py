@@ -25,9 +25,9 @@ from sanctions.db.models import Agency, Case, Deadline, Employee
 from sanctions.deadlines.ladder import next_step_due
 from sanctions.deadlines.reminders import steps_done
 from sanctions.deadlines.rules import Direction, OnMiss, Unit, days_left
-from sanctions.errors import InputError, PermissionDenied
-from sanctions.registry.service import agency_by_code
-from sanctions.trust.access import roles_for, visible_agencies
+from sanctions.errors import InputError
+from sanctions.trust.access import roles_for
+from sanctions.trust.scope import visible_cases
 
 CHUNK = 1000
 
@@ -243,27 +243,19 @@ def _open_cases(
     app: App, session: Session, *, actor: str, agency_code: str | None = None
 ) -> list[_Open]:
     """The open cases `actor` may see (of one agency), with their open deadlines."""
-    visible = visible_agencies(session, actor)
-    if visible == []:
-        raise PermissionDenied(
-            f"user {actor!r} holds no role; an admin grants roles with `sanctions user add`"
-        )
     terminal = {
         n for w in app.workflows.versions.values() for n, s in w.states.items() if s.terminal
     }
-    query = (
+    query = visible_cases(
         select(Case, Agency, Employee)
         .join(Agency, col(Agency.id) == Case.agency_id)
         .join(Employee, col(Employee.id) == Case.employee_id)
-        .where(col(Case.state).not_in(terminal))
+        .where(col(Case.state).not_in(terminal)),
+        session,
+        actor,
+        agency_code=agency_code,
+        refusal=f"user {actor!r} holds no role; an admin grants roles with `sanctions user add`",
     )
-    if agency_code is not None:
-        agency = agency_by_code(session, agency_code)
-        if visible is not None and agency.id not in visible:
-            raise PermissionDenied(f"user {actor!r} holds no role for agency {agency_code!r}")
-        query = query.where(Case.agency_id == agency.id)
-    elif visible is not None:
-        query = query.where(col(Case.agency_id).in_(visible))
     found = session.exec(query.order_by(col(Case.id))).all()
     deadlines = _deadlines(session, [case.id or 0 for case, _, _ in found])
     return [

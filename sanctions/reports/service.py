@@ -18,13 +18,11 @@ from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
-from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline, RoleGrant
-from sanctions.errors import PermissionDenied
-from sanctions.registry.service import agency_by_code
+from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline
 from sanctions.reports import figures as reports
 from sanctions.reports.figures import ALL_TIME, Campaign, CaseRecord, Period, Step
 from sanctions.reports.pdf import ReportInput
-from sanctions.trust.access import roles_for
+from sanctions.trust.scope import visible_cases
 
 CHUNK = 1000
 
@@ -40,15 +38,16 @@ class ReportData:
 
 def load(app: App, session: Session, *, actor: str, agency_code: str | None = None) -> ReportData:
     """Every case `actor` may see (of `agency_code` only, when given)."""
-    visible = _visible_agencies(session, actor)
-    query = select(Case, Agency).join(Agency, col(Agency.id) == Case.agency_id)
-    if agency_code is not None:
-        agency = agency_by_code(session, agency_code)
-        if visible is not None and agency.id not in visible:
-            raise PermissionDenied(f"user {actor!r} holds no role for agency {agency_code!r}")
-        query = query.where(Case.agency_id == agency.id)
-    elif visible is not None:
-        query = query.where(col(Case.agency_id).in_(visible))
+    query = visible_cases(
+        select(Case, Agency).join(Agency, col(Agency.id) == Case.agency_id),
+        session,
+        actor,
+        agency_code=agency_code,
+        refusal=(
+            f"reports need a role; user {actor!r} has none "
+            "(an admin grants roles with `sanctions user add`)"
+        ),
+    )
     rows = session.exec(query.order_by(col(Case.id))).all()
     ids = [case.id or 0 for case, _ in rows]
     codes = _by_case(session, select(Allegation.case_id, Allegation.violation_code), ids)
@@ -145,23 +144,6 @@ def backlog(
 
 
 # -- helpers --------------------------------------------------------------------------------
-def _visible_agencies(session: Session, actor: str) -> list[int] | None:
-    """None when `actor` may see every agency; else the agencies of their grants."""
-    if roles_for(session, actor, None):
-        return None
-    ids = session.exec(
-        select(RoleGrant.agency_id).where(
-            RoleGrant.username == actor, col(RoleGrant.agency_id).is_not(None)
-        )
-    ).all()
-    if not ids:
-        raise PermissionDenied(
-            f"reports need a role; user {actor!r} has none "
-            "(an admin grants roles with `sanctions user add`)"
-        )
-    return sorted({i for i in ids if i is not None})
-
-
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
