@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sanctions.app import App
-from sanctions.cases import composition
+from sanctions.cases import composition, drafts
+from sanctions.db import session_scope
 from sanctions.errors import GuardFailed, InputError, InvalidNip, SanctionsError
 from tests.factories import PPPK_NIP, open_case, recommended, s, seed, snapshot, step, walk
 from tests.letterdata import sample_letter_data
@@ -162,3 +163,16 @@ def test_a_team_for_a_pppk_examinee_is_formed_with_a_warning_not_a_refusal(seede
     formed = step(seeded, ref, "bentuk_tim", "bupati", date(2024, 10, 29), members=TEAM_MEMBERS)
     assert formed.case.state == "tim_dibentuk"
     assert any("golongan is not recorded" in w for w in formed.warnings)
+
+
+def test_the_letter_template_of_the_forming_step_shows_the_structured_members(
+    seeded: App,
+) -> None:
+    with session_scope(seeded.db) as session:
+        text = drafts.template(
+            seeded, session, "bentuk_tim", reference=None, state=None, on=date(2024, 10, 29)
+        )
+    assert "# step input members (--set members=" in text
+    assert "#   unsur=atasan_langsung | pengawasan | kepegawaian | pejabat_lain" in text
+    assert "#   golongan=golongan ruang" in text
+    assert "# superior_involved (--set superior_involved=…, optional)" in text
