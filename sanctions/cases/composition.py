@@ -209,6 +209,13 @@ def from_fact(text: str) -> tuple[Member, ...]:
         raise InputError(f"members: not the recorded form ({e}); {FORM}") from None
 
 
+def summary(members: Sequence[Member]) -> str:
+    """One line per team or panel for `case show`: name (golongan, unsur, kedudukan) | …"""
+    return " | ".join(
+        f"{m.name} ({', '.join(x for x in (m.rank, m.element, m.role) if x)})" for m in members
+    )
+
+
 def is_structured(text: str) -> bool:
     return text.strip().startswith("[")
 

@@ -204,3 +204,10 @@ def test_the_printed_rows_give_each_member_a_place_and_the_team_its_element() ->
         ("Anggota", "unsur pengawasan"),
         ("Sekretaris merangkap Anggota", "unsur kepegawaian"),
     ]
+
+
+def test_case_show_summarises_the_recorded_members_one_per_item() -> None:
+    members = c.from_fact(c.to_fact(c.parse_members(TEAM_MEMBERS, today=TODAY)))
+    assert c.summary(members).startswith(
+        "Drs. Sutrisno, M.Pd. (Pembina Tingkat I, IV/b, atasan_langsung, ketua) | Ir. Wahyuni"
+    )
