@@ -125,8 +125,6 @@ def parse_members(text: str, *, today: date) -> tuple[Member, ...]:
     member and the field that is wrong, with the structured form; the old positional form
     (`nama;NIP;jabatan`) is refused the same way."""
     stripped = text.strip()
-    if stripped.startswith("["):  # the canonical form the case records
-        return from_fact(stripped)
     items = [item.strip() for item in stripped.split("|") if item.strip()]
     if not items:
         raise InputError(f"members: no member given; {FORM}")
@@ -202,11 +200,21 @@ def to_fact(members: Sequence[Member]) -> str:
 
 
 def from_fact(text: str) -> tuple[Member, ...]:
+    """The members a case recorded (`to_fact`); only ever read back, never taken as input."""
     try:
         rows = json.loads(text)
-        return tuple(Member(**row) for row in rows)
+        members = tuple(Member(**row) for row in rows)
     except (ValueError, TypeError) as e:
         raise InputError(f"members: not the recorded form ({e}); {FORM}") from None
+    if not all(isinstance(v, str | None) for m in members for v in asdict(m).values()):
+        raise InputError(f"members: not the recorded form (a value is not a text); {FORM}")
+    return members
+
+
+def read(text: str, *, today: date) -> tuple[Member, ...]:
+    """The members as a guard sees them: the recorded form once the step checked its inputs,
+    else as the officer typed them."""
+    return from_fact(text) if is_structured(text) else parse_members(text, today=today)
 
 
 def summary(members: Sequence[Member]) -> str:

@@ -236,7 +236,7 @@ def _members(ctx: GuardContext) -> tuple[composition.Member, ...] | str:
     if not text:
         return f"name the members (--set members=...): {composition.FORM}"
     try:
-        return composition.parse_members(text, today=ctx.on)
+        return composition.read(text, today=ctx.on)
     except InputError as e:
         return str(e)
 

@@ -61,7 +61,31 @@ def test_members_are_read_field_by_field_into_name_nip_position_rank_element_and
 
 def test_the_recorded_form_reads_back_to_the_same_members() -> None:
     members = c.parse_members(PANEL_MEMBERS, today=TODAY)
-    assert c.parse_members(c.to_fact(members), today=TODAY) == members
+    assert c.from_fact(c.to_fact(members)) == members
+    assert c.read(c.to_fact(members), today=TODAY) == members
+
+
+def test_the_recorded_form_is_not_taken_as_input_so_no_nip_escapes_its_check() -> None:
+    forged = '[{"name":"X","nip":"1","position":"Y","rank":"IV/a","employee_type":"PNS"}]'
+    with pytest.raises(InputError, match="is not a key=value field"):
+        c.parse_members(forged, today=TODAY)
+
+
+PIECES = st.sampled_from(
+    ["nama=", "nip=", "jabatan=", "golongan=", "unsur=", "kedudukan=", "; ", " | ", "=", ";",
+     "|", "196803151994031005", "IV/a", "XVII", "ketua", "atasan_langsung", "Drs. A, M.Si.",
+     "[", "{", '"', "\n", "197013021995032002"]
+)  # fmt: skip
+
+
+@given(st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=30).map("".join)))
+def test_any_members_text_is_read_or_refused_with_the_project_s_own_error(text: str) -> None:
+    try:
+        members = c.parse_members(text, today=TODAY)
+    except InputError as refused:
+        assert str(refused)
+    else:
+        assert members and c.from_fact(c.to_fact(members)) == members
 
 
 def test_the_old_positional_form_is_refused_with_the_structured_form_shown() -> None:
