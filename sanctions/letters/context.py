@@ -473,8 +473,8 @@ def _examiners(kind: str, text: str) -> dict[str, Any]:
     if kind == names.EXAMINATION_RECORD:
         return {"examiners": people}
     if kind in names.SUMMONS_LETTERS:
-        chair = next(p for p, r in zip(people, rows, strict=True) if r["role"].startswith("Ketua"))
-        return {"examiner": chair}
+        chairs = [p for p, r in zip(people, rows, strict=True) if r["role"].startswith("Ketua")]
+        return {"examiner": (chairs or people)[0]}
     return {}
 
 
