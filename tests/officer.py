@@ -14,9 +14,34 @@ from sanctions.cases import views
 from sanctions.cases.changes import last_step_date
 from sanctions.cases.workflow import TransitionSpec
 
-MEMBERS = (
-    "Drs. Sutrisno;196803151994031005;Sekretaris Daerah|Ir. Wahyuni;197002021995032002;Inspektur"
+# A valid Tim Pemeriksa (the direct superior, supervision, personnel; none junior to the
+# examinee's III/a or III/b) and a valid Majelis Kode Etik (ketua, sekretaris, three anggota),
+# as an officer gives them with --set members=... (sanctions/cases/composition.py).
+TEAM_MEMBERS = (
+    "nama=Drs. Sutrisno, M.Pd.; nip=196803151994031005; jabatan=Kepala SMP Negeri 1 Sleman; "
+    "golongan=Pembina Tingkat I, IV/b; unsur=atasan_langsung; kedudukan=ketua"
+    " | nama=Ir. Wahyuni, M.M.; nip=197002021995032002; jabatan=Inspektur Pembantu Wilayah II; "
+    "golongan=Pembina, IV/a; unsur=pengawasan"
+    " | nama=Bambang Riyadi, S.H.; nip=197105101996031003; jabatan=Kepala Bidang Pengembangan "
+    "ASN BKPSDM; golongan=Pembina, IV/a; unsur=kepegawaian; kedudukan=sekretaris"
 )
+PANEL_MEMBERS = (
+    "nama=Drs. Sutrisno, M.Pd.; nip=196803151994031005; jabatan=Asisten Pemerintahan; "
+    "golongan=Pembina Utama Muda, IV/c; kedudukan=ketua"
+    " | nama=Bambang Riyadi, S.H.; nip=197105101996031003; jabatan=Sekretaris BKPSDM; "
+    "golongan=Pembina, IV/a; kedudukan=sekretaris"
+    " | nama=Ir. Wahyuni, M.M.; nip=197002021995032002; jabatan=Inspektur Pembantu Wilayah II; "
+    "golongan=Pembina, IV/a; kedudukan=anggota"
+    " | nama=Hartono, S.Sos.; nip=197208171997031004; jabatan=Kepala Bagian Hukum; "
+    "golongan=Pembina, IV/a; kedudukan=anggota"
+    " | nama=Dra. Sri Lestari; nip=197411252000122001; jabatan=Kepala Bidang Mutasi BKPSDM; "
+    "golongan=Penata Tingkat I, III/d; kedudukan=anggota"
+)
+
+
+def members_for(spec: TransitionSpec) -> str:
+    """The members a step that forms the team or the panel is given."""
+    return PANEL_MEMBERS if "panel_composition" in spec.guards else TEAM_MEMBERS
 
 
 def next_step(
@@ -57,7 +82,7 @@ def fill(app: App, spec: TransitionSpec, view: views.CaseView, *, on: date) -> d
         elif i.type == "sanction":
             values[i.name] = _sanction(app, view, on=on)
         elif i.type == "members":
-            values[i.name] = MEMBERS
+            values[i.name] = members_for(spec)
         elif i.type == "choice":
             values[i.name] = i.choices[0]
         else:

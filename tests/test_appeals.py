@@ -18,6 +18,7 @@ from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter
 from sanctions.errors import GuardFailed
 from tests.factories import open_case, recommended, s, seed, snapshot, step, walk
+from tests.officer import TEAM_MEMBERS
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -32,7 +33,7 @@ def seeded(app: App, snapshots: Snapshots) -> App:
 def delivered(app: App, level: str, sanction: str, violations: tuple[str, ...], **kw: str) -> str:
     """A teacher's case decided with `sanction` and handed over on 25 Nov 2024."""
     ref = open_case(app, violations=violations, act_date=date(2024, 10, 3))
-    team = [s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda")]
+    team = [s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS)]
     walk(
         app,
         ref,

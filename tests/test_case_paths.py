@@ -23,6 +23,7 @@ from tests.factories import (
     step,
     walk,
 )
+from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -54,7 +55,7 @@ def test_a_berat_case_runs_from_report_to_served_sanction_and_closing(seeded: Ap
         [
             *recommended("berat"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="Drs. A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
             s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
@@ -142,7 +143,7 @@ def _ptdh_until_delivered(app: App) -> str:
         [
             *recommended("pemberhentian"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="Drs. A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
             s("susun_lhp", "tim", "2024-11-15", sanction="PTDH"),
@@ -191,7 +192,7 @@ def test_a_ppk_employee_s_party_membership_ends_in_contract_termination(seeded: 
         [
             *recommended("pemberhentian"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="Drs. A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
             s("susun_lhp", "tim", "2024-11-15", sanction="PPPK-PHK"),
@@ -210,7 +211,7 @@ def test_an_ethics_breach_before_penetapan_goes_to_the_ethics_panel_and_a_moral_
         ref,
         [
             *recommended("moral"),
-            s("bentuk_majelis", "bkpsdm", "2024-10-28", members="Drs. A;196501011990031001;Ketua"),
+            s("bentuk_majelis", "bkpsdm", "2024-10-28", members=PANEL_MEMBERS),
             s("sidangkan", "majelis", "2024-11-05"),
             s("jatuhkan_sanksi_moral", "bupati", "2024-11-12", sanction="MOR-T"),
             s("tutup", "bkpsdm", "2024-11-13"),

@@ -586,6 +586,9 @@ def test_letter_template_prints_a_skeleton_with_types_and_what_the_case_knows(
           "--letter-data", str(filled))  # fmt: skip
     summons = ready("letter", "template", "panggil", "--state", "ditindaklanjuti").output
     assert "surat_panggilan_1:  # Surat Panggilan I" in summons
+    team = ready("letter", "template", "bentuk_tim").output  # the step's structured members
+    assert "# step input members (--set members=" in team
+    assert "#   unsur=atasan_langsung | pengawasan | kepegawaian | pejabat_lain" in team
     refused = ready("letter", "template", "terusan", ok=False)
     assert refused.exit_code == 2 and "did you mean 'teruskan'?" in refused.output
 

@@ -16,6 +16,7 @@ from sanctions.db import session_scope
 from sanctions.errors import GuardFailed, InputError, TransitionNotAllowed
 from tests.factories import open_case, recommended, s, seed, step, walk
 from tests.letterdata import SIGNER
+from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -35,7 +36,7 @@ def decided(app: App) -> str:
         [
             *recommended("berat"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
             s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
@@ -74,7 +75,7 @@ def test_a_violation_the_examination_did_not_prove_ends_without_a_sanction(seede
         [
             *recommended("berat"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
             s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
@@ -99,7 +100,7 @@ def test_the_ethics_panel_may_declare_the_employee_not_guilty(seeded: App) -> No
         ref,
         [
             *recommended("moral"),
-            s("bentuk_majelis", "bkpsdm", "2024-10-28", members="Drs. A;196501011990031001;Ketua"),
+            s("bentuk_majelis", "bkpsdm", "2024-10-28", members=PANEL_MEMBERS),
             s("sidangkan", "majelis", "2024-11-05"),
         ],
     )
@@ -122,7 +123,7 @@ def test_a_temporary_release_is_a_fact_from_the_examination_ended_by_the_decisio
         [
             *recommended("berat"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
         ],
     )
@@ -205,7 +206,7 @@ def test_a_bap_the_examinee_refused_to_sign_still_stands_and_records_the_copy(
         [
             *recommended("berat"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
         ],
     )
@@ -225,7 +226,7 @@ def test_the_ethics_panel_may_also_recommend_a_disciplinary_measure(seeded: App)
         ref,
         [
             *recommended("moral"),
-            s("bentuk_majelis", "bkpsdm", "2024-10-28", members="Drs. A;196501011990031001;Ketua"),
+            s("bentuk_majelis", "bkpsdm", "2024-10-28", members=PANEL_MEMBERS),
             s("sidangkan", "majelis", "2024-11-05"),
             s(
                 "jatuhkan_sanksi_moral", "bupati", "2024-11-12",

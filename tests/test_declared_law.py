@@ -128,6 +128,11 @@ EXPECTED: dict[str, list[str]] = {
         "'disampaikan' and 'berlaku'; give each a guard declared to exclude the other's "
         "(guard(..., excludes=...)) or use two triggers"
     ],
+    "composition_rule_unknown_element": [
+        f"{BAD}: rules.team_elements.value: unknown element 'inspektorat' (allowed: "
+        "atasan_langsung, pengawasan, kepegawaian, pejabat_lain)",
+        f"{BAD}: rules.panel_min_members.value: 'tiga' is not a whole number of 1 or more",
+    ],
     "rule_names_unknown_state": [
         f"{BAD}: rules.sanction_in_force_state.value: unknown state 'berlakuu' (did you mean "
         "'berlaku'?)"

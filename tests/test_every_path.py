@@ -31,7 +31,7 @@ from sanctions.errors import RuleViolation
 from sanctions.trust.audit import verify
 from tests.factories import ACTORS, NOW, PNS_NIP, PPPK_NIP, open_case, seed, with_decree_signer
 from tests.letterdata import letter_data_for
-from tests.officer import MEMBERS
+from tests.officer import members_for
 
 Edge = tuple[str, str, str]  # (source, trigger, dest)
 
@@ -82,7 +82,7 @@ def _base_variants(
         if i.type == "date":
             base[i.name] = app.calendar.add_working_days(on, 8).isoformat()
         elif i.type == "members":
-            base[i.name] = MEMBERS
+            base[i.name] = members_for(spec)
         elif i.type == "choice":
             base[i.name] = i.choices[0]
         elif i.type == "level":

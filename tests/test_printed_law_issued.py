@@ -19,8 +19,9 @@ from sanctions.settings import Settings
 from tests.factories import PPPK_NIP, open_case, recommended, s, seed, walk
 from tests.fakes import FakePdfRenderer
 from tests.letters.test_printed_law import FORBIDDEN
+from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
-TEAM = "Drs. A;196501011990031001;Sekda"
+TEAM = TEAM_MEMBERS
 
 
 @dataclass
@@ -72,7 +73,7 @@ def test_every_letter_of_cases_decided_on_each_track_prints_indonesian_law_only(
         ethics,
         [
             *recommended("moral"),
-            s("bentuk_majelis", "bkpsdm", "2024-10-28", members="Drs. A;196501011990031001;Ketua"),
+            s("bentuk_majelis", "bkpsdm", "2024-10-28", members=PANEL_MEMBERS),
             s("sidangkan", "majelis", "2024-11-05"),
             s("jatuhkan_sanksi_moral", "bupati", "2024-11-12", sanction="MOR-T"),
         ],

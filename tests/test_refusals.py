@@ -26,6 +26,7 @@ from sanctions.errors import (
 )
 from sanctions.settings import Settings
 from tests.factories import PPPK_NIP, open_case, recommended, s, seed, snapshot, step, walk
+from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -50,7 +51,7 @@ def at_lhp(
 ) -> str:
     kwargs = {"nip": nip} if nip else {}
     ref = open_case(app, violations=violations, **kwargs)
-    team = [s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda")]
+    team = [s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS)]
     walk(
         app,
         ref,
@@ -88,7 +89,7 @@ def test_no_examination_team_is_formed_for_a_ringan_case(seeded: App) -> None:
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
         ],
     )
-    error = refused(seeded, ref, "bentuk_tim", "bupati", "2024-10-29", members="A;1;B")
+    error = refused(seeded, ref, "bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS)
     assert "direct superior examines" in str(error)
 
 
@@ -229,7 +230,7 @@ def test_a_sanction_cannot_be_marked_served_before_its_period_ends(seeded: App) 
 def test_the_ethics_track_is_refused_for_a_discipline_violation(seeded: App) -> None:
     ref = open_case(seeded)
     walk(seeded, ref, recommended("berat"))
-    error = refused(seeded, ref, "bentuk_majelis", "bkpsdm", "2024-10-28", members="A;1;B")
+    error = refused(seeded, ref, "bentuk_majelis", "bkpsdm", "2024-10-28", members=PANEL_MEMBERS)
     assert "DIS-02 is a discipline violation" in str(error)
 
 

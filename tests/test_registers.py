@@ -14,6 +14,7 @@ from sanctions.db.models import Agency, Letter
 from sanctions.errors import InputError
 from sanctions.registry import edits
 from tests.factories import open_case, recommended, s, seed, snapshot, walk
+from tests.officer import TEAM_MEMBERS
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -38,7 +39,7 @@ def test_decrees_are_numbered_in_their_own_register_and_letters_in_theirs(seeded
         [
             *recommended("berat"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
         ],
     )

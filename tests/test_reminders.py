@@ -32,6 +32,7 @@ from sanctions.letters.service import issue_letter
 from sanctions.trust.audit import verify
 from tests.factories import NOW, grant_cli_user, seed, snapshot
 from tests.fakes import fake_app_factory
+from tests.officer import TEAM_MEMBERS
 from tests.test_letters_issued import recommend
 from tests.waiting import wait_until
 
@@ -620,7 +621,7 @@ def test_a_summons_without_a_decision_keeps_the_ladder_climbing_where_it_stood(
         ref,
         [
             s("tindak_lanjuti", "bkpsdm", first.isoformat()),
-            s("bentuk_tim", "bupati", first.isoformat(), members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", first.isoformat(), members=TEAM_MEMBERS),
         ],
     )
     assert follow_up_due(seeded, ref) == due
@@ -640,7 +641,7 @@ def test_the_ladder_stops_once_the_decision_is_delivered(seeded: App) -> None:
         ref,
         [
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
             s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),

@@ -37,6 +37,7 @@ from sanctions.reports.figures import (
 )
 from sanctions.reports.pdf import CHART_TITLES, render_report_pdf
 from tests.factories import NOW, PPPK_NIP, TODAY, open_case, recommended, s, seed, walk
+from tests.officer import PANEL_MEMBERS
 from tests.pdfa import assert_pdf_a_3b
 from tests.pdftext import page_texts
 
@@ -119,7 +120,7 @@ def build(app: App) -> Fixture:
     s1 = open_case(app)
     walk(app, s1, [*recommended("berat"), s("tindak_lanjuti", "bkpsdm", "2024-10-28")])
     s2 = open_case(app, violations=("ETK-02",), act_date=date(2024, 9, 2), nip=PPPK_NIP)
-    members = "Drs. A;196501011990031001;Ketua"
+    members = PANEL_MEMBERS
     walk(
         app,
         s2,

@@ -18,6 +18,7 @@ from sanctions.deadlines.reminders import TRIGGER_PREFIX, run_reminders
 from sanctions.reports import service as svc
 from sanctions.reports.figures import CaseRecord, Step, as_of, follow_up
 from tests.factories import NOW, PNS_NIP, add_employee, open_case, recommended, s, seed, walk
+from tests.officer import TEAM_MEMBERS
 from tests.test_reminders import follow_up_due
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def build(app: App) -> tuple[date, date, date, date]:
         [
             *recommended("berat"),
             s("tindak_lanjuti", "bkpsdm", "2024-11-29"),
-            s("bentuk_tim", "bupati", "2024-12-02", members="Drs. A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-12-02", members=TEAM_MEMBERS),
         ],
     )
     open_case(app, nip=E_NIP, act_date=date(2024, 12, 5), reported_on=date(2024, 12, 10))

@@ -16,6 +16,7 @@ from sanctions.db.models import Letter
 from sanctions.errors import Conflict, InputError, PermissionDenied
 from sanctions.registry import signers
 from tests.factories import open_case, recommended, s, seed, snapshot, walk
+from tests.officer import TEAM_MEMBERS
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -64,7 +65,7 @@ def test_each_letter_is_signed_by_the_official_in_office_on_its_date(seeded: App
         [
             *recommended("berat"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
         ],
     )
     with session_scope(seeded.db) as session:

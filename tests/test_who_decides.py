@@ -18,6 +18,7 @@ from sanctions.db.models import Case, Letter
 from sanctions.errors import GuardFailed, InputError, SanctionsError
 from tests.factories import open_case, recommended, s, snapshot, step, walk
 from tests.letterdata import SIGNER, sample_letter_data
+from tests.officer import TEAM_MEMBERS
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -40,7 +41,7 @@ def at_lhp(app: App, level: str, lhp_sanction: str, violations: tuple[str, ...])
         [
             *recommended(level),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
             s("susun_lhp", "tim", "2024-11-15", sanction=lhp_sanction),
@@ -99,7 +100,7 @@ def test_the_lhp_is_addressed_to_the_official_who_decides(seeded: App) -> None:
         [
             *recommended("berat"),
             s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
             s("periksa", "tim", "2024-11-11"),
         ],

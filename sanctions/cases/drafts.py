@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from sanctions.app import App
+from sanctions.cases import composition
 from sanctions.cases.changes import LetterData
 from sanctions.cases.service import advance
 from sanctions.cases.views import case_by_reference
@@ -95,6 +96,7 @@ def template(
         "# one file may hold every letter of the case (document kind -> values);",
         "# give it with --letter-data FILE. Types: sanctions letter template, docs/letter-kinds.md",
     ]
+    lines.extend(members_skeleton(workflow, name))
     for kind in kinds:
         known: Mapping[str, Any] = {}
         note = None
@@ -104,6 +106,27 @@ def template(
         if note:
             lines.append(f"  # also needed: {note}")
     return "\n".join(lines) + "\n"
+
+
+def members_skeleton(workflow: Workflow, name: str) -> list[str]:
+    """For a step that forms the Tim Pemeriksa or the Majelis Kode Etik: the structured form
+    its `members` input takes (a step input, not letter data; the letters then print it)."""
+    inputs = [i for t in workflow.transitions if t.trigger == name for i in t.inputs]
+    if not any(i.type == "members" for i in inputs):
+        return []
+    lines = [
+        f'# step input members (--set members="…" on `case advance {name}`): one member per',
+        "# item, items separated by ' | ', each item key=value fields separated by ';':",
+    ]
+    for key, meaning in composition.FIELD_MEANINGS.items():
+        lines.append(f"#   {key}={meaning}")
+    lines.append(f"# e.g. {composition.EXAMPLE}")
+    lines.extend(
+        f"# {i.name} (--set {i.name}=…, optional): {i.label}"
+        for i in inputs
+        if i.type != "members" and not i.required
+    )
+    return lines
 
 
 def preview(

@@ -10,9 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from sanctions.cases import composition
 from sanctions.catalogue.entries import Catalogue, Sanction, Violation
 from sanctions.deadlines.rules import sanction_period_end
 from sanctions.deadlines.workdays import WorkingCalendar
+from sanctions.errors import InputError
 from sanctions.institutions.authority import Authority, Resolution, Tier
 from sanctions.law import names
 
@@ -88,6 +90,9 @@ class GuardContext:
     position_type: str = ""
     agency_tier: str | None = None
     authority: Authority | None = None
+    # The examinee as recorded when the case opened (the composition rules compare ranks).
+    employee_nip: str = ""
+    employee_rank: str | None = None
 
     def fact_date(self, name: str) -> date | None:
         value = self.inputs.get(name) or self.facts.get(name)
@@ -223,6 +228,81 @@ def _team_allowed(ctx: GuardContext) -> str | None:
     return (
         f"a Tim Pemeriksa is formed only where a {' or '.join(allowed)} sanction is expected; "
         f"the recommended level is {level!r}, so the direct superior examines"
+    )
+
+
+def _members(ctx: GuardContext) -> tuple[composition.Member, ...] | str:
+    text = ctx.inputs.get("members") or ""
+    if not text:
+        return f"name the members (--set members=...): {composition.FORM}"
+    try:
+        return composition.read(text, today=ctx.on)
+    except InputError as e:
+        return str(e)
+
+
+def examinee(ctx: GuardContext) -> composition.Examinee:
+    return composition.Examinee(ctx.employee_nip, ctx.employee_type, ctx.employee_rank)
+
+
+def _rule_flag(ctx: GuardContext, rule: str) -> bool:
+    return bool(ctx.rules.get(rule))
+
+
+@guard(
+    "team_composition",
+    reads=("members", "superior_involved"),
+    rules=("team_elements", "team_superior_substitute", "members_not_junior"),
+)
+def _team_composition(ctx: GuardContext) -> str | None:
+    """PP 94/2021 Ps 27 (as restated): the direct superior, an element of supervision and one
+    of personnel, none junior to the examinee; an involved superior replaced."""
+    members = _members(ctx)
+    if isinstance(members, str):
+        return members
+    problems = composition.team_problems(
+        members,
+        examinee(ctx),
+        required=ctx.level_list("team_elements"),
+        substitute=str(ctx.rules.get("team_superior_substitute", "pejabat_lain")),
+        superior_involved=bool(ctx.inputs.get("superior_involved")),
+    )
+    if _rule_flag(ctx, "members_not_junior"):
+        problems.extend(composition.junior_members(members, examinee(ctx)))
+    if not problems:
+        return None
+    return (
+        "the Tim Pemeriksa is made of the direct superior (or, where the superior is involved, "
+        "the next superior up: --set superior_involved=reason), an element of supervision and "
+        "one of personnel, none junior to the examinee: " + "; ".join(problems)
+    )
+
+
+@guard(
+    "panel_composition",
+    reads=("members",),
+    rules=("panel_min_members", "panel_odd", "members_not_junior"),
+)
+def _panel_composition(ctx: GuardContext) -> str | None:
+    """PP 42/2004 (as restated): a chair, a secretary and at least three members, an odd
+    number in all, none junior to the examinee."""
+    members = _members(ctx)
+    if isinstance(members, str):
+        return members
+    minimum = ctx.rules.get("panel_min_members", 3)
+    problems = composition.panel_problems(
+        members,
+        examinee(ctx),
+        min_members=minimum if isinstance(minimum, int) else 3,
+        odd=_rule_flag(ctx, "panel_odd"),
+    )
+    if _rule_flag(ctx, "members_not_junior"):
+        problems.extend(composition.junior_members(members, examinee(ctx)))
+    if not problems:
+        return None
+    return (
+        "the Majelis Kode Etik is a ketua, a sekretaris and anggota, none junior to the "
+        "examinee: " + "; ".join(problems)
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases import composition
 from sanctions.cases.changes import (
     CORRECTION_TRIGGER,
     Change,
@@ -36,6 +37,7 @@ from sanctions.cases.guards import (
     SANCTION_BEFORE_APPEAL,
     GuardContext,
     competent_official,
+    examinee,
     sanction_end_fact,
 )
 from sanctions.cases.opening import (
@@ -140,22 +142,29 @@ def guard_context(
         position_type=str(case.employee_snapshot.get("position_type", "")),
         agency_tier=tier,
         authority=app.authority,
+        employee_nip=str(case.employee_snapshot.get("nip", "")),
+        employee_rank=case.employee_snapshot.get("rank"),
     )
 
 
-def check_inputs(app: App, spec: TransitionSpec, inputs: Mapping[str, str]) -> dict[str, str]:
-    """Reject unknown or malformed inputs before anything runs; returns normalised values."""
+def check_inputs(
+    app: App, spec: TransitionSpec, inputs: Mapping[str, str], *, on: date
+) -> dict[str, str]:
+    """Reject unknown or malformed inputs before anything runs; returns normalised values
+    (`members` as the canonical structured form the case records)."""
     unknown = sorted(set(inputs) - {i.name for i in spec.inputs})
     if unknown:
         takes = ", ".join(i.name for i in spec.inputs) or "no inputs"
         raise InputError(f"{spec.trigger!r} does not take {unknown[0]!r} (it takes: {takes})")
-    return {name: _check_value(app, spec.input(name), value) for name, value in inputs.items()}  # type: ignore[arg-type]
+    return {name: _check_value(app, spec.input(name), value, on) for name, value in inputs.items()}  # type: ignore[arg-type]
 
 
-def _check_value(app: App, spec: InputSpec, value: str) -> str:
+def _check_value(app: App, spec: InputSpec, value: str, on: date) -> str:
     value = value.strip()
     if not value:
         raise InputError(f"{spec.name} is empty ({spec.label})")
+    if spec.type == "members":
+        return composition.to_fact(composition.parse_members(value, today=on))
     if spec.type == "date":
         try:
             return date.fromisoformat(value).isoformat()
@@ -203,7 +212,7 @@ def advance(
     check_entered_late(session, case, on, note)
     candidates = [t for t in workflow.transitions_from(case.state) if t.trigger == trigger]
     if candidates:
-        inputs = check_inputs(app, candidates[0], inputs)
+        inputs = check_inputs(app, candidates[0], inputs, on=on)
     roles = roles_for(session, actor, case.agency_id)
     deadlines = open_deadlines(session, case)
     ctx = guard_context(app, session, case, on=on, inputs=inputs, deadlines=deadlines)
@@ -247,7 +256,21 @@ def advance(
     )
     warning = day_off_warning(on, app.calendar, "the step's date")
     written.warnings.extend([warning] if warning else [])
+    written.warnings.extend(members_warnings(ctx, spec))
     return written
+
+
+def members_warnings(ctx: GuardContext, spec: TransitionSpec) -> list[str]:
+    """Where a team or panel was formed and the rank rule could not be applied (the
+    examinee's golongan not recorded, or PNS and PPPK golongan side by side): said, not
+    refused (workflows: rule members_not_junior)."""
+    given = [
+        ctx.inputs[i.name] for i in spec.inputs if i.type == "members" and ctx.inputs.get(i.name)
+    ]
+    if not given or not ctx.rules.get("members_not_junior"):
+        return []
+    members = composition.from_fact(given[0])
+    return composition.rank_warnings(members, examinee(ctx))
 
 
 RELEASE_TRIGGER = names.RELEASE_TRIGGER

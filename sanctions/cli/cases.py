@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
+from sanctions.cases import composition, views
 from sanctions.cases import service as svc
-from sanctions.cases import views
 from sanctions.cases.describing import code_for_description
 from sanctions.cases.drafts import letter_needs
 from sanctions.cases.migration import migrations_of
@@ -409,6 +409,8 @@ def _print_view(data: dict[str, Any]) -> None:
             f"event #{m['event']})"
         )
     shown = {k: v for k, v in data["facts"].items() if not k.endswith("_on")}
+    if composition.is_structured(str(shown.get("members", ""))):
+        shown["members"] = composition.summary(composition.from_fact(shown["members"]))
     if shown:
         click.echo("  facts:      " + "; ".join(f"{k}={v}" for k, v in shown.items()))
     authority = data.get("authority")

@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from sanctions.cases import composition
 from sanctions.cases.guards import (
     GUARD_NEEDS,
     SANCTION_BEFORE_APPEAL,
@@ -126,6 +127,32 @@ def _workflow_problems(w: Workflow, documents: Mapping[str, DocumentSpec]) -> Fo
             ("rule", names.SANCTION_IN_FORCE_RULE, str(rule.value)),
             f"{f}: rules.{names.SANCTION_IN_FORCE_RULE}.value: unknown state {rule.value!r}"
             f"{_suggest(str(rule.value), w.states)}",
+        )
+    yield from _composition_rule_problems(w)
+
+
+def _composition_rule_problems(w: Workflow) -> Found:
+    """The elements the team's rules name are those the members may sit for, and the sizes
+    are numbers (sanctions/cases/composition.py)."""
+    f = w.source_file
+    for name in ("team_elements", "team_superior_substitute"):
+        rule = w.rules.get(name)
+        if rule is None:
+            continue
+        values = rule.value if isinstance(rule.value, list) else [rule.value]
+        for value in values:
+            if value not in composition.ELEMENTS:
+                yield (
+                    ("rule", name, str(value)),
+                    f"{f}: rules.{name}.value: unknown element {value!r} (allowed: "
+                    f"{', '.join(composition.ELEMENTS)})",
+                )
+    size = w.rules.get("panel_min_members")
+    if size is not None and (not isinstance(size.value, int) or size.value < 1):
+        yield (
+            ("rule", "panel_min_members"),
+            f"{f}: rules.panel_min_members.value: {size.value!r} is not a whole number of 1 "
+            "or more",
         )
 
 

@@ -111,6 +111,10 @@ CITED_LETTERS = {
         ("warning", "surat_teguran_ppk"),
     )
 }
+SUMMONS_LETTERS = tuple(
+    _n("letter", kind, "sanctions.letters.context: the team's chair is the examiner named")
+    for kind in ("surat_panggilan_1", "surat_panggilan_2")
+)
 EXAMINATION_RECORD = _n(
     "letter", "bap", "sanctions.letters.context: whether the examinee signed, the copy handed"
 )

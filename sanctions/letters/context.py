@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sanctions.cases import composition
 from sanctions.catalogue.entries import Catalogue
 from sanctions.errors import InputError
 from sanctions.law import names
@@ -397,6 +398,7 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             )
     if f.get("members"):
         data["team"] = data["members"] = _members(f["members"])
+        data.update(_examiners(facts.kind, f["members"]))
     if facts.kind == names.CITED_LETTERS["lhp"]:
         data["report_to"] = _deciding_official(facts)  # the LHP goes to who decides
     return {k: v for k, v in data.items() if v not in ("", None) or k in ("appeal", "lhp_number")}
@@ -446,7 +448,12 @@ def _maybe_date(value: str) -> date | str:
 
 
 def _members(text: str) -> list[dict[str, str]]:
-    """`nama;NIP;jabatan[;peran]|…` as typed with --set members=… into rows."""
+    """The recorded team or panel as the rows a letter prints (sanctions.cases.composition).
+    A case whose members were recorded before they were structured (`nama;NIP;jabatan[;peran]
+    |…`, no longer accepted as input) still prints them as they were given."""
+    if composition.is_structured(text):
+        members = composition.from_fact(text)
+        return composition.printed(members, team=any(m.element for m in members))
     rows = []
     for i, item in enumerate(p for p in text.split("|") if p.strip()):
         parts = [x.strip() for x in item.split(";")]
@@ -454,6 +461,21 @@ def _members(text: str) -> list[dict[str, str]]:
         role = parts[3] if len(parts) > 3 else ("Ketua" if i == 0 else "Anggota")
         rows.append({"name": name, "nip": nip, "position": position, "role": role})
     return rows
+
+
+def _examiners(kind: str, text: str) -> dict[str, Any]:
+    """The team the case recorded examines: the BAP lists its members, the summons names
+    its chair as the examiner (the officer's own values still replace them)."""
+    if not composition.is_structured(text):
+        return {}
+    rows = composition.printed(composition.from_fact(text), team=True)
+    people = [{k: row[k] for k in ("name", "nip", "rank", "position")} for row in rows]
+    if kind == names.EXAMINATION_RECORD:
+        return {"examiners": people}
+    if kind in names.SUMMONS_LETTERS:
+        chairs = [p for p, r in zip(people, rows, strict=True) if r["role"].startswith("Ketua")]
+        return {"examiner": (chairs or people)[0]}
+    return {}
 
 
 # -- canonical form --------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sanctions.catalogue.loader import load_catalogue
 from sanctions.deadlines.workdays import WorkingCalendar, load_calendar
 from sanctions.institutions.authority import Authority, load_authority
 from sanctions.settings import Settings
+from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
 pytestmark = pytest.mark.pure
 
@@ -63,6 +64,7 @@ def context(
     rules: Mapping[str, object] | None = None,
     position_type: str = "fungsional",
     agency_tier: str | None = "kabupaten_kota",
+    employee_rank: str | None = "Penata Muda Tingkat I, III/b",
 ) -> GuardContext:
     """A case as the guards see it: by default a PNS teacher's DIS-02 (berat) after penetapan."""
     return GuardContext(
@@ -80,6 +82,8 @@ def context(
         position_type=position_type,
         agency_tier=agency_tier,
         authority=AUTHORITY,
+        employee_nip="198609262015051001",
+        employee_rank=employee_rank,
     )
 
 
@@ -103,6 +107,8 @@ def judges(name: str, ctx: GuardContext) -> bool:
 
 
 # --------------------------------------------------------------------------- the act date
+# (the composition of the team and the panel: tests/cases/test_composition.py; the guards
+# apply the shipped rules, below under "composition")
 
 
 def test_conduct_toward_a_calon_after_penetapan_fits_the_act_date() -> None:
@@ -804,3 +810,44 @@ def test_every_registered_guard_has_a_test_that_it_allows_and_one_that_it_refuse
     assert sorted(set(GUARDS) - allowed) == [], "guards never shown to allow a step"
     assert sorted(set(GUARDS) - refused) == [], "guards never shown to refuse a step"
     assert sorted((allowed | refused) - set(GUARDS)) == [], "tests of guards that do not exist"
+
+
+# --------------------------------------------------------------------------- composition
+
+
+def test_a_team_of_superior_supervision_and_personnel_none_junior_may_be_formed() -> None:
+    assert allows("team_composition", context(inputs={"members": TEAM_MEMBERS}))
+
+
+def test_a_team_with_a_member_junior_to_the_examinee_is_refused_with_the_rule_in_words() -> None:
+    junior = TEAM_MEMBERS.replace(
+        "golongan=Pembina, IV/a; unsur=pengawasan", "golongan=III/a; unsur=pengawasan"
+    )
+    message = refuses("team_composition", context(inputs={"members": junior}))
+    assert message.startswith("the Tim Pemeriksa is made of the direct superior")
+    assert message.endswith("member 2 (Ir. Wahyuni, M.M., III/a) is junior to the examinee (III/b)")
+
+
+def test_a_team_whose_superior_is_involved_needs_the_next_superior_up() -> None:
+    inputs = {"members": TEAM_MEMBERS, "superior_involved": "atasan langsung ikut berkampanye"}
+    message = refuses("team_composition", context(inputs=inputs))
+    assert "no member may sit as atasan_langsung" in message
+    replaced = TEAM_MEMBERS.replace("unsur=atasan_langsung", "unsur=pejabat_lain")
+    assert allows("team_composition", context(inputs={**inputs, "members": replaced}))
+
+
+def test_a_panel_of_five_with_chair_and_secretary_may_be_formed() -> None:
+    assert allows("panel_composition", context(inputs={"members": PANEL_MEMBERS}))
+
+
+def test_a_panel_of_four_is_refused_for_its_size_and_even_number() -> None:
+    four = PANEL_MEMBERS.rsplit(" | ", 1)[0]
+    message = refuses("panel_composition", context(inputs={"members": four}))
+    assert "needs at least 3 anggota besides the ketua and the sekretaris (given: 2)" in message
+    assert "must have an odd number of members (given: 4)" in message
+
+
+def test_the_panel_size_is_the_declared_rule_not_a_constant() -> None:
+    rules = {**shipped_rules(), "panel_min_members": 1, "panel_odd": False}
+    four = PANEL_MEMBERS.rsplit(" | ", 1)[0]
+    assert allows("panel_composition", context(inputs={"members": four}, rules=rules))
