@@ -158,6 +158,8 @@ def context_sha256(context: Mapping[str, Any]) -> str:
 
 def letter_leaf(letter: Letter) -> Leaf:
     payload = {**_row(letter, _LETTER), "context_sha256": context_sha256(letter.context)}
+    if letter.incoming:  # a letter received, not issued (sanctions/letters/incoming.py)
+        payload |= _row(letter, ("incoming", "received_on", "subject"))
     return "letter", f"letters:{letter.id}", payload
 
 
