@@ -121,6 +121,8 @@ def _incoming_kind(
     lazy_commands={
         "import": "sanctions.cli.intake:case_import",
         "export": "sanctions.cli.dossier:case_export",
+        "send": "sanctions.cli.exchange:case_send",
+        "accept": "sanctions.cli.exchange:case_accept",
     },
 )
 def case() -> None:

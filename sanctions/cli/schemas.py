@@ -53,6 +53,15 @@ JSON_SCHEMAS: Final[dict[str, Any]] = {
              "written_to": "str|null"}
         ],
     },
+    "case send": {"bundle_id": "str", "file": "str", "events": "int", "letters": "int"},
+    "case accept": {
+        "reference": "str", "state": "str", "new_events": "int", "received": ["str"],
+        "sender": "str", "bundle_id": "str",
+    },
+    "keys list": [
+        {"key_id": "str", "issuers": "str", "label": "str", "added_by": "str",
+         "added_at": "datetime"}
+    ],
     "case receive": {"reference": "str", "state": "str", "received": "str (its number)"},
     "agency signer list": [
         {"id": "int", "title": "str", "name": "str", "nip": "nip|null", "rank": "str|null",
