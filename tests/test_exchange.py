@@ -4,23 +4,28 @@ installations."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from sqlalchemy import text
 from sqlmodel import col, select
 
 from sanctions.app import App
 from sanctions.cases.opening import OpenCaseInput
 from sanctions.cases.receiving import receive_case
+from sanctions.cli import cli
 from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter
 from sanctions.errors import Conflict, InputError, PermissionDenied, RuleViolation
 from sanctions.letters.context import from_json
 from sanctions.letters.incoming import IncomingLetter
 from sanctions.letters.render import render_html
-from sanctions.trust import log
-from tests.factories import NOW, PNS_NIP, s, seed, snapshot, walk
+from sanctions.trust import bundles, log
+from tests.factories import NOW, PNS_NIP, grant_cli_user, s, seed, snapshot, walk
+from tests.fakes import fake_app_factory
 
 BKN_NUMBER = "R-1234/BKN/DWASDAL/10/2024"
 BKN_PDF = b"%PDF-1.4\n% the recommendation as BKN signed it\n%%EOF\n"
@@ -173,3 +178,43 @@ def test_a_hosted_issuers_letter_cannot_be_recorded_as_received(app: App) -> Non
     seed(app)  # every issuer hosted: the recommendation is issued here, by a step
     with pytest.raises(RuleViolation, match="issued by this installation itself"):
         receive(app, actor="pengawas")
+
+
+def test_the_command_line_receives_a_recommendation_sends_the_case_and_refuses_a_bad_bundle(
+    bkpsdm: App, db_url: str, tmp_path: Path
+) -> None:
+    grant_cli_user(bkpsdm, db_url, ["admin", "kepegawaian"])
+    env = {
+        "SANCTIONS_DATABASE_URL": db_url,
+        "SANCTIONS_LETTER_STORE": str(bkpsdm.settings.letter_store),
+        "SANCTIONS_KEY_FILE": str(tmp_path / "key.pem"),
+    }
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), env=env, obj=fake_app_factory())
+
+    made = run("keys", "init", "--out", str(tmp_path / "pub.json"), "--label", "BKPSDM Sleman")
+    assert made.exit_code == 0, made.output
+    assert json.loads((tmp_path / "pub.json").read_text())["issuers"] == ["SLEMAN"]
+    (tmp_path / "rekomendasi.pdf").write_bytes(BKN_PDF)
+    received = run(
+        "case", "receive", "--kind", "rekomendasi", "--nip", PNS_NIP,
+        "--contest", "PILKADA-SLEMAN-2024", "--violation", "DIS-03", "--act-date", "2024-09-02",
+        "--reported-on", "2024-10-07", "--set", "level=sedang",
+        "--incoming-number", BKN_NUMBER, "--incoming-date", "2024-10-21",
+        "--incoming-file", str(tmp_path / "rekomendasi.pdf"), "--received-on", "2024-10-23",
+        "--json",
+    )  # fmt: skip
+    assert received.exit_code == 0, received.output
+    out = json.loads(received.stdout)
+    assert (out["state"], out["received"]) == ("direkomendasikan", BKN_NUMBER)
+    sent = run("case", "send", out["reference"], "--to", "BKN", "--out", str(tmp_path / "b.zip"))
+    assert sent.exit_code == 0, sent.output
+    assert bundles.read((tmp_path / "b.zip").read_bytes()).manifest["to"] == "BKN"
+    before = snapshot(bkpsdm)
+    (tmp_path / "bad.zip").write_bytes(b"not a zip at all")
+    refused = run("case", "accept", str(tmp_path / "bad.zip"))
+    assert refused.exit_code == 11 and "not a case bundle" in refused.stderr
+    own = run("case", "accept", str(tmp_path / "b.zip"))  # its own bundle: no key it trusts
+    assert own.exit_code == 11 and "does not trust" in own.stderr
+    assert snapshot(bkpsdm) == before
