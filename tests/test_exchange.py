@@ -218,3 +218,16 @@ def test_the_command_line_receives_a_recommendation_sends_the_case_and_refuses_a
     own = run("case", "accept", str(tmp_path / "b.zip"))  # its own bundle: no key it trusts
     assert own.exit_code == 11 and "does not trust" in own.stderr
     assert snapshot(bkpsdm) == before
+
+
+def test_the_reminder_job_of_a_bkpsdm_only_installation_leaves_bkns_reminders_to_bkn(
+    bkpsdm: App,
+) -> None:
+    from sanctions.deadlines.reminders import run_reminders
+
+    ref = receive(bkpsdm)  # the 30 working days of the follow-up ran out long ago
+    before = snapshot(bkpsdm)
+    report = run_reminders(bkpsdm, as_of=NOW.date(), now=NOW, actor="job", dry_run=False)
+    [row] = [r for r in report.rows if r.case == ref]
+    assert row.status == "skipped" and "does not host" in row.detail
+    assert snapshot(bkpsdm) == before

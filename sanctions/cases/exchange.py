@@ -30,6 +30,8 @@ from sanctions.cases.changes import (
     open_cases,
     record,
 )
+from sanctions.cases.opening import OPEN_TRIGGER
+from sanctions.cases.receiving import RECEIVE_TRIGGER
 from sanctions.db.models import (
     AcceptedBundle,
     Agency,
@@ -52,6 +54,7 @@ from sanctions.errors import (
     PermissionDenied,
     RecordConflict,
 )
+from sanctions.law.names import CITED_LETTERS
 from sanctions.letters import store
 from sanctions.letters.incoming import IncomingLetter
 from sanctions.letters.service import issuer_of
@@ -60,8 +63,8 @@ from sanctions.trust.access import require_role, roles_for
 from sanctions.trust.keys import InstallationKey, key_id
 
 # Steps the write path records that are no transition of the workflow (a case opened from a
-# report, from a received letter, a letter issued on demand).
-_NOT_TRANSITIONS = ("buka", "terima")
+# report, from a received letter; a letter issued on demand is `terbitkan:KIND`).
+_NOT_TRANSITIONS = (OPEN_TRIGGER, RECEIVE_TRIGGER)
 
 
 # -- keys -----------------------------------------------------------------------------------
@@ -237,7 +240,7 @@ def _sender(app: App, session: Session, case: Case) -> Agency:
     """The issuer this installation speaks for on the case: the first it hosts of the case's
     agency, its supervisory body and the contest's Bawaslu office."""
     candidates: list[Agency | None] = [session.get(Agency, case.agency_id)]
-    for kind in ("rekomendasi", "surat_penerusan"):
+    for kind in (CITED_LETTERS["recommendation"], CITED_LETTERS["forwarding"]):
         try:
             candidates.append(issuer_of(app, session, case, kind))
         except (NotFound, InputError):
@@ -321,7 +324,11 @@ def accept(
     agency = _agency(session, str(spec["agency"]))
     if agency is None:
         raise NotFound(f"the case's agency {spec['agency']} is not registered here")
-    require_role(session, actor, _ANY_ROLE, agency_id=agency.id, what="accepting a case bundle")
+    if not roles_for(session, actor, agency.id):
+        raise PermissionDenied(
+            f"user {actor!r} holds no role for {agency.code}: accepting a case bundle of its "
+            "case needs one"
+        )
     workflow = app.workflow(str(spec["workflow_version"]))  # NotFound when unknown here
     case = _local_case(session, spec["origin"], own_key_id)
     local = (
@@ -393,9 +400,6 @@ def accept(
     session.flush()
     log.append(session, [log.bundle_leaf(accepted)])
     return Accepted(case.reference, case.state, len(new), received, sender, bundle.bundle_id)
-
-
-_ANY_ROLE = ("admin", "bawaslu", "pengawas", "kepegawaian", "pejabat")
 
 
 def _local_case(session: Session, origin: Mapping[str, Any], own_key_id: str) -> Case | None:
