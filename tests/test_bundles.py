@@ -372,3 +372,19 @@ def test_a_bundle_signed_by_another_key_than_it_names_is_refused(tmp_path: Path)
     forged["signature"] = other.sign(entries["manifest.json"])
     with pytest.raises(BundleRejected, match="signature does not match"):
         bundles.read(_zip({**entries, "signature.json": bundles.canonical(forged)}))
+
+
+def test_bkns_reminder_to_the_ppk_reaches_the_bkpsdm_as_a_received_letter(
+    offices: tuple[Office, Office, Office],
+) -> None:
+    from sanctions.deadlines.reminders import run_reminders
+
+    bawaslu, bkn, bkpsdm = offices
+    at_bkn, _ = recommended(bawaslu, bkn)
+    report = run_reminders(bkn.app, as_of=NOW.date(), now=NOW, actor="job", dry_run=False)
+    [row] = [r for r in report.rows if r.case == at_bkn]
+    assert row.status == "issued"
+    accepted = bkpsdm.accept(bkn.send(at_bkn, "SLEMAN", "pengawas"), "bkpsdm")
+    assert accepted.new_events == 6
+    assert row.letter in [x.number for x in accepted.letters]
+    assert bkpsdm.record(accepted.reference) == bkn.record(at_bkn)

@@ -30,6 +30,7 @@ from sanctions.cases.changes import (
     open_cases,
     record,
 )
+from sanctions.cases.migration import TRIGGER_PREFIX as MIGRATION_TRIGGER
 from sanctions.cases.opening import OPEN_TRIGGER
 from sanctions.cases.receiving import RECEIVE_TRIGGER
 from sanctions.db.models import (
@@ -45,6 +46,8 @@ from sanctions.db.models import (
     LogLeaf,
     TrustedKey,
 )
+from sanctions.deadlines.adjustments import CALENDAR_TRIGGER, LEDGER_TRIGGER
+from sanctions.deadlines.reminders import TRIGGER_PREFIX as REMINDER_TRIGGER
 from sanctions.errors import (
     AlreadyAccepted,
     BundleRejected,
@@ -65,6 +68,8 @@ from sanctions.trust.keys import InstallationKey, key_id
 # Steps the write path records that are no transition of the workflow (a case opened from a
 # report, from a received letter; a letter issued on demand is `terbitkan:KIND`).
 _NOT_TRANSITIONS = (OPEN_TRIGGER, RECEIVE_TRIGGER)
+_STAYING = ("terbitkan:", REMINDER_TRIGGER)
+_NOT_CARRIED = (MIGRATION_TRIGGER, LEDGER_TRIGGER, CALENDAR_TRIGGER)
 
 
 # -- keys -----------------------------------------------------------------------------------
@@ -480,17 +485,22 @@ def _check_known(
 
 def _check_follows(workflow: Any, event: Mapping[str, Any], state: str | None) -> None:
     trigger, source, dest = str(event["trigger"]), event["source"], str(event["dest"])
-    if trigger == CORRECTION_TRIGGER:
+    if trigger == CORRECTION_TRIGGER or trigger.startswith(_NOT_CARRIED):
         raise RecordConflict(
-            f"event #{event['seq']} is a correction; bundles do not carry corrections yet: ask "
-            "the sender for the letters and record them by hand; nothing was written"
+            f"event #{event['seq']} ({trigger}) is a correction, a workflow migration or a "
+            "change of deadlines; bundles do not carry those yet: ask the sender for the "
+            "letters and record them by hand; nothing was written"
         )
     if source != state:
         raise RecordConflict(
             f"event #{event['seq']} ({trigger}) leaves {source}, but the case is {state} here: "
             "the bundle does not follow the local record; nothing was written"
         )
-    if trigger in _NOT_TRANSITIONS or trigger.startswith("terbitkan:"):
+    if trigger in _NOT_TRANSITIONS:
+        return
+    if trigger.startswith(_STAYING):  # a letter on demand, a step of the reminder ladder
+        if dest != source:
+            raise RecordConflict(f"event #{event['seq']} ({trigger}) cannot change the state")
         return
     if dest not in workflow.states:
         raise RecordConflict(f"event #{event['seq']}: no state {dest!r} in {workflow.version}")
