@@ -231,3 +231,17 @@ def test_the_reminder_job_of_a_bkpsdm_only_installation_leaves_bkns_reminders_to
     [row] = [r for r in report.rows if r.case == ref]
     assert row.status == "skipped" and "does not host" in row.detail
     assert snapshot(bkpsdm) == before
+
+
+def test_a_received_letter_is_not_vouched_for_by_this_installations_verification(
+    bkpsdm: App, tmp_path: Path
+) -> None:
+    from sanctions.letters import public
+    from sanctions.letters.service import verify_file
+
+    receive(bkpsdm)
+    (tmp_path / "bkn.pdf").write_bytes(BKN_PDF)
+    with session_scope(bkpsdm.db) as session:
+        assert public.by_file(session, BKN_PDF).verdict == "UNKNOWN"
+        checked = verify_file(bkpsdm, session, tmp_path / "bkn.pdf")
+        assert not checked.issued and "received from its sender" in checked.detail
