@@ -16,8 +16,12 @@ to the class's `exit_code`, and never shows a traceback for one.
     ├── PermissionDenied         the acting user lacks the role (or agency) for the step
     ├── ConcurrencyConflict      someone else changed the case first; nothing was written
     ├── Conflict                 the thing already exists (duplicate NIP, register number …)
+    │   ├── AlreadyAccepted      a case bundle accepted before (a replay)
+    │   └── RecordConflict       a case bundle that contradicts the local record
     ├── StorageError             the database is unavailable, locked or not migrated
-    └── RenderError              a document could not be printed (missing value, bad template)
+    ├── RenderError              a document could not be printed (missing value, bad template)
+    └── BundleRejected           a case bundle is not to be trusted: unsafe or malformed file,
+                                 untrusted key, bad signature, a file that does not match its hash
 """
 
 from __future__ import annotations
@@ -94,12 +98,24 @@ class Conflict(SanctionsError):
     exit_code: ClassVar[int] = 8
 
 
+class AlreadyAccepted(Conflict):
+    pass
+
+
+class RecordConflict(Conflict):
+    pass
+
+
 class StorageError(SanctionsError):
     exit_code: ClassVar[int] = 9
 
 
 class RenderError(SanctionsError):
     exit_code: ClassVar[int] = 10
+
+
+class BundleRejected(SanctionsError):
+    exit_code: ClassVar[int] = 11
 
 
 # The name of each exit code, as `--json` refusals give it (docs/cli.md lists them all).
@@ -114,6 +130,7 @@ EXIT_NAMES = {
     8: "conflict",
     9: "storage_error",
     10: "render_error",
+    11: "bundle_rejected",
 }
 
 

@@ -31,11 +31,21 @@ from sanctions.app import App
 from sanctions.cases.workflow import Workflow
 from sanctions.db import session_scope
 from sanctions.db.bulk import insert_rows
-from sanctions.db.models import Allegation, Case, CaseEvent, Deadline, DeadlineEntry, Letter
+from sanctions.db.models import (
+    Agency,
+    Allegation,
+    Case,
+    CaseEvent,
+    Deadline,
+    DeadlineEntry,
+    Letter,
+)
 from sanctions.deadlines.rules import due_date
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
 from sanctions.law.names import BLOCKING_FACT
-from sanctions.letters.service import check_letter, issue_letter, letter_kinds
+from sanctions.letters import incoming as received
+from sanctions.letters.incoming import IncomingLetter
+from sanctions.letters.service import check_letter, issue_letter, issuer_of, letter_kinds, spec_of
 from sanctions.trust import log
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import sealed
@@ -104,6 +114,9 @@ class Change:
     # The officer's values for each letter in `letters`, by position, when two letters of one
     # kind need different values (several voiding letters); else `letter_data` by kind.
     letter_data_each: Sequence[Mapping[str, Any]] = ()
+    # The letters received for the kinds in `letters` whose issuer this installation does not
+    # host (sanctions.letters.incoming): recorded instead of issued, by kind.
+    incoming: Mapping[str, IncomingLetter] = field(default_factory=dict)
 
 
 @dataclass
@@ -225,7 +238,19 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
     check_letter_data(change.letter_data, letter_kinds(app))
     checked: list[dict[str, Any]] = []
     refused: list[str] = []
+    external = external_kinds(app, session, case, change.letters)
+    for kind in sorted(set(change.incoming) - set(external)):
+        raise InputError(
+            f"a received letter was given for {kind}, which this step "
+            + ("issues itself" if kind in change.letters else "does not carry")
+            + f" (it carries: {', '.join(change.letters) or 'no letter'}); nothing was written"
+        )
     for i, kind in enumerate(change.letters):
+        if kind in external:
+            letter = received.require_data(change.incoming.get(kind), kind, external[kind])
+            checked.append({})
+            refused.extend(f"  {kind}: {p}" for p in received.problems(letter, step_on=change.on))
+            continue
         values, problems = check_letter(
             app,
             session,
@@ -249,6 +274,19 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
             "(document kind -> values); `sanctions letter template KIND` prints a skeleton"
         )
     return checked
+
+
+def external_kinds(
+    app: App, session: Session, case: Case, kinds: Sequence[str]
+) -> dict[str, Agency]:
+    """The kinds among `kinds` whose issuer this installation does not host, with the issuer:
+    their letters are received (recorded), not issued (docs/exchange.md)."""
+    found = {}
+    for kind in dict.fromkeys(kinds):
+        issuer = issuer_of(app, session, case, kind)
+        if not issuer.hosted:
+            found[kind] = issuer
+    return found
 
 
 def record(
@@ -393,21 +431,43 @@ def _issue(
     now: datetime,
     issue: IssueLetter,
 ) -> list[Letter]:
-    return [
-        issue(
-            app,
-            session,
-            case,
-            kind,
-            on=change.on,
-            actor=actor,
-            now=now,
-            event_seq=seq,
-            given=given[i],
-            step=(change.trigger, change.inputs),
+    external = external_kinds(app, session, case, change.letters) if change.incoming else {}
+    letters = []
+    for i, kind in enumerate(change.letters):
+        if kind in external:
+            spec = spec_of(app, kind)
+            letters.append(
+                received.record_incoming(
+                    app,
+                    session,
+                    case,
+                    kind,
+                    change.incoming[kind],
+                    sender=external[kind],
+                    title=spec.title,
+                    confidential=spec.confidential,
+                    on=change.on,
+                    actor=actor,
+                    now=now,
+                    event_seq=seq,
+                )
+            )
+            continue
+        letters.append(
+            issue(
+                app,
+                session,
+                case,
+                kind,
+                on=change.on,
+                actor=actor,
+                now=now,
+                event_seq=seq,
+                given=given[i],
+                step=(change.trigger, change.inputs),
+            )
         )
-        for i, kind in enumerate(change.letters)
-    ]
+    return letters
 
 
 def _deadlines(app: App, case: Case, workflow: Workflow, event: CaseEvent) -> list[Deadline]:

@@ -52,6 +52,7 @@ from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Let
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
 from sanctions.errors import DeadlinePassed, InputError, RuleViolation
 from sanctions.law import names
+from sanctions.letters.incoming import IncomingLetter
 from sanctions.letters.service import issue_letter
 from sanctions.registry.service import contest_by_code, employee_by_nip
 from sanctions.trust.access import require_role, roles_for
@@ -199,10 +200,12 @@ def advance(
     note: str = "",
     letter_data: LetterData | None = None,
     issue: IssueLetter = issue_letter,
+    incoming: Mapping[str, IncomingLetter] | None = None,
 ) -> Written:
     """Take step `trigger` on the case; the write path issues the letters of the state it
     enters, with the officer's `letter_data` (document kind -> values). `issue` renders them
-    (a preview passes one that renders drafts, in a transaction it rolls back)."""
+    (a preview passes one that renders drafts, in a transaction it rolls back). `incoming`:
+    the letters received for the kinds whose issuer this installation does not host."""
     check_not_future(on, now, "the step's date")
     case, prev_hash = case_and_last_hash(session, reference)
     workflow = app.workflow(case.workflow_version)
@@ -242,6 +245,7 @@ def advance(
         moves=not spec.stays,
         letters=workflow.step_letters(spec),
         letter_data=letter_data or {},
+        incoming=dict(incoming or {}),
     )
     written = record(
         app,

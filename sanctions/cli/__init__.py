@@ -31,6 +31,7 @@ COMMANDS = {
     "serve": "sanctions.cli.serve:serve",
     "deadline": "sanctions.cli.deadlines:deadline",
     "calendar": "sanctions.cli.calendar:calendar",
+    "keys": "sanctions.cli.exchange:keys_group",
 }
 
 

@@ -30,6 +30,7 @@ from sanctions.cli.shell import (
 from sanctions.db import session_scope
 from sanctions.deadlines.adjustments import ledger
 from sanctions.errors import InputError
+from sanctions.letters.incoming import IncomingLetter
 from sanctions.registry.nip import format_nip
 
 letter_data_option = click.option(
@@ -43,11 +44,85 @@ def _letter_data(path: Path | None) -> dict[str, Any]:
     return load_letter_data(path) if path else {}
 
 
+def incoming_options(command: Any) -> Any:
+    """The received letter's options (docs/exchange.md)."""
+    for option in reversed(
+        (
+            click.option("--incoming-number", help="The received letter's own number."),
+            click.option("--incoming-date", help="The received letter's date (YYYY-MM-DD)."),
+            click.option(
+                "--incoming-file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="The received PDF or scan (JPEG, PNG, TIFF).",
+            ),
+            click.option("--incoming-subject", default="", help="Its subject (hal)."),
+            click.option("--received-on", help="The day it arrived (default: the step's date)."),
+            click.option(
+                "--incoming-kind",
+                help="Which of the step's letters it is (when the step carries several).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def _incoming(values: dict[str, Any], *, required: bool) -> IncomingLetter | None:
+    """The received letter the options describe (None when none is given and none needed)."""
+    number, on, path = (
+        values.get(k) for k in ("incoming_number", "incoming_date", "incoming_file")
+    )
+    if not required and number is None and on is None and path is None:
+        return None
+    missing = [
+        f"--{k.replace('_', '-')}"
+        for k in ("incoming_number", "incoming_date", "incoming_file")
+        if values.get(k) is None
+    ]
+    if missing:
+        raise InputError(f"the received letter needs {', '.join(missing)}")
+    try:
+        data = Path(str(path)).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    return IncomingLetter(
+        number=str(number),
+        on=parse_date(on, "--incoming-date") or date.min,
+        data=data,
+        subject=str(values.get("incoming_subject") or ""),
+        received_on=parse_date(values.get("received_on"), "--received-on"),
+    )
+
+
+def _incoming_kind(
+    shell: Shell, session: Any, reference: str, trigger: str, kind: str | None
+) -> str:
+    """The step's letter the received one is: the one given, or the step's only letter of an
+    issuer this installation does not host."""
+    if kind:
+        return kind
+    from sanctions.cases.changes import case_and_last_hash, external_kinds
+
+    case, _ = case_and_last_hash(session, reference)
+    workflow = shell.app.workflow(case.workflow_version)
+    specs = [t for t in workflow.transitions_from(case.state) if t.trigger == trigger]
+    kinds = workflow.step_letters(specs[0]) if specs else ()
+    external = list(external_kinds(shell.app, session, case, kinds))
+    if len(external) != 1:
+        raise InputError(
+            f"{trigger!r} carries {len(external)} letters of issuers not hosted here "
+            f"({', '.join(external) or 'none'}): name the received one with --incoming-kind"
+        )
+    return external[0]
+
+
 @click.group(
     cls=LazyGroup,
     lazy_commands={
         "import": "sanctions.cli.intake:case_import",
         "export": "sanctions.cli.dossier:case_export",
+        "send": "sanctions.cli.exchange:case_send",
+        "accept": "sanctions.cli.exchange:case_accept",
     },
 )
 def case() -> None:
@@ -148,6 +223,88 @@ def open_(
         )
     else:
         click.echo(f"opened {reference} ({version}): {state} — {label}")
+
+
+@case.command("receive")
+@click.option(
+    "--kind", default="rekomendasi", show_default=True, help="The received letter's kind."
+)
+@click.option("--nip", required=True, help="The employee's NIP / NI PPPK.")
+@click.option("--contest", "contest_code", required=True, help="Election contest code.")
+@click.option("--violation", "violations", multiple=True, required=True, help="Violation code.")
+@click.option("--act-date", required=True, help="Date of the act (YYYY-MM-DD).")
+@click.option("--reported-on", required=True, help="Date Bawaslu received the report.")
+@click.option("--description", default="", help="What happened, in a sentence.")
+@click.option("--register-number", help="The forwarding body's register number.")
+@click.option("--workflow", "workflow_version", help="Workflow version (default: by report date).")
+@click.option("--act-date-reason", help="Why codes whose phase contradicts the act date are kept.")
+@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE",
+              help="What the letter decided, as its step's input (level=sedang).")  # fmt: skip
+@incoming_options
+@json_option
+@pass_shell
+def receive(
+    shell: Shell,
+    /,
+    kind: str,
+    nip: str,
+    contest_code: str,
+    violations: tuple[str, ...],
+    act_date: str,
+    reported_on: str,
+    description: str,
+    register_number: str | None,
+    workflow_version: str | None,
+    act_date_reason: str | None,
+    assignments: tuple[str, ...],
+    as_json: bool,
+    **received: Any,
+) -> None:
+    """Open a case from a letter received from an issuer this installation does not host
+    (BKN's recommendation, Bawaslu's forwarding letter), in the state that letter puts it in;
+    the letter is recorded with its own number and date and later letters cite them.
+
+    \b
+    Example:
+      sanctions case receive --kind rekomendasi --nip "19860926 201505 1 001" \\
+          --contest PILKADA-SLEMAN-2024 --violation DIS-02 --act-date 2024-10-03 \\
+          --reported-on 2024-10-07 --set level=sedang \\
+          --incoming-number R-1234/BKN/DWASDAL/10/2024 --incoming-date 2024-10-21 \\
+          --incoming-file rekomendasi.pdf --received-on 2024-10-23
+    """
+    from sanctions.cases.receiving import receive_case
+
+    letter = _incoming(received, required=True)
+    assert letter is not None
+    data = OpenCaseInput(
+        nip=nip,
+        contest_code=contest_code,
+        reported_on=parse_date(reported_on, "--reported-on") or shell.today,
+        act_date=parse_date(act_date, "--act-date") or shell.today,
+        violation_codes=[v.strip().upper() for v in violations],
+        description=description,
+        register_number=register_number,
+        workflow_version=workflow_version,
+        act_date_reason=act_date_reason,
+    )
+    with shell.transaction() as (session, actor):
+        result = receive_case(
+            shell.app,
+            session,
+            data,
+            kind,
+            letter,
+            inputs=parse_assignments(assignments),
+            actor=actor,
+            now=shell.now,
+        )
+        reference, state = result.case.reference, result.case.state
+        label = result.workflow.state(state).label
+        number = result.letters[0].number
+    if as_json:
+        emit_json({"reference": reference, "state": state, "received": number})
+    else:
+        click.echo(f"opened {reference} from {kind} {number}: {state} — {label}")
 
 
 def _described_code(shell: Shell, text: str, contest: str, act_date: date, yes: bool) -> str:
@@ -476,10 +633,12 @@ def _print_view(data: dict[str, Any]) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write the letters the step issues into this folder (NUMBER.pdf).",
 )
+@incoming_options
 @json_option
 @pass_shell
 def advance(
     shell: Shell,
+    /,
     reference: str,
     trigger: str,
     assignments: tuple[str, ...],
@@ -488,9 +647,12 @@ def advance(
     letter_data: Path | None,
     out: Path | None,
     as_json: bool,
+    **received: Any,
 ) -> None:
     """Take a step (TRIGGER) on a case; `case show` lists the steps allowed now. Prints the
-    letters the step issued (number, kind, file in the letter store).
+    letters the step issued (number, kind, file in the letter store). A step whose letter
+    belongs to an issuer this installation does not host records the letter received from
+    it instead (--incoming-number, --incoming-date, --incoming-file; docs/exchange.md).
 
     \b
     Example:
@@ -501,7 +663,15 @@ def advance(
     inputs = parse_assignments(assignments)
     if out is not None:
         writable_folder(out)  # before the step, so a bad folder changes nothing
+    letter = _incoming(received, required=False)
     with shell.transaction() as (session, actor):
+        incoming = {}
+        if letter is not None:
+            incoming = {
+                _incoming_kind(
+                    shell, session, reference, trigger, received["incoming_kind"]
+                ): letter
+            }
         result = svc.advance(
             shell.app,
             session,
@@ -513,6 +683,7 @@ def advance(
             now=shell.now,
             note=note,
             letter_data=_letter_data(letter_data),
+            incoming=incoming,
         )
         event = result.event
         label = result.workflow.state(event.dest).label
@@ -529,6 +700,7 @@ def advance(
         issued = [
             {
                 "number": x.number,
+                "received": x.incoming,
                 "issuer": issuers[x.agency_id],
                 "kind": x.kind,
                 "title": x.title,
@@ -551,8 +723,8 @@ def advance(
     click.echo(f"{reference}: {event.source} → {event.dest} — {label}{late}")
     for row in issued:
         click.echo(
-            f"  issued {row['number']}  {row['kind']} ({row['title']})  → "
-            f"{row['written_to'] or row['file']}"
+            f"  {'received' if row['received'] else 'issued'} {row['number']}  {row['kind']} "
+            f"({row['title']})  → {row['written_to'] or row['file']}"
         )
 
 

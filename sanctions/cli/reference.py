@@ -146,6 +146,12 @@ def agency() -> None:
 )
 @click.option("--e-signature/--no-e-signature", default=False)
 @click.option("--verification-url")
+@click.option(
+    "--hosted/--external",
+    default=True,
+    help="--external: this installation does not issue the agency's letters, it receives "
+    "them (docs/exchange.md).",
+)
 @pass_shell
 def agency_add(shell: Shell, /, **values: object) -> None:
     """Register an agency (admin)."""

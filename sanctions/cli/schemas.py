@@ -48,10 +48,21 @@ JSON_SCHEMAS: Final[dict[str, Any]] = {
         "reference": "str", "trigger": "str", "from": "str", "to": "str", "on": "date",
         "late": ["str (deadline)"], "warnings": ["str"],
         "letters": [
-            {"number": "str", "issuer": "str", "kind": "str", "title": "str",
-             "issued_on": "date", "sha256": "str", "file": "str", "written_to": "str|null"}
+            {"number": "str", "received": "bool", "issuer": "str", "kind": "str",
+             "title": "str", "issued_on": "date", "sha256": "str", "file": "str",
+             "written_to": "str|null"}
         ],
     },
+    "case send": {"bundle_id": "str", "file": "str", "events": "int", "letters": "int"},
+    "case accept": {
+        "reference": "str", "state": "str", "new_events": "int", "received": ["str"],
+        "sender": "str", "bundle_id": "str",
+    },
+    "keys list": [
+        {"key_id": "str", "issuers": "str", "label": "str", "added_by": "str",
+         "added_at": "datetime"}
+    ],
+    "case receive": {"reference": "str", "state": "str", "received": "str (its number)"},
     "agency signer list": [
         {"id": "int", "title": "str", "name": "str", "nip": "nip|null", "rank": "str|null",
          "acting": "str", "on_behalf": "str", "valid_from": "date", "valid_until": "date|null"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, true
 from sqlmodel import Field, SQLModel
 
 
@@ -38,6 +38,10 @@ class Agency(SQLModel, table=True):
     page_number_style: str = Field(default="dash", max_length=10)
     e_signature: bool = False
     verification_url: str | None = Field(default=None, max_length=200)
+    # Whether this installation issues the agency's letters (docs/exchange.md). An agency it
+    # does not host is registered so letters can name and cite it: a step whose letter it
+    # issues records the letter received from it instead (`Letter.incoming`).
+    hosted: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
 
 
 class IssuerSigner(SQLModel, table=True):
@@ -246,6 +250,13 @@ class Letter(SQLModel, table=True):
     # SHA-256), so the letter can be rendered again exactly and audited.
     context: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     rerender_of: int | None = Field(default=None, foreign_key="letters.id")
+    # A letter received from an issuer this installation does not host (docs/exchange.md):
+    # the sender's own number and date, the day it arrived, its subject, and the received
+    # PDF or scan stored by SHA-256 (`sha256`, `path`); its `seq` is the installation's own
+    # register of incoming letters (series `masuk`), not the sender's.
+    incoming: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    received_on: date | None = None
+    subject: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
 
 
 class LetterSequence(SQLModel, table=True):
@@ -365,3 +376,46 @@ class Checkpoint(SQLModel, table=True):
     key_id: str = Field(max_length=64)
     signature: str = Field(max_length=128)
     signed_by: str = Field(max_length=80)
+
+
+class TrustedKey(SQLModel, table=True):
+    """Another installation's Ed25519 public key, trusted once (`sanctions keys trust FILE`)
+    for the issuers it hosts: a case bundle signed by it is accepted for those issuers only."""
+
+    __tablename__ = "trusted_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_id: str = Field(unique=True, max_length=64)  # SHA-256 of the raw public key
+    public_key: str = Field(max_length=64)  # hexadecimal, 32 bytes
+    issuers: list[str] = Field(default_factory=list, sa_column=Column(JSON))  # agency codes
+    label: str = Field(default="", max_length=200)
+    added_by: str = Field(max_length=80)
+    added_at: datetime
+
+
+class CaseOrigin(SQLModel, table=True):
+    """Where a case accepted from a bundle was opened: the installation (its key id) and its
+    reference there, so a later bundle of the same case finds it (docs/exchange.md)."""
+
+    __tablename__ = "case_origins"
+    __table_args__ = (UniqueConstraint("origin_key", "origin_reference"),)
+
+    case_id: int = Field(foreign_key="cases.id", primary_key=True)
+    origin_key: str = Field(max_length=64)
+    origin_reference: str = Field(max_length=40)
+
+
+class AcceptedBundle(SQLModel, table=True):
+    """A case bundle accepted (`sanctions case accept`): its id (the SHA-256 of its signed
+    manifest) is unique, so the same bundle is never accepted twice."""
+
+    __tablename__ = "accepted_bundles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bundle_id: str = Field(unique=True, max_length=64)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    sender: str = Field(max_length=40)  # the sending issuer's agency code
+    key_id: str = Field(max_length=64)
+    events: int  # how many of its events were new here
+    accepted_by: str = Field(max_length=80)
+    accepted_at: datetime

@@ -35,7 +35,7 @@ from sanctions.deadlines.rules import OnMiss
 from sanctions.errors import ConcurrencyConflict, InputError, SanctionsError, StorageError
 from sanctions.law import names
 from sanctions.letters import store
-from sanctions.letters.service import issue_letter, reads
+from sanctions.letters.service import issue_letter, issuer_of, reads
 from sanctions.mailing import send, smtp_server
 from sanctions.trust import log
 from sanctions.trust.chain import GENESIS
@@ -167,6 +167,11 @@ class _AlreadyIssued(SanctionsError):
     """Another run recorded this step first (the unique constraint said so)."""
 
 
+class _NotHosted(SanctionsError):
+    """The ladder's letter belongs to an issuer this installation does not host: that
+    issuer's installation sends it (docs/exchange.md)."""
+
+
 def run_reminders(
     app: App,
     *,
@@ -253,11 +258,17 @@ def _one(
             row.status, row.detail = "would_issue", found.letter
             return row
         with session_scope(app.db) as session:
+            issuer = issuer_of(app, session, case, found.letter)
+            if not issuer.hosted:
+                raise _NotHosted(
+                    f"{found.letter} is issued by {issuer.code}, which this installation does "
+                    "not host: its own installation sends it"
+                )
             letter = _issue_step(
                 app, session, item, found, done, ladder, as_of, now, actor, issue=issue
             )
             row.letter, row.status = letter.number, "issued"
-    except (_AlreadyIssued, ConcurrencyConflict) as exc:
+    except (_AlreadyIssued, _NotHosted, ConcurrencyConflict) as exc:
         row.status, row.detail = "skipped", str(exc)
     except SanctionsError as exc:
         row.status, row.detail = "failed", str(exc)

@@ -2,8 +2,10 @@
 metadata only (issuer, number, date, kind, sifat). Never the content of a letter, Rahasia or
 not: a verification page answers strangers.
 
-Three ways to ask, as the public page offers them: the content hash the QR code carries, a
-number with its hash (typed from the letter's footer), or the PDF itself.
+Only letters issued here answer: a letter this installation received from another issuer
+(`incoming`) is that issuer's to vouch for. Three ways to ask, as the public page offers
+them: the content hash the QR code carries, a number with its hash (typed from the letter's
+footer), or the PDF itself.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sanctions.db.models import Agency, Letter
 from sanctions.letters import store
 from sanctions.letters.service import embedded_number
 
 Verdict = Literal["VALID", "ALTERED", "UNKNOWN"]
+_ISSUED = col(Letter.incoming).is_(False)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def _answer(session: Session, letter: Letter, verdict: Verdict, detail: str) -> 
 def by_content_hash(session: Session, content_hash: str) -> PublicAnswer:
     """The QR code's question: was a letter with this content issued?"""
     digest = content_hash.strip().lower()
-    letter = session.exec(select(Letter).where(Letter.content_hash == digest)).first()
+    letter = session.exec(select(Letter).where(Letter.content_hash == digest, _ISSUED)).first()
     if letter is None:
         return PublicAnswer("UNKNOWN", "Tidak ada surat yang diterbitkan dengan kode ini.")
     return _answer(session, letter, "VALID", "Surat ini diterbitkan dan tercatat.")
@@ -59,7 +62,7 @@ def by_number(session: Session, number: str, short_hash: str) -> PublicAnswer:
     """A number and the short hash printed beside the QR code (the first 16 hex digits of
     the content hash, spaces ignored)."""
     wanted = "".join(short_hash.split()).lower()
-    letters = session.exec(select(Letter).where(Letter.number == number.strip())).all()
+    letters = session.exec(select(Letter).where(Letter.number == number.strip(), _ISSUED)).all()
     if not letters:
         return PublicAnswer("UNKNOWN", "Tidak ada surat yang diterbitkan dengan nomor ini.")
     for letter in letters:
@@ -75,12 +78,16 @@ def by_number(session: Session, number: str, short_hash: str) -> PublicAnswer:
 
 def by_file(session: Session, data: bytes) -> PublicAnswer:
     """The PDF itself: byte for byte the issued file, or a file claiming an issued number."""
-    letter = session.exec(select(Letter).where(Letter.sha256 == store.sha256(data))).first()
+    letter = session.exec(
+        select(Letter).where(Letter.sha256 == store.sha256(data), _ISSUED)
+    ).first()
     if letter is not None:
         return _answer(session, letter, "VALID", "Berkas ini sama persis dengan surat yang terbit.")
     claimed_number = embedded_number(data)
     if claimed_number:
-        claimed = session.exec(select(Letter).where(Letter.number == claimed_number)).first()
+        claimed = session.exec(
+            select(Letter).where(Letter.number == claimed_number, _ISSUED)
+        ).first()
         if claimed is not None:
             return _answer(
                 session,

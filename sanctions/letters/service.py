@@ -28,7 +28,7 @@ from sanctions.db.models import (
     IssuerSigner,
     Letter,
 )
-from sanctions.errors import InputError, NotFound, PermissionDenied
+from sanctions.errors import InputError, NotFound, PermissionDenied, RuleViolation
 from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
 from sanctions.letters import needs, store
@@ -107,6 +107,11 @@ def issue_letter(
     letters (the event's hash covers them)."""
     spec = _spec(app, kind)
     issuer = _issuer(app, session, case, kind)
+    if not issuer.hosted:  # its letters are received, never issued here (letters/incoming.py)
+        raise RuleViolation(
+            f"{kind} is issued by {issuer.code}, which this installation does not host: "
+            "record the letter received from it instead (docs/exchange.md)"
+        )
     # A pattern that shows the series numbers each series on its own counter; one that does
     # not runs one counter for all the agency's letters, so no two letters share a number.
     pattern = issuer.numbering_pattern
@@ -358,6 +363,17 @@ def _render_pdf(
     return app.pdf_renderer.render_pdf(
         html, identifier=number.encode("utf-8"), title=f"{title} {number}", author=author
     )
+
+
+def issuer_of(app: App, session: Session, case: Case, kind: str) -> Agency:
+    """The agency whose letter `kind` of `case` is: the case's agency, its supervisory body
+    or the contest's Bawaslu office (`issuer` in documents.yaml)."""
+    return _issuer(app, session, case, kind)
+
+
+def spec_of(app: App, kind: str) -> Any:
+    """The declared document kind (letter_templates/documents.yaml)."""
+    return _spec(app, kind)
 
 
 def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
@@ -641,6 +657,14 @@ def verify_file(app: App, session: Session, path: Path) -> Verification:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
     digest = store.sha256(data)
     letter = session.exec(select(Letter).where(Letter.sha256 == digest)).first()
+    if letter is not None and letter.incoming:
+        return Verification(
+            False,
+            None,
+            False,
+            f"the file received from its sender as {letter.number} (dated {letter.issued_on}, "
+            f"received {letter.received_on}); not issued here: ask its issuer to verify it",
+        )
     if letter is not None:
         detail = f"identical to the issued {letter.number}"
         if letter.signed:
@@ -665,7 +689,9 @@ def verify_file(app: App, session: Session, path: Path) -> Verification:
         )
     number = embedded_number(data)
     if number:
-        claimed = session.exec(select(Letter).where(Letter.number == number)).first()
+        claimed = session.exec(
+            select(Letter).where(Letter.number == number, col(Letter.incoming).is_(False))
+        ).first()
         if claimed is not None:
             return Verification(
                 True,
@@ -717,6 +743,11 @@ def letters_issued_between(
 def rerender(app: App, session: Session, letter: Letter) -> bytes:
     """Render an issued letter again from its stored context: same number, same text. The
     issued file stays the reference (`verify` checks against it); this is a reading copy."""
+    if letter.incoming:
+        raise RuleViolation(
+            f"{letter.number} was received, not issued here: its file is the only copy "
+            "(`sanctions letter show`)"
+        )
     agency = session.get(Agency, letter.agency_id)
     return _render_pdf(
         app,

@@ -135,6 +135,9 @@ class AgencyInput:
     page_number_style: str = "dash"
     e_signature: bool = False
     verification_url: str | None = None
+    # False: an issuer this installation does not host; its letters are received, not issued
+    # (docs/exchange.md).
+    hosted: bool = True
 
 
 def add_agency(session: Session, data: AgencyInput, *, actor: str) -> Agency:

@@ -15,6 +15,9 @@ the transaction that writes the record, so a record and its leaf commit or roll 
   role_grants:ID           each role granted
   access_events:ID         each refusal
   law_pins:NAME:SHA256     each pin of the law in force
+  trusted_keys:ID          each other installation's key trusted (docs/exchange.md)
+  case_origins:CASE        where a case accepted from a bundle was opened
+  accepted_bundles:ID      each case bundle accepted
 
 Appending takes the next indexes from the `log_head` row (an UPDATE that locks it until
 commit, so parallel writers queue and the indexes stay gapless). `verify` recomputes every
@@ -36,10 +39,12 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
 from sanctions.db.models import (
+    AcceptedBundle,
     AccessEvent,
     Allegation,
     Case,
     CaseEvent,
+    CaseOrigin,
     Deadline,
     DeadlineEntry,
     LawPin,
@@ -48,6 +53,7 @@ from sanctions.db.models import (
     LogLeaf,
     ReminderStep,
     RoleGrant,
+    TrustedKey,
 )
 from sanctions.trust.merkle import leaf_hash
 
@@ -105,6 +111,10 @@ _STEP = ("id", "case_id", "deadline_id", "step_key", "issued_on", "letter_id", "
 _GRANT = ("id", "username", "role", "agency_id")
 _REFUSAL = ("id", "at", "actor", "command", "reason")
 _PIN = ("name", "sha256", "pinned_at", "pinned_by", "note")
+_TRUSTED = ("id", "key_id", "public_key", "issuers", "label", "added_by", "added_at")
+_ORIGIN = ("case_id", "origin_key", "origin_reference")
+_BUNDLE = ("id", "bundle_id", "case_id", "sender", "key_id", "events", "accepted_by",
+           "accepted_at")  # fmt: skip
 
 
 _TABLES: Any = {"deadlines": Deadline.__table__, "leaves": LogLeaf.__table__}  # type: ignore[attr-defined]
@@ -158,6 +168,8 @@ def context_sha256(context: Mapping[str, Any]) -> str:
 
 def letter_leaf(letter: Letter) -> Leaf:
     payload = {**_row(letter, _LETTER), "context_sha256": context_sha256(letter.context)}
+    if letter.incoming:  # a letter received, not issued (sanctions/letters/incoming.py)
+        payload |= _row(letter, ("incoming", "received_on", "subject"))
     return "letter", f"letters:{letter.id}", payload
 
 
@@ -179,6 +191,18 @@ def refusal_leaf(refusal: AccessEvent) -> Leaf:
 
 def pin_leaf(pin: Any) -> Leaf:
     return "pin", f"law_pins:{pin.name}:{pin.sha256}", _row(pin, _PIN)
+
+
+def trusted_key_leaf(key: TrustedKey) -> Leaf:
+    return "trusted_key", f"trusted_keys:{key.id}", _row(key, _TRUSTED)
+
+
+def origin_leaf(origin: CaseOrigin) -> Leaf:
+    return "case_origin", f"case_origins:{origin.case_id}", _row(origin, _ORIGIN)
+
+
+def bundle_leaf(bundle: AcceptedBundle) -> Leaf:
+    return "accepted_bundle", f"accepted_bundles:{bundle.id}", _row(bundle, _BUNDLE)
 
 
 # -- appending ------------------------------------------------------------------------------
@@ -313,6 +337,12 @@ def _records(session: Session, by_ref: dict[str, LogLeaf]) -> list[LogFinding]:
         check(refusal_leaf(refusal))
     for pin in session.exec(select(LawPin)).all():
         check(pin_leaf(pin))
+    for key in session.exec(select(TrustedKey)).all():
+        check(trusted_key_leaf(key))
+    for origin in session.exec(select(CaseOrigin)).all():
+        check(origin_leaf(origin))
+    for bundle in session.exec(select(AcceptedBundle)).all():
+        check(bundle_leaf(bundle))
     for ref, leaf in by_ref.items():
         if ref not in seen:
             found.append(LogFinding(leaf.idx, ref, "is in the log but its record is gone"))
