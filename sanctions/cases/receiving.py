@@ -77,7 +77,7 @@ def receive_case(
     workflow = opening_workflow(app, data)
     dest = receiving_state(workflow, kind)
     entering = [t for t in workflow.transitions if t.dest == dest]
-    checked = check_inputs(app, entering[0], inputs) if entering else dict(inputs)
+    checked = check_inputs(app, entering[0], inputs, on=today) if entering else dict(inputs)
     missing = [
         i.name for t in entering[:1] for i in t.inputs if i.required and i.name not in checked
     ]
