@@ -4,16 +4,21 @@ reason, never given twice."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from click.testing import CliRunner, Result
 from sqlalchemy import text
 from sqlmodel import col, select
 
 from sanctions.app import App
 from sanctions.cases.views import case_by_reference
+from sanctions.cli import cli
+from sanctions.cli.schemas import JSON_SCHEMAS
 from sanctions.db import session_scope
 from sanctions.db.models import Agency, Letter, LetterReservation
 from sanctions.errors import InputError, PermissionDenied, RuleViolation
@@ -22,7 +27,15 @@ from sanctions.letters.numbering import out_of_order, register_of
 from sanctions.letters.service import issue_letter
 from sanctions.registry import edits
 from sanctions.trust import log
-from tests.factories import REPORT_TO_RECOMMENDATION, open_case, seed, snapshot, step, walk
+from tests.factories import (
+    REPORT_TO_RECOMMENDATION,
+    grant_cli_user,
+    open_case,
+    seed,
+    snapshot,
+    step,
+    walk,
+)
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
@@ -234,3 +247,37 @@ def test_two_back_dated_letters_racing_for_one_reserved_number_have_one_winner(
     numbered = bkn_register(seeded)
     assert [seq for seq, _ in numbered] == list(range(1, len(numbered) + 1))
     assert no_log_findings(seeded) == []
+
+
+def test_the_command_line_reserves_lists_and_voids_numbers_and_refuses_bad_input_unchanged(
+    seeded: App, db_url: str, tmp_path: Path
+) -> None:
+    grant_cli_user(seeded, db_url, ["pengawas"])
+    env = {"SANCTIONS_DATABASE_URL": db_url, "SANCTIONS_LETTER_STORE": str(tmp_path / "store")}
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["letter", "reserve", *args], env=env)
+
+    done = run("--issuer", "BKN", "--count", "2", "--json")
+    assert done.exit_code == 0, done.output
+    reserved = json.loads(done.stdout)
+    assert [(r["seq"], r["state"], r["register"]) for r in reserved] == [
+        (1, "free", "*"),
+        (2, "free", "*"),
+    ]
+    assert set(reserved[0]) == set(JSON_SCHEMAS["letter reserve"][0])
+    voided = run("--issuer", "BKN", "--void", "1", "--reason", "tidak terpakai", "--json")
+    assert voided.exit_code == 0, voided.output
+    listed = json.loads(run("--list", "--json").stdout)
+    assert [(r["seq"], r["state"]) for r in listed] == [(2, "free")]
+    before = snapshot(seeded)
+    for args, code, says in (
+        (("--issuer", "BKN", "--date", "2999-01-01"), 2, "after today"),
+        (("--issuer", "NOPE"), 4, "no agency 'NOPE'"),
+        (("--issuer", "BKN", "--void", "1", "--reason", "lagi"), 5, "already voided"),
+        (("--count", "1"), 2, "--issuer is required"),
+    ):
+        refused = run(*args)
+        assert refused.exit_code == code, refused.output
+        assert says in refused.output
+    assert snapshot(seeded) == before
