@@ -1,7 +1,9 @@
 """Issuing official letters inside the caller's transaction, and finding and verifying them.
 
-Issuing = allocate the next number of the issuing agency's series for the year (the counter
-row is bumped in this transaction, so numbers are gapless: a rollback gives the number back),
+Issuing = take the number of the letter's date in the issuing agency's register for the year
+(sanctions/letters/register.py: the next one, or for a back-dated letter one reserved for its
+date; the counter row is bumped in this transaction, so numbers are gapless: a rollback gives
+the number back),
 build the context, render HTML then PDF/A, store the PDF by its SHA-256, and record the
 letter with the context it was rendered from.
 """
