@@ -3,11 +3,17 @@
 
 Figures:
   1. one one-page letter, warm: median (and p90) of >= 20 renders in one process
+  1b. the pairing: the same letter's final HTML rendered by bare WeasyPrint
+      (`weasyprint.HTML(string=html, base_url=...).write_pdf()`) and by our path (PDF/A-3b,
+      embedded fonts, sRGB intent, metadata, signature box; and with the HTML step: Jinja2 and
+      the QR code), interleaved in the same run; CPU time (time.process_time, which other load
+      on the machine does not inflate) and wall time, medians, and their ratios
   2. letters/s in one process
   3. letters/s on a LetterPool with 2 workers (warmed up), and the pool/single ratio
   4. memory of one worker over 1,000 letters: RSS after 100, 500 and 1,000 letters, and peak
 
-Targets (docs/sources.md §L0 and the brief): < 80 ms warm, pool >= 1.8x single, memory flat.
+Targets (docs/sources.md §L0, issues 12 and 16): < 80 ms warm, our path within 1.1x (issue 16;
+1.2x issue 12) of bare WeasyPrint on the same HTML, pool of 2 >= 1.9x single, memory flat.
 Every letter differs (its number, hash and QR), as in production.
 
     .venv/bin/python scripts/bench_letters.py [--letters 200] [--memory-letters 1000]
@@ -105,6 +111,53 @@ def _memory_run(letters: int, checkpoints: tuple[int, ...]) -> list[tuple[int, f
     return readings
 
 
+def _paired(env: Any, renderer: Any, samples: ModuleType, runs: int) -> dict[str, list[float]]:
+    """CPU and wall seconds per letter: bare WeasyPrint, our PDF step, our whole path, on the
+    same letter's final HTML, interleaved (the order alternates so neither side always runs
+    on a warmer cache)."""
+    from weasyprint import HTML
+
+    from sanctions.letters import qr
+    from sanctions.letters.render import render_html
+
+    base = f"{TEMPLATE_DIR.as_uri()}/"
+    out: dict[str, list[float]] = {
+        k: [] for k in ("bare_cpu", "bare_wall", "ours_cpu", "ours_wall", "path_cpu", "path_wall")
+    }
+
+    def bare(html: str) -> None:
+        c0, t0 = time.process_time(), time.perf_counter()
+        HTML(string=html, base_url=base).write_pdf()
+        out["bare_cpu"].append(time.process_time() - c0)
+        out["bare_wall"].append(time.perf_counter() - t0)
+
+    def ours(context: dict[str, Any]) -> None:
+        qr.svg_data_uri.cache_clear()  # as for a new letter: its QR code is made, not cached
+        c0, t0 = time.process_time(), time.perf_counter()
+        html = render_html(env, KIND, context)
+        c1, t1 = time.process_time(), time.perf_counter()
+        renderer.render_pdf(html, identifier=b"p", title="Surat Pengingat", author="BKN")
+        c2, t2 = time.process_time(), time.perf_counter()
+        out["ours_cpu"].append(c2 - c1)
+        out["ours_wall"].append(t2 - t1)
+        out["path_cpu"].append(c2 - c0)
+        out["path_wall"].append(t2 - t0)
+
+    for index in range(runs + 3):
+        context = _context(samples, 40_000 + index)
+        html = render_html(env, KIND, context)
+        if index % 2:
+            bare(html)
+            ours(context)
+        else:
+            ours(context)
+            bare(html)
+        if index < 3:  # warm-up
+            for values in out.values():
+                values.clear()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-runs", type=int, default=30)
@@ -146,6 +199,9 @@ def main() -> None:
         total.append(t2 - t0)
         html_only.append(t1 - t0)
         pdf_only.append(t2 - t1)
+
+    # 1b. the pairing with bare WeasyPrint on the same HTML
+    paired = _paired(env, renderer, samples, args.latency_runs)
 
     # 2. letters/s in this process, best of `--repeat` runs (the machine may be shared)
     single_rates, single_cpu = [], 0.0
@@ -207,11 +263,22 @@ def main() -> None:
     print(
         f"{'  of which PDF (WeasyPrint), median':<44} {statistics.median(pdf_only) * 1000:>9.1f} ms"
     )
+    med = {k: statistics.median(v) * 1000 for k, v in paired.items()}
+    print(f"{'bare WeasyPrint on the same HTML, CPU median':<44} {med['bare_cpu']:>9.1f} ms")
+    print(f"{'  wall median':<44} {med['bare_wall']:>9.1f} ms")
+    print(f"{'our PDF step (same HTML), CPU median':<44} {med['ours_cpu']:>9.1f} ms")
+    print(f"{'  wall median':<44} {med['ours_wall']:>9.1f} ms")
+    print(f"{'our whole path (HTML + QR + PDF), CPU median':<44} {med['path_cpu']:>9.1f} ms")
+    print(f"{'  wall median':<44} {med['path_wall']:>9.1f} ms")
+    for label, key in (("our PDF step / bare", "ours"), ("our whole path / bare", "path")):
+        cpu_ratio = med[f"{key}_cpu"] / med["bare_cpu"]
+        wall_ratio = med[f"{key}_wall"] / med["bare_wall"]
+        print(f"{f'{label}, CPU (wall)':<44} {cpu_ratio:>7.2f}x ({wall_ratio:.2f}x)  <= 1.1x")
     single_rate, pool_rate = max(single_rates), max(pool_rates)
     runs = f"best of {args.repeat}"
     print(f"{f'letters/s, one process ({args.letters} letters, {runs})':<44} {single_rate:>12.1f}")
     print(f"{f'letters/s, pool of 2 ({args.letters * 2} letters, {runs})':<44} {pool_rate:>12.1f}")
-    print(f"{'pool / single':<44} {pool_rate / single_rate:>11.2f}x  >= 1.8x")
+    print(f"{'pool / single':<44} {pool_rate / single_rate:>11.2f}x  >= 1.9x")
     print(f"{'  all runs, single':<44} {', '.join(f'{r:.1f}' for r in single_rates):>12}")
     print(f"{'  all runs, pool':<44} {', '.join(f'{r:.1f}' for r in pool_rates):>12}")
     share = worker_cpu / pool_wall * 100

@@ -137,3 +137,71 @@ def test_a_restored_snapshot_has_every_row_of_its_source_and_new_rows_get_fresh_
     with session_scope(app.db) as session:
         add_agency(session, "BANTUL")  # the id sequences continue after the copied ids
     assert len(snapshot(app)["agencies"]) == len(rows["agencies"]) + 1
+
+
+def test_migration_0025_dates_each_register_by_its_latest_letter_and_keeps_agenda_order(
+    db_url: str,
+) -> None:
+    """A register numbered before 0025 gets the date of its latest letter (so a letter dated
+    before it needs a reserved number), and every agency keeps its registers as agenda books."""
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0018")
+        with engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO agencies (code, name, parent, kind, address, phone, website, "
+                    "email, city, ppk_title, ppk_name, unit_code, numbering_pattern, "
+                    "page_number_style, e_signature) VALUES ('A', 'Agency', '', 'daerah', '', "
+                    "'', '', '', 'Sleman', 'Bupati', 'X', '', '{seq}', 'dash', false)"
+                )
+            )
+            c.execute(
+                text(
+                    "INSERT INTO employees (nip, employee_type, name, birth_date, sex, position, "
+                    "position_type, unit, agency_id, address, status) VALUES "
+                    "('198609262015051001', 'PNS', 'B', '1986-09-26', 'L', 'Guru', "
+                    "'fungsional', '', 1, '', 'aktif')"
+                )
+            )
+            c.execute(text("INSERT INTO contests (code, name, kind, region) VALUES "
+                           "('C', 'C', 'pilkada', '')"))  # fmt: skip
+            c.execute(
+                text(
+                    "INSERT INTO cases (reference, agency_id, employee_id, contest_id, "
+                    "workflow_version, state, version, reported_on, act_date, "
+                    "employee_snapshot, facts, opened_by, opened_at) VALUES ('NET-1', 1, 1, 1, "
+                    "'bkn-2024', 'kajian_bawaslu', 2, '2024-10-07', '2024-10-03', '{}', '{}', "
+                    "'x', '2026-11-25 09:00:00')"
+                )
+            )
+            for seq, on in ((1, "2024-10-21"), (2, "2024-10-09")):  # numbered out of order
+                c.execute(
+                    text(
+                        "INSERT INTO letters (case_id, agency_id, kind, title, series, year, "
+                        "seq, number, issued_on, issued_at, issued_by, confidential, sha256, "
+                        "content_hash, path, pages, signed, context) VALUES (1, 1, 'k', 't', "
+                        "'*', 2024, :seq, :number, :on, '2026-11-25 09:00:00', 'x', false, "
+                        "'ab', 'cd', 'p', 1, false, '{}')"
+                    ),
+                    {"seq": seq, "number": str(seq), "on": on},
+                )
+            c.execute(
+                text(
+                    "INSERT INTO letter_sequences (agency_id, series, year, last_seq) VALUES "
+                    "(1, '*', 2024, 2), (1, 'keputusan', 2024, 0)"
+                )
+            )
+        upgrade(engine, "0025")
+        with engine.begin() as c:
+            rows = c.execute(
+                text("SELECT series, last_date FROM letter_sequences ORDER BY series")
+            ).all()
+            orders = c.execute(text("SELECT register_order FROM agencies")).scalars().all()
+        assert [(series, str(last)) for series, last in rows] == [
+            ("*", "2024-10-21"),  # its latest date, not its last number's
+            ("keputusan", "None"),
+        ]
+        assert orders == ["agenda"]
+    finally:
+        engine.dispose()

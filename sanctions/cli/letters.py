@@ -1,4 +1,4 @@
-"""`sanctions letter list|get|verify|issue|template|preview`: the documents of cases."""
+"""`sanctions letter list|get|verify|issue|reserve|template|preview`: the documents of cases."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from sanctions.cli.shell import (
     pass_shell,
 )
 from sanctions.letters import service as svc
+from sanctions.letters.numbering import REGISTERS
 from sanctions.trust.pinning import require_templates_of
 
 
@@ -208,6 +209,103 @@ def letter_render(
     emit_table(rows, as_json=as_json, empty="no letters in that period", wrap={"error": 60})
     if any(not r.ok for r in results):
         raise SystemExit(1)
+
+
+@letter.command("reserve")
+@click.option("--issuer", help="Code of the issuing agency (required except with --list).")
+@click.option(
+    "--register",
+    type=click.Choice(REGISTERS),
+    default="surat",
+    show_default=True,
+    help="The register (series) whose numbers to reserve.",
+)
+@click.option("--date", "on_", help="Date of the letters the numbers are for (default: today).")
+@click.option("--count", type=int, default=1, show_default=True, help="How many numbers.")
+@click.option("--list", "listing", is_flag=True, help="List reserved numbers (free ones).")
+@click.option("--all", "include_closed", is_flag=True, help="With --list: used and void too.")
+@click.option("--void", "void_seq", type=int, metavar="SEQ", help="Void free reserved SEQ.")
+@click.option("--year", type=int, help="With --void: the register's year (default: this one).")
+@click.option("--reason", default="", help="With --void: why the number is voided.")
+@json_option
+@pass_shell
+def letter_reserve(
+    shell: Shell,
+    issuer: str | None,
+    register: str,
+    on_: str | None,
+    count: int,
+    listing: bool,
+    include_closed: bool,
+    void_seq: int | None,
+    year: int | None,
+    reason: str,
+    as_json: bool,
+) -> None:
+    """Reserve numbers of a register for letters of a day still to be written (nomor cadangan
+    of an agenda book), list them, or void an unused one with a reason.
+
+    Numbers rise with dates in each register: a letter dated before the register's last
+    number is refused unless a number was reserved for its date, then it takes the earliest
+    free one. Numbers are reserved on the day, for that day.
+
+    
+    Example:
+      sanctions letter reserve --issuer SLEMAN --register keputusan --count 2
+      sanctions letter reserve --list --issuer SLEMAN
+      sanctions letter reserve --issuer SLEMAN --void 14 --reason "tidak terpakai"
+    """
+    from sanctions.letters import register as registers
+
+    if listing:
+        with shell.transaction() as (session, _):
+            found = registers.reservations(session, issuer=issuer, include_closed=include_closed)
+            rows = [_reserved_row(r, code) for r, code in found]
+        emit_table(rows, as_json=as_json, empty="no reserved numbers")
+        return
+    if issuer is None:
+        raise click.UsageError("--issuer is required (except with --list)")
+    with shell.transaction() as (session, actor):
+        if void_seq is not None:
+            voided = registers.void(
+                session,
+                issuer=issuer,
+                register=register,
+                year=year or shell.today.year,
+                seq=void_seq,
+                reason=reason,
+                actor=actor,
+                now=shell.now,
+            )
+            rows = [_reserved_row(voided, issuer)]
+        else:
+            reserved = registers.reserve(
+                session,
+                issuer=issuer,
+                register=register,
+                on=parse_date(on_, "--date") or shell.today,
+                count=count,
+                actor=actor,
+                now=shell.now,
+                today=shell.today,
+            )
+            rows = [_reserved_row(r, issuer) for r in reserved]
+    emit_table(rows, as_json=as_json, empty="nothing reserved")
+
+
+def _reserved_row(reservation: Any, issuer: str) -> dict[str, Any]:
+    return {
+        "issuer": issuer,
+        "register": reservation.series,
+        "year": reservation.year,
+        "seq": reservation.seq,
+        "for_date": reservation.for_date,
+        "state": reservation.state,
+        "reserved_by": reservation.reserved_by,
+        "reserved_at": reservation.reserved_at,
+        "letter_id": reservation.letter_id,
+        "reason": reservation.void_reason or "",
+    }
 
 
 @letter.command("template")

@@ -144,6 +144,14 @@ def agency() -> None:
     default="dash",
     show_default=True,
 )
+@click.option(
+    "--register-order",
+    type=click.Choice(svc.REGISTER_ORDERS),
+    default="agenda",
+    show_default=True,
+    help="agenda: numbers rise with dates (a back-dated letter needs a reserved number); "
+    "recorded: in the order letters are recorded (a backlog being entered).",
+)
 @click.option("--e-signature/--no-e-signature", default=False)
 @click.option("--verification-url")
 @click.option(
@@ -581,6 +589,7 @@ def _history_command(group: click.Group, entity: str, metavar: str) -> None:
 @click.option("--numbering-pattern")
 @click.option("--decree-pattern", help="The keputusan register's own pattern (its own counter).")
 @click.option("--page-number-style", type=click.Choice(svc.PAGE_NUMBER_STYLES))
+@click.option("--register-order", type=click.Choice(svc.REGISTER_ORDERS))
 @click.option("--verification-url")
 @click.option("--from", "holds_from", help="The date from which the change holds (YYYY-MM-DD).")
 @json_option

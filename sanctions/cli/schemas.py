@@ -86,6 +86,11 @@ JSON_SCHEMAS: Final[dict[str, Any]] = {
             "worst_days_late": "int",
         }
     ],
+    "letter reserve": [
+        {"issuer": "str", "register": "str (counter: * or a series)", "year": "int",
+         "seq": "int", "for_date": "date", "state": "free|used|voided", "reserved_by": "str",
+         "reserved_at": "datetime", "letter_id": "int|null", "reason": "str"}
+    ],
     "agency history": [
         {"at": "datetime", "by": "str", "field": "str", "old": "str|null", "new": "str|null",
          "holds_from": "date|null"}

@@ -36,6 +36,10 @@ class Agency(SQLModel, table=True):
     # The keputusan register's own pattern (its own counter); None: decrees share the pattern.
     decree_pattern: str | None = Field(default=None, max_length=120)
     page_number_style: str = Field(default="dash", max_length=10)
+    # How its registers order numbers (letters/register.py): "agenda", numbers rise with dates
+    # (a back-dated letter takes a reserved number or is refused); "recorded", in the order
+    # letters are recorded whatever their dates (declared by an issuer entering a backlog).
+    register_order: str = Field(default="agenda", max_length=10)
     e_signature: bool = False
     verification_url: str | None = Field(default=None, max_length=200)
     # Whether this installation issues the agency's letters (docs/exchange.md). An agency it
@@ -268,6 +272,32 @@ class LetterSequence(SQLModel, table=True):
     series: str = Field(primary_key=True, max_length=40)
     year: int = Field(primary_key=True)
     last_seq: int = 0
+    # The date of the latest number given or reserved (the agenda book's last line): a letter
+    # dated before it takes a reserved number of its date or is refused (letters/register.py).
+    last_date: date | None = None
+
+
+class LetterReservation(SQLModel, table=True):
+    """A number kept free in a register for a letter of `for_date` that is written later (an
+    agenda book's nomor cadangan): taken in sequence when reserved, then used by one letter of
+    that date or voided with a reason; never given twice, never reused."""
+
+    __tablename__ = "letter_reservations"
+    __table_args__ = (UniqueConstraint("agency_id", "series", "year", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agencies.id")
+    series: str = Field(max_length=40)  # the counter, as Letter.series
+    year: int
+    seq: int
+    for_date: date
+    reserved_by: str = Field(max_length=80)
+    reserved_at: datetime
+    state: str = Field(default="free", max_length=10)  # free | used | voided
+    letter_id: int | None = Field(default=None, foreign_key="letters.id")
+    closed_by: str | None = Field(default=None, max_length=80)  # who used or voided it
+    closed_at: datetime | None = None
+    void_reason: str | None = Field(default=None, max_length=1000)
 
 
 class ReminderStep(SQLModel, table=True):

@@ -138,6 +138,41 @@ def _could_give(owner: NumberingOwner, number: str) -> bool:
     )
 
 
+# -- registers (the agenda books an issuer keeps) ------------------------------------------------
+# A register is named by the series of the letters it numbers; `letter reserve --register`.
+REGISTERS = ("surat", "keputusan", "berita_acara", "laporan")
+# The counter of a pattern that does not show the series: one for all the issuer's letters.
+ALL_SERIES = "*"
+
+
+def register_of(
+    series: str, *, numbering_pattern: str, decree_pattern: str | None
+) -> tuple[str, str]:
+    """The (pattern, counter) that number a letter of `series` for an issuer.
+
+    A pattern that shows the series numbers each series on its own counter; one that does not
+    runs one counter for all the issuer's letters, so no two letters share a number. An issuer
+    with a decree pattern keeps its keputusan in a register of their own."""
+    if series == "keputusan" and decree_pattern:
+        return decree_pattern, "keputusan"
+    counter = series if uses_placeholder(numbering_pattern, "series") else ALL_SERIES
+    return numbering_pattern, counter
+
+
+def out_of_order(*, register: str, on: date, last_date: date, last_seq: int, issuer: str) -> str:
+    """Why a letter dated `on` cannot take the next number of a register whose last number
+    `last_seq` is dated `last_date` (an agenda book's numbers rise with its dates)."""
+    return (
+        f"a letter dated {on.isoformat()} cannot take the next number of {issuer}'s "
+        f"{register} register: its last number {last_seq} is dated {last_date.isoformat()} "
+        "and numbers rise with dates (agenda book). Date the letter "
+        f"{last_date.isoformat()} or later, or use a number reserved for "
+        f"{on.isoformat()} at the time (`sanctions letter reserve --issuer {issuer} "
+        f"--register {register} --date {on.isoformat()}` on that day; "
+        f"`sanctions letter reserve --list --issuer {issuer}` shows the free ones)"
+    )
+
+
 def uses_placeholder(pattern: str, name: str) -> bool:
     """Whether `pattern` contains `{name}` (e.g. whether numbers differ by series)."""
     parts, _ = _compiled(pattern)

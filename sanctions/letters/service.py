@@ -1,7 +1,9 @@
 """Issuing official letters inside the caller's transaction, and finding and verifying them.
 
-Issuing = allocate the next number of the issuing agency's series for the year (the counter
-row is bumped in this transaction, so numbers are gapless: a rollback gives the number back),
+Issuing = take the number of the letter's date in the issuing agency's register for the year
+(sanctions/letters/register.py: the next one, or for a back-dated letter one reserved for its
+date; the counter row is bumped in this transaction, so numbers are gapless: a rollback gives
+the number back),
 build the context, render HTML then PDF/A, store the PDF by its SHA-256, and record the
 letter with the context it was rendered from.
 """
@@ -31,7 +33,7 @@ from sanctions.db.models import (
 from sanctions.errors import InputError, NotFound, PermissionDenied, RuleViolation
 from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
-from sanctions.letters import needs, store
+from sanctions.letters import needs, register, store
 from sanctions.letters.context import (
     SUPPLIED_BY_FACT,
     EarlierLetter,
@@ -43,7 +45,7 @@ from sanctions.letters.context import (
     to_json,
     with_verification,
 )
-from sanctions.letters.numbering import format_number, uses_placeholder
+from sanctions.letters.numbering import format_number
 from sanctions.registry.signers import signer_on
 from sanctions.trust.access import roles_for
 
@@ -52,7 +54,6 @@ if TYPE_CHECKING:
 
 # How a series shows in a number that uses {series}; the counter shared by every series.
 SERIES_CODES = {"surat": "S", "keputusan": "KEP", "berita_acara": "BA", "laporan": "LAP"}
-ALL_SERIES = "*"
 # What a draft (a preview, a check before a step) prints where the number goes: none is
 # allocated until the step is taken.
 DRAFT_NUMBER = "..."
@@ -112,14 +113,10 @@ def issue_letter(
             f"{kind} is issued by {issuer.code}, which this installation does not host: "
             "record the letter received from it instead (docs/exchange.md)"
         )
-    # A pattern that shows the series numbers each series on its own counter; one that does
-    # not runs one counter for all the agency's letters, so no two letters share a number.
-    pattern = issuer.numbering_pattern
-    counter = spec.series if uses_placeholder(pattern, "series") else ALL_SERIES
-    if spec.series == "keputusan" and issuer.decree_pattern:
-        # the issuer keeps a register of decrees of its own: its pattern, its counter
-        pattern, counter = issuer.decree_pattern, "keputusan"
-    seq = allocate_number(session, agency_id=issuer.id or 0, series=counter, year=on.year)
+    # the issuer's register for the series (letters/register.py: numbers rise with dates; a
+    # back-dated letter takes a number reserved for its date or is refused)
+    taken = register.take_number(session, issuer, spec.series, on=on, actor=actor, now=now)
+    pattern, counter, seq = taken.pattern, taken.counter, taken.seq
     number = format_number(
         pattern,
         seq=seq,
@@ -178,6 +175,8 @@ def issue_letter(
     )
     session.add(letter)
     session.flush()
+    if taken.reservation is not None:
+        register.used_by(session, taken.reservation, letter.id or 0)
     return letter
 
 

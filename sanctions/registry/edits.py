@@ -20,6 +20,7 @@ from sanctions.registry.employees import POSITION_TYPES, choice
 from sanctions.registry.service import (
     AGENCY_KINDS,
     PAGE_NUMBER_STYLES,
+    REGISTER_ORDERS,
     agency_by_code,
     contest_by_code,
     employee_by_nip,
@@ -31,7 +32,7 @@ EMPLOYEE_STATUSES = ("aktif", "pensiun", "berhenti", "diberhentikan", "meninggal
 AGENCY_FIELDS = (
     "name", "parent", "kind", "address", "phone", "website", "email", "city", "ppk_title",
     "ppk_name", "ppk_nip", "unit_code", "numbering_pattern", "decree_pattern",
-    "page_number_style", "verification_url",
+    "page_number_style", "register_order", "verification_url",
 )  # fmt: skip
 CONTEST_FIELDS = (
     "name",
@@ -97,6 +98,8 @@ def edit_agency(
         choice(values["kind"] or "", AGENCY_KINDS, "agency kind")
     if "page_number_style" in values:
         choice(values["page_number_style"] or "", PAGE_NUMBER_STYLES, "page number style")
+    if "register_order" in values:
+        choice(values["register_order"] or "", REGISTER_ORDERS, "register order")
     for name in ("name", "kind", "city", "ppk_title", "ppk_name", "numbering_pattern"):
         if name in values and not (values[name] or "").strip():
             raise InputError(f"an agency's {name} cannot be empty")

@@ -28,6 +28,7 @@ from sanctions.trust.access import no_users_yet, require_role, roles_for
 AGENCY_KINDS = ("pusat", "daerah")
 CONTEST_KINDS = ("pemilu", "pilkada")
 PAGE_NUMBER_STYLES = ("dash", "halaman")
+REGISTER_ORDERS = ("agenda", "recorded")  # sanctions/letters/register.py
 
 
 # -- users ------------------------------------------------------------------------------
@@ -133,6 +134,7 @@ class AgencyInput:
     numbering_pattern: str = "{code}/{seq}/{unit}/{year}"
     decree_pattern: str | None = None  # the keputusan register's own pattern, if it has one
     page_number_style: str = "dash"
+    register_order: str = "agenda"  # numbers rise with dates (letters/register.py)
     e_signature: bool = False
     verification_url: str | None = None
     # False: an issuer this installation does not host; its letters are received, not issued
@@ -144,6 +146,7 @@ def add_agency(session: Session, data: AgencyInput, *, actor: str) -> Agency:
     require_role(session, actor, ["admin"], what="registering an agency")
     choice(data.kind, AGENCY_KINDS, "agency kind")
     choice(data.page_number_style, PAGE_NUMBER_STYLES, "page number style")
+    choice(data.register_order, REGISTER_ORDERS, "register order")
     if session.exec(select(Agency).where(Agency.code == data.code)).first():
         raise Conflict(f"agency {data.code!r} already exists")
     refuse_colliding_numbers(

@@ -12,6 +12,8 @@ the transaction that writes the record, so a record and its leaf commit or roll 
                            path, the SHA-256 of the context it was rendered from, ...
   deadline_entries:ID      each line of a deadline's ledger (suspension, extension)
   reminder_steps:ID        each escalation step the reminder job took
+  letter_reservations:ID   each reserved letter number, again each time it is used or voided
+                           (the latest leaf of the ref is the one the live row must match)
   role_grants:ID           each role granted
   access_events:ID         each refusal
   law_pins:NAME:SHA256     each pin of the law in force
@@ -49,6 +51,7 @@ from sanctions.db.models import (
     DeadlineEntry,
     LawPin,
     Letter,
+    LetterReservation,
     LetterSequence,
     LogLeaf,
     ReminderStep,
@@ -108,6 +111,9 @@ _ENTRY = ("id", "deadline_id", "case_id", "kind", "amount", "start", "end", "rea
           "event_seq")  # fmt: skip
 _STEP = ("id", "case_id", "deadline_id", "step_key", "issued_on", "letter_id", "event_seq",
          "created_at")  # fmt: skip
+_RESERVATION = ("id", "agency_id", "series", "year", "seq", "for_date", "reserved_by",
+                "reserved_at", "state", "letter_id", "closed_by", "closed_at",
+                "void_reason")  # fmt: skip
 _GRANT = ("id", "username", "role", "agency_id")
 _REFUSAL = ("id", "at", "actor", "command", "reason")
 _PIN = ("name", "sha256", "pinned_at", "pinned_by", "note")
@@ -179,6 +185,11 @@ def entry_leaf(entry: DeadlineEntry) -> Leaf:
 
 def step_leaf(step: ReminderStep) -> Leaf:
     return "reminder_step", f"reminder_steps:{step.id}", _row(step, _STEP)
+
+
+def reservation_leaf(reservation: LetterReservation) -> Leaf:
+    ref = f"letter_reservations:{reservation.id}"
+    return "reservation", ref, _row(reservation, _RESERVATION)
 
 
 def grant_leaf(grant: RoleGrant) -> Leaf:
@@ -331,6 +342,8 @@ def _records(session: Session, by_ref: dict[str, LogLeaf]) -> list[LogFinding]:
         check(entry_leaf(entry))
     for step in session.exec(select(ReminderStep)).all():
         check(step_leaf(step))
+    for reservation in session.exec(select(LetterReservation)).all():
+        check(reservation_leaf(reservation))
     for grant in session.exec(select(RoleGrant)).all():
         check(grant_leaf(grant))
     for refusal in session.exec(select(AccessEvent)).all():
@@ -415,7 +428,8 @@ def _case_states(
 
 
 def _counters(session: Session) -> list[LogFinding]:
-    """A letter counter behind the numbers it gave (rolled back: numbers would repeat)."""
+    """A letter counter behind the numbers it gave or reserved (rolled back: numbers would
+    repeat)."""
     given = {
         (a, s, y): n
         for a, s, y, n in session.exec(
@@ -424,6 +438,19 @@ def _counters(session: Session) -> list[LogFinding]:
             )
         ).all()
     }
+    for a, s, y, n in session.exec(
+        select(
+            LetterReservation.agency_id,
+            LetterReservation.series,
+            LetterReservation.year,
+            func.max(LetterReservation.seq),
+        ).group_by(
+            col(LetterReservation.agency_id),
+            col(LetterReservation.series),
+            col(LetterReservation.year),
+        )
+    ).all():
+        given[(a, s, y)] = max(n, given.get((a, s, y), 0))
     found = []
     for counter in session.exec(select(LetterSequence)).all():
         top = given.get((counter.agency_id, counter.series, counter.year))
