@@ -26,14 +26,32 @@ END = "<!-- cli-reference:end -->"
 
 
 def command_paths() -> list[list[str]]:
-    ctx = click.Context(cli)
-    paths: list[list[str]] = []
-    for name in cli.list_commands(ctx):
-        command = cli.get_command(ctx, name)
-        paths.append([name])
+    """Every command and group below the root, depth first (`agency signer list` too)."""
+    return [path for path, _ in walk()]
+
+
+def walk(
+    group: click.Group = cli, prefix: tuple[str, ...] = ()
+) -> list[tuple[list[str], click.Command]]:
+    """(path, command) of every command and group below `group`, depth first."""
+    ctx = click.Context(group)
+    found: list[tuple[list[str], click.Command]] = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
+        found.append(([*prefix, name], command))
         if isinstance(command, click.Group):
-            paths += [[name, sub] for sub in command.list_commands(ctx)]
-    return paths
+            found += walk(command, (*prefix, name))
+    return found
+
+
+def json_commands() -> list[str]:
+    """The commands (and groups) that take `--json`, as `agency signer list`."""
+    return [
+        " ".join(path)
+        for path, command in walk()
+        if any(param.name == "as_json" for param in command.params)
+    ]
 
 
 def reference() -> str:

@@ -83,10 +83,10 @@ def test_catalogue_search_ranks_codes_and_judges_the_phase_by_the_contest(run: R
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert rows[0]["code"] == "DIS-01" and rows[0]["fits"] == "yes"
+    assert rows[0]["code"] == "DIS-01" and rows[0]["fits"] is True
     assert rows[0]["track"] == "disiplin" and rows[0]["level"] == "berat"
     etk = next(r for r in rows if r["code"] == "ETK-01")
-    assert etk["fits"] == "no" and rows.index(etk) > 0
+    assert etk["fits"] is False and rows.index(etk) > 0
 
 
 def test_catalogue_search_refuses_an_unknown_contest_and_empty_text(run: Run) -> None:

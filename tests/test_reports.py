@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +36,7 @@ from sanctions.reports.figures import (
     weekly,
 )
 from sanctions.reports.pdf import CHART_TITLES, render_report_pdf
-from tests.factories import NOW, PPPK_NIP, TODAY, open_case, recommended, s, seed, walk
+from tests.factories import NOW, PPPK_NIP, TODAY, Step, open_case, recommended, s, seed, walk
 from tests.officer import PANEL_MEMBERS
 from tests.pdfa import assert_pdf_a_3b
 from tests.pdftext import page_texts
@@ -71,10 +71,10 @@ class Fixture:
 def build(app: App) -> Fixture:
     """Nine cases in three agencies (outcomes as of 2025-01-31):
 
-    SLEMAN  S1 guru DIS-02 acted on time; S2 guru PPPK ETK-02 ethics panel on time;
-            S3 perawat DIS-06 not acted (overdue)
-    BANTUL  B1 camat DIS-04+DIS-12 acted late; B2 bidan DIS-07 not acted (overdue)
-    KLATEN  K1 kadis DIS-12 on time; K2 pelaksana DIS-02 left the service (moot);
+    SLEMAN  S1 guru DIS-02 decision delivered on time; S2 guru PPPK ETK-02 moral sanction
+            on time; S3 perawat DIS-06 not acted (overdue)
+    BANTUL  B1 camat DIS-04+DIS-12 decided late; B2 bidan DIS-07 not acted (overdue)
+    KLATEN  K1 kadis DIS-12 decided on time; K2 pelaksana DIS-02 left the service (moot);
             K3 penyuluh DIS-02 recommended 2025-01-20 (waiting); K4 dokter DIS-07 only reported
     """
     seed(app)
@@ -89,6 +89,7 @@ def build(app: App) -> Fixture:
                     city=code.title(),
                     ppk_title=title,
                     ppk_name=name,
+                    parent=f"PEMERINTAH KABUPATEN {code}",
                 ),
                 actor="admin",
             )
@@ -96,8 +97,8 @@ def build(app: App) -> Fixture:
                 session,
                 actor="admin",
                 username=f"bkpsdm_{code.lower()}",
-                roles=["kepegawaian"],
-                known_roles=["kepegawaian"],
+                roles=["kepegawaian", "pejabat", "tim_pemeriksa"],
+                known_roles=["kepegawaian", "pejabat", "tim_pemeriksa"],
                 agency_code=code,
             )
         for nip, kind, agency, position, position_type in EMPLOYEES:
@@ -118,20 +119,27 @@ def build(app: App) -> Fixture:
             )
     perawat, camat, bidan, kadis, pelaksana, penyuluh, dokter = (e[0] for e in EMPLOYEES)
     s1 = open_case(app)
-    walk(app, s1, [*recommended("berat"), s("tindak_lanjuti", "bkpsdm", "2024-10-28")])
+    walk(app, s1, [*recommended("berat"), *decided("bkpsdm", "bupati", "tim", "2024-10-28")])
     s2 = open_case(app, violations=("ETK-02",), act_date=date(2024, 9, 2), nip=PPPK_NIP)
     members = PANEL_MEMBERS
     walk(
         app,
         s2,
-        [*recommended("moral"), s("bentuk_majelis", "bkpsdm", "2024-10-30", members=members)],
+        [
+            *recommended("moral"),
+            s("bentuk_majelis", "bkpsdm", "2024-10-30", members=members),
+            s("sidangkan", "majelis", "2024-11-05"),
+            s("jatuhkan_sanksi_moral", "bupati", "2024-11-12", sanction="MOR-T"),
+        ],
     )
     walk(app, open_case(app, violations=("DIS-06",), nip=perawat), recommended("berat"))
     b1 = open_case(app, violations=("DIS-04", "DIS-12"), nip=camat)
-    walk(app, b1, [*recommended("berat"), s("tindak_lanjuti", "bkpsdm_bantul", "2025-01-15")])
+    bantul = "bkpsdm_bantul"
+    walk(app, b1, [*recommended("berat"), *decided(bantul, bantul, bantul, "2025-01-06")])
     walk(app, open_case(app, violations=("DIS-07",), nip=bidan), recommended("berat"))
     k1 = open_case(app, violations=("DIS-12",), nip=kadis)
-    walk(app, k1, [*recommended("berat"), s("tindak_lanjuti", "bkpsdm_klaten", "2024-11-01")])
+    klaten = "bkpsdm_klaten"
+    walk(app, k1, [*recommended("berat"), *decided(klaten, klaten, klaten, "2024-11-01")])
     k2 = open_case(app, nip=pelaksana)
     walk(
         app,
@@ -165,6 +173,23 @@ def build(app: App) -> Fixture:
         ).first()
     assert due is not None
     return Fixture(app, due)
+
+
+def decided(officer: str, ppk: str, team: str, on: str) -> list[Step]:
+    """From the recommendation to the decision delivered: the PPK's follow-up (issue 10),
+    starting on `on` and delivered 20 working days later at most."""
+    start = date.fromisoformat(on)
+    when = [start + timedelta(days=d) for d in (0, 1, 2, 14, 15, 16, 18)]
+    day = [d.isoformat() for d in when]
+    return [
+        s("tindak_lanjuti", officer, day[0]),
+        s("bentuk_tim", ppk, day[1], members="Drs. A;196501011990031001;Sekda"),
+        s("panggil", team, day[2], examination_date=day[3]),
+        s("periksa", team, day[3]),
+        s("susun_lhp", team, day[4], sanction="B-1"),
+        s("putuskan", ppk, day[5], sanction="B-1"),
+        s("serahkan", officer, day[6]),
+    ]
 
 
 @pytest.fixture
@@ -269,14 +294,14 @@ def test_backlog_counts_open_cases_by_stage_and_age(fixture: Fixture) -> None:
     assert found == {
         "dilaporkan": ({"61-90 hari": 1}, 1, 87),
         "direkomendasikan": ({"91-180 hari": 2, "0-30 hari": 1}, 3, 116),
-        "ditindaklanjuti": ({"91-180 hari": 3}, 3, 116),
-        "majelis_dibentuk": ({"91-180 hari": 1}, 1, 116),
+        "disampaikan": ({"91-180 hari": 3}, 3, 116),
+        "sanksi_moral": ({"91-180 hari": 1}, 1, 116),
     }
     assert [r.state for r in rows] == [
         "dilaporkan",
         "direkomendasikan",
-        "ditindaklanjuti",
-        "majelis_dibentuk",
+        "disampaikan",
+        "sanksi_moral",
     ]
 
 
@@ -429,8 +454,10 @@ def record(**changes: object) -> CaseRecord:
 def test_follow_up_outcome_follows_the_way_the_case_left_the_recommendation() -> None:
     day = date(2024, 12, 10)
     assert follow_up_outcome(record(recommended_on=None), day) is None
-    assert follow_up_outcome(record(left_by="tindak_lanjuti", follow_up_met=True), day) == "on_time"
-    assert follow_up_outcome(record(left_by="bentuk_majelis", follow_up_met=False), day) == "late"
+    delivered = record(left_by="serahkan", acted=True, follow_up_met=True)
+    assert follow_up_outcome(delivered, day) == "on_time"
+    moral = record(left_by="jatuhkan_sanksi_moral", acted=True, follow_up_met=False)
+    assert follow_up_outcome(moral, day) == "late"
     assert follow_up_outcome(record(left_by="pegawai_keluar"), day) == "moot"
     assert follow_up_outcome(record(), date(2024, 12, 3)) == "waiting"
     assert follow_up_outcome(record(), day) == "overdue"
@@ -438,7 +465,7 @@ def test_follow_up_outcome_follows_the_way_the_case_left_the_recommendation() ->
 
 @pytest.mark.pure
 def test_lateness_of_an_acted_case_is_counted_to_the_day_it_acted() -> None:
-    late = record(left_by="tindak_lanjuti", left_on=date(2024, 12, 13), follow_up_met=False)
+    late = record(left_by="serahkan", acted=True, left_on=date(2024, 12, 13), follow_up_met=False)
     rows = follow_up([late, record()], on=date(2024, 12, 23))
     assert (rows[0].late, rows[0].overdue, rows[0].worst_days_late) == (1, 1, 20)
 

@@ -58,10 +58,13 @@ def audit_verify(
     ]
     for f in problems:
         leaf = f" (leaf #{f.index})" if f.index is not None else ""
-        rows.append({"case": "", "event": "", "record": f.ref + leaf, "problem": f.what})
-    summary: dict[str, Any] = {"cases_checked": checked, "log_size": state.size}
-    if grown is not None:
-        summary |= {"since_size": grown.size_then, "consistency_proof": grown.proof_length}
+        rows.append({"case": None, "event": None, "record": f.ref + leaf, "problem": f.what})
+    summary: dict[str, Any] = {
+        "cases_checked": checked,
+        "log_size": state.size,
+        "since_size": None if grown is None else grown.size_then,
+        "consistency_proof": None if grown is None else grown.proof_length,
+    }
     if as_json:
         emit_json({**summary, "findings": rows})
     else:
@@ -75,7 +78,8 @@ def audit_verify(
             )
         )
         if rows:
-            emit_table(rows, as_json=False, wrap={"problem": 64, "record": 36})
+            shown = [{k: "" if v is None else v for k, v in row.items()} for row in rows]
+            emit_table(shown, as_json=False, wrap={"problem": 64, "record": 36})
     if rows:
         raise SystemExit(1)
 

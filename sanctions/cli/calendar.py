@@ -6,7 +6,15 @@ from typing import Any
 
 import click
 
-from sanctions.cli.shell import Shell, emit_json, emit_table, json_option, parse_date, pass_shell
+from sanctions.cli.shell import (
+    Shell,
+    emit_json,
+    emit_table,
+    json_option,
+    parse_date,
+    pass_shell,
+    snake_case,
+)
 
 
 @click.group()
@@ -87,7 +95,8 @@ def apply(shell: Shell, revision: str, on_: str | None, as_json: bool) -> None:
     rows = [{"case": r.reference, "deadline": r.deadline, "due": r.old_due, "new due": r.new_due}
             for r in report.rows]  # fmt: skip
     if as_json:
-        emit_json({"revision": revision, "moved": rows, "failed": report.failed})
+        moved = [{snake_case(k): v for k, v in row.items()} for row in rows]
+        emit_json({"revision": revision, "moved": moved, "failed": report.failed})
     else:
         emit_table(rows, as_json=False, empty="no open deadline moved")
         for case, why in report.failed.items():

@@ -513,11 +513,13 @@ def catalogue_search(
         rows.append(
             {
                 "code": hit.code,
-                "score": f"{hit.score:.2f}",
+                "score": round(hit.score, 2) if as_json else f"{hit.score:.2f}",
                 "track": v.track,
                 "level": level or v.fixed_sanction or f"({v.decided_by})",
                 "phase": v.phase,
-                "fits": "" if hit.fits_phase is None else ("yes" if hit.fits_phase else "no"),
+                "fits": hit.fits_phase
+                if as_json
+                else ("" if hit.fits_phase is None else ("yes" if hit.fits_phase else "no")),
                 "via": hit.via,
                 "conduct": v.conduct,
                 "conf.": v.confidence,

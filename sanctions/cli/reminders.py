@@ -95,7 +95,10 @@ def _emit(report: RunReport, *, as_json: bool) -> None:
             {
                 "as_of": report.as_of,
                 "dry_run": report.dry_run,
-                "cases": [row.as_dict() for row in report.rows],
+                "cases": [
+                    {k: None if v == "" else v for k, v in row.as_dict().items()}
+                    for row in report.rows
+                ],
                 "counts": _counts(report),
                 "mails_retried": report.mails_retried,
                 "mail_failures": report.mail_failures,

@@ -172,7 +172,7 @@ def workflow_migrate(
             "deadlines": [{"name": n, "due": d} for n, d in r.case.deadlines],
             "letters": r.letters or list(plan.letters),
             "status": r.status,
-            "detail": r.detail,
+            "detail": r.detail or None,
         }
         for r in report.rows
     ]

@@ -245,6 +245,10 @@ class Letter(SQLModel, table=True):
     issued_at: datetime
     issued_by: str = Field(max_length=80)
     confidential: bool = False
+    # The roles its workflow let read it when it was issued Rahasia (`rules.
+    # confidential_readers`), empty for a Biasa letter: PostgreSQL shows a Rahasia letter's
+    # row (its context) only to them (migration 0021); `letters_public` shows its metadata.
+    readers: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     sha256: str = Field(max_length=64, index=True)  # of the PDF file as issued
     content_hash: str = Field(max_length=64)  # of the rendered context, printed in the QR
     path: str = Field(max_length=300)  # inside the letter store

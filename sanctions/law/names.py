@@ -32,10 +32,6 @@ NAMES: list[CodeName] = []
 RECOMMENDED_STATE = _n(
     "state", "direkomendasikan", "sanctions.reports.figures: where follow-up is counted from"
 )
-FOLLOW_UP_TRIGGERS = (
-    _n("trigger", "tindak_lanjuti", "sanctions.reports.figures: the PPK's discipline follow-up"),
-    _n("trigger", "bentuk_majelis", "sanctions.reports.figures: the PPK's ethics follow-up"),
-)
 RECOMMEND_TRIGGER = _n(
     "trigger",
     "rekomendasikan",

@@ -166,6 +166,7 @@ def issue_letter(
         issued_at=now,
         issued_by=actor,
         confidential=spec.confidential,
+        readers=sorted(confidential_readers(app, case)) if spec.confidential else [],
         sha256=digest,
         content_hash=context["verification"]["content_hash"],
         path=path,

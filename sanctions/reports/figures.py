@@ -3,10 +3,15 @@
 follow-up   per agency or per PPK, of the cases recommended in the period: recommended, acted
             on time, acted late, not acted (and of those, overdue), moot (the employee left the
             service first), the follow-up rate and the worst lateness in calendar days.
-            "Acted" = the case left `direkomendasikan` by `tindak_lanjuti` (discipline) or
-            `bentuk_majelis` (ethics) on or before the report date; on time or late against
-            the due date of the `tindak_lanjut_ppk` deadline opened there. A case still
-            waiting is overdue once the report date is past that due date.
+            "Acted" follows the law as the workflow declares it (issue 10: the follow-up is
+            the decision): the `tindak_lanjut_ppk` deadline opened in `direkomendasikan` is
+            re-opened in every state until the decision is delivered (or the moral sanction
+            imposed), and the escalation ladder runs while it is open. The case acted when
+            it leaves the last state declaring that deadline by a step the deadline governs
+            there (`governs`), on or before the report date; on time or late against the
+            deadline's due date. Leaving it by another step (the employee left the service)
+            is moot. Forming the team, a summons or an examination is not a follow-up. A
+            case still waiting is overdue once the report date is past that due date.
 violations  cases reported in the period, per violation code (a case with two allegations
             counts under both), with teachers and health workers singled out.
 positions   cases reported in the period, per position group (`position_group`).
@@ -39,7 +44,6 @@ from typing import Any, Final
 from sanctions.law import names
 
 RECOMMENDED: Final = names.RECOMMENDED_STATE
-FOLLOW_UP_TRIGGERS: Final = names.FOLLOW_UP_TRIGGERS
 FOLLOW_UP_DEADLINE: Final = names.FOLLOW_UP_DEADLINE
 AGE_BUCKETS: Final = (
     (30, "0-30 hari"),
@@ -122,6 +126,24 @@ class Step:
 
 
 @dataclass(frozen=True)
+class FollowUpLaw:
+    """What a workflow version declares about the PPK's follow-up: the states that declare
+    the follow-up deadline (while a case is in one, the follow-up is not done and the ladder
+    runs), and the (state, trigger) steps that deadline governs there."""
+
+    states: frozenset[str] = frozenset()
+    governed: frozenset[tuple[str, str]] = frozenset()
+
+    def ends(self, step: Step) -> bool:
+        """The step ends the follow-up: it leaves the deadline's states."""
+        return step.source in self.states and step.dest not in self.states
+
+    def acts(self, step: Step) -> bool:
+        """The step that ends the follow-up is the PPK's (the decision), not moot."""
+        return (step.source or "", step.trigger) in self.governed
+
+
+@dataclass(frozen=True)
 class CaseRecord:
     """One case, as far as the reports need it."""
 
@@ -138,13 +160,15 @@ class CaseRecord:
     violation_codes: tuple[str, ...]
     recommended_on: date | None = None  # entered direkomendasikan
     follow_up_due: date | None = None  # due date of the tindak_lanjut_ppk deadline there
-    left_on: date | None = None  # left direkomendasikan
+    left_on: date | None = None  # the follow-up ended (FollowUpLaw.ends)
     left_by: str | None = None  # by this trigger
+    acted: bool = False  # ... by a step the deadline governs (the PPK's decision), not moot
     follow_up_met: bool | None = None  # that deadline's `met`
-    # The case's state-changing events and its workflow's terminal states: when given,
-    # `as_of` derives the fields above from them for a report date.
+    # The case's state-changing events, its workflow's terminal states and follow-up law:
+    # when steps are given, `as_of` derives the fields above from them for a report date.
     steps: tuple[Step, ...] = ()
     terminal: frozenset[str] = frozenset()
+    follow_up_law: FollowUpLaw = FollowUpLaw()
 
 
 def effective_steps(steps: Sequence[Step], on: date) -> list[Step]:
@@ -169,11 +193,8 @@ def as_of(record: CaseRecord, on: date) -> CaseRecord | None:
         return None
     state = steps[-1].dest
     entered = next((i for i, s in enumerate(steps) if s.dest == RECOMMENDED), None)
-    left = (
-        None
-        if entered is None
-        else next((s for s in steps[entered + 1 :] if s.source == RECOMMENDED), None)
-    )
+    law = record.follow_up_law
+    left = None if entered is None else next((s for s in steps[entered + 1 :] if law.ends(s)), None)
     due = record.follow_up_due if entered is not None else None
     return replace(
         record,
@@ -183,6 +204,7 @@ def as_of(record: CaseRecord, on: date) -> CaseRecord | None:
         follow_up_due=due,
         left_on=None if left is None else left.on,
         left_by=None if left is None else left.trigger,
+        acted=left is not None and law.acts(left),
         follow_up_met=None if left is None or due is None else left.on <= due,
     )
 
@@ -212,7 +234,7 @@ def follow_up_outcome(record: CaseRecord, on: date) -> str | None:
     """on_time | late | overdue | waiting | moot, or None when never recommended."""
     if record.recommended_on is None:
         return None
-    if record.left_by in FOLLOW_UP_TRIGGERS:
+    if record.left_by is not None and record.acted:
         return "late" if record.follow_up_met is False else "on_time"
     if record.left_by is not None:
         return "moot"

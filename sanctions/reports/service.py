@@ -18,9 +18,17 @@ from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
+from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline
 from sanctions.reports import figures as reports
-from sanctions.reports.figures import ALL_TIME, Campaign, CaseRecord, Period, Step
+from sanctions.reports.figures import (
+    ALL_TIME,
+    Campaign,
+    CaseRecord,
+    FollowUpLaw,
+    Period,
+    Step,
+)
 from sanctions.reports.pdf import ReportInput
 from sanctions.trust.scope import visible_cases
 
@@ -65,8 +73,9 @@ def load(app: App, session: Session, *, actor: str, agency_code: str | None = No
         version: frozenset(n for n, s in w.states.items() if s.terminal)
         for version, w in app.workflows.versions.items()
     }
+    laws = {version: follow_up_law(w) for version, w in app.workflows.versions.items()}
     records = [
-        _record(case, agency, codes.get(case.id or 0, []), steps, due, terminal)
+        _record(case, agency, codes.get(case.id or 0, []), steps, due, terminal, laws)
         for case, agency in rows
     ]
     contests = session.exec(
@@ -81,6 +90,22 @@ def load(app: App, session: Session, *, actor: str, agency_code: str | None = No
         conduct={v.code: v.conduct for v in app.catalogue.violations},
         labels={n: s.label for w in app.workflows.versions.values() for n, s in w.states.items()},
         order={n: i for w in app.workflows.versions.values() for i, n in enumerate(w.states)},
+    )
+
+
+def follow_up_law(workflow: Workflow) -> FollowUpLaw:
+    """The follow-up as the workflow declares it: the states that declare the follow-up
+    deadline (the escalation ladder runs while one of them holds the case) and the steps that
+    deadline governs in each, one declaration for the ladder and the report."""
+    states = {
+        name: rule
+        for name, state in workflow.states.items()
+        for rule in state.deadlines
+        if rule.name == reports.FOLLOW_UP_DEADLINE
+    }
+    return FollowUpLaw(
+        states=frozenset(states),
+        governed=frozenset((name, t) for name, rule in states.items() for t in rule.governs),
     )
 
 
@@ -206,6 +231,7 @@ def _record(
     steps: dict[int, tuple[Step, ...]],
     due: dict[int, tuple[Any, ...]],
     terminal: dict[str, frozenset[str]],
+    laws: dict[str, FollowUpLaw],
 ) -> CaseRecord:
     """The case's record; the fields the log decides (state on a date, recommended, left) are
     derived per report date from its steps (`reports.as_of`)."""
@@ -228,6 +254,7 @@ def _record(
         follow_up_due=due_date,
         steps=steps.get(key, ()),
         terminal=ends,
+        follow_up_law=laws.get(case.workflow_version, FollowUpLaw()),
     )
 
 

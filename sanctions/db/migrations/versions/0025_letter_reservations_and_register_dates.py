@@ -1,7 +1,7 @@
 """the agenda-book rule: each register's last date, and reserved numbers (nomor cadangan)
 
 Revision ID: 0025
-Revises: 0018
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0018"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -17,6 +17,23 @@ depends_on = None
 
 NEW_TABLES = ("trusted_keys", "case_origins", "accepted_bundles")
 
+# letters_public (0021) gains `incoming`, at its end as CREATE OR REPLACE VIEW requires: the
+# verification page answers only for letters issued here (sanctions/letters/public.py).
+_PUBLIC_VIEW = """
+{verb} VIEW letters_public WITH (security_barrier) AS
+SELECT l.id, l.case_id, l.event_seq, l.agency_id, a.code AS issuer, a.name AS issuer_name,
+       l.kind, l.title, l.number, l.issued_on,
+       CASE WHEN l.confidential THEN 'Rahasia'
+            ELSE l.context::jsonb -> 'doc' ->> 'sifat' END AS sifat,
+       l.confidential, l.pages, l.signed, l.sha256, l.content_hash{extra}
+FROM letters l
+JOIN agencies a ON a.id = l.agency_id
+JOIN cases c ON c.id = l.case_id
+WHERE pg_has_role(current_user, 'sanctions_job', 'MEMBER')
+   OR EXISTS (SELECT 1 FROM role_grants g WHERE g.username = current_user
+              AND (g.agency_id IS NULL OR g.agency_id = c.agency_id))
+"""
+
 
 def upgrade() -> None:
     # plain ALTER TABLE ... ADD COLUMN (no table rebuild: rows in other tables point at these)
@@ -79,9 +96,16 @@ def upgrade() -> None:
             "GRANT USAGE, SELECT ON SEQUENCE trusted_keys_id_seq, accepted_bundles_id_seq "
             "TO sanctions_officer"
         )
+        op.execute(_PUBLIC_VIEW.format(verb="CREATE OR REPLACE", extra=", l.incoming"))
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP VIEW letters_public")
+        op.execute(_PUBLIC_VIEW.format(verb="CREATE", extra=""))
+        op.execute(
+            "GRANT SELECT ON letters_public TO sanctions_officer, sanctions_auditor, sanctions_job"
+        )
     with op.batch_alter_table("accepted_bundles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accepted_bundles_case_id"))
     for table in reversed(NEW_TABLES):
