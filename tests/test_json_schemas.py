@@ -20,6 +20,7 @@ from sanctions.cli import cli
 from sanctions.cli.schemas import ERROR, JSON_SCHEMAS, declared_types, problems
 from sanctions.errors import EXIT_NAMES
 from tests.fakes import FakePdfRenderer, fake_app_factory
+from tests.officer import TEAM_MEMBERS
 from tests.test_cli import AGENCY, ALL_ROLES, BAWASLU, BKN, CONTEST, DEMO_DATA, EMPLOYEE, OPEN
 from tests.test_ledger import REVISION
 
@@ -121,7 +122,7 @@ def _carry_the_case_to_the_summons(run: Run) -> str:
     run(*OPEN)
     files = ("02-penerusan.yaml", "03-klarifikasi.yaml", "05-tim.yaml", "06-panggilan.yaml")
     data = {name: str(DEMO_DATA / name) for name in files}
-    members = "Drs. Sutrisno, M.Si.;196803151994031005;Sekretaris Daerah"
+    members = TEAM_MEMBERS
     for step in (
         ["kaji", "--on", "2024-10-08"],
         ["teruskan", "--on", "2024-10-10", "--letter-data", data["02-penerusan.yaml"]],

@@ -22,12 +22,13 @@ from sanctions.db import make_engine, session_scope
 from sanctions.letters import public
 from tests.factories import add_agency, open_case, recommended, s, seed, walk
 from tests.fakes import fake_app_factory
+from tests.officer import TEAM_MEMBERS
 from tests.test_pg_need_to_know import Login, count, db_url, grant_user, login, new_name
 
 pytestmark = pytest.mark.postgres
 __all__ = ["db_url", "login"]  # the fixtures, for pytest
 
-TEAM = "Drs. A;196501011990031001;Sekda"
+TEAM = TEAM_MEMBERS
 
 
 @pytest.fixture

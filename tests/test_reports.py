@@ -37,7 +37,7 @@ from sanctions.reports.figures import (
 )
 from sanctions.reports.pdf import CHART_TITLES, render_report_pdf
 from tests.factories import NOW, PPPK_NIP, TODAY, Step, open_case, recommended, s, seed, walk
-from tests.officer import PANEL_MEMBERS
+from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 from tests.pdfa import assert_pdf_a_3b
 from tests.pdftext import page_texts
 
@@ -183,7 +183,7 @@ def decided(officer: str, ppk: str, team: str, on: str) -> list[Step]:
     day = [d.isoformat() for d in when]
     return [
         s("tindak_lanjuti", officer, day[0]),
-        s("bentuk_tim", ppk, day[1], members="Drs. A;196501011990031001;Sekda"),
+        s("bentuk_tim", ppk, day[1], members=TEAM_MEMBERS),
         s("panggil", team, day[2], examination_date=day[3]),
         s("periksa", team, day[3]),
         s("susun_lhp", team, day[4], sanction="B-1"),
