@@ -323,6 +323,9 @@ def show(shell: Shell, reference: str, as_of: str | None, as_json: bool) -> None
             {"plan": m.plan, "from": m.source, "to": m.target, "on": m.on, "event": m.seq}
             for m in migrations_of(session, view.case.id or 0)
         ]
+        from sanctions.letters.service import kop_warnings
+
+        warn(kop_warnings(shell.app, session, view.case))
     if as_json:
         emit_json(data)
         return

@@ -294,6 +294,9 @@ def letter_preview(
             now=shell.now,
             letter_data=given,
         )
+    from sanctions.cli.shell import warn
+
+    warn(list(dict.fromkeys(w for draft in drafts for w in draft.warnings)))
     rows = []
     for draft in drafts:
         target = out / f"KONSEP-{draft.kind}.pdf"

@@ -38,6 +38,13 @@ class Agency(SQLModel, table=True):
     page_number_style: str = Field(default="dash", max_length=10)
     e_signature: bool = False
     verification_url: str | None = Field(default=None, max_length=200)
+    # The images of the kop, kept in the letter store by SHA-256 (sanctions/registry/logos.py):
+    # the lambang of the agency's kop and the emblem (Garuda Pancasila) of the kop jabatan.
+    logo_sha256: str | None = Field(default=None, max_length=64)
+    emblem_sha256: str | None = Field(default=None, max_length=64)
+    # The series of letters the PPK signs in person on the kop jabatan (None: the default
+    # `sanctions.letters.letterhead.HEAD_PATTERN`); decrees keep `decree_pattern` when set.
+    head_pattern: str | None = Field(default=None, max_length=120)
 
 
 class IssuerSigner(SQLModel, table=True):

@@ -40,10 +40,11 @@ from sanctions.letters.context import (
     build_context,
     derived_data,
     from_json,
+    letterhead_of,
     to_json,
     with_verification,
 )
-from sanctions.letters.numbering import format_number, uses_placeholder
+from sanctions.letters.numbering import format_number
 from sanctions.registry.signers import signer_on
 from sanctions.trust.access import roles_for
 
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 
 # How a series shows in a number that uses {series}; the counter shared by every series.
 SERIES_CODES = {"surat": "S", "keputusan": "KEP", "berita_acara": "BA", "laporan": "LAP"}
-ALL_SERIES = "*"
 # What a draft (a preview, a check before a step) prints where the number goes: none is
 # allocated until the step is taken.
 DRAFT_NUMBER = "..."
@@ -107,13 +107,12 @@ def issue_letter(
     letters (the event's hash covers them)."""
     spec = _spec(app, kind)
     issuer = _issuer(app, session, case, kind)
-    # A pattern that shows the series numbers each series on its own counter; one that does
-    # not runs one counter for all the agency's letters, so no two letters share a number.
-    pattern = issuer.numbering_pattern
-    counter = spec.series if uses_placeholder(pattern, "series") else ALL_SERIES
-    if spec.series == "keputusan" and issuer.decree_pattern:
-        # the issuer keeps a register of decrees of its own: its pattern, its counter
-        pattern, counter = issuer.decree_pattern, "keputusan"
+    facts = _full_facts(app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given,
+                        step=step)  # fmt: skip
+    # Who signs, on which kop, in which series: one choice (sanctions/letters/letterhead.py),
+    # the same build_context prints from.
+    numbering = letterhead_of(facts).numbering
+    pattern, counter = numbering.pattern, numbering.counter
     seq = allocate_number(session, agency_id=issuer.id or 0, series=counter, year=on.year)
     number = format_number(
         pattern,
@@ -125,7 +124,7 @@ def issue_letter(
         sifat=spec.sifat,
         series=SERIES_CODES.get(spec.series, spec.series.upper()),
     )
-    facts = _full_facts(app, session, case, kind, number=number, on=on, given=given, step=step)
+    facts = replace(facts, number=number)
     # The BSrE sentence says the document is electronically signed: it is printed only on a
     # letter this installation actually signs (an issuer that signs electronically and a
     # signing certificate configured), never on one that will be signed by hand.
@@ -184,6 +183,7 @@ class Draft:
     title: str
     pdf: bytes
     pages: int
+    warnings: tuple[str, ...] = ()  # what the official should know (a kop without its image)
 
 
 def render_draft(
@@ -215,14 +215,21 @@ def render_draft(
     built["agency"] = {**built["agency"], "e_signature": False}  # a draft is signed by nobody
     hashless = {"number": DRAFT_NUMBER, "content_hash": "0" * 64, "url": None}  # taken out
     context = {**built, "verification": hashless}
-    html = as_draft(render_html(app.letters_env, kind, context))
+    html = as_draft(render_html(app.letters_env, kind, context, images=kop_images(app, context)))
     pdf = app.pdf_renderer.render_pdf(
         html,
         identifier=DRAFT_IDENTIFIER,
         title=f"{DRAFT_WORD} {spec.title}",
         author=facts.issuer.name,
     )
-    return Draft(kind=kind, title=spec.title, pdf=pdf.data, pages=pdf.page_count)
+    missing = letterhead_of(facts).missing_image
+    return Draft(
+        kind=kind,
+        title=spec.title,
+        pdf=pdf.data,
+        pages=pdf.page_count,
+        warnings=(missing,) if missing else (),
+    )
 
 
 def known_data(
@@ -354,10 +361,48 @@ def _render_pdf(
 ) -> RenderedPdf:
     from sanctions.letters.render import render_html
 
-    html = render_html(app.letters_env, kind, context)
+    html = render_html(app.letters_env, kind, context, images=kop_images(app, context))
     return app.pdf_renderer.render_pdf(
         html, identifier=number.encode("utf-8"), title=f"{title} {number}", author=author
     )
+
+
+def kop_warnings(app: App, session: Session, case: Case) -> list[str]:
+    """What the kops of the case's agency print without: the lambang of its own kop, and the
+    Garuda of the kop jabatan when its PPK signs on one (sanctions/letters/letterhead.py)."""
+    from sanctions.letters.letterhead import is_office_of_state
+
+    agency = session.get(Agency, case.agency_id)
+    if agency is None:
+        return []
+    warnings = []
+    if agency.logo_sha256 is None:
+        warnings.append(
+            f"{agency.code}'s kop prints without its lambang: register it with "
+            f"`sanctions agency edit {agency.code} --logo FILE` (PNG or SVG)"
+        )
+    if agency.emblem_sha256 is None and is_office_of_state(agency.ppk_title, _kop_offices(app)):
+        warnings.append(
+            f"the kop jabatan of {agency.ppk_title} prints without the Garuda Pancasila: "
+            f"register the emblem with `sanctions agency edit {agency.code} --emblem FILE`"
+        )
+    return warnings
+
+
+def _kop_offices(app: App) -> tuple[str, ...]:
+    from sanctions.letters.render import kop_offices
+
+    return kop_offices(app.letters_env)
+
+
+def kop_images(app: App, context: Mapping[str, Any]) -> dict[str, str]:
+    """The kop's image of a letter's context as a data: URI by its SHA-256, read from the
+    letter store (an image whose bytes no longer match its digest is refused there)."""
+    from sanctions.registry.logos import image_uri
+
+    kop = context.get("kop")
+    digest = kop.get("image") if isinstance(kop, Mapping) else None
+    return {digest: image_uri(app.settings.letter_store, digest)} if digest else {}
 
 
 def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
@@ -425,6 +470,12 @@ def _party(agency: Agency, signer: IssuerSigner | None = None) -> Party:
         page_number_style=agency.page_number_style,
         e_signature=agency.e_signature,
         verification_url=agency.verification_url,
+        office_title=agency.ppk_title,
+        logo=agency.logo_sha256,
+        emblem=agency.emblem_sha256,
+        numbering_pattern=agency.numbering_pattern,
+        decree_pattern=agency.decree_pattern,
+        head_pattern=agency.head_pattern,
     )
 
 
@@ -520,6 +571,8 @@ def _letter_facts(
         step_inputs=step_inputs,
         follow_up_due=due,
         step_trigger=step[0] if step is not None else None,
+        series=spec.series,
+        kop_offices=_kop_offices(app),
         **_decider(app, case, case_agency, kind),
     )
 
