@@ -48,17 +48,20 @@ class Numbering:
 @dataclass(frozen=True)
 class Letterhead:
     style: KopStyle
-    lines: tuple[str, ...]  # the kop's text lines, top to bottom
+    lines: tuple[str, ...]  # the kop's heading lines, top to bottom (the last is the issuer's)
     image: str | None  # SHA-256 of the emblem (jabatan) or the lambang (instansi); None: none
     image_role: str  # "emblem" | "logo": what `image` is, for messages
     signer: Mapping[str, Any]
     numbering: Numbering
+    # (address, telephone) and (website, e-mail) of the agency kop, each a line of pieces
+    contacts: tuple[tuple[str, ...], ...] = ()
 
     def as_context(self) -> dict[str, Any]:
         """The `kop` of a letter's context (documents.yaml: common keys)."""
         return {
             "style": self.style,
             "lines": list(self.lines),
+            "contacts": [list(line) for line in self.contacts],
             "image": self.image,
             "image_role": self.image_role,
         }
@@ -128,22 +131,23 @@ def choose(
             signer=signer,
             numbering=_numbering(issuer.registers, series, head=True),
         )
-    contacts = " ".join(
+    # Each contact line is pieces printed one after another with a space; the address may
+    # wrap, every other piece (a telephone number, a website) is kept on one line.
+    contacts = tuple(
         part for part in (issuer.address, f"Telepon {issuer.phone}" if issuer.phone else "") if part
     )
-    online = ", ".join(
-        part
-        for part in (
-            f"Laman {issuer.website}" if issuer.website else "",
-            f"Pos-el {issuer.email}" if issuer.email else "",
-        )
-        if part
-    )
-    lines = [issuer.parent.upper()] if issuer.parent else []
-    lines.append(issuer.name.upper())
+    web = [
+        f"{label} {value}"
+        for label, value in (("Laman", issuer.website), ("Pos-el", issuer.email))
+        if value
+    ]
+    online = [*(f"{part}," for part in web[:-1]), *web[-1:]]
+    lines = [*_office_lines(issuer.parent)] if issuer.parent else []
+    lines.append(issuer.name)
     return Letterhead(
         style="instansi",
-        lines=(*lines, *(line for line in (contacts, online) if line)),
+        lines=tuple(line.upper() for line in lines),
+        contacts=tuple(line for line in (contacts, tuple(online)) if line),
         image=issuer.logo,
         image_role="logo",
         signer=signer,
@@ -171,8 +175,8 @@ def _numbering(registers: Registers, series: str, *, head: bool) -> Numbering:
 
 
 def _office_lines(title: str) -> tuple[str, ...]:
-    """A minister's office on two lines, as the kop jabatan prints it ("MENTERI DALAM NEGERI"
-    / "REPUBLIK INDONESIA"); another office on one."""
+    """A minister's office or a ministry on two lines, as a kop prints them ("MENTERI DALAM
+    NEGERI" / "REPUBLIK INDONESIA"); another on one."""
     head, sep, tail = title.strip().rpartition(" Republik Indonesia")
     if sep and not tail and head:
         return (head, "Republik Indonesia")
