@@ -20,7 +20,7 @@ def assert_pdf_a_3b(data: bytes) -> set[str]:
         assert "sRGB" in str(intent.OutputConditionIdentifier)
         names = set()
         for obj in document.objects:
-            if not isinstance(obj, pikepdf.Dictionary):
+            if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):  # images are streams
                 continue
             if obj.get("/Type") == "/Font" and obj.get("/Subtype") != "/CIDFontType2":
                 fonts = obj.DescendantFonts if "/DescendantFonts" in obj else [obj]

@@ -35,6 +35,7 @@ def read_image_file(path: Path, *, option: str) -> bytes:
 def put_image(root: Path, data: bytes) -> str:
     """Store a checked image in the letter store; its SHA-256."""
     images.check_image(data)
+    store.make_dirs(root, root / IMAGE_FOLDER)
     digest, _ = store.put(root / IMAGE_FOLDER, data)
     return digest
 
