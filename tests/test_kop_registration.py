@@ -20,8 +20,9 @@ from sanctions.db.models import Agency, Case, Letter
 from sanctions.letters.service import kop_warnings
 from sanctions.registry import logos
 from sanctions.registry import service as registry
-from tests.factories import KNOWN_ROLES, open_case, recommended, s, seed, snapshot, walk
+from tests.factories import KNOWN_ROLES, NOW, open_case, recommended, s, seed, snapshot, walk
 from tests.fakes import fake_app_factory
+from tests.letterdata import sample_letter_data
 from tests.letters.test_kop_images import SVG, png
 
 
@@ -122,3 +123,18 @@ def test_case_show_warns_when_a_kop_has_no_image_registered(seeded: App) -> None
         warnings = kop_warnings(seeded, session, _case(session, ref))
     assert any("--logo FILE" in w for w in warnings)
     assert any("Garuda Pancasila" in w and "--emblem FILE" in w for w in warnings)
+
+
+def test_a_preview_of_a_decree_without_a_registered_emblem_warns_of_it(seeded: App) -> None:
+    from sanctions.cases.drafts import preview
+
+    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(seeded, ref, [*recommended("berat"), s("tindak_lanjuti", "bkpsdm", "2024-10-28")])
+    with session_scope(seeded.db) as session:
+        drafts = preview(
+            seeded, session, ref, "bentuk_tim", inputs={"members": "A;196501011990031001;Sekda"},
+            actor="bupati", on=date(2024, 10, 29), now=NOW,
+            letter_data=sample_letter_data(["sk_tim_pemeriksa"], on=date(2024, 10, 29)),
+        )  # fmt: skip
+    [decree] = [d for d in drafts if d.kind == "sk_tim_pemeriksa"]
+    assert any("Garuda Pancasila" in w and "--emblem FILE" in w for w in decree.warnings)

@@ -181,6 +181,7 @@ def letter_render(
                 identifier=x.number.encode("utf-8"),
                 title=f"{x.title} {x.number}",
                 author=author,
+                images=svc.kop_images(shell.app, x.context),
             )
             for x, author in issued
         ]
