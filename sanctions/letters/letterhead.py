@@ -28,6 +28,7 @@ ALL_SERIES: Final = "*"
 # its literal keeps it apart from the agency's numbers.
 HEAD_PATTERN: Final = "{code}/{seq}/{agency}/PPK/{year}"
 HEAD_COUNTER: Final = "ppk"
+_HOLDER_PREFIXES: Final = ("pj.", "plt.", "plh.")
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,8 @@ class Issuer:
 
 def is_office_of_state(title: str, offices: Sequence[str]) -> bool:
     """Whether `title` names an office that signs on a kop jabatan ("Bupati Sleman" with the
-    declared office "Bupati")."""
-    words = _words(title)
+    declared office "Bupati"; "Pj. Bupati Sleman", a penjabat, too)."""
+    words = _words(_office(title))
     return any(words[: len(_words(o))] == _words(o) for o in offices if _words(o))
 
 
@@ -125,7 +126,7 @@ def choose(
     if jabatan:
         return Letterhead(
             style="jabatan",
-            lines=tuple(line.upper() for line in _office_lines(issuer.office_title)),
+            lines=tuple(line.upper() for line in _office_lines(_office(issuer.office_title))),
             image=issuer.emblem,
             image_role="emblem",
             signer=signer,
@@ -181,6 +182,13 @@ def _office_lines(title: str) -> tuple[str, ...]:
     if sep and not tail and head:
         return (head, "Republik Indonesia")
     return (title.strip(),)
+
+
+def _office(title: str) -> str:
+    """The office without a penjabat's or an acting holder's prefix: the kop jabatan names
+    the office ("BUPATI SLEMAN"); the signature says "Pj. Bupati Sleman"."""
+    head, _, rest = title.strip().partition(" ")
+    return rest if head.casefold() in _HOLDER_PREFIXES and rest else title.strip()
 
 
 def _words(text: str) -> list[str]:

@@ -306,3 +306,11 @@ def test_a_kind_the_official_who_decides_signs_still_asks_for_the_signer() -> No
                     official_label="Pejabat Administrator")  # fmt: skip
     with pytest.raises(InputError, match="give the signer"):
         letterhead_of(facts)
+
+
+def test_a_penjabat_regional_head_signs_on_the_kop_of_the_office() -> None:
+    facts = _facts("sk_hukuman_disiplin", "kabupaten")
+    pj = replace(facts.issuer, head_title="Pj. Bupati Sleman", office_title="Pj. Bupati Sleman")
+    head = letterhead_of(replace(facts, issuer=pj))
+    assert head.style == "jabatan" and head.lines == ("BUPATI SLEMAN",)
+    assert head.signer["title"] == "Pj. Bupati Sleman"
