@@ -325,11 +325,12 @@ def show(shell: Shell, reference: str, as_of: str | None, as_json: bool) -> None
         ]
         from sanctions.letters.service import kop_warnings
 
-        warn(kop_warnings(shell.app, session, view.case))
+        kop_gaps = kop_warnings(shell.app, session, view.case)
     if as_json:
         emit_json(data)
         return
     _print_view(data)
+    warn(kop_gaps)  # on stderr, after the view (the JSON stays the documented shape)
 
 
 def _view_dict(view: views.CaseView) -> dict[str, Any]:

@@ -295,12 +295,13 @@ def letter_preview(
             now=shell.now,
             letter_data=given,
         )
-    from sanctions.cli.shell import warn
-
-    warn(list(dict.fromkeys(w for draft in drafts for w in draft.warnings)))
     rows = []
     for draft in drafts:
         target = out / f"KONSEP-{draft.kind}.pdf"
         target.write_bytes(draft.pdf)
         rows.append({"kind": draft.kind, "pages": draft.pages, "file": str(target)})
     emit_table(rows, as_json=as_json, empty="the step issues no letters")
+    if not as_json:
+        from sanctions.cli.shell import warn
+
+        warn(list(dict.fromkeys(w for draft in drafts for w in draft.warnings)))
