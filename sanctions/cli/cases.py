@@ -480,10 +480,14 @@ def show(shell: Shell, reference: str, as_of: str | None, as_json: bool) -> None
             {"plan": m.plan, "from": m.source, "to": m.target, "on": m.on, "event": m.seq}
             for m in migrations_of(session, view.case.id or 0)
         ]
+        from sanctions.letters.service import kop_warnings
+
+        kop_gaps = kop_warnings(shell.app, session, view.case)
     if as_json:
         emit_json(data)
         return
     _print_view(data)
+    warn(kop_gaps)  # on stderr, after the view (the JSON stays the documented shape)
 
 
 def _view_dict(view: views.CaseView) -> dict[str, Any]:

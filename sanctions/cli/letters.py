@@ -182,6 +182,7 @@ def letter_render(
                 identifier=x.number.encode("utf-8"),
                 title=f"{x.title} {x.number}",
                 author=author,
+                images=svc.kop_images(shell.app, x.context),
             )
             for x, author in issued
         ]
@@ -398,3 +399,7 @@ def letter_preview(
         target.write_bytes(draft.pdf)
         rows.append({"kind": draft.kind, "pages": draft.pages, "file": str(target)})
     emit_table(rows, as_json=as_json, empty="the step issues no letters")
+    if not as_json:
+        from sanctions.cli.shell import warn
+
+        warn(list(dict.fromkeys(w for draft in drafts for w in draft.warnings)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -160,12 +161,31 @@ def agency() -> None:
     help="--external: this installation does not issue the agency's letters, it receives "
     "them (docs/exchange.md).",
 )
+@click.option(
+    "--head-pattern",
+    help="The PPK's own series for letters signed in person on the kop jabatan "
+    "(default {code}/{seq}/{agency}/PPK/{year}).",
+)
+@click.option(
+    "--logo",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The lambang on the agency's kop: a PNG or SVG file (kept in the letter store).",
+)
+@click.option(
+    "--emblem",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The Garuda Pancasila of the kop jabatan (letters the PPK signs in person): PNG or SVG.",
+)
 @pass_shell
-def agency_add(shell: Shell, /, **values: object) -> None:
+def agency_add(shell: Shell, /, logo: Path | None, emblem: Path | None, **values: object) -> None:
     """Register an agency (admin)."""
-    data = svc.AgencyInput(**values)  # type: ignore[arg-type]
+    from sanctions.registry import logos
+
+    images = logos.given_images(logo=logo, emblem=emblem)
+    data = svc.AgencyInput(**values, **logos.digests(images))  # type: ignore[arg-type]
     with shell.transaction() as (session, actor):
         svc.add_agency(session, data, actor=actor)
+        logos.store_all(shell.app.settings.letter_store, images)
     click.echo(f"agency {data.code} added")
 
 
@@ -593,22 +613,48 @@ def _history_command(group: click.Group, entity: str, metavar: str) -> None:
 @click.option("--page-number-style", type=click.Choice(svc.PAGE_NUMBER_STYLES))
 @click.option("--register-order", type=click.Choice(svc.REGISTER_ORDERS))
 @click.option("--verification-url")
+@click.option(
+    "--head-pattern",
+    help="The PPK's own series for letters signed in person on the kop jabatan "
+    "(default {code}/{seq}/{agency}/PPK/{year}).",
+)
+@click.option(
+    "--logo",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The lambang on the agency's kop: a PNG or SVG file (kept in the letter store).",
+)
+@click.option(
+    "--emblem",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The Garuda Pancasila of the kop jabatan (letters the PPK signs in person): PNG or SVG.",
+)
 @click.option("--from", "holds_from", help="The date from which the change holds (YYYY-MM-DD).")
 @json_option
 @pass_shell
 def agency_edit(
-    shell: Shell, /, code: str, holds_from: str | None, as_json: bool, **values: object
+    shell: Shell,
+    /,
+    code: str,
+    holds_from: str | None,
+    as_json: bool,
+    logo: Path | None,
+    emblem: Path | None,
+    **values: object,
 ) -> None:
     """Change an agency's values (admin); each change is recorded with who and when (see
     `agency history`). Letters issued later print the new values; issued letters keep theirs.
     """
-    from sanctions.registry import edits
+    from sanctions.registry import edits, logos
 
     since = parse_date(holds_from, "--from")
+    given: dict[str, str | None] = _given(values)
+    images = logos.given_images(logo=logo, emblem=emblem)
+    given.update(logos.digests(images))
     with shell.transaction() as (session, actor):
         changes = edits.edit_agency(
-            session, code, _given(values), actor=actor, now=shell.now, holds_from=since
+            session, code, given, actor=actor, now=shell.now, holds_from=since
         )
+        logos.store_all(shell.app.settings.letter_store, images)
     _print_changes(f"agency {code}", changes, as_json)
 
 

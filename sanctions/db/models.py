@@ -46,6 +46,13 @@ class Agency(SQLModel, table=True):
     # does not host is registered so letters can name and cite it: a step whose letter it
     # issues records the letter received from it instead (`Letter.incoming`).
     hosted: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    # The images of the kop, kept in the letter store by SHA-256 (sanctions/registry/logos.py):
+    # the lambang of the agency's kop and the emblem (Garuda Pancasila) of the kop jabatan.
+    logo_sha256: str | None = Field(default=None, max_length=64)
+    emblem_sha256: str | None = Field(default=None, max_length=64)
+    # The series of letters the PPK signs in person on the kop jabatan (None: the default
+    # `sanctions.letters.letterhead.HEAD_PATTERN`); decrees keep `decree_pattern` when set.
+    head_pattern: str | None = Field(default=None, max_length=120)
 
 
 class IssuerSigner(SQLModel, table=True):

@@ -21,6 +21,7 @@ from sanctions.cases import composition
 from sanctions.catalogue.entries import Catalogue
 from sanctions.errors import InputError
 from sanctions.law import names
+from sanctions.letters import letterhead
 from sanctions.letters.recipients import Recipient
 
 # Earlier letters whose number and date later letters cite: (data prefix, letter kind).
@@ -50,6 +51,15 @@ class Party:
     page_number_style: str = "dash"
     e_signature: bool = False
     verification_url: str | None = None
+    # The kop and the numbering (sanctions.letters.letterhead): the PPK's office as registered
+    # (the head fields may name a registered signer instead; "": head_title), the images'
+    # SHA-256 (lambang, Garuda emblem) and the agency's numbering patterns.
+    office_title: str = ""
+    logo: str | None = None
+    emblem: str | None = None
+    numbering_pattern: str = "{code}/{seq}/{unit}/{year}"
+    decree_pattern: str | None = None
+    head_pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,12 +103,38 @@ class LetterFacts:
     official_label: str | None = None
     appeal_forum: str | None = None  # where a keberatan goes (workflows/authority.yaml)
     step_trigger: str | None = None  # the step issuing the letter (None: on demand)
+    # The kind's numbering series (documents.yaml) and the offices that sign on a kop
+    # jabatan (documents.yaml `kop_jabatan`): what `letterhead_of` chooses from.
+    series: str = "surat"
+    kop_offices: Sequence[str] = ()
 
 
 # Cited for a row whose norm is unconfirmed when no declared list can be cited either.
 _NEUTRALITY = (
     "ketentuan peraturan perundang-undangan mengenai netralitas Pegawai Aparatur Sipil Negara"
 )
+
+
+def letterhead_of(facts: LetterFacts) -> letterhead.Letterhead:
+    """Who signs the letter, on which kop and in which number series: the one choice
+    (sanctions.letters.letterhead.choose) the service numbers with and the context prints."""
+    given = facts.given.get("signer")
+    signer = given if isinstance(given, Mapping) and given else _signer(facts)
+    p = facts.issuer
+    issuer = letterhead.Issuer(
+        code=p.code,
+        name=p.name,
+        parent=p.parent,
+        address=p.address,
+        phone=p.phone,
+        website=p.website,
+        email=p.email,
+        office_title=p.office_title or p.head_title,
+        logo=p.logo,
+        emblem=p.emblem,
+        registers=letterhead.Registers(p.numbering_pattern, p.decree_pattern, p.head_pattern),
+    )
+    return letterhead.choose(issuer, signer, series=facts.series, offices=facts.kop_offices)
 
 
 def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
@@ -113,6 +149,8 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     articles = _articles(given.pop("articles", None))
     allegations = [_allegation(a, facts.on, catalogue, articles) for a in facts.allegations]
     issuer = facts.issuer
+    head = letterhead_of(facts)
+    given.pop("signer", None)
     context: dict[str, Any] = {
         "doc": {
             "kind": facts.kind,
@@ -125,7 +163,8 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             "hal": given.pop("hal", facts.title),
         },
         "agency": _agency(issuer),
-        "signer": given.pop("signer", None) or _signer(facts),
+        "signer": dict(head.signer),
+        "kop": head.as_context(),
         "addressee": given.pop("addressee", None) or _addressee(facts),
         "tembusan": given.pop("tembusan", None) or _tembusan(facts),
         "employee": _employee(facts.employee),

@@ -43,6 +43,7 @@ CONTEXT_ROOTS = (
     "verification",
 )
 FILE_NAME = "documents.yaml"
+KOP_JABATAN: Final = "kop_jabatan"
 
 _TOP_KEYS: Final = ("common", "documents")
 # The types a value an officer gives may be declared with (`types:`, sanctions.letters.needs).
@@ -114,7 +115,11 @@ def load_documents(template_dir: Path) -> dict[str, DocumentSpec]:
 
 
 def _read(root: Node, template_dir: Path, problems: Problems) -> dict[str, DocumentSpec]:
-    problems.extend(root.mapping_problems(allowed=(*_TOP_KEYS, "types"), required=_TOP_KEYS))
+    problems.extend(
+        root.mapping_problems(allowed=(*_TOP_KEYS, "types", KOP_JABATAN), required=_TOP_KEYS)
+    )
+    if KOP_JABATAN in root:
+        _read_kop_jabatan(root.get(KOP_JABATAN), problems)
     if not root.is_mapping:
         return {}
     types = _read_types(root.get("types"), problems) if "types" in root else {}
@@ -135,6 +140,23 @@ def _read(root: Node, template_dir: Path, problems: Problems) -> dict[str, Docum
     for key in sorted(set(types) - used) if len(specs) == len(kinds) else ():  # all read
         problems.add(root.get("types").get(key).error("no document requires this key"))
     return specs
+
+
+def load_kop_offices(template_dir: Path) -> tuple[str, ...]:
+    """The offices whose holder signs on the kop naskah dinas jabatan (`kop_jabatan.offices`
+    in documents.yaml; none declared: every letter has its issuer's kop)."""
+    root = read_yaml(template_dir / FILE_NAME)
+    problems = Problems()
+    offices = _read_kop_jabatan(root.get(KOP_JABATAN), problems) if KOP_JABATAN in root else ()
+    problems.raise_if_any(root.file)
+    return offices
+
+
+def _read_kop_jabatan(node: Node, problems: Problems) -> tuple[str, ...]:
+    row = Record(node, problems, required=("offices", "source", "confidence"))
+    row.read("source", Node.text, "")
+    row.read("confidence", Node.confidence, None)
+    return row.read("offices", lambda n: n.distinct(Node.text), ())
 
 
 def _read_types(node: Node, problems: Problems) -> dict[str, str]:

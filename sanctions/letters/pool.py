@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -40,6 +40,7 @@ class LetterJob:
     identifier: bytes
     title: str
     author: str
+    images: Mapping[str, str] = field(default_factory=dict)  # the kop's image, by SHA-256
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def _render_job(job: LetterJob) -> LetterResult:
         raise RuntimeError("letter worker used before its initializer ran")
     env, renderer = _worker
     try:
-        html = render_html(env, job.kind, job.context)
+        html = render_html(env, job.kind, job.context, images=job.images)
         pdf = renderer.render_pdf(
             html, identifier=job.identifier, title=job.title, author=job.author
         )

@@ -31,7 +31,8 @@ from sqlmodel import Session, col, select
 
 from sanctions.db.models import Agency, LetterReservation, LetterSequence
 from sanctions.errors import InputError, NotFound, RuleViolation
-from sanctions.letters.numbering import REGISTERS, out_of_order, register_of
+from sanctions.letters.letterhead import HEAD_COUNTER, HEAD_PATTERN
+from sanctions.letters.numbering import REGISTERS, out_of_order, register_of, uses_placeholder
 from sanctions.trust import log
 from sanctions.trust.access import require_role
 
@@ -87,16 +88,16 @@ def take_number(
     issuer: Agency,
     series: str,
     *,
+    pattern: str,
+    counter: str,
     on: date,
     actor: str,
     now: datetime,
 ) -> Taken:
-    """The number of a letter of `series` dated `on` from `issuer`'s register, taken in the
+    """The number of a letter of `series` dated `on` from `issuer`'s register `counter` (with
+    its `pattern`: the letterhead's choice, sanctions/letters/letterhead.py), taken in the
     caller's transaction (RuleViolation when it is back-dated and no number is reserved for
     its date)."""
-    pattern, counter = register_of(
-        series, numbering_pattern=issuer.numbering_pattern, decree_pattern=issuer.decree_pattern
-    )
     agency_id = issuer.id or 0
     _ensure_counter(session, agency_id, counter, on.year)
     params = {"a": agency_id, "s": counter, "y": on.year, "on": on, "n": 1}
@@ -135,6 +136,8 @@ def used_by(session: Session, reservation: LetterReservation, letter_id: int) ->
 
 
 def _register_name(series: str, counter: str) -> str:
+    if counter.startswith(HEAD_COUNTER):  # the PPK's own series on the kop jabatan
+        return counter
     return series if counter != "*" else "surat"
 
 
@@ -146,8 +149,25 @@ def _issuer(session: Session, code: str) -> Agency:
 
 
 def _counter_of(agency: Agency, register: str) -> str:
+    head = f"{HEAD_COUNTER}:"
+    if register == HEAD_COUNTER or register.startswith(head):
+        # the PPK's own series (letters signed in person on the kop jabatan): `ppk`, or
+        # `ppk:SERIES` when the head pattern shows the series
+        pattern = agency.head_pattern or HEAD_PATTERN
+        wanted = (
+            f"{head}SERIES ({', '.join(REGISTERS)})"
+            if uses_placeholder(pattern, "series")
+            else HEAD_COUNTER
+        )
+        series = register[len(head) :] if register.startswith(head) else None
+        if uses_placeholder(pattern, "series") != (series is not None) or (
+            series is not None and series not in REGISTERS
+        ):
+            raise InputError(f"unknown register {register!r} of {agency.code} (use {wanted})")
+        return register
     if register not in REGISTERS:
-        raise InputError(f"unknown register {register!r} (known: {', '.join(REGISTERS)})")
+        known = ", ".join((*REGISTERS, HEAD_COUNTER))
+        raise InputError(f"unknown register {register!r} (known: {known})")
     return register_of(
         register, numbering_pattern=agency.numbering_pattern, decree_pattern=agency.decree_pattern
     )[1]

@@ -17,11 +17,12 @@ import jinja2
 
 from sanctions.errors import RenderError
 from sanctions.letters import qr
-from sanctions.letters.documents import DocumentSpec, load_documents
+from sanctions.letters.documents import DocumentSpec, load_documents, load_kop_offices
 from sanctions.printing import templates
 from sanctions.printing.filters import terbilang
 
 _DOCUMENTS = "documents"
+_KOP_OFFICES = "kop_offices"
 
 
 def make_environment(
@@ -44,6 +45,7 @@ def make_environment(
     env.globals.update(
         {
             _DOCUMENTS: types.MappingProxyType(documents),
+            _KOP_OFFICES: load_kop_offices(template_dir),
             "keputusan_rahmat": keputusan_rahmat,
             "fail": fail,
             "list_label": list_label,
@@ -58,15 +60,31 @@ def document_specs(env: jinja2.Environment) -> Mapping[str, DocumentSpec]:
     return specs
 
 
-def render_html(env: jinja2.Environment, kind: str, context: Mapping[str, Any]) -> str:
-    """The HTML of letter `kind` for `context` (see documents.yaml for the keys it needs)."""
+def kop_offices(env: jinja2.Environment) -> tuple[str, ...]:
+    """The offices that sign on a kop jabatan (documents.yaml `kop_jabatan`)."""
+    offices: tuple[str, ...] = env.globals[_KOP_OFFICES]  # type: ignore[assignment]
+    return offices
+
+
+def render_html(
+    env: jinja2.Environment,
+    kind: str,
+    context: Mapping[str, Any],
+    *,
+    images: Mapping[str, str] | None = None,
+) -> str:
+    """The HTML of letter `kind` for `context` (see documents.yaml for the keys it needs).
+    `images`: the kop's images as data: URIs by SHA-256 (its `kop.image`); an image the
+    context names and `images` lacks leaves the kop without it."""
     spec = document_specs(env).get(kind)
     if spec is None:
         raise RenderError(f"unknown document kind {kind!r}")
     doc = context.get("doc")
     if isinstance(doc, Mapping) and doc.get("kind", kind) != kind:
         raise RenderError(f"{spec.template}: context is for {doc.get('kind')!r}, not {kind!r}")
-    return templates.render_template(env, spec.template, {**context, "spec": spec})
+    return templates.render_template(
+        env, spec.template, {**context, "spec": spec, "images": dict(images or {})}
+    )
 
 
 # --- letter-only filters and globals ---------------------------------------------------------

@@ -42,6 +42,7 @@ from sanctions.letters.context import (
     build_context,
     derived_data,
     from_json,
+    letterhead_of,
     to_json,
     with_verification,
 )
@@ -113,9 +114,23 @@ def issue_letter(
             f"{kind} is issued by {issuer.code}, which this installation does not host: "
             "record the letter received from it instead (docs/exchange.md)"
         )
-    # the issuer's register for the series (letters/register.py: numbers rise with dates; a
-    # back-dated letter takes a number reserved for its date or is refused)
-    taken = register.take_number(session, issuer, spec.series, on=on, actor=actor, now=now)
+    facts = _full_facts(app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given,
+                        step=step)  # fmt: skip
+    # Who signs, on which kop, in which series: one choice (sanctions/letters/letterhead.py),
+    # the same build_context prints from; the number is taken from that register as an
+    # agenda book keeps it (letters/register.py: numbers rise with dates, a back-dated letter
+    # takes a number reserved for its date or is refused)
+    numbering = letterhead_of(facts).numbering
+    taken = register.take_number(
+        session,
+        issuer,
+        spec.series,
+        pattern=numbering.pattern,
+        counter=numbering.counter,
+        on=on,
+        actor=actor,
+        now=now,
+    )
     pattern, counter, seq = taken.pattern, taken.counter, taken.seq
     number = format_number(
         pattern,
@@ -127,7 +142,7 @@ def issue_letter(
         sifat=spec.sifat,
         series=SERIES_CODES.get(spec.series, spec.series.upper()),
     )
-    facts = _full_facts(app, session, case, kind, number=number, on=on, given=given, step=step)
+    facts = replace(facts, number=number)
     # The BSrE sentence says the document is electronically signed: it is printed only on a
     # letter this installation actually signs (an issuer that signs electronically and a
     # signing certificate configured), never on one that will be signed by hand.
@@ -189,6 +204,7 @@ class Draft:
     title: str
     pdf: bytes
     pages: int
+    warnings: tuple[str, ...] = ()  # what the official should know (a kop without its image)
 
 
 def render_draft(
@@ -220,14 +236,21 @@ def render_draft(
     built["agency"] = {**built["agency"], "e_signature": False}  # a draft is signed by nobody
     hashless = {"number": DRAFT_NUMBER, "content_hash": "0" * 64, "url": None}  # taken out
     context = {**built, "verification": hashless}
-    html = as_draft(render_html(app.letters_env, kind, context))
+    html = as_draft(render_html(app.letters_env, kind, context, images=kop_images(app, context)))
     pdf = app.pdf_renderer.render_pdf(
         html,
         identifier=DRAFT_IDENTIFIER,
         title=f"{DRAFT_WORD} {spec.title}",
         author=facts.issuer.name,
     )
-    return Draft(kind=kind, title=spec.title, pdf=pdf.data, pages=pdf.page_count)
+    missing = letterhead_of(facts).missing_image
+    return Draft(
+        kind=kind,
+        title=spec.title,
+        pdf=pdf.data,
+        pages=pdf.page_count,
+        warnings=(missing,) if missing else (),
+    )
 
 
 def known_data(
@@ -359,7 +382,7 @@ def _render_pdf(
 ) -> RenderedPdf:
     from sanctions.letters.render import render_html
 
-    html = render_html(app.letters_env, kind, context)
+    html = render_html(app.letters_env, kind, context, images=kop_images(app, context))
     return app.pdf_renderer.render_pdf(
         html, identifier=number.encode("utf-8"), title=f"{title} {number}", author=author
     )
@@ -374,6 +397,44 @@ def issuer_of(app: App, session: Session, case: Case, kind: str) -> Agency:
 def spec_of(app: App, kind: str) -> Any:
     """The declared document kind (letter_templates/documents.yaml)."""
     return _spec(app, kind)
+
+
+def kop_warnings(app: App, session: Session, case: Case) -> list[str]:
+    """What the kops of the case's agency print without: the lambang of its own kop, and the
+    Garuda of the kop jabatan when its PPK signs on one (sanctions/letters/letterhead.py)."""
+    from sanctions.letters.letterhead import is_office_of_state
+
+    agency = session.get(Agency, case.agency_id)
+    if agency is None:
+        return []
+    warnings = []
+    if agency.logo_sha256 is None:
+        warnings.append(
+            f"{agency.code}'s kop prints without its lambang: register it with "
+            f"`sanctions agency edit {agency.code} --logo FILE` (PNG or SVG)"
+        )
+    if agency.emblem_sha256 is None and is_office_of_state(agency.ppk_title, _kop_offices(app)):
+        warnings.append(
+            f"the kop jabatan of {agency.ppk_title} prints without the Garuda Pancasila: "
+            f"register the emblem with `sanctions agency edit {agency.code} --emblem FILE`"
+        )
+    return warnings
+
+
+def _kop_offices(app: App) -> tuple[str, ...]:
+    from sanctions.letters.render import kop_offices
+
+    return kop_offices(app.letters_env)
+
+
+def kop_images(app: App, context: Mapping[str, Any]) -> dict[str, str]:
+    """The kop's image of a letter's context as a data: URI by its SHA-256, read from the
+    letter store (an image whose bytes no longer match its digest is refused there)."""
+    from sanctions.registry.logos import image_uri
+
+    kop = context.get("kop")
+    digest = kop.get("image") if isinstance(kop, Mapping) else None
+    return {digest: image_uri(app.settings.letter_store, digest)} if digest else {}
 
 
 def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
@@ -441,6 +502,12 @@ def _party(agency: Agency, signer: IssuerSigner | None = None) -> Party:
         page_number_style=agency.page_number_style,
         e_signature=agency.e_signature,
         verification_url=agency.verification_url,
+        office_title=agency.ppk_title,
+        logo=agency.logo_sha256,
+        emblem=agency.emblem_sha256,
+        numbering_pattern=agency.numbering_pattern,
+        decree_pattern=agency.decree_pattern,
+        head_pattern=agency.head_pattern,
     )
 
 
@@ -536,6 +603,8 @@ def _letter_facts(
         step_inputs=step_inputs,
         follow_up_due=due,
         step_trigger=step[0] if step is not None else None,
+        series=spec.series,
+        kop_offices=_kop_offices(app),
         **_decider(app, case, case_agency, kind),
     )
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from sanctions.db.models import Agency, AppUser, RegistryChange, RoleGrant
 from sanctions.errors import InputError, NotFound, RuleViolation
+from sanctions.letters.letterhead import Registers, head_pattern
 from sanctions.registry.employees import POSITION_TYPES, choice
 from sanctions.registry.service import (
     AGENCY_KINDS,
@@ -32,7 +33,8 @@ EMPLOYEE_STATUSES = ("aktif", "pensiun", "berhenti", "diberhentikan", "meninggal
 AGENCY_FIELDS = (
     "name", "parent", "kind", "address", "phone", "website", "email", "city", "ppk_title",
     "ppk_name", "ppk_nip", "unit_code", "numbering_pattern", "decree_pattern",
-    "page_number_style", "register_order", "verification_url",
+    "page_number_style", "register_order", "verification_url", "head_pattern", "logo_sha256",
+    "emblem_sha256",
 )  # fmt: skip
 CONTEST_FIELDS = (
     "name",
@@ -104,16 +106,24 @@ def edit_agency(
         if name in values and not (values[name] or "").strip():
             raise InputError(f"an agency's {name} cannot be empty")
     agency = agency_by_code(session, code)
-    if {"unit_code", "numbering_pattern", "decree_pattern"} & set(values):
-        merged = {
-            k: values.get(k, getattr(agency, k))
-            for k in ("unit_code", "numbering_pattern", "decree_pattern")
-        }
+    patterns = ("unit_code", "numbering_pattern", "decree_pattern", "head_pattern")
+    if set(patterns) & set(values):
+        merged = {k: values.get(k, getattr(agency, k)) for k in patterns}
         refuse_colliding_numbers(
             session,
             agency.code,
             merged["unit_code"] or agency.code,
-            [merged["numbering_pattern"], merged["decree_pattern"]],
+            [
+                merged["numbering_pattern"],
+                merged["decree_pattern"],
+                head_pattern(
+                    Registers(
+                        merged["numbering_pattern"] or agency.numbering_pattern,
+                        merged["decree_pattern"],
+                        merged["head_pattern"],
+                    )
+                ),
+            ],
         )
     return _record(session, agency, values, entity="agency", key=agency.code, actor=actor,
                    now=now, holds_from=holds_from)  # fmt: skip

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from sanctions.db import logins
 from sanctions.db.models import Agency, AppUser, Contest, Employee, RoleGrant
 from sanctions.errors import Conflict, InputError, NotFound, PermissionDenied
+from sanctions.letters.letterhead import Registers, head_pattern
 from sanctions.letters.numbering import NumberingOwner, check_pattern, colliding_number
 from sanctions.registry.employees import (
     EmployeeInput,
@@ -140,6 +141,9 @@ class AgencyInput:
     # False: an issuer this installation does not host; its letters are received, not issued
     # (docs/exchange.md).
     hosted: bool = True
+    head_pattern: str | None = None  # the PPK's own series on the kop jabatan (letterhead.py)
+    logo_sha256: str | None = None  # the kop images in the letter store (registry/logos.py)
+    emblem_sha256: str | None = None
 
 
 def add_agency(session: Session, data: AgencyInput, *, actor: str) -> Agency:
@@ -153,7 +157,11 @@ def add_agency(session: Session, data: AgencyInput, *, actor: str) -> Agency:
         session,
         data.code,
         data.unit_code or data.code,
-        [data.numbering_pattern, data.decree_pattern],
+        [
+            data.numbering_pattern,
+            data.decree_pattern,
+            head_pattern(Registers(data.numbering_pattern, data.decree_pattern, data.head_pattern)),
+        ],
     )
     agency = Agency(**{f.name: getattr(data, f.name) for f in fields(data)})
     session.add(agency)
@@ -176,14 +184,21 @@ def refuse_colliding_numbers(
             example = colliding_number(one, other)
             if example is not None:
                 raise InputError(
-                    f"{code}'s decree pattern {other.pattern!r} could give the same number as "
+                    f"{code}'s pattern {other.pattern!r} could give the same number as "
                     f"its pattern {one.pattern!r} (e.g. {example!r}): give the keputusan "
-                    "register a literal of its own (e.g. .../KEP/...)"
+                    "register (--decree-pattern) or the PPK's own series (--head-pattern) a "
+                    "literal of its own (e.g. .../KEP/...)"
                 )
     for agency in session.exec(select(Agency).order_by(Agency.code)).all():
         if agency.code == code:
             continue
-        theirs = [agency.numbering_pattern, agency.decree_pattern]
+        theirs = [
+            agency.numbering_pattern,
+            agency.decree_pattern,
+            head_pattern(
+                Registers(agency.numbering_pattern, agency.decree_pattern, agency.head_pattern)
+            ),
+        ]
         for owner in owners:
             for pattern in (p for p in theirs if p):
                 other = NumberingOwner(agency.code, agency.unit_code or agency.code, pattern)

@@ -146,7 +146,7 @@ def test_missing_and_unknown_fields_are_named(folder: Path) -> None:
     with pytest.raises(DefinitionError) as raised:
         load_documents(folder)
     assert raised.value.problems == [
-        f"{path}: unknown key 'extra' (allowed: common, documents, types)",
+        f"{path}: unknown key 'extra' (allowed: common, documents, types, kop_jabatan)",
         (
             f"{path}: documents.lhp: unknown key 'colour' (allowed: title, layout, template, "
             "sifat, series, confidential, classification, requires, mengingat, optional, issuer, "

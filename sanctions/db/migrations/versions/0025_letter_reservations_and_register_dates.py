@@ -1,7 +1,7 @@
 """the agenda-book rule: each register's last date, and reserved numbers (nomor cadangan)
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0024
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0021"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
