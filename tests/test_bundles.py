@@ -388,3 +388,48 @@ def test_bkns_reminder_to_the_ppk_reaches_the_bkpsdm_as_a_received_letter(
     assert accepted.new_events == 6
     assert row.letter in [x.number for x in accepted.letters]
     assert bkpsdm.record(accepted.reference) == bkn.record(at_bkn)
+
+
+def test_the_command_line_sends_and_accepts_a_bundle_and_prints_json_of_the_declared_shapes(
+    offices: tuple[Office, Office, Office], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from sanctions.cli import cli
+    from sanctions.cli.schemas import JSON_SCHEMAS, problems
+    from tests.factories import grant_cli_user
+    from tests.fakes import fake_app_factory
+
+    bawaslu, bkn, bkpsdm = offices
+    _, b1 = reported(bawaslu)
+    at_bkn = bkn.accept(b1, "pengawas").reference
+    walk(
+        bkn.app,
+        at_bkn,
+        [
+            s("minta_klarifikasi", "pengawas", "2024-10-14"),
+            s("rekomendasikan", "pengawas", "2024-10-21", level="sedang"),
+        ],
+    )
+
+    def run(office: Office, *args: str) -> Any:
+        url = office.app.settings.database_url
+        grant_cli_user(office.app, url, ["admin", "pengawas", "kepegawaian"])
+        env = {
+            "SANCTIONS_DATABASE_URL": url,
+            "SANCTIONS_LETTER_STORE": str(office.app.settings.letter_store),
+            "SANCTIONS_KEY_FILE": str(office.app.settings.key_file),
+        }
+        result = CliRunner().invoke(cli, [*args, "--json"], env=env, obj=fake_app_factory())
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    bundle = tmp_path / "to-sleman.zip"
+    sent = run(bkn, "case", "send", at_bkn, "--to", "SLEMAN", "--out", str(bundle))
+    assert problems(sent, JSON_SCHEMAS["case send"]) == []
+    assert sent["events"] >= 4 and sent["letters"] >= 1
+    accepted = run(bkpsdm, "case", "accept", str(bundle))
+    assert problems(accepted, JSON_SCHEMAS["case accept"]) == []
+    assert accepted["state"] == "direkomendasikan" and accepted["sender"] == "BKN"
+    trusted = run(bkpsdm, "keys", "list")
+    assert problems(trusted, JSON_SCHEMAS["keys list"]) == [] and trusted

@@ -17,6 +17,7 @@ from sanctions.app import App
 from sanctions.cases.opening import OpenCaseInput
 from sanctions.cases.receiving import receive_case
 from sanctions.cli import cli
+from sanctions.cli.schemas import JSON_SCHEMAS, problems
 from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter
 from sanctions.errors import Conflict, InputError, PermissionDenied, RuleViolation
@@ -207,9 +208,13 @@ def test_the_command_line_receives_a_recommendation_sends_the_case_and_refuses_a
     )  # fmt: skip
     assert received.exit_code == 0, received.output
     out = json.loads(received.stdout)
+    assert problems(out, JSON_SCHEMAS["case receive"]) == []
     assert (out["state"], out["received"]) == ("direkomendasikan", BKN_NUMBER)
-    sent = run("case", "send", out["reference"], "--to", "BKN", "--out", str(tmp_path / "b.zip"))
+    sent = run(
+        "case", "send", out["reference"], "--to", "BKN", "--out", str(tmp_path / "b.zip"), "--json"
+    )  # fmt: skip
     assert sent.exit_code == 0, sent.output
+    assert problems(json.loads(sent.stdout), JSON_SCHEMAS["case send"]) == []
     assert bundles.read((tmp_path / "b.zip").read_bytes()).manifest["to"] == "BKN"
     before = snapshot(bkpsdm)
     (tmp_path / "bad.zip").write_bytes(b"not a zip at all")

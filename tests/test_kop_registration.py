@@ -24,6 +24,7 @@ from tests.factories import KNOWN_ROLES, NOW, open_case, recommended, s, seed, s
 from tests.fakes import fake_app_factory
 from tests.letterdata import sample_letter_data
 from tests.letters.test_kop_images import SVG, png
+from tests.officer import TEAM_MEMBERS
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_a_registered_lambang_and_emblem_are_stored_recorded_and_named_by_the_le
     walk(seeded, ref, [
         *recommended("berat"),
         s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-        s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+        s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
     ])  # fmt: skip
     with session_scope(seeded.db) as session:
         decree = session.exec(
@@ -132,7 +133,7 @@ def test_a_preview_of_a_decree_without_a_registered_emblem_warns_of_it(seeded: A
     walk(seeded, ref, [*recommended("berat"), s("tindak_lanjuti", "bkpsdm", "2024-10-28")])
     with session_scope(seeded.db) as session:
         drafts = preview(
-            seeded, session, ref, "bentuk_tim", inputs={"members": "A;196501011990031001;Sekda"},
+            seeded, session, ref, "bentuk_tim", inputs={"members": TEAM_MEMBERS},
             actor="bupati", on=date(2024, 10, 29), now=NOW,
             letter_data=sample_letter_data(["sk_tim_pemeriksa"], on=date(2024, 10, 29)),
         )  # fmt: skip
