@@ -10,6 +10,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from sanctions.cases.repeat import (
+    REPEAT_REASON,
+    REPEAT_RULE,
+    PriorSanction,
+    lighter_than_last,
+    repeat_of,
+    severity,
+)
 from sanctions.catalogue.entries import Catalogue, Sanction, Violation
 from sanctions.deadlines.rules import sanction_period_end
 from sanctions.deadlines.workdays import WorkingCalendar
@@ -88,6 +96,9 @@ class GuardContext:
     position_type: str = ""
     agency_tier: str | None = None
     authority: Authority | None = None
+    # Sanctions imposed on the same employee (by NIP) in other cases, not annulled; read
+    # through `repeated` (sanctions.cases.repeat).
+    prior_sanctions: tuple[PriorSanction, ...] = ()
 
     def fact_date(self, name: str) -> date | None:
         value = self.inputs.get(name) or self.facts.get(name)
@@ -107,6 +118,18 @@ class GuardContext:
     def chosen_sanction(self) -> Sanction | None:
         code = self.inputs.get("sanction") or self.facts.get("sanction")
         return self.catalogue.sanction(code) if code else None
+
+    def repeated(self) -> tuple[PriorSanction, ...]:
+        """The earlier sanctions of the same kind this case repeats, latest first (the
+        notion of "the same kind" is the workflow's rule `repeat_offence_same_kind`)."""
+        notion = str(self.rules.get(REPEAT_RULE, "code"))
+        return repeat_of(
+            self.prior_sanctions,
+            act_date=self.act_date,
+            allegations=self.allegations,
+            notion=notion,
+            catalogue=self.catalogue,
+        )
 
     def level_list(self, rule: str) -> tuple[str, ...]:
         value = self.rules.get(rule, ())
@@ -211,6 +234,20 @@ def _level_fits_catalogue(ctx: GuardContext) -> str | None:
     return (
         f"the catalogue prescribes level {expected!r} for {codes}; recommend {expected!r} "
         f"or record a reason (--set reason=...) for recommending {level!r}"
+    )
+
+
+@guard("candidate_did_not_resign", rules=("candidate_resignation_codes",))
+def _candidate_did_not_resign(ctx: GuardContext) -> str | None:
+    """The resignation path is for an ASN set as a candidate who did not resign in writing
+    (UU 20/2023 Ps 56 and 59(3), as restated)."""
+    codes = ctx.level_list("candidate_resignation_codes")
+    if any(v.code in codes for v in ctx.allegations):
+        return None
+    alleged = ", ".join(v.code for v in ctx.allegations)
+    return (
+        f"asking for a written resignation is for an ASN set as a candidate who did not resign "
+        f"({', '.join(codes)}, UU 20/2023 Ps 56 and 59(3)); this case alleges {alleged}"
     )
 
 
@@ -430,12 +467,6 @@ def _appeal_by_banding(ctx: GuardContext) -> str | None:
     return _appeal_route_is(ctx, "banding", "banding administratif")
 
 
-def _severity(catalogue: Catalogue, sanction: Sanction) -> tuple[int, int]:
-    """Level first, then the catalogue's order within the level (R-1 < R-2 < R-3)."""
-    order = [s.code for s in catalogue.sanctions]
-    return catalogue.level_rank(sanction.level), order.index(sanction.code)
-
-
 @guard("appeal_outcome_fits_sanction", reads=("outcome", "sanction"), facts=("sanction",))
 def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
     """An appeal that lightens, heavies or changes the sanction names one that does."""
@@ -452,7 +483,7 @@ def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
             f"{new.code} is the contested sanction itself: confirm it instead "
             "(trigger kuatkan_keberatan)"
         )
-    lighter = _severity(ctx.catalogue, new) < _severity(ctx.catalogue, old)
+    lighter = severity(ctx.catalogue, new) < severity(ctx.catalogue, old)
     if outcome == "memperingan" and not lighter:
         return f"memperingan replaces {old.code} with a lighter sanction; {new.code} is not lighter"
     if outcome == "memperberat" and lighter:
@@ -463,6 +494,26 @@ def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
             f"{new.code} is {new.level}: use memperingan or memperberat"
         )
     return None
+
+
+@guard(
+    "not_lighter_than_last_sanction",
+    reads=("level", "sanction", REPEAT_REASON),
+    rules=(REPEAT_RULE,),
+)
+def _not_lighter_than_last_sanction(ctx: GuardContext) -> str | None:
+    """A repeat of the same kind of violation draws a heavier sanction (docs/sources.md, legal
+    review #27): a recommendation, LHP or decision lighter than the employee's last sanction
+    of the same kind needs a recorded reason."""
+    repeated = ctx.repeated()
+    if not repeated or ctx.inputs.get(REPEAT_REASON):
+        return None
+    return lighter_than_last(
+        repeated[0],
+        ctx.catalogue,
+        level=ctx.inputs.get("level"),
+        sanction=ctx.inputs.get("sanction"),
+    )
 
 
 @guard("panel_recommended_discipline", reads=("level",), facts=("panel_recommends_discipline",))

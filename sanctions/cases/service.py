@@ -45,6 +45,7 @@ from sanctions.cases.opening import (
     opening_warnings,
     opening_workflow,
 )
+from sanctions.cases.repeat import PriorSanction, imposed_sanction
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
@@ -108,6 +109,34 @@ _OPEN_DEADLINES = (
 )
 
 
+_OTHER_CASES = select(col(Case.id), col(Case.reference), col(Case.state), col(Case.facts)).where(
+    Case.employee_id == bindparam("employee_id"), Case.id != bindparam("case_id")
+)
+
+
+def prior_sanctions(session: Session, case: Case) -> tuple[PriorSanction, ...]:
+    """The sanctions imposed on the case's employee (the same NIP) in other cases and not
+    annulled (sanctions/cases/repeat.py), read in two queries."""
+    others = session.exec(
+        _OTHER_CASES, params={"employee_id": case.employee_id, "case_id": case.id}
+    ).all()
+    decided = [o for o in others if (o[3] or {}).get("sanction")]
+    if not decided:
+        return ()
+    codes: dict[int, list[str]] = {}
+    for case_id, code in session.exec(
+        select(col(Allegation.case_id), col(Allegation.violation_code))
+        .where(col(Allegation.case_id).in_([o[0] for o in decided]))
+        .order_by(col(Allegation.id))
+    ).all():
+        codes.setdefault(case_id, []).append(code)
+    found = (
+        imposed_sanction(ref, state, facts, codes.get(i or 0, []))
+        for i, ref, state, facts in decided
+    )
+    return tuple(p for p in found if p is not None)
+
+
 def guard_context(
     app: App,
     session: Session,
@@ -116,8 +145,11 @@ def guard_context(
     on: date,
     inputs: Mapping[str, str],
     deadlines: Sequence[Deadline] | None = None,
+    priors: bool = True,
 ) -> GuardContext:
-    """Everything the guards may look at, read in two queries (deadlines may be passed in)."""
+    """Everything the guards may look at, read in a few queries (deadlines may be passed in;
+    `priors=False` leaves out the employee's earlier sanctions, which only guards on a step's
+    given inputs read)."""
     rows = session.exec(
         _GUARD_ROWS, params={"case_id": case.id, "contest_id": case.contest_id}
     ).all()
@@ -140,6 +172,7 @@ def guard_context(
         position_type=str(case.employee_snapshot.get("position_type", "")),
         agency_tier=tier,
         authority=app.authority,
+        prior_sanctions=prior_sanctions(session, case) if priors else (),
     )
 
 

@@ -355,6 +355,23 @@ def _view_dict(view: views.CaseView) -> dict[str, Any]:
             for v in view.allegations
         ],
         "facts": c.facts,
+        "repeat_offence": None
+        if not view.repeats
+        else {
+            "same_kind": view.same_kind,
+            "last_sanction": view.repeats[0].prior.sanction,
+            "last_level": view.repeats[0].level,
+            "earlier": [
+                {
+                    "reference": r.prior.reference,
+                    "sanction": r.prior.sanction,
+                    "level": r.level,
+                    "decided_on": r.prior.decided_on,
+                    "violations": list(r.prior.violations),
+                }
+                for r in view.repeats
+            ],
+        },
         "authority": None
         if view.authority is None
         else {
@@ -411,6 +428,16 @@ def _print_view(data: dict[str, Any]) -> None:
     shown = {k: v for k, v in data["facts"].items() if not k.endswith("_on")}
     if shown:
         click.echo("  facts:      " + "; ".join(f"{k}={v}" for k, v in shown.items()))
+    repeat = data.get("repeat_offence")
+    if repeat:
+        earlier = "; ".join(
+            f"{r['sanction']} ({r['level']}) in {r['reference']} on {r['decided_on']}"
+            for r in repeat["earlier"]
+        )
+        click.echo(
+            f"  REPEAT:     earlier sanction of the same kind ({repeat['same_kind']}): {earlier}; "
+            f"a lighter one than {repeat['last_sanction']} needs --set repeat_reason=..."
+        )
     authority = data.get("authority")
     if authority:
         who = " or ".join(authority["officials"]) or "not resolved"

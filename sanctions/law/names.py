@@ -35,6 +35,11 @@ RECOMMENDED_STATE = _n(
 FOLLOW_UP_TRIGGERS = (
     _n("trigger", "tindak_lanjuti", "sanctions.reports.figures: the PPK's discipline follow-up"),
     _n("trigger", "bentuk_majelis", "sanctions.reports.figures: the PPK's ethics follow-up"),
+    _n(
+        "trigger",
+        "minta_pengunduran_diri",
+        "sanctions.reports.figures: the PPK's follow-up of a candidate who did not resign",
+    ),
 )
 RECOMMEND_TRIGGER = _n(
     "trigger",
@@ -91,12 +96,42 @@ NO_SANCTION_FINDINGS = {
         "nyatakan_tidak_bersalah",
         "sanctions.letters.context: the ethics panel found no breach",
     ): "tidak_bersalah",
+    _n(
+        "trigger",
+        "catat_pengunduran_diri",
+        "sanctions.letters.context: the candidate resigned from the civil service",
+    ): "mengundurkan_diri",
 }
+# A candidate who did not resign (UU 20/2023 Ps 56, 59(3)): the PPK's request cites the day
+# by which the written statement is due.
+RESIGNATION_REQUEST = _n(
+    "letter",
+    "permintaan_pengunduran_diri",
+    "sanctions.letters.context: the request cites the statement's due date",
+)
+RESIGNATION_DEADLINE = _n(
+    "deadline",
+    "pernyataan_pengunduran_diri",
+    "sanctions.letters.context: the day the written resignation is due",
+)
 
 RELEASE_TRIGGER = _n(
     "trigger",
     "bebaskan_sementara",
     "sanctions.cases.service: a temporary release ends when the case leaves its states",
+)
+
+# Repeat offences (sanctions.cases.repeat): a case imposed its sanction once it entered a
+# decision state; an annulled decision imposed none.
+DECISION_STATES = (
+    _n("state", "diputus", "sanctions.cases.repeat: the day a disciplinary sanction was decided"),
+    _n("state", "sanksi_moral", "sanctions.cases.repeat: the day a moral sanction was imposed"),
+)
+ANNULLED_STATE = _n(
+    "state", "dianulir", "sanctions.cases.repeat: an annulled decision is no earlier sanction"
+)
+REPEAT_OFFENCE_RULE = _n(
+    "rule", "repeat_offence_same_kind", "sanctions.cases.repeat: what the same kind of violation is"
 )
 
 # -- letter kinds (letter_templates/documents.yaml) ---------------------------------------

@@ -28,6 +28,7 @@ from sanctions.db.models import (
     IssuerSigner,
     Letter,
 )
+from sanctions.deadlines.rules import due_date
 from sanctions.errors import InputError, NotFound, PermissionDenied
 from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
@@ -496,6 +497,16 @@ def _letter_facts(
         .where(Deadline.case_id == case.id, Deadline.name == names.FOLLOW_UP_DEADLINE)
         .order_by(col(Deadline.id))
     ).first()
+    due_dates = {
+        **_opened_by(app, case, step, on),
+        **dict(
+            session.exec(
+                select(col(Deadline.name), col(Deadline.due_date))
+                .where(Deadline.case_id == case.id, col(Deadline.closed_seq).is_(None))
+                .order_by(col(Deadline.id))
+            ).all()
+        ),
+    }
     return LetterFacts(
         kind=kind,
         title=spec.title,
@@ -519,9 +530,27 @@ def _letter_facts(
         earlier=earlier,
         step_inputs=step_inputs,
         follow_up_due=due,
+        due_dates=due_dates,
         step_trigger=step[0] if step is not None else None,
         **_decider(app, case, case_agency, kind),
     )
+
+
+def _opened_by(
+    app: App, case: Case, step: tuple[str, Mapping[str, str]] | None, on: date
+) -> dict[str, date]:
+    """The due dates of the deadlines step `step` opens, from the day it is taken: the write
+    path checks the letters after the case entered the state and before it writes them (the
+    letter then cites the same day as the deadline it opens)."""
+    if step is None:
+        return {}
+    workflow = app.workflow(case.workflow_version)
+    if not any(
+        t.trigger == step[0] and not t.stays and t.dest == case.state for t in workflow.transitions
+    ):
+        return {}
+    rules = workflow.state(case.state).deadlines
+    return {r.name: due_date(r, on, app.calendar) for r in rules if r.anchor == "entered"}
 
 
 def _decider(app: App, case: Case, agency: Agency, kind: str) -> dict[str, Any]:
