@@ -99,6 +99,9 @@ class GuardContext:
     # Sanctions imposed on the same employee (by NIP) in other cases, not annulled; read
     # through `repeated` (sanctions.cases.repeat).
     prior_sanctions: tuple[PriorSanction, ...] = ()
+    # Which penetapan date `candidate_determination_date` is (sanctions/cases/penetapan.py):
+    # "" when the contest has one date only.
+    penetapan_which: str = ""
 
     def fact_date(self, name: str) -> date | None:
         value = self.inputs.get(name) or self.facts.get(name)
@@ -142,15 +145,19 @@ def case_track(allegations: tuple[Violation, ...]) -> str:
 
 
 def act_date_problems(
-    allegations: tuple[Violation, ...], act_date: date, determination: date | None
+    allegations: tuple[Violation, ...],
+    act_date: date,
+    determination: date | None,
+    which: str = "",
 ) -> list[str]:
     """SKB 2022: conduct toward a *bakal calon* precedes penetapan calon, toward a *calon*
-    follows it. Returns one sentence per allegation whose phase contradicts the act date."""
+    follows it. Returns one sentence per allegation whose phase contradicts the act date;
+    `which` says which of the contest's dates `determination` is."""
     before = determination is None or act_date < determination
     when = (
         "no candidate-determination date is set for the contest"
         if determination is None
-        else f"penetapan calon is {determination.isoformat()}"
+        else f"penetapan calon is {determination.isoformat()}" + (f": {which}" if which else "")
     )
     problems = []
     for v in allegations:
@@ -172,7 +179,9 @@ def _allegations_fit_act_date(ctx: GuardContext) -> str | None:
     """The sources disagree on the phase rule (docs/sources.md, legal review #21): a
     contradiction is a warning the officer confirms with a recorded reason, never a bare
     refusal."""
-    problems = act_date_problems(ctx.allegations, ctx.act_date, ctx.candidate_determination_date)
+    problems = act_date_problems(
+        ctx.allegations, ctx.act_date, ctx.candidate_determination_date, ctx.penetapan_which
+    )
     if not problems or ctx.inputs.get("act_date_reason"):
         return None
     return (
@@ -577,6 +586,26 @@ def sanction_end_fact(
         return {}
     months = catalogue.sanction(code).duration_months
     return {SANCTION_ENDS: sanction_period_end(on, months).isoformat()} if months else {}
+
+
+def serving_effects(
+    catalogue: Catalogue, facts: Mapping[str, str], *, state: str, rules: Mapping[str, object]
+) -> str | None:
+    """While a sanction of a level the rule `serving_withholds_kgb_levels` names is served
+    (the case is in the rule `sanction_in_force_state`'s state): no periodic raise or
+    promotion until its period ends, in words with its basis; None otherwise."""
+    code = facts.get("sanction")
+    if not code or state != rules.get(names.SANCTION_IN_FORCE_RULE):
+        return None
+    levels = rules.get(names.SERVING_EFFECTS_RULE, ())
+    sanction = catalogue.sanction(code)
+    if not isinstance(levels, list | tuple) or sanction.level not in levels:
+        return None
+    until = facts.get(SANCTION_ENDS)
+    return (
+        f"no periodic salary raise (KGB) and no promotion while {code} ({sanction.level}) is "
+        f"served{f', until {until}' if until else ''} (PerBKN 6/2022 Ps 55(1)) [S]"
+    )
 
 
 def _period_end(ctx: GuardContext) -> date | None:

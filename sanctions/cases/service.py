@@ -45,6 +45,7 @@ from sanctions.cases.opening import (
     opening_warnings,
     opening_workflow,
 )
+from sanctions.cases.penetapan import ACT_OFFICE, Penetapan, penetapan_for
 from sanctions.cases.repeat import PriorSanction, imposed_sanction
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Letter
@@ -97,7 +98,11 @@ def open_case(
 
 
 _GUARD_ROWS = (
-    select(col(Contest.candidate_determination_date), col(Allegation.violation_code))
+    select(
+        col(Contest.candidate_determination_date),
+        col(Allegation.violation_code),
+        col(Contest.penetapan_by_office),
+    )
     .join(Allegation, col(Allegation.case_id) == bindparam("case_id"))
     .where(Contest.id == bindparam("contest_id"))
     .order_by(col(Allegation.id))
@@ -157,12 +162,18 @@ def guard_context(
         deadlines = open_deadlines(session, case)
     agency = session.get(Agency, case.agency_id)
     tier = app.authority.tier_of(agency.kind, agency.parent) if agency else None
+    penetapan = (
+        penetapan_for(rows[0][0], rows[0][2], case.facts.get(ACT_OFFICE))
+        if rows
+        else Penetapan(None, "")
+    )
     return GuardContext(
         on=on,
         employee_type=str(case.employee_snapshot.get("employee_type", "PNS")),
         act_date=case.act_date,
-        candidate_determination_date=rows[0][0] if rows else None,
-        allegations=tuple(app.catalogue.violation(code) for _, code in rows),
+        candidate_determination_date=penetapan.on,
+        penetapan_which=penetapan.which,
+        allegations=tuple(app.catalogue.violation(code) for _, code, _ in rows),
         facts=dict(case.facts),
         inputs=dict(inputs),
         catalogue=app.catalogue,

@@ -72,6 +72,10 @@ def case() -> None:
     "--act-date-reason",
     help="Why codes whose phase (before/after penetapan calon) contradicts the act date are kept.",
 )
+@click.option(
+    "--office",
+    help="The office the act concerns (e.g. dpr, presiden, bupati): its penetapan date judges it.",
+)
 @letter_data_option
 @json_option
 @pass_shell
@@ -88,6 +92,7 @@ def open_(
     register_number: str | None,
     workflow_version: str | None,
     act_date_reason: str | None,
+    office: str | None,
     letter_data: Path | None,
     as_json: bool,
 ) -> None:
@@ -123,6 +128,7 @@ def open_(
         register_number=register_number,
         workflow_version=workflow_version,
         act_date_reason=act_date_reason,
+        office=office,
     )
     with shell.transaction() as (session, actor):
         result = svc.open_case(
@@ -347,7 +353,9 @@ def _view_dict(view: views.CaseView) -> dict[str, Any]:
         "contest": {
             "code": view.contest.code,
             "candidate_determination_date": view.contest.candidate_determination_date,
+            "penetapan_by_office": dict(view.contest.penetapan_by_office or {}),
         },
+        "act_office": c.facts.get("act_office"),
         "act_date": c.act_date,
         "reported_on": c.reported_on,
         "allegations": [
@@ -355,6 +363,7 @@ def _view_dict(view: views.CaseView) -> dict[str, Any]:
             for v in view.allegations
         ],
         "facts": c.facts,
+        "serving_effects": view.serving_effects,
         "repeat_offence": None
         if not view.repeats
         else {
@@ -428,6 +437,8 @@ def _print_view(data: dict[str, Any]) -> None:
     shown = {k: v for k, v in data["facts"].items() if not k.endswith("_on")}
     if shown:
         click.echo("  facts:      " + "; ".join(f"{k}={v}" for k, v in shown.items()))
+    if data.get("serving_effects"):
+        click.echo(f"  serving:    {data['serving_effects']}")
     repeat = data.get("repeat_offence")
     if repeat:
         earlier = "; ".join(

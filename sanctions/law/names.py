@@ -134,6 +134,17 @@ REPEAT_OFFENCE_RULE = _n(
     "rule", "repeat_offence_same_kind", "sanctions.cases.repeat: what the same kind of violation is"
 )
 
+SERVING_EFFECTS_RULE = _n(
+    "rule",
+    "serving_withholds_kgb_levels",
+    "sanctions.cases.guards: no KGB or promotion while such a sanction is served",
+)
+CONTEST_OFFICES_RULE = _n(
+    "rule",
+    "contest_offices",
+    "sanctions.cases.penetapan: the offices a contest dates penetapan for",
+)
+
 # -- letter kinds (letter_templates/documents.yaml) ---------------------------------------
 CITED_LETTERS = {
     prefix: _n("letter", kind, f"sanctions.letters.context: later letters cite {prefix}_number")
