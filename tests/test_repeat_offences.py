@@ -13,7 +13,7 @@ from sqlmodel import select
 from sanctions.app import App
 from sanctions.cases import views
 from sanctions.db import session_scope
-from sanctions.db.models import CaseEvent
+from sanctions.db.models import Case, CaseEvent, Letter
 from sanctions.errors import GuardFailed
 from tests.factories import open_case, recommended, s, seed, snapshot, step, walk
 
@@ -100,6 +100,10 @@ def test_a_lighter_recommendation_with_a_reason_is_recorded_in_the_event(
         level="sedang", repeat_reason=reason,
     )  # fmt: skip
     assert written.case.state == "direkomendasikan"
+    [letter] = written.letters  # the recommendation names the earlier sanction
+    [earlier] = letter.context["data"]["earlier_sanctions"]
+    assert earlier["level"] == "berat" and earlier["decision_number"]
+    assert earlier["decision_date"] == {"$date": DECIDED_ON}
     with session_scope(app.db) as session:
         event = session.exec(
             select(CaseEvent)
@@ -114,7 +118,12 @@ def test_a_lighter_recommendation_with_a_reason_is_recorded_in_the_event(
 def test_a_recommendation_as_heavy_as_the_last_sanction_needs_no_reason(
     repeated: tuple[App, str, str],
 ) -> None:
-    app, _, second = repeated
+    app, first, second = repeated
+    with session_scope(app.db) as session:
+        letters = session.exec(
+            select(Letter).join(Case).where(Case.reference == first, Letter.kind == "rekomendasi")
+        ).all()
+    assert "earlier_sanctions" not in letters[0].context["data"]  # a first offence
     written = step(
         app, second, "rekomendasikan", "pengawas", date(2024, 12, 2),
         level="berat", reason="pengulangan pelanggaran netralitas",

@@ -18,6 +18,8 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases.priors import prior_sanctions
+from sanctions.cases.repeat import REPEAT_RULE, repeat_of
 from sanctions.db.models import (
     Agency,
     Allegation,
@@ -531,9 +533,49 @@ def _letter_facts(
         step_inputs=step_inputs,
         follow_up_due=due,
         due_dates=due_dates,
+        earlier_sanctions=_earlier_sanctions(app, session, case, codes)
+        if "data.earlier_sanctions[].sanction" in (*spec.requires, *spec.optional)
+        else (),
         step_trigger=step[0] if step is not None else None,
         **_decider(app, case, case_agency, kind),
     )
+
+
+def _earlier_sanctions(
+    app: App, session: Session, case: Case, codes: Sequence[str]
+) -> tuple[dict[str, Any], ...]:
+    """The employee's earlier sanctions of the same kind this case repeats, latest first,
+    each with the decision that imposed it, for a letter that mentions a repeat offence."""
+    rules = app.workflow(case.workflow_version).rule_values
+    repeated = repeat_of(
+        prior_sanctions(session, case),
+        act_date=case.act_date,
+        allegations=tuple(app.catalogue.violation(c) for c in codes),
+        notion=str(rules.get(REPEAT_RULE, "code")),
+        catalogue=app.catalogue,
+    )
+    found = []
+    for prior in repeated:
+        decree = session.exec(
+            select(Letter)
+            .join(Case, col(Case.id) == col(Letter.case_id))
+            .where(Case.reference == prior.reference)
+            .where(col(Letter.kind).in_(names.DECISION_LETTERS))
+            .order_by(col(Letter.id).desc())
+        ).first()
+        sanction = app.catalogue.sanction(prior.sanction)
+        entry: dict[str, Any] = {
+            "sanction": sanction.name[:1].lower() + sanction.name[1:],
+            "level": sanction.level,
+        }
+        if decree is not None:
+            entry |= {
+                "decision_title": _spec(app, decree.kind).title,
+                "decision_number": decree.number,
+                "decision_date": decree.issued_on,
+            }
+        found.append(entry)
+    return tuple(found)
 
 
 def _opened_by(

@@ -46,7 +46,7 @@ EMPLOYEE_FIELDS = ("rank", "unit", "address", "status", "position", "position_ty
 _DATES = {"candidate_determination_date", "campaign_start", "campaign_end"}
 
 
-def _fields(values: Mapping[str, str | None], allowed: Sequence[str], what: str) -> None:
+def _fields(values: Mapping[str, object], allowed: Sequence[str], what: str) -> None:
     if not values:
         raise InputError(f"nothing to change: give at least one of {', '.join(allowed)}")
     unknown = sorted(set(values) - set(allowed))
@@ -139,7 +139,7 @@ def edit_contest(
             items = (value,) if isinstance(value, str) else tuple(value or ())
             given = parse_dates(items, contest.kind, offices or {})
             typed["penetapan_by_office"] = {**(contest.penetapan_by_office or {}), **given}
-        elif isinstance(value, (list, tuple)):
+        elif not isinstance(value, str | None):
             raise InputError(f"a contest's {name} takes one value")
         elif name in _DATES and value:
             try:
