@@ -505,24 +505,34 @@ def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
     return None
 
 
-@guard(
-    "not_lighter_than_last_sanction",
-    reads=("level", "sanction", REPEAT_REASON),
-    rules=(REPEAT_RULE,),
-)
-def _not_lighter_than_last_sanction(ctx: GuardContext) -> str | None:
+def _lighter_than_last(ctx: GuardContext, *, level: str | None, sanction: str | None) -> str | None:
     """A repeat of the same kind of violation draws a heavier sanction (docs/sources.md, legal
-    review #27): a recommendation, LHP or decision lighter than the employee's last sanction
-    of the same kind needs a recorded reason."""
+    review #27): lighter than the employee's last sanction of the same kind needs a reason."""
     repeated = ctx.repeated()
     if not repeated or ctx.inputs.get(REPEAT_REASON):
         return None
-    return lighter_than_last(
-        repeated[0],
-        ctx.catalogue,
-        level=ctx.inputs.get("level"),
-        sanction=ctx.inputs.get("sanction"),
-    )
+    return lighter_than_last(repeated[0], ctx.catalogue, level=level, sanction=sanction)
+
+
+@guard(
+    "level_not_lighter_than_last_sanction",
+    reads=("level", REPEAT_REASON),
+    rules=(REPEAT_RULE,),
+)
+def _level_not_lighter_than_last_sanction(ctx: GuardContext) -> str | None:
+    """The recommended level, against the last sanction of the same kind."""
+    return _lighter_than_last(ctx, level=ctx.inputs.get("level"), sanction=None)
+
+
+@guard(
+    "sanction_not_lighter_than_last_sanction",
+    reads=("sanction", REPEAT_REASON),
+    rules=(REPEAT_RULE,),
+)
+def _sanction_not_lighter_than_last_sanction(ctx: GuardContext) -> str | None:
+    """The sanction an LHP recommends or a decision imposes, against the last one of the
+    same kind."""
+    return _lighter_than_last(ctx, level=None, sanction=ctx.inputs.get("sanction"))
 
 
 @guard("panel_recommended_discipline", reads=("level",), facts=("panel_recommends_discipline",))

@@ -792,10 +792,14 @@ def test_a_decision_lighter_than_the_employees_last_sanction_of_the_same_kind_ne
 ):
     earlier = PriorSanction("NET-2023-0001", "B-2", date(2023, 12, 4), ("DIS-02",))
     lighter = replace(context(inputs={"sanction": "S-1"}), prior_sanctions=(earlier,))
-    assert "repeat offence" in refuses("not_lighter_than_last_sanction", lighter)
-    assert allows("not_lighter_than_last_sanction", replace(lighter, inputs={"sanction": "B-3"}))
+    assert "repeat offence" in refuses("sanction_not_lighter_than_last_sanction", lighter)
+    heavier = replace(lighter, inputs={"sanction": "B-3"})
+    assert allows("sanction_not_lighter_than_last_sanction", heavier)
     reasoned = replace(lighter, inputs={"sanction": "S-1", "repeat_reason": "alasan"})
-    assert allows("not_lighter_than_last_sanction", reasoned)
+    assert allows("sanction_not_lighter_than_last_sanction", reasoned)
+    level = replace(lighter, inputs={"level": "sedang"})
+    assert "level 'sedang' is lighter" in refuses("level_not_lighter_than_last_sanction", level)
+    assert allows("level_not_lighter_than_last_sanction", replace(level, inputs={"level": "berat"}))
 
 
 def test_the_resignation_path_is_for_a_candidate_who_did_not_resign() -> None:

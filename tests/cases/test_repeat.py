@@ -17,7 +17,8 @@ from tests.cases.test_guards import CATALOGUE, context, shipped_rules
 
 pytestmark = pytest.mark.pure
 
-GUARD = "not_lighter_than_last_sanction"
+GUARD = "level_not_lighter_than_last_sanction"
+DECISION_GUARD = "sanction_not_lighter_than_last_sanction"
 EARLIER = PriorSanction("NET-2023-0001", "B-1", date(2023, 12, 4), ("DIS-02",))
 
 
@@ -86,10 +87,11 @@ def test_a_decision_lighter_within_the_same_level_is_lighter_too() -> None:
     earlier = PriorSanction("NET-2023-0001", "B-2", date(2023, 12, 4), ("DIS-02",))
     ctx = context(inputs={"sanction": "B-1"})
     ctx = replace(ctx, prior_sanctions=(earlier,))
-    assert "B-1 (berat) is lighter" in (GUARDS[GUARD](ctx) or "")
+    assert "B-1 (berat) is lighter" in (GUARDS[DECISION_GUARD](ctx) or "")
     same = replace(ctx, inputs={"sanction": "B-2"})
-    assert GUARDS[GUARD](same) is None  # not lighter: the same sanction again
+    assert GUARDS[DECISION_GUARD](same) is None  # not lighter: the same sanction again
 
 
 def test_a_first_offence_is_never_refused_by_the_repeat_rule() -> None:
     assert GUARDS[GUARD](context(inputs={"level": "ringan"})) is None
+    assert GUARDS[DECISION_GUARD](context(inputs={"sanction": "R-1"})) is None
