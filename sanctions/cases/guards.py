@@ -246,10 +246,15 @@ def _level_fits_catalogue(ctx: GuardContext) -> str | None:
     )
 
 
-@guard("candidate_did_not_resign", rules=("candidate_resignation_codes",))
+@guard(
+    "candidate_did_not_resign",
+    rules=("candidate_resignation_codes",),
+    excludes=("track_is_ethics",),
+)
 def _candidate_did_not_resign(ctx: GuardContext) -> str | None:
     """The resignation path is for an ASN set as a candidate who did not resign in writing
-    (UU 20/2023 Ps 56 and 59(3), as restated)."""
+    (UU 20/2023 Ps 56 and 59(3), as restated). The codes are discipline rows (UU20-59), so a
+    case it holds for is never on the ethics track: the desk offers the step only there."""
     codes = ctx.level_list("candidate_resignation_codes")
     if any(v.code in codes for v in ctx.allegations):
         return None
