@@ -227,6 +227,7 @@ def open_case(
     letter_data: LetterData | None = None,
     workflow_version: str | None = None,
     act_date_reason: str | None = None,
+    office: str | None = None,
 ) -> str:
     """Open a case; its receipt is issued with the sample values unless `letter_data`."""
     with session_scope(app.db) as s:
@@ -239,6 +240,7 @@ def open_case(
             description="Unggahan kampanye di Facebook",
             workflow_version=workflow_version,
             act_date_reason=act_date_reason,
+            office=office,
         )
         workflow = opening_workflow(app, data)
         given = (

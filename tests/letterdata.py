@@ -142,6 +142,8 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
     },
     "pemberitahuan_pembatalan": {},
     "pemberitahuan_tidak_terbukti": {},
+    # The candidacy, its date and the day the statement is due come from the step and the case.
+    "permintaan_pengunduran_diri": {},
     # Signed by the direct superior, who decides the release (workflows/authority.yaml); its
     # dates, the team's decree and the acting official come from the case and the step.
     "sk_pembebasan_sementara": {"signer": SIGNER},

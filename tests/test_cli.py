@@ -252,6 +252,7 @@ def test_a_case_is_walked_to_a_recommendation_and_shows_its_deadline(ready: Run)
     assert allowed == {
         "tindak_lanjuti": True,
         "bentuk_majelis": False,
+        "minta_pengunduran_diri": False,  # only for a candidate who did not resign (UU20-59)
         "catat_rujukan_pidana": True,
         "pegawai_keluar": True,
     }

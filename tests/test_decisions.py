@@ -259,3 +259,28 @@ def test_bawaslus_handling_window_follows_the_kind_of_contest(seeded: App) -> No
     assert pemilu["penanganan_bawaslu_tambahan_pemilu"] == seeded.calendar.add_working_days(
         date(2023, 12, 4), 14
     )
+
+
+def test_the_upload_to_siasn_is_recorded_as_a_fact_with_its_date(seeded: App) -> None:
+    ref = decided(seeded)
+    written = step(
+        seeded, ref, "catat_unggah_siasn", "bkpsdm", date(2024, 11, 22),
+        siasn_uploaded_on="2024-11-21", siasn_reference="IDIS-2024-000123",
+    )  # fmt: skip
+    assert written.case.state == "diputus"  # the case stays where it is
+    assert written.case.facts["siasn_uploaded_on"] == "2024-11-21"
+    assert written.case.facts["catat_unggah_siasn_on"] == "2024-11-22"
+    assert written.letters == []
+
+
+def test_case_show_says_no_kgb_or_promotion_while_a_berat_sanction_is_served(
+    seeded: App,
+) -> None:
+    ref = decided(seeded)
+    step(seeded, ref, "serahkan", "bkpsdm", date(2024, 11, 25))
+    effective = seeded.calendar.add_working_days(date(2024, 11, 25), 15)
+    step(seeded, ref, "nyatakan_berlaku", "bkpsdm", effective)
+    with session_scope(seeded.db) as session:
+        view = views.show_case(seeded, session, ref, actor="bkpsdm", on=effective)
+    assert view.serving_effects is not None
+    assert "no periodic salary raise (KGB) and no promotion while B-1" in view.serving_effects

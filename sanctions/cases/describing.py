@@ -12,6 +12,7 @@ from datetime import date
 from sqlmodel import Session
 
 from sanctions.app import App
+from sanctions.cases.penetapan import penetapan_for
 from sanctions.catalogue.search import Hit, Resolution, describe_hits, resolve, search
 from sanctions.errors import InputError
 from sanctions.registry.service import contest_by_code
@@ -54,4 +55,6 @@ def code_for_description(
 def _penetapan(session: Session, contest_code: str | None) -> date | None:
     if contest_code is None:
         return None
-    return contest_by_code(session, contest_code).candidate_determination_date
+    contest = contest_by_code(session, contest_code)
+    # no office is known yet: the latest of the contest's dates (sanctions/cases/penetapan.py)
+    return penetapan_for(contest.candidate_determination_date, contest.penetapan_by_office, None).on

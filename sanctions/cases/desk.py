@@ -236,7 +236,7 @@ def _late(deadline: Deadline, on: date) -> bool:
 def _context(
     app: App, session: Session, case: Case, on: date, deadlines: Sequence[Deadline]
 ) -> GuardContext:
-    return guard_context(app, session, case, on=on, inputs={}, deadlines=deadlines)
+    return guard_context(app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False)
 
 
 def _open_cases(

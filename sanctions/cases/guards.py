@@ -11,6 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sanctions.cases import composition
+from sanctions.cases.repeat import (
+    REPEAT_REASON,
+    REPEAT_RULE,
+    PriorSanction,
+    lighter_than_last,
+    repeat_of,
+    severity,
+)
 from sanctions.catalogue.entries import Catalogue, Sanction, Violation
 from sanctions.deadlines.rules import sanction_period_end
 from sanctions.deadlines.workdays import WorkingCalendar
@@ -93,6 +101,12 @@ class GuardContext:
     # The examinee as recorded when the case opened (the composition rules compare ranks).
     employee_nip: str = ""
     employee_rank: str | None = None
+    # Sanctions imposed on the same employee (by NIP) in other cases, not annulled; read
+    # through `repeated` (sanctions.cases.repeat).
+    prior_sanctions: tuple[PriorSanction, ...] = ()
+    # Which penetapan date `candidate_determination_date` is (sanctions/cases/penetapan.py):
+    # "" when the contest has one date only.
+    penetapan_which: str = ""
 
     def fact_date(self, name: str) -> date | None:
         value = self.inputs.get(name) or self.facts.get(name)
@@ -113,6 +127,18 @@ class GuardContext:
         code = self.inputs.get("sanction") or self.facts.get("sanction")
         return self.catalogue.sanction(code) if code else None
 
+    def repeated(self) -> tuple[PriorSanction, ...]:
+        """The earlier sanctions of the same kind this case repeats, latest first (the
+        notion of "the same kind" is the workflow's rule `repeat_offence_same_kind`)."""
+        notion = str(self.rules.get(REPEAT_RULE, "code"))
+        return repeat_of(
+            self.prior_sanctions,
+            act_date=self.act_date,
+            allegations=self.allegations,
+            notion=notion,
+            catalogue=self.catalogue,
+        )
+
     def level_list(self, rule: str) -> tuple[str, ...]:
         value = self.rules.get(rule, ())
         return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
@@ -124,15 +150,19 @@ def case_track(allegations: tuple[Violation, ...]) -> str:
 
 
 def act_date_problems(
-    allegations: tuple[Violation, ...], act_date: date, determination: date | None
+    allegations: tuple[Violation, ...],
+    act_date: date,
+    determination: date | None,
+    which: str = "",
 ) -> list[str]:
     """SKB 2022: conduct toward a *bakal calon* precedes penetapan calon, toward a *calon*
-    follows it. Returns one sentence per allegation whose phase contradicts the act date."""
+    follows it. Returns one sentence per allegation whose phase contradicts the act date;
+    `which` says which of the contest's dates `determination` is."""
     before = determination is None or act_date < determination
     when = (
         "no candidate-determination date is set for the contest"
         if determination is None
-        else f"penetapan calon is {determination.isoformat()}"
+        else f"penetapan calon is {determination.isoformat()}" + (f": {which}" if which else "")
     )
     problems = []
     for v in allegations:
@@ -154,7 +184,9 @@ def _allegations_fit_act_date(ctx: GuardContext) -> str | None:
     """The sources disagree on the phase rule (docs/sources.md, legal review #21): a
     contradiction is a warning the officer confirms with a recorded reason, never a bare
     refusal."""
-    problems = act_date_problems(ctx.allegations, ctx.act_date, ctx.candidate_determination_date)
+    problems = act_date_problems(
+        ctx.allegations, ctx.act_date, ctx.candidate_determination_date, ctx.penetapan_which
+    )
     if not problems or ctx.inputs.get("act_date_reason"):
         return None
     return (
@@ -216,6 +248,25 @@ def _level_fits_catalogue(ctx: GuardContext) -> str | None:
     return (
         f"the catalogue prescribes level {expected!r} for {codes}; recommend {expected!r} "
         f"or record a reason (--set reason=...) for recommending {level!r}"
+    )
+
+
+@guard(
+    "candidate_did_not_resign",
+    rules=("candidate_resignation_codes",),
+    excludes=("track_is_ethics",),
+)
+def _candidate_did_not_resign(ctx: GuardContext) -> str | None:
+    """The resignation path is for an ASN set as a candidate who did not resign in writing
+    (UU 20/2023 Ps 56 and 59(3), as restated). The codes are discipline rows (UU20-59), so a
+    case it holds for is never on the ethics track: the desk offers the step only there."""
+    codes = ctx.level_list("candidate_resignation_codes")
+    if any(v.code in codes for v in ctx.allegations):
+        return None
+    alleged = ", ".join(v.code for v in ctx.allegations)
+    return (
+        f"asking for a written resignation is for an ASN set as a candidate who did not resign "
+        f"({', '.join(codes)}, UU 20/2023 Ps 56 and 59(3)); this case alleges {alleged}"
     )
 
 
@@ -510,12 +561,6 @@ def _appeal_by_banding(ctx: GuardContext) -> str | None:
     return _appeal_route_is(ctx, "banding", "banding administratif")
 
 
-def _severity(catalogue: Catalogue, sanction: Sanction) -> tuple[int, int]:
-    """Level first, then the catalogue's order within the level (R-1 < R-2 < R-3)."""
-    order = [s.code for s in catalogue.sanctions]
-    return catalogue.level_rank(sanction.level), order.index(sanction.code)
-
-
 @guard("appeal_outcome_fits_sanction", reads=("outcome", "sanction"), facts=("sanction",))
 def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
     """An appeal that lightens, heavies or changes the sanction names one that does."""
@@ -532,7 +577,7 @@ def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
             f"{new.code} is the contested sanction itself: confirm it instead "
             "(trigger kuatkan_keberatan)"
         )
-    lighter = _severity(ctx.catalogue, new) < _severity(ctx.catalogue, old)
+    lighter = severity(ctx.catalogue, new) < severity(ctx.catalogue, old)
     if outcome == "memperingan" and not lighter:
         return f"memperingan replaces {old.code} with a lighter sanction; {new.code} is not lighter"
     if outcome == "memperberat" and lighter:
@@ -543,6 +588,36 @@ def _appeal_outcome_fits_sanction(ctx: GuardContext) -> str | None:
             f"{new.code} is {new.level}: use memperingan or memperberat"
         )
     return None
+
+
+def _lighter_than_last(ctx: GuardContext, *, level: str | None, sanction: str | None) -> str | None:
+    """A repeat of the same kind of violation draws a heavier sanction (docs/sources.md, legal
+    review #27): lighter than the employee's last sanction of the same kind needs a reason."""
+    repeated = ctx.repeated()
+    if not repeated or ctx.inputs.get(REPEAT_REASON):
+        return None
+    return lighter_than_last(repeated[0], ctx.catalogue, level=level, sanction=sanction)
+
+
+@guard(
+    "level_not_lighter_than_last_sanction",
+    reads=("level", REPEAT_REASON),
+    rules=(REPEAT_RULE,),
+)
+def _level_not_lighter_than_last_sanction(ctx: GuardContext) -> str | None:
+    """The recommended level, against the last sanction of the same kind."""
+    return _lighter_than_last(ctx, level=ctx.inputs.get("level"), sanction=None)
+
+
+@guard(
+    "sanction_not_lighter_than_last_sanction",
+    reads=("sanction", REPEAT_REASON),
+    rules=(REPEAT_RULE,),
+)
+def _sanction_not_lighter_than_last_sanction(ctx: GuardContext) -> str | None:
+    """The sanction an LHP recommends or a decision imposes, against the last one of the
+    same kind."""
+    return _lighter_than_last(ctx, level=None, sanction=ctx.inputs.get("sanction"))
 
 
 @guard("panel_recommended_discipline", reads=("level",), facts=("panel_recommends_discipline",))
@@ -606,6 +681,26 @@ def sanction_end_fact(
         return {}
     months = catalogue.sanction(code).duration_months
     return {SANCTION_ENDS: sanction_period_end(on, months).isoformat()} if months else {}
+
+
+def serving_effects(
+    catalogue: Catalogue, facts: Mapping[str, str], *, state: str, rules: Mapping[str, object]
+) -> str | None:
+    """While a sanction of a level the rule `serving_withholds_kgb_levels` names is served
+    (the case is in the rule `sanction_in_force_state`'s state): no periodic raise or
+    promotion until its period ends, in words with its basis; None otherwise."""
+    code = facts.get("sanction")
+    if not code or state != rules.get(names.SANCTION_IN_FORCE_RULE):
+        return None
+    levels = rules.get(names.SERVING_EFFECTS_RULE, ())
+    sanction = catalogue.sanction(code)
+    if not isinstance(levels, list | tuple) or sanction.level not in levels:
+        return None
+    until = facts.get(SANCTION_ENDS)
+    return (
+        f"no periodic salary raise (KGB) and no promotion while {code} ({sanction.level}) is "
+        f"served{f', until {until}' if until else ''} (PerBKN 6/2022 Ps 55(1)) [S]"
+    )
 
 
 def _period_end(ctx: GuardContext) -> date | None:

@@ -14,6 +14,7 @@ from sanctions.app import App
 from sanctions.cases import dates
 from sanctions.cases.changes import CONTEST_KIND, Change, Opening
 from sanctions.cases.guards import act_date_problems
+from sanctions.cases.penetapan import ACT_OFFICE, check_office, declared_offices, penetapan_for
 from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Case, Contest, Employee
 from sanctions.errors import InputError, RuleViolation, SanctionsError
@@ -34,6 +35,9 @@ class OpenCaseInput:
     # The officer's reason for keeping codes whose phase contradicts the act date (the SKB
     # 2022 phase rule is contested): the contradiction is then recorded, not refused.
     act_date_reason: str | None = None
+    # The office the act concerns (workflow rule contest_offices): which of the contest's
+    # penetapan dates judges the act (sanctions/cases/penetapan.py). Optional.
+    office: str | None = None
 
 
 def opening_problems(
@@ -68,7 +72,16 @@ def opening_problems(
         ):
             if (problem := dates.future_problem(day, today, what)) is not None:
                 problems.append((field, InputError(problem)))
-    early = dates.act_before_contest_problem(data.act_date, contest.candidate_determination_date)
+    penetapan = penetapan_for(
+        contest.candidate_determination_date, contest.penetapan_by_office, data.office
+    )
+    if data.office:
+        try:
+            offices = declared_offices(opening_workflow(app, data).rule_values)
+            check_office(data.office, contest.kind, offices)
+        except SanctionsError as exc:
+            problems.append(("office", exc))
+    early = dates.act_before_contest_problem(data.act_date, penetapan.on)
     if early is not None:
         problems.append(("act_date", InputError(early)))
     if data.act_date > data.reported_on:
@@ -80,9 +93,7 @@ def opening_problems(
                 ),
             )
         )
-    phase = act_date_problems(
-        tuple(violations), data.act_date, contest.candidate_determination_date
-    )
+    phase = act_date_problems(tuple(violations), data.act_date, penetapan.on, penetapan.which)
     if phase and not (data.act_date_reason or "").strip():
         hint = (
             " (the SKB 2022 phase rule is contested: to keep the codes, record why with "
@@ -137,7 +148,11 @@ def opening(
         reported_on=data.reported_on,
         act_date=data.act_date,
         employee_snapshot=snapshot(employee),
-        facts={f"{workflow.initial}_on": data.reported_on.isoformat(), CONTEST_KIND: contest.kind},
+        facts={
+            f"{workflow.initial}_on": data.reported_on.isoformat(),
+            CONTEST_KIND: contest.kind,
+            **({ACT_OFFICE: data.office} if data.office else {}),
+        },
         opened_by=actor,
         opened_at=now,
     )

@@ -22,7 +22,10 @@ def rule_of(workflow: Workflow, state: str, name: str) -> DeadlineRule | None:
 
 def is_side_step(workflow: Workflow, step: TransitionSpec) -> bool:
     """A step declared from every state (`source: "*"`, e.g. the employee leaving the
-    service): something that may happen at any time, never what a case waits for."""
+    service), or one that stays and issues nothing (a fact recorded, e.g. the upload to
+    SIASN): something that may happen at any time, never what a case waits for."""
+    if step.stays and not step.letters:
+        return True
     return set(step.sources) == {n for n, s in workflow.states.items() if not s.terminal}
 
 

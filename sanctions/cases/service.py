@@ -47,6 +47,8 @@ from sanctions.cases.opening import (
     opening_warnings,
     opening_workflow,
 )
+from sanctions.cases.penetapan import ACT_OFFICE, Penetapan, penetapan_for
+from sanctions.cases.priors import prior_sanctions
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
@@ -99,7 +101,11 @@ def open_case(
 
 
 _GUARD_ROWS = (
-    select(col(Contest.candidate_determination_date), col(Allegation.violation_code))
+    select(
+        col(Contest.candidate_determination_date),
+        col(Allegation.violation_code),
+        col(Contest.penetapan_by_office),
+    )
     .join(Allegation, col(Allegation.case_id) == bindparam("case_id"))
     .where(Contest.id == bindparam("contest_id"))
     .order_by(col(Allegation.id))
@@ -119,8 +125,11 @@ def guard_context(
     on: date,
     inputs: Mapping[str, str],
     deadlines: Sequence[Deadline] | None = None,
+    priors: bool = True,
 ) -> GuardContext:
-    """Everything the guards may look at, read in two queries (deadlines may be passed in)."""
+    """Everything the guards may look at, read in a few queries (deadlines may be passed in;
+    `priors=False` leaves out the employee's earlier sanctions, which only guards on a step's
+    given inputs read)."""
     rows = session.exec(
         _GUARD_ROWS, params={"case_id": case.id, "contest_id": case.contest_id}
     ).all()
@@ -128,12 +137,18 @@ def guard_context(
         deadlines = open_deadlines(session, case)
     agency = session.get(Agency, case.agency_id)
     tier = app.authority.tier_of(agency.kind, agency.parent) if agency else None
+    penetapan = (
+        penetapan_for(rows[0][0], rows[0][2], case.facts.get(ACT_OFFICE))
+        if rows
+        else Penetapan(None, "")
+    )
     return GuardContext(
         on=on,
         employee_type=str(case.employee_snapshot.get("employee_type", "PNS")),
         act_date=case.act_date,
-        candidate_determination_date=rows[0][0] if rows else None,
-        allegations=tuple(app.catalogue.violation(code) for _, code in rows),
+        candidate_determination_date=penetapan.on,
+        penetapan_which=penetapan.which,
+        allegations=tuple(app.catalogue.violation(code) for _, code, _ in rows),
         facts=dict(case.facts),
         inputs=dict(inputs),
         catalogue=app.catalogue,
@@ -145,6 +160,7 @@ def guard_context(
         authority=app.authority,
         employee_nip=str(case.employee_snapshot.get("nip", "")),
         employee_rank=case.employee_snapshot.get("rank"),
+        prior_sanctions=prior_sanctions(session, case) if priors else (),
     )
 
 

@@ -11,8 +11,9 @@ from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases.changes import resolve_reference
-from sanctions.cases.guards import GuardContext, competent_official
+from sanctions.cases.guards import GuardContext, competent_official, serving_effects
 from sanctions.cases.machine import Option
+from sanctions.cases.repeat import REPEAT_RULE, PriorSanction
 from sanctions.cases.service import closed_window, guard_context, open_deadlines
 from sanctions.cases.workflow import Workflow
 from sanctions.catalogue.entries import Violation
@@ -51,6 +52,20 @@ class CaseView:
     deadlines: list[DeadlineView]
     roles: set[str]
     authority: AuthorityView | None = None
+    # The employee's earlier sanctions of the same kind this case repeats, latest first, and
+    # the declared notion of "the same kind" (rule repeat_offence_same_kind).
+    repeats: tuple[RepeatView, ...] = ()
+    same_kind: str = ""
+    # While a sedang or berat sanction is served: no KGB or promotion (guards.serving_effects)
+    serving_effects: str | None = None
+
+
+@dataclass(frozen=True)
+class RepeatView:
+    """An earlier sanction this case repeats (sanctions/cases/repeat.py), with its level."""
+
+    prior: PriorSanction
+    level: str
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,9 @@ def show_case(app: App, session: Session, reference: str, *, actor: str, on: dat
         deadlines,
         roles,
         authority_view(app, ctx),
+        tuple(RepeatView(p, app.catalogue.sanction(p.sanction).level) for p in ctx.repeated()),
+        str(ctx.rules.get(REPEAT_RULE, "")),
+        serving_effects(app.catalogue, case.facts, state=case.state, rules=ctx.rules),
     )
 
 

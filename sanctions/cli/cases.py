@@ -147,6 +147,10 @@ def case() -> None:
     "--act-date-reason",
     help="Why codes whose phase (before/after penetapan calon) contradicts the act date are kept.",
 )
+@click.option(
+    "--office",
+    help="The office the act concerns (e.g. dpr, presiden, bupati): its penetapan date judges it.",
+)
 @letter_data_option
 @json_option
 @pass_shell
@@ -163,6 +167,7 @@ def open_(
     register_number: str | None,
     workflow_version: str | None,
     act_date_reason: str | None,
+    office: str | None,
     letter_data: Path | None,
     as_json: bool,
 ) -> None:
@@ -198,6 +203,7 @@ def open_(
         register_number=register_number,
         workflow_version=workflow_version,
         act_date_reason=act_date_reason,
+        office=office,
     )
     with shell.transaction() as (session, actor):
         result = svc.open_case(
@@ -508,7 +514,9 @@ def _view_dict(view: views.CaseView) -> dict[str, Any]:
         "contest": {
             "code": view.contest.code,
             "candidate_determination_date": view.contest.candidate_determination_date,
+            "penetapan_by_office": dict(view.contest.penetapan_by_office or {}),
         },
+        "act_office": c.facts.get("act_office"),
         "act_date": c.act_date,
         "reported_on": c.reported_on,
         "allegations": [
@@ -516,6 +524,24 @@ def _view_dict(view: views.CaseView) -> dict[str, Any]:
             for v in view.allegations
         ],
         "facts": c.facts,
+        "serving_effects": view.serving_effects,
+        "repeat_offence": None
+        if not view.repeats
+        else {
+            "same_kind": view.same_kind,
+            "last_sanction": view.repeats[0].prior.sanction,
+            "last_level": view.repeats[0].level,
+            "earlier": [
+                {
+                    "reference": r.prior.reference,
+                    "sanction": r.prior.sanction,
+                    "level": r.level,
+                    "decided_on": r.prior.decided_on,
+                    "violations": list(r.prior.violations),
+                }
+                for r in view.repeats
+            ],
+        },
         "authority": None
         if view.authority is None
         else {
@@ -574,6 +600,18 @@ def _print_view(data: dict[str, Any]) -> None:
         shown["members"] = composition.summary(composition.from_fact(shown["members"]))
     if shown:
         click.echo("  facts:      " + "; ".join(f"{k}={v}" for k, v in shown.items()))
+    if data.get("serving_effects"):
+        click.echo(f"  serving:    {data['serving_effects']}")
+    repeat = data.get("repeat_offence")
+    if repeat:
+        earlier = "; ".join(
+            f"{r['sanction']} ({r['level']}) in {r['reference']} on {r['decided_on']}"
+            for r in repeat["earlier"]
+        )
+        click.echo(
+            f"  REPEAT:     earlier sanction of the same kind ({repeat['same_kind']}): {earlier}; "
+            f"a lighter one than {repeat['last_sanction']} needs --set repeat_reason=..."
+        )
     authority = data.get("authority")
     if authority:
         who = " or ".join(authority["officials"]) or "not resolved"

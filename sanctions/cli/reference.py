@@ -365,7 +365,16 @@ def contest() -> None:
 @click.option("--name", required=True)
 @click.option("--kind", type=click.Choice(svc.CONTEST_KINDS), required=True)
 @click.option("--region", default="")
-@click.option("--determination-date", help="Penetapan calon (YYYY-MM-DD).")
+@click.option(
+    "--determination-date",
+    help="Penetapan calon (YYYY-MM-DD): the date of every office without one of its own.",
+)
+@click.option(
+    "--penetapan",
+    multiple=True,
+    metavar="OFFICE=DATE",
+    help="Penetapan calon for one office contested, e.g. dpr=2023-11-03 (repeatable).",
+)
 @click.option("--campaign-start")
 @click.option("--campaign-end")
 @click.option("--bawaslu", "bawaslu_code", help="Agency code of the supervising Bawaslu office.")
@@ -374,19 +383,22 @@ def contest_add(
     shell: Shell,
     /,
     determination_date: str | None,
+    penetapan: tuple[str, ...],
     campaign_start: str | None,
     campaign_end: str | None,
     **values: str,
 ) -> None:
-    """Register an election contest."""
+    """Register an election contest (a Pemilu fixes its candidates on several days: give each
+    office its own date with --penetapan)."""
     data = svc.ContestInput(
         **values,
         candidate_determination_date=parse_date(determination_date, "--determination-date"),
         campaign_start=parse_date(campaign_start, "--campaign-start"),
         campaign_end=parse_date(campaign_end, "--campaign-end"),
+        penetapan=penetapan,
     )
     with shell.transaction() as (session, actor):
-        svc.add_contest(session, data, actor=actor)
+        svc.add_contest(session, data, actor=actor, offices=_offices(shell))
     click.echo(f"contest {data.code} added")
 
 
@@ -402,6 +414,9 @@ def contest_list(shell: Shell, as_json: bool) -> None:
                 "name": c.name,
                 "kind": c.kind,
                 "penetapan calon": c.candidate_determination_date or "",
+                "per office": "; ".join(
+                    f"{o} {d}" for o, d in sorted((c.penetapan_by_office or {}).items())
+                ),
             }
             for c in svc.list_contests(session)
         ]
@@ -574,6 +589,13 @@ def _print_changes(what: str, changes: list[Any], as_json: bool) -> None:
         click.echo(f"{what}: {c.field} {c.old!r} -> {c.new!r}{since}")
 
 
+def _offices(shell: Shell) -> dict[str, tuple[str, ...]]:
+    """The offices per contest kind the workflow in force today declares."""
+    from sanctions.cases.penetapan import declared_offices
+
+    return declared_offices(shell.app.workflows.for_date(shell.today).rule_values)
+
+
 def _given(values: dict[str, object]) -> dict[str, str | None]:
     return {k: (None if v == "" else str(v)) for k, v in values.items() if v is not None}
 
@@ -663,22 +685,39 @@ def agency_edit(
 @click.option("--name")
 @click.option("--region")
 @click.option("--determination-date", "candidate_determination_date")
+@click.option(
+    "--penetapan",
+    multiple=True,
+    metavar="OFFICE=DATE",
+    help="Penetapan calon for one office, e.g. presiden=2023-11-13 (repeatable).",
+)
 @click.option("--campaign-start")
 @click.option("--campaign-end")
 @click.option("--from", "holds_from", help="The date from which the change holds (YYYY-MM-DD).")
 @json_option
 @pass_shell
 def contest_edit(
-    shell: Shell, /, code: str, holds_from: str | None, as_json: bool, **values: object
+    shell: Shell,
+    /,
+    code: str,
+    penetapan: tuple[str, ...],
+    holds_from: str | None,
+    as_json: bool,
+    **values: object,
 ) -> None:
-    """Change a contest's name, region or dates; each change is recorded (`contest history`)."""
+    """Change a contest's name, region or dates (--penetapan sets one office's date and keeps
+    the others'); each change is recorded (`contest history`)."""
     from sanctions.registry import edits
 
     since = parse_date(holds_from, "--from")
+    given: dict[str, str | tuple[str, ...] | None] = {**_given(values)}
+    if penetapan:
+        given["penetapan"] = penetapan
     with shell.transaction() as (session, actor):
         changes = edits.edit_contest(
-            session, code, _given(values), actor=actor, now=shell.now, holds_from=since
-        )
+            session, code, given, actor=actor, now=shell.now, holds_from=since,
+            offices=_offices(shell),
+        )  # fmt: skip
     _print_changes(f"contest {code}", changes, as_json)
 
 

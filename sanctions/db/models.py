@@ -103,7 +103,10 @@ class Contest(SQLModel, table=True):
     name: str = Field(max_length=200)
     kind: str = Field(max_length=10)  # pemilu | pilkada
     region: str = Field(default="", max_length=120)
-    candidate_determination_date: date | None = None  # penetapan calon
+    candidate_determination_date: date | None = None  # penetapan calon (the default date)
+    # A date of its own per office contested (office -> ISO date; a Pemilu has several:
+    # sanctions/cases/penetapan.py); an office without one takes the default date.
+    penetapan_by_office: dict[str, str] | None = Field(default_factory=dict, sa_column=Column(JSON))
     campaign_start: date | None = None
     campaign_end: date | None = None
     # The Bawaslu office supervising the contest: it issues the report's receipt and the

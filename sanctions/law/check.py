@@ -19,6 +19,7 @@ from sanctions.cases.guards import (
     SANCTION_ENDS,
     mutually_exclusive,
 )
+from sanctions.cases.repeat import NOTIONS
 from sanctions.cases.workflow import TransitionSpec, Workflow, WorkflowSet
 from sanctions.deadlines.ladder import Ladder
 from sanctions.errors import DefinitionError
@@ -127,6 +128,13 @@ def _workflow_problems(w: Workflow, documents: Mapping[str, DocumentSpec]) -> Fo
             ("rule", names.SANCTION_IN_FORCE_RULE, str(rule.value)),
             f"{f}: rules.{names.SANCTION_IN_FORCE_RULE}.value: unknown state {rule.value!r}"
             f"{_suggest(str(rule.value), w.states)}",
+        )
+    notion = w.rules.get(names.REPEAT_OFFENCE_RULE)
+    if notion is not None and notion.value not in NOTIONS:
+        yield (
+            ("rule", names.REPEAT_OFFENCE_RULE, str(notion.value)),
+            f"{f}: rules.{names.REPEAT_OFFENCE_RULE}.value: unknown notion of the same kind "
+            f"{notion.value!r} (allowed: {', '.join(NOTIONS)})",
         )
     yield from _composition_rule_problems(w)
 

@@ -87,12 +87,53 @@ NO_SANCTION_FINDINGS = {
         "nyatakan_tidak_bersalah",
         "sanctions.letters.context: the ethics panel found no breach",
     ): "tidak_bersalah",
+    _n(
+        "trigger",
+        "catat_pengunduran_diri",
+        "sanctions.letters.context: the candidate resigned from the civil service",
+    ): "mengundurkan_diri",
 }
+# A candidate who did not resign (UU 20/2023 Ps 56, 59(3)): the PPK's request cites the day
+# by which the written statement is due.
+RESIGNATION_REQUEST = _n(
+    "letter",
+    "permintaan_pengunduran_diri",
+    "sanctions.letters.context: the request cites the statement's due date",
+)
+RESIGNATION_DEADLINE = _n(
+    "deadline",
+    "pernyataan_pengunduran_diri",
+    "sanctions.letters.context: the day the written resignation is due",
+)
 
 RELEASE_TRIGGER = _n(
     "trigger",
     "bebaskan_sementara",
     "sanctions.cases.service: a temporary release ends when the case leaves its states",
+)
+
+# Repeat offences (sanctions.cases.repeat): a case imposed its sanction once it entered a
+# decision state; an annulled decision imposed none.
+DECISION_STATES = (
+    _n("state", "diputus", "sanctions.cases.repeat: the day a disciplinary sanction was decided"),
+    _n("state", "sanksi_moral", "sanctions.cases.repeat: the day a moral sanction was imposed"),
+)
+ANNULLED_STATE = _n(
+    "state", "dianulir", "sanctions.cases.repeat: an annulled decision is no earlier sanction"
+)
+REPEAT_OFFENCE_RULE = _n(
+    "rule", "repeat_offence_same_kind", "sanctions.cases.repeat: what the same kind of violation is"
+)
+
+SERVING_EFFECTS_RULE = _n(
+    "rule",
+    "serving_withholds_kgb_levels",
+    "sanctions.cases.guards: no KGB or promotion while such a sanction is served",
+)
+CONTEST_OFFICES_RULE = _n(
+    "rule",
+    "contest_offices",
+    "sanctions.cases.penetapan: the offices a contest dates penetapan for",
 )
 
 # -- letter kinds (letter_templates/documents.yaml) ---------------------------------------

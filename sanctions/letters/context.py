@@ -90,6 +90,11 @@ class LetterFacts:
     given: Mapping[str, Any] = field(default_factory=dict)  # the officer's data for this letter
     step_inputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # by trigger
     follow_up_due: date | None = None
+    # The due date of each deadline open on the case when the letter is issued, by name.
+    due_dates: Mapping[str, date] = field(default_factory=dict)
+    # The employee's earlier sanctions this case repeats (sanctions/cases/repeat.py), each
+    # {sanction, decision_title, decision_number, decision_date}, for the letters naming them.
+    earlier_sanctions: Sequence[Mapping[str, Any]] = ()
     # Who the letter is addressed to and copied to: recipient names declared for its kind
     # (documents.yaml), resolved with the declared recipients (workflows/recipients.yaml).
     issuer_role: str = "case_agency"
@@ -403,6 +408,16 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     if facts.step_trigger == names.RELEASE_TRIGGER:  # released from the step's day, with a Plh
         data["start_date"] = facts.on
         data["acting_official"] = facts.facts.get("acting_official")
+    if facts.kind == names.RESIGNATION_REQUEST:  # a candidate asked to resign in writing
+        given = {**f, **facts.step_inputs.get(facts.step_trigger or "", {})}
+        data["candidacy"] = given.get("candidacy")
+        if given.get("candidate_determined_on"):
+            data["candidate_determined_on"] = _maybe_date(given["candidate_determined_on"])
+        data["statement_due"] = facts.due_dates.get(names.RESIGNATION_DEADLINE)
+    if facts.earlier_sanctions:
+        data["earlier_sanctions"] = [dict(e) for e in facts.earlier_sanctions]
+    if f.get("resigned_on") and facts.step_trigger in names.NO_SANCTION_FINDINGS:
+        data["resigned_on"] = _maybe_date(f["resigned_on"])
     if names.CITED_LETTERS["lhp"] not in latest:
         data["lhp_number"] = None  # decided without examination: there is no LHP to cite
     data.update(_appeal_decision(facts, latest))

@@ -20,6 +20,8 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases.priors import prior_sanctions
+from sanctions.cases.repeat import REPEAT_RULE, repeat_of
 from sanctions.db.models import (
     Agency,
     Allegation,
@@ -30,6 +32,7 @@ from sanctions.db.models import (
     IssuerSigner,
     Letter,
 )
+from sanctions.deadlines.rules import due_date
 from sanctions.errors import InputError, NotFound, PermissionDenied, RuleViolation
 from sanctions.institutions.bodies import SupervisoryBody
 from sanctions.law import names
@@ -579,6 +582,16 @@ def _letter_facts(
         .where(Deadline.case_id == case.id, Deadline.name == names.FOLLOW_UP_DEADLINE)
         .order_by(col(Deadline.id))
     ).first()
+    due_dates = {
+        **_opened_by(app, case, step, on),
+        **dict(
+            session.exec(
+                select(col(Deadline.name), col(Deadline.due_date))
+                .where(Deadline.case_id == case.id, col(Deadline.closed_seq).is_(None))
+                .order_by(col(Deadline.id))
+            ).all()
+        ),
+    }
     return LetterFacts(
         kind=kind,
         title=spec.title,
@@ -602,11 +615,69 @@ def _letter_facts(
         earlier=earlier,
         step_inputs=step_inputs,
         follow_up_due=due,
+        due_dates=due_dates,
+        earlier_sanctions=_earlier_sanctions(app, session, case, codes)
+        if "data.earlier_sanctions[].sanction" in (*spec.requires, *spec.optional)
+        else (),
         step_trigger=step[0] if step is not None else None,
         series=spec.series,
         kop_offices=_kop_offices(app),
         **_decider(app, case, case_agency, kind),
     )
+
+
+def _earlier_sanctions(
+    app: App, session: Session, case: Case, codes: Sequence[str]
+) -> tuple[dict[str, Any], ...]:
+    """The employee's earlier sanctions of the same kind this case repeats, latest first,
+    each with the decision that imposed it, for a letter that mentions a repeat offence."""
+    rules = app.workflow(case.workflow_version).rule_values
+    repeated = repeat_of(
+        prior_sanctions(session, case),
+        act_date=case.act_date,
+        allegations=tuple(app.catalogue.violation(c) for c in codes),
+        notion=str(rules.get(REPEAT_RULE, "code")),
+        catalogue=app.catalogue,
+    )
+    found = []
+    for prior in repeated:
+        decree = session.exec(
+            select(Letter)
+            .join(Case, col(Case.id) == col(Letter.case_id))
+            .where(Case.reference == prior.reference)
+            .where(col(Letter.kind).in_(names.DECISION_LETTERS))
+            .order_by(col(Letter.id).desc())
+        ).first()
+        sanction = app.catalogue.sanction(prior.sanction)
+        entry: dict[str, Any] = {
+            "sanction": sanction.name[:1].lower() + sanction.name[1:],
+            "level": sanction.level,
+        }
+        if decree is not None:
+            entry |= {
+                "decision_title": _spec(app, decree.kind).title,
+                "decision_number": decree.number,
+                "decision_date": decree.issued_on,
+            }
+        found.append(entry)
+    return tuple(found)
+
+
+def _opened_by(
+    app: App, case: Case, step: tuple[str, Mapping[str, str]] | None, on: date
+) -> dict[str, date]:
+    """The due dates of the deadlines step `step` opens, from the day it is taken: the write
+    path checks the letters after the case entered the state and before it writes them (the
+    letter then cites the same day as the deadline it opens)."""
+    if step is None:
+        return {}
+    workflow = app.workflow(case.workflow_version)
+    if not any(
+        t.trigger == step[0] and not t.stays and t.dest == case.state for t in workflow.transitions
+    ):
+        return {}
+    rules = workflow.state(case.state).deadlines
+    return {r.name: due_date(r, on, app.calendar) for r in rules if r.anchor == "entered"}
 
 
 def _decider(app: App, case: Case, agency: Agency, kind: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from sanctions.cases.penetapan import parse_dates
 from sanctions.db.models import Agency, AppUser, RegistryChange, RoleGrant
 from sanctions.errors import InputError, NotFound, RuleViolation
 from sanctions.letters.letterhead import Registers, head_pattern
@@ -42,12 +43,13 @@ CONTEST_FIELDS = (
     "candidate_determination_date",
     "campaign_start",
     "campaign_end",
+    "penetapan",  # OFFICE=YYYY-MM-DD items, merged into the contest's dates per office
 )
 EMPLOYEE_FIELDS = ("rank", "unit", "address", "status", "position", "position_type")
 _DATES = {"candidate_determination_date", "campaign_start", "campaign_end"}
 
 
-def _fields(values: Mapping[str, str | None], allowed: Sequence[str], what: str) -> None:
+def _fields(values: Mapping[str, object], allowed: Sequence[str], what: str) -> None:
     if not values:
         raise InputError(f"nothing to change: give at least one of {', '.join(allowed)}")
     unknown = sorted(set(values) - set(allowed))
@@ -132,18 +134,27 @@ def edit_agency(
 def edit_contest(
     session: Session,
     code: str,
-    values: Mapping[str, str | None],
+    values: Mapping[str, str | Sequence[str] | None],
     *,
     actor: str,
     now: datetime,
     holds_from: date | None = None,
+    offices: Mapping[str, Sequence[str]] | None = None,
 ) -> list[RegistryChange]:
+    """Change a contest; `penetapan` (OFFICE=YYYY-MM-DD items, the offices per kind in
+    `offices`) sets the date of each office named and keeps the others'."""
     require_role(session, actor, ["admin", "bawaslu", "pengawas"], what="changing a contest")
     _fields(values, CONTEST_FIELDS, "a contest")
     contest = contest_by_code(session, code)
     typed: dict[str, object] = {}
     for name, value in values.items():
-        if name in _DATES and value:
+        if name == "penetapan":
+            items = (value,) if isinstance(value, str) else tuple(value or ())
+            given = parse_dates(items, contest.kind, offices or {})
+            typed["penetapan_by_office"] = {**(contest.penetapan_by_office or {}), **given}
+        elif not isinstance(value, str | None):
+            raise InputError(f"a contest's {name} takes one value")
+        elif name in _DATES and value:
             try:
                 typed[name] = date.fromisoformat(value)
             except ValueError:

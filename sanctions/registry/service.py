@@ -7,12 +7,13 @@ subclass that says what was wrong and what is allowed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlmodel import Session, col, select
 
+from sanctions.cases.penetapan import parse_dates
 from sanctions.db import logins
 from sanctions.db.models import Agency, AppUser, Contest, Employee, RoleGrant
 from sanctions.errors import Conflict, InputError, NotFound, PermissionDenied
@@ -289,16 +290,32 @@ class ContestInput:
     campaign_start: date | None = None
     campaign_end: date | None = None
     bawaslu_code: str | None = None  # the agency row of the Bawaslu office
+    # `OFFICE=YYYY-MM-DD` per office contested, as typed (sanctions/cases/penetapan.py)
+    penetapan: tuple[str, ...] = ()
 
 
-def add_contest(session: Session, data: ContestInput, *, actor: str) -> Contest:
+def add_contest(
+    session: Session,
+    data: ContestInput,
+    *,
+    actor: str,
+    offices: Mapping[str, Sequence[str]] | None = None,
+) -> Contest:
+    """Register a contest; `offices`: the offices per contest kind a --penetapan date may
+    name (workflow rule contest_offices)."""
     require_role(session, actor, ["admin", "bawaslu", "pengawas"], what="registering a contest")
     choice(data.kind, CONTEST_KINDS, "contest kind")
+    by_office = parse_dates(data.penetapan, data.kind, offices or {})
     if data.campaign_start and data.campaign_end and data.campaign_end < data.campaign_start:
         raise InputError("the campaign ends before it starts")
     if session.exec(select(Contest).where(Contest.code == data.code)).first():
         raise Conflict(f"contest {data.code!r} already exists")
-    values = {f.name: getattr(data, f.name) for f in fields(data) if f.name != "bawaslu_code"}
+    values = {
+        f.name: getattr(data, f.name)
+        for f in fields(data)
+        if f.name not in ("bawaslu_code", "penetapan")
+    }
+    values["penetapan_by_office"] = by_office
     if data.bawaslu_code:
         values["bawaslu_agency_id"] = agency_by_code(session, data.bawaslu_code).id
     contest = Contest(**values)

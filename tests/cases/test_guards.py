@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import functools
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanctions.cases.guards import GUARDS, SANCTION_ENDS, GuardContext, evaluate, known_guards
+from sanctions.cases.repeat import PriorSanction
 from sanctions.cases.workflow import load_workflows
 from sanctions.catalogue.entries import Catalogue
 from sanctions.catalogue.loader import load_catalogue
@@ -786,6 +788,29 @@ def test_a_disciplinary_measure_follows_a_moral_sanction_only_on_the_panels_advi
     assert "PP 42/2004 Ps 16" in refuses("panel_recommended_discipline", silent)
     moral = context(violations=("ETK-02",), facts=advised, inputs={"level": "moral"})
     assert "disciplinary level" in refuses("panel_recommended_discipline", moral)
+
+
+# ------------------------------------------------------- repeat offences, candidates
+
+
+def test_a_decision_lighter_than_the_employees_last_sanction_of_the_same_kind_needs_a_reason() -> (
+    None
+):
+    earlier = PriorSanction("NET-2023-0001", "B-2", date(2023, 12, 4), ("DIS-02",))
+    lighter = replace(context(inputs={"sanction": "S-1"}), prior_sanctions=(earlier,))
+    assert "repeat offence" in refuses("sanction_not_lighter_than_last_sanction", lighter)
+    heavier = replace(lighter, inputs={"sanction": "B-3"})
+    assert allows("sanction_not_lighter_than_last_sanction", heavier)
+    reasoned = replace(lighter, inputs={"sanction": "S-1", "repeat_reason": "alasan"})
+    assert allows("sanction_not_lighter_than_last_sanction", reasoned)
+    level = replace(lighter, inputs={"level": "sedang"})
+    assert "level 'sedang' is lighter" in refuses("level_not_lighter_than_last_sanction", level)
+    assert allows("level_not_lighter_than_last_sanction", replace(level, inputs={"level": "berat"}))
+
+
+def test_the_resignation_path_is_for_a_candidate_who_did_not_resign() -> None:
+    assert allows("candidate_did_not_resign", context(violations=("UU20-59",)))
+    assert "UU 20/2023 Ps 56" in refuses("candidate_did_not_resign", context())
 
 
 # --------------------------------------------------------------------------- coverage

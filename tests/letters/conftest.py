@@ -57,6 +57,7 @@ ALL_KINDS = (
     "pembatalan_naskah_pengawas",
     "pembatalan_naskah_bawaslu",
     "pemberitahuan_tidak_terbukti",
+    "permintaan_pengunduran_diri",
 )
 
 SANCTIONS: dict[str, dict[str, Any]] = {
@@ -390,6 +391,13 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
         "Penting",
         "Pemberitahuan Pembatalan Keputusan Hukuman Disiplin",
     ),
+    "permintaan_pengunduran_diri": (
+        PEMDA,
+        BUPATI,
+        None,
+        "Rahasia",
+        "Permintaan Pernyataan Pengunduran Diri sebagai Pegawai Aparatur Sipil Negara",
+    ),
     "pemberitahuan_tidak_terbukti": (
         PEMDA,
         BUPATI,
@@ -635,6 +643,13 @@ def _data(kind: str) -> dict[str, Any]:
             "lhp_number": "800.1.6.4/0201/BKPSDM/2026",
             "lhp_date": date(2026, 12, 7),
             "blocking_requested": date(2026, 12, 28),
+        }
+    if kind == "permintaan_pengunduran_diri":
+        return {
+            **_RECOMMENDATION_LETTER,
+            "candidacy": "calon Wakil Bupati Sleman pada Pemilihan Tahun 2026",
+            "candidate_determined_on": date(2026, 11, 2),
+            "statement_due": date(2026, 12, 9),
         }
     if kind == "tanggapan_banding":
         return {

@@ -2,7 +2,7 @@
 in the letter store) and the regional head's own number series
 
 Revision ID: 0024
-Revises: 0021
+Revises: 0023
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0021"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

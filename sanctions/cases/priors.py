@@ -1,0 +1,37 @@
+"""The employee's earlier sanctions, read from the database for the repeat-offence rule
+(sanctions/cases/repeat.py): the guards' context and the letters that mention them."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
+
+from sanctions.cases.repeat import PriorSanction, imposed_sanction
+from sanctions.db.models import Allegation, Case
+
+_OTHER_CASES = select(col(Case.id), col(Case.reference), col(Case.state), col(Case.facts)).where(
+    Case.employee_id == bindparam("employee_id"), Case.id != bindparam("case_id")
+)
+
+
+def prior_sanctions(session: Session, case: Case) -> tuple[PriorSanction, ...]:
+    """The sanctions imposed on the case's employee (the same NIP) in other cases and not
+    annulled (sanctions/cases/repeat.py), read in two queries."""
+    others = session.exec(
+        _OTHER_CASES, params={"employee_id": case.employee_id, "case_id": case.id}
+    ).all()
+    decided = [o for o in others if (o[3] or {}).get("sanction")]
+    if not decided:
+        return ()
+    codes: dict[int, list[str]] = {}
+    for case_id, code in session.exec(
+        select(col(Allegation.case_id), col(Allegation.violation_code))
+        .where(col(Allegation.case_id).in_([o[0] for o in decided]))
+        .order_by(col(Allegation.id))
+    ).all():
+        codes.setdefault(case_id, []).append(code)
+    found = (
+        imposed_sanction(ref, state, facts, codes.get(i or 0, []))
+        for i, ref, state, facts in decided
+    )
+    return tuple(p for p in found if p is not None)
