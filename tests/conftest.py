@@ -69,14 +69,21 @@ postgresql_proc = factories.postgresql_proc(executable=_pg_ctl(), port=None)
 # Tests that take seconds each: run first, so that the two workers finish together instead of
 # one of them starting a long walk when the other is already done (xdist steals the rest).
 _LONG = ("tests/test_every_path.py", "tests/test_docs.py::test_the_readme_quickstart")
+# Tests that start from the README quickstart's folder (tests/test_docs.py runs it once per
+# run): last, so that by the time they start the quickstart has long finished.
+_LAST = ("tests/test_docs.py::test_the_readme_officers_day",)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The long tests first (see `_LONG`); and keep the `pure` marker honest: a pure-rule test
-    touches no database and no PDF."""
+    """The long tests first (see `_LONG`), those after the quickstart last (`_LAST`); and
+    keep the `pure` marker honest: a pure-rule test touches no database and no PDF."""
     items.sort(
         key=lambda item: (
-            0 if item.get_closest_marker("slow") or item.nodeid.startswith(_LONG) else 1
+            2
+            if item.nodeid.startswith(_LAST)
+            else 0
+            if item.get_closest_marker("slow") or item.nodeid.startswith(_LONG)
+            else 1
         )
     )
     wrong = [
