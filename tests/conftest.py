@@ -24,6 +24,7 @@ import getpass
 import os
 import re
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -44,6 +45,13 @@ from sanctions.app import App
 from sanctions.db import make_engine, upgrade
 from sanctions.settings import Settings
 from tests.fakes import FakePdfRenderer
+
+# Bytecode caches even where PYTHONDONTWRITEBYTECODE is set (container images often set it):
+# without them each pytest-xdist worker compiles and assertion-rewrites every test module,
+# and every `sanctions` child process a test starts compiles the package again. From here on
+# this process and its children write them (to __pycache__, ignored by git).
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # Property tests are judged on what they find, never on how long an example takes: CI runs on
 # a loaded 2-core machine, where a fast example can take seconds.
