@@ -24,6 +24,7 @@ import getpass
 import os
 import re
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -44,6 +45,13 @@ from sanctions.app import App
 from sanctions.db import make_engine, upgrade
 from sanctions.settings import Settings
 from tests.fakes import FakePdfRenderer
+
+# Bytecode caches even where PYTHONDONTWRITEBYTECODE is set (container images often set it):
+# without them each pytest-xdist worker compiles and assertion-rewrites every test module,
+# and every `sanctions` child process a test starts compiles the package again. From here on
+# this process and its children write them (to __pycache__, ignored by git).
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # Property tests are judged on what they find, never on how long an example takes: CI runs on
 # a loaded 2-core machine, where a fast example can take seconds.
@@ -69,14 +77,21 @@ postgresql_proc = factories.postgresql_proc(executable=_pg_ctl(), port=None)
 # Tests that take seconds each: run first, so that the two workers finish together instead of
 # one of them starting a long walk when the other is already done (xdist steals the rest).
 _LONG = ("tests/test_every_path.py", "tests/test_docs.py::test_the_readme_quickstart")
+# Tests that start from the README quickstart's folder (tests/test_docs.py runs it once per
+# run): last, so that by the time they start the quickstart has long finished.
+_LAST = ("tests/test_docs.py::test_the_readme_officers_day",)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The long tests first (see `_LONG`); and keep the `pure` marker honest: a pure-rule test
-    touches no database and no PDF."""
+    """The long tests first (see `_LONG`), those after the quickstart last (`_LAST`); and
+    keep the `pure` marker honest: a pure-rule test touches no database and no PDF."""
     items.sort(
         key=lambda item: (
-            0 if item.get_closest_marker("slow") or item.nodeid.startswith(_LONG) else 1
+            2
+            if item.nodeid.startswith(_LAST)
+            else 0
+            if item.get_closest_marker("slow") or item.nodeid.startswith(_LONG)
+            else 1
         )
     )
     wrong = [

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
@@ -18,6 +19,9 @@ from sanctions.db import make_engine
 from sanctions.settings import Settings
 from tests.factories import snapshot
 from tests.fakes import FakePdfRenderer, fake_app_factory
+
+if TYPE_CHECKING:
+    from tests.conftest import Snapshots
 
 Run = Callable[..., Result]
 
@@ -149,10 +153,9 @@ def swap(args: list[str], old: str, new: str) -> list[str]:
     return [new if a == old else a for a in args]
 
 
-@pytest.fixture
-def run(db_url: str, tmp_path) -> Run:  # type: ignore[no-untyped-def]
+def _runner(db_url: str, letter_store: Path) -> Run:
     runner = CliRunner()
-    env = {"SANCTIONS_DATABASE_URL": db_url, "SANCTIONS_LETTER_STORE": str(tmp_path / "letters")}
+    env = {"SANCTIONS_DATABASE_URL": db_url, "SANCTIONS_LETTER_STORE": str(letter_store)}
     make_app = fake_app_factory(FakePdfRenderer())  # the letters' PDFs are not tested here
 
     def invoke(*args: str, ok: bool = True) -> Result:
@@ -165,11 +168,11 @@ def run(db_url: str, tmp_path) -> Run:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def ready(run: Run, migrated_url: str) -> Run:
-    """A migrated database where the OS/database user holds every role and one case exists.
+def run(db_url: str, tmp_path) -> Run:  # type: ignore[no-untyped-def]
+    return _runner(db_url, tmp_path / "letters")
 
-    (Migrated by copying the session's template; `sanctions db upgrade` itself is tested on an
-    empty database above.)"""
+
+def _make_ready(run: Run) -> None:
     me = run("user", "whoami").output.strip()
     run("user", "add", me, "--role", "admin")
     run(*AGENCY)
@@ -179,6 +182,22 @@ def ready(run: Run, migrated_url: str) -> Run:
     run(*CONTEST)
     run(*EMPLOYEE)
     run(*OPEN)
+
+
+@pytest.fixture
+def ready(run: Run, app: App, snapshots: Snapshots) -> Run:
+    """A migrated database where the OS/database user holds every role and one case exists.
+
+    Built by these commands once per session and database kind, then copied into the test's
+    own database and letter store (tests/conftest.py's snapshots). (Migrated by copying the
+    session's template; `sanctions db upgrade` itself is tested on an empty database above.)"""
+    snapshots.restore(
+        "cli-ready",
+        app,
+        lambda source: _make_ready(
+            _runner(source.settings.database_url, source.settings.letter_store)
+        ),
+    )
     return run
 
 

@@ -24,52 +24,75 @@ from tests.waiting import kill_all, row_counter, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
-OFFICER_FOREVER = """
-import random, sys
+# One process imports the app once, then forks an officer for each "go" it reads and prints
+# the officer's pid: six officers without six interpreters importing SQLAlchemy and the app.
+# Each officer is a process of its own (its own engine and connections, opened after the
+# fork), killed by the test; SIGCHLD ignored, the kernel reaps it.
+OFFICERS = """
+import os, random, signal, sys
 sys.path.insert(0, {root!r})
 from tests.load import officer
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
 print("ready", flush=True)
-sys.stdin.readline()  # "go"
-officer({url!r}, {refs!r}, 3600, random.randrange(1 << 30))
+for line in sys.stdin:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            officer({url!r}, {refs!r}, 3600, random.Random(os.urandom(8)).randrange(1 << 30))
+        finally:
+            os._exit(1)
+    print(pid, flush=True)
 """
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @pytest.mark.slow
 def test_officers_killed_mid_transition_leave_every_case_consistent(app: App, db_url: str) -> None:
     seed(app)
     refs = [open_case(app) for _ in range(6)]
-    script = OFFICER_FOREVER.format(root=str(ROOT), url=db_url, refs=refs)
+    script = OFFICERS.format(root=str(ROOT), url=db_url, refs=refs)
     rng = random.Random(7)
-    # All six start (and import) at once; each waits for its turn.
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
-        for _ in range(6)
-    ]
+    officers = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
+        assert officers.stdin is not None and officers.stdout is not None
+        assert officers.stdout.readline().strip() == b"ready"
         with row_counter(db_url, "case_events") as events:
-            for proc in procs:  # six kills at random moments
-                assert proc.stdin is not None and proc.stdout is not None
-                assert proc.stdout.readline().strip() == b"ready"
+            for _ in range(6):  # six officers, each killed at a random moment
                 # Killed once it has taken a random number of steps, wherever it is in the
                 # next one (reading, writing, committing): not after a fixed time, which on a
                 # slow machine may pass before its first step, and on a fast one after the
                 # cases have all ended.
                 wanted = events() + rng.randint(1, 3)
-                proc.stdin.write(b"go\n")
-                proc.stdin.flush()
+                officers.stdin.write(b"go\n")
+                officers.stdin.flush()
+                pid = int(officers.stdout.readline())
+
+                def stepped(wanted: int = wanted, pid: int = pid) -> bool:
+                    if events() >= wanted:
+                        return True
+                    assert _alive(pid), "the officer exited before taking its steps"
+                    return False
+
                 wait_until(
-                    lambda wanted=wanted: events() >= wanted,
+                    stepped,
                     timeout=60,
                     what="the officer to take its steps",
-                    process=proc,
+                    process=officers,
                     poll=0.002,
                 )
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+                os.kill(pid, signal.SIGKILL)
+                wait_until(lambda pid=pid: not _alive(pid), timeout=60, what="the kill")
     finally:
-        kill_all(procs)
+        kill_all([officers])
     with session_scope(app.db) as session:
         checked, findings = verify(session)
     assert checked == 6 and findings == []
