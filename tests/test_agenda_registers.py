@@ -281,3 +281,24 @@ def test_the_command_line_reserves_lists_and_voids_numbers_and_refuses_bad_input
         assert refused.exit_code == code, refused.output
         assert says in refused.output
     assert snapshot(seeded) == before
+
+
+def test_an_employees_remedy_receipt_is_never_refused_for_the_registers_date_order(
+    seeded: App, recommended: str
+) -> None:
+    """A keberatan or banding recorded after later letters were numbered: its receipt takes
+    the next number out of date order, and says why, rather than refusing the remedy."""
+    issue(seeded, recommended, date(2024, 10, 25))
+    with session_scope(seeded.db) as s:
+        bkn = s.exec(select(Agency).where(Agency.code == "BKN")).one()
+        args = {"pattern": bkn.numbering_pattern, "counter": "*", "actor": "pengawas", "now": LATER}
+        with pytest.raises(RuleViolation, match="is dated 2024-10-25"):
+            register.take_number(s, bkn, "berita_acara", on=date(2024, 10, 22), **args)
+        taken = register.take_number(
+            s, bkn, "berita_acara", on=date(2024, 10, 22), remedy=True, **args
+        )
+        last = s.exec(select(Letter.seq).where(Letter.agency_id == bkn.id)).all()
+        assert taken.seq == max(last) + 1 and taken.reservation is None
+        assert taken.out_of_order is not None and "is dated 2024-10-25" in taken.out_of_order
+    kinds = {k: v.remedy for k, v in seeded.law.documents.items() if v.remedy}
+    assert kinds == {"tanda_terima_keberatan": True, "tanda_terima_banding": True}

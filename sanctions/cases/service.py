@@ -55,7 +55,7 @@ from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
 from sanctions.errors import DeadlinePassed, InputError, RuleViolation
 from sanctions.law import names
 from sanctions.letters.incoming import IncomingLetter
-from sanctions.letters.service import issue_letter
+from sanctions.letters.service import LETTER_WARNINGS, issue_letter
 from sanctions.registry.service import contest_by_code, employee_by_nip
 from sanctions.trust.access import require_role, roles_for
 
@@ -277,6 +277,7 @@ def advance(
     warning = day_off_warning(on, app.calendar, "the step's date")
     written.warnings.extend([warning] if warning else [])
     written.warnings.extend(members_warnings(ctx, spec))
+    written.warnings.extend(session.info.pop(LETTER_WARNINGS, []))
     return written
 
 

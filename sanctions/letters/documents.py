@@ -63,7 +63,7 @@ _FIELDS: Final = (
     "classification",
     "requires",
 )
-_OPTIONAL_FIELDS: Final = ("mengingat", "optional", "issuer", "addressee", "tembusan")
+_OPTIONAL_FIELDS: Final = ("mengingat", "optional", "issuer", "addressee", "tembusan", "remedy")
 # Who issues a document: the case's agency (for its PPK), the supervisory body, or the Bawaslu
 # office of the contest. Addressee and copies name recipients (workflows/recipients.yaml, or
 # the case's own parties), checked against that file by the cross-file pass.
@@ -95,6 +95,10 @@ class DocumentSpec:
     issuer: str = "case_agency"
     addressee: str | None = None  # a recipient name; surat only
     tembusan: tuple[str, ...] = ()  # recipient names, in order
+    # The receipt of an employee's remedy (keberatan, banding): the agenda-book rule never
+    # refuses it (sanctions/letters/register.py): a lawful remedy is never denied for the
+    # order of a register.
+    remedy: bool = False
     # The declared type of each `data.*` key of `requires` and `optional`, by the key without
     # its `data.` prefix (`attachments[]`, `examiner.nip`): see VALUE_TYPES.
     types: Mapping[str, str] = field(default_factory=dict)
@@ -235,6 +239,7 @@ def _read_document(
     issuer = row.read("issuer", lambda n: n.choice(ISSUERS, what="issuer"), "case_agency")
     addressee = row.read("addressee", Node.identifier, None)
     tembusan = row.read("tembusan", Node.names, none)
+    remedy = row.read("remedy", Node.boolean, False)
     if layout is not None and layout != "surat" and addressee is not None:
         problems.add(node.get("addressee").error("only a surat has an addressee (Yth.)"))
     if layout == "surat" and addressee is None:
@@ -267,6 +272,7 @@ def _read_document(
         issuer=issuer,
         addressee=addressee,
         tembusan=tembusan,
+        remedy=remedy,
     )
 
 

@@ -50,6 +50,7 @@ class Taken:
     counter: str
     seq: int
     reservation: LetterReservation | None
+    out_of_order: str | None = None  # why a remedy's receipt stands out of date order
 
 
 def _ensure_counter(session: Session, agency_id: int, counter: str, year: int) -> None:
@@ -93,11 +94,14 @@ def take_number(
     on: date,
     actor: str,
     now: datetime,
+    remedy: bool = False,
 ) -> Taken:
     """The number of a letter of `series` dated `on` from `issuer`'s register `counter` (with
     its `pattern`: the letterhead's choice, sanctions/letters/letterhead.py), taken in the
     caller's transaction (RuleViolation when it is back-dated and no number is reserved for
-    its date)."""
+    its date). The receipt of an employee's remedy (`remedy`: a keberatan or banding filed)
+    is never refused: back-dated without a reserved number it takes the next number, out of
+    the register's date order, and `Taken.out_of_order` says so for the step's warning."""
     agency_id = issuer.id or 0
     _ensure_counter(session, agency_id, counter, on.year)
     params = {"a": agency_id, "s": counter, "y": on.year, "on": on, "n": 1}
@@ -116,15 +120,17 @@ def take_number(
     row = session.get(LetterSequence, (agency_id, counter, on.year))
     assert row is not None and row.last_date is not None
     session.refresh(row)
-    raise RuleViolation(
-        out_of_order(
-            register=_register_name(series, counter),
-            on=on,
-            last_date=row.last_date,
-            last_seq=row.last_seq,
-            issuer=issuer.code,
-        )
+    why = out_of_order(
+        register=_register_name(series, counter),
+        on=on,
+        last_date=row.last_date,
+        last_seq=row.last_seq,
+        issuer=issuer.code,
     )
+    if remedy:  # an employee's remedy is never denied for the order of a register
+        seq = int(session.execute(_NEXT, params).scalar_one())
+        return Taken(pattern, counter, seq, None, out_of_order=why)
+    raise RuleViolation(why)
 
 
 def used_by(session: Session, reservation: LetterReservation, letter_id: int) -> None:

@@ -58,6 +58,9 @@ if TYPE_CHECKING:
 
 # How a series shows in a number that uses {series}; the counter shared by every series.
 SERIES_CODES = {"surat": "S", "keputusan": "KEP", "berita_acara": "BA", "laporan": "LAP"}
+# Where issue_letter leaves, in the session's `info`, what the step should warn of (a remedy's
+# receipt numbered out of its register's date order); the write path's caller reads it.
+LETTER_WARNINGS = "sanctions.letter_warnings"
 # What a draft (a preview, a check before a step) prints where the number goes: none is
 # allocated until the step is taken.
 DRAFT_NUMBER = "..."
@@ -133,7 +136,13 @@ def issue_letter(
         on=on,
         actor=actor,
         now=now,
+        remedy=spec.remedy,
     )
+    if taken.out_of_order:  # a remedy's receipt, numbered out of date order: the step says so
+        session.info.setdefault(LETTER_WARNINGS, []).append(
+            f"{spec.title} numbered out of the register's date order so that the employee's "
+            f"remedy is not refused ({taken.out_of_order.split('. ')[0]})"
+        )
     pattern, counter, seq = taken.pattern, taken.counter, taken.seq
     number = format_number(
         pattern,
