@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
@@ -22,9 +22,11 @@ from sanctions.cases.changes import (
     CORRECTION_TRIGGER,
     Change,
     IssueLetter,
+    Latest,
     LetterData,
     Written,
     case_and_last_hash,
+    case_and_latest,
     last_event,
     last_step_date,
     open_cases,
@@ -95,16 +97,33 @@ def open_case(
     return written
 
 
+# The case's agency (its tier), contest and allegations in one query: one row per allegation
+# with the agency and the contest (one row without an allegation when it has none).
 _GUARD_ROWS = (
-    select(col(Contest.candidate_determination_date), col(Allegation.violation_code))
-    .join(Allegation, col(Allegation.case_id) == bindparam("case_id"))
-    .where(Contest.id == bindparam("contest_id"))
+    select(
+        col(Agency.kind),
+        col(Agency.parent),
+        col(Contest.candidate_determination_date),
+        col(Allegation.violation_code),
+    )
+    .select_from(Agency)
+    .outerjoin(Contest, col(Contest.id) == bindparam("contest_id"))
+    .outerjoin(
+        Allegation,
+        and_(col(Allegation.case_id) == bindparam("case_id"), col(Contest.id).is_not(None)),
+    )
+    .where(Agency.id == bindparam("agency_id"))
     .order_by(col(Allegation.id))
 )
 _OPEN_DEADLINES = (
     select(Deadline)
     .where(Deadline.case_id == bindparam("case_id"), col(Deadline.closed_seq).is_(None))
     .order_by(col(Deadline.due_date))
+)
+_CASE_DEADLINES = (
+    select(Deadline)
+    .where(Deadline.case_id == bindparam("case_id"))
+    .order_by(col(Deadline.due_date), col(Deadline.id))
 )
 
 
@@ -118,19 +137,18 @@ def guard_context(
     deadlines: Sequence[Deadline] | None = None,
 ) -> GuardContext:
     """Everything the guards may look at, read in two queries (deadlines may be passed in)."""
-    rows = session.exec(
-        _GUARD_ROWS, params={"case_id": case.id, "contest_id": case.contest_id}
-    ).all()
+    params = {"case_id": case.id, "contest_id": case.contest_id, "agency_id": case.agency_id}
+    rows = session.connection().execute(_GUARD_ROWS, params).all()
     if deadlines is None:
         deadlines = open_deadlines(session, case)
-    agency = session.get(Agency, case.agency_id)
-    tier = app.authority.tier_of(agency.kind, agency.parent) if agency else None
+    tier = app.authority.tier_of(rows[0][0], rows[0][1]) if rows else None
+    alleged = [(day, code) for _, _, day, code in rows if code is not None]
     return GuardContext(
         on=on,
         employee_type=str(case.employee_snapshot.get("employee_type", "PNS")),
         act_date=case.act_date,
-        candidate_determination_date=rows[0][0] if rows else None,
-        allegations=tuple(app.catalogue.violation(code) for _, code in rows),
+        candidate_determination_date=alleged[0][0] if alleged else None,
+        allegations=tuple(app.catalogue.violation(code) for _, code in alleged),
         facts=dict(case.facts),
         inputs=dict(inputs),
         catalogue=app.catalogue,
@@ -195,17 +213,18 @@ def advance(
     enters, with the officer's `letter_data` (document kind -> values). `issue` renders them
     (a preview passes one that renders drafts, in a transaction it rolls back)."""
     check_not_future(on, now, "the step's date")
-    case, prev_hash = case_and_last_hash(session, reference)
+    case, latest = case_and_latest(session, reference)
     workflow = app.workflow(case.workflow_version)
     last = last_step_date(case)
     if on < last:
         raise InputError(f"the step's date {on} is before the case's last step ({last})")
-    check_entered_late(session, case, on, note)
+    check_entered_late(session, case, on, note, latest=latest)
     candidates = [t for t in workflow.transitions_from(case.state) if t.trigger == trigger]
     if candidates:
         inputs = check_inputs(app, candidates[0], inputs)
     roles = roles_for(session, actor, case.agency_id)
-    deadlines = open_deadlines(session, case)
+    every = list(session.exec(_CASE_DEADLINES, params={"case_id": case.id}).all())
+    deadlines = [d for d in every if d.closed_seq is None]  # by due date, as open_deadlines
     ctx = guard_context(app, session, case, on=on, inputs=inputs, deadlines=deadlines)
     ctx = with_default_official(ctx, candidates[0] if candidates else None)
     inputs = dict(ctx.inputs)
@@ -239,11 +258,12 @@ def advance(
         session,
         case,
         change,
-        prev_hash=prev_hash,
+        prev_hash=latest.hash,
         open_deadlines=bool(deadlines),
         actor=actor,
         now=now,
         issue=issue,
+        deadlines=every,
     )
     warning = day_off_warning(on, app.calendar, "the step's date")
     written.warnings.extend([warning] if warning else [])
@@ -338,15 +358,20 @@ def issue_on_demand(
     return written.letters[0]
 
 
-def check_entered_late(session: Session, case: Case, on: date, note: str) -> None:
+def check_entered_late(
+    session: Session, case: Case, on: date, note: str, *, latest: Latest | None = None
+) -> None:
     """A step that really happened before a later-dated event (a reminder the job issued
-    meanwhile) is entered with its true date and a note saying why it comes late."""
-    latest = last_event(session, case)
-    if latest is None or latest.trigger == CORRECTION_TRIGGER:
-        return  # the step is taken again after a correction
+    meanwhile) is entered with its true date and a note saying why it comes late. `latest`:
+    the case's latest event as the caller read it with the case (else it is read here)."""
+    if latest is None:
+        event = last_event(session, case)
+        latest = Latest("", event.on, event.trigger) if event else Latest("", None, None)
+    if latest.on is None or latest.trigger == CORRECTION_TRIGGER:
+        return  # no event yet; or the step is taken again after a correction
     if on < latest.on and not note.strip():
         raise InputError(
-            f"the step's date {on} is before event #{latest.seq} ({latest.trigger}, "
+            f"the step's date {on} is before event #{case.version} ({latest.trigger}, "
             f"{latest.on}); a step entered with its true date after later events needs "
             "--note saying why it is entered late"
         )
