@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.cases.workflow import Workflow
 from sanctions.db import session_scope
-from sanctions.db.bulk import insert_rows
+from sanctions.db.bulk import construct, insert_rows
 from sanctions.db.models import Allegation, Case, CaseEvent, Deadline, DeadlineEntry, Letter
 from sanctions.deadlines.rules import due_date
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
@@ -297,7 +297,8 @@ def record(
     workflow = app.workflow(version)
     source, seq = case.state, case.version + 1
     facts = {k: v for k, v in {**case.facts, **change.facts}.items() if k not in change.drop_facts}
-    claimed = session.connection().execute(
+    db = session.connection()  # the statements of a change go to it (no ORM round)
+    claimed = db.execute(
         _CLAIM,
         {"b_id": case.id, "b_old": case.version, "b_state": change.dest, "b_new": seq,
          "b_facts": facts, "b_version": version},
@@ -316,10 +317,10 @@ def record(
     if change.moves:
         if open_deadlines:
             closing = {"b_case": case.id, "b_seq": seq, "b_on": change.on}
-            session.connection().execute(_CLOSE_DEADLINES, closing)
+            db.execute(_CLOSE_DEADLINES, closing)
         opened = _deadlines(app, case, workflow, event)
         if opened:
-            session.connection().execute(
+            db.execute(
                 _INSERT_DEADLINES, [{c: getattr(d, c) for c in _DEADLINE_COLUMNS} for d in opened]
             )
     elif change.recompute_deadlines:
@@ -335,7 +336,7 @@ def record(
     if change.note_numbers:
         event.note = ", ".join(letter.number for letter in letters)
     sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters])
-    session.connection().execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
+    db.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
     # the Merkle log: the event with the case after it (and its deadlines when the change
     # touched them), its letters and ledger lines, in this transaction
     touched = (
@@ -415,20 +416,21 @@ def _recompute(app: App, session: Session, case: Case, workflow: Workflow) -> No
 def _event(
     case: Case, change: Change, *, seq: int, source: str | None, actor: str, now: datetime
 ) -> CaseEvent:
-    return CaseEvent(
-        case_id=case.id or 0,
-        seq=seq,
-        at=now,
-        on=change.on,
-        actor=actor,
-        trigger=change.trigger,
-        source=source,
-        dest=change.dest,
-        note=change.note,
-        inputs=dict(change.inputs),
-        late=list(change.late),
-        workflow_version=case.workflow_version,
-    )
+    values = {
+        "case_id": case.id or 0,
+        "seq": seq,
+        "at": now,
+        "on": change.on,
+        "actor": actor,
+        "trigger": change.trigger,
+        "source": source,
+        "dest": change.dest,
+        "note": change.note,
+        "inputs": dict(change.inputs),
+        "late": list(change.late),
+        "workflow_version": case.workflow_version,
+    }
+    return construct(CaseEvent, values)
 
 
 def _issue(
@@ -474,23 +476,22 @@ def _deadlines(app: App, case: Case, workflow: Workflow, event: CaseEvent) -> li
             if value is None:
                 continue  # the fact it counts from is not known on this path
             anchor = date.fromisoformat(value)
-        opened.append(
-            Deadline(
-                case_id=case.id or 0,
-                name=rule.name,
-                label=rule.label,
-                state=event.dest,
-                opened_seq=event.seq,
-                anchor_date=anchor,
-                due_date=due_date(rule, anchor, app.calendar),
-                unit=rule.unit.value,
-                amount=rule.amount,
-                direction=rule.direction.value,
-                on_miss=rule.on_miss.value,
-                confidence=rule.confidence,
-                basis=rule.basis,
-            )
-        )
+        values = {
+            "case_id": case.id or 0,
+            "name": rule.name,
+            "label": rule.label,
+            "state": event.dest,
+            "opened_seq": event.seq,
+            "anchor_date": anchor,
+            "due_date": due_date(rule, anchor, app.calendar),
+            "unit": rule.unit.value,
+            "amount": rule.amount,
+            "direction": rule.direction.value,
+            "on_miss": rule.on_miss.value,
+            "confidence": rule.confidence,
+            "basis": rule.basis,
+        }
+        opened.append(construct(Deadline, values))
     return opened
 
 
