@@ -48,6 +48,7 @@ from sanctions.cases.opening import (
     opening_workflow,
 )
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
+from sanctions.db.bulk import construct
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
 from sanctions.errors import DeadlinePassed, InputError, RuleViolation
@@ -120,10 +121,11 @@ _OPEN_DEADLINES = (
     .where(Deadline.case_id == bindparam("case_id"), col(Deadline.closed_seq).is_(None))
     .order_by(col(Deadline.due_date))
 )
+_DEADLINE_TABLE: Any = Deadline.__table__  # type: ignore[attr-defined]
 _CASE_DEADLINES = (
-    select(Deadline)
-    .where(Deadline.case_id == bindparam("case_id"))
-    .order_by(col(Deadline.due_date), col(Deadline.id))
+    select(_DEADLINE_TABLE)
+    .where(_DEADLINE_TABLE.c.case_id == bindparam("case_id"))
+    .order_by(_DEADLINE_TABLE.c.due_date, _DEADLINE_TABLE.c.id)
 )
 
 
@@ -223,7 +225,7 @@ def advance(
     if candidates:
         inputs = check_inputs(app, candidates[0], inputs)
     roles = roles_for(session, actor, case.agency_id)
-    every = list(session.exec(_CASE_DEADLINES, params={"case_id": case.id}).all())
+    every = case_deadlines(session, case)
     deadlines = [d for d in every if d.closed_seq is None]  # by due date, as open_deadlines
     ctx = guard_context(app, session, case, on=on, inputs=inputs, deadlines=deadlines)
     ctx = with_default_official(ctx, candidates[0] if candidates else None)
@@ -386,6 +388,14 @@ def check_not_future(on: date, now: datetime, what: str) -> None:
 
 def open_deadlines(session: Session, case: Case) -> list[Deadline]:
     return list(session.exec(_OPEN_DEADLINES, params={"case_id": case.id}).all())
+
+
+def case_deadlines(session: Session, case: Case) -> list[Deadline]:
+    """Every deadline of the case, open and closed, by due date: read-only objects as the
+    database has them now, outside the session (a step only reads them; plain rows cost a
+    third of what the ORM's loading does)."""
+    rows = session.connection().execute(_CASE_DEADLINES, {"case_id": case.id}).mappings()
+    return [construct(Deadline, dict(row)) for row in rows]
 
 
 def _rule(workflow: Workflow, deadline: Deadline) -> DeadlineRule | None:
