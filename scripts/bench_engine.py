@@ -3,12 +3,16 @@ on SQLite and PostgreSQL, and the CLI's start-up time for `case show`.
 
 Each service transition is one transaction doing what an officer's step does: load the case,
 check roles and inputs, run the guards in the state machine, check deadlines, update the case
-with the version check, append the event, close and open deadlines. The raw-SQL baseline does
-the same reads and writes (select the case with its last event's hash, the actor's roles, the
-contest and allegations and the open deadlines; update the case with the version check, insert
-the event with its chained SHA-256, close deadlines, insert the new deadline) with hand-written
-SQL on the same connection pool, one transaction per transition, and no rules, no ORM and no
-state machine.
+with the version check, append the event, close and open deadlines, and append the event's
+leaf to the Merkle log. The raw-SQL baseline does the same reads and writes (the case with its
+latest event's hash, date and trigger; the actor's roles; the agency, contest and allegations;
+the case's deadlines; the version claim; the open deadlines closed and those the state opens
+inserted; the event with its chained SHA-256; the event's Merkle leaf, with the case after it
+and a digest of each deadline, appended at the log head: the same statements in the same
+order) with hand-written SQL on the same connection pool, one transaction per transition, and
+no rules, no ORM and no state machine. The two sides run in alternating rounds of 20 cases
+so that both meet the same machine; CPU time is this process's (on PostgreSQL the server's
+is not in it).
 
 Letters are measured by scripts/bench_letters.py: here the cases follow a version of the
 shipped workflow declared (with `extends:`) to issue no letters on these five steps, so both
@@ -21,6 +25,7 @@ Usage: .venv/bin/python scripts/bench_engine.py [--cases N] [--no-postgres]
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import hashlib
 import json
@@ -71,38 +76,80 @@ def service_run(app: App, refs: list[str]) -> float:
     return time.perf_counter() - start
 
 
+# The deadlines each destination opens in the bench version (name, unit, amount, on_miss,
+# confidence), as the service's rules open them; the raw side does not compute due dates.
+OPENS = {
+    "kajian_bawaslu": [
+        ("penanganan_bawaslu_pilkada", "hari_kalender", 3, "record_late", "C"),
+        ("penanganan_bawaslu_tambahan_pilkada", "hari_kalender", 5, "record_late", "C"),
+    ],
+    "direkomendasikan": [("tindak_lanjut_ppk", "hari_kerja", 30, "escalate", "U")],
+    "ditindaklanjuti": [("tindak_lanjut_ppk", "hari_kerja", 30, "escalate", "U")],
+}
+DEADLINE_FIELDS = ("name", "label", "state", "opened_seq", "anchor_date", "due_date", "unit",
+                   "amount", "direction", "on_miss", "confidence", "basis", "closed_seq",
+                   "closed_on", "met")  # fmt: skip
+_LEAF_PG = (
+    "WITH head AS (UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size) "
+    "INSERT INTO log_leaves (idx, kind, ref, leaf_hash, payload) "
+    "SELECT head.size - 1, 'event', :r, :h, CAST(:p AS json) FROM head"
+)
+
+
+# Each statement built once, as the service's are (building a text() per step cost the
+# baseline 2-3 % of its step).
+_sql = functools.cache(text)
+
+
+def _canonical(value: object) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def raw_run(db: Engine, refs: list[str]) -> float:
+    """The service's reads and writes by hand: the case with its latest event, the actor's
+    roles, the agency, contest and allegations, the case's deadlines; the version claim, the
+    deadlines closed and opened, the event with its chained SHA-256, and its Merkle leaf (the
+    event, the case after it and a digest of each deadline) appended at the log's head."""
     dests = ["kajian_bawaslu", "diteruskan", "klarifikasi", "direkomendasikan", "ditindaklanjuti"]
+    postgres = db.dialect.name == "postgresql"
     start = time.perf_counter()
     for (trigger, actor, on, inputs), dest in zip(STEPS, dests, strict=True):
         for ref in refs:
             with db.begin() as c:
                 row = c.execute(
-                    text(
+                    _sql(
                         "SELECT c.id, c.agency_id, c.contest_id, c.state, c.version, c.facts, "
-                        "e.hash AS prev FROM cases c LEFT JOIN case_events e "
+                        'c.workflow_version, e.hash AS prev, e."on" AS last_on, e.trigger '
+                        "FROM cases c LEFT JOIN case_events e "
                         "ON e.case_id = c.id AND e.seq = c.version WHERE c.reference = :r"
                     ),
                     {"r": ref},
                 ).one()
                 c.execute(
-                    text(
+                    _sql(
                         "SELECT role FROM role_grants WHERE username = :u "
                         "AND (agency_id IS NULL OR agency_id = :a)"
                     ),
                     {"u": actor, "a": row.agency_id},
                 ).all()
                 c.execute(
-                    text(
-                        "SELECT k.candidate_determination_date, a.violation_code FROM contests k "
-                        "JOIN allegations a ON a.case_id = :c WHERE k.id = :k"
+                    _sql(
+                        "SELECT g.kind, g.parent, k.candidate_determination_date, "
+                        "a.violation_code FROM agencies g "
+                        "LEFT JOIN contests k ON k.id = :k "
+                        "LEFT JOIN allegations a ON a.case_id = :c AND k.id IS NOT NULL "
+                        "WHERE g.id = :g ORDER BY a.id"
                     ),
-                    {"c": row.id, "k": row.contest_id},
+                    {"c": row.id, "k": row.contest_id, "g": row.agency_id},
                 ).all()
-                c.execute(
-                    text(
-                        "SELECT id, due_date FROM deadlines WHERE case_id = :c "
-                        "AND closed_seq IS NULL"
+                deadlines = c.execute(
+                    _sql(
+                        f"SELECT id, {', '.join(DEADLINE_FIELDS)} FROM deadlines "
+                        "WHERE case_id = :c ORDER BY due_date, id"
                     ),
                     {"c": row.id},
                 ).all()
@@ -110,66 +157,97 @@ def raw_run(db: Engine, refs: list[str]) -> float:
                 facts = {**facts, **inputs, f"{dest}_on": on.isoformat()}
                 seq = row.version + 1
                 c.execute(
-                    text(
-                        "UPDATE cases SET state = :s, version = :v, facts = :f "
-                        "WHERE id = :id AND version = :old"
+                    _sql(
+                        "UPDATE cases SET state = :s, version = :v, facts = :f, "
+                        "workflow_version = :w WHERE id = :id AND version = :old"
                     ),
-                    {"s": dest, "v": seq, "f": json.dumps(facts), "id": row.id, "old": row.version},
-                )
-                digest = hashlib.sha256(
-                    json.dumps(
-                        [
-                            row.id,
-                            seq,
-                            NOW.isoformat(),
-                            on.isoformat(),
-                            actor,
-                            trigger,
-                            row.state,
-                            dest,
-                            inputs,
-                            row.prev,
-                        ],
-                        sort_keys=True,
-                    ).encode()
-                ).hexdigest()
-                c.execute(
-                    text(
-                        'INSERT INTO case_events (case_id, seq, at, "on", actor, trigger, '
-                        "source, dest, note, inputs, late, workflow_version, prev_hash, hash) "
-                        "VALUES (:c, :seq, :at, :on, :a, :t, :src, :d, '', :i, '[]', "
-                        "'bench-2024', :p, :h)"
-                    ),
-                    {
-                        "c": row.id,
-                        "seq": seq,
-                        "at": NOW,
-                        "on": on,
-                        "a": actor,
-                        "t": trigger,
-                        "src": row.state,
-                        "d": dest,
-                        "i": json.dumps(inputs),
-                        "p": row.prev,
-                        "h": digest,
-                    },
-                )
-                c.execute(
-                    text(
-                        "UPDATE deadlines SET closed_seq = :seq, closed_on = :on, met = true "
-                        "WHERE case_id = :c AND closed_seq IS NULL"
-                    ),
-                    {"seq": seq, "on": on, "c": row.id},
-                )
-                if dest == "direkomendasikan":
+                    {"s": dest, "v": seq, "f": json.dumps(facts), "w": row.workflow_version,
+                     "id": row.id, "old": row.version},
+                )  # fmt: skip
+                after = [dict(d._mapping) for d in deadlines]
+                if any(d["closed_seq"] is None for d in after):
                     c.execute(
-                        text(
+                        _sql(
+                            "UPDATE deadlines SET closed_seq = :seq, closed_on = :on, "
+                            "met = (:on <= due_date) WHERE case_id = :c AND closed_seq IS NULL"
+                        ),
+                        {"seq": seq, "on": on, "c": row.id},
+                    )
+                    for d in after:
+                        if d["closed_seq"] is None:
+                            due = d["due_date"]  # SQLite gives text() dates as text
+                            met = on <= (date.fromisoformat(due) if isinstance(due, str) else due)
+                            d |= {"closed_seq": seq, "closed_on": on, "met": met}
+                opened = [
+                    {"case_id": row.id, "name": name, "label": "x", "state": dest,
+                     "opened_seq": seq, "anchor_date": on, "due_date": on, "unit": unit,
+                     "amount": amount, "direction": "after", "on_miss": on_miss,
+                     "confidence": confidence, "basis": "x", "closed_seq": None,
+                     "closed_on": None, "met": None}
+                    for name, unit, amount, on_miss, confidence in OPENS.get(dest, [])
+                ]  # fmt: skip
+                if opened:
+                    c.execute(
+                        _sql(
                             "INSERT INTO deadlines (case_id, name, label, state, opened_seq, "
                             "anchor_date, due_date, unit, amount, direction, on_miss, "
-                            "confidence, basis) VALUES (:c, 'tindak_lanjut_ppk', 'x', :d, :seq, "
-                            ":on, :on, 'hari_kerja', 30, 'after', 'escalate', 'U', 'x')"
+                            "confidence, basis, closed_seq, closed_on, met) VALUES (:case_id, "
+                            ":name, :label, :state, :opened_seq, :anchor_date, :due_date, "
+                            ":unit, :amount, :direction, :on_miss, :confidence, :basis, "
+                            ":closed_seq, :closed_on, :met)"
                         ),
-                        {"c": row.id, "d": dest, "seq": seq, "on": on},
+                        opened,
+                    )
+                at = NOW.replace(tzinfo=None).isoformat()
+                event = {"case_id": row.id, "seq": seq, "at": at, "on": on.isoformat(),
+                         "actor": actor, "trigger": trigger, "source": row.state, "dest": dest,
+                         "note": "", "inputs": inputs, "late": [],
+                         "workflow_version": row.workflow_version}  # fmt: skip
+                prev = row.prev or "0" * 64
+                digest = hashlib.sha256(
+                    _canonical({**event, "letters": [], "prev": prev})
+                ).hexdigest()
+                c.execute(
+                    _sql(
+                        'INSERT INTO case_events (case_id, seq, at, "on", actor, trigger, '
+                        "source, dest, note, inputs, late, workflow_version, prev_hash, hash) "
+                        "VALUES (:c, :seq, :at, :on, :a, :t, :src, :d, '', :i, '[]', :w, :p, :h)"
+                    ),
+                    {"c": row.id, "seq": seq, "at": NOW, "on": on, "a": actor, "t": trigger,
+                     "src": row.state, "d": dest, "i": json.dumps(inputs),
+                     "w": row.workflow_version, "p": prev, "h": digest},
+                )  # fmt: skip
+                payload: dict[str, object] = {
+                    **event,
+                    "prev_hash": prev,
+                    "hash": digest,
+                    "after": {"state": dest, "version": seq, "facts": facts,
+                              "workflow_version": row.workflow_version},
+                }  # fmt: skip
+                if deadlines or opened:
+                    payload["deadlines"] = {
+                        f"{d['state']}.{d['name']}@{d['opened_seq']}": hashlib.sha256(
+                            _canonical({k: _plain(d[k]) for k in DEADLINE_FIELDS})
+                        ).hexdigest()
+                        for d in [*after, *opened]
+                    }
+                leaf = hashlib.sha256(b"\x00" + _canonical(payload)).hexdigest()
+                ref_ = f"case_events:{row.id}:{seq}"
+                if postgres:
+                    c.execute(
+                        _sql(_LEAF_PG),
+                        {"r": ref_, "h": leaf, "p": json.dumps(payload, ensure_ascii=False)},
+                    )
+                else:
+                    size = c.execute(
+                        _sql("UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size")
+                    ).scalar_one()
+                    c.execute(
+                        _sql(
+                            "INSERT INTO log_leaves (idx, kind, ref, leaf_hash, payload) "
+                            "VALUES (:i, 'event', :r, :h, :p)"
+                        ),
+                        {"i": size - 1, "r": ref_, "h": leaf, "p": json.dumps(payload)},
                     )
     return time.perf_counter() - start
 
@@ -208,20 +286,35 @@ def fresh_app(url: str, tmp: Path) -> App:
     return app
 
 
-def bench_backend(name: str, make_url: callable, n: int, tmp: Path) -> dict[str, float]:  # type: ignore[valid-type]
-    results = {}
+def bench_backend(
+    name: str, make_url: callable, n: int, tmp: Path, chunk: int = 20
+) -> dict[str, float]:  # type: ignore[valid-type]
+    """Service and raw SQL in alternating rounds of `chunk` cases (five steps each), so that
+    both sides meet the same machine when it is shared; wall time and this process's CPU time
+    (on PostgreSQL the server's CPU is not in it) summed per side."""
     app = fresh_app(make_url("svc"), tmp)
     refs = [open_case(app, workflow_version=BENCH_VERSION) for _ in range(n)]
-    elapsed = service_run(app, refs)
-    results["service"] = len(STEPS) * n / elapsed
     raw_app = fresh_app(make_url("raw"), tmp)
     raw_refs = [open_case(raw_app, workflow_version=BENCH_VERSION) for _ in range(n)]
-    results["raw"] = len(STEPS) * n / raw_run(raw_app.db, raw_refs)
+    wall = {"service": 0.0, "raw": 0.0}
+    cpu = {"service": 0.0, "raw": 0.0}
+    for i in range(0, n, chunk):
+        for side in ("service", "raw"):
+            before = time.process_time()
+            if side == "service":
+                wall[side] += service_run(app, refs[i : i + chunk])
+            else:
+                wall[side] += raw_run(raw_app.db, raw_refs[i : i + chunk])
+            cpu[side] += time.process_time() - before
     app.db.dispose()
     raw_app.db.dispose()
+    steps = len(STEPS) * n
+    results = {side: steps / wall[side] for side in wall}
     print(
         f"{name:<11} service {results['service']:8.0f} transitions/s   raw SQL "
-        f"{results['raw']:8.0f}/s   overhead x{results['raw'] / results['service']:.2f}"
+        f"{results['raw']:8.0f}/s   overhead x{results['raw'] / results['service']:.2f}   "
+        f"CPU per step {cpu['service'] / steps * 1e3:.2f} ms vs {cpu['raw'] / steps * 1e3:.2f} ms "
+        f"(x{cpu['service'] / cpu['raw']:.2f})"
     )
     return results
 

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal, Protocol
+from types import SimpleNamespace
+from typing import Any, Literal, NamedTuple, Protocol
 
 from sqlalchemy import Date, and_, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,7 +31,7 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.cases.workflow import Workflow
 from sanctions.db import session_scope
-from sanctions.db.bulk import insert_rows
+from sanctions.db.bulk import construct, insert_rows
 from sanctions.db.models import (
     Agency,
     Allegation,
@@ -119,6 +120,14 @@ class Change:
     incoming: Mapping[str, IncomingLetter] = field(default_factory=dict)
 
 
+class Latest(NamedTuple):
+    """What a change reads of the case's latest event, with the case itself."""
+
+    hash: str  # what the next event chains to (GENESIS before the first)
+    on: date | None  # its date (None: no event yet)
+    trigger: str | None
+
+
 @dataclass
 class Written:
     case: Case
@@ -136,7 +145,7 @@ class Written:
 # The statements of a step, built once: SQLAlchemy then skips building and hashing the
 # expression on every call (a third of a step's Python time on SQLite).
 _CASE_AND_LAST_HASH = (
-    select(Case, col(CaseEvent.hash))
+    select(Case, col(CaseEvent.hash), col(CaseEvent.on), col(CaseEvent.trigger))
     .join(
         CaseEvent,
         and_(col(CaseEvent.case_id) == Case.id, col(CaseEvent.seq) == Case.version),
@@ -165,6 +174,14 @@ _CLOSE_DEADLINES = (
     )
     .execution_options(synchronize_session=False)
 )
+# The event and the deadlines a change opens are written by Core INSERTs (the ORM's unit of
+# work cost more than the statements themselves); the objects stay as built, out of the session.
+_EVENTS: Any = CaseEvent.__table__  # type: ignore[attr-defined]
+_DEADLINES: Any = Deadline.__table__  # type: ignore[attr-defined]
+_INSERT_EVENT = _EVENTS.insert()
+_INSERT_DEADLINES = _DEADLINES.insert()
+_EVENT_COLUMNS = tuple(c.name for c in _EVENTS.columns if c.name != "id")
+_DEADLINE_COLUMNS = tuple(c.name for c in _DEADLINES.columns if c.name != "id")
 
 
 _REDATE = (
@@ -195,11 +212,17 @@ def resolve_reference(session: Session, text: str) -> str:
 def case_and_last_hash(session: Session, reference: str) -> tuple[Case, str]:
     """The case and the hash of its latest event (what the next event chains to); the
     reference may be typed in any case or be the register number."""
+    case, latest = case_and_latest(session, reference)
+    return case, latest.hash
+
+
+def case_and_latest(session: Session, reference: str) -> tuple[Case, Latest]:
+    """The case and its latest event's hash, date and trigger, in one query."""
     reference = resolve_reference(session, reference)
     row = session.exec(_CASE_AND_LAST_HASH, params={"reference": reference}).first()
     if row is None:
         raise NotFound(f"no case {reference!r}; list cases with `sanctions case list`")
-    return row[0], row[1] or GENESIS
+    return row[0], Latest(row[1] or GENESIS, row[2], row[3])
 
 
 def last_step_date(case: Case) -> date:
@@ -300,21 +323,25 @@ def record(
     actor: str,
     now: datetime,
     issue: IssueLetter = issue_letter,
+    deadlines: Sequence[Deadline] | None = None,
 ) -> Written:
     """Write `change` to `case` (as read, with the hash of its last event): claim, event,
     deadlines, letters, seal. `open_deadlines`: whether the case has open deadlines to close
-    (the caller read them; saves a statement when it has none)."""
+    (the caller read them; saves a statement when it has none). `deadlines`: every deadline
+    of the case as the caller read it in this transaction (open and closed), when it did: the
+    log then digests the deadlines after a step from them instead of reading them back."""
     check_letter_data(change.letter_data, letter_kinds(app))
     version = change.workflow_version or case.workflow_version
     workflow = app.workflow(version)
     source, seq = case.state, case.version + 1
     facts = {k: v for k, v in {**case.facts, **change.facts}.items() if k not in change.drop_facts}
-    claimed = session.execute(
+    db = session.connection()  # the statements of a change go to it (no ORM round)
+    claimed = db.execute(
         _CLAIM,
         {"b_id": case.id, "b_old": case.version, "b_state": change.dest, "b_new": seq,
          "b_facts": facts, "b_version": version},
     )  # fmt: skip
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         raise ConcurrencyConflict(
             f"case {case.reference} was changed by someone else while you worked on it; "
             "nothing was written: look at it again (`sanctions case show`) and retry"
@@ -327,9 +354,13 @@ def record(
     opened: list[Deadline] = []
     if change.moves:
         if open_deadlines:
-            session.execute(_CLOSE_DEADLINES, {"b_case": case.id, "b_seq": seq, "b_on": change.on})
+            closing = {"b_case": case.id, "b_seq": seq, "b_on": change.on}
+            db.execute(_CLOSE_DEADLINES, closing)
         opened = _deadlines(app, case, workflow, event)
-        session.add_all(opened)
+        if opened:
+            db.execute(
+                _INSERT_DEADLINES, [{c: getattr(d, c) for c in _DEADLINE_COLUMNS} for d in opened]
+            )
     elif change.recompute_deadlines:
         _recompute(app, session, case, workflow)
     if change.undoes is not None:
@@ -342,7 +373,8 @@ def record(
     letters = _issue(app, session, case, change, given, seq=seq, actor=actor, now=now, issue=issue)
     if change.note_numbers:
         event.note = ", ".join(letter.number for letter in letters)
-    session.add(sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters]))
+    sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters])
+    db.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
     # the Merkle log: the event with the case after it (and its deadlines when the change
     # touched them), its letters and ledger lines, in this transaction
     touched = (
@@ -350,18 +382,37 @@ def record(
         or change.recompute_deadlines
         or bool(change.due_dates)
     )
-    if touched or change.ledger:
-        session.flush()  # the new deadlines and ledger lines, to be read and logged
-    deadlines = log.deadline_rows(session, case.id or 0) if touched else None
+    if change.ledger:
+        session.flush()  # the ledger lines, to be logged with their ids
+    after: Sequence[Any] | None = None
+    if not touched:
+        pass
+    elif deadlines is not None and change.moves and not change.due_dates and change.undoes is None:
+        after = [*_closed(deadlines, seq=seq, on=change.on), *opened]  # as the step left them
+    else:
+        session.flush()  # recomputed deadlines, to be read back and logged
+        after = log.deadline_rows(session, case.id or 0)
     log.append(
         session,
         [
-            log.event_leaf(event, case, deadlines),
+            log.event_leaf(event, case, after),
             *(log.letter_leaf(x) for x in letters),
             *(log.entry_leaf(line) for line in change.ledger),
         ],
     )
     return Written(case, event, workflow, letters)
+
+
+def _closed(deadlines: Sequence[Deadline], *, seq: int, on: date) -> list[SimpleNamespace]:
+    """The case's deadlines after `_CLOSE_DEADLINES` closed the open ones at `seq` on `on`,
+    as the database now has them (the caller's objects are left as they read them)."""
+    after = []
+    for d in deadlines:
+        row = SimpleNamespace(**{c: getattr(d, c) for c in _DEADLINE_COLUMNS})
+        if d.closed_seq is None:
+            row.closed_seq, row.closed_on, row.met = seq, on, on <= d.due_date
+        after.append(row)
+    return after
 
 
 def _undo_deadlines(session: Session, case: Case, *, undone: int, seq: int, on: date) -> None:
@@ -403,20 +454,21 @@ def _recompute(app: App, session: Session, case: Case, workflow: Workflow) -> No
 def _event(
     case: Case, change: Change, *, seq: int, source: str | None, actor: str, now: datetime
 ) -> CaseEvent:
-    return CaseEvent(
-        case_id=case.id or 0,
-        seq=seq,
-        at=now,
-        on=change.on,
-        actor=actor,
-        trigger=change.trigger,
-        source=source,
-        dest=change.dest,
-        note=change.note,
-        inputs=dict(change.inputs),
-        late=list(change.late),
-        workflow_version=case.workflow_version,
-    )
+    values = {
+        "case_id": case.id or 0,
+        "seq": seq,
+        "at": now,
+        "on": change.on,
+        "actor": actor,
+        "trigger": change.trigger,
+        "source": source,
+        "dest": change.dest,
+        "note": change.note,
+        "inputs": dict(change.inputs),
+        "late": list(change.late),
+        "workflow_version": case.workflow_version,
+    }
+    return construct(CaseEvent, values)
 
 
 def _issue(
@@ -484,23 +536,22 @@ def _deadlines(app: App, case: Case, workflow: Workflow, event: CaseEvent) -> li
             if value is None:
                 continue  # the fact it counts from is not known on this path
             anchor = date.fromisoformat(value)
-        opened.append(
-            Deadline(
-                case_id=case.id or 0,
-                name=rule.name,
-                label=rule.label,
-                state=event.dest,
-                opened_seq=event.seq,
-                anchor_date=anchor,
-                due_date=due_date(rule, anchor, app.calendar),
-                unit=rule.unit.value,
-                amount=rule.amount,
-                direction=rule.direction.value,
-                on_miss=rule.on_miss.value,
-                confidence=rule.confidence,
-                basis=rule.basis,
-            )
-        )
+        values = {
+            "case_id": case.id or 0,
+            "name": rule.name,
+            "label": rule.label,
+            "state": event.dest,
+            "opened_seq": event.seq,
+            "anchor_date": anchor,
+            "due_date": due_date(rule, anchor, app.calendar),
+            "unit": rule.unit.value,
+            "amount": rule.amount,
+            "direction": rule.direction.value,
+            "on_miss": rule.on_miss.value,
+            "confidence": rule.confidence,
+            "basis": rule.basis,
+        }
+        opened.append(construct(Deadline, values))
     return opened
 
 

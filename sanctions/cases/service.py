@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
@@ -23,9 +23,11 @@ from sanctions.cases.changes import (
     CORRECTION_TRIGGER,
     Change,
     IssueLetter,
+    Latest,
     LetterData,
     Written,
     case_and_last_hash,
+    case_and_latest,
     last_event,
     last_step_date,
     open_cases,
@@ -50,6 +52,7 @@ from sanctions.cases.opening import (
 from sanctions.cases.penetapan import ACT_OFFICE, Penetapan, penetapan_for
 from sanctions.cases.priors import prior_sanctions
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
+from sanctions.db.bulk import construct
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
 from sanctions.errors import DeadlinePassed, InputError, RuleViolation
@@ -100,20 +103,35 @@ def open_case(
     return written
 
 
+# The case's agency (its tier), contest and allegations in one query: one row per allegation
+# with the agency and the contest (one row without an allegation when it has none).
 _GUARD_ROWS = (
     select(
+        col(Agency.kind),
+        col(Agency.parent),
         col(Contest.candidate_determination_date),
         col(Allegation.violation_code),
         col(Contest.penetapan_by_office),
     )
-    .join(Allegation, col(Allegation.case_id) == bindparam("case_id"))
-    .where(Contest.id == bindparam("contest_id"))
+    .select_from(Agency)
+    .outerjoin(Contest, col(Contest.id) == bindparam("contest_id"))
+    .outerjoin(
+        Allegation,
+        and_(col(Allegation.case_id) == bindparam("case_id"), col(Contest.id).is_not(None)),
+    )
+    .where(Agency.id == bindparam("agency_id"))
     .order_by(col(Allegation.id))
 )
 _OPEN_DEADLINES = (
     select(Deadline)
     .where(Deadline.case_id == bindparam("case_id"), col(Deadline.closed_seq).is_(None))
     .order_by(col(Deadline.due_date))
+)
+_DEADLINE_TABLE: Any = Deadline.__table__  # type: ignore[attr-defined]
+_CASE_DEADLINES = (
+    select(_DEADLINE_TABLE)
+    .where(_DEADLINE_TABLE.c.case_id == bindparam("case_id"))
+    .order_by(_DEADLINE_TABLE.c.due_date, _DEADLINE_TABLE.c.id)
 )
 
 
@@ -127,18 +145,17 @@ def guard_context(
     deadlines: Sequence[Deadline] | None = None,
     priors: bool = True,
 ) -> GuardContext:
-    """Everything the guards may look at, read in a few queries (deadlines may be passed in;
+    """Everything the guards may look at, read in two queries (deadlines may be passed in;
     `priors=False` leaves out the employee's earlier sanctions, which only guards on a step's
     given inputs read)."""
-    rows = session.exec(
-        _GUARD_ROWS, params={"case_id": case.id, "contest_id": case.contest_id}
-    ).all()
+    params = {"case_id": case.id, "contest_id": case.contest_id, "agency_id": case.agency_id}
+    rows = session.connection().execute(_GUARD_ROWS, params).all()
     if deadlines is None:
         deadlines = open_deadlines(session, case)
-    agency = session.get(Agency, case.agency_id)
-    tier = app.authority.tier_of(agency.kind, agency.parent) if agency else None
+    tier = app.authority.tier_of(rows[0][0], rows[0][1]) if rows else None
+    alleged = [(day, code) for _, _, day, code, _ in rows if code is not None]
     penetapan = (
-        penetapan_for(rows[0][0], rows[0][2], case.facts.get(ACT_OFFICE))
+        penetapan_for(rows[0][2], rows[0][4], case.facts.get(ACT_OFFICE))
         if rows
         else Penetapan(None, "")
     )
@@ -148,7 +165,7 @@ def guard_context(
         act_date=case.act_date,
         candidate_determination_date=penetapan.on,
         penetapan_which=penetapan.which,
-        allegations=tuple(app.catalogue.violation(code) for _, code, _ in rows),
+        allegations=tuple(app.catalogue.violation(code) for _, code in alleged),
         facts=dict(case.facts),
         inputs=dict(inputs),
         catalogue=app.catalogue,
@@ -223,17 +240,18 @@ def advance(
     (a preview passes one that renders drafts, in a transaction it rolls back). `incoming`:
     the letters received for the kinds whose issuer this installation does not host."""
     check_not_future(on, now, "the step's date")
-    case, prev_hash = case_and_last_hash(session, reference)
+    case, latest = case_and_latest(session, reference)
     workflow = app.workflow(case.workflow_version)
     last = last_step_date(case)
     if on < last:
         raise InputError(f"the step's date {on} is before the case's last step ({last})")
-    check_entered_late(session, case, on, note)
+    check_entered_late(session, case, on, note, latest=latest)
     candidates = [t for t in workflow.transitions_from(case.state) if t.trigger == trigger]
     if candidates:
         inputs = check_inputs(app, candidates[0], inputs, on=on)
     roles = roles_for(session, actor, case.agency_id)
-    deadlines = open_deadlines(session, case)
+    every = case_deadlines(session, case)
+    deadlines = [d for d in every if d.closed_seq is None]  # by due date, as open_deadlines
     ctx = guard_context(app, session, case, on=on, inputs=inputs, deadlines=deadlines)
     ctx = with_default_official(ctx, candidates[0] if candidates else None)
     inputs = dict(ctx.inputs)
@@ -268,11 +286,12 @@ def advance(
         session,
         case,
         change,
-        prev_hash=prev_hash,
+        prev_hash=latest.hash,
         open_deadlines=bool(deadlines),
         actor=actor,
         now=now,
         issue=issue,
+        deadlines=every,
     )
     warning = day_off_warning(on, app.calendar, "the step's date")
     written.warnings.extend([warning] if warning else [])
@@ -382,15 +401,20 @@ def issue_on_demand(
     return written.letters[0]
 
 
-def check_entered_late(session: Session, case: Case, on: date, note: str) -> None:
+def check_entered_late(
+    session: Session, case: Case, on: date, note: str, *, latest: Latest | None = None
+) -> None:
     """A step that really happened before a later-dated event (a reminder the job issued
-    meanwhile) is entered with its true date and a note saying why it comes late."""
-    latest = last_event(session, case)
-    if latest is None or latest.trigger == CORRECTION_TRIGGER:
-        return  # the step is taken again after a correction
+    meanwhile) is entered with its true date and a note saying why it comes late. `latest`:
+    the case's latest event as the caller read it with the case (else it is read here)."""
+    if latest is None:
+        event = last_event(session, case)
+        latest = Latest("", event.on, event.trigger) if event else Latest("", None, None)
+    if latest.on is None or latest.trigger == CORRECTION_TRIGGER:
+        return  # no event yet; or the step is taken again after a correction
     if on < latest.on and not note.strip():
         raise InputError(
-            f"the step's date {on} is before event #{latest.seq} ({latest.trigger}, "
+            f"the step's date {on} is before event #{case.version} ({latest.trigger}, "
             f"{latest.on}); a step entered with its true date after later events needs "
             "--note saying why it is entered late"
         )
@@ -405,6 +429,14 @@ def check_not_future(on: date, now: datetime, what: str) -> None:
 
 def open_deadlines(session: Session, case: Case) -> list[Deadline]:
     return list(session.exec(_OPEN_DEADLINES, params={"case_id": case.id}).all())
+
+
+def case_deadlines(session: Session, case: Case) -> list[Deadline]:
+    """Every deadline of the case, open and closed, by due date: read-only objects as the
+    database has them now, outside the session (a step only reads them; plain rows cost a
+    third of what the ORM's loading does)."""
+    rows = session.connection().execute(_CASE_DEADLINES, {"case_id": case.id}).mappings()
+    return [construct(Deadline, dict(row)) for row in rows]
 
 
 def _rule(workflow: Workflow, deadline: Deadline) -> DeadlineRule | None:

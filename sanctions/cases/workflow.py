@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from sanctions.deadlines.rules import DeadlineRule, parse_deadline_rule
@@ -119,7 +120,16 @@ class Workflow:
         return spec.letters if spec.letters is not None else self.states[spec.dest].letters
 
     def transitions_from(self, state: str) -> list[TransitionSpec]:
-        return [t for t in self.transitions if state in t.sources]
+        return list(self._from.get(state, ()))
+
+    @cached_property
+    def _from(self) -> dict[str, tuple[TransitionSpec, ...]]:
+        """The transitions from each state, in declared order (built once per version)."""
+        found: dict[str, list[TransitionSpec]] = {}
+        for t in self.transitions:
+            for source in dict.fromkeys(t.sources):
+                found.setdefault(source, []).append(t)
+        return {state: tuple(ts) for state, ts in found.items()}
 
     def applies_on(self, day: date) -> bool:
         return self.applies_from <= day and (self.applies_until is None or day < self.applies_until)

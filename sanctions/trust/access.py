@@ -28,10 +28,11 @@ _ROLES_FOR_AGENCY = select(RoleGrant.role).where(
 
 def roles_for(session: Session, username: str, agency_id: int | None) -> set[str]:
     """The roles `username` holds for `agency_id` (grants for all agencies included)."""
+    connection = session.connection()  # plain rows: the ORM adds nothing to a column read
     if agency_id is None:
-        return set(session.exec(_ROLES_EVERYWHERE, params={"username": username}).all())
+        return set(connection.execute(_ROLES_EVERYWHERE, {"username": username}).scalars())
     params = {"username": username, "agency": agency_id}
-    return set(session.exec(_ROLES_FOR_AGENCY, params=params).all())
+    return set(connection.execute(_ROLES_FOR_AGENCY, params).scalars())
 
 
 def require_role(
