@@ -285,14 +285,13 @@ def _xlsx_cells(path: Path) -> Iterator[list[str]]:
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheet = book.get_sheet_by_index(0)
-        start_row, start_column = sheet.start or (0, 0)
+        start_column = sheet.start[1] if sheet.start else 0
         rows = sheet.iter_rows()
     except Exception as exc:
         raise InputError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
-    pad = [""] * start_column  # calamine's range begins at the first used cell, not A1
+    # calamine's rows begin at row 1 but its columns at the first used one: pad them to column A
+    pad = [""] * start_column
     try:
-        for _ in range(start_row):
-            yield []
         for values in rows:
             if len(values) + start_column > MAX_COLUMNS and any(
                 v not in (None, "") for v in values[MAX_COLUMNS - start_column :]
