@@ -6,7 +6,7 @@ read, checked and imported into a fresh SQLite database, each in one transaction
 The files are generated before the clock starts (valid NIPs, 40 agencies, one Pilkada contest,
 violation codes that fit the act dates). Each phase is timed from reading the file to the
 commit; the re-import of the case file (everything already present) is timed as well. With
---xlsx the case file is also written as .xlsx and its reading timed (openpyxl, read-only).
+--xlsx the case file is also written as .xlsx and its reading timed (python-calamine).
 """
 
 from __future__ import annotations

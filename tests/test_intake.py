@@ -361,7 +361,7 @@ def test_employee_import_on_the_command_line_reads_xlsx(run: Cli) -> None:
     assert result.stdout.strip() == "12 employee(s) added, 1 already present"
 
 
-def test_a_large_file_shows_progress_on_stderr(run: Cli, tmp_path: Path) -> None:
+def test_a_large_file_shows_progress_on_stderr_when_asked(run: Cli, tmp_path: Path) -> None:
     rows = []
     for i in range(1200):
         birth = date(1970, 1, 1).toordinal() + i // 9
@@ -370,9 +370,10 @@ def test_a_large_file_shows_progress_on_stderr(run: Cli, tmp_path: Path) -> None
         sex = "L" if i % 2 == 0 else "P"
         rows.append(f"{nip},PNS,Pegawai {i},{born},{sex},Guru Ahli Pertama,fungsional,SLEMAN,,,")
     source = write(tmp_path / "staff.csv", ",".join(EMPLOYEE_LAYOUT.names), *rows)
-    result = run("employee", "import", str(source))
+    result = run("employee", "import", str(source), "--progress")
     assert result.exit_code == 0, result.output
     assert "staff.csv: checking and importing 1,200 rows" in result.stderr
+    assert "staff.csv: 1,200 rows," in result.stderr and "rows/s" in result.stderr
     assert result.stdout.strip() == "1200 employee(s) added, 0 already present"
 
 

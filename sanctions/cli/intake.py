@@ -4,6 +4,7 @@ groups load these commands when they are used."""
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,7 @@ from sanctions.intake.tables import (
     write_rejects,
 )
 
-PROGRESS_FROM_ROWS = 1000  # smaller files need no progress bar
+PROGRESS_EVERY = 10_000  # rows between two progress lines
 SHOWN_PROBLEMS = 50
 
 
@@ -33,6 +34,12 @@ def _file_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(dir_okay=False, path_type=Path),
         help="Write the bad rows with their problems here (.csv or .xlsx; default with "
         "--skip-invalid: FILE-rejects.csv next to FILE).",
+    )(fn)
+    fn = click.option(
+        "--progress",
+        "show_progress",
+        is_flag=True,
+        help="Show progress (rows done, rows/s) on stderr even when it is not a terminal.",
     )(fn)
     fn = click.option(
         "--skip-invalid",
@@ -48,7 +55,12 @@ def _file_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 @json_option
 @pass_shell
 def employee_import(
-    shell: Shell, file: Path, skip_invalid: bool, rejects: Path | None, as_json: bool
+    shell: Shell,
+    file: Path,
+    skip_invalid: bool,
+    show_progress: bool,
+    rejects: Path | None,
+    as_json: bool,
 ) -> None:
     """Register employees from a .csv or .xlsx file (layout: docs/intake.md).
 
@@ -60,7 +72,7 @@ def employee_import(
     table = read_table(file, EMPLOYEE_LAYOUT)
     with (
         _refusals(table, file, rejects),
-        _progress(table) as progress,
+        _progress(table, show_progress) as progress,
         shell.transaction() as (session, actor),
     ):
         result = svc.import_employees(
@@ -77,6 +89,7 @@ def employee_import(
         result,
         rejects,
         as_json,
+        progress.rate(),
         f"{result.added} employee(s) added, {result.present} already present",
     )
 
@@ -86,7 +99,12 @@ def employee_import(
 @json_option
 @pass_shell
 def case_import(
-    shell: Shell, file: Path, skip_invalid: bool, rejects: Path | None, as_json: bool
+    shell: Shell,
+    file: Path,
+    skip_invalid: bool,
+    show_progress: bool,
+    rejects: Path | None,
+    as_json: bool,
 ) -> None:
     """Open cases from a Bawaslu / SBT / SP4N-LAPOR! list (.csv or .xlsx; docs/intake.md).
 
@@ -106,7 +124,7 @@ def case_import(
     table = read_table(file, CASE_LAYOUT)
     with (
         _refusals(table, file, rejects),
-        _progress(table) as progress,
+        _progress(table, show_progress) as progress,
         shell.transaction() as (session, actor),
     ):
         result = svc.import_cases(
@@ -124,6 +142,7 @@ def case_import(
         result,
         rejects,
         as_json,
+        progress.rate(),
         f"{result.added} case(s) opened, {result.present} already present, "
         f"{result.employees_added} employee(s) registered",
     )
@@ -147,18 +166,41 @@ def _ranges(references: list[str]) -> list[str]:
 
 
 # -- helpers --------------------------------------------------------------------------------
+class _Progress:
+    """Counts what the import reports (each row twice: checked, then written) and, when shown,
+    prints a line on stderr every PROGRESS_EVERY rows: rows done and rows/s so far. The clock
+    is read here, in the shell; the service only counts."""
+
+    def __init__(self, table: Table, shown: bool) -> None:
+        self.source = table.source
+        self.rows = len(table.rows)
+        self.shown = shown
+        self.started = time.monotonic()
+        self.ticks = 0
+        self.next = PROGRESS_EVERY
+
+    def __call__(self, ticks: int) -> None:
+        self.ticks += ticks
+        if self.shown and self.ticks / 2 >= self.next:
+            self.next += PROGRESS_EVERY
+            done = min(self.ticks // 2, self.rows)
+            click.echo(
+                f"{self.source}: {done:,} of {self.rows:,} rows ({self.rate():,.0f} rows/s)",
+                err=True,
+            )
+
+    def rate(self) -> float:
+        """Rows per second since the file was read."""
+        return self.rows / max(time.monotonic() - self.started, 1e-6)
+
+
 @contextmanager
-def _progress(table: Table) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for large files (each row counts twice: checked, written)."""
-    if len(table.rows) < PROGRESS_FROM_ROWS:
-        yield lambda _: None
-        return
-    with click.progressbar(
-        length=2 * len(table.rows),
-        label=f"{table.source}: checking and importing {len(table.rows):,} rows",
-        file=sys.stderr,
-    ) as bar:
-        yield bar.update
+def _progress(table: Table, shown: bool) -> Iterator[_Progress]:
+    """Progress lines on stderr when it is a terminal or --progress asks for them."""
+    shown = shown or sys.stderr.isatty()
+    if shown:
+        click.echo(f"{table.source}: checking and importing {len(table.rows):,} rows", err=True)
+    yield _Progress(table, shown)
 
 
 @contextmanager
@@ -194,6 +236,7 @@ def _report(
     result: svc.ImportResult,
     rejects: Path | None,
     as_json: bool,
+    rate: float,
     summary: str,
 ) -> None:
     written = None
@@ -211,11 +254,14 @@ def _report(
                 "rejected": len(result.rejected),
                 "rejects_file": str(written) if written else None,
                 "references": result.references,
+                "reference_ranges": _ranges(result.references),
+                "rows_per_second": round(rate),
                 "duplicates": [{"row": a, "same_as_row": b} for a, b in result.duplicates],
             }
         )
         return
     click.echo(summary)
+    click.echo(f"{file.name}: {len(table.rows):,} rows, {rate:,.0f} rows/s", err=True)
     if result.references:
         click.echo("opened: " + ", ".join(_ranges(result.references)))
     for first, again in result.duplicates:

@@ -1,0 +1,145 @@
+"""Time a national-scale case import: N rows (default 400,000; the issue's target is under 60 s)
+as .csv and as .xlsx, each imported into a fresh SQLite and a fresh PostgreSQL database.
+
+    .venv/bin/python scripts/bench_import.py [--rows N] [--no-postgres] [--keep DIR]
+
+Every row opens a case and registers its employee (the case layout with the employee columns),
+the heaviest import there is. Each import runs in a child process (`--child`), so its wall time
+covers reading, checking, writing and the commit, and its peak RSS (`ru_maxrss` from `wait4`)
+is the import's own, not the generator's. PostgreSQL uses the server at 127.0.0.1:5432
+(database `test`), one throwaway schema per import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_intake import (
+    CASE_LAYOUT,
+    NOW,
+    case_rows,
+    employee_rows,
+    prepare,
+    write_csv,
+    write_xlsx,
+)
+
+from sanctions.app import App
+from sanctions.db import make_engine, session_scope, upgrade
+from sanctions.intake import service as intake
+from sanctions.intake.tables import read_table
+from sanctions.settings import Settings
+
+HEADER = [c.name for c in CASE_LAYOUT.columns[:7]] + [
+    "employee_type",
+    "name",
+    "position",
+    "position_type",
+    "agency_code",
+]
+
+
+def files(folder: Path, n: int) -> tuple[Path, Path]:
+    rng = random.Random(2024)
+    employees = employee_rows(n, rng)
+    rows = [
+        [*case, e[1], e[2], e[5], e[6], e[7]]
+        for case, e in zip(case_rows(employees, rng), employees, strict=True)
+    ]
+    csv_file, xlsx_file = folder / "cases.csv", folder / "cases.xlsx"
+    write_csv(csv_file, HEADER, rows)
+    write_xlsx(xlsx_file, HEADER, rows)
+    return csv_file, xlsx_file
+
+
+def child(url: str, path: Path, letters: Path) -> None:
+    """One import into the fresh database at `url` (set up here, before the clock)."""
+    engine = make_engine(url)
+    upgrade(engine)
+    app = App(Settings(database_url=url, letter_store=letters), db=engine)
+    actor = getpass.getuser()
+    prepare(app, actor)
+    app.catalogue  # noqa: B018  (the declared data, loaded before the clock starts)
+    app.workflows  # noqa: B018
+    started = time.perf_counter()
+    table = read_table(path, CASE_LAYOUT)
+    read = time.perf_counter() - started
+    with session_scope(engine) as session:
+        result = intake.import_cases(app, session, table, actor=actor, now=NOW)
+    elapsed = time.perf_counter() - started
+    print(f"{elapsed:.3f} {read:.3f} {result.added} {result.employees_added}")
+    engine.dispose()
+
+
+def run(label: str, url: str, path: Path, letters: Path, rows: int) -> None:
+    command = [sys.executable, __file__, "--child", url, str(path), str(letters)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        print(f"{label:<22} failed (exit {process.returncode})")
+        return
+    elapsed, read, added, registered = output.split()
+    print(
+        f"{label:<22} {rows:>9,} rows {float(elapsed):8.2f} s {rows / float(elapsed):>9,.0f} "
+        f"rows/s  (reading {float(read):6.2f} s)  peak RSS {usage.ru_maxrss / 1024:7.1f} MiB  "
+        f"opened {int(added):,}, registered {int(registered):,}"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=400_000)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep the files")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_import_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()
+    print(f"{args.rows:,} case rows (each registers its employee); files in {folder}")
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+    sources = files(folder, args.rows)
+    schemas = []
+    try:
+        for source in sources:
+            kind = source.suffix
+            database = folder / f"bench{kind.replace('.', '-')}.db"
+            database.unlink(missing_ok=True)
+            run(f"SQLite {kind}", f"sqlite:///{database}", source, folder / "letters", args.rows)
+            if args.no_postgres:
+                continue
+            import psycopg
+
+            schema = f"bench_import_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(host="127.0.0.1", dbname="test", autocommit=True) as c:
+                c.execute(f"CREATE SCHEMA {schema}")
+            schemas.append(schema)
+            url = f"postgresql+psycopg://127.0.0.1/test?options=-csearch_path%3D{schema}"
+            run(f"PostgreSQL {kind}", url, source, folder / "letters", args.rows)
+    finally:
+        if schemas:
+            import psycopg
+
+            with psycopg.connect(host="127.0.0.1", dbname="test", autocommit=True) as c:
+                for schema in schemas:
+                    c.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+if __name__ == "__main__":
+    main()
