@@ -287,6 +287,21 @@ def _signer(facts: LetterFacts) -> dict[str, Any]:
             "(PP 94/2021, workflows/authority.yaml): give the signer in the letter data "
             "(signer: {title, name, nip, rank})"
         )
+    if facts.signer_role in ("examination_team", "direct_superior_or_team"):
+        chair = _team_chair(facts.facts.get("members"))
+        if chair is not None:  # the chair of the team the case recorded signs for it
+            return chair
+        superior = (
+            " or, with no team formed, the direct superior"
+            if facts.signer_role != ("examination_team")
+            else ""
+        )
+        raise InputError(
+            f"{facts.kind} is signed by the examination team{superior} (PP 94/2021, "
+            "workflows/authority.yaml), never by default by the regional head: no team is "
+            "recorded on the case, so give the signer in the letter data "
+            "(signer: {title, name, nip, rank})"
+        )
     if facts.signer_role == "direct_superior":
         raise InputError(
             f"{facts.kind} is signed by the employee's direct superior (atasan langsung, PP "
@@ -294,6 +309,24 @@ def _signer(facts: LetterFacts) -> dict[str, Any]:
             "(signer: {title, name, nip, rank})"
         )
     return _head(facts.issuer)
+
+
+def _team_chair(members: str | None) -> dict[str, Any] | None:
+    """The recorded team's chair (its first member without one) as a signer, or None when
+    the case recorded no structured team (sanctions.cases.composition)."""
+    if not members or not composition.is_structured(members):
+        return None
+    rows = composition.printed(composition.from_fact(members), team=True)
+    if not rows:
+        return None
+    chairs = [r for r in rows if str(r["role"]).startswith("Ketua")]
+    chair = (chairs or rows)[0]
+    return {
+        "title": "Ketua Tim Pemeriksa" if chairs else chair["position"],
+        "name": chair["name"],
+        "nip": chair["nip"],
+        "rank": chair.get("rank"),
+    }
 
 
 def _deciding_official(facts: LetterFacts) -> str | None:
