@@ -15,6 +15,7 @@ from sanctions.cases import views
 from sanctions.db import session_scope
 from sanctions.db.models import Case, CaseEvent, Letter
 from sanctions.errors import GuardFailed
+from tests.officer import TEAM_MEMBERS
 from tests.factories import open_case, recommended, s, seed, snapshot, step, walk
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def repeated(app: App, snapshots: Snapshots) -> tuple[App, str, str]:
             [
                 *recommended("berat"),
                 s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-                s("bentuk_tim", "bupati", "2024-10-29", members="A;196501011990031001;Sekda"),
+                s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
                 s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
                 s("periksa", "tim", "2024-11-11"),
                 s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
