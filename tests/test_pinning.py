@@ -49,7 +49,11 @@ def test_a_removed_guard_changes_the_digest_of_its_version_and_of_those_extendin
     tmp_path: Path,
 ) -> None:
     folder = copy_of(WORKFLOWS, tmp_path / "w")
-    edit(folder / "netralitas-skb-2022.yaml", "guards: [team_allowed, team_composition]", "guards: [team_composition]")
+    edit(
+        folder / "netralitas-skb-2022.yaml",
+        "guards: [team_allowed, team_composition]",
+        "guards: [team_composition]",
+    )
     changed, shipped = law_digests(folder), law_digests(WORKFLOWS)
     assert changed["workflow:skb-2022"] != shipped["workflow:skb-2022"]
     assert changed["workflow:bkn-2024"] != shipped["workflow:bkn-2024"]  # extends skb-2022
@@ -79,7 +83,11 @@ def test_a_version_with_a_guard_removed_under_the_same_name_is_refused(
     pinned: App, db_url: str, tmp_path: Path
 ) -> None:
     folder = copy_of(WORKFLOWS, tmp_path / "elsewhere")
-    edit(folder / "netralitas-skb-2022.yaml", "guards: [team_allowed, team_composition]", "guards: [team_composition]")
+    edit(
+        folder / "netralitas-skb-2022.yaml",
+        "guards: [team_allowed, team_composition]",
+        "guards: [team_composition]",
+    )
     before = snapshot(pinned)
     result = run(db_url, tmp_path, "case", "list", workflows=folder)
     assert result.exit_code == 3, result.output

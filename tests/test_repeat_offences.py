@@ -15,8 +15,8 @@ from sanctions.cases import views
 from sanctions.db import session_scope
 from sanctions.db.models import Case, CaseEvent, Letter
 from sanctions.errors import GuardFailed
-from tests.officer import TEAM_MEMBERS
 from tests.factories import open_case, recommended, s, seed, snapshot, step, walk
+from tests.officer import TEAM_MEMBERS
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
@@ -106,7 +107,7 @@ def open_case(
 # The case's agency (its tier), contest and allegations in one query: one row per allegation
 # with the agency and the contest (one row without an allegation when it has none).
 _GUARD_ROWS = (
-    select(
+    sa_select(  # five columns: more than sqlmodel's typed select takes
         col(Agency.kind),
         col(Agency.parent),
         col(Contest.candidate_determination_date),
@@ -119,7 +120,7 @@ _GUARD_ROWS = (
         Allegation,
         and_(col(Allegation.case_id) == bindparam("case_id"), col(Contest.id).is_not(None)),
     )
-    .where(Agency.id == bindparam("agency_id"))
+    .where(col(Agency.id) == bindparam("agency_id"))
     .order_by(col(Allegation.id))
 )
 _OPEN_DEADLINES = (
