@@ -53,8 +53,9 @@ def test_decrees_are_numbered_in_their_own_register_and_letters_in_theirs(seeded
     by_kind = {kind: (number, series) for kind, number, series in issued}
     assert by_kind["sk_tim_pemeriksa"] == ("188.4/1/KEP.BKPSDM/2024", "keputusan")
     number, series = by_kind["surat_panggilan_1"]
-    # signed by the Bupati in person: the Bupati's own series (kop jabatan), not the decrees'
-    assert series == "ppk" and "KEP" not in number and "/PPK/" in number
+    # signed by the chair of the team the case formed: the agency's letters' series (its own
+    # kop), neither the decrees' nor the Bupati's
+    assert series == "*" and "KEP" not in number and "/PPK/" not in number
 
 
 @pytest.mark.parametrize(

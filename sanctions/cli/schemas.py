@@ -95,7 +95,7 @@ JSON_SCHEMAS: Final[dict[str, Any]] = {
     "letter reserve": [
         {"issuer": "str", "register": "str (counter: * or a series)", "year": "int",
          "seq": "int", "for_date": "date", "state": "free|used|voided", "reserved_by": "str",
-         "reserved_at": "datetime", "letter_id": "int|null", "reason": "str"}
+         "reserved_at": "datetime", "letter_id": "int|null", "reason": "str|null"}
     ],
     "agency history": [
         {"at": "datetime", "by": "str", "field": "str", "old": "str|null", "new": "str|null",
@@ -116,6 +116,8 @@ _IMPORT_RESULT: Final = {
     "file": "str", "rows": "int", "added": "int", "present": "int", "employees_added": "int",
     "rejected": "int", "rejects_file": "str|null", "references": ["str (case reference)"],
     "duplicates": [{"row": "int", "same_as_row": "int"}],
+    "reference_ranges": ["str (first .. last of a run of consecutive references)"],
+    "rows_per_second": "int",
 }  # fmt: skip
 _CONFIDENCE: Final = "C|S|U"
 JSON_SCHEMAS.update(
@@ -154,12 +156,25 @@ JSON_SCHEMAS.update(
             "state": "str", "state_label": "str",
             "agency": {"code": "str", "name": "str"},
             "employee": {"nip": "nip", "name": "str", "type": "PNS|PPPK", "position": "str"},
-            "contest": {"code": "str", "candidate_determination_date": "date|null"},
-            "act_date": "date", "reported_on": "date",
+            "contest": {
+                "code": "str", "candidate_determination_date": "date|null",
+                "penetapan_by_office": {"*": "date (the office's penetapan calon)"},
+            },
+            "act_office": "str|null", "act_date": "date", "reported_on": "date",
             "allegations": [
                 {"code": "str", "track": "str", "level": "str|null", "conduct": "str"}
             ],
             "facts": {"*": "any (a fact the steps recorded, by name)"},
+            "serving_effects": "str|null (what serving the sanction withholds: KGB, promotion)",
+            "repeat_offence": {
+                "?": {
+                    "same_kind": "str", "last_sanction": "str", "last_level": "str",
+                    "earlier": [
+                        {"reference": "str", "sanction": "str", "level": "str",
+                         "decided_on": "date", "violations": ["str"]}
+                    ],
+                }
+            },
             "authority": {
                 "?": {
                     "officials": ["str"], "rule": "str", "decided_by": "str|null",
@@ -203,7 +218,8 @@ JSON_SCHEMAS.update(
         ],
         "contest list": [
             {"code": "str", "name": "str", "kind": "pemilu|pilkada",
-             "penetapan_calon": "date|null"}
+             "penetapan_calon": "date|null",
+             "per_office": "str|null (OFFICE=DATE for each office with a date of its own)"}
         ],
         "deadline extend": _CHANGE_RESULT,
         "deadline suspend": _CHANGE_RESULT,

@@ -291,17 +291,6 @@ def _signer(facts: LetterFacts) -> dict[str, Any]:
         chair = _team_chair(facts.facts.get("members"))
         if chair is not None:  # the chair of the team the case recorded signs for it
             return chair
-        superior = (
-            " or, with no team formed, the direct superior"
-            if facts.signer_role != ("examination_team")
-            else ""
-        )
-        raise InputError(
-            f"{facts.kind} is signed by the examination team{superior} (PP 94/2021, "
-            "workflows/authority.yaml), never by default by the regional head: no team is "
-            "recorded on the case, so give the signer in the letter data "
-            "(signer: {title, name, nip, rank})"
-        )
     if facts.signer_role == "direct_superior":
         raise InputError(
             f"{facts.kind} is signed by the employee's direct superior (atasan langsung, PP "

@@ -150,7 +150,7 @@ def test_missing_and_unknown_fields_are_named(folder: Path) -> None:
         (
             f"{path}: documents.lhp: unknown key 'colour' (allowed: title, layout, template, "
             "sifat, series, confidential, classification, requires, mengingat, optional, issuer, "
-            "addressee, tembusan)"
+            "addressee, tembusan, remedy)"
         ),
         f"{path}: documents.lhp: missing required key 'series'",
     ]
