@@ -22,14 +22,13 @@ from sqlmodel import Session, select
 from sanctions.app import App
 from sanctions.cases.changes import Change, Written, external_kinds, open_cases
 from sanctions.cases.dates import future_problem
-from sanctions.cases.opening import OpenCaseInput, opening, opening_problems, opening_workflow
-from sanctions.cases.service import check_inputs
+from sanctions.cases.opening import OpenCaseInput, opening
+from sanctions.cases.service import check_inputs, checked_opening
 from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Case
 from sanctions.errors import InputError, RuleViolation
 from sanctions.letters import incoming as received
 from sanctions.letters.incoming import IncomingLetter
-from sanctions.registry.service import contest_by_code, employee_by_nip
 from sanctions.trust.access import require_role
 
 RECEIVE_TRIGGER = "terima"
@@ -68,13 +67,8 @@ def receive_case(
     now: datetime,
 ) -> Written:
     """Open a case from the received letter `kind` in the state it puts the case in."""
-    employee = employee_by_nip(session, data.nip)
-    contest = contest_by_code(session, data.contest_code)
+    employee, contest, workflow = checked_opening(app, session, data, now=now)
     today = now.astimezone().date()
-    problems = opening_problems(app, data, employee=employee, contest=contest, today=today)
-    if problems:
-        raise problems[0][1]
-    workflow = opening_workflow(app, data)
     dest = receiving_state(workflow, kind)
     entering = [t for t in workflow.transitions if t.dest == dest]
     checked = check_inputs(app, entering[0], inputs, on=today) if entering else dict(inputs)

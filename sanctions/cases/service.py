@@ -54,7 +54,7 @@ from sanctions.cases.penetapan import ACT_OFFICE, Penetapan, penetapan_for
 from sanctions.cases.priors import prior_sanctions
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
 from sanctions.db.bulk import construct
-from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Letter
+from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Employee, Letter
 from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
 from sanctions.errors import DeadlinePassed, InputError, RuleViolation
 from sanctions.law import names
@@ -62,6 +62,20 @@ from sanctions.letters.incoming import IncomingLetter
 from sanctions.letters.service import LETTER_WARNINGS, issue_letter
 from sanctions.registry.service import contest_by_code, employee_by_nip
 from sanctions.trust.access import require_role, roles_for
+
+
+def checked_opening(
+    app: App, session: Session, data: OpenCaseInput, *, now: datetime
+) -> tuple[Employee, Contest, Workflow]:
+    """The employee, contest and workflow of a case about to open, once every check of an
+    opening holds (the first problem is raised: InputError, NotFound, RuleViolation)."""
+    employee = employee_by_nip(session, data.nip)
+    contest = contest_by_code(session, data.contest_code)
+    today = now.astimezone().date()
+    problems = opening_problems(app, data, employee=employee, contest=contest, today=today)
+    if problems:
+        raise problems[0][1]
+    return employee, contest, opening_workflow(app, data)
 
 
 def open_case(
@@ -73,13 +87,7 @@ def open_case(
     now: datetime,
     letter_data: LetterData | None = None,
 ) -> Written:
-    employee = employee_by_nip(session, data.nip)
-    contest = contest_by_code(session, data.contest_code)
-    today = now.astimezone().date()
-    problems = opening_problems(app, data, employee=employee, contest=contest, today=today)
-    if problems:
-        raise problems[0][1]
-    workflow = opening_workflow(app, data)
+    employee, contest, workflow = checked_opening(app, session, data, now=now)
     require_role(
         session, actor, workflow.open_roles, agency_id=employee.agency_id, what="opening a case"
     )

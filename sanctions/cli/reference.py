@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -120,6 +121,37 @@ def agency() -> None:
     """Agencies (instansi) and their letter settings."""
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _kop_options(command: F) -> F:
+    """The kop's options of `agency add` and `agency edit`: the PPK's own series and the
+    images (sanctions/letters/letterhead.py, sanctions/registry/logos.py)."""
+    for option in reversed(
+        (
+            click.option(
+                "--head-pattern",
+                help="The PPK's own series for letters signed in person on the kop jabatan "
+                "(default {code}/{seq}/{agency}/PPK/{year}).",
+            ),
+            click.option(
+                "--logo",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="The lambang on the agency's kop: a PNG or SVG file (kept in the letter "
+                "store).",
+            ),
+            click.option(
+                "--emblem",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="The Garuda Pancasila of the kop jabatan (letters the PPK signs in person): "
+                "PNG or SVG.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @agency.command("add")
 @click.option("--code", required=True)
 @click.option("--name", required=True, help="e.g. Badan Kepegawaian dan Pengembangan SDM")
@@ -161,21 +193,7 @@ def agency() -> None:
     help="--external: this installation does not issue the agency's letters, it receives "
     "them (docs/exchange.md).",
 )
-@click.option(
-    "--head-pattern",
-    help="The PPK's own series for letters signed in person on the kop jabatan "
-    "(default {code}/{seq}/{agency}/PPK/{year}).",
-)
-@click.option(
-    "--logo",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The lambang on the agency's kop: a PNG or SVG file (kept in the letter store).",
-)
-@click.option(
-    "--emblem",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The Garuda Pancasila of the kop jabatan (letters the PPK signs in person): PNG or SVG.",
-)
+@_kop_options
 @pass_shell
 def agency_add(shell: Shell, /, logo: Path | None, emblem: Path | None, **values: object) -> None:
     """Register an agency (admin)."""
@@ -635,21 +653,7 @@ def _history_command(group: click.Group, entity: str, metavar: str) -> None:
 @click.option("--page-number-style", type=click.Choice(svc.PAGE_NUMBER_STYLES))
 @click.option("--register-order", type=click.Choice(svc.REGISTER_ORDERS))
 @click.option("--verification-url")
-@click.option(
-    "--head-pattern",
-    help="The PPK's own series for letters signed in person on the kop jabatan "
-    "(default {code}/{seq}/{agency}/PPK/{year}).",
-)
-@click.option(
-    "--logo",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The lambang on the agency's kop: a PNG or SVG file (kept in the letter store).",
-)
-@click.option(
-    "--emblem",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The Garuda Pancasila of the kop jabatan (letters the PPK signs in person): PNG or SVG.",
-)
+@_kop_options
 @click.option("--from", "holds_from", help="The date from which the change holds (YYYY-MM-DD).")
 @json_option
 @pass_shell
