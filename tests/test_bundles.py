@@ -401,16 +401,7 @@ def test_the_command_line_sends_and_accepts_a_bundle_and_prints_json_of_the_decl
     from tests.fakes import fake_app_factory
 
     bawaslu, bkn, bkpsdm = offices
-    _, b1 = reported(bawaslu)
-    at_bkn = bkn.accept(b1, "pengawas").reference
-    walk(
-        bkn.app,
-        at_bkn,
-        [
-            s("minta_klarifikasi", "pengawas", "2024-10-14"),
-            s("rekomendasikan", "pengawas", "2024-10-21", level="sedang"),
-        ],
-    )
+    at_bkn, _ = recommended(bawaslu, bkn)  # the command line sends it again below
 
     def run(office: Office, *args: str) -> Any:
         url = office.app.settings.database_url
