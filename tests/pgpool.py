@@ -16,8 +16,9 @@ only when it is exactly as it was built:
   append-only triggers refuse a DELETE, and the foreign keys' order does not matter), the
   `alembic_version` row a migrated schema has is written back, and every sequence is reset,
   so the next test sees ids from 1 as in a fresh schema;
-* nothing may still hold a lock on it (a child process a test left behind): after a bounded
-  wait it is dropped instead.
+* nothing may still be in a transaction on it (a child process a test left behind holding a
+  lock on one of its tables): then, or when emptying it does not get its locks within a bounded
+  wait, it is dropped instead.
 
 Each pytest-xdist worker has its own pool (a module-level list), so no two tests ever share a
 schema at the same time. What is left in the pools is dropped at the end of the session.
@@ -31,56 +32,51 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-# The shape of a schema, as one digest: everything a test could change that the next test
-# would notice. Names are printed unqualified (the connection's search_path is the schema).
+# The shape of a schema, as one digest: the identity and version (xmin: the transaction that
+# last wrote it) of every catalogue row describing the schema and what is in it. Any DDL (a
+# table, column, default, constraint, index, view, trigger enabled or disabled, row-level
+# security switched or a policy changed, a function, an owner, a grant) writes new versions of
+# those rows, so the digest changes; rows and statistics do not (VACUUM and ANALYZE update the
+# catalogue in place). Reading versions instead of deparsing definitions keeps it cheap.
 FINGERPRINT = """
-SELECT md5(coalesce(string_agg(item, E'\\n' ORDER BY item), ''))
+WITH rel AS (SELECT oid FROM pg_class WHERE relnamespace = %(schema)s::regnamespace)
+SELECT md5(coalesce(string_agg(item, ' ' ORDER BY item), ''))
 FROM (
-    SELECT 'rel ' || c.relname || ' ' || c.relkind::text || ' ' || c.relowner::regrole::text || ' '
-           || coalesce(c.relacl::text, '') || ' ' || c.relrowsecurity::text || ' '
-           || c.relforcerowsecurity::text || ' '
-           || CASE WHEN c.relkind IN ('v', 'm') THEN md5(pg_get_viewdef(c.oid)) ELSE '' END
-    FROM pg_class c WHERE c.relnamespace = %(schema)s::regnamespace
+    SELECT 'c' || oid::text || ':' || xmin::text FROM pg_class
+    WHERE relnamespace = %(schema)s::regnamespace
   UNION ALL
-    SELECT 'col ' || c.relname || '.' || a.attname || ' ' || a.atttypid::regtype::text || ' '
-           || a.attnotnull::text || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
-           || ' ' || coalesce(a.attacl::text, '')
-    FROM pg_attribute a
-    JOIN pg_class c ON c.oid = a.attrelid
-    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE c.relnamespace = %(schema)s::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+    SELECT 'a' || attrelid::text || '.' || attnum::text || ':' || xmin::text FROM pg_attribute
+    WHERE attrelid IN (SELECT oid FROM rel)
   UNION ALL
-    SELECT 'con ' || c.relname || '.' || k.conname || ' ' || pg_get_constraintdef(k.oid)
-    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-    WHERE c.relnamespace = %(schema)s::regnamespace
+    SELECT 'd' || oid::text || ':' || xmin::text FROM pg_attrdef
+    WHERE adrelid IN (SELECT oid FROM rel)
   UNION ALL
-    SELECT 'idx ' || pg_get_indexdef(i.indexrelid)
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
-    WHERE c.relnamespace = %(schema)s::regnamespace
+    SELECT 'k' || oid::text || ':' || xmin::text FROM pg_constraint
+    WHERE connamespace = %(schema)s::regnamespace
   UNION ALL
-    SELECT 'trg ' || c.relname || '.' || t.tgname || ' ' || t.tgenabled::text || ' '
-           || pg_get_triggerdef(t.oid)
-    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-    WHERE c.relnamespace = %(schema)s::regnamespace
+    SELECT 'i' || indexrelid::text || ':' || xmin::text FROM pg_index
+    WHERE indrelid IN (SELECT oid FROM rel)
   UNION ALL
-    SELECT 'pol ' || c.relname || '.' || p.polname || ' ' || p.polcmd::text || ' '
-           || p.polpermissive::text || ' ' || p.polroles::text || ' '
-           || coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' '
-           || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')
-    FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
-    WHERE c.relnamespace = %(schema)s::regnamespace
+    SELECT 't' || oid::text || ':' || xmin::text FROM pg_trigger
+    WHERE tgrelid IN (SELECT oid FROM rel)
   UNION ALL
-    SELECT 'fn ' || p.oid::regprocedure::text || ' ' || md5(p.prosrc) || ' '
-           || p.proowner::regrole::text || ' ' || coalesce(p.proacl::text, '') || ' '
-           || p.prosecdef::text || ' ' || coalesce(p.proconfig::text, '')
-    FROM pg_proc p WHERE p.pronamespace = %(schema)s::regnamespace
+    SELECT 'p' || oid::text || ':' || xmin::text FROM pg_policy
+    WHERE polrelid IN (SELECT oid FROM rel)
   UNION ALL
-    SELECT 'nsp ' || n.nspowner::regrole::text || ' ' || coalesce(n.nspacl::text, '')
-    FROM pg_namespace n WHERE n.oid = %(schema)s::regnamespace
+    SELECT 'r' || oid::text || ':' || xmin::text FROM pg_rewrite
+    WHERE ev_class IN (SELECT oid FROM rel)
   UNION ALL
-    SELECT 'dacl ' || d.defaclrole::regrole::text || ' ' || d.defaclobjtype::text || ' '
-           || d.defaclacl::text
-    FROM pg_default_acl d WHERE d.defaclnamespace = %(schema)s::regnamespace
+    SELECT 'f' || oid::text || ':' || xmin::text FROM pg_proc
+    WHERE pronamespace = %(schema)s::regnamespace
+  UNION ALL
+    SELECT 'y' || oid::text || ':' || xmin::text FROM pg_type
+    WHERE typnamespace = %(schema)s::regnamespace
+  UNION ALL
+    SELECT 'n' || oid::text || ':' || xmin::text FROM pg_namespace
+    WHERE oid = %(schema)s::regnamespace
+  UNION ALL
+    SELECT 'g' || oid::text || ':' || xmin::text FROM pg_default_acl
+    WHERE defaclnamespace = %(schema)s::regnamespace
 ) AS shape (item)
 """
 
@@ -90,11 +86,21 @@ WHERE c.relnamespace = %(schema)s::regnamespace AND c.relkind IN ('r', 'p')
 ORDER BY c.relname
 """
 
-SEQUENCES = """
-SELECT c.relname FROM pg_class c
-WHERE c.relnamespace = %(schema)s::regnamespace AND c.relkind = 'S'
-ORDER BY c.relname
+# Every sequence back to its start, as in a new schema (nextval gives the start value).
+RESTART_SEQUENCES = """
+SELECT setval(s.seqrelid, s.seqstart, false)
+FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+WHERE c.relnamespace = %(schema)s::regnamespace
 """
+
+# Another backend holding a lock on one of the schema's tables (still in a transaction there).
+IN_USE = """
+SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+WHERE c.relnamespace = %(schema)s::regnamespace AND l.pid <> pg_backend_pid()
+LIMIT 1
+"""
+
+Connection = psycopg.Connection[tuple[object, ...]]
 
 
 @dataclass
@@ -104,7 +110,6 @@ class Built:
     schema: str
     fingerprint: str
     tables: tuple[str, ...]
-    sequences: tuple[str, ...]
     version: tuple[str, ...]  # alembic_version's rows
 
 
@@ -115,6 +120,9 @@ class Pool:
     free: list[Built] = field(default_factory=list)
     lent: dict[str, Built] = field(default_factory=dict)
     server: Mapping[str, object] | None = None
+    # One connection a worker keeps for the pool's own queries: the server's catalogue caches
+    # stay warm in its backend (a new connection's first look at the catalogue costs ~5x).
+    _conn: Connection | None = None
 
     def take(
         self,
@@ -129,7 +137,7 @@ class Pool:
         else:
             schema = create()
             migrate(schema)
-            built = _describe(server, schema)
+            built = _describe(self._connection(), schema)
         self.lent[built.schema] = built
         return built.schema
 
@@ -139,58 +147,62 @@ class Pool:
     def give_back(self, schema: str) -> bool:
         """Empty `schema` and keep it for the next test; False when it must be dropped."""
         built = self.lent.pop(schema)
-        assert self.server is not None
         try:
-            with _connect(self.server, schema) as conn:
-                conn.execute("SET lock_timeout = '5s'")
-                if _fingerprint(conn, schema) != built.fingerprint:
-                    return False
-                with conn.transaction():
-                    conn.execute("SET LOCAL session_replication_role = replica")
-                    for table in built.tables:
-                        conn.execute(f'DELETE FROM "{table}"')
-                    for version in built.version:
-                        conn.execute(
-                            "INSERT INTO alembic_version (version_num) VALUES (%s)", (version,)
-                        )
-                    for sequence in built.sequences:
-                        conn.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
+            conn = self._connection()
+            conn.execute(f"SET search_path TO {schema}")
+            if _fingerprint(conn, schema) != built.fingerprint:
+                return False
+            if conn.execute(IN_USE, {"schema": schema}).fetchone() is not None:
+                return False  # a process the test left behind is still in a transaction here
+            with conn.transaction():
+                conn.execute("SET LOCAL lock_timeout = '5s'")
+                conn.execute("SET LOCAL session_replication_role = replica")
+                conn.execute("; ".join(f'DELETE FROM "{table}"' for table in built.tables))
+                for version in built.version:
+                    conn.execute(
+                        "INSERT INTO alembic_version (version_num) VALUES (%s)", (version,)
+                    )
+                conn.execute(RESTART_SEQUENCES, {"schema": schema})
         except psycopg.Error:
+            self.close()
             return False
         self.free.append(built)
         return True
 
     def drain(self) -> list[str]:
-        """The schemas left in the pool (to drop at the end of the session)."""
+        """The schemas left in the pool (to drop at the end of the session); closes its
+        connection."""
         schemas = [built.schema for built in self.free]
         self.free.clear()
+        self.close()
         return schemas
 
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+            self._conn = None
 
-def _connect(server: Mapping[str, object], schema: str) -> psycopg.Connection[tuple[object, ...]]:
-    return psycopg.connect(
-        **server,  # type: ignore[arg-type]
-        options=f"-csearch_path={schema}",
-        autocommit=True,
-    )
+    def _connection(self) -> Connection:
+        assert self.server is not None
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(**self.server, autocommit=True)  # type: ignore[arg-type]
+        return self._conn
 
 
-def _fingerprint(conn: psycopg.Connection[tuple[object, ...]], schema: str) -> str:
+def _fingerprint(conn: Connection, schema: str) -> str:
     row = conn.execute(FINGERPRINT, {"schema": schema}).fetchone()
     assert row is not None
     return str(row[0])
 
 
-def _describe(server: Mapping[str, object], schema: str) -> Built:
-    with _connect(server, schema) as conn:
-        tables = tuple(str(r[0]) for r in conn.execute(TABLES, {"schema": schema}))
-        sequences = tuple(str(r[0]) for r in conn.execute(SEQUENCES, {"schema": schema}))
-        version: tuple[str, ...] = ()
-        if "alembic_version" in tables:
-            version = tuple(
-                str(r[0]) for r in conn.execute("SELECT version_num FROM alembic_version")
-            )
-        return Built(schema, _fingerprint(conn, schema), tables, sequences, version)
+def _describe(conn: Connection, schema: str) -> Built:
+    conn.execute(f"SET search_path TO {schema}")
+    tables = tuple(str(r[0]) for r in conn.execute(TABLES, {"schema": schema}))
+    version: tuple[str, ...] = ()
+    if "alembic_version" in tables:
+        version = tuple(str(r[0]) for r in conn.execute("SELECT version_num FROM alembic_version"))
+    return Built(schema, _fingerprint(conn, schema), tables, version)
 
 
 def drop(server: Mapping[str, object], schemas: list[str]) -> None:

@@ -72,3 +72,15 @@ def test_a_schema_whose_structure_a_test_changed_is_never_lent_again(
     assert not pool.give_back(schema)
     assert pool.drain() == []
     pgpool.drop(pg_server, [schema])
+
+
+def test_a_schema_another_process_is_still_in_a_transaction_on_is_never_lent_again(
+    pool: pgpool.Pool, pg_server: dict[str, object], request: pytest.FixtureRequest
+) -> None:
+    schema = _take(pool, pg_server, request)
+    with _conn(pg_server, schema) as left_behind:
+        left_behind.execute("BEGIN")
+        left_behind.execute("SELECT count(*) FROM cases")
+        assert not pool.give_back(schema)
+    assert pool.drain() == []
+    pgpool.drop(pg_server, [schema])
