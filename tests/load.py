@@ -51,7 +51,8 @@ DATABASE_ERRORS: Mapping[str, str] = {
 class Tally:
     steps: int = 0  # steps committed (with their letters)
     conflicts: int = 0  # the version claim's losers: ConcurrencyConflict, nothing written
-    refused: int = 0  # refused by a rule (RuleViolation and its kinds)
+    refused: int = 0  # refused by a rule (RuleViolation and its kinds), rivals' included
+    after_rival: int = 0  # of which refused because a rival moved the case after the reading
     letters: int = 0  # letters issued by the committed steps and openings
     opened: int = 0  # cases opened to keep the shared pool full (`keep_open`)
     rules: dict[str, int] = field(default_factory=dict)  # rule refusals by class
@@ -93,6 +94,7 @@ def combined(tallies: Iterable[Tally]) -> Tally:
         steps=sum(t.steps for t in every),
         conflicts=sum(t.conflicts for t in every),
         refused=sum(t.refused for t in every),
+        after_rival=sum(t.after_rival for t in every),
         letters=sum(t.letters for t in every),
         opened=sum(t.opened for t in every),
         rules=counts("rules"),
@@ -171,9 +173,6 @@ def open_shared_case(app: App, *, now: datetime) -> int:
         return len(written.letters)
 
 
-RIVAL = ", after a rival's step"  # how a refusal caused by a rival's step is counted
-
-
 def _moved_since(app: App, read: tuple[str, int] | None) -> bool:
     """Whether the case was changed since the officer read it at that version."""
     if read is None:
@@ -215,7 +214,7 @@ def officer(
         renderer = FakePdfRenderer()
     app = App(settings, db=make_engine(url), pdf_renderer=renderer)
     rng = random.Random(seed)
-    taken = conflicts = refused = letters = opened = 0
+    taken = conflicts = refused = after_rival = letters = opened = 0
     rules: Counter[str] = Counter()
     database: Counter[str] = Counter()
     other: Counter[str] = Counter()
@@ -276,7 +275,8 @@ def officer(
                 # a guard refused, or a rival moved the case between this officer's reading
                 # and its step (the step no longer allowed, or dated before the rival's)
                 refused += 1
-                kind = type(exc).__name__ + (RIVAL if moved else "")
+                after_rival += int(moved)
+                kind = type(exc).__name__
                 rules[kind] += 1
             else:
                 kind = type(exc).__name__
@@ -295,6 +295,7 @@ def officer(
         steps=taken,
         conflicts=conflicts,
         refused=refused,
+        after_rival=after_rival,
         letters=letters,
         opened=opened,
         rules=dict(rules),
@@ -309,8 +310,13 @@ def officer(
     )
 
 
-def _wait_for_all(barrier: Any) -> None:
-    barrier.wait(timeout=120)
+def _ready(barrier: Any, fake_pdf: bool) -> None:
+    """Import what the officer renders with, then wait until every officer has (the bound is
+    for a machine far too loaded: sixteen interpreters importing at once)."""
+    if not fake_pdf:
+        import weasyprint  # noqa: F401
+
+    barrier.wait(timeout=600)
 
 
 def _run(job: tuple[tuple[Any, ...], dict[str, Any]]) -> Tally:
@@ -337,7 +343,7 @@ def run_officer_pool(
     options = {"letter_store": letter_store, "fake_pdf": fake_pdf, "keep_open": keep_open}
     jobs = [((url, references, seconds, i, steps_each), options) for i in range(processes)]
     everyone = ctx.Barrier(processes)
-    with ctx.Pool(processes, initializer=_wait_for_all, initargs=(everyone,)) as pool:
+    with ctx.Pool(processes, initializer=_ready, initargs=(everyone, fake_pdf)) as pool:
         return pool.map(_run, jobs, chunksize=1)
 
 
@@ -354,7 +360,11 @@ REPORT_SHAPE: Mapping[str, Any] = {
     "elapsed_s": "float (start of the first step to the end of the last)",
     "steps": "int", "steps_per_s": "float", "letters": "int", "letters_per_s": "float",
     "cases_opened": "int", "conflicts_refused": "int",
-    "rule_refusals": {"total": "int", "by_kind": {"*": "int"}},
+    "rule_refusals": {
+        "total": "int", "guards": "int (GuardFailed)",
+        "after_rival_step": "int (a rival moved the case after the officer read it)",
+        "by_kind": {"*": "int"},
+    },
     "database_errors": {
         "total": "int", "serialization_failure": "int", "deadlock": "int",
         "other": {"*": "int"},
@@ -404,7 +414,12 @@ def report(
         "letters_per_s": round(tally.letters / elapsed, 3) if elapsed else 0.0,
         "cases_opened": tally.opened,
         "conflicts_refused": tally.conflicts,
-        "rule_refusals": {"total": tally.refused, "by_kind": dict(tally.rules)},
+        "rule_refusals": {
+            "total": tally.refused,
+            "guards": tally.rules.get("GuardFailed", 0),
+            "after_rival_step": tally.after_rival,
+            "by_kind": dict(tally.rules),
+        },
         "database_errors": {
             "total": tally.database_errors,
             "serialization_failure": tally.database.get("serialization_failure", 0),
@@ -420,7 +435,10 @@ def report(
             "server_s": None if tally.server_cpu is None else round(tally.server_cpu, 3),
             "cpus": cpus,
         },
-        "load_average": {"before": list(load_before), "after": list(load_after)},
+        "load_average": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in load_after],
+        },
         "invariants": {
             "ok": invariants.ok,
             "registers": invariants.registers,
@@ -460,7 +478,8 @@ def table(figures: Mapping[str, Any]) -> str:
         ("cases opened", f"{figures['cases_opened']}", "to keep the shared pool open"),
         ("conflicts refused", f"{figures['conflicts_refused']}",
          "the version claim's loser: nothing written"),
-        ("rule refusals", f"{rules['total']}", kinds(rules["by_kind"])),
+        ("rule refusals", f"{rules['total']}",
+         f"{kinds(rules['by_kind'])}; {rules['after_rival_step']} after a rival's step"),
         ("database errors", f"{db['total']}",
          f"serialization {db['serialization_failure']}, deadlock {db['deadlock']}, "
          f"other: {kinds(db['other'])}"),
