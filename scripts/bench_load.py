@@ -39,7 +39,7 @@ from sanctions.settings import Settings  # noqa: E402
 from tests.factories import open_case, seed  # noqa: E402
 from tests.fakes import FakePdfRenderer  # noqa: E402
 from tests.invariants import check_invariants  # noqa: E402
-from tests.load import combined, report, run_officer_pool, table  # noqa: E402
+from tests.load import WaitSampler, combined, report, run_officer_pool, table  # noqa: E402
 
 
 def main() -> None:
@@ -57,7 +57,9 @@ def main() -> None:
     schema = f"load_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(host="127.0.0.1", dbname="test", autocommit=True) as c:
         c.execute(f"CREATE SCHEMA {schema}")
-    url = f"postgresql+psycopg://127.0.0.1/test?options=-csearch_path%3D{schema}"
+    # the schema, and the lock timeout `make_engine` sets on a URL without options (15 s)
+    options = f"-csearch_path%3D{schema}%20-clock_timeout%3D15000"
+    url = f"postgresql+psycopg://127.0.0.1/test?options={options}"
     try:
         with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
             store = Path(folder) / "letters"
@@ -71,15 +73,16 @@ def main() -> None:
             seed(app)
             refs = [open_case(app) for _ in range(args.cases)]
             before = os.getloadavg()
-            tallies = run_officer_pool(
-                url,
-                refs,
-                processes=args.processes,
-                seconds=args.seconds,
-                letter_store=store,
-                fake_pdf=args.fake_pdf,
-                keep_open=keep_open,
-            )
+            with WaitSampler("host=127.0.0.1 dbname=test") as waits:
+                tallies = run_officer_pool(
+                    url,
+                    refs,
+                    processes=args.processes,
+                    seconds=args.seconds,
+                    letter_store=store,
+                    fake_pdf=args.fake_pdf,
+                    keep_open=keep_open,
+                )
             after = os.getloadavg()
             with session_scope(engine) as session:
                 invariants = check_invariants(app, session)
@@ -98,6 +101,7 @@ def main() -> None:
         fake_pdf=args.fake_pdf,
         load_before=before,
         load_after=after,
+        waits=waits.figures(),
     )
     print(json.dumps(figures, indent=2) if args.json else table(figures))
     if not invariants.ok or tally.other:

@@ -212,7 +212,7 @@ def officer(
         from tests.fakes import FakePdfRenderer
 
         renderer = FakePdfRenderer()
-    app = App(settings, db=make_engine(url), pdf_renderer=renderer)
+    app = App(settings, db=make_engine(_named(url)), pdf_renderer=renderer)
     rng = random.Random(seed)
     taken = conflicts = refused = after_rival = letters = opened = 0
     rules: Counter[str] = Counter()
@@ -310,6 +310,86 @@ def officer(
     )
 
 
+OFFICER_APP = "sanctions-load-officer"
+
+
+def _named(url: str) -> str:
+    """The officers' PostgreSQL connections carry `OFFICER_APP` as their application name,
+    for `WaitSampler`."""
+    if not url.startswith("postgresql"):
+        return url
+    return url + ("&" if "?" in url else "?") + f"application_name={OFFICER_APP}"
+
+
+class WaitSampler:
+    """What the officers' PostgreSQL backends are doing, sampled from pg_stat_activity every
+    `every` seconds in a thread of its own while the officers work: waiting on a lock (and
+    in which statement), running or waiting in the server, idle in a transaction (the
+    officer's own Python: reading, rendering a letter, hashing), or between transactions."""
+
+    KINDS = ("lock", "server_waiting", "server_running", "client_in_transaction", "idle")
+
+    def __init__(self, conninfo: str, every: float = 0.2) -> None:
+        import threading
+
+        self._conninfo, self._every = conninfo, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self.states: Counter[str] = Counter()
+        self.locked_in: Counter[str] = Counter()
+        self.samples = 0
+
+    def __enter__(self) -> WaitSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        import psycopg
+
+        query = (
+            "SELECT state, wait_event_type, wait_event, query FROM pg_stat_activity "
+            "WHERE application_name = %s"
+        )
+        with psycopg.connect(self._conninfo, autocommit=True) as connection:
+            while not self._stop.wait(self._every):
+                rows = connection.execute(query, (OFFICER_APP,)).fetchall()
+                if not rows:
+                    continue
+                self.samples += 1
+                for state, wait_type, wait, statement in rows:
+                    kind = _activity(state, wait_type)
+                    self.states[kind] += 1
+                    if kind == "lock":
+                        self.locked_in[f"{wait}: {_statement(statement)}"] += 1
+
+    def figures(self) -> dict[str, Any]:
+        total = sum(self.states.values())
+        return {
+            "samples": self.samples,
+            **{k: round(self.states[k] / total, 4) if total else 0.0 for k in self.KINDS},
+            "lock_waits_in": dict(self.locked_in.most_common(5)),
+        }
+
+
+def _activity(state: str | None, wait_type: str | None) -> str:
+    if state == "active":
+        if wait_type == "Lock":
+            return "lock"
+        return "server_waiting" if wait_type else "server_running"
+    if state and state.startswith("idle in transaction"):
+        return "client_in_transaction"
+    return "idle"
+
+
+def _statement(sql: str | None) -> str:
+    """The first words of a statement (enough to tell the claim from the register)."""
+    return " ".join((sql or "").split()[:6])[:80]
+
+
 def _ready(barrier: Any, fake_pdf: bool) -> None:
     """Import what the officer renders with, then wait until every officer has (the bound is
     for a machine far too loaded: sixteen interpreters importing at once)."""
@@ -376,6 +456,14 @@ REPORT_SHAPE: Mapping[str, Any] = {
         "machine_share": "float (of every CPU)", "server_s": "float|null", "cpus": "int",
     },
     "load_average": {"before": ["float"], "after": ["float"]},
+    "waits": {"?": {
+        "samples": "int (of pg_stat_activity, every 0.2 s)",
+        "lock": "float (share of the officers' backends waiting on a lock)",
+        "server_waiting": "float", "server_running": "float",
+        "client_in_transaction": "float (the officer's own work inside a transaction)",
+        "idle": "float (between transactions)",
+        "lock_waits_in": {"*": "int (samples waiting on a lock, by statement)"},
+    }},
     "invariants": {
         "ok": "bool", "registers": "int", "letters": "int", "number_findings": ["str"],
         "cases": "int", "chain_findings": ["str"], "log_size": "int",
@@ -395,6 +483,7 @@ def report(
     fake_pdf: bool,
     load_before: tuple[float, float, float],
     load_after: tuple[float, float, float],
+    waits: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The run's figures and checks as one JSON object of the shape `REPORT_SHAPE`."""
     elapsed = tally.elapsed
@@ -439,6 +528,7 @@ def report(
             "before": [round(x, 2) for x in load_before],
             "after": [round(x, 2) for x in load_after],
         },
+        "waits": None if waits is None else dict(waits),
         "invariants": {
             "ok": invariants.ok,
             "registers": invariants.registers,
@@ -491,6 +581,7 @@ def table(figures: Mapping[str, Any]) -> str:
         ("server CPU", server, "the officers' PostgreSQL backends"),
         ("load average", " ".join(f"{x:.2f}" for x in figures["load_average"]["before"]),
          "before; after: " + " ".join(f"{x:.2f}" for x in figures["load_average"]["after"])),
+        *_wait_rows(figures["waits"]),
         ("letter numbers", f"{inv['registers']} registers",
          check(inv["number_findings"], f"{inv['letters']} letters, gapless and unique")),
         ("hash chains", f"{inv['cases']} cases", check(inv["chain_findings"], "each verifies")),
@@ -503,4 +594,18 @@ def table(figures: Mapping[str, Any]) -> str:
         f"{what:<{wide[0]}}  {figure:>{wide[1]}}  {note}".rstrip() for what, figure, note in rows
     ]
     lines += [f"  first {kind}: {message}" for kind, message in figures["examples"].items()]
+    waits = figures["waits"] or {"lock_waits_in": {}}
+    lines += [f"  waiting on a lock in {where}: {n} samples"
+              for where, n in waits["lock_waits_in"].items()]  # fmt: skip
     return "\n".join(lines)
+
+
+def _wait_rows(waits: Mapping[str, Any] | None) -> list[tuple[str, str, str]]:
+    if waits is None:
+        return []
+    return [
+        ("officers' backends", f"{waits['samples']} samples",
+         f"lock {waits['lock']:.0%}, server {waits['server_running'] + waits['server_waiting']:.0%}"
+         f", in a transaction in the officer {waits['client_in_transaction']:.0%}, "
+         f"between transactions {waits['idle']:.0%}"),
+    ]  # fmt: skip
