@@ -73,7 +73,7 @@ def main() -> None:
             seed(app)
             refs = [open_case(app) for _ in range(args.cases)]
             before = os.getloadavg()
-            with WaitSampler("host=127.0.0.1 dbname=test") as waits:
+            with WaitSampler.on(url) as waits:
                 tallies = run_officer_pool(
                     url,
                     refs,

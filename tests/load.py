@@ -339,6 +339,16 @@ class WaitSampler:
         self.locked_in: Counter[str] = Counter()
         self.samples = 0
 
+    @classmethod
+    def on(cls, url: str) -> WaitSampler:
+        """A sampler on the server of the SQLAlchemy `url`."""
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        parts = {"host": u.host, "port": u.port, "dbname": u.database, "user": u.username,
+                 "password": u.password}  # fmt: skip
+        return cls(" ".join(f"{k}={v}" for k, v in parts.items() if v is not None))
+
     def __enter__(self) -> WaitSampler:
         self._thread.start()
         return self

@@ -18,7 +18,15 @@ from sanctions.db.models import Case, CaseEvent
 from sanctions.errors import TransitionNotAllowed
 from tests.factories import open_case, seed
 from tests.invariants import check_invariants
-from tests.load import REPORT_SHAPE, combined, database_error, report, run_officer_pool, table
+from tests.load import (
+    REPORT_SHAPE,
+    WaitSampler,
+    combined,
+    database_error,
+    report,
+    run_officer_pool,
+    table,
+)
 
 
 @pytest.mark.slow
@@ -32,15 +40,17 @@ def test_parallel_officers_on_shared_cases_leave_every_record_consistent(
     load = os.getloadavg()
     # Each officer stops after 8 steps of its own (or when no case has a step left); the
     # 120 s are only a bound for a machine that is far too slow.
-    tallies = run_officer_pool(
-        db_url,
-        references,
-        processes=4,
-        seconds=120,
-        steps_each=8,
-        letter_store=tmp_path / "letters",
-        fake_pdf=True,
-    )
+    with WaitSampler.on(db_url) as waits:
+        tallies = run_officer_pool(
+            db_url,
+            references,
+            processes=4,
+            seconds=120,
+            steps_each=8,
+            letter_store=tmp_path / "letters",
+            fake_pdf=True,
+            keep_open=4,  # a case that ends is replaced, as in the benchmark
+        )
     tally = combined(tallies)
     assert tally.steps > 10 and tally.letters > 0
     assert tally.other == {}, tally.examples  # every refusal is a rule's or a rival's
@@ -48,12 +58,16 @@ def test_parallel_officers_on_shared_cases_leave_every_record_consistent(
     with session_scope(app.db) as session:
         invariants = check_invariants(app, session)
     assert invariants.ok, invariants
-    assert invariants.cases == 4 and invariants.registers >= 1
-    assert invariants.letters >= tally.letters + 4  # the steps' letters and the receipts
+    assert invariants.cases == 4 + tally.opened and invariants.registers >= 1
+    assert invariants.letters == tally.letters + 4  # the steps' and openings' letters, receipts
     after = os.getloadavg()
     figures = report(tally, invariants, database="postgresql", seconds=120, cases=4,
-                     keep_open=0, fake_pdf=True, load_before=load, load_after=after)  # fmt: skip
+                     keep_open=4, fake_pdf=True, load_before=load, load_after=after,
+                     waits=waits.figures())  # fmt: skip
     assert problems(json.loads(json.dumps(figures)), REPORT_SHAPE) == []
+    sampled = figures["waits"]
+    assert sampled["samples"] > 0
+    assert sum(sampled[k] for k in WaitSampler.KINDS) == pytest.approx(1, abs=0.01)
     assert figures["steps"] == tally.steps and figures["renderer"] == "fake"
     assert 0 < figures["elapsed_s"] <= max(t.wall for t in tallies) + 1
     assert "FakePdfRenderer" in table(figures)
