@@ -5,6 +5,7 @@ recommended level, a sanction the catalogue offers for it)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from sqlmodel import Session
@@ -12,6 +13,7 @@ from sqlmodel import Session
 from sanctions.app import App
 from sanctions.cases import views
 from sanctions.cases.changes import last_step_date
+from sanctions.cases.machine import Option
 from sanctions.cases.workflow import TransitionSpec
 
 # A valid Tim Pemeriksa (the direct superior, supervision, personnel; none junior to the
@@ -51,11 +53,19 @@ def next_step(
     case = views.case_by_reference(session, reference)
     on = last_step_date(case) + timedelta(days=rng.randint(1, 3))
     view = views.show_case(app, session, reference, actor=actor, on=on)
-    options = [
-        o
-        for o in view.options
-        if (o.allowed or o.needs) and o.transition.trigger != "pegawai_keluar"
-    ]
+    options = _takeable(view.options)
+    # time-based guards (notice periods, waiting and serving periods) need a later date: the
+    # steps they guard are judged on the date the officer would take them
+    later: dict[date, set[str]] = {}
+    for o in view.options:
+        when = _date_for(app, o.transition, view, on)
+        if when > on:
+            later.setdefault(when, set()).add(o.transition.trigger)
+    for when, triggers in sorted(later.items()):
+        seen = views.show_case(app, session, reference, actor=actor, on=when)
+        options = [o for o in options if o.transition.trigger not in triggers] + [
+            o for o in _takeable(seen.options) if o.transition.trigger in triggers
+        ]
     if not options:
         return None
     # Mostly carry the case forward; now and then end it early (rejected, not proven …).
@@ -64,10 +74,23 @@ def next_step(
         for o in options
         if o.transition.stays or not view.workflow.state(o.transition.dest).terminal
     ]
+    # A step that records a fact and stays (a criminal referral noted, an upload to SIASN)
+    # may be taken again and again: now and then only, or a case never moves on.
+    moving = [o for o in onward if not o.transition.stays]
+    onward = moving if moving and rng.random() < 0.9 else onward
     option = rng.choice(onward if onward and rng.random() < 0.95 else options)
-    # time-based guards (notice periods, waiting and serving periods) need a later date
     on = _date_for(app, option.transition, view, on)
     return option.transition.trigger, fill(app, option.transition, view, on=on), on
+
+
+def _takeable(options: Iterable[Option]) -> list[Option]:
+    """Allowed, or refused only for want of the inputs the officer fills in (the guards that
+    read them run once given); never a step a guard already refuses."""
+    return [
+        o
+        for o in options
+        if (o.allowed or (o.needs and not o.reasons)) and o.transition.trigger != "pegawai_keluar"
+    ]
 
 
 def fill(app: App, spec: TransitionSpec, view: views.CaseView, *, on: date) -> dict[str, str]:
