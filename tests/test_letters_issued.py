@@ -235,10 +235,18 @@ def test_many_concurrent_issuers_get_unique_gapless_numbers_even_when_some_roll_
     assert len(taken) == 60
 
 
+# One process imports the app and loads the declared law once, then forks a batch for each
+# "go" it reads (printing the batch's pid) and reaps it on "reap": three batches killed
+# mid-letter without three interpreters importing SQLAlchemy and the app. Each batch is a
+# process of its own (its own engine and connections, opened after the fork), killed by the
+# test; reaped by this process, so that its CPU counts as the test's children's.
 ISSUE_FOREVER = """
-import datetime
+import datetime  # the letter data's dates are written as datetime.date(...)
+import os
 import sys
+import traceback
 from datetime import date
+from pathlib import Path
 sys.path.insert(0, {root!r})
 from sanctions.app import App
 from sanctions.db import make_engine, session_scope
@@ -247,16 +255,39 @@ from sanctions.letters.service import issue_letter
 from sanctions.cases.views import case_by_reference
 from tests.factories import NOW
 from tests.fakes import FakePdfRenderer
-app = App(Settings(database_url={url!r}, letter_store=__import__("pathlib").Path({store!r})),
-          db=make_engine({url!r}), pdf_renderer=FakePdfRenderer())
+settings = Settings(database_url={url!r}, letter_store=Path({store!r}))
+loaded = App(settings, pdf_renderer=FakePdfRenderer())
+loaded.law, loaded.letters_env, loaded.calendar  # shared by the apps the batches build
 print("ready", flush=True)
-sys.stdin.readline()  # "go"
-while True:
-    with session_scope(app.db) as s:
-        case = case_by_reference(s, {ref!r})
-        issue_letter(app, s, case, "rekomendasi", on=date(2024, 10, 22), actor="pengawas",
-                     now=NOW, given={data!r})
+for line in sys.stdin:
+    if line.startswith("reap"):
+        os.waitpid(int(line.split()[1]), 0)
+        print("reaped", flush=True)
+        continue
+    pid = os.fork()
+    if pid == 0:
+        try:
+            app = App(settings, db=make_engine({url!r}), pdf_renderer=FakePdfRenderer())
+            while True:
+                with session_scope(app.db) as s:
+                    case = case_by_reference(s, {ref!r})
+                    issue_letter(app, s, case, "rekomendasi", on=date(2024, 10, 22),
+                                 actor="pengawas", now=NOW, given={data!r})
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(1)
+    print(pid, flush=True)
 """
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` is running (not exited; an unreaped child is a zombie, "Z")."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @pytest.mark.slow
@@ -272,34 +303,47 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
         data=FORWARDING,
     )
     rng = random.Random(11)
-    # All three start (and import) at once; each waits for its turn.
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
-        for _ in range(3)
-    ]
+    batches = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+
+    def say(line: str) -> bytes:
+        assert batches.stdin is not None and batches.stdout is not None
+        batches.stdin.write(line.encode() + b"\n")
+        batches.stdin.flush()
+        return batches.stdout.readline().strip()
+
+    pid = 0
     try:
+        assert batches.stdout is not None
+        assert batches.stdout.readline().strip() == b"ready"
         with row_counter(db_url, "letters") as count:
-            for proc in procs:
-                assert proc.stdin is not None and proc.stdout is not None
-                assert proc.stdout.readline().strip() == b"ready"
-                # The child issues letters as fast as it can; once it has issued a few it is
+            for _ in range(3):
+                # The batch issues letters as fast as it can; once it has issued a few it is
                 # killed, wherever it is in the next one (rendering, storing or committing it).
                 wanted = count() + rng.randint(1, 4)
-                proc.stdin.write(b"go\n")
-                proc.stdin.flush()
+                pid = int(say("go"))
+
+                def issued(wanted: int = wanted, pid: int = pid) -> bool:
+                    if count() >= wanted:
+                        return True
+                    assert running(pid), "the batch exited before issuing its letters"
+                    return False
+
                 wait_until(
-                    lambda wanted=wanted: count() >= wanted,
+                    issued,
                     timeout=60,
-                    what="the child to issue its letters",
-                    process=proc,
+                    what="the batch to issue its letters",
+                    process=batches,
                     poll=0.002,
                 )
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+                os.kill(pid, signal.SIGKILL)
+                assert say(f"reap {pid}") == b"reaped"
+                pid = 0
     finally:
-        kill_all(procs)
+        if pid and running(pid):  # a failed wait: the batch must not outlive the test
+            os.kill(pid, signal.SIGKILL)
+        kill_all([batches])
     # BKN's letters: the case's clarification request and recommendation, then the batch's
     issued = [x for x in letters(seeded) if x.kind in ("permintaan_klarifikasi", "rekomendasi")]
     assert len(issued) > 3
