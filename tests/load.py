@@ -9,7 +9,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sanctions.app import App
 from sanctions.cases import service as cases
@@ -20,6 +20,9 @@ from sanctions.settings import Settings
 from tests.letterdata import letter_data_for
 from tests.officer import next_step
 
+if TYPE_CHECKING:
+    from sanctions.printing.pdf import PdfRendering
+
 
 @dataclass(frozen=True)
 class Tally:
@@ -29,11 +32,18 @@ class Tally:
 
 
 def officer(
-    url: str, references: list[str], seconds: float, seed: int, steps: int | None = None
+    url: str,
+    references: list[str],
+    seconds: float,
+    seed: int,
+    steps: int | None = None,
+    *,
+    pdf_renderer: PdfRendering | None = None,
 ) -> Tally:
     """Take random allowed steps on the shared cases for `seconds`, or (when `steps` is given)
-    until this officer has taken that many, or until no case has a step left to take."""
-    app = App(Settings(database_url=url), db=make_engine(url))
+    until this officer has taken that many, or until no case has a step left to take.
+    `pdf_renderer`: what the letters are rendered with (WeasyPrint unless given)."""
+    app = App(Settings(database_url=url), db=make_engine(url), pdf_renderer=pdf_renderer)
     rng = random.Random(seed)
     taken = conflicts = refused = 0
     stuck: set[str] = set()  # cases with no step to take since this officer's last step
