@@ -26,6 +26,7 @@ from sanctions.errors import (
 )
 from sanctions.settings import Settings
 from tests.factories import PPPK_NIP, open_case, recommended, s, seed, snapshot, step, walk
+from tests.fakes import FakePdfRenderer
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def test_a_tukin_cut_is_allowed_once_the_salary_regulation_is_configured_in_forc
     db_url: str, db: DbEngine
 ) -> None:
     settings = Settings(database_url=db_url, tukin_regulation_in_force=date(2024, 1, 1))
-    app = App(settings, db=db)
+    app = App(settings, db=db, pdf_renderer=FakePdfRenderer())  # the subject is the guard
     seed(app)
     ref = open_case(app, violations=("DIS-03",), act_date=date(2024, 9, 2))
     assert (
