@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,10 +56,35 @@ FORWARDING = {
 
 
 @pytest.fixture
-def seeded(app: App, snapshots: Snapshots) -> App:
+def seeded(app: App, snapshots: Snapshots, request: pytest.FixtureRequest) -> App:
     # seed() registers the Bawaslu office and BKN, whose letters the walk issues
-    snapshots.restore("letters_issued.seeded", app, seed)  # once, copied per test
+    if "prepared" not in request.fixturenames:  # else its snapshot brings the seed
+        snapshots.restore("letters_issued.seeded", app, seed)  # once, copied per test
     return app
+
+
+Prepared = Callable[[str, Callable[[App], str]], str]
+
+
+@pytest.fixture
+def prepared(app: App, snapshots: Snapshots) -> Prepared:
+    """`prepared(name, walk)`: the seed and the case `walk(app)` opens and walks (`recommend`,
+    `decided`), built once per session and database kind (several tests start from each) and
+    copied into the test's database; its reference. Called once, before the test writes
+    anything."""
+    called: list[str] = []
+
+    def restore(name: str, walk: Callable[[App], str]) -> str:
+        assert not called, "prepared() restores a whole database: call it once, first"
+        called.append(name)
+
+        def build(source: App) -> str:
+            seed(source)
+            return walk(source)
+
+        return snapshots.restore(f"letters_issued.{name}", app, build)
+
+    return restore
 
 
 def recommend(app: App, data: dict[str, object] | None = None) -> str:
@@ -153,8 +179,10 @@ def test_a_summons_lacking_every_value_names_them_all_and_the_step_inputs_that_g
     assert snapshot(seeded) == before
 
 
-def test_numbers_count_per_agency_series_and_year_without_gaps(seeded: App) -> None:
-    recommend(seeded)
+def test_numbers_count_per_agency_series_and_year_without_gaps(
+    seeded: App, prepared: Prepared
+) -> None:
+    prepared("recommended", recommend)
     recommend(seeded)
     bkn = [x for x in letters(seeded) if x.kind in ("permintaan_klarifikasi", "rekomendasi")]
     assert [x.number for x in bkn] == [f"B-{n}/BKN/DWASDAL/10/2024" for n in (1, 2, 3, 4)]
@@ -162,8 +190,10 @@ def test_numbers_count_per_agency_series_and_year_without_gaps(seeded: App) -> N
     assert bawaslu == ["2/PM.00.02/PP.01/X/2024", "4/PM.00.02/PP.01/X/2024"]
 
 
-def test_an_issued_file_verifies_and_an_altered_copy_is_caught(seeded: App, tmp_path: Path) -> None:
-    recommend(seeded)
+def test_an_issued_file_verifies_and_an_altered_copy_is_caught(
+    seeded: App, prepared: Prepared, tmp_path: Path
+) -> None:
+    prepared("recommended", recommend)
     [letter] = letters(seeded, "rekomendasi")
     issued = seeded.settings.letter_store / letter.path
     altered = tmp_path / "altered.pdf"
@@ -182,8 +212,10 @@ def test_an_issued_file_verifies_and_an_altered_copy_is_caught(seeded: App, tmp_
     assert (unknown.issued, unknown.altered) == (False, False)
 
 
-def test_a_rahasia_letter_is_listed_but_not_readable_without_a_reading_role(seeded: App) -> None:
-    recommend(seeded)
+def test_a_rahasia_letter_is_listed_but_not_readable_without_a_reading_role(
+    seeded: App, prepared: Prepared
+) -> None:
+    prepared("recommended", recommend)
     with session_scope(seeded.db) as s:
         registry.add_user(
             s,
@@ -292,9 +324,9 @@ def running(pid: int) -> bool:
 
 @pytest.mark.slow
 def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
-    seeded: App, db_url: str
+    seeded: App, prepared: Prepared, db_url: str
 ) -> None:
-    ref = recommend(seeded)
+    ref = prepared("recommended", recommend)
     script = ISSUE_FOREVER.format(
         root=str(Path(__file__).resolve().parent.parent),
         url=db_url,
@@ -388,10 +420,12 @@ def on_demand(app: App, ref: str, kind: str, actor: str, given: dict[str, object
         )
 
 
-def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) -> None:
+def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(
+    seeded: App, prepared: Prepared
+) -> None:
     from sanctions.trust.audit import verify
 
-    ref = decided(seeded)
+    ref = prepared("decided", decided)
     letter = on_demand(seeded, ref, "surat_pengantar_keputusan", "bkpsdm", COVERING)
     number, seq = letter.number, letter.event_seq
     with session_scope(seeded.db) as s:
@@ -406,8 +440,9 @@ def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) ->
 
 def test_issuing_on_demand_needs_a_role_the_workflow_declares_for_that_letter(
     seeded: App,
+    prepared: Prepared,
 ) -> None:
-    ref = decided(seeded)
+    ref = prepared("decided", decided)
     before = snapshot(seeded)
     for actor in ("bawaslu", "pengawas", "atasan"):  # no role declared for the covering letter
         with pytest.raises(PermissionDenied):
@@ -417,8 +452,9 @@ def test_issuing_on_demand_needs_a_role_the_workflow_declares_for_that_letter(
 
 def test_only_letters_the_workflow_declares_on_demand_are_issued_and_only_in_their_states(
     seeded: App,
+    prepared: Prepared,
 ) -> None:
-    ref = decided(seeded)
+    ref = prepared("decided", decided)
     before = snapshot(seeded)
     # another body's letter, a decree nobody decided, a step's own letter: never on demand
     for kind in ("rekomendasi", "sk_hukuman_disiplin", "surat_penerusan"):
