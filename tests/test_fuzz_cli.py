@@ -43,7 +43,7 @@ def _repeated(piece: str, size: int) -> str:
 
 
 # 2,000 to 5,000 characters of any kind, a random piece repeated: Hypothesis draws a text
-# character by character (drawing 5,000 of them cost ten times the command they fed).
+# character by character (drawing thousands of them cost several times the command they fed).
 huge = st.builds(_repeated, st.text(min_size=1, max_size=40), st.integers(2000, 5000))
 dates = st.one_of(st.dates().map(str), junk, st.sampled_from(["2024-02-30", "2024-13-01", ""]))
 renderer = FakePdfRenderer()  # the letters' PDFs are not what is fuzzed
