@@ -1,5 +1,8 @@
 """The case file: cover summary PDF, every issued letter as issued, the event log and a
-manifest of SHA-256 hashes, as a folder or a zip; only for users with a role for the agency."""
+manifest of SHA-256 hashes, as a folder or a zip; only for users with a role for the agency.
+
+The tests of the cover's printed content are marked `pdf` (WeasyPrint); the others, whose
+subject is the package, the access rule or the store, get the fake renderer's cover."""
 
 from __future__ import annotations
 
@@ -28,12 +31,11 @@ from sanctions.letters import store as letter_store
 from sanctions.registry import service as registry
 from sanctions.reports.dossier import COVER, export_case
 from tests.factories import NOW, add_agency, open_case, recommended, s, seed, walk
+from tests.fakes import fake_app_factory
 from tests.pdfa import assert_pdf_a_3b
 
 if TYPE_CHECKING:
     from tests.conftest import Snapshots
-
-pytestmark = pytest.mark.pdf
 
 
 def issue_fake_letter(
@@ -123,6 +125,7 @@ def test_a_case_file_zip_holds_cover_letters_and_log_with_a_manifest_whose_hashe
     assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(log["events"]))
 
 
+@pytest.mark.pdf  # the cover's printed content is the subject
 def test_the_cover_summary_names_the_parties_the_allegations_the_timeline_and_the_deadlines(
     app: App, reference: str, tmp_path: Path
 ) -> None:
@@ -143,6 +146,7 @@ def test_the_cover_summary_names_the_parties_the_allegations_the_timeline_and_th
         assert expected in text, expected
 
 
+@pytest.mark.pdf  # the cover's printed content is the subject
 def test_the_cover_summary_is_pdf_a_3b_with_its_bundled_fonts_embedded(
     app: App, reference: str, tmp_path: Path
 ) -> None:
@@ -152,6 +156,7 @@ def test_the_cover_summary_is_pdf_a_3b_with_its_bundled_fonts_embedded(
     assert "Dossier-Sans" in fonts
 
 
+@pytest.mark.pdf  # the cover's printed content is the subject
 def test_the_cover_summary_prints_a_dash_for_dates_a_case_does_not_have(
     app: App, tmp_path: Path
 ) -> None:
@@ -234,7 +239,12 @@ def test_case_export_on_the_command_line_writes_the_zip(
             agency_code="SLEMAN",
         )
     out = tmp_path / f"{reference}.zip"
-    result = runner.invoke(cli, ["case", "export", reference, "--out", str(out), "--json"], env=env)
+    result = runner.invoke(
+        cli,
+        ["case", "export", reference, "--out", str(out), "--json"],
+        env=env,
+        obj=fake_app_factory(),
+    )
     assert result.exit_code == 0, result.output
     listed = json.loads(result.stdout)["files"]
     with zipfile.ZipFile(out) as archive:

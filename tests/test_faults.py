@@ -24,21 +24,35 @@ from tests.waiting import kill_all, row_counter, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# One process imports the app once, then forks an officer for each "go" it reads and prints
-# the officer's pid: six officers without six interpreters importing SQLAlchemy and the app.
-# Each officer is a process of its own (its own engine and connections, opened after the
-# fork), killed by the test; SIGCHLD ignored, the kernel reaps it.
+# One process imports the app and loads the declared law once, then forks an officer for
+# each "go" it reads (printing the officer's pid) and reaps it on "reap": six officers without
+# six interpreters importing SQLAlchemy and the app. Each officer is a process of its own (its
+# own engine and connections, opened after the fork), killed by the test; reaped by this
+# process, so that its CPU counts as the test's children's. Its letters are rendered by the
+# fake renderer: the subject is the case record, not the PDF.
 OFFICERS = """
-import os, random, signal, sys
+import os, random, sys, traceback
+from pathlib import Path
 sys.path.insert(0, {root!r})
+from sanctions.app import App
+from sanctions.settings import Settings
+from tests.fakes import FakePdfRenderer
 from tests.load import officer
-signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+loaded = App(Settings(database_url={url!r}), pdf_renderer=FakePdfRenderer())
+loaded.law, loaded.letters_env, loaded.calendar  # shared by the apps the officers build
 print("ready", flush=True)
 for line in sys.stdin:
+    if line.startswith("reap"):
+        os.waitpid(int(line.split()[1]), 0)
+        print("reaped", flush=True)
+        continue
     pid = os.fork()
     if pid == 0:
         try:
-            officer({url!r}, {refs!r}, 3600, random.Random(os.urandom(8)).randrange(1 << 30))
+            officer({url!r}, {refs!r}, 3600, random.Random(os.urandom(8)).randrange(1 << 30),
+                    letter_store=Path({store!r}), fake_pdf=True)
+        except BaseException:
+            traceback.print_exc()
         finally:
             os._exit(1)
     print(pid, flush=True)
@@ -46,24 +60,35 @@ for line in sys.stdin:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` is running (not exited; an unreaped child is a zombie, "Z")."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
         return False
-    return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @pytest.mark.slow
 def test_officers_killed_mid_transition_leave_every_case_consistent(app: App, db_url: str) -> None:
     seed(app)
     refs = [open_case(app) for _ in range(6)]
-    script = OFFICERS.format(root=str(ROOT), url=db_url, refs=refs)
+    script = OFFICERS.format(
+        root=str(ROOT), url=db_url, refs=refs, store=str(app.settings.letter_store)
+    )
     rng = random.Random(7)
     officers = subprocess.Popen(
         [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
-    try:
+
+    def say(line: str) -> bytes:
         assert officers.stdin is not None and officers.stdout is not None
+        officers.stdin.write(line.encode() + b"\n")
+        officers.stdin.flush()
+        return officers.stdout.readline().strip()
+
+    pid = 0
+    try:
+        assert officers.stdout is not None
         assert officers.stdout.readline().strip() == b"ready"
         with row_counter(db_url, "case_events") as events:
             for _ in range(6):  # six officers, each killed at a random moment
@@ -72,9 +97,7 @@ def test_officers_killed_mid_transition_leave_every_case_consistent(app: App, db
                 # slow machine may pass before its first step, and on a fast one after the
                 # cases have all ended.
                 wanted = events() + rng.randint(1, 3)
-                officers.stdin.write(b"go\n")
-                officers.stdin.flush()
-                pid = int(officers.stdout.readline())
+                pid = int(say("go"))
 
                 def stepped(wanted: int = wanted, pid: int = pid) -> bool:
                     if events() >= wanted:
@@ -90,8 +113,11 @@ def test_officers_killed_mid_transition_leave_every_case_consistent(app: App, db
                     poll=0.002,
                 )
                 os.kill(pid, signal.SIGKILL)
-                wait_until(lambda pid=pid: not _alive(pid), timeout=60, what="the kill")
+                assert say(f"reap {pid}") == b"reaped"
+                pid = 0
     finally:
+        if pid and _alive(pid):  # a failed wait: the officer must not outlive the test
+            os.kill(pid, signal.SIGKILL)
         kill_all([officers])
     with session_scope(app.db) as session:
         checked, findings = verify(session)

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,10 +56,35 @@ FORWARDING = {
 
 
 @pytest.fixture
-def seeded(app: App, snapshots: Snapshots) -> App:
+def seeded(app: App, snapshots: Snapshots, request: pytest.FixtureRequest) -> App:
     # seed() registers the Bawaslu office and BKN, whose letters the walk issues
-    snapshots.restore("letters_issued.seeded", app, seed)  # once, copied per test
+    if "prepared" not in request.fixturenames:  # else its snapshot brings the seed
+        snapshots.restore("letters_issued.seeded", app, seed)  # once, copied per test
     return app
+
+
+Prepared = Callable[[str, Callable[[App], str]], str]
+
+
+@pytest.fixture
+def prepared(app: App, snapshots: Snapshots) -> Prepared:
+    """`prepared(name, walk)`: the seed and the case `walk(app)` opens and walks (`recommend`,
+    `decided`), built once per session and database kind (several tests start from each) and
+    copied into the test's database; its reference. Called once, before the test writes
+    anything."""
+    called: list[str] = []
+
+    def restore(name: str, walk: Callable[[App], str]) -> str:
+        assert not called, "prepared() restores a whole database: call it once, first"
+        called.append(name)
+
+        def build(source: App) -> str:
+            seed(source)
+            return walk(source)
+
+        return snapshots.restore(f"letters_issued.{name}", app, build)
+
+    return restore
 
 
 def recommend(app: App, data: dict[str, object] | None = None) -> str:
@@ -153,8 +179,10 @@ def test_a_summons_lacking_every_value_names_them_all_and_the_step_inputs_that_g
     assert snapshot(seeded) == before
 
 
-def test_numbers_count_per_agency_series_and_year_without_gaps(seeded: App) -> None:
-    recommend(seeded)
+def test_numbers_count_per_agency_series_and_year_without_gaps(
+    seeded: App, prepared: Prepared
+) -> None:
+    prepared("recommended", recommend)
     recommend(seeded)
     bkn = [x for x in letters(seeded) if x.kind in ("permintaan_klarifikasi", "rekomendasi")]
     assert [x.number for x in bkn] == [f"B-{n}/BKN/DWASDAL/10/2024" for n in (1, 2, 3, 4)]
@@ -162,8 +190,10 @@ def test_numbers_count_per_agency_series_and_year_without_gaps(seeded: App) -> N
     assert bawaslu == ["2/PM.00.02/PP.01/X/2024", "4/PM.00.02/PP.01/X/2024"]
 
 
-def test_an_issued_file_verifies_and_an_altered_copy_is_caught(seeded: App, tmp_path: Path) -> None:
-    recommend(seeded)
+def test_an_issued_file_verifies_and_an_altered_copy_is_caught(
+    seeded: App, prepared: Prepared, tmp_path: Path
+) -> None:
+    prepared("recommended", recommend)
     [letter] = letters(seeded, "rekomendasi")
     issued = seeded.settings.letter_store / letter.path
     altered = tmp_path / "altered.pdf"
@@ -182,8 +212,10 @@ def test_an_issued_file_verifies_and_an_altered_copy_is_caught(seeded: App, tmp_
     assert (unknown.issued, unknown.altered) == (False, False)
 
 
-def test_a_rahasia_letter_is_listed_but_not_readable_without_a_reading_role(seeded: App) -> None:
-    recommend(seeded)
+def test_a_rahasia_letter_is_listed_but_not_readable_without_a_reading_role(
+    seeded: App, prepared: Prepared
+) -> None:
+    prepared("recommended", recommend)
     with session_scope(seeded.db) as s:
         registry.add_user(
             s,
@@ -235,10 +267,18 @@ def test_many_concurrent_issuers_get_unique_gapless_numbers_even_when_some_roll_
     assert len(taken) == 60
 
 
+# One process imports the app and loads the declared law once, then forks a batch for each
+# "go" it reads (printing the batch's pid) and reaps it on "reap": three batches killed
+# mid-letter without three interpreters importing SQLAlchemy and the app. Each batch is a
+# process of its own (its own engine and connections, opened after the fork), killed by the
+# test; reaped by this process, so that its CPU counts as the test's children's.
 ISSUE_FOREVER = """
-import datetime
+import datetime  # the letter data's dates are written as datetime.date(...)
+import os
 import sys
+import traceback
 from datetime import date
+from pathlib import Path
 sys.path.insert(0, {root!r})
 from sanctions.app import App
 from sanctions.db import make_engine, session_scope
@@ -247,23 +287,46 @@ from sanctions.letters.service import issue_letter
 from sanctions.cases.views import case_by_reference
 from tests.factories import NOW
 from tests.fakes import FakePdfRenderer
-app = App(Settings(database_url={url!r}, letter_store=__import__("pathlib").Path({store!r})),
-          db=make_engine({url!r}), pdf_renderer=FakePdfRenderer())
+settings = Settings(database_url={url!r}, letter_store=Path({store!r}))
+loaded = App(settings, pdf_renderer=FakePdfRenderer())
+loaded.law, loaded.letters_env, loaded.calendar  # shared by the apps the batches build
 print("ready", flush=True)
-sys.stdin.readline()  # "go"
-while True:
-    with session_scope(app.db) as s:
-        case = case_by_reference(s, {ref!r})
-        issue_letter(app, s, case, "rekomendasi", on=date(2024, 10, 22), actor="pengawas",
-                     now=NOW, given={data!r})
+for line in sys.stdin:
+    if line.startswith("reap"):
+        os.waitpid(int(line.split()[1]), 0)
+        print("reaped", flush=True)
+        continue
+    pid = os.fork()
+    if pid == 0:
+        try:
+            app = App(settings, db=make_engine({url!r}), pdf_renderer=FakePdfRenderer())
+            while True:
+                with session_scope(app.db) as s:
+                    case = case_by_reference(s, {ref!r})
+                    issue_letter(app, s, case, "rekomendasi", on=date(2024, 10, 22),
+                                 actor="pengawas", now=NOW, given={data!r})
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(1)
+    print(pid, flush=True)
 """
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` is running (not exited; an unreaped child is a zombie, "Z")."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @pytest.mark.slow
 def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
-    seeded: App, db_url: str
+    seeded: App, prepared: Prepared, db_url: str
 ) -> None:
-    ref = recommend(seeded)
+    ref = prepared("recommended", recommend)
     script = ISSUE_FOREVER.format(
         root=str(Path(__file__).resolve().parent.parent),
         url=db_url,
@@ -272,34 +335,47 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
         data=FORWARDING,
     )
     rng = random.Random(11)
-    # All three start (and import) at once; each waits for its turn.
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
-        for _ in range(3)
-    ]
+    batches = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+
+    def say(line: str) -> bytes:
+        assert batches.stdin is not None and batches.stdout is not None
+        batches.stdin.write(line.encode() + b"\n")
+        batches.stdin.flush()
+        return batches.stdout.readline().strip()
+
+    pid = 0
     try:
+        assert batches.stdout is not None
+        assert batches.stdout.readline().strip() == b"ready"
         with row_counter(db_url, "letters") as count:
-            for proc in procs:
-                assert proc.stdin is not None and proc.stdout is not None
-                assert proc.stdout.readline().strip() == b"ready"
-                # The child issues letters as fast as it can; once it has issued a few it is
+            for _ in range(3):
+                # The batch issues letters as fast as it can; once it has issued a few it is
                 # killed, wherever it is in the next one (rendering, storing or committing it).
                 wanted = count() + rng.randint(1, 4)
-                proc.stdin.write(b"go\n")
-                proc.stdin.flush()
+                pid = int(say("go"))
+
+                def issued(wanted: int = wanted, pid: int = pid) -> bool:
+                    if count() >= wanted:
+                        return True
+                    assert running(pid), "the batch exited before issuing its letters"
+                    return False
+
                 wait_until(
-                    lambda wanted=wanted: count() >= wanted,
+                    issued,
                     timeout=60,
-                    what="the child to issue its letters",
-                    process=proc,
+                    what="the batch to issue its letters",
+                    process=batches,
                     poll=0.002,
                 )
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
+                os.kill(pid, signal.SIGKILL)
+                assert say(f"reap {pid}") == b"reaped"
+                pid = 0
     finally:
-        kill_all(procs)
+        if pid and running(pid):  # a failed wait: the batch must not outlive the test
+            os.kill(pid, signal.SIGKILL)
+        kill_all([batches])
     # BKN's letters: the case's clarification request and recommendation, then the batch's
     issued = [x for x in letters(seeded) if x.kind in ("permintaan_klarifikasi", "rekomendasi")]
     assert len(issued) > 3
@@ -344,10 +420,12 @@ def on_demand(app: App, ref: str, kind: str, actor: str, given: dict[str, object
         )
 
 
-def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) -> None:
+def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(
+    seeded: App, prepared: Prepared
+) -> None:
     from sanctions.trust.audit import verify
 
-    ref = decided(seeded)
+    ref = prepared("decided", decided)
     letter = on_demand(seeded, ref, "surat_pengantar_keputusan", "bkpsdm", COVERING)
     number, seq = letter.number, letter.event_seq
     with session_scope(seeded.db) as s:
@@ -362,8 +440,9 @@ def test_a_letter_issued_on_demand_is_an_event_in_the_case_chain(seeded: App) ->
 
 def test_issuing_on_demand_needs_a_role_the_workflow_declares_for_that_letter(
     seeded: App,
+    prepared: Prepared,
 ) -> None:
-    ref = decided(seeded)
+    ref = prepared("decided", decided)
     before = snapshot(seeded)
     for actor in ("bawaslu", "pengawas", "atasan"):  # no role declared for the covering letter
         with pytest.raises(PermissionDenied):
@@ -373,8 +452,9 @@ def test_issuing_on_demand_needs_a_role_the_workflow_declares_for_that_letter(
 
 def test_only_letters_the_workflow_declares_on_demand_are_issued_and_only_in_their_states(
     seeded: App,
+    prepared: Prepared,
 ) -> None:
-    ref = decided(seeded)
+    ref = prepared("decided", decided)
     before = snapshot(seeded)
     # another body's letter, a decree nobody decided, a step's own letter: never on demand
     for kind in ("rekomendasi", "sk_hukuman_disiplin", "surat_penerusan"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from sanctions.errors import (
 )
 from sanctions.settings import Settings
 from tests.factories import PPPK_NIP, open_case, recommended, s, seed, snapshot, step, walk
+from tests.fakes import FakePdfRenderer
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
 if TYPE_CHECKING:
@@ -33,9 +35,35 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def seeded(app: App, snapshots: Snapshots) -> App:
-    snapshots.restore("refusals.seeded", app, seed)  # seeded once, copied into each test
+def seeded(app: App, snapshots: Snapshots, request: pytest.FixtureRequest) -> App:
+    if "delivered" not in request.fixturenames:  # else its snapshot brings the seed
+        snapshots.restore("refusals.seeded", app, seed)  # seeded once, copied into each test
     return app
+
+
+Delivered = Callable[[str, str, tuple[str, ...]], str]
+
+
+@pytest.fixture
+def delivered(app: App, snapshots: Snapshots) -> Delivered:
+    """`delivered(sanction, level, violations)`: the seed and a case walked to the LHP and
+    decided with `sanction`, its decision delivered (`_delivered`); its reference. Walked once
+    per session and database kind for each sanction (several tests start from each), copied
+    into the test's database. Called once, before the test writes anything."""
+    called: list[str] = []
+
+    def restore(sanction: str, level: str, violations: tuple[str, ...]) -> str:
+        assert not called, "delivered() restores a whole database: call it once, first"
+        called.append(sanction)
+
+        def build(source: App) -> str:
+            seed(source)
+            return _delivered(source, sanction, level, violations)
+
+        name = f"refusals.delivered-{sanction}-{level}-{'+'.join(violations)}"
+        return snapshots.restore(name, app, build)
+
+    return restore
 
 
 def refused(app: App, ref: str, trigger: str, actor: str, on: str, **inputs: str) -> SanctionsError:
@@ -146,7 +174,7 @@ def test_a_tukin_cut_is_allowed_once_the_salary_regulation_is_configured_in_forc
     db_url: str, db: DbEngine
 ) -> None:
     settings = Settings(database_url=db_url, tukin_regulation_in_force=date(2024, 1, 1))
-    app = App(settings, db=db)
+    app = App(settings, db=db, pdf_renderer=FakePdfRenderer())  # the subject is the guard
     seed(app)
     ref = open_case(app, violations=("DIS-03",), act_date=date(2024, 9, 2))
     assert (
@@ -185,20 +213,24 @@ def _delivered(app: App, sanction: str, level: str, violations: tuple[str, ...])
     return ref
 
 
-def test_a_dismissal_is_appealed_by_banding_not_keberatan(seeded: App) -> None:
-    ref = _delivered(seeded, "PTDH", "pemberhentian", ("DIS-05",))
+def test_a_dismissal_is_appealed_by_banding_not_keberatan(
+    seeded: App, delivered: Delivered
+) -> None:
+    ref = delivered("PTDH", "pemberhentian", ("DIS-05",))
     error = refused(seeded, ref, "ajukan_keberatan", "bkpsdm", "2024-11-28", reason="x")
     assert "banding administratif to BPASN" in str(error)
 
 
-def test_a_demotion_is_appealed_by_keberatan_not_banding(seeded: App) -> None:
-    ref = _delivered(seeded, "B-1", "berat", ("DIS-02",))
+def test_a_demotion_is_appealed_by_keberatan_not_banding(seeded: App, delivered: Delivered) -> None:
+    ref = delivered("B-1", "berat", ("DIS-02",))
     error = refused(seeded, ref, "ajukan_banding", "bkpsdm", "2024-11-28", reason="x")
     assert "keberatan" in str(error)
 
 
-def test_a_banding_filed_after_fourteen_working_days_is_refused(seeded: App) -> None:
-    ref = _delivered(seeded, "PTDH", "pemberhentian", ("DIS-05",))
+def test_a_banding_filed_after_fourteen_working_days_is_refused(
+    seeded: App, delivered: Delivered
+) -> None:
+    ref = delivered("PTDH", "pemberhentian", ("DIS-05",))
     last_day = seeded.calendar.add_working_days(date(2024, 11, 25), 14)
     late = seeded.calendar.add_working_days(last_day, 1)
     error = refused(seeded, ref, "ajukan_banding", "bkpsdm", late.isoformat(), reason="x")
@@ -209,16 +241,20 @@ def test_a_banding_filed_after_fourteen_working_days_is_refused(seeded: App) -> 
     )
 
 
-def test_a_decision_comes_into_force_only_on_the_fifteenth_working_day(seeded: App) -> None:
-    ref = _delivered(seeded, "B-1", "berat", ("DIS-02",))
+def test_a_decision_comes_into_force_only_on_the_fifteenth_working_day(
+    seeded: App, delivered: Delivered
+) -> None:
+    ref = delivered("B-1", "berat", ("DIS-02",))
     due = seeded.calendar.add_working_days(date(2024, 11, 25), 15)
     early = seeded.calendar.add_working_days(date(2024, 11, 25), 14)
     error = refused(seeded, ref, "nyatakan_berlaku", "bkpsdm", early.isoformat())
     assert due.isoformat() in str(error)
 
 
-def test_a_sanction_cannot_be_marked_served_before_its_period_ends(seeded: App) -> None:
-    ref = _delivered(seeded, "B-1", "berat", ("DIS-02",))
+def test_a_sanction_cannot_be_marked_served_before_its_period_ends(
+    seeded: App, delivered: Delivered
+) -> None:
+    ref = delivered("B-1", "berat", ("DIS-02",))
     due = seeded.calendar.add_working_days(date(2024, 11, 25), 15)
     walk(seeded, ref, [s("nyatakan_berlaku", "bkpsdm", due.isoformat())])
     error = refused(seeded, ref, "akhiri_masa_hukuman", "bkpsdm", "2025-06-01")

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes
@@ -43,9 +43,36 @@ JOB = "job-pengingat"
 
 
 @pytest.fixture
-def seeded(app: App, snapshots: Snapshots) -> App:
-    snapshots.restore("reminders.seeded", app, seed)  # once, copied into each test
+def seeded(app: App, snapshots: Snapshots, request: pytest.FixtureRequest) -> App:
+    if "recommended" not in request.fixturenames:  # else its snapshot brings the seed
+        snapshots.restore("reminders.seeded", app, seed)  # once, copied into each test
     return app
+
+
+Recommended = Callable[[int], list[str]]
+
+
+@pytest.fixture
+def recommended(app: App, snapshots: Snapshots) -> Recommended:
+    """`recommended(n)`: the seed and `n` cases each walked to a recommendation (`recommend`,
+    one after the other); their references. The seed and the first case are built once per
+    session and database kind and copied into the test's database (most tests need one case;
+    a snapshot per count would be built more often than it is used). Called once, before the
+    test writes anything."""
+    called: list[int] = []
+
+    def restore(count: int) -> list[str]:
+        assert not called, "recommended() restores a whole database: call it once, first"
+        called.append(count)
+
+        def build(source: App) -> str:
+            seed(source)
+            return recommend(source)
+
+        first = snapshots.restore("reminders.recommended", app, build)
+        return [first, *(recommend(app) for _ in range(count - 1))]
+
+    return restore
 
 
 def remind(app: App, on: date, *, dry_run: bool = False, **kw: Any) -> RunReport:
@@ -140,9 +167,10 @@ def assert_consistent(app: App) -> None:
 
 def test_the_ladder_climbs_one_letter_per_step_on_its_days_and_stops_after_the_last(
     seeded: App,
+    recommended: Recommended,
 ) -> None:
     cal = seeded.calendar
-    ref = recommend(seeded)
+    [ref] = recommended(1)
     due = follow_up_due(seeded, ref)
     assert due == cal.add_working_days(date(2024, 10, 21), 30)
 
@@ -203,8 +231,10 @@ def test_the_ladder_climbs_one_letter_per_step_on_its_days_and_stops_after_the_l
     assert_consistent(seeded)
 
 
-def test_running_twice_on_the_same_day_issues_nothing_twice(seeded: App) -> None:
-    refs = [recommend(seeded) for _ in range(2)]
+def test_running_twice_on_the_same_day_issues_nothing_twice(
+    seeded: App, recommended: Recommended
+) -> None:
+    refs = recommended(2)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
     first = remind(seeded, day)
     assert [r.status for r in first.rows] == ["issued", "issued"]
@@ -215,8 +245,10 @@ def test_running_twice_on_the_same_day_issues_nothing_twice(seeded: App) -> None
     assert_consistent(seeded)
 
 
-def test_a_dry_run_reports_what_it_would_issue_and_writes_nothing(seeded: App) -> None:
-    ref = recommend(seeded)
+def test_a_dry_run_reports_what_it_would_issue_and_writes_nothing(
+    seeded: App, recommended: Recommended
+) -> None:
+    [ref] = recommended(1)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
     before = snapshot(seeded)
     [row] = remind(seeded, day, dry_run=True).rows
@@ -229,8 +261,10 @@ def test_a_dry_run_reports_what_it_would_issue_and_writes_nothing(seeded: App) -
     assert snapshot(seeded) == before
 
 
-def test_a_case_that_fails_rolls_back_alone_and_the_others_are_issued(seeded: App) -> None:
-    refs = [recommend(seeded) for _ in range(3)]
+def test_a_case_that_fails_rolls_back_alone_and_the_others_are_issued(
+    seeded: App, recommended: Recommended
+) -> None:
+    refs = recommended(3)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
 
     def flaky(app: App, session: Session, case: Case, kind: str, **kw: Any) -> Letter:
@@ -248,10 +282,10 @@ def test_a_case_that_fails_rolls_back_alone_and_the_others_are_issued(seeded: Ap
     assert_consistent(seeded)
 
 
-def test_a_finished_follow_up_is_no_longer_overdue(seeded: App) -> None:
+def test_a_finished_follow_up_is_no_longer_overdue(seeded: App, recommended: Recommended) -> None:
     from tests.factories import step
 
-    ref = recommend(seeded)
+    [ref] = recommended(1)
     due = follow_up_due(seeded, ref)
     step(seeded, ref, "tindak_lanjuti", "bkpsdm", date(2024, 10, 28))
     with session_scope(seeded.db) as s:
@@ -266,8 +300,9 @@ def test_a_finished_follow_up_is_no_longer_overdue(seeded: App) -> None:
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_two_runs_at_once_issue_each_step_exactly_once_with_gapless_numbers(
     seeded: App,
+    recommended: Recommended,
 ) -> None:
-    refs = [recommend(seeded) for _ in range(4)]
+    refs = recommended(4)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
     start = threading.Barrier(2)
     reports: list[RunReport] = []
@@ -347,8 +382,10 @@ print("finished", flush=True)
 
 
 @pytest.mark.slow
-def test_a_run_killed_mid_way_resumes_without_duplicates_or_gaps(seeded: App, db_url: str) -> None:
-    refs = [recommend(seeded) for _ in range(5)]
+def test_a_run_killed_mid_way_resumes_without_duplicates_or_gaps(
+    seeded: App, recommended: Recommended, db_url: str
+) -> None:
+    refs = recommended(5)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
     script = KILLABLE_RUN.format(
         root=str(Path(__file__).resolve().parent.parent),
@@ -381,9 +418,9 @@ def test_a_run_killed_mid_way_resumes_without_duplicates_or_gaps(seeded: App, db
 
 
 def test_the_command_prints_the_summary_table_and_json(
-    seeded: App, db_url: str, tmp_path: Path
+    seeded: App, recommended: Recommended, db_url: str, tmp_path: Path
 ) -> None:
-    ref = recommend(seeded)
+    [ref] = recommended(1)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
     env = {
         "SANCTIONS_DATABASE_URL": db_url,
@@ -422,8 +459,10 @@ def test_the_command_prints_the_summary_table_and_json(
     assert json.loads(again.output)["counts"]["issued"] == 0
 
 
-def test_the_command_exits_non_zero_when_a_case_fails(seeded: App, db_url: str) -> None:
-    ref = recommend(seeded)
+def test_the_command_exits_non_zero_when_a_case_fails(
+    seeded: App, recommended: Recommended, db_url: str
+) -> None:
+    [ref] = recommended(1)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
     with session_scope(seeded.db) as s:  # the issuing body is gone: its letter cannot be issued
         bkn = s.exec(select(Agency).where(Agency.code == "BKN")).one()
@@ -523,9 +562,9 @@ def test_issued_letters_are_mailed_to_the_agency_and_unsent_mail_is_retried(
 
 
 def test_the_job_needs_the_scheduled_jobs_role_and_the_refusal_is_logged(
-    seeded: App, db_url: str
+    seeded: App, recommended: Recommended, db_url: str
 ) -> None:
-    ref = recommend(seeded)
+    [ref] = recommended(1)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
     env = {
         "SANCTIONS_DATABASE_URL": db_url,
@@ -549,9 +588,9 @@ def test_the_job_needs_the_scheduled_jobs_role_and_the_refusal_is_logged(
 
 
 def test_the_job_refuses_an_as_of_date_after_today_and_writes_nothing(
-    seeded: App, db_url: str
+    seeded: App, recommended: Recommended, db_url: str
 ) -> None:
-    recommend(seeded)
+    recommended(1)
     grant_cli_user(seeded, db_url, ["penjadwal"])
     env = {
         "SANCTIONS_DATABASE_URL": db_url,
@@ -569,12 +608,16 @@ def test_the_job_refuses_an_as_of_date_after_today_and_writes_nothing(
 
 
 def test_the_daily_job_publishes_a_signed_checkpoint_file_and_mails_it(
-    seeded: App, db_url: str, tmp_path: Path, smtp_server: tuple[Inbox, int]
+    seeded: App,
+    recommended: Recommended,
+    db_url: str,
+    tmp_path: Path,
+    smtp_server: tuple[Inbox, int],
 ) -> None:
     from sanctions.trust import checkpoints, keys, log
 
     inbox, port = smtp_server
-    ref = recommend(seeded)
+    [ref] = recommended(1)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, ref), 1)
     grant_cli_user(seeded, db_url, ["penjadwal"])
     env = {
@@ -607,10 +650,11 @@ def test_the_daily_job_publishes_a_signed_checkpoint_file_and_mails_it(
 
 def test_a_summons_without_a_decision_keeps_the_ladder_climbing_where_it_stood(
     seeded: App,
+    recommended: Recommended,
 ) -> None:
     from tests.factories import s, walk
 
-    ref = recommend(seeded)
+    [ref] = recommended(1)
     due = follow_up_due(seeded, ref)
     first = seeded.calendar.add_working_days(due, 1)
     assert [r.step for r in remind(seeded, first).rows] == ["pengingat"]
@@ -632,10 +676,12 @@ def test_a_summons_without_a_decision_keeps_the_ladder_climbing_where_it_stood(
     assert [k for k, _ in steps_of(seeded, ref)] == ["pengingat", "teguran"]
 
 
-def test_the_ladder_stops_once_the_decision_is_delivered(seeded: App) -> None:
+def test_the_ladder_stops_once_the_decision_is_delivered(
+    seeded: App, recommended: Recommended
+) -> None:
     from tests.factories import s, walk
 
-    ref = recommend(seeded)
+    [ref] = recommended(1)
     walk(
         seeded,
         ref,

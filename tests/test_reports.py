@@ -37,6 +37,7 @@ from sanctions.reports.figures import (
 )
 from sanctions.reports.pdf import CHART_TITLES, render_report_pdf
 from tests.factories import NOW, PPPK_NIP, TODAY, Step, open_case, recommended, s, seed, walk
+from tests.fakes import fake_app_factory
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 from tests.pdfa import assert_pdf_a_3b
 from tests.pdftext import page_texts
@@ -361,7 +362,7 @@ OVERDUE_RED = "0.776471 0.156863 0.156863"  # #c62828
 
 
 # -- CLI ------------------------------------------------------------------------------------
-@pytest.mark.pdf
+# The command writes its PDF with the fake renderer: the real report PDF is the test above's.
 def test_report_commands_print_tables_csv_json_and_write_a_pdf(
     fixture: Fixture, db_url: str, tmp_path: Path
 ) -> None:
@@ -369,7 +370,9 @@ def test_report_commands_print_tables_csv_json_and_write_a_pdf(
     env = {"SANCTIONS_DATABASE_URL": db_url, "SANCTIONS_LETTER_STORE": str(tmp_path)}
 
     def run(*args: str) -> str:
-        result = runner.invoke(cli, ["report", *args], env=env, catch_exceptions=False)
+        result = runner.invoke(
+            cli, ["report", *args], env=env, catch_exceptions=False, obj=fake_app_factory()
+        )
         assert result.exit_code == 0, result.output
         return result.stdout
 

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -65,8 +66,10 @@ def site(app: App) -> Iterator[str]:
         thread.join(timeout=30)
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """One headless Chromium for the module's tests (its start and exit cost about 2 CPU-s);
+    each test browses in a context of its own (see `browser`)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("no chromium on this machine (scripts/setup installs Debian's)")
     from playwright.sync_api import sync_playwright
@@ -79,6 +82,16 @@ def browser() -> Iterator[object]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[object]:
+    """A fresh browser context (no cookies, cache or pages from another test), closed after."""
+    context = chromium.new_context()
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def _issued(app: App) -> tuple[Letter, Path]:
