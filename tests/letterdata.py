@@ -49,6 +49,17 @@ SIGNER = {
     "nip": "197203151998031004",
     "rank": "Pembina, IV/a",
 }
+# The officers who take a document in and sign its receipt ("Yang menerima").
+BAWASLU_RECEIVER = {
+    "name": "Dwi Lestari, S.H.",
+    "nip": "199003142015032004",
+    "position": "Penata Kelola Pemilu Ahli Pertama Sekretariat Bawaslu Kabupaten Sleman",
+}
+BKPSDM_RECEIVER = {
+    "name": "Yoga Pratama, S.H.",
+    "nip": "198101102005011004",
+    "position": "Analis Sumber Daya Manusia Aparatur Ahli Muda",
+}
 WITNESSES = [
     {"name": "Sri Handayani, S.E.", "nip": "197508172000032002"},
     {"name": "Yoga Pratama, S.H.", "nip": "198101102005011004"},
@@ -61,6 +72,7 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "event_place": "Akun Facebook pribadi terlapor",
         "summary": "Terlapor mengunggah materi kampanye pasangan calon di media sosial.",
         "evidence": ["Tangkapan layar unggahan (3 lembar)", "Tautan unggahan"],
+        "receiver": BAWASLU_RECEIVER,
     },
     "surat_penerusan": {
         "review_date": date(2024, 10, 9),
@@ -133,8 +145,13 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "received_time": "10.00 WIB",
         "decided_by": "Gubernur Daerah Istimewa Yogyakarta",
         "decision_due": date(2025, 1, 31),
+        "receiver": BKPSDM_RECEIVER,
     },
-    "tanda_terima_banding": {"received_time": "10.00 WIB", "response_due": date(2025, 1, 31)},
+    "tanda_terima_banding": {
+        "received_time": "10.00 WIB",
+        "response_due": date(2025, 1, 31),
+        "receiver": BKPSDM_RECEIVER,
+    },
     # The outcome and the objection's date come from the step and the case.
     "keputusan_keberatan": {
         "articles": OFFICER_ARTICLES,
