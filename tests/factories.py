@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session
 
 from sanctions.app import App
+from sanctions.cases import composition
 from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.cases.changes import LetterData, Written
@@ -18,9 +19,10 @@ from sanctions.cases.guards import competent_official
 from sanctions.cases.opening import OpenCaseInput, opening_workflow
 from sanctions.db import session_scope
 from sanctions.db.models import Case
+from sanctions.law.names import SUMMONS_LETTERS
 from sanctions.registry import service as registry
 from sanctions.registry.employees import EmployeeInput
-from tests.letterdata import SIGNER, letter_data_for, sample_letter_data
+from tests.letterdata import SIGNER, SUPERIOR, letter_data_for, sample_letter_data
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -193,6 +195,31 @@ def add_agency(s: Session, code: str) -> None:
     )
 
 
+UNIT_OFFICE_CODE = "SMPN1-SLEMAN"
+
+
+def add_unit_office(s: Session) -> None:
+    """The seeded employees' unit as an issuer of its own: the school whose head, the direct
+    superior, signs the temporary release on the school's kop and in its register."""
+    registry.add_agency(
+        s,
+        registry.AgencyInput(
+            code=UNIT_OFFICE_CODE,
+            name="SMP Negeri 1 Sleman",
+            kind="daerah",
+            city="Sleman",
+            ppk_title="Kepala SMP Negeri 1 Sleman",
+            ppk_name="Dra. Sri Wahyuni, M.Pd.",
+            ppk_nip="196805121993032006",
+            parent="PEMERINTAH KABUPATEN SLEMAN",
+            address="Jalan Bhayangkara Nomor 20, Sleman",
+            unit_code="SMPN1",
+            register_order=LEGACY_ORDER,
+        ),
+        actor="admin",
+    )
+
+
 def add_employee(s: Session, nip: str, kind: str, agency: str, *, name: str) -> None:
     birth = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     registry.add_employee(
@@ -305,6 +332,12 @@ def with_decree_signer(
         official = None if isinstance(resolution, str) else resolution.default
     if official not in (None, "ppk") and "sk_hukuman_disiplin" in data:
         data = {**data, "sk_hukuman_disiplin": {**data["sk_hukuman_disiplin"], "signer": SIGNER}}
+    members = case.facts.get("members") or inputs.get("members")
+    if not (members and composition.is_structured(members)):
+        # examined without a team: the direct superior signs the summons (authority.yaml)
+        for kind in SUMMONS_LETTERS:
+            if kind in data and "signer" not in data[kind]:
+                data = {**data, kind: {**data[kind], "signer": SUPERIOR}}
     return data
 
 

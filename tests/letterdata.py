@@ -60,6 +60,15 @@ BKPSDM_RECEIVER = {
     "nip": "198101102005011004",
     "position": "Analis Sumber Daya Manusia Aparatur Ahli Muda",
 }
+# The employee's direct superior (atasan langsung): the head of the school the seeded
+# employees teach at. Signs the summons of a case examined without a team and the temporary
+# release (the latter on the school's own kop: tests/factories.py add_unit_office).
+SUPERIOR = {
+    "title": "Kepala SMP Negeri 1 Sleman",
+    "name": "Dra. Sri Wahyuni, M.Pd.",
+    "nip": "196805121993032006",
+    "rank": "Pembina Tingkat I, IV/b",
+}
 WITNESSES = [
     {"name": "Sri Handayani, S.E.", "nip": "197508172000032002"},
     {"name": "Yoga Pratama, S.H.", "nip": "198101102005011004"},
@@ -161,9 +170,10 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
     "pemberitahuan_tidak_terbukti": {},
     # The candidacy, its date and the day the statement is due come from the step and the case.
     "permintaan_pengunduran_diri": {},
-    # Signed by the direct superior, who decides the release (workflows/authority.yaml); its
+    # Signed by the direct superior, who decides the release (workflows/authority.yaml), on
+    # the kop of their office (the employee's unit, registered as an issuer); its
     # dates, the team's decree and the acting official come from the case and the step.
-    "sk_pembebasan_sementara": {"signer": SIGNER},
+    "sk_pembebasan_sementara": {"signer": SUPERIOR},
     "tanggapan_banding": {
         "answers": [
             "Pelanggaran terbukti berdasarkan Berita Acara Pemeriksaan dan alat bukti.",

@@ -14,8 +14,8 @@ from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.db import session_scope
 from sanctions.errors import GuardFailed, InputError, TransitionNotAllowed
-from tests.factories import open_case, recommended, s, seed, step, walk
-from tests.letterdata import SIGNER
+from tests.factories import add_unit_office, open_case, recommended, s, seed, step, walk
+from tests.letterdata import SUPERIOR
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
 if TYPE_CHECKING:
@@ -130,6 +130,8 @@ def test_a_temporary_release_is_a_fact_from_the_examination_ended_by_the_decisio
     with session_scope(seeded.db) as session:
         case = views.case_by_reference(session, ref)
         due_before = [(d.name, d.due_date) for d in cases.open_deadlines(session, case)]
+    with session_scope(seeded.db) as session:
+        add_unit_office(session)  # the school, whose head is the employee's direct superior
     released = step(
         seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1),
         acting_official="Wakil Kepala Sekolah Bidang Kurikulum",
@@ -138,7 +140,10 @@ def test_a_temporary_release_is_a_fact_from_the_examination_ended_by_the_decisio
     assert released.case.facts["bebaskan_sementara_on"] == "2024-11-01"
     [decree] = released.letters
     assert decree.kind == "sk_pembebasan_sementara"
-    assert decree.context["signer"]["name"] == SIGNER["name"]  # the direct superior signs
+    assert decree.context["signer"]["name"] == SUPERIOR["name"]  # the direct superior signs
+    # ... on the kop of the superior's office, numbered in its register, not the BKPSDM's
+    assert decree.context["kop"]["lines"] == ["PEMERINTAH KABUPATEN SLEMAN", "SMP NEGERI 1 SLEMAN"]
+    assert decree.number.endswith("/SMPN1/2024")
     assert decree.context["data"]["start_date"] == {"$date": "2024-11-01"}
     with session_scope(seeded.db) as session:
         case = views.case_by_reference(session, ref)

@@ -150,6 +150,13 @@ def test_a_summons_lacking_every_value_names_them_all_and_the_step_inputs_that_g
         "examination_time=...), exam_place (text; or the step input --set "
         "examination_place=...)"
     )
+    # examined without a team: the direct superior signs, never the head by default
+    assert str(excinfo.value).splitlines()[2] == (
+        "  surat_panggilan_1: signer: the case is examined without a team, so the employee's "
+        "direct superior (atasan langsung) signs the summons, not the head (PP 94/2021 Pasal "
+        "26; workflows/authority.yaml direct_superior_or_team): give the superior as "
+        "surat_panggilan_1: signer: {title, name, nip, rank} in the letter data"
+    )
     assert snapshot(seeded) == before
 
 

@@ -295,10 +295,10 @@ def _signer(facts: LetterFacts) -> dict[str, Any]:
             return chair
     if facts.signer_role == "direct_superior_or_team":
         raise InputError(
-            f"{facts.kind} of a case examined without a team is signed by the employee's "
-            "direct superior (atasan langsung, PP 94/2021 Pasal 26; workflows/authority.yaml "
-            "direct_superior_or_team), never by default by the head: give the superior in the "
-            f"letter data ({facts.kind}: signer: {{title, name, nip, rank}})"
+            "signer: the case is examined without a team, so the employee's direct superior "
+            "(atasan langsung) signs the summons, not the head (PP 94/2021 Pasal 26; "
+            "workflows/authority.yaml direct_superior_or_team): give the superior as "
+            f"{facts.kind}: signer: {{title, name, nip, rank}} in the letter data"
         )
     if facts.signer_role == "direct_superior":
         raise InputError(
