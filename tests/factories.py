@@ -11,9 +11,8 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session
 
 from sanctions.app import App
-from sanctions.cases import composition
+from sanctions.cases import composition, views
 from sanctions.cases import service as cases
-from sanctions.cases import views
 from sanctions.cases.changes import LetterData, Written
 from sanctions.cases.guards import competent_official
 from sanctions.cases.opening import OpenCaseInput, opening_workflow
