@@ -161,7 +161,10 @@ RECEIVER = {
 def _facts(kind: str, issuer_type: str) -> LetterFacts:
     spec = SPECS[kind]
     agency = ISSUERS[issuer_type]
-    issuer = {"case_agency": agency, "supervisory_body": BKN, "bawaslu": BAWASLU}[spec.issuer]
+    # the superior's own office stands in as the agency here (tests/letters/
+    # test_receivers_and_superiors.py gives it an office of its own)
+    issuer = {"case_agency": agency, "supervisory_body": BKN, "bawaslu": BAWASLU,
+              "signer_office": agency}[spec.issuer]  # fmt: skip
     role = SIGNER_ROLES.get(kind, "issuer_head")
     given: dict[str, object] = {}
     if role in NAMED_BY_OFFICER:
