@@ -13,8 +13,8 @@ from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.db import session_scope
-from sanctions.errors import GuardFailed, InputError, TransitionNotAllowed
-from tests.factories import add_unit_office, open_case, recommended, s, seed, step, walk
+from sanctions.errors import GuardFailed, InputError, NotFound, TransitionNotAllowed
+from tests.factories import add_unit_office, open_case, recommended, s, seed, snapshot, step, walk
 from tests.letterdata import SUPERIOR
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
@@ -289,3 +289,39 @@ def test_case_show_says_no_kgb_or_promotion_while_a_berat_sanction_is_served(
         view = views.show_case(seeded, session, ref, actor="bkpsdm", on=effective)
     assert view.serving_effects is not None
     assert "no periodic salary raise (KGB) and no promotion while B-1" in view.serving_effects
+
+
+def test_a_temporary_release_is_refused_when_the_superior_s_office_is_not_an_issuer(
+    seeded: App,
+) -> None:
+    """Its kop, its number series and its signer belong together: with the employee's unit
+    not registered, the release is refused rather than printed on the BKPSDM's letterhead."""
+    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+        ],
+    )
+    before = snapshot(seeded)
+    with pytest.raises(NotFound) as refused:
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1), acting_official="X")
+    assert str(refused.value) == (
+        "sk_pembebasan_sementara is signed by the direct superior on the kop and in the number "
+        "series of their office, and the employee's unit 'SMP Negeri 1 Sleman' is not "
+        "registered as an issuer: register the office (`sanctions agency add --code CODE --name "
+        '"SMP Negeri 1 Sleman" ...`) or name a registered one in the letter data '
+        "(sk_pembebasan_sementara: signer: {title, name, nip, rank, office: CODE}); the letter "
+        "is not printed on another office's letterhead"
+    )
+    assert snapshot(seeded) == before
+    # an office named in the letter data that is not registered is refused by its code too
+    named = {"sk_pembebasan_sementara": {"signer": {**SUPERIOR, "office": "SMPN9"}}}
+    with pytest.raises(NotFound, match=r"signer\.office 'SMPN9' is not a registered issuer"):
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1), named,
+             acting_official="X")  # fmt: skip
+    assert snapshot(seeded) == before

@@ -530,7 +530,7 @@ def _signer_office(session: Session, case: Case, kind: str, signer: Any) -> Agen
         f"their office, and {where} is not registered as an issuer: register the office "
         f'(`sanctions agency add --code CODE --name "{unit or "..."}" ...`) or name a '
         f"registered one in the letter data ({kind}: signer: {{title, name, nip, rank, "
-        "office: CODE}}); the letter is not printed on another office's letterhead"
+        "office: CODE}); the letter is not printed on another office's letterhead"
     )
 
 
