@@ -123,11 +123,6 @@ def seed(app: App, *, agency_code: str = "SLEMAN") -> None:
 
 
 BAWASLU_CODE = "BAWASLU-SLEMAN"
-# The seeded issuers number letters in the order they are recorded: the suites walk several
-# cases of one issuer, each from the same early dates, so their letters are back-dated against
-# the register's last date. tests/test_agenda_registers.py turns the agenda-book rule (the
-# default for an agency registered any other way) on for BKN and tests it.
-LEGACY_ORDER = "recorded"
 
 
 def add_issuers(s: Session) -> None:
@@ -144,7 +139,6 @@ def add_issuers(s: Session) -> None:
             address="Jalan Candi Gebang Nomor 11, Sleman",
             unit_code="PP.01",
             numbering_pattern="{seq}/{code}/{unit}/{roman_month}/{year}",
-            register_order=LEGACY_ORDER,
         ),
         registry.AgencyInput(
             code="BKN",
@@ -157,7 +151,6 @@ def add_issuers(s: Session) -> None:
             address="Jalan Mayjen Sutoyo Nomor 12, Jakarta",
             unit_code="DWASDAL",
             numbering_pattern="{sifat_prefix}-{seq}/{agency}/{unit}/{month:02d}/{year}",
-            register_order=LEGACY_ORDER,
         ),
         registry.AgencyInput(
             code="KASN",
@@ -169,7 +162,6 @@ def add_issuers(s: Session) -> None:
             address="Jalan Letjen M.T. Haryono Kav. 52-53, Jakarta Selatan",
             unit_code="KASN",
             numbering_pattern="{sifat_prefix}-{seq}/{agency}/{month:02d}/{year}",
-            register_order=LEGACY_ORDER,
         ),
     ):
         registry.add_agency(s, data, actor="admin")
@@ -188,7 +180,6 @@ def add_agency(s: Session, code: str) -> None:
             parent="PEMERINTAH KABUPATEN SLEMAN",
             # A second regency needs numbers of its own (the pattern is the same).
             unit_code="BKPSDM" if code == "SLEMAN" else f"BKPSDM.{code}",
-            register_order=LEGACY_ORDER,
         ),
         actor="admin",
     )
@@ -213,7 +204,6 @@ def add_unit_office(s: Session) -> None:
             parent="PEMERINTAH KABUPATEN SLEMAN",
             address="Jalan Bhayangkara Nomor 20, Sleman",
             unit_code="SMPN1",
-            register_order=LEGACY_ORDER,
         ),
         actor="admin",
     )

@@ -139,7 +139,7 @@ _PT_PER_MM: Final = 72 / 25.4
 # of the region or state the office is of ("… dan Reformasi Birokrasi / Republik Indonesia").
 _BREAK_BEFORE: Final = frozenset(
     ("dan", "serta", "atau", "pada", "selaku", "republik", "kabupaten", "kota", "provinsi",
-     "daerah", "u.b.", "a.n.")
+     "daerah", "sekretariat", "u.b.", "a.n.")
 )  # fmt: skip
 # Names a person keeps on one line ("Aparatur Negara", never "Aparatur / Negara").
 _PHRASES: Final = (
@@ -153,6 +153,10 @@ _PHRASES: Final = (
     "Daerah Khusus",
     "Dalam Negeri",
     "Luar Negeri",
+    "Ahli Pertama",
+    "Ahli Muda",
+    "Ahli Madya",
+    "Ahli Utama",
 )
 _KEPT_PAIRS: Final = frozenset(
     (a.casefold(), b.casefold())
