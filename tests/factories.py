@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import inspect, text
@@ -340,6 +341,22 @@ class Step:
 
 def s(trigger: str, actor: str, on: str, **inputs: str) -> Step:
     return Step(trigger, actor, date.fromisoformat(on), inputs)
+
+
+def walk_together(app: App, walks: list[tuple[str, list[Step]]]) -> None:
+    """Several cases' steps taken in the order of their dates (steps of one day in the order
+    given): each office numbers its letters as an agenda book does, in date order, so cases
+    walked side by side are walked as the offices would have dealt with them."""
+    merged = heapq.merge(
+        *([(ref, st) for st in steps] for ref, steps in walks), key=lambda x: x[1].on
+    )
+    for ref, st in merged:  # each case's own steps stay in their order
+        step(app, ref, st.trigger, st.actor, st.on, **st.inputs)
+
+
+def later(steps: list[Step], days: int) -> list[Step]:
+    """`steps` each taken `days` later (a second case reported after the first)."""
+    return [Step(st.trigger, st.actor, st.on + timedelta(days=days), st.inputs) for st in steps]
 
 
 def walk(app: App, reference: str, steps: list[Step]) -> str:

@@ -14,7 +14,17 @@ from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.db import session_scope
 from sanctions.errors import GuardFailed, InputError, NotFound, TransitionNotAllowed
-from tests.factories import add_unit_office, open_case, recommended, s, seed, snapshot, step, walk
+from tests.factories import (
+    add_unit_office,
+    open_case,
+    recommended,
+    s,
+    seed,
+    snapshot,
+    step,
+    walk,
+    walk_together,
+)
 from tests.letterdata import SUPERIOR
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
@@ -28,32 +38,40 @@ def seeded(app: App, snapshots: Snapshots) -> App:
     return app
 
 
+DECIDED = [
+    *recommended("berat"),
+    s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+    s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
+    s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+    s("periksa", "tim", "2024-11-11"),
+    s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
+    s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
+]
+
+
 def decided(app: App) -> str:
     ref = open_case(app, violations=("DIS-02",), act_date=date(2024, 10, 3))
-    walk(
-        app,
-        ref,
-        [
-            *recommended("berat"),
-            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
-            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
-            s("periksa", "tim", "2024-11-11"),
-            s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
-            s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
-        ],
-    )
+    walk(app, ref, DECIDED)
     return ref
+
+
+def decided_together(app: App, count: int) -> list[str]:
+    """`count` cases reported on one day and decided side by side, step by step."""
+    refs = [
+        open_case(app, violations=("DIS-02",), act_date=date(2024, 10, 3)) for _ in range(count)
+    ]
+    walk_together(app, [(ref, DECIDED) for ref in refs])
+    return refs
 
 
 def test_a_decision_posted_to_the_last_address_issues_the_covering_letter_only(
     seeded: App,
 ) -> None:
-    ref = decided(seeded)
+    ref, other = decided_together(seeded, 2)
     written = step(seeded, ref, "kirim_ke_alamat", "bkpsdm", date(2024, 11, 29))
     assert written.case.state == "disampaikan"
     assert [x.kind for x in written.letters] == ["surat_pengantar_keputusan"]
-    handed = step(seeded, decided(seeded), "serahkan", "bkpsdm", date(2024, 11, 29))
+    handed = step(seeded, other, "serahkan", "bkpsdm", date(2024, 11, 29))
     assert [x.kind for x in handed.letters] == ["ba_penyampaian_keputusan"]
 
 

@@ -33,7 +33,7 @@ from sanctions.trust.audit import verify
 from tests.factories import NOW, grant_cli_user, seed, snapshot
 from tests.fakes import fake_app_factory
 from tests.officer import TEAM_MEMBERS
-from tests.test_letters_issued import recommend
+from tests.test_letters_issued import recommend, recommend_together
 from tests.waiting import wait_until
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ def test_the_ladder_climbs_one_letter_per_step_on_its_days_and_stops_after_the_l
 
 
 def test_running_twice_on_the_same_day_issues_nothing_twice(seeded: App) -> None:
-    refs = [recommend(seeded) for _ in range(2)]
+    refs = recommend_together(seeded, 2)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
     first = remind(seeded, day)
     assert [r.status for r in first.rows] == ["issued", "issued"]
@@ -230,7 +230,7 @@ def test_a_dry_run_reports_what_it_would_issue_and_writes_nothing(seeded: App) -
 
 
 def test_a_case_that_fails_rolls_back_alone_and_the_others_are_issued(seeded: App) -> None:
-    refs = [recommend(seeded) for _ in range(3)]
+    refs = recommend_together(seeded, 3)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
 
     def flaky(app: App, session: Session, case: Case, kind: str, **kw: Any) -> Letter:
@@ -267,7 +267,7 @@ def test_a_finished_follow_up_is_no_longer_overdue(seeded: App) -> None:
 def test_two_runs_at_once_issue_each_step_exactly_once_with_gapless_numbers(
     seeded: App,
 ) -> None:
-    refs = [recommend(seeded) for _ in range(4)]
+    refs = recommend_together(seeded, 4)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
     start = threading.Barrier(2)
     reports: list[RunReport] = []
@@ -348,7 +348,7 @@ print("finished", flush=True)
 
 @pytest.mark.slow
 def test_a_run_killed_mid_way_resumes_without_duplicates_or_gaps(seeded: App, db_url: str) -> None:
-    refs = [recommend(seeded) for _ in range(5)]
+    refs = recommend_together(seeded, 5)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
     script = KILLABLE_RUN.format(
         root=str(Path(__file__).resolve().parent.parent),
@@ -483,7 +483,7 @@ def test_issued_letters_are_mailed_to_the_agency_and_unsent_mail_is_retried(
         sleman = s.exec(select(Agency).where(Agency.code == "SLEMAN")).one()
         sleman.email = "bkpsdm@slemankab.go.id"
         s.add(sleman)
-    refs = [recommend(seeded) for _ in range(2)]
+    refs = recommend_together(seeded, 2)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
 
     # The mail server is down: the letters are issued all the same, their mail waits.
