@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import inspect, text
 from sqlmodel import Session
 
 from sanctions.app import App
+from sanctions.cases import composition, views
 from sanctions.cases import service as cases
-from sanctions.cases import views
 from sanctions.cases.changes import LetterData, Written
 from sanctions.cases.guards import competent_official
 from sanctions.cases.opening import OpenCaseInput, opening_workflow
 from sanctions.db import session_scope
 from sanctions.db.models import Case
+from sanctions.law.names import SUMMONS_LETTERS
 from sanctions.registry import service as registry
 from sanctions.registry.employees import EmployeeInput
-from tests.letterdata import SIGNER, letter_data_for, sample_letter_data
+from tests.letterdata import SIGNER, SUPERIOR, letter_data_for, sample_letter_data
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -122,11 +124,6 @@ def seed(app: App, *, agency_code: str = "SLEMAN") -> None:
 
 
 BAWASLU_CODE = "BAWASLU-SLEMAN"
-# The seeded issuers number letters in the order they are recorded: the suites walk several
-# cases of one issuer, each from the same early dates, so their letters are back-dated against
-# the register's last date. tests/test_agenda_registers.py turns the agenda-book rule (the
-# default for an agency registered any other way) on for BKN and tests it.
-LEGACY_ORDER = "recorded"
 
 
 def add_issuers(s: Session) -> None:
@@ -143,7 +140,6 @@ def add_issuers(s: Session) -> None:
             address="Jalan Candi Gebang Nomor 11, Sleman",
             unit_code="PP.01",
             numbering_pattern="{seq}/{code}/{unit}/{roman_month}/{year}",
-            register_order=LEGACY_ORDER,
         ),
         registry.AgencyInput(
             code="BKN",
@@ -156,7 +152,6 @@ def add_issuers(s: Session) -> None:
             address="Jalan Mayjen Sutoyo Nomor 12, Jakarta",
             unit_code="DWASDAL",
             numbering_pattern="{sifat_prefix}-{seq}/{agency}/{unit}/{month:02d}/{year}",
-            register_order=LEGACY_ORDER,
         ),
         registry.AgencyInput(
             code="KASN",
@@ -168,7 +163,6 @@ def add_issuers(s: Session) -> None:
             address="Jalan Letjen M.T. Haryono Kav. 52-53, Jakarta Selatan",
             unit_code="KASN",
             numbering_pattern="{sifat_prefix}-{seq}/{agency}/{month:02d}/{year}",
-            register_order=LEGACY_ORDER,
         ),
     ):
         registry.add_agency(s, data, actor="admin")
@@ -187,7 +181,30 @@ def add_agency(s: Session, code: str) -> None:
             parent="PEMERINTAH KABUPATEN SLEMAN",
             # A second regency needs numbers of its own (the pattern is the same).
             unit_code="BKPSDM" if code == "SLEMAN" else f"BKPSDM.{code}",
-            register_order=LEGACY_ORDER,
+        ),
+        actor="admin",
+    )
+
+
+UNIT_OFFICE_CODE = "SMPN1-SLEMAN"
+
+
+def add_unit_office(s: Session) -> None:
+    """The seeded employees' unit as an issuer of its own: the school whose head, the direct
+    superior, signs the temporary release on the school's kop and in its register."""
+    registry.add_agency(
+        s,
+        registry.AgencyInput(
+            code=UNIT_OFFICE_CODE,
+            name="SMP Negeri 1 Sleman",
+            kind="daerah",
+            city="Sleman",
+            ppk_title="Kepala SMP Negeri 1 Sleman",
+            ppk_name="Dra. Sri Wahyuni, M.Pd.",
+            ppk_nip="196805121993032006",
+            parent="PEMERINTAH KABUPATEN SLEMAN",
+            address="Jalan Bhayangkara Nomor 20, Sleman",
+            unit_code="SMPN1",
         ),
         actor="admin",
     )
@@ -305,6 +322,12 @@ def with_decree_signer(
         official = None if isinstance(resolution, str) else resolution.default
     if official not in (None, "ppk") and "sk_hukuman_disiplin" in data:
         data = {**data, "sk_hukuman_disiplin": {**data["sk_hukuman_disiplin"], "signer": SIGNER}}
+    members = case.facts.get("members") or inputs.get("members")
+    if not (members and composition.is_structured(members)):
+        # examined without a team: the direct superior signs the summons (authority.yaml)
+        for kind in SUMMONS_LETTERS:
+            if kind in data and "signer" not in data[kind]:
+                data = {**data, kind: {**data[kind], "signer": SUPERIOR}}
     return data
 
 
@@ -318,6 +341,22 @@ class Step:
 
 def s(trigger: str, actor: str, on: str, **inputs: str) -> Step:
     return Step(trigger, actor, date.fromisoformat(on), inputs)
+
+
+def walk_together(app: App, walks: list[tuple[str, list[Step]]]) -> None:
+    """Several cases' steps taken in the order of their dates (steps of one day in the order
+    given): each office numbers its letters as an agenda book does, in date order, so cases
+    walked side by side are walked as the offices would have dealt with them."""
+    merged = heapq.merge(
+        *([(ref, st) for st in steps] for ref, steps in walks), key=lambda x: x[1].on
+    )
+    for ref, st in merged:  # each case's own steps stay in their order
+        step(app, ref, st.trigger, st.actor, st.on, **st.inputs)
+
+
+def later(steps: list[Step], days: int) -> list[Step]:
+    """`steps` each taken `days` later (a second case reported after the first)."""
+    return [Step(st.trigger, st.actor, st.on + timedelta(days=days), st.inputs) for st in steps]
 
 
 def walk(app: App, reference: str, steps: list[Step]) -> str:

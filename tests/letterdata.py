@@ -49,6 +49,26 @@ SIGNER = {
     "nip": "197203151998031004",
     "rank": "Pembina, IV/a",
 }
+# The officers who take a document in and sign its receipt ("Yang menerima").
+BAWASLU_RECEIVER = {
+    "name": "Dwi Lestari, S.H.",
+    "nip": "199003142015032004",
+    "position": "Penata Kelola Pemilu Ahli Pertama Sekretariat Bawaslu Kabupaten Sleman",
+}
+BKPSDM_RECEIVER = {
+    "name": "Yoga Pratama, S.H.",
+    "nip": "198101102005011004",
+    "position": "Analis Sumber Daya Manusia Aparatur Ahli Muda",
+}
+# The employee's direct superior (atasan langsung): the head of the school the seeded
+# employees teach at. Signs the summons of a case examined without a team and the temporary
+# release (the latter on the school's own kop: tests/factories.py add_unit_office).
+SUPERIOR = {
+    "title": "Kepala SMP Negeri 1 Sleman",
+    "name": "Dra. Sri Wahyuni, M.Pd.",
+    "nip": "196805121993032006",
+    "rank": "Pembina Tingkat I, IV/b",
+}
 WITNESSES = [
     {"name": "Sri Handayani, S.E.", "nip": "197508172000032002"},
     {"name": "Yoga Pratama, S.H.", "nip": "198101102005011004"},
@@ -61,6 +81,7 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "event_place": "Akun Facebook pribadi terlapor",
         "summary": "Terlapor mengunggah materi kampanye pasangan calon di media sosial.",
         "evidence": ["Tangkapan layar unggahan (3 lembar)", "Tautan unggahan"],
+        "receiver": BAWASLU_RECEIVER,
     },
     "surat_penerusan": {
         "review_date": date(2024, 10, 9),
@@ -133,8 +154,13 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "received_time": "10.00 WIB",
         "decided_by": "Gubernur Daerah Istimewa Yogyakarta",
         "decision_due": date(2025, 1, 31),
+        "receiver": BKPSDM_RECEIVER,
     },
-    "tanda_terima_banding": {"received_time": "10.00 WIB", "response_due": date(2025, 1, 31)},
+    "tanda_terima_banding": {
+        "received_time": "10.00 WIB",
+        "response_due": date(2025, 1, 31),
+        "receiver": BKPSDM_RECEIVER,
+    },
     # The outcome and the objection's date come from the step and the case.
     "keputusan_keberatan": {
         "articles": OFFICER_ARTICLES,
@@ -144,9 +170,10 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
     "pemberitahuan_tidak_terbukti": {},
     # The candidacy, its date and the day the statement is due come from the step and the case.
     "permintaan_pengunduran_diri": {},
-    # Signed by the direct superior, who decides the release (workflows/authority.yaml); its
+    # Signed by the direct superior, who decides the release (workflows/authority.yaml), on
+    # the kop of their office (the employee's unit, registered as an issuer); its
     # dates, the team's decree and the acting official come from the case and the step.
-    "sk_pembebasan_sementara": {"signer": SIGNER},
+    "sk_pembebasan_sementara": {"signer": SUPERIOR},
     "tanggapan_banding": {
         "answers": [
             "Pelanggaran terbukti berdasarkan Berita Acara Pemeriksaan dan alat bukti.",

@@ -16,8 +16,9 @@ from sanctions.app import App
 from sanctions.cases import views
 from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter
-from sanctions.errors import GuardFailed
+from sanctions.errors import GuardFailed, InputError
 from tests.factories import open_case, recommended, s, seed, snapshot, step, walk
+from tests.letterdata import BKPSDM_RECEIVER, sample_letter_data
 from tests.officer import TEAM_MEMBERS
 
 if TYPE_CHECKING:
@@ -208,3 +209,42 @@ def test_bpasn_decides_without_the_ppks_answer_and_its_change_is_reported(seeded
     assert (written.case.state, written.case.facts["sanction"]) == ("berlaku", "B-2")
     [report] = written.letters
     assert report.context["data"]["bpasn_decision_number"] == "012/BPASN/2025"
+
+
+@pytest.mark.parametrize(
+    ("case_of", "trigger", "receipt"),
+    [
+        (("ringan", "R-2", ("DIS-02",)), "ajukan_keberatan", "tanda_terima_keberatan"),
+        (("pemberhentian", "PTDH", ("DIS-05",)), "ajukan_banding", "tanda_terima_banding"),
+    ],
+)
+def test_an_appeal_receipt_is_signed_by_the_officer_who_received_it_never_the_bupati(
+    seeded: App, case_of: tuple[str, str, tuple[str, ...]], trigger: str, receipt: str
+) -> None:
+    level, sanction, violations = case_of
+    extra = {"official": "ppk", "authority_reason": "x"} if level == "ringan" else {}
+    ref = delivered(seeded, level, sanction, violations, **extra)
+    before = snapshot(seeded)
+    # the receipt's data without its receiver: every missing value at once, nothing written
+    values = sample_letter_data([receipt], on=date(2024, 11, 28))
+    del values[receipt]["receiver"]
+    with pytest.raises(InputError) as refused:
+        step(seeded, ref, trigger, "bkpsdm", date(2024, 11, 28), values, reason="x")
+    assert (
+        f"  {receipt}: missing receiver.name (text), receiver.nip (nip), receiver.position "
+        "(text)" in str(refused.value).splitlines()
+    )
+    assert snapshot(seeded) == before
+    written = step(seeded, ref, trigger, "bkpsdm", date(2024, 11, 28), reason="x")
+    [letter] = written.letters
+    assert letter.kind == receipt
+    assert letter.context["signer"] == {
+        "title": BKPSDM_RECEIVER["position"],
+        "name": BKPSDM_RECEIVER["name"],
+        "nip": BKPSDM_RECEIVER["nip"],
+        "rank": None,
+    }
+    # on the BKPSDM's kop and in its berita acara register, which the officer signs for
+    assert letter.context["kop"]["style"] == "instansi"
+    assert letter.context["kop"]["lines"][0] == "PEMERINTAH KABUPATEN SLEMAN"
+    assert letter.number.endswith("/BKPSDM/2024")

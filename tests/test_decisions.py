@@ -13,9 +13,19 @@ from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
 from sanctions.db import session_scope
-from sanctions.errors import GuardFailed, InputError, TransitionNotAllowed
-from tests.factories import open_case, recommended, s, seed, step, walk
-from tests.letterdata import SIGNER
+from sanctions.errors import GuardFailed, InputError, NotFound, TransitionNotAllowed
+from tests.factories import (
+    add_unit_office,
+    open_case,
+    recommended,
+    s,
+    seed,
+    snapshot,
+    step,
+    walk,
+    walk_together,
+)
+from tests.letterdata import SUPERIOR
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
 if TYPE_CHECKING:
@@ -28,32 +38,40 @@ def seeded(app: App, snapshots: Snapshots) -> App:
     return app
 
 
+DECIDED = [
+    *recommended("berat"),
+    s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+    s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
+    s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+    s("periksa", "tim", "2024-11-11"),
+    s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
+    s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
+]
+
+
 def decided(app: App) -> str:
     ref = open_case(app, violations=("DIS-02",), act_date=date(2024, 10, 3))
-    walk(
-        app,
-        ref,
-        [
-            *recommended("berat"),
-            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
-            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
-            s("periksa", "tim", "2024-11-11"),
-            s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
-            s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
-        ],
-    )
+    walk(app, ref, DECIDED)
     return ref
+
+
+def decided_together(app: App, count: int) -> list[str]:
+    """`count` cases reported on one day and decided side by side, step by step."""
+    refs = [
+        open_case(app, violations=("DIS-02",), act_date=date(2024, 10, 3)) for _ in range(count)
+    ]
+    walk_together(app, [(ref, DECIDED) for ref in refs])
+    return refs
 
 
 def test_a_decision_posted_to_the_last_address_issues_the_covering_letter_only(
     seeded: App,
 ) -> None:
-    ref = decided(seeded)
+    ref, other = decided_together(seeded, 2)
     written = step(seeded, ref, "kirim_ke_alamat", "bkpsdm", date(2024, 11, 29))
     assert written.case.state == "disampaikan"
     assert [x.kind for x in written.letters] == ["surat_pengantar_keputusan"]
-    handed = step(seeded, decided(seeded), "serahkan", "bkpsdm", date(2024, 11, 29))
+    handed = step(seeded, other, "serahkan", "bkpsdm", date(2024, 11, 29))
     assert [x.kind for x in handed.letters] == ["ba_penyampaian_keputusan"]
 
 
@@ -130,6 +148,8 @@ def test_a_temporary_release_is_a_fact_from_the_examination_ended_by_the_decisio
     with session_scope(seeded.db) as session:
         case = views.case_by_reference(session, ref)
         due_before = [(d.name, d.due_date) for d in cases.open_deadlines(session, case)]
+    with session_scope(seeded.db) as session:
+        add_unit_office(session)  # the school, whose head is the employee's direct superior
     released = step(
         seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1),
         acting_official="Wakil Kepala Sekolah Bidang Kurikulum",
@@ -138,7 +158,10 @@ def test_a_temporary_release_is_a_fact_from_the_examination_ended_by_the_decisio
     assert released.case.facts["bebaskan_sementara_on"] == "2024-11-01"
     [decree] = released.letters
     assert decree.kind == "sk_pembebasan_sementara"
-    assert decree.context["signer"]["name"] == SIGNER["name"]  # the direct superior signs
+    assert decree.context["signer"]["name"] == SUPERIOR["name"]  # the direct superior signs
+    # ... on the kop of the superior's office, numbered in its register, not the BKPSDM's
+    assert decree.context["kop"]["lines"] == ["PEMERINTAH KABUPATEN SLEMAN", "SMP NEGERI 1 SLEMAN"]
+    assert decree.number.endswith("/SMPN1/2024")
     assert decree.context["data"]["start_date"] == {"$date": "2024-11-01"}
     with session_scope(seeded.db) as session:
         case = views.case_by_reference(session, ref)
@@ -284,3 +307,39 @@ def test_case_show_says_no_kgb_or_promotion_while_a_berat_sanction_is_served(
         view = views.show_case(seeded, session, ref, actor="bkpsdm", on=effective)
     assert view.serving_effects is not None
     assert "no periodic salary raise (KGB) and no promotion while B-1" in view.serving_effects
+
+
+def test_a_temporary_release_is_refused_when_the_superior_s_office_is_not_an_issuer(
+    seeded: App,
+) -> None:
+    """Its kop, its number series and its signer belong together: with the employee's unit
+    not registered, the release is refused rather than printed on the BKPSDM's letterhead."""
+    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(
+        seeded,
+        ref,
+        [
+            *recommended("berat"),
+            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
+            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+        ],
+    )
+    before = snapshot(seeded)
+    with pytest.raises(NotFound) as refused:
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1), acting_official="X")
+    assert str(refused.value) == (
+        "sk_pembebasan_sementara is signed by the direct superior on the kop and in the number "
+        "series of their office, and the employee's unit 'SMP Negeri 1 Sleman' is not "
+        "registered as an issuer: register the office (`sanctions agency add --code CODE --name "
+        '"SMP Negeri 1 Sleman" ...`) or name a registered one in the letter data '
+        "(sk_pembebasan_sementara: signer: {title, name, nip, rank, office: CODE}); the letter "
+        "is not printed on another office's letterhead"
+    )
+    assert snapshot(seeded) == before
+    # an office named in the letter data that is not registered is refused by its code too
+    named = {"sk_pembebasan_sementara": {"signer": {**SUPERIOR, "office": "SMPN9"}}}
+    with pytest.raises(NotFound, match=r"signer\.office 'SMPN9' is not a registered issuer"):
+        step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1), named,
+             acting_official="X")  # fmt: skip
+    assert snapshot(seeded) == before

@@ -22,7 +22,7 @@ from sanctions.cli.schemas import JSON_SCHEMAS
 from sanctions.db import session_scope
 from sanctions.deadlines.reminders import run_reminders
 from sanctions.registry import service as registry
-from tests.factories import KNOWN_ROLES, NOW, open_case, recommended, s, seed, walk
+from tests.factories import KNOWN_ROLES, NOW, open_case, recommended, s, seed, walk, walk_together
 from tests.fakes import fake_app_factory
 from tests.pdftext import page_texts
 from tests.test_reminders import follow_up_due
@@ -45,20 +45,26 @@ class Day:
 
 def build(app: App) -> tuple[str, str, str, str, date, date, date]:
     seed(app)
+    # two reports of 7 October 2024, dealt with side by side (each office's letters in date
+    # order)
     late = open_case(app)
-    walk(app, late, recommended("berat"))
     delivered = open_case(app, violations=("DIS-03",), act_date=date(2024, 9, 2))
-    walk(
+    walk_together(
         app,
-        delivered,
         [
-            *recommended("sedang"),
-            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
-            s("panggil_ulang", "atasan", "2024-11-08", examination_date="2024-11-20"),
-            s("catat_ketidakhadiran", "atasan", "2024-11-20"),
-            s("putuskan", "bupati", "2024-11-22", sanction="S-2T"),
-            s("serahkan", "bkpsdm", "2024-11-25"),
+            (late, recommended("berat")),
+            (
+                delivered,
+                [
+                    *recommended("sedang"),
+                    s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+                    s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
+                    s("panggil_ulang", "atasan", "2024-11-08", examination_date="2024-11-20"),
+                    s("catat_ketidakhadiran", "atasan", "2024-11-20"),
+                    s("putuskan", "bupati", "2024-11-22", sanction="S-2T"),
+                    s("serahkan", "bkpsdm", "2024-11-25"),
+                ],
+            ),
         ],
     )
     due = follow_up_due(app, late)

@@ -29,7 +29,16 @@ from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter
 from sanctions.errors import RuleViolation
 from sanctions.trust.audit import verify
-from tests.factories import ACTORS, NOW, PNS_NIP, PPPK_NIP, open_case, seed, with_decree_signer
+from tests.factories import (
+    ACTORS,
+    NOW,
+    PNS_NIP,
+    PPPK_NIP,
+    add_unit_office,
+    open_case,
+    seed,
+    with_decree_signer,
+)
 from tests.letterdata import letter_data_for
 from tests.officer import members_for
 
@@ -252,15 +261,22 @@ def test_every_path_of_a_shipped_workflow_is_walked_with_its_letters(
     app: App, version: str
 ) -> None:
     seed(app)
+    with session_scope(app.db) as session:
+        add_unit_office(session)  # the direct superior's office issues the temporary release
     workflow = app.workflow(version)
     walked = Walked(edges=set())
+    dated = []
     for profile in PROFILES:
-        walked.stops = profile.walked_beyond
         reported = profile.reported_on if version == "bkn-2024" else date(2023, 12, 4)
         acted = profile.act_date if version == "bkn-2024" else date(2023, 11, 20)
-        contest = "PILKADA-SLEMAN-2024" if version == "bkn-2024" else "PEMILU-2024"
         if version == "skb-2022" and profile.name in ("ethics", "sedang"):
             acted, reported = date(2023, 10, 2), date(2023, 10, 4)  # before penetapan calon
+        dated.append((reported, acted, profile))
+    # the reports are received in the order of their dates: the Bawaslu office's register
+    # numbers the receipts as an agenda book does (each walk after them is rolled back)
+    for reported, acted, profile in sorted(dated, key=lambda x: (x[0], x[1])):
+        walked.stops = profile.walked_beyond
+        contest = "PILKADA-SLEMAN-2024" if version == "bkn-2024" else "PEMILU-2024"
         reference = open_case(
             app,
             violations=profile.violations,

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,12 +35,14 @@ from tests.factories import (
     NOW,
     REPORT_TO_RECOMMENDATION,
     add_agency,
+    later,
     open_case,
     s,
     seed,
     snapshot,
     step,
     walk,
+    walk_together,
 )
 from tests.letterdata import sample_letter_data
 from tests.waiting import kill_all, row_counter, wait_until
@@ -87,12 +89,26 @@ def prepared(app: App, snapshots: Snapshots) -> Prepared:
     return restore
 
 
-def recommend(app: App, data: dict[str, object] | None = None) -> str:
-    ref = open_case(app)
-    walk(app, ref, REPORT_TO_RECOMMENDATION)
+def recommend(app: App, data: dict[str, object] | None = None, *, days: int = 0) -> str:
+    """A case recommended by BKN on 21 October 2024 (`days` later: a case reported after)."""
+    ref = open_case(app, act_date=date(2024, 10, 3) + timedelta(days=days),
+                    reported_on=date(2024, 10, 7) + timedelta(days=days))  # fmt: skip
+    walk(app, ref, later(REPORT_TO_RECOMMENDATION, days))
     given = {"rekomendasi": data or FORWARDING}
-    step(app, ref, "rekomendasikan", "pengawas", date(2024, 10, 21), given, level="berat")
+    on = date(2024, 10, 21) + timedelta(days=days)
+    step(app, ref, "rekomendasikan", "pengawas", on, given, level="berat")
     return ref
+
+
+def recommend_together(app: App, count: int) -> list[str]:
+    """`count` cases reported on one day and recommended by BKN side by side, step by step
+    (each office's letters in date order)."""
+    refs = [open_case(app) for _ in range(count)]
+    walk_together(app, [(ref, REPORT_TO_RECOMMENDATION) for ref in refs])
+    for ref in refs:
+        step(app, ref, "rekomendasikan", "pengawas", date(2024, 10, 21),
+             {"rekomendasi": FORWARDING}, level="berat")  # fmt: skip
+    return refs
 
 
 def letters(app: App, kind: str | None = None) -> list[Letter]:
@@ -176,6 +192,13 @@ def test_a_summons_lacking_every_value_names_them_all_and_the_step_inputs_that_g
         "examination_time=...), exam_place (text; or the step input --set "
         "examination_place=...)"
     )
+    # examined without a team: the direct superior signs, never the head by default
+    assert str(excinfo.value).splitlines()[2] == (
+        "  surat_panggilan_1: signer: the case is examined without a team, so the employee's "
+        "direct superior (atasan langsung) signs the summons, not the head (PP 94/2021 Pasal "
+        "26; workflows/authority.yaml direct_superior_or_team): give the superior as "
+        "surat_panggilan_1: signer: {title, name, nip, rank} in the letter data"
+    )
     assert snapshot(seeded) == before
 
 
@@ -183,7 +206,7 @@ def test_numbers_count_per_agency_series_and_year_without_gaps(
     seeded: App, prepared: Prepared
 ) -> None:
     prepared("recommended", recommend)
-    recommend(seeded)
+    recommend(seeded, days=7)  # reported after the first was forwarded: its letters follow
     bkn = [x for x in letters(seeded) if x.kind in ("permintaan_klarifikasi", "rekomendasi")]
     assert [x.number for x in bkn] == [f"B-{n}/BKN/DWASDAL/10/2024" for n in (1, 2, 3, 4)]
     bawaslu = [x.number for x in letters(seeded, "surat_penerusan")]

@@ -26,7 +26,17 @@ from sanctions.law.load import load_law
 from sanctions.law.migrations import load_plan
 from sanctions.registry import service as registry
 from sanctions.settings import Settings
-from tests.factories import KNOWN_ROLES, NOW, open_case, s, seed, snapshot, step, walk
+from tests.factories import (
+    KNOWN_ROLES,
+    NOW,
+    open_case,
+    s,
+    seed,
+    snapshot,
+    step,
+    walk,
+    walk_together,
+)
 from tests.fakes import fake_app_factory
 from tests.waiting import kill_all, wait_until
 
@@ -50,15 +60,18 @@ STATES = {
 }
 
 
-def kasn_case(app: App, state: str) -> str:
-    ref = open_case(
-        app,
-        contest="PEMILU-2024",
-        act_date=date(2023, 11, 20),
-        reported_on=date(2023, 12, 4),
+def kasn_cases_side_by_side(app: App, states: list[str]) -> list[str]:
+    """KASN cases reported on one day, each walked to its state side by side (each office's
+    letters in date order)."""
+    refs = [
+        open_case(app, contest="PEMILU-2024", act_date=date(2023, 11, 20),
+                  reported_on=date(2023, 12, 4))
+        for _ in states
+    ]  # fmt: skip
+    walk_together(
+        app, [(ref, KASN_STEPS[: STATES[st]]) for ref, st in zip(refs, states, strict=True)]
     )
-    walk(app, ref, KASN_STEPS[: STATES[state]])
-    return ref
+    return refs
 
 
 def add_menpanrb(app: App) -> None:
@@ -82,7 +95,7 @@ def add_menpanrb(app: App) -> None:
 def build_kasn_cases(app: App) -> dict[str, str]:
     seed(app)
     add_menpanrb(app)
-    return {state: kasn_case(app, state) for state in STATES}
+    return dict(zip(STATES, kasn_cases_side_by_side(app, list(STATES)), strict=True))
 
 
 @pytest.fixture
@@ -366,7 +379,7 @@ def test_a_migration_killed_mid_run_leaves_each_case_migrated_once_or_untouched(
     app: App, db_url: str
 ) -> None:
     seed(app)
-    refs = [kasn_case(app, "klarifikasi") for _ in range(6)]
+    refs = kasn_cases_side_by_side(app, ["klarifikasi"] * 6)
     script = KILLABLE.format(root=str(REPO), url=db_url, store=str(app.settings.letter_store))
     proc = subprocess.Popen(
         [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from sanctions.app import App
 from sanctions.settings import Settings
-from tests.factories import PPPK_NIP, open_case, recommended, s, seed, walk
+from tests.factories import PPPK_NIP, Step, open_case, recommended, s, seed, walk_together
 from tests.fakes import FakePdfRenderer
 from tests.letters.test_printed_law import FORBIDDEN
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
@@ -42,42 +42,38 @@ def recorded(settings: Settings, db: Engine) -> tuple[App, RecordingRenderer]:
     return app, renderer
 
 
-def _decided(app: App, ref: str, sanction: str, level: str) -> None:
-    walk(
-        app,
-        ref,
-        [
-            *recommended(level),
-            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM),
-            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
-            s("periksa", "tim", "2024-11-11"),
-            s("susun_lhp", "tim", "2024-11-15", sanction=sanction),
-            s("putuskan", "bupati", "2024-11-20", sanction=sanction),
-        ],
-    )
+def _decided(sanction: str, level: str) -> list[Step]:
+    return [
+        *recommended(level),
+        s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+        s("bentuk_tim", "bupati", "2024-10-29", members=TEAM),
+        s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+        s("periksa", "tim", "2024-11-11"),
+        s("susun_lhp", "tim", "2024-11-15", sanction=sanction),
+        s("putuskan", "bupati", "2024-11-20", sanction=sanction),
+    ]
 
 
 def test_every_letter_of_cases_decided_on_each_track_prints_indonesian_law_only(
     recorded: tuple[App, RecordingRenderer],
 ) -> None:
     app, renderer = recorded
-    _decided(app, open_case(app), "B-1", "berat")  # DIS-02: the officer confirms the norm
-    _decided(app, open_case(app, violations=("DIS-05",)), "PTDH",
-             "pemberhentian")  # fmt: skip
-    _decided(app, open_case(app, violations=("DIS-05",), nip=PPPK_NIP),
-             "PPPK-PHK", "pemberhentian")  # fmt: skip
+    # four cases reported on one day, dealt with side by side (each office's letters in
+    # date order)
+    decided = [
+        (open_case(app), _decided("B-1", "berat")),  # DIS-02: the officer confirms the norm
+        (open_case(app, violations=("DIS-05",)), _decided("PTDH", "pemberhentian")),
+        (open_case(app, violations=("DIS-05",), nip=PPPK_NIP),
+         _decided("PPPK-PHK", "pemberhentian")),
+    ]  # fmt: skip
     ethics = open_case(app, violations=("ETK-02",), act_date=date(2024, 9, 2))
-    walk(
-        app,
-        ethics,
-        [
-            *recommended("moral"),
-            s("bentuk_majelis", "bkpsdm", "2024-10-28", members=PANEL_MEMBERS),
-            s("sidangkan", "majelis", "2024-11-05"),
-            s("jatuhkan_sanksi_moral", "bupati", "2024-11-12", sanction="MOR-T"),
-        ],
-    )
+    ethics_steps = [
+        *recommended("moral"),
+        s("bentuk_majelis", "bkpsdm", "2024-10-28", members=PANEL_MEMBERS),
+        s("sidangkan", "majelis", "2024-11-05"),
+        s("jatuhkan_sanksi_moral", "bupati", "2024-11-12", sanction="MOR-T"),
+    ]
+    walk_together(app, [*decided, (ethics, ethics_steps)])
     titles = [t for t, _ in renderer.pages]
     assert sum("Hukuman Disiplin" in t or "Pemberhentian" in t or "Pemutusan" in t
                for t in titles) >= 3, titles  # fmt: skip

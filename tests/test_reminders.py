@@ -33,7 +33,7 @@ from sanctions.trust.audit import verify
 from tests.factories import NOW, grant_cli_user, seed, snapshot
 from tests.fakes import fake_app_factory
 from tests.officer import TEAM_MEMBERS
-from tests.test_letters_issued import recommend
+from tests.test_letters_issued import recommend, recommend_together
 from tests.waiting import wait_until
 
 if TYPE_CHECKING:
@@ -54,11 +54,11 @@ Recommended = Callable[[int], list[str]]
 
 @pytest.fixture
 def recommended(app: App, snapshots: Snapshots) -> Recommended:
-    """`recommended(n)`: the seed and `n` cases each walked to a recommendation (`recommend`,
-    one after the other); their references. The seed and the first case are built once per
-    session and database kind and copied into the test's database (most tests need one case;
-    a snapshot per count would be built more often than it is used). Called once, before the
-    test writes anything."""
+    """`recommended(n)`: the seed and `n` cases walked to a recommendation; their references.
+    One case (what most tests need) comes from a snapshot built once per session and database
+    kind; several are walked side by side on the seed's snapshot (`recommend_together`: their
+    letters in date order, as an agenda book numbers them; a snapshot per count would be built
+    more often than it is used). Called once, before the test writes anything."""
     called: list[int] = []
 
     def restore(count: int) -> list[str]:
@@ -69,8 +69,10 @@ def recommended(app: App, snapshots: Snapshots) -> Recommended:
             seed(source)
             return recommend(source)
 
-        first = snapshots.restore("reminders.recommended", app, build)
-        return [first, *(recommend(app) for _ in range(count - 1))]
+        if count > 1:  # walked side by side, their letters in date order (agenda book)
+            snapshots.restore("reminders.seeded", app, seed)
+            return recommend_together(app, count)
+        return [snapshots.restore("reminders.recommended", app, build)]
 
     return restore
 
@@ -522,7 +524,7 @@ def test_issued_letters_are_mailed_to_the_agency_and_unsent_mail_is_retried(
         sleman = s.exec(select(Agency).where(Agency.code == "SLEMAN")).one()
         sleman.email = "bkpsdm@slemankab.go.id"
         s.add(sleman)
-    refs = [recommend(seeded) for _ in range(2)]
+    refs = recommend_together(seeded, 2)
     day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
 
     # The mail server is down: the letters are issued all the same, their mail waits.

@@ -36,7 +36,18 @@ from sanctions.reports.figures import (
     weekly,
 )
 from sanctions.reports.pdf import CHART_TITLES, render_report_pdf
-from tests.factories import NOW, PPPK_NIP, TODAY, Step, open_case, recommended, s, seed, walk
+from tests.factories import (
+    NOW,
+    PPPK_NIP,
+    TODAY,
+    Step,
+    open_case,
+    recommended,
+    s,
+    seed,
+    walk,
+    walk_together,
+)
 from tests.fakes import fake_app_factory
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 from tests.pdfa import assert_pdf_a_3b
@@ -119,33 +130,49 @@ def build(app: App) -> Fixture:
                 today=TODAY,
             )
     perawat, camat, bidan, kadis, pelaksana, penyuluh, dokter = (e[0] for e in EMPLOYEES)
+    # The reports of 7 October 2024 are opened that day and dealt with side by side (each
+    # office's letters in date order); the later reports follow in the order received.
     s1 = open_case(app)
-    walk(app, s1, [*recommended("berat"), *decided("bkpsdm", "bupati", "tim", "2024-10-28")])
     s2 = open_case(app, violations=("ETK-02",), act_date=date(2024, 9, 2), nip=PPPK_NIP)
-    members = PANEL_MEMBERS
-    walk(
+    s3 = open_case(app, violations=("DIS-06",), nip=perawat)
+    b1 = open_case(app, violations=("DIS-04", "DIS-12"), nip=camat)
+    b2 = open_case(app, violations=("DIS-07",), nip=bidan)
+    k1 = open_case(app, violations=("DIS-12",), nip=kadis)
+    k2 = open_case(app, nip=pelaksana)
+    bantul = "bkpsdm_bantul"
+    klaten = "bkpsdm_klaten"
+    walk_together(
         app,
-        s2,
         [
-            *recommended("moral"),
-            s("bentuk_majelis", "bkpsdm", "2024-10-30", members=members),
-            s("sidangkan", "majelis", "2024-11-05"),
-            s("jatuhkan_sanksi_moral", "bupati", "2024-11-12", sanction="MOR-T"),
+            (s1, [*recommended("berat"), *decided("bkpsdm", "bupati", "tim", "2024-10-28")]),
+            (
+                s2,
+                [
+                    *recommended("moral"),
+                    s("bentuk_majelis", "bkpsdm", "2024-10-30", members=PANEL_MEMBERS),
+                    s("sidangkan", "majelis", "2024-11-05"),
+                    s("jatuhkan_sanksi_moral", "bupati", "2024-11-12", sanction="MOR-T"),
+                ],
+            ),
+            (s3, recommended("berat")),
+            (b1, [*recommended("berat"), *decided(bantul, bantul, bantul, "2025-01-06")]),
+            (b2, recommended("berat")),
+            (k1, [*recommended("berat"), *decided(klaten, klaten, klaten, "2024-11-01")]),
+            (
+                k2,
+                [
+                    *recommended("berat"),
+                    s("pegawai_keluar", "pengawas", "2024-11-15", reason="pensiun"),
+                ],
+            ),
         ],
     )
-    walk(app, open_case(app, violations=("DIS-06",), nip=perawat), recommended("berat"))
-    b1 = open_case(app, violations=("DIS-04", "DIS-12"), nip=camat)
-    bantul = "bkpsdm_bantul"
-    walk(app, b1, [*recommended("berat"), *decided(bantul, bantul, bantul, "2025-01-06")])
-    walk(app, open_case(app, violations=("DIS-07",), nip=bidan), recommended("berat"))
-    k1 = open_case(app, violations=("DIS-12",), nip=kadis)
-    klaten = "bkpsdm_klaten"
-    walk(app, k1, [*recommended("berat"), *decided(klaten, klaten, klaten, "2024-11-01")])
-    k2 = open_case(app, nip=pelaksana)
-    walk(
+    open_case(
         app,
-        k2,
-        [*recommended("berat"), s("pegawai_keluar", "pengawas", "2024-11-15", reason="pensiun")],
+        violations=("DIS-07",),
+        nip=dokter,
+        act_date=date(2024, 11, 1),
+        reported_on=date(2024, 11, 5),
     )
     k3 = open_case(app, nip=penyuluh, act_date=date(2024, 11, 20), reported_on=date(2025, 1, 3))
     walk(
@@ -157,13 +184,6 @@ def build(app: App) -> Fixture:
             s("minta_klarifikasi", "pengawas", "2025-01-10"),
             s("rekomendasikan", "pengawas", "2025-01-20", level="berat"),
         ],
-    )
-    open_case(
-        app,
-        violations=("DIS-07",),
-        nip=dokter,
-        act_date=date(2024, 11, 1),
-        reported_on=date(2024, 11, 5),
     )
     with session_scope(app.db) as session:
         due = session.exec(

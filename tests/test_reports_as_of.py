@@ -19,7 +19,17 @@ from sanctions.db.models import CaseEvent, Deadline
 from sanctions.deadlines.reminders import TRIGGER_PREFIX, run_reminders
 from sanctions.reports import service as svc
 from sanctions.reports.figures import CaseRecord, FollowUpLaw, Step, as_of, follow_up
-from tests.factories import NOW, PNS_NIP, add_employee, open_case, recommended, s, seed, walk
+from tests.factories import (
+    NOW,
+    PNS_NIP,
+    add_employee,
+    open_case,
+    recommended,
+    s,
+    seed,
+    walk,
+    walk_together,
+)
 from tests.officer import TEAM_MEMBERS
 from tests.test_reminders import follow_up_due
 
@@ -55,34 +65,39 @@ def build(app: App) -> tuple[date, date, date, date, date, date]:
     with session_scope(app.db) as session:
         for nip, name in ((B_NIP, "B"), (C_NIP, "C"), (D_NIP, "D"), (E_NIP, "E")):
             add_employee(session, nip, "PNS", "SLEMAN", name=f"Pegawai {name}")
+    # the four reports of 7 October 2024, dealt with side by side (each office's letters in
+    # date order)
     a = open_case(app, nip=PNS_NIP)
-    walk(app, a, recommended("berat"))
     b = open_case(app, nip=B_NIP, violations=("DIS-06",))
-    walk(app, b, recommended("berat"))
     c = open_case(app, nip=C_NIP, violations=("DIS-03",), act_date=date(2024, 9, 2))
-    walk(
-        app,
-        c,
-        [
-            *recommended("sedang"),
-            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
-            s("panggil_ulang", "atasan", "2024-11-08", examination_date="2024-11-20"),
-            s("catat_ketidakhadiran", "atasan", "2024-11-20"),
-            s("putuskan", "bupati", "2024-11-22", sanction="S-2T"),
-            s("serahkan", "bkpsdm", "2024-11-25"),
-            s("ajukan_keberatan", "bkpsdm", "2024-11-28", reason="Keberatan"),
-            s("batalkan_keputusan", "sekda", "2024-12-16", reason="Bukti tidak cukup"),
-        ],
-    )
     d = open_case(app, nip=D_NIP)
-    walk(
+    walk_together(
         app,
-        d,
         [
-            *recommended("berat"),
-            s("tindak_lanjuti", "bkpsdm", "2024-11-29"),
-            s("bentuk_tim", "bupati", "2024-12-02", members=TEAM_MEMBERS),
+            (a, recommended("berat")),
+            (b, recommended("berat")),
+            (
+                c,
+                [
+                    *recommended("sedang"),
+                    s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
+                    s("panggil", "atasan", "2024-10-29", examination_date="2024-11-08"),
+                    s("panggil_ulang", "atasan", "2024-11-08", examination_date="2024-11-20"),
+                    s("catat_ketidakhadiran", "atasan", "2024-11-20"),
+                    s("putuskan", "bupati", "2024-11-22", sanction="S-2T"),
+                    s("serahkan", "bkpsdm", "2024-11-25"),
+                    s("ajukan_keberatan", "bkpsdm", "2024-11-28", reason="Keberatan"),
+                    s("batalkan_keputusan", "sekda", "2024-12-16", reason="Bukti tidak cukup"),
+                ],
+            ),
+            (
+                d,
+                [
+                    *recommended("berat"),
+                    s("tindak_lanjuti", "bkpsdm", "2024-11-29"),
+                    s("bentuk_tim", "bupati", "2024-12-02", members=TEAM_MEMBERS),
+                ],
+            ),
         ],
     )
     open_case(app, nip=E_NIP, act_date=date(2024, 12, 5), reported_on=date(2024, 12, 10))

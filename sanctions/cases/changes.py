@@ -261,7 +261,7 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
     check_letter_data(change.letter_data, letter_kinds(app))
     checked: list[dict[str, Any]] = []
     refused: list[str] = []
-    external = external_kinds(app, session, case, change.letters)
+    external = external_kinds(app, session, case, change.letters, change.letter_data)
     for kind in sorted(set(change.incoming) - set(external)):
         raise InputError(
             f"a received letter was given for {kind}, which this step "
@@ -300,13 +300,18 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
 
 
 def external_kinds(
-    app: App, session: Session, case: Case, kinds: Sequence[str]
+    app: App,
+    session: Session,
+    case: Case,
+    kinds: Sequence[str],
+    letter_data: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Agency]:
     """The kinds among `kinds` whose issuer this installation does not host, with the issuer:
-    their letters are received (recorded), not issued (docs/exchange.md)."""
+    their letters are received (recorded), not issued (docs/exchange.md). `letter_data`: the
+    officer's values by kind (a letter's data may name its signer's office)."""
     found = {}
     for kind in dict.fromkeys(kinds):
-        issuer = issuer_of(app, session, case, kind)
+        issuer = issuer_of(app, session, case, kind, (letter_data or {}).get(kind))
         if not issuer.hosted:
             found[kind] = issuer
     return found
@@ -483,7 +488,11 @@ def _issue(
     now: datetime,
     issue: IssueLetter,
 ) -> list[Letter]:
-    external = external_kinds(app, session, case, change.letters) if change.incoming else {}
+    external = (
+        external_kinds(app, session, case, change.letters, change.letter_data)
+        if change.incoming
+        else {}
+    )
     letters = []
     for i, kind in enumerate(change.letters):
         if kind in external:

@@ -27,6 +27,7 @@ SIGNER_ROLES: Final = (
     "direct_superior_or_team",
     "examination_team",
     "issuer_head",
+    "receiving_officer",
 )
 # The official who is the agency's own head in its letters (the agency row's PPK).
 PPK: Final = "ppk"

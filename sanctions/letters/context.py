@@ -287,17 +287,40 @@ def _signer(facts: LetterFacts) -> dict[str, Any]:
             "(PP 94/2021, workflows/authority.yaml): give the signer in the letter data "
             "(signer: {title, name, nip, rank})"
         )
+    if facts.signer_role == "receiving_officer":
+        return receiving_officer(facts.given.get("receiver"))
     if facts.signer_role in ("examination_team", "direct_superior_or_team"):
         chair = _team_chair(facts.facts.get("members"))
         if chair is not None:  # the chair of the team the case recorded signs for it
             return chair
+    if facts.signer_role == "direct_superior_or_team":
+        raise InputError(
+            "signer: the case is examined without a team, so the employee's direct superior "
+            "(atasan langsung) signs the summons, not the head (PP 94/2021 Pasal 26; "
+            "workflows/authority.yaml direct_superior_or_team): give the superior as "
+            f"{facts.kind}: signer: {{title, name, nip, rank}} in the letter data"
+        )
     if facts.signer_role == "direct_superior":
         raise InputError(
             f"{facts.kind} is signed by the employee's direct superior (atasan langsung, PP "
             "94/2021, workflows/authority.yaml): give the signer in the letter data "
-            "(signer: {title, name, nip, rank})"
+            f"({facts.kind}: signer: {{title, name, nip, rank, office}})"
         )
     return _head(facts.issuer)
+
+
+def receiving_officer(receiver: Any) -> dict[str, Any]:
+    """The signer of a receipt: the officer who took the document in at the issuing office
+    (letter data `receiver: {name, nip, position}`), never its head by default. Values not
+    given are left empty here: the check before a step lists them with every other missing
+    value (sanctions.letters.needs), so no receipt is issued without them."""
+    given = receiver if isinstance(receiver, Mapping) else {}
+    return {
+        "title": str(given.get("position") or ""),
+        "name": str(given.get("name") or ""),
+        "nip": given.get("nip") or None,
+        "rank": None,
+    }
 
 
 def _team_chair(members: str | None) -> dict[str, Any] | None:

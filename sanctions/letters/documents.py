@@ -67,7 +67,7 @@ _OPTIONAL_FIELDS: Final = ("mengingat", "optional", "issuer", "addressee", "temb
 # Who issues a document: the case's agency (for its PPK), the supervisory body, or the Bawaslu
 # office of the contest. Addressee and copies name recipients (workflows/recipients.yaml, or
 # the case's own parties), checked against that file by the cross-file pass.
-ISSUERS: Final = ("case_agency", "supervisory_body", "bawaslu")
+ISSUERS: Final = ("case_agency", "supervisory_body", "bawaslu", "signer_office")
 
 
 @dataclass(frozen=True)

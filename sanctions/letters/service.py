@@ -114,7 +114,7 @@ def issue_letter(
     `step` is the (trigger, inputs) of the change issuing it, whose event is written after its
     letters (the event's hash covers them)."""
     spec = _spec(app, kind)
-    issuer = _issuer(app, session, case, kind)
+    issuer = _issuer(app, session, case, kind, given)
     if not issuer.hosted:  # its letters are received, never issued here (letters/incoming.py)
         raise RuleViolation(
             f"{kind} is issued by {issuer.code}, which this installation does not host: "
@@ -315,7 +315,7 @@ def _full_facts(
     step: tuple[str, Mapping[str, str]] | None,
 ) -> LetterFacts:
     spec = _spec(app, kind)
-    issuer = _issuer(app, session, case, kind)
+    issuer = _issuer(app, session, case, kind, given)
     facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer, step=step)
     return LetterFacts(
         **{
@@ -360,8 +360,14 @@ def check_letter(
     facts = replace(facts, earlier=[*facts.earlier, *drafts])
     try:
         built = build_context(facts, app.catalogue)
-    except InputError as exc:
-        return values, [str(exc)]
+    except InputError as exc:  # a signer or an article to give: listed with what else lacks
+        data_only = replace(spec, requires=tuple(k for k in spec.requires if k.startswith("data.")))
+        lacking = needs.missing(
+            data_only, {"data": {**derived_data(facts, app.catalogue), **values}}
+        )
+        if lacking:
+            problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
+        return values, [*problems, str(exc)]
     lacking = needs.missing(spec, built)
     if lacking:
         problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
@@ -400,10 +406,13 @@ def _render_pdf(
     )
 
 
-def issuer_of(app: App, session: Session, case: Case, kind: str) -> Agency:
-    """The agency whose letter `kind` of `case` is: the case's agency, its supervisory body
-    or the contest's Bawaslu office (`issuer` in documents.yaml)."""
-    return _issuer(app, session, case, kind)
+def issuer_of(
+    app: App, session: Session, case: Case, kind: str, given: Mapping[str, Any] | None = None
+) -> Agency:
+    """The agency whose letter `kind` of `case` is: the case's agency, its supervisory body,
+    the contest's Bawaslu office or the signer's own office (`issuer` in documents.yaml;
+    `given`: the officer's values for the letter, which may name the signer's office)."""
+    return _issuer(app, session, case, kind, given)
 
 
 def spec_of(app: App, kind: str) -> Any:
@@ -449,10 +458,14 @@ def kop_images(app: App, context: Mapping[str, Any]) -> dict[str, str]:
     return {digest: image_uri(app.settings.letter_store, digest)} if digest else {}
 
 
-def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
+def _issuer(
+    app: App, session: Session, case: Case, kind: str, given: Mapping[str, Any] | None = None
+) -> Agency:
     who = _spec(app, kind).issuer
     if who == "case_agency":
         agency = session.get(Agency, case.agency_id)
+    elif who == "signer_office":
+        agency = _signer_office(session, case, kind, (given or {}).get("signer"))
     elif who == "supervisory_body":
         body, agency = _supervisor(app, session, case)
         if agency is None:
@@ -476,6 +489,49 @@ def _issuer(app: App, session: Session, case: Case, kind: str) -> Agency:
             )
     assert agency is not None
     return agency
+
+
+def _signer_office(session: Session, case: Case, kind: str, signer: Any) -> Agency:
+    """The registered office of the official who signs `kind` (the employee's direct
+    superior): the agency the letter data's `signer.office` names, else the one registered
+    under the employee's unit. Its kop and its number series go with that signer
+    (sanctions/letters/letterhead.py); another office's letterhead is never borrowed."""
+    named = signer.get("office") if isinstance(signer, Mapping) else None
+    if named:
+        agency = session.exec(select(Agency).where(Agency.code == str(named))).first()
+        if agency is None:
+            raise NotFound(
+                f"{kind}: signer.office {named!r} is not a registered issuer: register the "
+                f"office with `sanctions agency add --code {named} ...`"
+            )
+        return agency
+    unit = str(case.employee_snapshot.get("unit") or "").strip()
+    found = (
+        [
+            a
+            for a in session.exec(select(Agency).order_by(col(Agency.id))).all()
+            if a.name.strip().casefold() == unit.casefold()
+        ]
+        if unit
+        else []
+    )
+    if len(found) == 1:
+        return found[0]
+    where = f"the employee's unit {unit!r}" if unit else "the employee's unit (none recorded)"
+    if found:
+        raise InputError(
+            f"{kind} is signed by the direct superior on the kop and in the number series of "
+            f"their office, and {where} names {len(found)} registered issuers "
+            f"({', '.join(a.code for a in found)}): name it in the letter data "
+            f"({kind}: signer: {{title, name, nip, rank, office: CODE}})"
+        )
+    raise NotFound(
+        f"{kind} is signed by the direct superior on the kop and in the number series of "
+        f"their office, and {where} is not registered as an issuer: register the office "
+        f'(`sanctions agency add --code CODE --name "{unit or "..."}" ...`) or name a '
+        f"registered one in the letter data ({kind}: signer: {{title, name, nip, rank, "
+        "office: CODE}); the letter is not printed on another office's letterhead"
+    )
 
 
 def _supervisor(app: App, session: Session, case: Case) -> tuple[SupervisoryBody, Agency | None]:

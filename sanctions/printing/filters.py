@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import NoReturn
+from typing import Any, Final, NoReturn
 
 import jinja2
 from babel import Locale
 from babel.dates import format_date
+from markupsafe import Markup
 from num2words import num2words
 
 from sanctions.errors import InvalidNip, RenderError
@@ -24,6 +25,7 @@ from sanctions.registry.nip import format_nip
 
 __all__ = [
     "angka_terbilang",
+    "balanced_lines",
     "bulan",
     "hari",
     "lines",
@@ -111,6 +113,142 @@ def upper_except(value: str, keep: Sequence[str] = ()) -> str:
 def lines(value: str) -> list[str]:
     """The non-empty lines of a multi-line value (an address), stripped."""
     return [line.strip() for line in _text(value, "lines").splitlines() if line.strip()]
+
+
+# -- long jabatan lines ------------------------------------------------------------------------
+# Advance widths of Liberation Sans Regular (metric-compatible with Arial, the letters' font),
+# in units of 1/2048 em, for the printable ASCII characters; any other character is taken as
+# wide as a digit. Read once from letter_templates/fonts/LiberationSans-Regular.ttf (hmtx).
+_EM: Final = 2048
+_GLYPHS: Final = (
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
+)
+_WIDTHS: Final = (
+    569, 569, 727, 1139, 1139, 1821, 1366, 391, 682, 682, 797, 1196, 569, 682, 569, 569,
+    1139, 1139, 1139, 1139, 1139, 1139, 1139, 1139, 1139, 1139, 569, 569, 1196, 1196, 1196,
+    1139, 2079, 1366, 1366, 1479, 1479, 1366, 1251, 1593, 1479, 569, 1024, 1366, 1139, 1706,
+    1479, 1593, 1366, 1593, 1479, 1366, 1251, 1479, 1366, 1933, 1366, 1366, 1251, 569, 569,
+    569, 961, 1139, 682, 1139, 1139, 1024, 1139, 1139, 569, 1139, 1139, 455, 455, 1024, 455,
+    1706, 1139, 1139, 1139, 1139, 682, 1024, 569, 1139, 1024, 1479, 1024, 1024, 1024, 684,
+    532, 684, 1196,
+)  # fmt: skip
+_ADVANCE: Final = dict(zip(_GLYPHS, _WIDTHS, strict=True))
+_PT_PER_MM: Final = 72 / 25.4
+# Where a person breaks a jabatan: before a conjunction or a preposition, and before the name
+# of the region or state the office is of ("… dan Reformasi Birokrasi / Republik Indonesia").
+_BREAK_BEFORE: Final = frozenset(
+    ("dan", "serta", "atau", "pada", "selaku", "republik", "kabupaten", "kota", "provinsi",
+     "daerah", "sekretariat", "u.b.", "a.n.")
+)  # fmt: skip
+# Names a person keeps on one line ("Aparatur Negara", never "Aparatur / Negara").
+_PHRASES: Final = (
+    "Aparatur Negara",
+    "Aparatur Sipil Negara",
+    "Sumber Daya Manusia",
+    "Reformasi Birokrasi",
+    "Republik Indonesia",
+    "Pemilihan Umum",
+    "Daerah Istimewa",
+    "Daerah Khusus",
+    "Dalam Negeri",
+    "Luar Negeri",
+    "Ahli Pertama",
+    "Ahli Muda",
+    "Ahli Madya",
+    "Ahli Utama",
+)
+_KEPT_PAIRS: Final = frozenset(
+    (a.casefold(), b.casefold())
+    for phrase in _PHRASES
+    for a, b in zip(phrase.split(), phrase.split()[1:], strict=False)
+)
+# Words a line never ends with: they belong to the word after them.
+_KEEP_WITH_NEXT: Final = frozenset(("a.n.", "u.b.", "plt.", "plh.", "pj.", "republik", "dan"))
+
+
+def balanced_lines(value: str, width_mm: float = 78.0, size_pt: float = 12.0) -> list[str]:
+    """A long jabatan ("Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Republik
+    Indonesia,") split into the lines a person would write in a signature column `width_mm`
+    wide at `size_pt`: as few lines as the column needs, broken before "dan" or the region
+    rather than inside a phrase, the lines of even length, and never one word alone on the
+    last line. A value that fits on one line is one line."""
+    text = _text(str(value.unescape()) if isinstance(value, Markup) else value, "balanced_lines")
+    words = text.split()
+    room = width_mm * _PT_PER_MM * 0.97  # a margin for kerning and the renderer's rounding
+    if not words:
+        return []
+
+    def width(line: Sequence[str]) -> float:
+        chars = " ".join(line)
+        return sum(_ADVANCE.get(c, 1139) for c in chars) * size_pt / _EM
+
+    needed = _greedy_count(words, width, room)
+    if needed == 1:
+        return [" ".join(words)]
+    # As few lines as the column needs, or one more where that keeps a phrase whole.
+    options = [_split(words, k, width, room) for k in (needed, needed + 1)]
+    found = [o for o in options if o is not None]
+    if not found:  # a word wider than the column: the renderer wraps it
+        return [" ".join(words)]
+    return min(found, key=lambda o: o[0])[1]
+
+
+def _split(
+    words: Sequence[str], count: int, width: Any, room: float
+) -> tuple[float, list[str]] | None:
+    """The least-cost split of `words` into `count` lines that fit in `room`, with its cost
+    (uneven lines, breaks where a person would not break, an orphan, an extra line)."""
+    n = len(words)
+    if count > n:
+        return None
+    inf = float("inf")
+    # best[i][k]: the least cost of the first i words on k lines, and where its last line starts
+    best = [[(inf, 0)] * (count + 1) for _ in range(n + 1)]
+    best[0][0] = (0.0, 0)
+    for i in range(1, n + 1):
+        for k in range(1, count + 1):
+            for j in range(k - 1, i):
+                if best[j][k - 1][0] == inf:
+                    continue
+                line = words[j:i]
+                w = width(line)
+                if w > room:
+                    continue
+                cost = best[j][k - 1][0] + ((room - w) / room) ** 2
+                if i < n:  # a break after words[i - 1]
+                    cost += _break_cost(words[i - 1], words[i])
+                elif len(line) == 1 and n > count:  # the last word alone on its line
+                    cost += 10.0
+                if cost < best[i][k][0]:
+                    best[i][k] = (cost, j)
+    total = best[n][count][0]
+    if total == inf:
+        return None
+    lines, i = [], n
+    for k in range(count, 0, -1):
+        j = best[i][k][1]
+        lines.append(" ".join(words[j:i]))
+        i = j
+    return total + 2.0 * (count - 1), lines[::-1]
+
+
+def _greedy_count(words: Sequence[str], width: Any, room: float) -> int:
+    count, line = 1, [words[0]]
+    for word in words[1:]:
+        if width([*line, word]) > room:
+            count, line = count + 1, [word]
+        else:
+            line.append(word)
+    return count
+
+
+def _break_cost(before: str, after: str) -> float:
+    if before.casefold() in _KEEP_WITH_NEXT or (before.casefold(), after.casefold()) in _KEPT_PAIRS:
+        return 5.0
+    if after.casefold() in _BREAK_BEFORE or before.endswith((",", ";")):
+        return 0.0
+    return 1.0
 
 
 # -- checks ---------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ def make_environment(template_dir: Path, *, zero_pad_day: bool = False) -> jinja
         nip=filters.nip,
         short_hash=filters.short_hash,
         lines=filters.lines,
+        balanced_lines=filters.balanced_lines,
         upper_except=filters.upper_except,
     )
     return env

@@ -164,6 +164,24 @@ KETUA_BAWASLU = {
     "nip": "198212212009011002",
     "rank": None,
 }
+# The officers who take a document in at the receiving office and sign its receipt
+# ("Yang menerima"), never the head by default (workflows/authority.yaml receiving_officer).
+RECEIVER_BAWASLU = {
+    "name": "Dwi Lestari, S.H.",
+    "nip": "199003142015032004",
+    "position": "Penata Kelola Pemilu Ahli Pertama Sekretariat Bawaslu Kabupaten Sleman",
+}
+RECEIVER_BKPSDM = {
+    "name": "Yoga Pratama, S.H.",
+    "nip": "198101102005011004",
+    "position": "Analis Sumber Daya Manusia Aparatur Ahli Muda",
+}
+
+
+def receiving_signer(receiver: dict[str, Any]) -> dict[str, Any]:
+    return {"title": receiver["position"], "name": receiver["name"], "nip": receiver["nip"],
+            "rank": None}  # fmt: skip
+
 
 EMPLOYEE = {
     "name": "Drs. Agus Santoso, M.Pd.",
@@ -312,7 +330,7 @@ def appeal_for(code: str) -> dict[str, Any] | None:
 
 # kind -> (issuer, signer, addressee (None: the employee), sifat, hal)
 _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, str, str]] = {
-    "tanda_terima_laporan": (BAWASLU, KETUA_BAWASLU, None, "Biasa", ""),
+    "tanda_terima_laporan": (BAWASLU, receiving_signer(RECEIVER_BAWASLU), None, "Biasa", ""),
     "surat_penerusan": (
         BAWASLU,
         KETUA_BAWASLU,
@@ -426,8 +444,8 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
         "Penting",
         "Penyampaian Pelanggaran Netralitas ASN yang Belum Ditindaklanjuti",
     ),
-    "tanda_terima_keberatan": (PEMDA, KEPALA_BKPSDM, None, "Biasa", ""),
-    "tanda_terima_banding": (PEMDA, KEPALA_BKPSDM, None, "Biasa", ""),
+    "tanda_terima_keberatan": (PEMDA, receiving_signer(RECEIVER_BKPSDM), None, "Biasa", ""),
+    "tanda_terima_banding": (PEMDA, receiving_signer(RECEIVER_BKPSDM), None, "Biasa", ""),
     "keputusan_keberatan": (
         PEMDA,
         {
@@ -464,6 +482,7 @@ def _data(kind: str) -> dict[str, Any]:
                 "untuk memilih pada akun Facebook pribadinya."
             ),
             "evidence": ["tangkapan layar unggahan (3 lembar)", "tautan unggahan"],
+            "receiver": dict(RECEIVER_BAWASLU),
         }
     if kind == "surat_penerusan":
         return {
@@ -626,6 +645,7 @@ def _data(kind: str) -> dict[str, Any]:
             "decided_by": "Gubernur Daerah Istimewa Yogyakarta",
             "decision_due": date(2027, 1, 15),
             "response_due": date(2027, 1, 12),
+            "receiver": dict(RECEIVER_BKPSDM),
         }
     if kind == "pemberitahuan_pembatalan":
         return {

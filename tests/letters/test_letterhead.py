@@ -150,14 +150,27 @@ GIVEN_SIGNER = {
     "rank": "Pembina Tingkat I (IV/b)",
 }
 NAMED_BY_OFFICER = ("direct_superior", "direct_superior_or_team", "examination_team")
+# The officer who took the document in signs its receipt (`receiver` in the letter data).
+RECEIVER = {
+    "name": "Yoga Pratama, S.H.",
+    "nip": "198101102005011004",
+    "position": "Analis Sumber Daya Manusia Aparatur Ahli Muda",
+}
 
 
 def _facts(kind: str, issuer_type: str) -> LetterFacts:
     spec = SPECS[kind]
     agency = ISSUERS[issuer_type]
-    issuer = {"case_agency": agency, "supervisory_body": BKN, "bawaslu": BAWASLU}[spec.issuer]
+    # the superior's own office stands in as the agency here (tests/letters/
+    # test_receivers_and_superiors.py gives it an office of its own)
+    issuer = {"case_agency": agency, "supervisory_body": BKN, "bawaslu": BAWASLU,
+              "signer_office": agency}[spec.issuer]  # fmt: skip
     role = SIGNER_ROLES.get(kind, "issuer_head")
-    given = {"signer": dict(GIVEN_SIGNER)} if role in NAMED_BY_OFFICER else {}
+    given: dict[str, object] = {}
+    if role in NAMED_BY_OFFICER:
+        given = {"signer": dict(GIVEN_SIGNER)}
+    elif role == "receiving_officer":
+        given = {"receiver": dict(RECEIVER)}
     return LetterFacts(
         kind=kind,
         title=spec.title,
@@ -221,7 +234,13 @@ def test_every_kind_has_the_kop_and_number_series_of_the_one_who_signs_it(
         assert head.image == EMBLEM
     else:  # the agency's kop with its lambang, the agency's series, whoever signs for it
         assert head.style == "instansi"
-        expected_title = GIVEN_SIGNER["title"] if facts.given else facts.issuer.head_title
+        expected_title = (
+            RECEIVER["position"]
+            if "receiver" in facts.given
+            else GIVEN_SIGNER["title"]
+            if facts.given
+            else facts.issuer.head_title
+        )
         assert context["signer"]["title"] == expected_title
         assert head.lines == KOP_INSTANSI[facts.issuer.code]
         assert head.contacts[0][0] == facts.issuer.address
