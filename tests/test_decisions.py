@@ -12,6 +12,7 @@ import pytest
 from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
+from sanctions.cases.drafts import letter_needs
 from sanctions.db import session_scope
 from sanctions.errors import GuardFailed, InputError, NotFound, TransitionNotAllowed
 from tests.factories import (
@@ -325,6 +326,12 @@ def test_a_temporary_release_is_refused_when_the_superior_s_office_is_not_an_iss
             s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
         ],
     )
+    # the case shows the step with the office to name, and shows it without failing
+    with session_scope(seeded.db) as session:
+        view = views.show_case(seeded, session, ref, actor="atasan", on=date(2024, 11, 1))
+        [release] = [o for o in view.options if o.transition.trigger == "bebaskan_sementara"]
+        needs = letter_needs(seeded, session, view.case, release.transition, on=date(2024, 11, 1))
+    assert needs == ["sk_pembebasan_sementara (signer.office)"]
     before = snapshot(seeded)
     with pytest.raises(NotFound) as refused:
         step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1), acting_official="X")

@@ -294,7 +294,16 @@ def needed_data(app: App, session: Session, case: Case, kind: str, *, on: date) 
     """The required `data` keys of letter `kind` the case does not supply on `on` (the keys
     as the officer gives them: `review_date`, `attachments[]`, `team[]`)."""
     spec = _spec(app, kind)
-    facts = _full_facts(app, session, case, kind, number=DRAFT_NUMBER, on=on, given={}, step=None)
+    try:
+        facts = _full_facts(
+            app, session, case, kind, number=DRAFT_NUMBER, on=on, given={}, step=None
+        )
+    except (NotFound, InputError):
+        if spec.issuer != "signer_office":
+            raise
+        # No office of the signer can be told from the case: the letter data names it (and
+        # its other values are known once the office, whose kop and series they go with, is).
+        return ["signer.office"]
     try:
         built = build_context(facts, app.catalogue)
     except InputError:  # a signer or an article to give: what the case knows still counts
