@@ -9,8 +9,12 @@ from sqlmodel import Session, col, select
 from sanctions.cases.repeat import PriorSanction, imposed_sanction
 from sanctions.db.models import Allegation, Case
 
+# Only the other cases that recorded a sanction (the JSON test in SQL: an employee's cases
+# still open before their decision are neither sent nor parsed).
 _OTHER_CASES = select(col(Case.id), col(Case.reference), col(Case.state), col(Case.facts)).where(
-    Case.employee_id == bindparam("employee_id"), Case.id != bindparam("case_id")
+    Case.employee_id == bindparam("employee_id"),
+    Case.id != bindparam("case_id"),
+    col(Case.facts)["sanction"].as_string().is_not(None),
 )
 
 
