@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from sanctions.app import App  # noqa: E402
 from sanctions.cases import service as cases  # noqa: E402
+from sanctions.cases.guards import reads_priors  # noqa: E402
 from sanctions.db import make_engine, session_scope, upgrade  # noqa: E402
 from sanctions.registry import service as registry  # noqa: E402
 from sanctions.settings import Settings  # noqa: E402
@@ -312,6 +313,9 @@ def bench_backend(
     both sides meet the same machine when it is shared; wall time and this process's CPU time
     (on PostgreSQL the server's CPU is not in it) summed per side."""
     app = fresh_app(make_url("svc"), tmp)
+    workflow = app.workflow(BENCH_VERSION)
+    reading = {t.trigger for t in workflow.transitions if reads_priors(t.guards)}
+    assert reading & {s[0] for s in STEPS} == PRIORS_READ, "the raw side must read them too"
     refs = [open_case(app, workflow_version=BENCH_VERSION) for _ in range(n)]
     raw_app = fresh_app(make_url("raw"), tmp)
     raw_refs = [open_case(raw_app, workflow_version=BENCH_VERSION) for _ in range(n)]
