@@ -23,6 +23,7 @@ from sanctions.cases.machine import Engine
 from sanctions.cases.workflow import Workflow, WorkflowSet
 from sanctions.catalogue.entries import Catalogue
 from sanctions.db import make_engine
+from sanctions.deadlines.calendar_file import read_calendar_file
 from sanctions.deadlines.ladder import Ladder
 from sanctions.deadlines.workdays import WorkingCalendar, load_calendar, use_holiday_cache
 from sanctions.declared.cache import cache_key, cached
@@ -83,15 +84,21 @@ class App:
         )
 
     @cached_property
-    def law(self) -> Law:
-        """Every declared file, loaded and cross-checked together (and kept in the cache
-        directory between runs, keyed by the files' content)."""
+    def _law_key(self) -> str:
+        """The cache key of the declared files (`calendar.yaml` among them) and the source
+        that reads them."""
         settings = self.settings
         files = declared_files(settings.workflows_dir, settings.templates_dir)
         extra = f"{settings.workflows_dir}|{settings.templates_dir}|"
         extra += f"{settings.tukin_regulation_in_force}"
-        key = cache_key(files, extra)
-        return _shared_value(("law", key), lambda: cached(settings.cache_dir, key, self._load_law))
+        return cache_key(files, extra)
+
+    @cached_property
+    def law(self) -> Law:
+        """Every declared file, loaded and cross-checked together (and kept in the cache
+        directory between runs, keyed by the files' content)."""
+        key, cache_dir = self._law_key, self.settings.cache_dir
+        return _shared_value(("law", key), lambda: cached(cache_dir, key, self._load_law))
 
     def _load_law(self) -> Law:
         settings = self.settings
@@ -131,9 +138,17 @@ class App:
         if _holiday_cache != [self.settings.cache_dir]:
             use_holiday_cache(self.settings.cache_dir)
             _holiday_cache[:] = [self.settings.cache_dir]
+        path = self.settings.workflows_dir / "calendar.yaml"
+        # calendar.yaml as validated, cached like the law (the law's key covers its bytes)
+        key = f"{self._law_key}-calendar"
+        declared = _shared_value(
+            ("calendar", key),
+            lambda: cached(self.settings.cache_dir, key, lambda: read_calendar_file(path)),
+        )
         return load_calendar(
-            self.settings.workflows_dir / "calendar.yaml",
+            path,
             collective_leave_is_holiday=self.settings.collective_leave_is_holiday,
+            declared=declared,
         )
 
     @cached_property

@@ -6,7 +6,8 @@ check roles and inputs, run the guards in the state machine, check deadlines, up
 with the version check, append the event, close and open deadlines, and append the event's
 leaf to the Merkle log. The raw-SQL baseline does the same reads and writes (the case with its
 latest event's hash, date and trigger; the actor's roles; the agency, contest and allegations;
-the case's deadlines; the version claim; the open deadlines closed and those the state opens
+on the step whose guards read them, the employee's other cases that recorded a sanction; the
+case's deadlines; the version claim; the open deadlines closed and those the state opens
 inserted; the event with its chained SHA-256; the event's Merkle leaf, with the case after it
 and a digest of each deadline, appended at the log head: the same statements in the same
 order) with hand-written SQL on the same connection pool, one transaction per transition, and
@@ -46,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from sanctions.app import App  # noqa: E402
 from sanctions.cases import service as cases  # noqa: E402
+from sanctions.cases.guards import reads_priors  # noqa: E402
 from sanctions.db import make_engine, session_scope, upgrade  # noqa: E402
 from sanctions.registry import service as registry  # noqa: E402
 from sanctions.settings import Settings  # noqa: E402
@@ -76,6 +78,9 @@ def service_run(app: App, refs: list[str]) -> float:
     return time.perf_counter() - start
 
 
+# The steps whose guards read the employee's earlier sanctions (the repeat-offence guards):
+# the service reads them for these steps only, the raw side too.
+PRIORS_READ = {"rekomendasikan"}
 # The deadlines each destination opens in the bench version (name, unit, amount, on_miss,
 # confidence), as the service's rules open them; the raw side does not compute due dates.
 OPENS = {
@@ -111,7 +116,8 @@ def _plain(value: object) -> object:
 
 def raw_run(db: Engine, refs: list[str]) -> float:
     """The service's reads and writes by hand: the case with its latest event, the actor's
-    roles, the agency, contest and allegations, the case's deadlines; the version claim, the
+    roles, the case's deadlines, the agency, contest and allegations (and, on the step whose
+    guards read them, the employee's other cases that recorded a sanction); the version claim, the
     deadlines closed and opened, the event with its chained SHA-256, and its Merkle leaf (the
     event, the case after it and a digest of each deadline) appended at the log's head."""
     dests = ["kajian_bawaslu", "diteruskan", "klarifikasi", "direkomendasikan", "ditindaklanjuti"]
@@ -122,7 +128,8 @@ def raw_run(db: Engine, refs: list[str]) -> float:
             with db.begin() as c:
                 row = c.execute(
                     _sql(
-                        "SELECT c.id, c.agency_id, c.contest_id, c.state, c.version, c.facts, "
+                        "SELECT c.id, c.agency_id, c.contest_id, c.employee_id, c.state, "
+                        "c.version, c.facts, "
                         'c.workflow_version, e.hash AS prev, e."on" AS last_on, e.trigger '
                         "FROM cases c LEFT JOIN case_events e "
                         "ON e.case_id = c.id AND e.seq = c.version WHERE c.reference = :r"
@@ -136,6 +143,13 @@ def raw_run(db: Engine, refs: list[str]) -> float:
                     ),
                     {"u": actor, "a": row.agency_id},
                 ).all()
+                deadlines = c.execute(
+                    _sql(
+                        f"SELECT id, {', '.join(DEADLINE_FIELDS)} FROM deadlines "
+                        "WHERE case_id = :c ORDER BY due_date, id"
+                    ),
+                    {"c": row.id},
+                ).all()
                 c.execute(
                     _sql(
                         "SELECT g.kind, g.parent, k.candidate_determination_date, "
@@ -146,13 +160,19 @@ def raw_run(db: Engine, refs: list[str]) -> float:
                     ),
                     {"c": row.id, "k": row.contest_id, "g": row.agency_id},
                 ).all()
-                deadlines = c.execute(
-                    _sql(
-                        f"SELECT id, {', '.join(DEADLINE_FIELDS)} FROM deadlines "
-                        "WHERE case_id = :c ORDER BY due_date, id"
-                    ),
-                    {"c": row.id},
-                ).all()
+                if trigger in PRIORS_READ:  # its guards read the employee's earlier sanctions
+                    sanction = (
+                        "c.facts ->> 'sanction'"
+                        if postgres
+                        else ("json_extract(c.facts, '$.sanction')")
+                    )
+                    c.execute(
+                        _sql(
+                            "SELECT c.id, c.reference, c.state, c.facts FROM cases c "
+                            f"WHERE c.employee_id = :e AND c.id != :c AND {sanction} IS NOT NULL"
+                        ),
+                        {"e": row.employee_id, "c": row.id},
+                    ).all()
                 facts = json.loads(row.facts) if isinstance(row.facts, str) else row.facts
                 facts = {**facts, **inputs, f"{dest}_on": on.isoformat()}
                 seq = row.version + 1
@@ -293,6 +313,9 @@ def bench_backend(
     both sides meet the same machine when it is shared; wall time and this process's CPU time
     (on PostgreSQL the server's CPU is not in it) summed per side."""
     app = fresh_app(make_url("svc"), tmp)
+    workflow = app.workflow(BENCH_VERSION)
+    reading = {t.trigger for t in workflow.transitions if reads_priors(t.guards)}
+    assert reading & {s[0] for s in STEPS} == PRIORS_READ, "the raw side must read them too"
     refs = [open_case(app, workflow_version=BENCH_VERSION) for _ in range(n)]
     raw_app = fresh_app(make_url("raw"), tmp)
     raw_refs = [open_case(raw_app, workflow_version=BENCH_VERSION) for _ in range(n)]

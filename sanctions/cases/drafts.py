@@ -23,7 +23,6 @@ from sanctions.errors import InputError
 from sanctions.letters import store
 from sanctions.letters.context import SUPPLIED_BY_FACT
 from sanctions.letters.needs import skeleton
-from sanctions.letters.render import document_specs
 from sanctions.letters.service import (
     DRAFT_NUMBER,
     Draft,
@@ -36,7 +35,7 @@ from sanctions.letters.service import (
 def kinds_of(app: App, name: str, *, workflow: Workflow, state: str | None) -> tuple[str, ...]:
     """The letters `name` stands for: a document kind, or a step (trigger) of `workflow`:
     the letters of the states it enters (from `state`, else from any state)."""
-    specs = document_specs(app.letters_env)
+    specs = app.law.documents
     if name in specs:
         return (name,)
     steps = [
@@ -90,7 +89,7 @@ def template(
     case: Case | None = case_by_reference(session, reference) if reference else None
     workflow = app.workflow(case.workflow_version) if case else app.workflows.for_date(on)
     kinds = kinds_of(app, name, workflow=workflow, state=state or (case.state if case else None))
-    specs = document_specs(app.letters_env)
+    specs = app.law.documents
     lines = [
         f"# letter data for {name}" + (f", case {case.reference}" if case else ""),
         "# one file may hold every letter of the case (document kind -> values);",

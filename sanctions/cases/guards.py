@@ -6,7 +6,7 @@ says which rule failed and what would satisfy it. Guards never touch the databas
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,6 +43,7 @@ class GuardNeeds:
     rules: tuple[str, ...] = ()  # workflow `rules:` entries
     deadlines: tuple[str, ...] = ()  # deadline names of the workflow's states
     excludes: tuple[str, ...] = ()  # guards that can never hold together with this one
+    priors: bool = False  # the employee's earlier sanctions (`GuardContext.repeated`)
 
 
 GUARD_NEEDS: dict[str, GuardNeeds] = {}
@@ -56,18 +57,26 @@ def guard(
     rules: tuple[str, ...] = (),
     deadlines: tuple[str, ...] = (),
     excludes: tuple[str, ...] = (),
+    priors: bool = False,
 ) -> Callable[[Guard], Guard]:
     """Register a guard under `name`. `reads` are the step inputs it judges (not judged
     before they are given); the other names are what it reads from the case and the
-    workflow, and `excludes` the guards it is never true together with."""
+    workflow, `excludes` the guards it is never true together with, and `priors` whether
+    it reads the employee's earlier sanctions (read from the database only for a step one
+    of whose guards does)."""
 
     def register(fn: Guard) -> Guard:
         GUARDS[name] = fn
         GUARD_INPUTS[name] = reads
-        GUARD_NEEDS[name] = GuardNeeds(reads, facts, rules, deadlines, excludes)
+        GUARD_NEEDS[name] = GuardNeeds(reads, facts, rules, deadlines, excludes, priors)
         return fn
 
     return register
+
+
+def reads_priors(names: Iterable[str]) -> bool:
+    """Whether any of the guards `names` reads the employee's earlier sanctions."""
+    return any(GUARD_NEEDS[name].priors for name in names)
 
 
 def mutually_exclusive(a: str, b: str) -> bool:
@@ -603,6 +612,7 @@ def _lighter_than_last(ctx: GuardContext, *, level: str | None, sanction: str | 
     "level_not_lighter_than_last_sanction",
     reads=("level", REPEAT_REASON),
     rules=(REPEAT_RULE,),
+    priors=True,
 )
 def _level_not_lighter_than_last_sanction(ctx: GuardContext) -> str | None:
     """The recommended level, against the last sanction of the same kind."""
@@ -613,6 +623,7 @@ def _level_not_lighter_than_last_sanction(ctx: GuardContext) -> str | None:
     "sanction_not_lighter_than_last_sanction",
     reads=("sanction", REPEAT_REASON),
     rules=(REPEAT_RULE,),
+    priors=True,
 )
 def _sanction_not_lighter_than_last_sanction(ctx: GuardContext) -> str | None:
     """The sanction an LHP recommends or a decision imposes, against the last one of the

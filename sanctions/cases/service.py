@@ -41,6 +41,7 @@ from sanctions.cases.guards import (
     GuardContext,
     competent_official,
     examinee,
+    reads_priors,
     sanction_end_fact,
 )
 from sanctions.cases.opening import (
@@ -155,8 +156,8 @@ def guard_context(
     priors: bool = True,
 ) -> GuardContext:
     """Everything the guards may look at, read in two queries (deadlines may be passed in;
-    `priors=False` leaves out the employee's earlier sanctions, which only guards on a step's
-    given inputs read)."""
+    `priors=False` leaves out the employee's earlier sanctions, which only the guards that
+    declare `priors` read)."""
     params = {"case_id": case.id, "contest_id": case.contest_id, "agency_id": case.agency_id}
     rows = session.connection().execute(_GUARD_ROWS, params).all()
     if deadlines is None:
@@ -261,7 +262,11 @@ def advance(
     roles = roles_for(session, actor, case.agency_id)
     every = case_deadlines(session, case)
     deadlines = [d for d in every if d.closed_seq is None]  # by due date, as open_deadlines
-    ctx = guard_context(app, session, case, on=on, inputs=inputs, deadlines=deadlines)
+    # the employee's earlier sanctions only for a step one of whose guards reads them
+    priors = any(reads_priors(t.guards) for t in candidates)
+    ctx = guard_context(
+        app, session, case, on=on, inputs=inputs, deadlines=deadlines, priors=priors
+    )
     ctx = with_default_official(ctx, candidates[0] if candidates else None)
     inputs = dict(ctx.inputs)
     spec = app.engine(case.workflow_version).fire(case.state, trigger, ctx, roles)

@@ -10,7 +10,6 @@ import click
 
 from sanctions.cases import composition, views
 from sanctions.cases import service as svc
-from sanctions.cases.describing import code_for_description
 from sanctions.cases.drafts import letter_needs
 from sanctions.cases.migration import migrations_of
 from sanctions.cases.opening import OpenCaseInput
@@ -316,6 +315,8 @@ def receive(
 def _described_code(shell: Shell, text: str, contest: str, act_date: date, yes: bool) -> str:
     """The code `text` names (read in its own transaction, so the question is asked with no
     write pending); declining it aborts with nothing written."""
+    from sanctions.cases.describing import code_for_description  # the catalogue search
+
     with session_scope(shell.app.db) as session:
         best = code_for_description(
             shell.app, session, text, contest_code=contest, act_date=act_date

@@ -15,7 +15,15 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, true
 from sqlmodel import Field, SQLModel
 
 
-class Agency(SQLModel, table=True):
+class _Table(SQLModel):
+    """The tables' base: pydantic builds a table's validation schema on first use instead of
+    when the class is defined (rows are built without validation; a `model_dump` builds it),
+    so a command pays only for the tables it serialises (start-up: docs/performance.md)."""
+
+    model_config = {**SQLModel.model_config, "defer_build": True}
+
+
+class Agency(_Table, table=True):
     __tablename__ = "agencies"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -55,7 +63,7 @@ class Agency(SQLModel, table=True):
     head_pattern: str | None = Field(default=None, max_length=120)
 
 
-class IssuerSigner(SQLModel, table=True):
+class IssuerSigner(_Table, table=True):
     """Who signs an issuer's letters as its head, from `valid_from` to `valid_until`
     (inclusive; None: until further notice). Officials change while cases are open: a letter
     is signed by the one in office on its date, as a Plt./Plh. when acting, a.n./u.b. when
@@ -77,7 +85,7 @@ class IssuerSigner(SQLModel, table=True):
     added_at: datetime
 
 
-class Employee(SQLModel, table=True):
+class Employee(_Table, table=True):
     __tablename__ = "employees"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -95,7 +103,7 @@ class Employee(SQLModel, table=True):
     status: str = Field(default="aktif", max_length=20)
 
 
-class Contest(SQLModel, table=True):
+class Contest(_Table, table=True):
     __tablename__ = "contests"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -114,14 +122,14 @@ class Contest(SQLModel, table=True):
     bawaslu_agency_id: int | None = Field(default=None, foreign_key="agencies.id")
 
 
-class AppUser(SQLModel, table=True):
+class AppUser(_Table, table=True):
     __tablename__ = "app_users"
 
     username: str = Field(primary_key=True, max_length=80)
     full_name: str = Field(default="", max_length=200)
 
 
-class RoleGrant(SQLModel, table=True):
+class RoleGrant(_Table, table=True):
     __tablename__ = "role_grants"
     __table_args__ = (UniqueConstraint("username", "role", "agency_id"),)
 
@@ -131,7 +139,7 @@ class RoleGrant(SQLModel, table=True):
     agency_id: int | None = Field(default=None, foreign_key="agencies.id")  # None: all agencies
 
 
-class Case(SQLModel, table=True):
+class Case(_Table, table=True):
     __tablename__ = "cases"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -151,7 +159,7 @@ class Case(SQLModel, table=True):
     opened_at: datetime
 
 
-class Allegation(SQLModel, table=True):
+class Allegation(_Table, table=True):
     __tablename__ = "allegations"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -160,7 +168,7 @@ class Allegation(SQLModel, table=True):
     description: str = Field(default="", max_length=2000)
 
 
-class CaseEvent(SQLModel, table=True):
+class CaseEvent(_Table, table=True):
     """Append-only: one row per step. Never updated or deleted."""
 
     __tablename__ = "case_events"
@@ -185,7 +193,7 @@ class CaseEvent(SQLModel, table=True):
     hash: str | None = Field(default=None, max_length=64)
 
 
-class Deadline(SQLModel, table=True):
+class Deadline(_Table, table=True):
     """Opened when a case enters a state that declares it; closed when the case leaves."""
 
     __tablename__ = "deadlines"
@@ -213,7 +221,7 @@ class Deadline(SQLModel, table=True):
     met: bool | None = None
 
 
-class DeadlineEntry(SQLModel, table=True):
+class DeadlineEntry(_Table, table=True):
     """A line of a deadline's ledger: an extension of its budget or a suspension of its clock
     (sanctions/deadlines/ledger.py), written with the event that recorded it. The deadline's
     `due_date` is derived from its budget and these entries."""
@@ -232,7 +240,7 @@ class DeadlineEntry(SQLModel, table=True):
     event_seq: int  # the case event that recorded it
 
 
-class Letter(SQLModel, table=True):
+class Letter(_Table, table=True):
     """An issued official document: numbered, rendered to PDF/A, stored by content hash."""
 
     __tablename__ = "letters"
@@ -277,7 +285,7 @@ class Letter(SQLModel, table=True):
     subject: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
 
 
-class LetterSequence(SQLModel, table=True):
+class LetterSequence(_Table, table=True):
     """The last number given per agency, series and year; bumped in the letter's transaction."""
 
     __tablename__ = "letter_sequences"
@@ -291,7 +299,7 @@ class LetterSequence(SQLModel, table=True):
     last_date: date | None = None
 
 
-class LetterReservation(SQLModel, table=True):
+class LetterReservation(_Table, table=True):
     """A number kept free in a register for a letter of `for_date` that is written later (an
     agenda book's nomor cadangan): taken in sequence when reserved, then used by one letter of
     that date or voided with a reason; never given twice, never reused."""
@@ -314,7 +322,7 @@ class LetterReservation(SQLModel, table=True):
     void_reason: str | None = Field(default=None, max_length=1000)
 
 
-class ReminderStep(SQLModel, table=True):
+class ReminderStep(_Table, table=True):
     """One escalation-ladder step the reminder job issued for an overdue deadline.
 
     UNIQUE(deadline_id, step_key) is what makes a step happen once: the job inserts this row
@@ -338,7 +346,7 @@ class ReminderStep(SQLModel, table=True):
     emailed_at: datetime | None = None
 
 
-class AccessEvent(SQLModel, table=True):
+class AccessEvent(_Table, table=True):
     """A refused attempt to act or read (written in its own transaction, so it survives the
     refusal's rollback)."""
 
@@ -351,7 +359,7 @@ class AccessEvent(SQLModel, table=True):
     reason: str = Field(max_length=1000)
 
 
-class RegistryChange(SQLModel, table=True):
+class RegistryChange(_Table, table=True):
     """One changed value of reference data (an agency, contest, employee or a user's roles):
     who changed it and when, the value before and after, and the date from which it holds.
     Written in the change's transaction (sanctions/registry/edits.py); never updated."""
@@ -369,7 +377,7 @@ class RegistryChange(SQLModel, table=True):
     holds_from: date | None = None
 
 
-class LawPin(SQLModel, table=True):
+class LawPin(_Table, table=True):
     """The content digest of a unit of the law (a workflow version, the catalogue, the
     template set...; sanctions/law/pins.py), recorded the first time it is used. A unit
     whose content differs from its newest pin is refused (sanctions/trust/pinning.py)."""
@@ -385,7 +393,7 @@ class LawPin(SQLModel, table=True):
     note: str = Field(default="", max_length=300)
 
 
-class LogLeaf(SQLModel, table=True):
+class LogLeaf(_Table, table=True):
     """One leaf of the append-only Merkle log (sanctions/trust/log.py): a record that matters,
     as written, in canonical JSON, at the next index. Never updated or deleted."""
 
@@ -398,7 +406,7 @@ class LogLeaf(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
-class LogHead(SQLModel, table=True):
+class LogHead(_Table, table=True):
     """The log's size: bumped in the appending transaction (its row lock orders appends)."""
 
     __tablename__ = "log_head"
@@ -407,7 +415,7 @@ class LogHead(SQLModel, table=True):
     size: int = 0
 
 
-class Checkpoint(SQLModel, table=True):
+class Checkpoint(_Table, table=True):
     """A signed tree head of the log: its size and root, signed with the installation's
     Ed25519 key (`sanctions audit checkpoint`)."""
 
@@ -422,7 +430,7 @@ class Checkpoint(SQLModel, table=True):
     signed_by: str = Field(max_length=80)
 
 
-class TrustedKey(SQLModel, table=True):
+class TrustedKey(_Table, table=True):
     """Another installation's Ed25519 public key, trusted once (`sanctions keys trust FILE`)
     for the issuers it hosts: a case bundle signed by it is accepted for those issuers only."""
 
@@ -437,7 +445,7 @@ class TrustedKey(SQLModel, table=True):
     added_at: datetime
 
 
-class CaseOrigin(SQLModel, table=True):
+class CaseOrigin(_Table, table=True):
     """Where a case accepted from a bundle was opened: the installation (its key id) and its
     reference there, so a later bundle of the same case finds it (docs/exchange.md)."""
 
@@ -449,7 +457,7 @@ class CaseOrigin(SQLModel, table=True):
     origin_reference: str = Field(max_length=40)
 
 
-class AcceptedBundle(SQLModel, table=True):
+class AcceptedBundle(_Table, table=True):
     """A case bundle accepted (`sanctions case accept`): its id (the SHA-256 of its signed
     manifest) is unique, so the same bundle is never accepted twice."""
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from sanctions.deadlines.calendar_file import read_calendar_file
+from sanctions.deadlines.calendar_file import CalendarFile, read_calendar_file
 from sanctions.declared.cache import trusted, write_private
 
 _SATURDAY: Final = 5
@@ -262,16 +262,19 @@ def load_calendar(
     region: str | None = None,
     up_to: str | None = None,
     base_only: bool = False,
+    declared: CalendarFile | None = None,
 ) -> WorkingCalendar:
     """The working calendar: national holidays plus the extras of `calendar.yaml`.
 
     `path=None` gives the national calendar only. Entries without a `region` apply everywhere;
     entries with one apply only when the same `region` is asked for. The file's revisions are
     included (all of them, those up to and including `up_to`, or none with `base_only`).
+    `declared`: the file as `read_calendar_file(path)` read it (e.g. from the cache).
     """
     if path is None:
         return WorkingCalendar(collective_leave_is_holiday=collective_leave_is_holiday)
-    declared = read_calendar_file(path)
+    if declared is None:
+        declared = read_calendar_file(path)
     if base_only:
         extra_holidays, extra_working_days = declared.holidays, declared.working_days
     else:

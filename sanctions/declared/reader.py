@@ -20,18 +20,20 @@ problem at once collect them with `sanctions.declared.problems`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Final, TypeVar, cast
-
-import yaml
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from sanctions.declared.confidence import CONFIDENCES, Confidence
 from sanctions.errors import DefinitionError
+
+if TYPE_CHECKING:  # PyYAML is imported when a file is read (sanctions.declared.cache)
+    import yaml
 
 _T = TypeVar("_T")
 _E = TypeVar("_E", bound=StrEnum)
@@ -72,34 +74,38 @@ class ReadError(Exception):
         self.message = message
 
 
-# libyaml's parser when PyYAML was built with it (the wheels are): several times faster.
-_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@functools.cache
+def _loaders() -> tuple[type[Any], type[Any]]:
+    """The strict loader and the one that leaves dates as text, built on the first read (a
+    command that finds the declarations in the cache imports no PyYAML)."""
+    import yaml
 
+    # libyaml's parser when PyYAML was built with it (the wheels are): several times faster.
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class StrictLoader(_BASE):  # type: ignore[valid-type,misc]
-    """Safe loader that refuses a key repeated in one mapping (PyYAML keeps the last)."""
+    class StrictLoader(base):  # type: ignore[valid-type,misc]
+        """Safe loader that refuses a key repeated in one mapping (PyYAML keeps the last)."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str | int | float | bool) or key is None:
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark
-                    )
-                seen.add(key)
-        return dict(super().construct_mapping(node, deep=deep))
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, str | int | float | bool) or key is None:
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key {key!r}", key_node.start_mark
+                        )
+                    seen.add(key)
+            return dict(super().construct_mapping(node, deep=deep))
 
+    class TextDateLoader(StrictLoader):
+        """StrictLoader that leaves dates as text, so a bad one is reported at its path."""
 
-class TextDateLoader(StrictLoader):
-    """StrictLoader that leaves dates as text, so a bad one is reported at its path."""
-
-
-TextDateLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
-}
+    TextDateLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
+    }
+    return StrictLoader, TextDateLoader
 
 
 def parse_yaml(text: str, *, limits: Limits = DECLARED_LIMITS, dates_as_text: bool = False) -> Any:
@@ -151,7 +157,10 @@ def display_path(path: Path) -> str:
 
 
 def _parse(text: str, *, limits: Limits, dates_as_text: bool) -> Any:
-    loader = (TextDateLoader if dates_as_text else StrictLoader)(text)
+    import yaml
+
+    strict, text_dates = _loaders()
+    loader = (text_dates if dates_as_text else strict)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -213,6 +222,8 @@ def _check_aliases(root: yaml.Node, limits: Limits) -> None:
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.SequenceNode):
         return iter(node.value)
     if isinstance(node, yaml.MappingNode):

@@ -23,7 +23,7 @@ from sanctions.law.migrations import MigrationPlan, load_plans
 from sanctions.law.pins import unit_digests
 from sanctions.letters.classification import Classification, load_classification
 from sanctions.letters.documents import FILE_NAME as DOCUMENTS_FILE
-from sanctions.letters.documents import DocumentSpec, load_documents
+from sanctions.letters.documents import DocumentSpec, load_documents, load_kop_offices
 from sanctions.letters.recipients import FILE_NAME as RECIPIENTS_FILE
 from sanctions.letters.recipients import Recipient, known_names, load_recipients
 
@@ -48,6 +48,8 @@ class Law:
     authority: Authority
     # The content digest of each unit of this law, to pin in the database (law/pins.py).
     pins: Mapping[str, str] = field(default_factory=dict)
+    # The offices that sign on the kop naskah dinas jabatan (documents.yaml `kop_jabatan`).
+    kop_offices: tuple[str, ...] = ()
 
 
 def declared_files(workflows_dir: Path, templates_dir: Path) -> list[Path]:
@@ -119,4 +121,5 @@ def load_law(
         migrations,
         authority,
         pins,
+        load_kop_offices(templates_dir),
     )

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Final, Literal
-
-import jinja2
-import jinja2.meta
+from typing import TYPE_CHECKING, Final, Literal
 
 from sanctions.declared.dated import DatedText, read_dated_texts, texts_on
 from sanctions.declared.problems import Problems, Record
 from sanctions.declared.reader import Node, read_yaml
+
+if TYPE_CHECKING:  # Jinja2 is imported where the templates are checked (a load, not a command)
+    import jinja2
 
 Layout = Literal["surat", "keputusan", "berita_acara", "laporan"]
 LAYOUTS: tuple[Layout, ...] = ("surat", "keputusan", "berita_acara", "laporan")
@@ -135,6 +135,8 @@ def _read(root: Node, template_dir: Path, problems: Problems) -> dict[str, Docum
     if not kinds and documents.is_mapping:
         problems.add(documents.error("declares no document kinds"))
     specs: dict[str, DocumentSpec] = {}
+    import jinja2
+
     parser = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir))
     for kind, body in kinds:
         spec = _read_document(kind, body, common, problems, (template_dir, parser))
@@ -308,6 +310,8 @@ def _check_template(
     if Path(template).is_absolute() or ".." in Path(template).parts:
         problems.add(node.error(f"{template!r} must be a path inside the folder"))
         return
+    import jinja2.meta
+
     source_path = template_dir / template
     if not source_path.is_file():
         problems.add(node.error(f"template {template!r} does not exist in {template_dir}"))

@@ -385,9 +385,7 @@ def check_letter(
 
 def letter_kinds(app: App) -> tuple[str, ...]:
     """Every declared document kind (letter_templates/documents.yaml)."""
-    from sanctions.letters.render import document_specs
-
-    return tuple(document_specs(app.letters_env))
+    return tuple(app.law.documents)
 
 
 def reads(app: App, kind: str) -> tuple[str, ...]:
@@ -396,9 +394,9 @@ def reads(app: App, kind: str) -> tuple[str, ...]:
 
 
 def _spec(app: App, kind: str) -> Any:
-    from sanctions.letters.render import document_specs
-
-    specs = document_specs(app.letters_env)
+    # the declarations as the law loaded them (the letter environment holds the same ones):
+    # reading a spec needs no Jinja2
+    specs = app.law.documents
     if kind not in specs:
         raise InputError(f"unknown document kind {kind!r} (known: {', '.join(sorted(specs))})")
     return specs[kind]
@@ -452,9 +450,7 @@ def kop_warnings(app: App, session: Session, case: Case) -> list[str]:
 
 
 def _kop_offices(app: App) -> tuple[str, ...]:
-    from sanctions.letters.render import kop_offices
-
-    return kop_offices(app.letters_env)
+    return app.law.kop_offices
 
 
 def kop_images(app: App, context: Mapping[str, Any]) -> dict[str, str]:

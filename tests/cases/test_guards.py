@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,7 +16,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctions.cases.guards import GUARDS, SANCTION_ENDS, GuardContext, evaluate, known_guards
+from sanctions.cases.guards import (
+    GUARD_NEEDS,
+    GUARDS,
+    SANCTION_ENDS,
+    GuardContext,
+    evaluate,
+    known_guards,
+    reads_priors,
+)
 from sanctions.cases.repeat import PriorSanction
 from sanctions.cases.workflow import load_workflows
 from sanctions.catalogue.entries import Catalogue
@@ -876,3 +884,53 @@ def test_the_panel_size_is_the_declared_rule_not_a_constant() -> None:
     rules = {**shipped_rules(), "panel_min_members": 1, "panel_odd": False}
     four = PANEL_MEMBERS.rsplit(" | ", 1)[0]
     assert allows("panel_composition", context(inputs={"members": four}, rules=rules))
+
+
+# --------------------------------------------------------------------------- what they read
+
+
+class _Watched(tuple[PriorSanction, ...]):
+    """Earlier sanctions that note when a guard looks at them."""
+
+    looked = False
+
+    def __iter__(self) -> Iterator[PriorSanction]:
+        type(self).looked = True
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        type(self).looked = True
+        return super().__len__()
+
+
+def test_only_the_guards_that_declare_priors_read_the_employees_earlier_sanctions() -> None:
+    """A step reads the employee's earlier sanctions from the database only when one of its
+    guards declares `priors`: a guard that reads them without saying so would judge a step
+    without them."""
+    earlier = _Watched([PriorSanction("NET-2023-0001", "B-2", date(2023, 12, 4), ("DIS-02",))])
+    decided = {"sanction": "B-2", "level": "berat", "recommended_sanction": "B-2"}
+    contexts = [
+        context(),
+        context(inputs={"level": "sedang"}),
+        context(inputs={"sanction": "S-1"}),
+        context(facts=decided, inputs={"sanction": "S-1", "outcome": "memperingan"}),
+        context(violations=("ETK-02",), facts={"sanction": "MOR-T"}, inputs={"level": "sedang"}),
+    ]
+    readers = set()
+    for name in GUARDS:
+        for ctx in contexts:
+            _Watched.looked = False
+            GUARDS[name](replace(ctx, prior_sanctions=earlier))
+            if _Watched.looked:
+                readers.add(name)
+    declared = {name for name, needs in GUARD_NEEDS.items() if needs.priors}
+    assert (
+        readers
+        == declared
+        == {
+            "level_not_lighter_than_last_sanction",
+            "sanction_not_lighter_than_last_sanction",
+        }
+    )
+    assert reads_priors(["track_is_discipline", "sanction_not_lighter_than_last_sanction"])
+    assert not reads_priors(["track_is_discipline", "level_fits_catalogue"])
