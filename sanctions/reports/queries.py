@@ -1,0 +1,391 @@
+"""The reports' figures aggregated in the database (SQLAlchemy Core, SQLite and PostgreSQL).
+
+The same rules as `sanctions.reports.figures.as_of`, written as set-based SQL over the cases
+a user may see (`sanctions.trust.scope.visible_cases`), so a report over a million cases
+reads no case into Python:
+
+- a case's steps are its state-changing events (source differs from dest, or the opening)
+  and its corrections; the steps that stand on the report date are those dated on or before
+  it, without the corrections (`koreksi` with a `voids` input) and the steps they void;
+- a case reported after the date, or with steps none of which stands on it, is not counted;
+  a case without any step is taken as it is (its current state);
+- its state on the date is the destination of its last standing step; it was recommended
+  on the first standing step into `direkomendasikan`; it left the follow-up on the first
+  standing step after that which ends it (`FollowUpLaw.ends`, per workflow version, as
+  declared), acted when that step is governed (`FollowUpLaw.acts`), on time against the due
+  date of its first `tindak_lanjut_ppk` deadline opened in `direkomendasikan`.
+
+Each query returns grouped counts (per agency and outcome, per violation code and position,
+per state and report date, per act date): a few hundred rows whatever the number of cases,
+read as a stream. What stays in Python is the arithmetic over those groups (position groups
+from the jabatan, age buckets, weeks, rates), in `sanctions.reports.figures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    Date,
+    Integer,
+    and_,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy import case as when
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.elements import KeyedColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session, col
+
+from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
+from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Deadline
+from sanctions.reports.figures import FOLLOW_UP_DEADLINE, RECOMMENDED, FollowUpLaw, Period
+from sanctions.trust.scope import visible_cases
+
+STREAM = 1000  # rows fetched at a time from a grouped result (a server-side cursor on PostgreSQL)
+OUTCOMES = ("on_time", "late", "overdue", "waiting", "moot")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who asks, for which agency, on which date, under which declared law."""
+
+    actor: str
+    agency_code: str | None
+    on: date | None
+    terminal: Mapping[str, frozenset[str]]  # workflow version → its terminal states
+    laws: Mapping[str, FollowUpLaw]  # workflow version → its follow-up law
+    refusal: str
+
+
+def _events() -> Any:
+    return CaseEvent.__table__  # type: ignore[attr-defined]
+
+
+def _visible(session: Session, scope: Scope) -> CTE:
+    """The cases `scope.actor` may see (reported by the date), with what the reports read."""
+    snapshot = col(Case.employee_snapshot)
+    query = select(
+        col(Case.id).label("case_id"),
+        col(Case.agency_id).label("agency_id"),
+        col(Case.state).label("state"),
+        col(Case.workflow_version).label("version"),
+        col(Case.reported_on).label("reported_on"),
+        col(Case.act_date).label("act_date"),
+        func.coalesce(snapshot["position"].as_string(), "").label("position"),
+        func.coalesce(snapshot["position_type"].as_string(), "").label("position_type"),
+    )
+    query = visible_cases(
+        query, session, scope.actor, agency_code=scope.agency_code, refusal=scope.refusal
+    )
+    if scope.on is not None:
+        query = query.where(col(Case.reported_on) <= scope.on)
+    return query.cte("visible")
+
+
+def standing(session: Session, scope: Scope, *, follow_up: bool = False) -> Any:
+    """A subquery of the cases that stand on `scope.on` (every visible case as it is when
+    `scope.on` is None), one row each: case_id, agency_id, state, version, reported_on,
+    act_date, position, position_type and `state_on` (the state on the date); with
+    `follow_up`, also recommended_on, outcome (`figures.follow_up_outcome`) and days_late."""
+    visible = _visible(session, scope)
+    if scope.on is None:
+        return select(*visible.c, visible.c.state.label("state_on")).subquery("standing")
+    e = _events().alias("e")
+    correction = e.c.trigger == CORRECTION_TRIGGER
+    changes = or_(e.c.source.is_(None), e.c.source != e.c.dest)
+    voids = cast(e.c.inputs[VOIDS].as_string(), Integer)
+    v = _events().alias("v")
+    voided = exists().where(
+        v.c.case_id == e.c.case_id,
+        v.c.trigger == CORRECTION_TRIGGER,
+        cast(v.c.inputs[VOIDS].as_string(), Integer) == e.c.seq,
+    )
+    # A correction without a step to void stays a step, as `effective_steps` has it.
+    effective = (
+        select(
+            e.c.case_id,
+            e.c.seq,
+            e.c["on"].label("on"),
+            e.c.trigger,
+            e.c.source,
+            e.c.dest,
+            visible.c.version,
+        )
+        .join(visible, visible.c.case_id == e.c.case_id)
+        .where(
+            or_(and_(changes, ~correction), and_(correction, func.coalesce(voids, 0) == 0)),
+            e.c["on"] <= scope.on,
+            ~voided,
+        )
+        .cte("effective")
+    )
+    agg = (
+        select(
+            effective.c.case_id,
+            func.max(effective.c.seq).label("last_seq"),
+            func.min(when((effective.c.dest == RECOMMENDED, effective.c.seq))).label("entered"),
+        )
+        .group_by(effective.c.case_id)
+        .cte("agg")
+    )
+    s = _events().alias("s")  # any step at all: a case without one is taken as it is
+    stepped = exists().where(
+        s.c.case_id == visible.c.case_id,
+        or_(s.c.trigger == CORRECTION_TRIGGER, s.c.source.is_(None), s.c.source != s.c.dest),
+    )
+    last = effective.alias("last")
+    columns: list[Any] = [
+        *visible.c,
+        func.coalesce(last.c.dest, visible.c.state).label("state_on"),
+    ]
+    joined = visible.outerjoin(agg, agg.c.case_id == visible.c.case_id).outerjoin(
+        last, and_(last.c.case_id == visible.c.case_id, last.c.seq == agg.c.last_seq)
+    )
+    if follow_up:
+        columns, joined = _follow_up_columns(scope, visible, effective, agg, columns, joined)
+    query = select(*columns).select_from(joined).where(or_(agg.c.case_id.is_not(None), ~stepped))
+    return query.subquery("standing")
+
+
+def _follow_up_columns(
+    scope: Scope, visible: CTE, effective: CTE, agg: CTE, columns: list[Any], joined: Any
+) -> tuple[list[Any], Any]:
+    """recommended_on, the follow-up's due date, how it ended (left_on, outcome) and the
+    days late (`figures.follow_up_outcome`, `figures.days_late`)."""
+    assert scope.on is not None
+    on = literal(scope.on, Date)
+    leaving = effective.alias("leaving")
+    left = (
+        select(leaving.c.case_id, func.min(leaving.c.seq).label("left_seq"))
+        .join(agg, agg.c.case_id == leaving.c.case_id)
+        .where(leaving.c.seq > agg.c.entered, _ends(scope.laws, leaving))
+        .group_by(leaving.c.case_id)
+        .cte("left_at")
+    )
+    d = col(Deadline.id)
+    first = (
+        select(col(Deadline.case_id).label("case_id"), func.min(d).label("deadline_id"))
+        .join(visible, visible.c.case_id == Deadline.case_id)
+        .where(col(Deadline.name) == FOLLOW_UP_DEADLINE, col(Deadline.state) == RECOMMENDED)
+        .group_by(col(Deadline.case_id))
+        .cte("first_due")
+    )
+    due_of = Deadline.__table__.alias("due_of")  # type: ignore[attr-defined]
+    entered = effective.alias("entered")
+    ended = effective.alias("ended")
+    joined = (
+        joined.outerjoin(
+            entered,
+            and_(entered.c.case_id == visible.c.case_id, entered.c.seq == agg.c.entered),
+        )
+        .outerjoin(left, left.c.case_id == visible.c.case_id)
+        .outerjoin(
+            ended, and_(ended.c.case_id == visible.c.case_id, ended.c.seq == left.c.left_seq)
+        )
+        .outerjoin(first, first.c.case_id == visible.c.case_id)
+        .outerjoin(due_of, due_of.c.id == first.c.deadline_id)
+    )
+    due = due_of.c.due_date
+    outcome = when(
+        (entered.c.seq.is_(None), None),
+        (
+            and_(ended.c.seq.is_not(None), _acts(scope.laws, ended)),
+            when((and_(due.is_not(None), ended.c["on"] > due), "late"), else_="on_time"),
+        ),
+        (ended.c.seq.is_not(None), "moot"),
+        (and_(due.is_not(None), on > due), "overdue"),
+        else_="waiting",
+    )
+    until = func.coalesce(ended.c["on"], on)
+    columns = [
+        *columns,
+        entered.c["on"].label("recommended_on"),
+        outcome.label("outcome"),
+        when((due.is_(None), 0), else_=_Days(until, due)).label("days_late"),
+    ]
+    return columns, joined
+
+
+def _ends(laws: Mapping[str, FollowUpLaw], step: Any) -> ColumnElement[bool]:
+    """`FollowUpLaw.ends` per workflow version: the step leaves the deadline's states."""
+    parts = [
+        and_(
+            step.c.version == version,
+            step.c.source.in_(sorted(law.states)),
+            step.c.dest.not_in(sorted(law.states)),
+        )
+        for version, law in sorted(laws.items())
+        if law.states
+    ]
+    return or_(false(), *parts)
+
+
+def _acts(laws: Mapping[str, FollowUpLaw], step: Any) -> ColumnElement[bool]:
+    """`FollowUpLaw.acts` per workflow version: the deadline governs the step there."""
+    parts = [
+        and_(step.c.version == version, step.c.source == source, step.c.trigger == trigger)
+        for version, law in sorted(laws.items())
+        for source, trigger in sorted(law.governed)
+    ]
+    return or_(false(), *parts)
+
+
+class _Days(FunctionElement[int]):
+    """`end - start` in days: date subtraction on PostgreSQL, julianday on SQLite."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(_Days)
+def _days_default(element: _Days, compiler: Any, **kw: Any) -> str:
+    end, start = list(element.clauses)
+    return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
+
+
+@compiles(_Days, "sqlite")
+def _days_sqlite(element: _Days, compiler: Any, **kw: Any) -> str:
+    end, start = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(end, **kw)}) - "
+        f"julianday({compiler.process(start, **kw)}) AS INTEGER)"
+    )
+
+
+def _in(column: KeyedColumnElement[Any], period: Period) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [column.is_not(None)]
+    if period.start is not None:
+        where.append(column >= period.start)
+    if period.end is not None:
+        where.append(column <= period.end)
+    return where
+
+
+def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
+    yield from session.execute(query.execution_options(yield_per=STREAM))
+
+
+# -- the grouped queries --------------------------------------------------------------------
+def follow_up_groups(
+    session: Session, scope: Scope, period: Period
+) -> Iterator[tuple[str, str, str, str, str, int, int]]:
+    """(agency code, agency name, PPK title, PPK name, outcome, cases, worst days late) per
+    agency and outcome of the cases recommended in `period`."""
+    rows = standing(session, scope, follow_up=True)
+    late = when((rows.c.outcome.in_(("late", "overdue")), rows.c.days_late), else_=0)
+    query = (
+        select(
+            col(Agency.code),
+            col(Agency.name),
+            col(Agency.ppk_title),
+            col(Agency.ppk_name),
+            rows.c.outcome,
+            func.count(),
+            func.max(late),
+        )
+        .join(Agency, col(Agency.id) == rows.c.agency_id)
+        .where(rows.c.outcome.is_not(None), *_in(rows.c.recommended_on, period))
+        .group_by(
+            col(Agency.code),
+            col(Agency.name),
+            col(Agency.ppk_title),
+            col(Agency.ppk_name),
+            rows.c.outcome,
+        )
+        .order_by(col(Agency.code), rows.c.outcome)
+    )
+    for code, name, title, ppk, outcome, n, worst in _stream(session, query):
+        yield code, name, title, ppk, outcome, int(n), max(int(worst or 0), 0)
+
+
+def code_groups(
+    session: Session, scope: Scope, period: Period
+) -> Iterator[tuple[str, str, str, int]]:
+    """(violation code, position, position type, cases) of the cases reported in `period`."""
+    rows = standing(session, scope)
+    code = col(Allegation.violation_code)
+    query = (
+        select(
+            code,
+            rows.c.position,
+            rows.c.position_type,
+            func.count(func.distinct(rows.c.case_id)),
+        )
+        .join(Allegation, col(Allegation.case_id) == rows.c.case_id)
+        .where(*_in(rows.c.reported_on, period))
+        .group_by(code, rows.c.position, rows.c.position_type)
+        .order_by(code, rows.c.position, rows.c.position_type)
+    )
+    for violation, position, position_type, n in _stream(session, query):
+        yield violation, position, position_type, int(n)
+
+
+def position_counts(
+    session: Session, scope: Scope, period: Period
+) -> Iterator[tuple[str, str, int]]:
+    """(position, position type, cases) of the cases reported in `period`."""
+    rows = standing(session, scope)
+    query = (
+        select(rows.c.position, rows.c.position_type, func.count())
+        .where(*_in(rows.c.reported_on, period))
+        .group_by(rows.c.position, rows.c.position_type)
+        .order_by(rows.c.position, rows.c.position_type)
+    )
+    for position, position_type, n in _stream(session, query):
+        yield position, position_type, int(n)
+
+
+def open_groups(session: Session, scope: Scope, period: Period) -> Iterator[tuple[str, date, int]]:
+    """(state on the date, reported on, cases) of the cases reported in `period` that are
+    open on the date (not in a terminal state of their workflow version)."""
+    rows = standing(session, scope)
+    state = rows.c.state_on
+    closed = or_(
+        false(),
+        *(
+            and_(rows.c.version == version, state.in_(sorted(ends)))
+            for version, ends in sorted(scope.terminal.items())
+            if ends
+        ),
+    )
+    query = (
+        select(state, rows.c.reported_on, func.count())
+        .where(~closed, *_in(rows.c.reported_on, period))
+        .group_by(state, rows.c.reported_on)
+        .order_by(state, rows.c.reported_on)
+    )
+    for name, reported_on, n in _stream(session, query):
+        yield name, reported_on, int(n)
+
+
+def act_dates(session: Session, scope: Scope, period: Period) -> Iterator[tuple[date, int]]:
+    """(act date, cases) of the cases reported in `period`."""
+    rows = standing(session, scope)
+    query = (
+        select(rows.c.act_date, func.count())
+        .where(*_in(rows.c.reported_on, period))
+        .group_by(rows.c.act_date)
+        .order_by(rows.c.act_date)
+    )
+    for act_date, n in _stream(session, query):
+        yield act_date, int(n)
+
+
+def contest_ids(session: Session, scope: Scope) -> list[int]:
+    """The contests of the visible cases (every one, whatever the date)."""
+    visible = _visible(session, Scope(**{**scope.__dict__, "on": None}))
+    query = select(col(Case.contest_id)).join(visible, visible.c.case_id == Case.id).distinct()
+    return [int(i) for i in session.execute(query).scalars()]
