@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
@@ -173,7 +175,7 @@ def overdue(
     with who must act, the reminders already issued and the ladder's next step."""
     items = [
         item
-        for item in _open_cases(app, session, actor=actor, agency_code=agency_code)
+        for item in _open_cases(app, session, actor=actor, agency_code=agency_code, late_on=on)
         if any(_late(d, on) for d in item.deadlines)
     ]
     late = [d for item in items for d in item.deadlines if _late(d, on)]
@@ -239,18 +241,42 @@ def _context(
     return guard_context(app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False)
 
 
-def _open_cases(
-    app: App, session: Session, *, actor: str, agency_code: str | None = None
-) -> list[_Open]:
-    """The open cases `actor` may see (of one agency), with their open deadlines."""
+def _open_query(app: App) -> Any:
+    """The open cases (not in a terminal state of any workflow), with agency and employee."""
     terminal = {
         n for w in app.workflows.versions.values() for n, s in w.states.items() if s.terminal
     }
-    query = visible_cases(
+    return (
         select(Case, Agency, Employee)
         .join(Agency, col(Agency.id) == Case.agency_id)
         .join(Employee, col(Employee.id) == Case.employee_id)
-        .where(col(Case.state).not_in(terminal)),
+        .where(col(Case.state).not_in(terminal))
+    )
+
+
+def _open_cases(
+    app: App,
+    session: Session,
+    *,
+    actor: str,
+    agency_code: str | None = None,
+    late_on: date | None = None,
+) -> list[_Open]:
+    """The open cases `actor` may see (of one agency), with their open deadlines; with
+    `late_on`, only those with an open deadline past due on that day (read from the index
+    `ix_deadlines_late`, not from every open case)."""
+    query = _open_query(app)
+    if late_on is not None:
+        query = query.where(
+            exists().where(
+                col(Deadline.case_id) == Case.id,
+                col(Deadline.closed_seq).is_(None),
+                col(Deadline.direction) == Direction.AFTER.value,
+                col(Deadline.due_date) < late_on,
+            )
+        )
+    query = visible_cases(
+        query,
         session,
         actor,
         agency_code=agency_code,
@@ -269,14 +295,19 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
+def _deadlines_query(batch: Sequence[int]) -> Any:
+    """The open deadlines of these cases (the index `ix_deadlines_case_open`)."""
+    return (
+        select(Deadline)
+        .where(col(Deadline.case_id).in_(batch), col(Deadline.closed_seq).is_(None))
+        .order_by(col(Deadline.due_date), col(Deadline.id))
+    )
+
+
 def _deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Deadline]]:
     found: dict[int, list[Deadline]] = {}
     for batch in _chunks(ids):
-        for deadline in session.exec(
-            select(Deadline)
-            .where(col(Deadline.case_id).in_(batch), col(Deadline.closed_seq).is_(None))
-            .order_by(col(Deadline.due_date), col(Deadline.id))
-        ):
+        for deadline in session.exec(_deadlines_query(batch)):
             found.setdefault(deadline.case_id, []).append(deadline)
     return found
 

@@ -133,6 +133,8 @@ class RoleGrant(SQLModel, table=True):
 
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
+    # An agency's cases by state: the desk of an officer of one agency (migration 0027).
+    __table_args__ = (Index("ix_cases_agency_state", "agency_id", "state"),)
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=40)
@@ -192,7 +194,12 @@ class Deadline(SQLModel, table=True):
     # Open deadlines (closed_seq IS NULL) of one kind (on_miss), by due date: the overdue
     # scans read a range of it. A plain composite index, not a partial one, because dialect
     # options make SQLAlchemy import every dialect at start-up (and it works on both).
-    __table_args__ = (Index("ix_deadlines_open", "closed_seq", "on_miss", "due_date"),)
+    # `ix_deadlines_late`: the open deadlines past due whatever their `on_miss`, with their
+    # case ids, for the overdue list (migration 0027).
+    __table_args__ = (
+        Index("ix_deadlines_open", "closed_seq", "on_miss", "due_date"),
+        Index("ix_deadlines_late", "closed_seq", "direction", "due_date", "case_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)

@@ -34,7 +34,6 @@ from sqlalchemy import (
     Integer,
     and_,
     cast,
-    exists,
     false,
     func,
     literal,
@@ -73,79 +72,81 @@ def _events() -> Any:
     return CaseEvent.__table__  # type: ignore[attr-defined]
 
 
-def _visible(session: Session, scope: Scope) -> CTE:
-    """The cases `scope.actor` may see (reported by the date), with what the reports read."""
-    snapshot = col(Case.employee_snapshot)
-    query = select(
+def _restriction(session: Session, scope: Scope) -> list[ColumnElement[bool]]:
+    """The WHERE of the cases `scope.actor` may see (`visible_cases`: PermissionDenied for
+    a user without a role), reported by the date: asked once, applied to every subquery."""
+    base = visible_cases(
+        select(col(Case.id)),
+        session,
+        scope.actor,
+        agency_code=scope.agency_code,
+        refusal=scope.refusal,
+    )
+    where: list[ColumnElement[bool]] = []
+    if base.whereclause is not None:
+        where.append(base.whereclause)
+    if scope.on is not None:
+        where.append(col(Case.reported_on) <= scope.on)
+    return where
+
+
+def _cases(
+    where: list[ColumnElement[bool]], *, positions: bool = False, name: str = "visible"
+) -> Any:
+    """The visible cases with what the reports read (the jabatan only when asked: reading
+    it out of the JSON snapshot is the costliest part of a scan). A subquery, not a CTE, so
+    PostgreSQL plans it into each query instead of materialising it."""
+    columns: list[Any] = [
         col(Case.id).label("case_id"),
         col(Case.agency_id).label("agency_id"),
         col(Case.state).label("state"),
         col(Case.workflow_version).label("version"),
         col(Case.reported_on).label("reported_on"),
         col(Case.act_date).label("act_date"),
-        func.coalesce(snapshot["position"].as_string(), "").label("position"),
-        func.coalesce(snapshot["position_type"].as_string(), "").label("position_type"),
-    )
-    query = visible_cases(
-        query, session, scope.actor, agency_code=scope.agency_code, refusal=scope.refusal
-    )
-    if scope.on is not None:
-        query = query.where(col(Case.reported_on) <= scope.on)
-    return query.cte("visible")
+    ]
+    if positions:
+        snapshot = col(Case.employee_snapshot)
+        columns += [
+            func.coalesce(snapshot["position"].as_string(), "").label("position"),
+            func.coalesce(snapshot["position_type"].as_string(), "").label("position_type"),
+        ]
+    return select(*columns).where(*where).subquery(name)
 
 
-def standing(session: Session, scope: Scope, *, follow_up: bool = False) -> Any:
+def standing(
+    session: Session, scope: Scope, *, follow_up: bool = False, positions: bool = False
+) -> Any:
     """A subquery of the cases that stand on `scope.on` (every visible case as it is when
     `scope.on` is None), one row each: case_id, agency_id, state, version, reported_on,
     act_date, position, position_type and `state_on` (the state on the date); with
-    `follow_up`, also recommended_on, outcome (`figures.follow_up_outcome`) and days_late."""
-    visible = _visible(session, scope)
+    `follow_up`, also recommended_on, outcome (`figures.follow_up_outcome`) and days_late.
+
+    One pass over the visible cases' events, grouped per case (the last standing step and
+    the first into `direkomendasikan`); the voided steps come from a small set of the
+    corrections' targets, anti-joined."""
+    where = _restriction(session, scope)
+    visible = _cases(where, positions=positions)
     if scope.on is None:
         return select(*visible.c, visible.c.state.label("state_on")).subquery("standing")
+    voided = _voided()
     e = _events().alias("e")
-    correction = e.c.trigger == CORRECTION_TRIGGER
-    changes = or_(e.c.source.is_(None), e.c.source != e.c.dest)
-    voids = cast(e.c.inputs[VOIDS].as_string(), Integer)
-    v = _events().alias("v")
-    voided = exists().where(
-        v.c.case_id == e.c.case_id,
-        v.c.trigger == CORRECTION_TRIGGER,
-        cast(v.c.inputs[VOIDS].as_string(), Integer) == e.c.seq,
-    )
-    # A correction without a step to void stays a step, as `effective_steps` has it.
-    effective = (
-        select(
-            e.c.case_id,
-            e.c.seq,
-            e.c["on"].label("on"),
-            e.c.trigger,
-            e.c.source,
-            e.c.dest,
-            visible.c.version,
-        )
-        .join(visible, visible.c.case_id == e.c.case_id)
-        .where(
-            or_(and_(changes, ~correction), and_(correction, func.coalesce(voids, 0) == 0)),
-            e.c["on"] <= scope.on,
-            ~voided,
-        )
-        .cte("effective")
-    )
+    effective = _effective(e, voided, scope.on)
     agg = (
         select(
-            effective.c.case_id,
-            func.max(effective.c.seq).label("last_seq"),
-            func.min(when((effective.c.dest == RECOMMENDED, effective.c.seq))).label("entered"),
+            e.c.case_id,
+            func.max(when((effective, e.c.seq))).label("last_seq"),
+            func.min(when((and_(effective, e.c.dest == RECOMMENDED), e.c.seq))).label("entered"),
         )
-        .group_by(effective.c.case_id)
+        .select_from(
+            e.join(inner := _cases(where, name="inner"), inner.c.case_id == e.c.case_id).outerjoin(
+                voided, and_(voided.c.case_id == e.c.case_id, voided.c.seq == e.c.seq)
+            )
+        )
+        .where(_a_step(e))
+        .group_by(e.c.case_id)
         .cte("agg")
     )
-    s = _events().alias("s")  # any step at all: a case without one is taken as it is
-    stepped = exists().where(
-        s.c.case_id == visible.c.case_id,
-        or_(s.c.trigger == CORRECTION_TRIGGER, s.c.source.is_(None), s.c.source != s.c.dest),
-    )
-    last = effective.alias("last")
+    last = _events().alias("last")
     columns: list[Any] = [
         *visible.c,
         func.coalesce(last.c.dest, visible.c.state).label("state_on"),
@@ -154,37 +155,88 @@ def standing(session: Session, scope: Scope, *, follow_up: bool = False) -> Any:
         last, and_(last.c.case_id == visible.c.case_id, last.c.seq == agg.c.last_seq)
     )
     if follow_up:
-        columns, joined = _follow_up_columns(scope, visible, effective, agg, columns, joined)
-    query = select(*columns).select_from(joined).where(or_(agg.c.case_id.is_not(None), ~stepped))
+        columns, joined = _follow_up_columns(scope, where, visible, voided, agg, columns, joined)
+    # A case without any step is taken as it is; one whose steps all came later is left out.
+    query = (
+        select(*columns)
+        .select_from(joined)
+        .where(or_(agg.c.case_id.is_(None), agg.c.last_seq.is_not(None)))
+    )
     return query.subquery("standing")
 
 
+def _voided() -> CTE:
+    """(case, seq) of every step a correction voids, whatever its date."""
+    v = _events().alias("v")
+    return (
+        select(v.c.case_id, cast(v.c.inputs[VOIDS].as_string(), Integer).label("seq"))
+        .where(v.c.trigger == CORRECTION_TRIGGER)
+        .cte("voided")
+    )
+
+
+def _a_step(e: Any) -> ColumnElement[bool]:
+    """A state-changing event (or the opening), or a correction: `figures.Step`s."""
+    return or_(e.c.trigger == CORRECTION_TRIGGER, e.c.source.is_(None), e.c.source != e.c.dest)
+
+
+def _effective(e: Any, voided: CTE, on: date) -> ColumnElement[bool]:
+    """The step stands on `on` (`figures.effective_steps`); `voided` is outer-joined on it.
+    A correction without a step to void stays a step, as `effective_steps` has it."""
+    correction = e.c.trigger == CORRECTION_TRIGGER
+    changes = or_(e.c.source.is_(None), e.c.source != e.c.dest)
+    voids = func.coalesce(cast(e.c.inputs[VOIDS].as_string(), Integer), 0)
+    return and_(
+        or_(and_(changes, ~correction), and_(correction, voids == 0)),
+        e.c["on"] <= on,
+        voided.c.case_id.is_(None),
+    )
+
+
 def _follow_up_columns(
-    scope: Scope, visible: CTE, effective: CTE, agg: CTE, columns: list[Any], joined: Any
+    scope: Scope,
+    where: list[ColumnElement[bool]],
+    visible: Any,
+    voided: CTE,
+    agg: CTE,
+    columns: list[Any],
+    joined: Any,
 ) -> tuple[list[Any], Any]:
     """recommended_on, the follow-up's due date, how it ended (left_on, outcome) and the
     days late (`figures.follow_up_outcome`, `figures.days_late`)."""
     assert scope.on is not None
     on = literal(scope.on, Date)
-    leaving = effective.alias("leaving")
+    leaving = _events().alias("leaving")
     left = (
         select(leaving.c.case_id, func.min(leaving.c.seq).label("left_seq"))
-        .join(agg, agg.c.case_id == leaving.c.case_id)
-        .where(leaving.c.seq > agg.c.entered, _ends(scope.laws, leaving))
+        .select_from(
+            leaving.join(agg, agg.c.case_id == leaving.c.case_id)
+            .join(seen := _cases(where, name="seen"), seen.c.case_id == leaving.c.case_id)
+            .outerjoin(
+                voided,
+                and_(voided.c.case_id == leaving.c.case_id, voided.c.seq == leaving.c.seq),
+            )
+        )
+        .where(
+            agg.c.entered.is_not(None),
+            leaving.c.seq > agg.c.entered,
+            _effective(leaving, voided, scope.on),
+            _ends(scope.laws, seen.c.version, leaving),
+        )
         .group_by(leaving.c.case_id)
         .cte("left_at")
     )
     d = col(Deadline.id)
     first = (
         select(col(Deadline.case_id).label("case_id"), func.min(d).label("deadline_id"))
-        .join(visible, visible.c.case_id == Deadline.case_id)
+        .join(due := _cases(where, name="due"), due.c.case_id == Deadline.case_id)
         .where(col(Deadline.name) == FOLLOW_UP_DEADLINE, col(Deadline.state) == RECOMMENDED)
         .group_by(col(Deadline.case_id))
         .cte("first_due")
     )
     due_of = Deadline.__table__.alias("due_of")  # type: ignore[attr-defined]
-    entered = effective.alias("entered")
-    ended = effective.alias("ended")
+    entered = _events().alias("entered")
+    ended = _events().alias("ended")
     joined = (
         joined.outerjoin(
             entered,
@@ -201,7 +253,7 @@ def _follow_up_columns(
     outcome = when(
         (entered.c.seq.is_(None), None),
         (
-            and_(ended.c.seq.is_not(None), _acts(scope.laws, ended)),
+            and_(ended.c.seq.is_not(None), _acts(scope.laws, visible.c.version, ended)),
             when((and_(due.is_not(None), ended.c["on"] > due), "late"), else_="on_time"),
         ),
         (ended.c.seq.is_not(None), "moot"),
@@ -218,11 +270,11 @@ def _follow_up_columns(
     return columns, joined
 
 
-def _ends(laws: Mapping[str, FollowUpLaw], step: Any) -> ColumnElement[bool]:
+def _ends(laws: Mapping[str, FollowUpLaw], version_of: Any, step: Any) -> ColumnElement[bool]:
     """`FollowUpLaw.ends` per workflow version: the step leaves the deadline's states."""
     parts = [
         and_(
-            step.c.version == version,
+            version_of == version,
             step.c.source.in_(sorted(law.states)),
             step.c.dest.not_in(sorted(law.states)),
         )
@@ -232,10 +284,10 @@ def _ends(laws: Mapping[str, FollowUpLaw], step: Any) -> ColumnElement[bool]:
     return or_(false(), *parts)
 
 
-def _acts(laws: Mapping[str, FollowUpLaw], step: Any) -> ColumnElement[bool]:
+def _acts(laws: Mapping[str, FollowUpLaw], version_of: Any, step: Any) -> ColumnElement[bool]:
     """`FollowUpLaw.acts` per workflow version: the deadline governs the step there."""
     parts = [
-        and_(step.c.version == version, step.c.source == source, step.c.trigger == trigger)
+        and_(version_of == version, step.c.source == source, step.c.trigger == trigger)
         for version, law in sorted(laws.items())
         for source, trigger in sorted(law.governed)
     ]
@@ -315,7 +367,7 @@ def code_groups(
     session: Session, scope: Scope, period: Period
 ) -> Iterator[tuple[str, str, str, int]]:
     """(violation code, position, position type, cases) of the cases reported in `period`."""
-    rows = standing(session, scope)
+    rows = standing(session, scope, positions=True)
     code = col(Allegation.violation_code)
     query = (
         select(
@@ -337,7 +389,7 @@ def position_counts(
     session: Session, scope: Scope, period: Period
 ) -> Iterator[tuple[str, str, int]]:
     """(position, position type, cases) of the cases reported in `period`."""
-    rows = standing(session, scope)
+    rows = standing(session, scope, positions=True)
     query = (
         select(rows.c.position, rows.c.position_type, func.count())
         .where(*_in(rows.c.reported_on, period))
@@ -386,6 +438,6 @@ def act_dates(session: Session, scope: Scope, period: Period) -> Iterator[tuple[
 
 def contest_ids(session: Session, scope: Scope) -> list[int]:
     """The contests of the visible cases (every one, whatever the date)."""
-    visible = _visible(session, Scope(**{**scope.__dict__, "on": None}))
-    query = select(col(Case.contest_id)).join(visible, visible.c.case_id == Case.id).distinct()
+    where = _restriction(session, Scope(**{**scope.__dict__, "on": None}))
+    query = select(col(Case.contest_id)).where(*where).distinct()
     return [int(i) for i in session.execute(query).scalars()]

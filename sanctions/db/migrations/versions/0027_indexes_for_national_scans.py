@@ -1,0 +1,38 @@
+"""indexes for the overdue list and the desk over a national database
+
+Revision ID: 0027
+Revises: 0026
+Create Date: 2026-12-01
+
+`ix_deadlines_late` (closed_seq, direction, due_date, case_id): the open deadlines already
+past due, whatever their `on_miss`, are one range of it, and the case ids come from the index
+itself (`report overdue` asks which cases have one). `ix_cases_agency_state` (agency_id,
+state): an agency's cases in their states (the desk of an officer of one agency). Plain
+composite indexes, like `ix_deadlines_open`: `closed_seq IS NULL` leads, so the open rows are
+one range, and the models declare them without dialect options.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0027"
+down_revision = "0026"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("deadlines", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_deadlines_late", ["closed_seq", "direction", "due_date", "case_id"]
+        )
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index("ix_cases_agency_state", ["agency_id", "state"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_agency_state")
+    with op.batch_alter_table("deadlines", schema=None) as batch_op:
+        batch_op.drop_index("ix_deadlines_late")
