@@ -22,7 +22,8 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.cases import routes
 from sanctions.cases.guards import GuardContext, evaluate
-from sanctions.cases.service import guard_context
+from sanctions.cases.service import guard_context, guard_rows
+from sanctions.cases.workflow import TransitionSpec
 from sanctions.db.models import Agency, Case, Deadline, Employee
 from sanctions.deadlines.ladder import next_step_due
 from sanctions.deadlines.reminders import steps_done
@@ -118,7 +119,7 @@ def desk(app: App, session: Session, *, actor: str, on: date) -> list[DeskRow]:
     """The open cases waiting for a step `actor`'s roles (admin aside) may take, the most
     pressing first: by due date (none last), then by how long the case has waited."""
     roles_at: dict[int, set[str]] = {}
-    rows: list[DeskRow] = []
+    waiting: list[tuple[_Open, list[TransitionSpec]]] = []
     for item in _open_cases(app, session, actor=actor):
         case = item.case
         if case.agency_id not in roles_at:
@@ -126,10 +127,19 @@ def desk(app: App, session: Session, *, actor: str, on: date) -> list[DeskRow]:
         roles = roles_at[case.agency_id]
         workflow = app.workflow(case.workflow_version)
         steps = [t for t in routes.forward_steps(workflow, case.state) if roles & set(t.roles)]
-        if not steps:
-            continue
+        if steps:
+            waiting.append((item, steps))
+    # the route checks' rows of every case that needs one, read at once
+    guarded = guard_rows(
+        session,
+        [i.case.id or 0 for i, steps in waiting if any(routes.route_guards(t) for t in steps)],
+    )
+    rows: list[DeskRow] = []
+    for item, steps in waiting:
+        case = item.case
+        workflow = app.workflow(case.workflow_version)
         if any(routes.route_guards(t) for t in steps):
-            ctx = _context(app, session, case, on, item.deadlines)
+            ctx = _context(app, session, case, on, item.deadlines, guarded.get(case.id or 0))
             steps = [t for t in steps if not evaluate(routes.route_guards(t), ctx)]
             if not steps:
                 continue
@@ -180,6 +190,7 @@ def overdue(
     ]
     late = [d for item in items for d in item.deadlines if _late(d, on)]
     sent = steps_done(session, late)
+    guarded = guard_rows(session, [item.case.id or 0 for item in items])
     rows: list[OverdueRow] = []
     for item in items:
         case = item.case
@@ -190,7 +201,7 @@ def overdue(
                 continue
             rule = routes.rule_of(workflow, case.state, deadline.name)
             if ctx is None and routes.needs_route_check(workflow, case.state, rule):
-                ctx = _context(app, session, case, on, item.deadlines)
+                ctx = _context(app, session, case, on, item.deadlines, guarded.get(case.id or 0))
             if not routes.on_route(workflow, case.state, rule, ctx):
                 continue
             done = sent.get(deadline.id or 0, [])
@@ -236,9 +247,16 @@ def _late(deadline: Deadline, on: date) -> bool:
 
 
 def _context(
-    app: App, session: Session, case: Case, on: date, deadlines: Sequence[Deadline]
+    app: App,
+    session: Session,
+    case: Case,
+    on: date,
+    deadlines: Sequence[Deadline],
+    rows: Sequence[Sequence[Any]] | None = None,
 ) -> GuardContext:
-    return guard_context(app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False)
+    return guard_context(
+        app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False, rows=rows
+    )
 
 
 def _open_query(app: App) -> Any:

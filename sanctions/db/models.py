@@ -133,8 +133,20 @@ class RoleGrant(SQLModel, table=True):
 
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
-    # An agency's cases by state: the desk of an officer of one agency (migration 0027).
-    __table_args__ = (Index("ix_cases_agency_state", "agency_id", "state"),)
+    # An agency's cases by state: the desk of an officer of one agency; and every column a
+    # report reads but the jabatan, for an index-only pass over the cases (migration 0027).
+    __table_args__ = (
+        Index("ix_cases_agency_state", "agency_id", "state"),
+        Index(
+            "ix_cases_report",
+            "agency_id",
+            "reported_on",
+            "state",
+            "workflow_version",
+            "act_date",
+            "id",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=40)
@@ -166,7 +178,12 @@ class CaseEvent(SQLModel, table=True):
     """Append-only: one row per step. Never updated or deleted."""
 
     __tablename__ = "case_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    # The corrections a report leaves out, and the steps after its date (migration 0027).
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        Index("ix_case_events_trigger", "trigger", "case_id"),
+        Index("ix_case_events_on", "on", "case_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")

@@ -39,6 +39,8 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
+    union,
 )
 from sqlalchemy import case as when
 from sqlalchemy.ext.compiler import compiles
@@ -74,7 +76,8 @@ def _events() -> Any:
 
 def _restriction(session: Session, scope: Scope) -> list[ColumnElement[bool]]:
     """The WHERE of the cases `scope.actor` may see (`visible_cases`: PermissionDenied for
-    a user without a role), reported by the date: asked once, applied to every subquery."""
+    a user without a role; nothing when they see every agency): asked once, applied to
+    every subquery."""
     base = visible_cases(
         select(col(Case.id)),
         session,
@@ -82,17 +85,10 @@ def _restriction(session: Session, scope: Scope) -> list[ColumnElement[bool]]:
         agency_code=scope.agency_code,
         refusal=scope.refusal,
     )
-    where: list[ColumnElement[bool]] = []
-    if base.whereclause is not None:
-        where.append(base.whereclause)
-    if scope.on is not None:
-        where.append(col(Case.reported_on) <= scope.on)
-    return where
+    return [] if base.whereclause is None else [base.whereclause]
 
 
-def _cases(
-    where: list[ColumnElement[bool]], *, positions: bool = False, name: str = "visible"
-) -> Any:
+def _cases(where: list[ColumnElement[bool]], on: date | None, *, positions: bool = False) -> Any:
     """The visible cases with what the reports read (the jabatan only when asked: reading
     it out of the JSON snapshot is the costliest part of a scan). A subquery, not a CTE, so
     PostgreSQL plans it into each query instead of materialising it."""
@@ -110,7 +106,8 @@ def _cases(
             func.coalesce(snapshot["position"].as_string(), "").label("position"),
             func.coalesce(snapshot["position_type"].as_string(), "").label("position_type"),
         ]
-    return select(*columns).where(*where).subquery(name)
+    dated = [] if on is None else [col(Case.reported_on) <= on]
+    return select(*columns).where(*where, *dated).subquery("visible")
 
 
 def standing(
@@ -121,39 +118,44 @@ def standing(
     act_date, position, position_type and `state_on` (the state on the date); with
     `follow_up`, also recommended_on, outcome (`figures.follow_up_outcome`) and days_late.
 
-    One pass over the visible cases' events, grouped per case (the last standing step and
-    the first into `direkomendasikan`); the voided steps come from a small set of the
-    corrections' targets, anti-joined."""
+    One pass over the cases' steps, grouped per case: the last standing step, the first into
+    `direkomendasikan`, and whether any step is dated after the date or is a correction. A
+    case with neither stands in the state it is in (the destination of its last step), so
+    only the others look their last standing step up (by the unique (case_id, seq) index);
+    the voided steps come from the small set of the corrections' targets, anti-joined."""
     where = _restriction(session, scope)
-    visible = _cases(where, positions=positions)
+    visible = _cases(where, scope.on, positions=positions)
     if scope.on is None:
         return select(*visible.c, visible.c.state.label("state_on")).subquery("standing")
     voided = _voided()
     e = _events().alias("e")
     effective = _effective(e, voided, scope.on)
-    agg = (
+    later = or_(e.c["on"] > scope.on, e.c.trigger == CORRECTION_TRIGGER)
+    events = e.outerjoin(voided, and_(voided.c.case_id == e.c.case_id, voided.c.seq == e.c.seq))
+    grouped = (
         select(
             e.c.case_id,
             func.max(when((effective, e.c.seq))).label("last_seq"),
             func.min(when((and_(effective, e.c.dest == RECOMMENDED), e.c.seq))).label("entered"),
+            func.max(when((later, 1), else_=0)).label("later"),
         )
-        .select_from(
-            e.join(inner := _cases(where, name="inner"), inner.c.case_id == e.c.case_id).outerjoin(
-                voided, and_(voided.c.case_id == e.c.case_id, voided.c.seq == e.c.seq)
-            )
-        )
-        .where(_a_step(e))
+        .select_from(events)
+        .where(_a_step(e), *_among(e.c.case_id, where), *_unsettled(e, scope.on, follow_up))
         .group_by(e.c.case_id)
-        .cte("agg")
     )
+    # the follow-up reads it twice (the state, and the steps after entering): computed once
+    agg: Any = grouped.cte("agg") if follow_up else grouped.subquery("agg")
     last = _events().alias("last")
-    columns: list[Any] = [
-        *visible.c,
-        func.coalesce(last.c.dest, visible.c.state).label("state_on"),
-    ]
-    joined = visible.outerjoin(agg, agg.c.case_id == visible.c.case_id).outerjoin(
-        last, and_(last.c.case_id == visible.c.case_id, last.c.seq == agg.c.last_seq)
+    looked_up = (
+        select(last.c.dest)
+        .where(last.c.case_id == visible.c.case_id, last.c.seq == agg.c.last_seq)
+        .scalar_subquery()
     )
+    state_on = when(
+        (or_(agg.c.case_id.is_(None), agg.c.later == 0), visible.c.state), else_=looked_up
+    )
+    columns: list[Any] = [*visible.c, state_on.label("state_on")]
+    joined = visible.outerjoin(agg, agg.c.case_id == visible.c.case_id)
     if follow_up:
         columns, joined = _follow_up_columns(scope, where, visible, voided, agg, columns, joined)
     # A case without any step is taken as it is; one whose steps all came later is left out.
@@ -163,6 +165,29 @@ def standing(
         .where(or_(agg.c.case_id.is_(None), agg.c.last_seq.is_not(None)))
     )
     return query.subquery("standing")
+
+
+def _unsettled(e: Any, on: date, follow_up: bool) -> list[ColumnElement[bool]]:
+    """Without the follow-up, only the cases with a step dated after the date or a
+    correction need their steps read (`ix_case_events_on`, `ix_case_events_trigger`): any
+    other case stands on the date in the state it is in now, which is what a case without
+    a row in `agg` gets. The follow-up reads every case's steps (when it entered
+    `direkomendasikan`)."""
+    if follow_up:
+        return []
+    later = _events().alias("later")
+    fixed = _events().alias("fixed")
+    unsettled = union(
+        select(later.c.case_id).where(later.c["on"] > on),
+        select(fixed.c.case_id).where(fixed.c.trigger == CORRECTION_TRIGGER),
+    )
+    return [e.c.case_id.in_(unsettled)]
+
+
+def _among(case_id: Any, where: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+    """Rows of the visible cases only (nothing to add when the user sees every case: the
+    outer query keeps to the visible ones)."""
+    return [case_id.in_(select(col(Case.id)).where(*where))] if where else []
 
 
 def _voided() -> CTE:
@@ -198,7 +223,7 @@ def _follow_up_columns(
     where: list[ColumnElement[bool]],
     visible: Any,
     voided: CTE,
-    agg: CTE,
+    agg: Any,
     columns: list[Any],
     joined: Any,
 ) -> tuple[list[Any], Any]:
@@ -207,11 +232,12 @@ def _follow_up_columns(
     assert scope.on is not None
     on = literal(scope.on, Date)
     leaving = _events().alias("leaving")
+    cases = Case.__table__.alias("of_case")  # type: ignore[attr-defined]
     left = (
         select(leaving.c.case_id, func.min(leaving.c.seq).label("left_seq"))
         .select_from(
             leaving.join(agg, agg.c.case_id == leaving.c.case_id)
-            .join(seen := _cases(where, name="seen"), seen.c.case_id == leaving.c.case_id)
+            .join(cases, cases.c.id == leaving.c.case_id)
             .outerjoin(
                 voided,
                 and_(voided.c.case_id == leaving.c.case_id, voided.c.seq == leaving.c.seq),
@@ -221,42 +247,55 @@ def _follow_up_columns(
             agg.c.entered.is_not(None),
             leaving.c.seq > agg.c.entered,
             _effective(leaving, voided, scope.on),
-            _ends(scope.laws, seen.c.version, leaving),
+            _ends(scope.laws, cases.c.workflow_version, leaving),
         )
         .group_by(leaving.c.case_id)
-        .cte("left_at")
+        .subquery("left_at")
+    )
+    step = _events().alias("step")
+    ended = (
+        select(
+            step.c.case_id,
+            step.c["on"].label("on"),
+            _acts(scope.laws, cases.c.workflow_version, step).label("acts"),
+        )
+        .select_from(
+            left.join(
+                step, and_(step.c.case_id == left.c.case_id, step.c.seq == left.c.left_seq)
+            ).join(cases, cases.c.id == left.c.case_id)
+        )
+        .subquery("ended")
     )
     d = col(Deadline.id)
     first = (
         select(col(Deadline.case_id).label("case_id"), func.min(d).label("deadline_id"))
-        .join(due := _cases(where, name="due"), due.c.case_id == Deadline.case_id)
-        .where(col(Deadline.name) == FOLLOW_UP_DEADLINE, col(Deadline.state) == RECOMMENDED)
+        .where(
+            col(Deadline.name) == FOLLOW_UP_DEADLINE,
+            col(Deadline.state) == RECOMMENDED,
+            *_among(col(Deadline.case_id), where),
+        )
         .group_by(col(Deadline.case_id))
-        .cte("first_due")
+        .subquery("first_due")
     )
     due_of = Deadline.__table__.alias("due_of")  # type: ignore[attr-defined]
     entered = _events().alias("entered")
-    ended = _events().alias("ended")
     joined = (
         joined.outerjoin(
             entered,
             and_(entered.c.case_id == visible.c.case_id, entered.c.seq == agg.c.entered),
         )
-        .outerjoin(left, left.c.case_id == visible.c.case_id)
-        .outerjoin(
-            ended, and_(ended.c.case_id == visible.c.case_id, ended.c.seq == left.c.left_seq)
-        )
+        .outerjoin(ended, ended.c.case_id == visible.c.case_id)
         .outerjoin(first, first.c.case_id == visible.c.case_id)
         .outerjoin(due_of, due_of.c.id == first.c.deadline_id)
     )
     due = due_of.c.due_date
     outcome = when(
-        (entered.c.seq.is_(None), None),
+        (agg.c.entered.is_(None), None),
         (
-            and_(ended.c.seq.is_not(None), _acts(scope.laws, visible.c.version, ended)),
+            and_(ended.c.case_id.is_not(None), ended.c.acts),
             when((and_(due.is_not(None), ended.c["on"] > due), "late"), else_="on_time"),
         ),
-        (ended.c.seq.is_not(None), "moot"),
+        (ended.c.case_id.is_not(None), "moot"),
         (and_(due.is_not(None), on > due), "overdue"),
         else_="waiting",
     )
@@ -327,6 +366,11 @@ def _in(column: KeyedColumnElement[Any], period: Period) -> list[ColumnElement[b
 
 
 def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
+    if session.get_bind().dialect.name == "postgresql":
+        # compiling a report's plan with LLVM costs seconds and saves none on a scan; a
+        # grouping of a million rows sorts or hashes in memory rather than on disk
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
     yield from session.execute(query.execution_options(yield_per=STREAM))
 
 

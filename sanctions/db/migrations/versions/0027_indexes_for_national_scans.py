@@ -7,7 +7,13 @@ Create Date: 2026-12-01
 `ix_deadlines_late` (closed_seq, direction, due_date, case_id): the open deadlines already
 past due, whatever their `on_miss`, are one range of it, and the case ids come from the index
 itself (`report overdue` asks which cases have one). `ix_cases_agency_state` (agency_id,
-state): an agency's cases in their states (the desk of an officer of one agency). Plain
+state): an agency's cases in their states (the desk of an officer of one agency).
+`ix_cases_report` (agency_id, reported_on, state, workflow_version, act_date, id): every
+column the reports read of a case but the jabatan, so a report's pass over the cases can be
+an index-only scan instead of reading the wide rows (snapshot, facts).
+`ix_case_events_trigger` (trigger, case_id) and `ix_case_events_on` (on, case_id): the
+corrections (`koreksi`) and the steps dated after a report's date, found without reading
+every event: only their cases' steps are read (sanctions/reports/queries.py). Plain
 composite indexes, like `ix_deadlines_open`: `closed_seq IS NULL` leads, so the open rows are
 one range, and the models declare them without dialect options.
 """
@@ -29,10 +35,21 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index("ix_cases_agency_state", ["agency_id", "state"])
+        batch_op.create_index(
+            "ix_cases_report",
+            ["agency_id", "reported_on", "state", "workflow_version", "act_date", "id"],
+        )
+    with op.batch_alter_table("case_events", schema=None) as batch_op:
+        batch_op.create_index("ix_case_events_trigger", ["trigger", "case_id"])
+        batch_op.create_index("ix_case_events_on", ["on", "case_id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("case_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_events_on")
+        batch_op.drop_index("ix_case_events_trigger")
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_report")
         batch_op.drop_index("ix_cases_agency_state")
     with op.batch_alter_table("deadlines", schema=None) as batch_op:
         batch_op.drop_index("ix_deadlines_late")
