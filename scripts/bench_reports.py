@@ -128,9 +128,10 @@ def measures(app: App) -> dict[str, Callable[[], int]]:
 
 def explain(app: App) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of the scan's query and the desk's two queries."""
-    from sqlmodel import col, select
+    from sqlmodel import col
 
     from sanctions.cases.desk import _deadlines_query, _open_query
+    from sanctions.db.models import Case
     from sanctions.deadlines.reminders import overdue_query
 
     with session_scope(app.db) as session:
@@ -141,8 +142,6 @@ def explain(app: App) -> None:
                 {"a": OFFICER_AGENCY},
             ).scalars()
         ]
-        from sanctions.db.models import Case
-
         queries = {
             "overdue scan": overdue_query(AS_OF),
             "desk: the open cases of the officer's agency": _open_query(app).where(
@@ -150,7 +149,6 @@ def explain(app: App) -> None:
             ),
             "desk: their open deadlines": _deadlines_query(ids[:1000]),
         }
-        del select
         for label, query in queries.items():
             sql = str(
                 query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
@@ -165,14 +163,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the schemas")
     parser.add_argument("--explain", action="store_true", help="print the query plans")
+    parser.add_argument(
+        "--schema", help="measure a schema kept by an earlier --keep run (no build; one size)"
+    )
     args = parser.parse_args()
+    if args.schema:
+        args.sizes = args.sizes[:1]
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     user = pg_user()
     figures: dict[int, dict[str, tuple[float, float, int]]] = {}
     for size in args.sizes:
-        schema = f"bench_rep_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(**PG, user=user, autocommit=True) as conn:  # type: ignore[arg-type]
-            conn.execute(f"CREATE SCHEMA {schema}")
+        schema = args.schema or f"bench_rep_{uuid.uuid4().hex[:8]}"
+        if not args.schema:
+            with psycopg.connect(**PG, user=user, autocommit=True) as conn:  # type: ignore[arg-type]
+                conn.execute(f"CREATE SCHEMA {schema}")
         url = (
             f"postgresql+psycopg://{user}@{PG['host']}:{PG['port']}/{PG['dbname']}"
             f"?options={quote(f'-csearch_path={schema}')}"
@@ -181,11 +185,14 @@ def main() -> None:
         app = App(Settings(database_url=url, letter_store=Path("/tmp")), db=engine)
         try:
             upgrade(engine)
-            print(f"\nbuilding {size:,} cases (schema {schema})")
-            start = time.perf_counter()
-            build(app, size, 100)
-            enrich(app)
-            print(f"  {'total':<34} {time.perf_counter() - start:7.2f} s")
+            if args.schema:
+                print(f"\nmeasuring the kept schema {schema} ({size:,} cases)")
+            else:
+                print(f"\nbuilding {size:,} cases (schema {schema})")
+                start = time.perf_counter()
+                build(app, size, 100)
+                enrich(app)
+                print(f"  {'total':<34} {time.perf_counter() - start:7.2f} s")
             figures[size] = {}
             for name, fn in measures(app).items():
                 fn()  # warm: the plan cache, the workflow, the calendar
@@ -199,7 +206,7 @@ def main() -> None:
                 explain(app)
         finally:
             engine.dispose()
-            if not args.keep:
+            if not args.keep and not args.schema:
                 with psycopg.connect(**PG, user=user, autocommit=True) as conn:  # type: ignore[arg-type]
                     conn.execute(f"DROP SCHEMA {schema} CASCADE")
     if len(args.sizes) >= 2:
