@@ -115,14 +115,14 @@ def measures(app: App) -> dict[str, Callable[[], int]]:
 
     admin = {"actor": "bench-admin", "on": AS_OF}
     return {
-        "report followup": run(reports.follow_up, **admin),
-        "report followup --by ppk": run(reports.follow_up, **admin, by="ppk"),
-        "report violations": run(reports.violations, **admin),
-        "report positions": run(reports.positions, **admin),
-        "report backlog": run(reports.backlog, **admin),
-        "report overdue --agency AG1": run(desk.overdue, **admin, agency_code="AG1"),
         "overdue scan (find_overdue)": scan,
         "desk (one agency's officer)": run(desk.desk, actor="bench-officer", on=AS_OF),
+        "report overdue --agency AG1": run(desk.overdue, **admin, agency_code="AG1"),
+        "report backlog": run(reports.backlog, **admin),
+        "report violations": run(reports.violations, **admin),
+        "report positions": run(reports.positions, **admin),
+        "report followup": run(reports.follow_up, **admin),
+        "report followup --by ppk": run(reports.follow_up, **admin, by="ppk"),
     }
 
 
@@ -193,6 +193,8 @@ def main() -> None:
                 build(app, size, 100)
                 enrich(app)
                 print(f"  {'total':<34} {time.perf_counter() - start:7.2f} s")
+            if args.explain and size == max(args.sizes):
+                explain(app)
             figures[size] = {}
             for name, fn in measures(app).items():
                 fn()  # warm: the plan cache, the workflow, the calendar
@@ -200,10 +202,9 @@ def main() -> None:
                 figures[size][name] = (wall, cpu, rows)
                 print(
                     f"  {name:<32} {wall * 1000:9.1f} ms  (CPU here {cpu * 1000:7.1f} ms) "
-                    f"{rows:7,} rows"
+                    f"{rows:7,} rows",
+                    flush=True,
                 )
-            if args.explain and size == max(args.sizes):
-                explain(app)
         finally:
             engine.dispose()
             if not args.keep and not args.schema:
