@@ -14,13 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases import routes
 from sanctions.cases.guards import GuardContext, evaluate
-from sanctions.cases.service import guard_context
+from sanctions.cases.service import guard_context, guard_rows
+from sanctions.cases.workflow import TransitionSpec
 from sanctions.db.models import Agency, Case, Deadline, Employee
 from sanctions.deadlines.ladder import next_step_due
 from sanctions.deadlines.reminders import steps_done
@@ -116,7 +119,7 @@ def desk(app: App, session: Session, *, actor: str, on: date) -> list[DeskRow]:
     """The open cases waiting for a step `actor`'s roles (admin aside) may take, the most
     pressing first: by due date (none last), then by how long the case has waited."""
     roles_at: dict[int, set[str]] = {}
-    rows: list[DeskRow] = []
+    waiting: list[tuple[_Open, list[TransitionSpec]]] = []
     for item in _open_cases(app, session, actor=actor):
         case = item.case
         if case.agency_id not in roles_at:
@@ -124,10 +127,19 @@ def desk(app: App, session: Session, *, actor: str, on: date) -> list[DeskRow]:
         roles = roles_at[case.agency_id]
         workflow = app.workflow(case.workflow_version)
         steps = [t for t in routes.forward_steps(workflow, case.state) if roles & set(t.roles)]
-        if not steps:
-            continue
+        if steps:
+            waiting.append((item, steps))
+    # the route checks' rows of every case that needs one, read at once
+    guarded = guard_rows(
+        session,
+        [i.case.id or 0 for i, steps in waiting if any(routes.route_guards(t) for t in steps)],
+    )
+    rows: list[DeskRow] = []
+    for item, steps in waiting:
+        case = item.case
+        workflow = app.workflow(case.workflow_version)
         if any(routes.route_guards(t) for t in steps):
-            ctx = _context(app, session, case, on, item.deadlines)
+            ctx = _context(app, session, case, on, item.deadlines, guarded.get(case.id or 0))
             steps = [t for t in steps if not evaluate(routes.route_guards(t), ctx)]
             if not steps:
                 continue
@@ -173,11 +185,12 @@ def overdue(
     with who must act, the reminders already issued and the ladder's next step."""
     items = [
         item
-        for item in _open_cases(app, session, actor=actor, agency_code=agency_code)
+        for item in _open_cases(app, session, actor=actor, agency_code=agency_code, late_on=on)
         if any(_late(d, on) for d in item.deadlines)
     ]
     late = [d for item in items for d in item.deadlines if _late(d, on)]
     sent = steps_done(session, late)
+    guarded = guard_rows(session, [item.case.id or 0 for item in items])
     rows: list[OverdueRow] = []
     for item in items:
         case = item.case
@@ -188,7 +201,7 @@ def overdue(
                 continue
             rule = routes.rule_of(workflow, case.state, deadline.name)
             if ctx is None and routes.needs_route_check(workflow, case.state, rule):
-                ctx = _context(app, session, case, on, item.deadlines)
+                ctx = _context(app, session, case, on, item.deadlines, guarded.get(case.id or 0))
             if not routes.on_route(workflow, case.state, rule, ctx):
                 continue
             done = sent.get(deadline.id or 0, [])
@@ -234,23 +247,54 @@ def _late(deadline: Deadline, on: date) -> bool:
 
 
 def _context(
-    app: App, session: Session, case: Case, on: date, deadlines: Sequence[Deadline]
+    app: App,
+    session: Session,
+    case: Case,
+    on: date,
+    deadlines: Sequence[Deadline],
+    rows: Sequence[Sequence[Any]] | None = None,
 ) -> GuardContext:
-    return guard_context(app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False)
+    return guard_context(
+        app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False, rows=rows
+    )
 
 
-def _open_cases(
-    app: App, session: Session, *, actor: str, agency_code: str | None = None
-) -> list[_Open]:
-    """The open cases `actor` may see (of one agency), with their open deadlines."""
+def _open_query(app: App) -> Any:
+    """The open cases (not in a terminal state of any workflow), with agency and employee."""
     terminal = {
         n for w in app.workflows.versions.values() for n, s in w.states.items() if s.terminal
     }
-    query = visible_cases(
+    return (
         select(Case, Agency, Employee)
         .join(Agency, col(Agency.id) == Case.agency_id)
         .join(Employee, col(Employee.id) == Case.employee_id)
-        .where(col(Case.state).not_in(terminal)),
+        .where(col(Case.state).not_in(terminal))
+    )
+
+
+def _open_cases(
+    app: App,
+    session: Session,
+    *,
+    actor: str,
+    agency_code: str | None = None,
+    late_on: date | None = None,
+) -> list[_Open]:
+    """The open cases `actor` may see (of one agency), with their open deadlines; with
+    `late_on`, only those with an open deadline past due on that day (read from the index
+    `ix_deadlines_late`, not from every open case)."""
+    query = _open_query(app)
+    if late_on is not None:
+        query = query.where(
+            exists().where(
+                col(Deadline.case_id) == Case.id,
+                col(Deadline.closed_seq).is_(None),
+                col(Deadline.direction) == Direction.AFTER.value,
+                col(Deadline.due_date) < late_on,
+            )
+        )
+    query = visible_cases(
+        query,
         session,
         actor,
         agency_code=agency_code,
@@ -269,14 +313,19 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
+def _deadlines_query(batch: Sequence[int]) -> Any:
+    """The open deadlines of these cases (the index `ix_deadlines_case_open`)."""
+    return (
+        select(Deadline)
+        .where(col(Deadline.case_id).in_(batch), col(Deadline.closed_seq).is_(None))
+        .order_by(col(Deadline.due_date), col(Deadline.id))
+    )
+
+
 def _deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Deadline]]:
     found: dict[int, list[Deadline]] = {}
     for batch in _chunks(ids):
-        for deadline in session.exec(
-            select(Deadline)
-            .where(col(Deadline.case_id).in_(batch), col(Deadline.closed_seq).is_(None))
-            .order_by(col(Deadline.due_date), col(Deadline.id))
-        ):
+        for deadline in session.exec(_deadlines_query(batch)):
             found.setdefault(deadline.case_id, []).append(deadline)
     return found
 

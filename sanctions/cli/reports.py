@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -69,7 +71,7 @@ def followup(shell: Shell, by: str, **options: Any) -> None:
     late against the follow-up deadline. Worst first; the last row is the total.
     """
     period, on = _period(options), _as_of(shell, options)
-    with shell.transaction() as (session, actor):
+    with progress("report followup"), shell.transaction() as (session, actor):
         rows = svc.follow_up(
             shell.app,
             session,
@@ -104,7 +106,7 @@ def _follow_up_line(row: dict[str, Any], by: str) -> dict[str, Any]:
 def violations(shell: Shell, **options: Any) -> None:
     """Cases reported in the period by violation code, teachers and health workers apart."""
     period, on = _period(options), _as_of(shell, options)
-    with shell.transaction() as (session, actor):
+    with progress("report violations"), shell.transaction() as (session, actor):
         rows = svc.violations(
             shell.app,
             session,
@@ -134,7 +136,7 @@ def violations(shell: Shell, **options: Any) -> None:
 def positions(shell: Shell, **options: Any) -> None:
     """Cases reported in the period by position group (JPT ... pelaksana, guru/dosen, nakes)."""
     period, on = _period(options), _as_of(shell, options)
-    with shell.transaction() as (session, actor):
+    with progress("report positions"), shell.transaction() as (session, actor):
         rows = svc.positions(
             shell.app,
             session,
@@ -163,7 +165,7 @@ def positions(shell: Shell, **options: Any) -> None:
 def backlog(shell: Shell, **options: Any) -> None:
     """Open cases by stage and age (days since the report) on --as-of."""
     period, on = _period(options), _as_of(shell, options)
-    with shell.transaction() as (session, actor):
+    with progress("report backlog"), shell.transaction() as (session, actor):
         rows = svc.backlog(
             shell.app,
             session,
@@ -206,7 +208,7 @@ def overdue(
     on = parse_date(as_of, "--as-of") or shell.today
     if as_csv and as_json:
         raise InputError("choose one of --csv and --json")
-    with shell.transaction() as (session, actor):
+    with progress("report overdue"), shell.transaction() as (session, actor):
         rows = desk.overdue(shell.app, session, actor=actor, on=on, agency_code=agency_code)
     if as_csv:
         _write_csv(overdue_flat(rows))
@@ -232,6 +234,21 @@ def overdue(
 
 
 # -- helpers --------------------------------------------------------------------------------
+@contextmanager
+def progress(what: str) -> Iterator[None]:
+    """On a terminal, say on stderr that the figures are being aggregated and how long it
+    took (over a national database, seconds); nothing when stderr is a file or a pipe."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    click.echo(f"{what}: aggregating in the database ...", err=True, nl=False)
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        click.echo(f" {time.perf_counter() - start:.1f} s", err=True)
+
+
 def _period(options: dict[str, Any]) -> Period:
     period = Period(parse_date(options["start"], "--from"), parse_date(options["end"], "--to"))
     if period.start and period.end and period.end < period.start:
@@ -266,7 +283,7 @@ def _pdf(shell: Shell, options: dict[str, Any], period: Period, on: date) -> Non
         return
     from sanctions.reports.pdf import render_report_pdf
 
-    with shell.transaction() as (session, actor):
+    with progress("report --pdf"), shell.transaction() as (session, actor):
         data = svc.leadership_report(
             shell.app,
             session,

@@ -141,6 +141,20 @@ class RoleGrant(_Table, table=True):
 
 class Case(_Table, table=True):
     __tablename__ = "cases"
+    # An agency's cases by state: the desk of an officer of one agency; and every column a
+    # report reads but the jabatan, for an index-only pass over the cases (migration 0027).
+    __table_args__ = (
+        Index("ix_cases_agency_state", "agency_id", "state"),
+        Index(
+            "ix_cases_report",
+            "agency_id",
+            "reported_on",
+            "state",
+            "workflow_version",
+            "act_date",
+            "id",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=40)
@@ -172,7 +186,12 @@ class CaseEvent(_Table, table=True):
     """Append-only: one row per step. Never updated or deleted."""
 
     __tablename__ = "case_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    # The corrections a report leaves out, and the steps after its date (migration 0027).
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),
+        Index("ix_case_events_trigger", "trigger", "case_id"),
+        Index("ix_case_events_on", "on", "case_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")
@@ -200,7 +219,12 @@ class Deadline(_Table, table=True):
     # Open deadlines (closed_seq IS NULL) of one kind (on_miss), by due date: the overdue
     # scans read a range of it. A plain composite index, not a partial one, because dialect
     # options make SQLAlchemy import every dialect at start-up (and it works on both).
-    __table_args__ = (Index("ix_deadlines_open", "closed_seq", "on_miss", "due_date"),)
+    # `ix_deadlines_late`: the open deadlines past due whatever their `on_miss`, with their
+    # case ids, for the overdue list (migration 0027).
+    __table_args__ = (
+        Index("ix_deadlines_open", "closed_seq", "on_miss", "due_date"),
+        Index("ix_deadlines_late", "closed_seq", "direction", "due_date", "case_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)

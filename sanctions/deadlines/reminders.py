@@ -104,13 +104,10 @@ class RunReport:
 # --------------------------------------------------------------------------- the scan
 
 
-def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
-    """Open deadlines with `on_miss: escalate` due before `as_of`, with their case and agency.
-
-    One query; `closed_seq IS NULL AND on_miss = 'escalate' AND due_date < ?` is a range of
-    the index `ix_deadlines_open`, so the scan reads only open deadlines that are already late.
-    """
-    rows = session.exec(
+def overdue_query(as_of: date) -> Any:
+    """The scan's query: `closed_seq IS NULL AND on_miss = 'escalate' AND due_date < ?` is a
+    range of the index `ix_deadlines_open`, so it reads only open deadlines already late."""
+    return (
         select(Deadline, Case, Agency, col(CaseEvent.hash))
         .join(Case, col(Case.id) == Deadline.case_id)
         .join(Agency, col(Agency.id) == Case.agency_id)
@@ -125,7 +122,13 @@ def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
             Deadline.on_miss == OnMiss.ESCALATE.value,
         )
         .order_by(col(Deadline.due_date), col(Deadline.id))
-    ).all()
+    )
+
+
+def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
+    """Open deadlines with `on_miss: escalate` due before `as_of`, with their case and agency
+    (one query, `overdue_query`)."""
+    rows = session.exec(overdue_query(as_of)).all()
     return [
         Overdue(deadline, case, agency, last or GENESIS) for deadline, case, agency, last in rows
     ]

@@ -289,40 +289,71 @@ class FollowUpRow:
         }
 
 
+@dataclass(frozen=True)
+class FollowUpGroup:
+    """The cases of one agency with one follow-up outcome: how many, and the worst lateness
+    among them (of the late and overdue ones). The database's GROUP BY gives these."""
+
+    agency_code: str
+    agency_name: str
+    ppk: str
+    outcome: str
+    cases: int
+    worst_days_late: int = 0
+
+
+def follow_up_groups(
+    records: Iterable[CaseRecord], *, on: date, period: Period = ALL_TIME
+) -> list[FollowUpGroup]:
+    """One group per record recommended in `period`, as of `on` (the in-memory way)."""
+    groups = []
+    for record in standing(records, on):
+        outcome = follow_up_outcome(record, on)
+        if outcome is None or record.recommended_on not in period:
+            continue
+        late_by = days_late(record, on) if outcome in ("late", "overdue") else 0
+        groups.append(
+            FollowUpGroup(record.agency_code, record.agency_name, record.ppk, outcome, 1, late_by)
+        )
+    return groups
+
+
 def follow_up(
     records: Iterable[CaseRecord], *, on: date, period: Period = ALL_TIME, by: str = "agency"
 ) -> list[FollowUpRow]:
     """Follow-up per agency (`by="agency"`) or per PPK (`by="ppk"`) of the cases recommended in
     `period`, worst first (most overdue, then the longest overdue); a total row last."""
+    return follow_up_rows(follow_up_groups(records, on=on, period=period), by=by)
+
+
+def follow_up_rows(groups: Iterable[FollowUpGroup], *, by: str = "agency") -> list[FollowUpRow]:
+    """The follow-up rows from grouped counts (`follow_up`'s arithmetic)."""
     rows: dict[str, FollowUpRow] = {}
     names: dict[str, set[str]] = defaultdict(set)
     total = FollowUpRow("JUMLAH", "semua")
-    for record in standing(records, on):
-        outcome = follow_up_outcome(record, on)
-        if outcome is None or record.recommended_on not in period:
-            continue
-        key = record.agency_code if by == "agency" else record.ppk
-        names[key].add(record.agency_name if by == "agency" else record.agency_code)
+    for group in groups:
+        key = group.agency_code if by == "agency" else group.ppk
+        names[key].add(group.agency_name if by == "agency" else group.agency_code)
         row = rows.setdefault(key, FollowUpRow(key, ""))
         for target in (row, total):
-            _count(target, outcome, days_late(record, on))
+            _count(target, group.outcome, group.worst_days_late, group.cases)
     for key, row in rows.items():
         row.name = ", ".join(sorted(names[key]))
     ordered = sorted(rows.values(), key=lambda r: (-r.overdue, -r.worst_days_late, r.key))
     return [*ordered, total] if ordered else []
 
 
-def _count(row: FollowUpRow, outcome: str, late_by: int) -> None:
-    row.recommended += 1
+def _count(row: FollowUpRow, outcome: str, late_by: int, cases: int = 1) -> None:
+    row.recommended += cases
     if outcome == "on_time":
-        row.on_time += 1
+        row.on_time += cases
     elif outcome == "late":
-        row.late += 1
+        row.late += cases
     elif outcome == "moot":
-        row.moot += 1
+        row.moot += cases
     else:
-        row.not_acted += 1
-        row.overdue += outcome == "overdue"
+        row.not_acted += cases
+        row.overdue += cases if outcome == "overdue" else 0
     if outcome in ("late", "overdue"):
         row.worst_days_late = max(row.worst_days_late, late_by)
 
@@ -346,6 +377,33 @@ class ViolationRow:
         }
 
 
+Grouped = tuple[str, str, str, int]  # (violation code, position, position type, cases)
+Counted = tuple[str, str, int]  # (position, position type, cases)
+
+
+def code_groups(
+    records: Iterable[CaseRecord], *, period: Period = ALL_TIME, on: date | None = None
+) -> list[Grouped]:
+    """One (code, position, position type, 1) per distinct code of each record reported in
+    `period` (and by `on`): what the database's GROUP BY counts."""
+    return [
+        (code, record.position, record.position_type, 1)
+        for record in standing(records, on)
+        if record.reported_on in period
+        for code in dict.fromkeys(record.violation_codes)
+    ]
+
+
+def position_counts(
+    records: Iterable[CaseRecord], *, period: Period = ALL_TIME, on: date | None = None
+) -> list[Counted]:
+    return [
+        (record.position, record.position_type, 1)
+        for record in standing(records, on)
+        if record.reported_on in period
+    ]
+
+
 def violations(
     records: Iterable[CaseRecord],
     *,
@@ -354,15 +412,17 @@ def violations(
     on: date | None = None,
 ) -> list[ViolationRow]:
     """Cases reported in `period` (and by `on`) per violation code, most frequent first."""
+    return violation_rows(code_groups(records, period=period, on=on), conduct=conduct)
+
+
+def violation_rows(groups: Iterable[Grouped], *, conduct: Mapping[str, str]) -> list[ViolationRow]:
+    """The violation rows from (code, position, position type, cases) groups."""
     rows: dict[str, ViolationRow] = {}
-    for record in standing(records, on):
-        if record.reported_on not in period:
-            continue
-        group = position_group(record.position, record.position_type)
-        for code in dict.fromkeys(record.violation_codes):
-            row = rows.setdefault(code, ViolationRow(code, conduct.get(code, "")))
-            row.cases += 1
-            row.by_group[group] += 1
+    for code, position, position_type, cases in groups:
+        group = position_group(position, position_type)
+        row = rows.setdefault(code, ViolationRow(code, conduct.get(code, "")))
+        row.cases += cases
+        row.by_group[group] += cases
     return sorted(rows.values(), key=lambda r: (-r.cases, r.code))
 
 
@@ -391,14 +451,19 @@ def positions(
 ) -> list[PositionRow]:
     """Cases reported in `period` (and by `on`) per position group, in the order of GROUPS
     (empty groups omitted)."""
+    kept = standing(records, on)
+    return position_rows(position_counts(kept, period=period), code_groups(kept, period=period))
+
+
+def position_rows(counted: Iterable[Counted], grouped: Iterable[Grouped]) -> list[PositionRow]:
+    """The position rows from (position, position type, cases) counts and (code, position,
+    position type, cases) groups."""
     counts: Counter[str] = Counter()
     codes: dict[str, Counter[str]] = defaultdict(Counter)
-    for record in standing(records, on):
-        if record.reported_on not in period:
-            continue
-        group = position_group(record.position, record.position_type)
-        counts[group] += 1
-        codes[group].update(set(record.violation_codes))
+    for position, position_type, cases in counted:
+        counts[position_group(position, position_type)] += cases
+    for code, position, position_type, cases in grouped:
+        codes[position_group(position, position_type)][code] += cases
     total = sum(counts.values())
     return [
         PositionRow(
@@ -406,7 +471,9 @@ def positions(
             label=label,
             cases=counts[group],
             share_percent=round(100 * counts[group] / total, 1),
-            top_violation=min(codes[group].items(), key=lambda kv: (-kv[1], kv[0]))[0],
+            top_violation=min(
+                codes[group].items(), key=lambda kv: (-kv[1], kv[0]), default=("", 0)
+            )[0],
             singled_out=group in SINGLED_OUT,
         )
         for group, label in GROUPS.items()
@@ -454,13 +521,27 @@ def backlog(
     order: Callable[[str], int],
 ) -> list[BacklogRow]:
     """Open cases reported in `period` per state (in workflow order) and age on `on`."""
+    groups = [
+        (record.state, record.reported_on, 1)
+        for record in standing(records, on)
+        if record.is_open and record.reported_on in period
+    ]
+    return backlog_rows(groups, on=on, labels=labels, order=order)
+
+
+def backlog_rows(
+    groups: Iterable[tuple[str, date, int]],
+    *,
+    on: date,
+    labels: Mapping[str, str],
+    order: Callable[[str], int],
+) -> list[BacklogRow]:
+    """The backlog rows from (state, reported on, open cases) groups."""
     rows: dict[str, BacklogRow] = {}
-    for record in standing(records, on):
-        if not record.is_open or record.reported_on not in period:
-            continue
-        age = (on - record.reported_on).days
-        row = rows.setdefault(record.state, BacklogRow(record.state, labels.get(record.state, "")))
-        row.by_age[age_bucket(age)] += 1
+    for state, reported_on, cases in groups:
+        age = (on - reported_on).days
+        row = rows.setdefault(state, BacklogRow(state, labels.get(state, "")))
+        row.by_age[age_bucket(age)] += cases
         row.oldest_days = max(row.oldest_days, age)
     return sorted(rows.values(), key=lambda r: (order(r.state), r.state))
 
@@ -474,9 +555,14 @@ def weekly(
 ) -> list[tuple[date, int]]:
     """(Monday, cases whose act fell in that week) for every week from the first to the last
     act, empty weeks included; cases reported in `period` (and by `on`)."""
-    counts = Counter(
-        week_start(r.act_date) for r in standing(records, on) if r.reported_on in period
-    )
+    return weekly_rows((r.act_date, 1) for r in standing(records, on) if r.reported_on in period)
+
+
+def weekly_rows(act_dates: Iterable[tuple[date, int]]) -> list[tuple[date, int]]:
+    """The weeks from (act date, cases) counts."""
+    counts: Counter[date] = Counter()
+    for act_date, cases in act_dates:
+        counts[week_start(act_date)] += cases
     if not counts:
         return []
     weeks = []

@@ -1,5 +1,7 @@
-"""Report queries: the cases a user may see, as `sanctions.reports.CaseRecord` rows, and the
-four reports computed from them (the arithmetic is in `sanctions.reports.figures`).
+"""The reports: each aggregated in the database over the cases a user may see
+(`sanctions.reports.queries`), its few grouped rows turned into the report by the pure
+arithmetic of `sanctions.reports.figures`. `load` reads the same cases into memory as
+`CaseRecord`s, the reference the tests hold the SQL to.
 
 Reports are aggregates, but they still name agencies and PPKs: a user with a role for all
 agencies sees every agency; a user whose grants are per agency sees those agencies only; a user
@@ -21,6 +23,7 @@ from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
 from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline
 from sanctions.reports import figures as reports
+from sanctions.reports import queries
 from sanctions.reports.figures import (
     ALL_TIME,
     Campaign,
@@ -33,6 +36,9 @@ from sanctions.reports.pdf import ReportInput
 from sanctions.trust.scope import visible_cases
 
 CHUNK = 1000
+REFUSAL = (
+    "reports need a role; user {actor!r} has none (an admin grants roles with `sanctions user add`)"
+)
 
 
 @dataclass(frozen=True)
@@ -45,16 +51,15 @@ class ReportData:
 
 
 def load(app: App, session: Session, *, actor: str, agency_code: str | None = None) -> ReportData:
-    """Every case `actor` may see (of `agency_code` only, when given)."""
+    """Every case `actor` may see (of `agency_code` only, when given), read into memory as
+    `CaseRecord`s: the reference the SQL aggregates are checked against (the reports
+    themselves never read every case; see `sanctions.reports.queries`)."""
     query = visible_cases(
         select(Case, Agency).join(Agency, col(Agency.id) == Case.agency_id),
         session,
         actor,
         agency_code=agency_code,
-        refusal=(
-            f"reports need a role; user {actor!r} has none "
-            "(an admin grants roles with `sanctions user add`)"
-        ),
+        refusal=REFUSAL.format(actor=actor),
     )
     rows = session.exec(query.order_by(col(Case.id))).all()
     ids = [case.id or 0 for case, _ in rows]
@@ -109,6 +114,23 @@ def follow_up_law(workflow: Workflow) -> FollowUpLaw:
     )
 
 
+def scope_of(
+    app: App, *, actor: str, on: date | None, agency_code: str | None = None
+) -> queries.Scope:
+    """Who asks, for what, under the declared law: the input of every report query."""
+    return queries.Scope(
+        actor=actor,
+        agency_code=agency_code,
+        on=on,
+        terminal={
+            version: frozenset(n for n, s in w.states.items() if s.terminal)
+            for version, w in app.workflows.versions.items()
+        },
+        laws={version: follow_up_law(w) for version, w in app.workflows.versions.items()},
+        refusal=REFUSAL.format(actor=actor),
+    )
+
+
 def follow_up(
     app: App,
     session: Session,
@@ -119,8 +141,19 @@ def follow_up(
     agency_code: str | None = None,
     by: str = "agency",
 ) -> list[reports.FollowUpRow]:
-    data = load(app, session, actor=actor, agency_code=agency_code)
-    return reports.follow_up(data.records, on=on, period=period, by=by)
+    scope = scope_of(app, actor=actor, on=on, agency_code=agency_code)
+    return reports.follow_up_rows(_follow_up_groups(session, scope, period), by=by)
+
+
+def _follow_up_groups(
+    session: Session, scope: queries.Scope, period: Period
+) -> list[reports.FollowUpGroup]:
+    return [
+        reports.FollowUpGroup(code, name, f"{title} ({ppk})", outcome, n, worst)
+        for code, name, title, ppk, outcome, n, worst in queries.follow_up_groups(
+            session, scope, period
+        )
+    ]
 
 
 def violations(
@@ -132,8 +165,10 @@ def violations(
     period: Period = ALL_TIME,
     agency_code: str | None = None,
 ) -> list[reports.ViolationRow]:
-    data = load(app, session, actor=actor, agency_code=agency_code)
-    return reports.violations(data.records, conduct=data.conduct, period=period, on=on)
+    scope = scope_of(app, actor=actor, on=on, agency_code=agency_code)
+    return reports.violation_rows(
+        queries.code_groups(session, scope, period), conduct=_conduct(app)
+    )
 
 
 def positions(
@@ -145,8 +180,11 @@ def positions(
     period: Period = ALL_TIME,
     agency_code: str | None = None,
 ) -> list[reports.PositionRow]:
-    data = load(app, session, actor=actor, agency_code=agency_code)
-    return reports.positions(data.records, period=period, on=on)
+    scope = scope_of(app, actor=actor, on=on, agency_code=agency_code)
+    return reports.position_rows(
+        list(queries.position_counts(session, scope, period)),
+        list(queries.code_groups(session, scope, period)),
+    )
 
 
 def backlog(
@@ -158,13 +196,26 @@ def backlog(
     period: Period = ALL_TIME,
     agency_code: str | None = None,
 ) -> list[reports.BacklogRow]:
-    data = load(app, session, actor=actor, agency_code=agency_code)
-    return reports.backlog(
-        data.records,
+    scope = scope_of(app, actor=actor, on=on, agency_code=agency_code)
+    labels, order = _states(app)
+    return reports.backlog_rows(
+        queries.open_groups(session, scope, period),
         on=on,
-        period=period,
-        labels=data.labels,
-        order=lambda state: data.order.get(state, 999),
+        labels=labels,
+        order=lambda state: order.get(state, 999),
+    )
+
+
+def _conduct(app: App) -> dict[str, str]:
+    return {v.code: v.conduct for v in app.catalogue.violations}
+
+
+def _states(app: App) -> tuple[dict[str, str], dict[str, int]]:
+    """state → label, and state → position in its workflow."""
+    versions = app.workflows.versions.values()
+    return (
+        {n: s.label for w in versions for n, s in w.states.items()},
+        {n: i for w in versions for i, n in enumerate(w.states)},
     )
 
 
@@ -268,9 +319,16 @@ def leadership_report(
     period: Period = ALL_TIME,
     agency_code: str | None = None,
 ) -> ReportInput:
-    """All four reports and the weekly timeline from one read, for `report_pdf`."""
-    data = load(app, session, actor=actor, agency_code=agency_code)
-    records = data.records
+    """All four reports and the weekly timeline, each aggregated in the database, for
+    `report_pdf`."""
+    scope = scope_of(app, actor=actor, on=on, agency_code=agency_code)
+    groups = _follow_up_groups(session, scope, period)
+    coded = list(queries.code_groups(session, scope, period))
+    counted = list(queries.position_counts(session, scope, period))
+    labels, order = _states(app)
+    contests = session.exec(
+        select(Contest).where(col(Contest.id).in_(queries.contest_ids(session, scope)))
+    ).all()
     return ReportInput(
         title="Laporan Pengawasan Netralitas ASN",
         period=period,
@@ -278,18 +336,20 @@ def leadership_report(
         on=on,
         generated_at=now,
         generated_by=actor,
-        follow_up=reports.follow_up(records, on=on, period=period),
-        follow_up_by_ppk=reports.follow_up(records, on=on, period=period, by="ppk"),
-        violations=reports.violations(records, conduct=data.conduct, period=period, on=on),
-        positions=reports.positions(records, period=period, on=on),
-        backlog=reports.backlog(
-            records,
+        follow_up=reports.follow_up_rows(groups),
+        follow_up_by_ppk=reports.follow_up_rows(groups, by="ppk"),
+        violations=reports.violation_rows(coded, conduct=_conduct(app)),
+        positions=reports.position_rows(counted, coded),
+        backlog=reports.backlog_rows(
+            queries.open_groups(session, scope, period),
             on=on,
-            period=period,
-            labels=data.labels,
-            order=lambda state: data.order.get(state, 999),
+            labels=labels,
+            order=lambda state: order.get(state, 999),
         ),
-        weeks=reports.weekly(records, period=period, on=on),
-        campaigns=data.campaigns,
-        total_cases=reports.total_cases(records, period, on),
+        weeks=reports.weekly_rows(queries.act_dates(session, scope, period)),
+        campaigns=[
+            Campaign(c.name, c.candidate_determination_date, c.campaign_start, c.campaign_end)
+            for c in contests
+        ],
+        total_cases=sum(n for _, _, n in counted),
     )

@@ -1,0 +1,487 @@
+"""The reports' figures aggregated in the database (SQLAlchemy Core, SQLite and PostgreSQL).
+
+The same rules as `sanctions.reports.figures.as_of`, written as set-based SQL over the cases
+a user may see (`sanctions.trust.scope.visible_cases`), so a report over a million cases
+reads no case into Python:
+
+- a case's steps are its state-changing events (source differs from dest, or the opening)
+  and its corrections; the steps that stand on the report date are those dated on or before
+  it, without the corrections (`koreksi` with a `voids` input) and the steps they void;
+- a case reported after the date, or with steps none of which stands on it, is not counted;
+  a case without any step is taken as it is (its current state);
+- its state on the date is the destination of its last standing step; it was recommended
+  on the first standing step into `direkomendasikan`; it left the follow-up on the first
+  standing step after that which ends it (`FollowUpLaw.ends`, per workflow version, as
+  declared), acted when that step is governed (`FollowUpLaw.acts`), on time against the due
+  date of its first `tindak_lanjut_ppk` deadline opened in `direkomendasikan`.
+
+Each query returns grouped counts (per agency and outcome, per violation code and position,
+per state and report date, per act date): a few hundred rows whatever the number of cases,
+read as a stream. What stays in Python is the arithmetic over those groups (position groups
+from the jabatan, age buckets, weeks, rates), in `sanctions.reports.figures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    Date,
+    Integer,
+    and_,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union,
+)
+from sqlalchemy import case as when
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.elements import KeyedColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session, col
+
+from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
+from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Deadline
+from sanctions.reports.figures import FOLLOW_UP_DEADLINE, RECOMMENDED, FollowUpLaw, Period
+from sanctions.trust.scope import visible_cases
+
+STREAM = 1000  # rows fetched at a time from a grouped result (a server-side cursor on PostgreSQL)
+OUTCOMES = ("on_time", "late", "overdue", "waiting", "moot")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who asks, for which agency, on which date, under which declared law."""
+
+    actor: str
+    agency_code: str | None
+    on: date | None
+    terminal: Mapping[str, frozenset[str]]  # workflow version → its terminal states
+    laws: Mapping[str, FollowUpLaw]  # workflow version → its follow-up law
+    refusal: str
+
+
+def _events() -> Any:
+    return CaseEvent.__table__  # type: ignore[attr-defined]
+
+
+def _restriction(session: Session, scope: Scope) -> list[ColumnElement[bool]]:
+    """The WHERE of the cases `scope.actor` may see (`visible_cases`: PermissionDenied for
+    a user without a role; nothing when they see every agency): asked once, applied to
+    every subquery."""
+    base = visible_cases(
+        select(col(Case.id)),
+        session,
+        scope.actor,
+        agency_code=scope.agency_code,
+        refusal=scope.refusal,
+    )
+    return [] if base.whereclause is None else [base.whereclause]
+
+
+def _cases(where: list[ColumnElement[bool]], on: date | None, *, positions: bool = False) -> Any:
+    """The visible cases with what the reports read (the jabatan only when asked: reading
+    it out of the JSON snapshot is the costliest part of a scan). A subquery, not a CTE, so
+    PostgreSQL plans it into each query instead of materialising it."""
+    columns: list[Any] = [
+        col(Case.id).label("case_id"),
+        col(Case.agency_id).label("agency_id"),
+        col(Case.state).label("state"),
+        col(Case.workflow_version).label("version"),
+        col(Case.reported_on).label("reported_on"),
+        col(Case.act_date).label("act_date"),
+    ]
+    if positions:
+        snapshot = col(Case.employee_snapshot)
+        columns += [
+            func.coalesce(snapshot["position"].as_string(), "").label("position"),
+            func.coalesce(snapshot["position_type"].as_string(), "").label("position_type"),
+        ]
+    dated = [] if on is None else [col(Case.reported_on) <= on]
+    return select(*columns).where(*where, *dated).subquery("visible")
+
+
+def standing(
+    session: Session, scope: Scope, *, follow_up: bool = False, positions: bool = False
+) -> Any:
+    """A subquery of the cases that stand on `scope.on` (every visible case as it is when
+    `scope.on` is None), one row each: case_id, agency_id, state, version, reported_on,
+    act_date, position, position_type and `state_on` (the state on the date); with
+    `follow_up`, also recommended_on, outcome (`figures.follow_up_outcome`) and days_late.
+
+    One pass over the cases' steps, grouped per case: the last standing step, the first into
+    `direkomendasikan`, and whether any step is dated after the date or is a correction. A
+    case with neither stands in the state it is in (the destination of its last step), so
+    only the others look their last standing step up (by the unique (case_id, seq) index);
+    the voided steps come from the small set of the corrections' targets, anti-joined."""
+    where = _restriction(session, scope)
+    visible = _cases(where, scope.on, positions=positions)
+    if scope.on is None:
+        return select(*visible.c, visible.c.state.label("state_on")).subquery("standing")
+    voided = _voided()
+    e = _events().alias("e")
+    effective = _effective(e, voided, scope.on)
+    later = or_(e.c["on"] > scope.on, e.c.trigger == CORRECTION_TRIGGER)
+    events = e.outerjoin(voided, and_(voided.c.case_id == e.c.case_id, voided.c.seq == e.c.seq))
+    grouped = (
+        select(
+            e.c.case_id,
+            func.max(when((effective, e.c.seq))).label("last_seq"),
+            func.min(when((and_(effective, e.c.dest == RECOMMENDED), e.c.seq))).label("entered"),
+            func.max(when((later, 1), else_=0)).label("later"),
+        )
+        .select_from(events)
+        .where(_a_step(e), *_among(e.c.case_id, where), *_unsettled(e, scope.on, follow_up))
+        .group_by(e.c.case_id)
+    )
+    # the follow-up reads it twice (the state, and the steps after entering): computed once
+    agg: Any = grouped.cte("agg") if follow_up else grouped.subquery("agg")
+    last = _events().alias("last")
+    looked_up = (
+        select(last.c.dest)
+        .where(last.c.case_id == visible.c.case_id, last.c.seq == agg.c.last_seq)
+        .scalar_subquery()
+    )
+    state_on = when(
+        (or_(agg.c.case_id.is_(None), agg.c.later == 0), visible.c.state), else_=looked_up
+    )
+    columns: list[Any] = [*visible.c, state_on.label("state_on")]
+    joined = visible.outerjoin(agg, agg.c.case_id == visible.c.case_id)
+    if follow_up:
+        columns, joined = _follow_up_columns(scope, where, visible, voided, agg, columns, joined)
+    # A case without any step is taken as it is; one whose steps all came later is left out.
+    query = (
+        select(*columns)
+        .select_from(joined)
+        .where(or_(agg.c.case_id.is_(None), agg.c.last_seq.is_not(None)))
+    )
+    return query.subquery("standing")
+
+
+def _unsettled(e: Any, on: date, follow_up: bool) -> list[ColumnElement[bool]]:
+    """Without the follow-up, only the cases with a step dated after the date or a
+    correction need their steps read (`ix_case_events_on`, `ix_case_events_trigger`): any
+    other case stands on the date in the state it is in now, which is what a case without
+    a row in `agg` gets. The follow-up reads every case's steps (when it entered
+    `direkomendasikan`)."""
+    if follow_up:
+        return []
+    later = _events().alias("later")
+    fixed = _events().alias("fixed")
+    unsettled = union(
+        select(later.c.case_id).where(later.c["on"] > on),
+        select(fixed.c.case_id).where(fixed.c.trigger == CORRECTION_TRIGGER),
+    )
+    return [e.c.case_id.in_(unsettled)]
+
+
+def _among(case_id: Any, where: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+    """Rows of the visible cases only (nothing to add when the user sees every case: the
+    outer query keeps to the visible ones)."""
+    return [case_id.in_(select(col(Case.id)).where(*where))] if where else []
+
+
+def _voided() -> CTE:
+    """(case, seq) of every step a correction voids, whatever its date."""
+    v = _events().alias("v")
+    return (
+        select(v.c.case_id, cast(v.c.inputs[VOIDS].as_string(), Integer).label("seq"))
+        .where(v.c.trigger == CORRECTION_TRIGGER)
+        .cte("voided")
+    )
+
+
+def _a_step(e: Any) -> ColumnElement[bool]:
+    """A state-changing event (or the opening), or a correction: `figures.Step`s."""
+    return or_(e.c.trigger == CORRECTION_TRIGGER, e.c.source.is_(None), e.c.source != e.c.dest)
+
+
+def _effective(e: Any, voided: CTE, on: date) -> ColumnElement[bool]:
+    """The step stands on `on` (`figures.effective_steps`); `voided` is outer-joined on it.
+    A correction without a step to void stays a step, as `effective_steps` has it."""
+    correction = e.c.trigger == CORRECTION_TRIGGER
+    changes = or_(e.c.source.is_(None), e.c.source != e.c.dest)
+    voids = func.coalesce(cast(e.c.inputs[VOIDS].as_string(), Integer), 0)
+    return and_(
+        or_(and_(changes, ~correction), and_(correction, voids == 0)),
+        e.c["on"] <= on,
+        voided.c.case_id.is_(None),
+    )
+
+
+def _follow_up_columns(
+    scope: Scope,
+    where: list[ColumnElement[bool]],
+    visible: Any,
+    voided: CTE,
+    agg: Any,
+    columns: list[Any],
+    joined: Any,
+) -> tuple[list[Any], Any]:
+    """recommended_on, the follow-up's due date, how it ended (left_on, outcome) and the
+    days late (`figures.follow_up_outcome`, `figures.days_late`)."""
+    assert scope.on is not None
+    on = literal(scope.on, Date)
+    leaving = _events().alias("leaving")
+    cases = Case.__table__.alias("of_case")  # type: ignore[attr-defined]
+    left = (
+        select(leaving.c.case_id, func.min(leaving.c.seq).label("left_seq"))
+        .select_from(
+            leaving.join(agg, agg.c.case_id == leaving.c.case_id)
+            .join(cases, cases.c.id == leaving.c.case_id)
+            .outerjoin(
+                voided,
+                and_(voided.c.case_id == leaving.c.case_id, voided.c.seq == leaving.c.seq),
+            )
+        )
+        .where(
+            agg.c.entered.is_not(None),
+            leaving.c.seq > agg.c.entered,
+            _effective(leaving, voided, scope.on),
+            _ends(scope.laws, cases.c.workflow_version, leaving),
+        )
+        .group_by(leaving.c.case_id)
+        .subquery("left_at")
+    )
+    step = _events().alias("step")
+    ended = (
+        select(
+            step.c.case_id,
+            step.c["on"].label("on"),
+            _acts(scope.laws, cases.c.workflow_version, step).label("acts"),
+        )
+        .select_from(
+            left.join(
+                step, and_(step.c.case_id == left.c.case_id, step.c.seq == left.c.left_seq)
+            ).join(cases, cases.c.id == left.c.case_id)
+        )
+        .subquery("ended")
+    )
+    d = col(Deadline.id)
+    first = (
+        select(col(Deadline.case_id).label("case_id"), func.min(d).label("deadline_id"))
+        .where(
+            col(Deadline.name) == FOLLOW_UP_DEADLINE,
+            col(Deadline.state) == RECOMMENDED,
+            *_among(col(Deadline.case_id), where),
+        )
+        .group_by(col(Deadline.case_id))
+        .subquery("first_due")
+    )
+    due_of = Deadline.__table__.alias("due_of")  # type: ignore[attr-defined]
+    entered = _events().alias("entered")
+    joined = (
+        joined.outerjoin(
+            entered,
+            and_(entered.c.case_id == visible.c.case_id, entered.c.seq == agg.c.entered),
+        )
+        .outerjoin(ended, ended.c.case_id == visible.c.case_id)
+        .outerjoin(first, first.c.case_id == visible.c.case_id)
+        .outerjoin(due_of, due_of.c.id == first.c.deadline_id)
+    )
+    due = due_of.c.due_date
+    outcome = when(
+        (agg.c.entered.is_(None), None),
+        (
+            and_(ended.c.case_id.is_not(None), ended.c.acts),
+            when((and_(due.is_not(None), ended.c["on"] > due), "late"), else_="on_time"),
+        ),
+        (ended.c.case_id.is_not(None), "moot"),
+        (and_(due.is_not(None), on > due), "overdue"),
+        else_="waiting",
+    )
+    until = func.coalesce(ended.c["on"], on)
+    columns = [
+        *columns,
+        entered.c["on"].label("recommended_on"),
+        outcome.label("outcome"),
+        when((due.is_(None), 0), else_=_Days(until, due)).label("days_late"),
+    ]
+    return columns, joined
+
+
+def _ends(laws: Mapping[str, FollowUpLaw], version_of: Any, step: Any) -> ColumnElement[bool]:
+    """`FollowUpLaw.ends` per workflow version: the step leaves the deadline's states."""
+    parts = [
+        and_(
+            version_of == version,
+            step.c.source.in_(sorted(law.states)),
+            step.c.dest.not_in(sorted(law.states)),
+        )
+        for version, law in sorted(laws.items())
+        if law.states
+    ]
+    return or_(false(), *parts)
+
+
+def _acts(laws: Mapping[str, FollowUpLaw], version_of: Any, step: Any) -> ColumnElement[bool]:
+    """`FollowUpLaw.acts` per workflow version: the deadline governs the step there."""
+    parts = [
+        and_(version_of == version, step.c.source == source, step.c.trigger == trigger)
+        for version, law in sorted(laws.items())
+        for source, trigger in sorted(law.governed)
+    ]
+    return or_(false(), *parts)
+
+
+class _Days(FunctionElement[int]):
+    """`end - start` in days: date subtraction on PostgreSQL, julianday on SQLite."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(_Days)
+def _days_default(element: _Days, compiler: Any, **kw: Any) -> str:
+    end, start = list(element.clauses)
+    return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
+
+
+@compiles(_Days, "sqlite")
+def _days_sqlite(element: _Days, compiler: Any, **kw: Any) -> str:
+    end, start = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(end, **kw)}) - "
+        f"julianday({compiler.process(start, **kw)}) AS INTEGER)"
+    )
+
+
+def _in(column: KeyedColumnElement[Any], period: Period) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [column.is_not(None)]
+    if period.start is not None:
+        where.append(column >= period.start)
+    if period.end is not None:
+        where.append(column <= period.end)
+    return where
+
+
+def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
+    if session.get_bind().dialect.name == "postgresql":
+        # compiling a report's plan with LLVM costs seconds and saves none on a scan; a
+        # grouping of a million rows sorts or hashes in memory rather than on disk
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+    yield from session.execute(query.execution_options(yield_per=STREAM))
+
+
+# -- the grouped queries --------------------------------------------------------------------
+def follow_up_groups(
+    session: Session, scope: Scope, period: Period
+) -> Iterator[tuple[str, str, str, str, str, int, int]]:
+    """(agency code, agency name, PPK title, PPK name, outcome, cases, worst days late) per
+    agency and outcome of the cases recommended in `period`."""
+    rows = standing(session, scope, follow_up=True)
+    late = when((rows.c.outcome.in_(("late", "overdue")), rows.c.days_late), else_=0)
+    query = (
+        select(
+            col(Agency.code),
+            col(Agency.name),
+            col(Agency.ppk_title),
+            col(Agency.ppk_name),
+            rows.c.outcome,
+            func.count(),
+            func.max(late),
+        )
+        .join(Agency, col(Agency.id) == rows.c.agency_id)
+        .where(rows.c.outcome.is_not(None), *_in(rows.c.recommended_on, period))
+        .group_by(
+            col(Agency.code),
+            col(Agency.name),
+            col(Agency.ppk_title),
+            col(Agency.ppk_name),
+            rows.c.outcome,
+        )
+        .order_by(col(Agency.code), rows.c.outcome)
+    )
+    for code, name, title, ppk, outcome, n, worst in _stream(session, query):
+        yield code, name, title, ppk, outcome, int(n), max(int(worst or 0), 0)
+
+
+def code_groups(
+    session: Session, scope: Scope, period: Period
+) -> Iterator[tuple[str, str, str, int]]:
+    """(violation code, position, position type, cases) of the cases reported in `period`."""
+    rows = standing(session, scope, positions=True)
+    code = col(Allegation.violation_code)
+    query = (
+        select(
+            code,
+            rows.c.position,
+            rows.c.position_type,
+            func.count(func.distinct(rows.c.case_id)),
+        )
+        .join(Allegation, col(Allegation.case_id) == rows.c.case_id)
+        .where(*_in(rows.c.reported_on, period))
+        .group_by(code, rows.c.position, rows.c.position_type)
+        .order_by(code, rows.c.position, rows.c.position_type)
+    )
+    for violation, position, position_type, n in _stream(session, query):
+        yield violation, position, position_type, int(n)
+
+
+def position_counts(
+    session: Session, scope: Scope, period: Period
+) -> Iterator[tuple[str, str, int]]:
+    """(position, position type, cases) of the cases reported in `period`."""
+    rows = standing(session, scope, positions=True)
+    query = (
+        select(rows.c.position, rows.c.position_type, func.count())
+        .where(*_in(rows.c.reported_on, period))
+        .group_by(rows.c.position, rows.c.position_type)
+        .order_by(rows.c.position, rows.c.position_type)
+    )
+    for position, position_type, n in _stream(session, query):
+        yield position, position_type, int(n)
+
+
+def open_groups(session: Session, scope: Scope, period: Period) -> Iterator[tuple[str, date, int]]:
+    """(state on the date, reported on, cases) of the cases reported in `period` that are
+    open on the date (not in a terminal state of their workflow version)."""
+    rows = standing(session, scope)
+    state = rows.c.state_on
+    closed = or_(
+        false(),
+        *(
+            and_(rows.c.version == version, state.in_(sorted(ends)))
+            for version, ends in sorted(scope.terminal.items())
+            if ends
+        ),
+    )
+    query = (
+        select(state, rows.c.reported_on, func.count())
+        .where(~closed, *_in(rows.c.reported_on, period))
+        .group_by(state, rows.c.reported_on)
+        .order_by(state, rows.c.reported_on)
+    )
+    for name, reported_on, n in _stream(session, query):
+        yield name, reported_on, int(n)
+
+
+def act_dates(session: Session, scope: Scope, period: Period) -> Iterator[tuple[date, int]]:
+    """(act date, cases) of the cases reported in `period`."""
+    rows = standing(session, scope)
+    query = (
+        select(rows.c.act_date, func.count())
+        .where(*_in(rows.c.reported_on, period))
+        .group_by(rows.c.act_date)
+        .order_by(rows.c.act_date)
+    )
+    for act_date, n in _stream(session, query):
+        yield act_date, int(n)
+
+
+def contest_ids(session: Session, scope: Scope) -> list[int]:
+    """The contests of the visible cases (every one, whatever the date)."""
+    where = _restriction(session, Scope(**{**scope.__dict__, "on": None}))
+    query = select(col(Case.contest_id)).where(*where).distinct()
+    return [int(i) for i in session.execute(query).scalars()]

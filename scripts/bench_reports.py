@@ -1,0 +1,223 @@
+"""Time the reports, the overdue scan and the desk over 10,000 and 1,000,000 cases on PostgreSQL.
+
+    .venv/bin/python scripts/bench_reports.py [--sizes 10000 1000000] [--rounds 3] [--keep]
+                                              [--explain]
+
+Each size gets a fresh schema of database `test` at 127.0.0.1:5432 (trust auth), filled with
+bench_reminders' set-based builder (500 agencies, 100,000 employees, one opening event and an
+open follow-up deadline per case, 1 % of them overdue), plus, set-based too: one or two
+allegations per case, one case in ten taken on to an ethics panel (two more steps) and one in
+twenty of those given its moral sanction (the follow-up acted), one in fifty reported in
+another year, and three users: `bench-admin` (admin for all agencies), `bench-national`
+(kepegawaian for all agencies) and `bench-officer` (kepegawaian of one agency, ~2,000 cases
+at 1,000,000).
+
+Then it times (best of --rounds, wall clock and this process's CPU) each report through the
+service layer (`report followup|violations|positions|backlog` as `bench-admin`, and
+`report overdue` for one agency), the overdue scan (`find_overdue`) and the desk of
+`bench-officer`, prints the rows each returns and, for two sizes, the ratio of the larger to
+the smaller. --explain prints EXPLAIN (ANALYZE, BUFFERS) of the scan's and the desk's queries
+at the largest size. The load average is printed at the start and the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import psycopg  # noqa: E402
+from bench_reminders import AS_OF, NOW, PG, build, pg_user  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.dialects import postgresql  # noqa: E402
+
+from sanctions.app import App  # noqa: E402
+from sanctions.cases import desk  # noqa: E402
+from sanctions.db import make_engine, session_scope, upgrade  # noqa: E402
+from sanctions.deadlines.reminders import find_overdue  # noqa: E402
+from sanctions.reports import service as reports  # noqa: E402
+from sanctions.settings import Settings  # noqa: E402
+
+OFFICER_AGENCY = 2  # AG1 (bench_reminders: agency ids 2..501, case i goes to 2 + i % 500)
+
+
+def enrich(app: App) -> None:
+    """What the reports group by, on top of bench_reminders' cases (set-based SQL)."""
+    statements = [
+        "INSERT INTO allegations (case_id, violation_code, description) SELECT id, "
+        "(ARRAY['DIS-02','DIS-04','DIS-06','DIS-07','DIS-12','ETK-02'])[1 + id % 6], '' "
+        "FROM cases",
+        "INSERT INTO allegations (case_id, violation_code, description) SELECT id, 'DIS-12', '' "
+        "FROM cases WHERE id % 7 = 0",
+        # one in ten: an ethics panel formed and sitting; one in twenty of those sanctioned
+        'INSERT INTO case_events (case_id, seq, at, "on", actor, trigger, source, dest, note, '
+        "inputs, late, workflow_version) SELECT id, 2, :now, '2026-01-20', 'bench', "
+        "'bentuk_majelis', 'direkomendasikan', 'majelis_dibentuk', '', CAST('{}' AS json), "
+        "CAST('[]' AS json), 'bkn-2024' FROM cases WHERE id % 10 = 3",
+        'INSERT INTO case_events (case_id, seq, at, "on", actor, trigger, source, dest, note, '
+        "inputs, late, workflow_version) SELECT id, 3, :now, '2026-02-02', 'bench', "
+        "'sidangkan', 'majelis_dibentuk', 'sidang_majelis', '', CAST('{}' AS json), "
+        "CAST('[]' AS json), 'bkn-2024' FROM cases WHERE id % 10 = 3",
+        'INSERT INTO case_events (case_id, seq, at, "on", actor, trigger, source, dest, note, '
+        "inputs, late, workflow_version) SELECT id, 4, :now, "
+        "CASE WHEN id % 400 = 3 THEN DATE '2026-02-27' ELSE DATE '2026-02-10' END, 'bench', "
+        "'jatuhkan_sanksi_moral', 'sidang_majelis', 'sanksi_moral', '', CAST('{}' AS json), "
+        "CAST('[]' AS json), 'bkn-2024' FROM cases WHERE id % 200 = 3",
+        "UPDATE cases SET state = CASE WHEN id % 200 = 3 THEN 'sanksi_moral' "
+        "ELSE 'sidang_majelis' END, version = CASE WHEN id % 200 = 3 THEN 4 ELSE 3 END "
+        "WHERE id % 10 = 3",
+        "UPDATE cases SET reported_on = '2024-12-02', act_date = '2024-11-18' WHERE id % 50 = 1",
+        "INSERT INTO app_users (username, full_name) VALUES ('bench-admin', ''), "
+        "('bench-national', ''), ('bench-officer', '')",
+        "INSERT INTO role_grants (username, role, agency_id) VALUES "
+        "('bench-admin', 'admin', NULL), ('bench-national', 'kepegawaian', NULL), "
+        f"('bench-officer', 'kepegawaian', {OFFICER_AGENCY})",
+        "ANALYZE",
+    ]
+    with app.db.begin() as conn:
+        for sql in statements:
+            conn.execute(text(sql), {"now": NOW})
+
+
+def best(fn: Callable[[], Any], rounds: int) -> tuple[float, float, Any]:
+    """(best wall seconds, CPU seconds of that round, result)."""
+    runs = []
+    for _ in range(rounds):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = fn()
+        runs.append((time.perf_counter() - wall, time.process_time() - cpu, result))
+    return min(runs, key=lambda r: r[0])
+
+
+def measures(app: App) -> dict[str, Callable[[], int]]:
+    """name → a function doing it in its own transaction, returning the rows it gives."""
+
+    def run(fn: Callable[..., Any], **kw: Any) -> Callable[[], int]:
+        def go() -> int:
+            with session_scope(app.db) as session:
+                return len(fn(app, session, **kw))
+
+        return go
+
+    def scan() -> int:
+        with session_scope(app.db) as session:
+            return len(find_overdue(session, as_of=AS_OF))
+
+    admin = {"actor": "bench-admin", "on": AS_OF}
+    return {
+        "overdue scan (find_overdue)": scan,
+        "desk (one agency's officer)": run(desk.desk, actor="bench-officer", on=AS_OF),
+        "report overdue --agency AG1": run(desk.overdue, **admin, agency_code="AG1"),
+        "report backlog": run(reports.backlog, **admin),
+        "report violations": run(reports.violations, **admin),
+        "report positions": run(reports.positions, **admin),
+        "report followup": run(reports.follow_up, **admin),
+        "report followup --by ppk": run(reports.follow_up, **admin, by="ppk"),
+    }
+
+
+def explain(app: App) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of the scan's query and the desk's two queries."""
+    from sqlmodel import col
+
+    from sanctions.cases.desk import _deadlines_query, _open_query
+    from sanctions.db.models import Case
+    from sanctions.deadlines.reminders import overdue_query
+
+    with session_scope(app.db) as session:
+        ids = [
+            int(i)
+            for i in session.execute(
+                text("SELECT id FROM cases WHERE agency_id = :a ORDER BY id"),
+                {"a": OFFICER_AGENCY},
+            ).scalars()
+        ]
+        queries = {
+            "overdue scan": overdue_query(AS_OF),
+            "desk: the open cases of the officer's agency": _open_query(app).where(
+                col(Case.agency_id) == OFFICER_AGENCY
+            ),
+            "desk: their open deadlines": _deadlines_query(ids[:1000]),
+        }
+        for label, query in queries.items():
+            sql = str(
+                query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+            )
+            plan = session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")).scalars()
+            print(f"\n-- {label}\n" + "\n".join(plan))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the schemas")
+    parser.add_argument("--explain", action="store_true", help="print the query plans")
+    parser.add_argument(
+        "--schema", help="measure a schema kept by an earlier --keep run (no build; one size)"
+    )
+    args = parser.parse_args()
+    if args.schema:
+        args.sizes = args.sizes[:1]
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    user = pg_user()
+    figures: dict[int, dict[str, tuple[float, float, int]]] = {}
+    for size in args.sizes:
+        schema = args.schema or f"bench_rep_{uuid.uuid4().hex[:8]}"
+        if not args.schema:
+            with psycopg.connect(**PG, user=user, autocommit=True) as conn:  # type: ignore[arg-type]
+                conn.execute(f"CREATE SCHEMA {schema}")
+        url = (
+            f"postgresql+psycopg://{user}@{PG['host']}:{PG['port']}/{PG['dbname']}"
+            f"?options={quote(f'-csearch_path={schema}')}"
+        )
+        engine = make_engine(url)
+        app = App(Settings(database_url=url, letter_store=Path("/tmp")), db=engine)
+        try:
+            upgrade(engine)
+            if args.schema:
+                print(f"\nmeasuring the kept schema {schema} ({size:,} cases)")
+            else:
+                print(f"\nbuilding {size:,} cases (schema {schema})")
+                start = time.perf_counter()
+                build(app, size, 100)
+                enrich(app)
+                print(f"  {'total':<34} {time.perf_counter() - start:7.2f} s")
+            if args.explain and size == max(args.sizes):
+                explain(app)
+            figures[size] = {}
+            for name, fn in measures(app).items():
+                fn()  # warm: the plan cache, the workflow, the calendar
+                wall, cpu, rows = best(fn, args.rounds)
+                figures[size][name] = (wall, cpu, rows)
+                print(
+                    f"  {name:<32} {wall * 1000:9.1f} ms  (CPU here {cpu * 1000:7.1f} ms) "
+                    f"{rows:7,} rows",
+                    flush=True,
+                )
+        finally:
+            engine.dispose()
+            if not args.keep and not args.schema:
+                with psycopg.connect(**PG, user=user, autocommit=True) as conn:  # type: ignore[arg-type]
+                    conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    if len(args.sizes) >= 2:
+        small, large = min(args.sizes), max(args.sizes)
+        print(f"\nratio {large:,} / {small:,} cases (wall; cases x{large // small}):")
+        for name, (wall, _, rows) in figures[large].items():
+            base, _, base_rows = figures[small][name]
+            print(f"  {name:<32} x{wall / base:7.1f}   rows {base_rows:,} -> {rows:,}")
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+
+
+if __name__ == "__main__":
+    main()
