@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.cases.changes import open_cases
+from sanctions.cases.batch import open_batch
 from sanctions.cases.opening import OpenCaseInput, opening, opening_problems, opening_workflow
 from sanctions.cases.workflow import Workflow
 from sanctions.db.bulk import insert_rows
@@ -305,7 +305,7 @@ def _write_new_employees(
 def _open_batch(
     app: App, session: Session, batch: Sequence[_Opening], *, actor: str, now: datetime
 ) -> list[str]:
-    """The batch's cases through the write path (`open_cases`), built by the same function
+    """The batch's cases through the write path (`open_batch`), built by the same function
     `case open` uses. The forwarding body issued each report's receipt already, so the
     first state's letters are recorded as issued elsewhere, not issued again."""
     openings = [
@@ -315,7 +315,7 @@ def _open_batch(
         )
         for o in batch
     ]  # fmt: skip
-    written = open_cases(app, session, openings, actor=actor, now=now, letters="issued_elsewhere")
+    written = open_batch(app, session, openings, actor=actor, now=now, letters="issued_elsewhere")
     return [w.case.reference for w in written]
 
 
