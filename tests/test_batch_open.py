@@ -108,7 +108,7 @@ def _rows(app: App) -> dict[str, list[dict[str, Any]]]:
     with app.db.connect() as conn:
         for name in TABLES:
             table = SQLModel.metadata.tables[name]
-            order = [c for c in table.primary_key.columns]
+            order = list(table.primary_key.columns)
             rows = conn.execute(select(table).order_by(*order)).mappings().all()
             found[name] = [dict(r) for r in rows]
     return found
