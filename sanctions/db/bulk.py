@@ -36,14 +36,19 @@ COPY_FROM = 50
 
 def insert_values(db: Connection, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT `rows` (dicts of column values, every dict the same keys) into `table`: one
-    executemany, or COPY on PostgreSQL for more than `COPY_FROM` rows. The same rows either
-    way: JSON values are serialized as SQLAlchemy's JSON type serializes them."""
+    executemany; for more than `COPY_FROM` rows COPY on PostgreSQL and the driver's own
+    executemany on SQLite (SQLAlchemy's per-row handling of the parameters costs more than
+    the statement). The same rows every way: values are bound as their column types bind
+    them (JSON serialized as SQLAlchemy's JSON type serializes it)."""
     if not rows:
         return
-    if db.dialect.name != "postgresql" or len(rows) <= COPY_FROM:
+    if len(rows) <= COPY_FROM:
         db.execute(table.insert(), list(rows))
         return
     columns = list(rows[0])
+    if db.dialect.name != "postgresql":
+        _executemany(db, table, columns, rows)
+        return
     json_columns = {c.name: c.type.none_as_null for c in table.columns if isinstance(c.type, JSON)}
     serialize = db.dialect._json_serializer or json.dumps
     names = ", ".join(f'"{c}"' for c in columns)
@@ -56,6 +61,28 @@ def insert_values(db: Connection, table: Any, rows: Sequence[Mapping[str, Any]])
                     for c in columns
                 ]
             )  # fmt: skip
+
+
+def _executemany(
+    db: Connection, table: Any, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """One executemany on the driver's cursor, each value bound by its column type's own
+    processor (as SQLAlchemy binds it), without SQLAlchemy's per-row parameter handling."""
+    processors = [table.c[c].type.bind_processor(db.dialect) for c in columns]
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    values = [
+        tuple(
+            row[c] if process is None else process(row[c])
+            for c, process in zip(columns, processors, strict=True)
+        )
+        for row in rows
+    ]
+    cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
+    finally:
+        cursor.close()
 
 
 def _json(value: Any, serialize: Callable[[Any], str], none_as_null: bool) -> str | None:
