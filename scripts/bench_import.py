@@ -51,17 +51,23 @@ HEADER = [c.name for c in CASE_LAYOUT.columns[:7]] + [
 ]
 
 
-def files(folder: Path, n: int) -> tuple[Path, Path]:
+def files(folder: Path, n: int, formats: list[str]) -> list[Path]:
+    """The case file of `n` rows in each of `formats` (csv, xlsx), generated unless --keep's
+    folder already holds it with `n` rows (the .xlsx is trusted to match its .csv twin)."""
+    csv_file, xlsx_file = folder / "cases.csv", folder / "cases.xlsx"
+    wanted = [p for p in (csv_file, xlsx_file) if p.suffix.lstrip(".") in formats]
+    if csv_file.exists() and _rows_in(csv_file) == n and all(p.exists() for p in wanted):
+        return wanted
     rng = random.Random(2024)
     employees = employee_rows(n, rng)
     rows = [
         [*case, e[1], e[2], e[5], e[6], e[7]]
         for case, e in zip(case_rows(employees, rng), employees, strict=True)
     ]
-    csv_file, xlsx_file = folder / "cases.csv", folder / "cases.xlsx"
     write_csv(csv_file, HEADER, rows)
-    write_xlsx(xlsx_file, HEADER, rows)
-    return csv_file, xlsx_file
+    if xlsx_file in wanted:
+        write_xlsx(xlsx_file, HEADER, rows)
+    return wanted
 
 
 def child(url: str, path: Path, letters: Path) -> None:
@@ -127,15 +133,11 @@ def main() -> None:
     load = os.getloadavg()
     print(f"{args.rows:,} case rows (each registers its employee); files in {folder}")
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
-    existing = folder / "cases.csv", folder / "cases.xlsx"
-    reuse = args.keep and all(p.exists() for p in existing) and _rows_in(existing[0]) == args.rows
-    sources = existing if reuse else files(folder, args.rows)
+    sources = files(folder, args.rows, args.formats.split(","))
     schemas = []
     try:
         for source in sources:
             kind = source.suffix
-            if kind.lstrip(".") not in args.formats.split(","):
-                continue
             database = folder / f"bench{kind.replace('.', '-')}.db"
             database.unlink(missing_ok=True)
             if not args.no_sqlite:
