@@ -20,7 +20,9 @@ from sanctions.cases.batch import open_batch
 from sanctions.cases.changes import Opening, open_cases
 from sanctions.cases.opening import OpenCaseInput, opening, opening_workflow
 from sanctions.db import bulk, session_scope
-from sanctions.db.models import Contest, Employee
+from sanctions.db.models import Case, Contest, Employee
+from sanctions.intake import service as svc
+from sanctions.intake.tables import CASE_LAYOUT, read_table
 from sanctions.trust import audit
 from sanctions.trust import log as merkle
 from tests.conftest import _new_schema_name, copy_template, pg_url
@@ -151,3 +153,57 @@ def test_an_empty_batch_writes_nothing(app: App) -> None:
     with session_scope(app.db) as session:
         assert open_batch(app, session, [], actor="bawaslu", now=NOW) == []
     assert _rows(app) == before
+
+
+class Crash(Exception):
+    """The process dying half-way through an import (power cut, kill -9)."""
+
+
+def _case_file(path: Path, count: int) -> Path:
+    header = "register_number,nip,contest_code,reported_on,act_date,violation_codes"
+    lines = [
+        f"REG-{i},{PNS_NIP if i % 2 else PPPK_NIP},PILKADA-SLEMAN-2024,2024-10-07,2024-10-03,DIS-02"
+        for i in range(1, count + 1)
+    ]
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def _import(app: App, path: Path) -> svc.ImportResult:
+    table = read_table(path, CASE_LAYOUT)
+    with session_scope(app.db) as session:
+        return svc.import_cases(app, session, table, actor="admin", now=NOW)
+
+
+def test_an_import_killed_between_batches_leaves_nothing_and_its_rerun_imports_each_row_once(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(app)
+    path = _case_file(tmp_path / "forwarded.csv", 5)
+    monkeypatch.setattr(svc, "CHUNK", 2)  # three batches: 2, 2 and 1 cases
+    batches: list[int] = []
+
+    def dying(*args: Any, **kwargs: Any) -> list[Any]:
+        if len(batches) == 2:
+            raise Crash("killed while writing the third batch")
+        batches.append(len(args[2]))
+        return open_batch(*args, **kwargs)
+
+    monkeypatch.setattr(svc, "open_batch", dying)
+    before = _rows(app)
+    with pytest.raises(Crash):
+        _import(app, path)
+    assert batches == [2, 2]  # two batches were written before the crash...
+    assert _rows(app) == before  # ...and rolled back with it
+    monkeypatch.setattr(svc, "open_batch", open_batch)
+    again = _import(app, path)
+    assert (again.added, again.present) == (5, 0)
+    numbers = [int(r.rpartition("-")[2]) for r in again.references]
+    assert numbers == list(range(numbers[0], numbers[0] + 5))  # PostgreSQL: after the lost ids
+    third = _import(app, path)
+    assert (third.added, third.present) == (0, 5)
+    with session_scope(app.db) as session:
+        registers = session.exec(select(Case.register_number)).scalars().all()
+        assert sorted(registers) == [f"REG-{i}" for i in range(1, 6)]
+        assert audit.verify(session) == (5, [])
+        assert merkle.verify(session).findings == []

@@ -335,7 +335,8 @@ def _agency_ids(session: Session) -> dict[str, int]:
     return {code: id_ for code, id_ in session.exec(select(Agency.code, Agency.id)).all() if id_}
 
 
-def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterable[Sequence[_T]]:
+def _chunks(items: Sequence[_T], size: int | None = None) -> Iterable[Sequence[_T]]:
+    size = size or CHUNK  # read when called: a test makes the batches small
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
