@@ -46,13 +46,19 @@ POSITIONS = [
 CALON_CODES = ["DIS-02", "DIS-04", "DIS-06", "DIS-07", "DIS-08", "DIS-12"]
 
 
+BIRTH_DAYS = 12_000
+
+
 def employee_rows(n: int, rng: random.Random) -> list[list[str]]:
     rows = []
     first = date(1965, 1, 1)
     for i in range(n):
-        birth = first + timedelta(days=i // 9)
+        # births over 33 years (1965-1997), nine a day; past 108,000 rows the cycle repeats
+        # with the serial number moved on, so every NIP stays valid and unique
+        cycle, day = divmod(i // 9, BIRTH_DAYS)
+        birth = first + timedelta(days=day)
         sex = "1" if i % 2 else "2"
-        serial = f"{i % 9 + 1:03d}"
+        serial = f"{i % 9 + 1 + 9 * cycle:03d}"
         tmt = f"{birth.year + 25}{i % 12 + 1:02d}"
         nip = f"{birth:%Y%m%d}{tmt}{sex}{serial}"
         position, kind = POSITIONS[i % len(POSITIONS)]

@@ -60,7 +60,7 @@ def test_an_import_file_over_the_size_limit_is_refused_unread(tmp_path: Path) ->
     path = tmp_path / "huge.csv"
     with path.open("wb") as out:
         out.truncate(tables.MAX_FILE_BYTES + 1)  # sparse: costs no disk
-    with pytest.raises(InputError, match="larger than 32 MiB"):
+    with pytest.raises(InputError, match="larger than 128 MiB"):
         read_table(path, CASE_LAYOUT)
 
 

@@ -596,7 +596,7 @@ def open_cases(
     cases = [o.case for o in openings]
     insert_rows(session, cases)
     for case in cases:
-        case.reference = f"NET-{case.reported_on.year}-{case.id:06d}"
+        case.reference = case_reference(case.id or 0, case.reported_on)
     session.execute(update(Case), [{"id": c.id, "reference": c.reference} for c in cases])
     allegations = [
         Allegation(case_id=o.case.id or 0, violation_code=code, description=o.description)
@@ -609,12 +609,9 @@ def open_cases(
     deadlines: list[Deadline] = []
     for o in openings:
         workflow = app.workflow(o.case.workflow_version)
-        change = o.change
-        if letters == "issued_elsewhere" and change.letters:
-            inputs = {**change.inputs, NOT_ISSUED: ",".join(change.letters)}
-            change = Change(**{**change.__dict__, "inputs": inputs, "letters": ()})
+        change = first_change(o.change, letters)
         given = check_letters(app, session, o.case, change)
-        event = _event(o.case, change, seq=1, source=None, actor=actor, now=now)
+        event = opening_event(o.case, change, actor=actor, now=now)
         deadlines.extend(_deadlines(app, o.case, workflow, event))
         issued = _issue(
             app, session, o.case, change, given, seq=1, actor=actor, now=now, issue=issue
@@ -636,6 +633,48 @@ def open_cases(
         ]
     log.append(session, leaves)
     return written
+
+
+# The steps of an opening, for the batched opening of an import (sanctions.cases.batch),
+# which writes the same rows set by set.
+def case_reference(case_id: int, reported_on: date) -> str:
+    """A new case's reference, from its id and the year it was reported."""
+    return f"NET-{reported_on.year}-{case_id:06d}"
+
+
+def first_change(change: Change, letters: Literal["issue", "issued_elsewhere"]) -> Change:
+    """A new case's first change as written: with `issued_elsewhere`, its letters are not
+    issued and the event records which, under `NOT_ISSUED`."""
+    if letters == "issued_elsewhere" and change.letters:
+        inputs = {**change.inputs, NOT_ISSUED: ",".join(change.letters)}
+        return Change(**{**change.__dict__, "inputs": inputs, "letters": ()})
+    return change
+
+
+def opening_event(case: Case, change: Change, *, actor: str, now: datetime) -> CaseEvent:
+    """A new case's first event (unsealed), numbered 1."""
+    return _event(case, change, seq=1, source=None, actor=actor, now=now)
+
+
+def entered_deadlines(app: App, case: Case, workflow: Workflow, event: CaseEvent) -> list[Deadline]:
+    """The deadlines `event` opens on entering its destination (rows not yet written)."""
+    return _deadlines(app, case, workflow, event)
+
+
+def issue_letters(
+    app: App,
+    session: Session,
+    case: Case,
+    change: Change,
+    given: Sequence[Mapping[str, Any]],
+    *,
+    seq: int,
+    actor: str,
+    now: datetime,
+    issue: IssueLetter = issue_letter,
+) -> list[Letter]:
+    """Issue (or record as received) the letters `change` carries, checked by `check_letters`."""
+    return _issue(app, session, case, change, given, seq=seq, actor=actor, now=now, issue=issue)
 
 
 # -- the writing transaction --------------------------------------------------------------

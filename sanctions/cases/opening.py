@@ -16,6 +16,7 @@ from sanctions.cases.changes import CONTEST_KIND, Change, Opening
 from sanctions.cases.guards import act_date_problems
 from sanctions.cases.penetapan import ACT_OFFICE, check_office, declared_offices, penetapan_for
 from sanctions.cases.workflow import Workflow
+from sanctions.db.bulk import construct
 from sanctions.db.models import Case, Contest, Employee
 from sanctions.errors import InputError, RuleViolation, SanctionsError
 
@@ -136,26 +137,27 @@ def opening(
 ) -> Opening:
     """The new case's row (no id yet) and its first change: the report received, entering
     the workflow's initial state and issuing the letters that state declares."""
-    case = Case(
-        reference=f"tmp-{uuid.uuid4().hex}"[:40],  # replaced by the id-based one
-        register_number=data.register_number,
-        agency_id=employee.agency_id,
-        employee_id=employee.id or 0,
-        contest_id=contest.id or 0,
-        workflow_version=workflow.version,
-        state=workflow.initial,
-        version=1,
-        reported_on=data.reported_on,
-        act_date=data.act_date,
-        employee_snapshot=snapshot(employee),
-        facts={
+    values = {
+        "reference": f"tmp-{uuid.uuid4().hex}"[:40],  # replaced by the id-based one
+        "register_number": data.register_number,
+        "agency_id": employee.agency_id,
+        "employee_id": employee.id or 0,
+        "contest_id": contest.id or 0,
+        "workflow_version": workflow.version,
+        "state": workflow.initial,
+        "version": 1,
+        "reported_on": data.reported_on,
+        "act_date": data.act_date,
+        "employee_snapshot": snapshot(employee),
+        "facts": {
             f"{workflow.initial}_on": data.reported_on.isoformat(),
             CONTEST_KIND: contest.kind,
             **({ACT_OFFICE: data.office} if data.office else {}),
         },
-        opened_by=actor,
-        opened_at=now,
-    )
+        "opened_by": actor,
+        "opened_at": now,
+    }
+    case = construct(Case, values)  # no attribute events: an import builds thousands
     change = Change(
         trigger=OPEN_TRIGGER,
         on=data.reported_on,

@@ -3,10 +3,12 @@ and row objects built without the ORM's attribute events (rows the write path in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import insert
+from sqlalchemy import JSON, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session, SQLModel
 
@@ -16,15 +18,101 @@ def insert_rows(session: Session, rows: Sequence[SQLModel], *, ids: bool = True)
     At import volumes the ORM's unit of work costs more than the INSERT itself."""
     if not rows:
         return
-    table = type(rows[0])
-    values = [row.model_dump(exclude={"id"}) for row in rows]
+    table: Any = type(rows[0]).__table__  # type: ignore[attr-defined]
+    columns = [c.name for c in table.columns if c.name != "id"]
+    values = [{c: getattr(row, c) for c in columns} for row in rows]
+    db = session.connection()  # Core: the ORM's bulk insert costs more than the statement
     if not ids:
-        session.execute(insert(table), values)
+        insert_values(db, table, values)
         return
-    key = table.id  # type: ignore[attr-defined]
-    statement = insert(table).returning(key, sort_by_parameter_order=True)
-    for row, new_id in zip(rows, session.execute(statement, values).scalars(), strict=True):
+    for row, new_id in zip(rows, insert_returning_ids(db, table, values), strict=True):
         row.id = new_id
+
+
+# On PostgreSQL, above this many rows COPY beats an INSERT (whose thousands of placeholders
+# psycopg parses again for every statement too long for its cache).
+COPY_FROM = 50
+
+
+def insert_values(db: Connection, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT `rows` (dicts of column values, every dict the same keys) into `table`: one
+    executemany; for more than `COPY_FROM` rows COPY on PostgreSQL and the driver's own
+    executemany on SQLite (SQLAlchemy's per-row handling of the parameters costs more than
+    the statement). The same rows every way: values are bound as their column types bind
+    them (JSON serialized as SQLAlchemy's JSON type serializes it)."""
+    if not rows:
+        return
+    if len(rows) <= COPY_FROM:
+        db.execute(table.insert(), list(rows))
+        return
+    columns = list(rows[0])
+    if db.dialect.name != "postgresql":
+        _executemany(db, table, columns, rows)
+        return
+    json_columns = {c.name: c.type.none_as_null for c in table.columns if isinstance(c.type, JSON)}
+    serialize = db.dialect._json_serializer or json.dumps
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    _json(row[c], serialize, json_columns[c]) if c in json_columns else row[c]
+                    for c in columns
+                ]
+            )  # fmt: skip
+
+
+def _executemany(
+    db: Connection, table: Any, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """One executemany on the driver's cursor, each value bound by its column type's own
+    processor (as SQLAlchemy binds it), without SQLAlchemy's per-row parameter handling."""
+    processors = [table.c[c].type.bind_processor(db.dialect) for c in columns]
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    values = [
+        tuple(
+            row[c] if process is None else process(row[c])
+            for c, process in zip(columns, processors, strict=True)
+        )
+        for row in rows
+    ]
+    cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
+    finally:
+        cursor.close()
+
+
+def _json(value: Any, serialize: Callable[[Any], str], none_as_null: bool) -> str | None:
+    """`value` as the JSON type binds it (None is JSON null unless the column says NULL)."""
+    return None if value is None and none_as_null else serialize(value)
+
+
+def reserve_ids(db: Connection, table: Any, count: int) -> list[int] | None:
+    """`count` new ids for `table`, in the order INSERTs one by one would take them, drawn
+    from its sequence on PostgreSQL; None on SQLite (an id is known only once inserted)."""
+    if db.dialect.name != "postgresql":
+        return None
+    query = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
+    return sorted(db.execute(query, {"t": f'"{table.name}"', "n": count}).scalars())
+
+
+def insert_returning_ids(
+    db: Connection, table: Any, rows: Sequence[Mapping[str, Any]]
+) -> list[int]:
+    """INSERT `rows` into `table` and give their new ids, in order. On PostgreSQL with more
+    than `COPY_FROM` rows the ids are drawn from the table's sequence first (in order, as the
+    INSERTs one by one would draw them) and the rows copied with them."""
+    if not rows:
+        return []
+    ids = reserve_ids(db, table, len(rows)) if len(rows) > COPY_FROM else None
+    if ids is None:
+        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        return list(db.execute(statement, list(rows)).scalars())
+    insert_values(db, table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
+    return ids
 
 
 M = TypeVar("M", bound=SQLModel)
@@ -35,7 +123,8 @@ def construct(model: type[M], values: Mapping[str, Any]) -> M:
     way the ORM builds the rows it loads: a table model's __init__ sends an attribute event per
     field, ten times the cost, for objects the write path inserts with Core and never adds to
     the session."""
-    configure_mappers()  # a no-op once the models are configured
+    if not model.__mapper__.configured:  # type: ignore[attr-defined]
+        configure_mappers()  # once: asking again costs more than the rest of this function
     row: M = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
     fields = row.__dict__
     for name, spec in model.model_fields.items():

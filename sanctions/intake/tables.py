@@ -21,8 +21,9 @@ optional column would otherwise be ignored silently). Blank rows are skipped.
 
 Dates: YYYY-MM-DD, or DD/MM/YYYY and DD-MM-YYYY (day first, as written in Indonesia).
 
-Limits: a file larger than `MAX_FILE_BYTES` (32 MiB) is refused unread, and so is one with more
-than `MAX_ROWS` (200 000) rows or, in a workbook, a cell beyond column `MAX_COLUMNS` (64).
+Limits: a file larger than `MAX_FILE_BYTES` (128 MiB) is refused unread, and so is one with more
+than `MAX_ROWS` (500 000) rows or, in a workbook, a cell beyond column `MAX_COLUMNS` (64): a
+national register of 400 000 reports is one file (docs/performance.md).
 
 Employee file (`sanctions employee import`), one employee per row, keyed by NIP:
   nip            NIP / NI PPPK, 18 digits, spaces allowed          required  (alias: nip)
@@ -219,8 +220,8 @@ class Checked(Generic[_T]):
 
 
 # -- reading --------------------------------------------------------------------------------
-MAX_FILE_BYTES: Final = 32 * 1024 * 1024
-MAX_ROWS: Final = 200_000
+MAX_FILE_BYTES: Final = 128 * 1024 * 1024
+MAX_ROWS: Final = 500_000
 MAX_COLUMNS: Final = 64
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from sanctions.cases.penetapan import parse_dates
 from sanctions.db import logins
+from sanctions.db.bulk import construct
 from sanctions.db.models import Agency, AppUser, Contest, Employee, RoleGrant
 from sanctions.errors import Conflict, InputError, NotFound, PermissionDenied
 from sanctions.letters.letterhead import Registers, head_pattern
@@ -249,19 +250,20 @@ def add_employee(session: Session, data: EmployeeInput, *, actor: str, today: da
 
 def new_employee(data: EmployeeInput, *, digits: str, agency_id: int) -> Employee:
     """The row for a validated employee (`validate_employee` gave `digits`)."""
-    return Employee(
-        nip=digits,
-        employee_type=data.employee_type,
-        name=data.name.strip(),
-        birth_date=data.birth_date,
-        sex=data.sex,
-        rank=data.rank,
-        position=data.position,
-        position_type=data.position_type,
-        unit=data.unit,
-        agency_id=agency_id,
-        address=data.address,
-    )
+    values = {
+        "nip": digits,
+        "employee_type": data.employee_type,
+        "name": data.name.strip(),
+        "birth_date": data.birth_date,
+        "sex": data.sex,
+        "rank": data.rank,
+        "position": data.position,
+        "position_type": data.position_type,
+        "unit": data.unit,
+        "agency_id": agency_id,
+        "address": data.address,
+    }
+    return construct(Employee, values)  # no attribute events: an import builds thousands
 
 
 def employee_by_nip(session: Session, text: str, *, actor: str | None = None) -> Employee:

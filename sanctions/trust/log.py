@@ -40,6 +40,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, func, select
 
+from sanctions.db import bulk
 from sanctions.db.models import (
     AcceptedBundle,
     AccessEvent,
@@ -228,6 +229,17 @@ def append(session: Session, leaves: Sequence[Leaf]) -> None:
         {"kind": kind, "ref": ref, "leaf_hash": leaf_hex(payload), "payload": payload}
         for kind, ref, payload in leaves
     ]
+    if connection.dialect.name == "postgresql" and len(rows) > bulk.COPY_FROM:
+        # a batch (an import): the head bumped, then the leaves copied at the indexes it gives
+        size = connection.execute(_BUMP, {"n": len(rows)}).scalar()
+        if size is None:  # the log's first leaf
+            connection.execute(_HEAD)
+            size = connection.execute(_BUMP, {"n": len(rows)}).scalar_one()
+        start = int(size) - len(rows)
+        bulk.insert_values(
+            connection, _TABLES["leaves"], [{"idx": start + i, **r} for i, r in enumerate(rows)]
+        )
+        return
     if connection.dialect.name == "postgresql":
         # one round trip: the head bumped and the leaves inserted by one statement
         params: dict[str, Any] = {"n": len(rows)}

@@ -1,0 +1,136 @@
+"""The batched opening: many new cases written through the one write path set by set, for an
+import of a national register (hundreds of thousands of rows).
+
+`open_batch` writes exactly the rows `sanctions.cases.changes.open_cases` writes when it opens
+the same cases one by one (tests/test_batch_open.py compares the two on SQLite and PostgreSQL):
+the cases, their references, allegations, first events sealed as the first link of each chain,
+the deadlines the initial state opens, the letters it declares (or, for letters another body
+issued on paper, the record of which) and the Merkle leaves of all of them. It builds each row
+with the write path's own public steps (`first_change`, `opening_event`, `entered_deadlines`,
+`check_letters`, `issue_letters`, `case_reference`) and differs only in how it writes them:
+one statement per table for the whole batch, as plain rows (no ORM unit of work), and on
+PostgreSQL `COPY` for the tables nothing reads back in the batch.
+
+In the caller's transaction: a batch is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import bindparam, update
+from sqlmodel import Session
+
+from sanctions.app import App
+from sanctions.cases.changes import (
+    IssueLetter,
+    Opening,
+    Written,
+    case_reference,
+    check_letters,
+    entered_deadlines,
+    first_change,
+    issue_letters,
+    opening_event,
+)
+from sanctions.db.bulk import insert_values, reserve_ids
+from sanctions.db.models import Allegation, Case, CaseEvent, Deadline
+from sanctions.letters.service import issue_letter
+from sanctions.trust import log
+from sanctions.trust.audit import sealed
+from sanctions.trust.chain import GENESIS
+
+_CASES: Any = Case.__table__  # type: ignore[attr-defined]
+_ALLEGATIONS: Any = Allegation.__table__  # type: ignore[attr-defined]
+_EVENTS: Any = CaseEvent.__table__  # type: ignore[attr-defined]
+_DEADLINES: Any = Deadline.__table__  # type: ignore[attr-defined]
+
+
+def _columns(table: Any) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns if c.name != "id")
+
+
+_CASE_COLUMNS = _columns(_CASES)
+_EVENT_COLUMNS = _columns(_EVENTS)
+_DEADLINE_COLUMNS = _columns(_DEADLINES)
+_INSERT_CASES = _CASES.insert().returning(_CASES.c.id, sort_by_parameter_order=True)
+_SET_REFERENCE = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("b_id"))
+    .values(reference=bindparam("b_reference"))
+)
+
+
+def open_batch(
+    app: App,
+    session: Session,
+    openings: Sequence[Opening],
+    *,
+    actor: str,
+    now: datetime,
+    letters: Literal["issue", "issued_elsewhere"] = "issue",
+    issue: IssueLetter = issue_letter,
+) -> list[Written]:
+    """Write the new cases `openings` (built by `sanctions.cases.opening.opening`) as
+    `open_cases` would one by one, one statement per table. `letters` as for `open_cases`."""
+    if not openings:
+        return []
+    db = session.connection()
+    cases = [o.case for o in openings]
+    ids = reserve_ids(db, _CASES, len(cases))
+    if ids is None:  # SQLite: the ids come with the rows, the references after them
+        rows = [{c: getattr(case, c) for c in _CASE_COLUMNS} for case in cases]
+        ids = list(db.execute(_INSERT_CASES, rows).scalars())
+    for case, case_id in zip(cases, ids, strict=True):
+        fields = case.__dict__  # as the ORM sets what it loads: no attribute events
+        fields["id"], fields["reference"] = case_id, case_reference(case_id, case.reported_on)
+    if db.dialect.name == "postgresql":  # the ids drawn first: the rows copied with them
+        insert_values(db, _CASES, [_values(c, ("id", *_CASE_COLUMNS)) for c in cases])
+    else:
+        db.execute(_SET_REFERENCE, [{"b_id": c.id, "b_reference": c.reference} for c in cases])
+    allegations = [
+        {"case_id": o.case.id, "violation_code": code, "description": o.description}
+        for o in openings
+        for code in o.violation_codes
+    ]
+    insert_values(db, _ALLEGATIONS, allegations)  # before any letter, which cites them
+    written: list[Written] = []
+    events: list[CaseEvent] = []
+    deadlines: list[Deadline] = []
+    leaves: list[log.Leaf] = []
+    for o in openings:
+        case = o.case
+        workflow = app.workflow(case.workflow_version)
+        change = first_change(o.change, letters)
+        issued = []
+        if change.letters or change.letter_data or change.incoming:
+            given = check_letters(app, session, case, change)
+            issued = issue_letters(
+                app, session, case, change, given, seq=1, actor=actor, now=now, issue=issue
+            )
+        event = sealed(
+            opening_event(case, change, actor=actor, now=now),
+            prev_hash=GENESIS,
+            letters=[x.sha256 for x in issued],
+        )
+        opened = entered_deadlines(app, case, workflow, event)
+        events.append(event)
+        deadlines.extend(opened)
+        written.append(Written(case, event, workflow, issued))
+        codes = [(code, o.description) for code in o.violation_codes]
+        leaves += [
+            log.case_leaf(case, codes),
+            log.event_leaf(event, case, opened),
+            *(log.letter_leaf(x) for x in issued),
+        ]
+    insert_values(db, _EVENTS, [_values(e, _EVENT_COLUMNS) for e in events])
+    insert_values(db, _DEADLINES, [_values(d, _DEADLINE_COLUMNS) for d in deadlines])
+    log.append(session, leaves)
+    return written
+
+
+def _values(row: Any, columns: Sequence[str]) -> dict[str, Any]:
+    fields = row.__dict__
+    return {c: fields[c] for c in columns}

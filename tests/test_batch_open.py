@@ -1,0 +1,209 @@
+"""The batched opening (sanctions/cases/batch.py) writes exactly the rows the one write path
+writes when it opens the same cases one by one: the same database seeded twice, the cases
+opened one at a time in one and as one batch in the other, every row compared."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import psycopg
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from sanctions.app import App
+from sanctions.cases.batch import open_batch
+from sanctions.cases.changes import Opening, open_cases
+from sanctions.cases.opening import OpenCaseInput, opening, opening_workflow
+from sanctions.db import bulk, session_scope
+from sanctions.db.models import Case, Contest, Employee
+from sanctions.intake import service as svc
+from sanctions.intake.tables import CASE_LAYOUT, read_table
+from sanctions.trust import audit
+from sanctions.trust import log as merkle
+from tests.conftest import _new_schema_name, copy_template, pg_url
+from tests.factories import NOW, PNS_NIP, PPPK_NIP, seed
+from tests.fakes import FakePdfRenderer
+from tests.letterdata import sample_letter_data
+
+# What an opening writes, and the log and letter counters it moves.
+TABLES = (
+    "cases",
+    "allegations",
+    "case_events",
+    "deadlines",
+    "letters",
+    "letter_sequences",
+    "log_leaves",
+    "log_head",
+)
+# (NIP, contest, violation codes, act date): both kinds of contest, one and two allegations
+REPORTS = [
+    (PNS_NIP, "PILKADA-SLEMAN-2024", ("DIS-02",), date(2024, 10, 3)),
+    (PPPK_NIP, "PILKADA-SLEMAN-2024", ("DIS-02", "DIS-04"), date(2024, 10, 4)),
+    (PNS_NIP, "PEMILU-2024", ("DIS-02",), date(2024, 1, 10)),
+]
+
+
+@pytest.fixture
+def twin(app: App, db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[App]:
+    """A second app on a second, migrated database of the same kind as `app`'s."""
+    if db_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'twin.db'}"
+        schema = None
+    else:
+        server = request.getfixturevalue("pg_server")
+        schema = _new_schema_name()
+        with psycopg.connect(**server, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        url = pg_url(server, schema)
+    copy_template(url, request)
+    settings = replace(app.settings, database_url=url, letter_store=tmp_path / "twin-letters")
+    other = App(settings, pdf_renderer=FakePdfRenderer())
+    yield other
+    other.db.dispose()
+    if schema is not None:
+        with psycopg.connect(**server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _openings(app: App, session: Session, count: int, letters: str) -> list[Opening]:
+    employees = {e.nip: e for e in session.exec(select(Employee)).scalars()}
+    contests = {c.code: c for c in session.exec(select(Contest)).scalars()}
+    built = []
+    for i in range(count):
+        nip, contest, codes, act = REPORTS[i % len(REPORTS)]
+        reported = act + timedelta(days=4 + i % 5)
+        data = OpenCaseInput(
+            nip=nip,
+            contest_code=contest,
+            reported_on=reported,
+            act_date=act,
+            violation_codes=codes,
+            description=f"Laporan {i}",
+            register_number=f"REG-{i:04d}",
+        )
+        workflow = opening_workflow(app, data)
+        kinds = workflow.state(workflow.initial).letters
+        built.append(
+            opening(
+                data,
+                employee=employees[nip],
+                contest=contests[contest],
+                workflow=workflow,
+                actor="bawaslu",
+                now=NOW,
+                letter_data=sample_letter_data(kinds, on=reported, act=act)
+                if letters == "issue"
+                else None,
+            )
+        )
+    return built
+
+
+def _rows(app: App) -> dict[str, list[dict[str, Any]]]:
+    found = {}
+    with app.db.connect() as conn:
+        for name in TABLES:
+            table = SQLModel.metadata.tables[name]
+            order = list(table.primary_key.columns)
+            rows = conn.execute(select(table).order_by(*order)).mappings().all()
+            found[name] = [dict(r) for r in rows]
+    return found
+
+
+@pytest.mark.parametrize("letters", ["issued_elsewhere", "issue"])
+@pytest.mark.parametrize("copy_from", [bulk.COPY_FROM, 0])
+def test_a_batch_writes_the_same_rows_as_opening_the_cases_one_by_one(
+    app: App,
+    twin: App,
+    monkeypatch: pytest.MonkeyPatch,
+    letters: Literal["issue", "issued_elsewhere"],
+    copy_from: int,
+) -> None:
+    seed(app)
+    seed(twin)
+    with session_scope(app.db) as session:
+        for one in _openings(app, session, 7, letters):
+            open_cases(app, session, [one], actor="bawaslu", now=NOW, letters=letters)
+    monkeypatch.setattr(bulk, "COPY_FROM", copy_from)  # 0: COPY for every table (PostgreSQL)
+    with session_scope(twin.db) as session:
+        batch = _openings(twin, session, 7, letters)
+        written = open_batch(twin, session, batch, actor="bawaslu", now=NOW, letters=letters)
+    assert [w.case.reference for w in written] == [f"NET-2024-{i:06d}" for i in range(1, 8)]
+    one_by_one, batched = _rows(app), _rows(twin)
+    assert len(one_by_one["cases"]) == 7
+    assert len(one_by_one["letters"]) == (7 if letters == "issue" else 0)
+    assert len(one_by_one["log_leaves"]) > 14  # the seed's, and two or three per case
+    for name in TABLES:
+        assert batched[name] == one_by_one[name], name
+    with session_scope(twin.db) as session:
+        checked, findings = audit.verify(session)
+        assert (checked, findings) == (7, [])
+        assert merkle.verify(session).findings == []
+
+
+def test_an_empty_batch_writes_nothing(app: App) -> None:
+    seed(app)
+    before = _rows(app)
+    with session_scope(app.db) as session:
+        assert open_batch(app, session, [], actor="bawaslu", now=NOW) == []
+    assert _rows(app) == before
+
+
+class Crash(Exception):
+    """The process dying half-way through an import (power cut, kill -9)."""
+
+
+def _case_file(path: Path, count: int) -> Path:
+    header = "register_number,nip,contest_code,reported_on,act_date,violation_codes"
+    lines = [
+        f"REG-{i},{PNS_NIP if i % 2 else PPPK_NIP},PILKADA-SLEMAN-2024,2024-10-07,2024-10-03,DIS-02"
+        for i in range(1, count + 1)
+    ]
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def _import(app: App, path: Path) -> svc.ImportResult:
+    table = read_table(path, CASE_LAYOUT)
+    with session_scope(app.db) as session:
+        return svc.import_cases(app, session, table, actor="admin", now=NOW)
+
+
+def test_an_import_killed_between_batches_leaves_nothing_and_its_rerun_imports_each_row_once(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(app)
+    path = _case_file(tmp_path / "forwarded.csv", 5)
+    monkeypatch.setattr(svc, "CHUNK", 2)  # three batches: 2, 2 and 1 cases
+    batches: list[int] = []
+
+    def dying(*args: Any, **kwargs: Any) -> list[Any]:
+        if len(batches) == 2:
+            raise Crash("killed while writing the third batch")
+        batches.append(len(args[2]))
+        return open_batch(*args, **kwargs)
+
+    monkeypatch.setattr(svc, "open_batch", dying)
+    before = _rows(app)
+    with pytest.raises(Crash):
+        _import(app, path)
+    assert batches == [2, 2]  # two batches were written before the crash...
+    assert _rows(app) == before  # ...and rolled back with it
+    monkeypatch.setattr(svc, "open_batch", open_batch)
+    again = _import(app, path)
+    assert (again.added, again.present) == (5, 0)
+    numbers = [int(r.rpartition("-")[2]) for r in again.references]
+    assert numbers == list(range(numbers[0], numbers[0] + 5))  # PostgreSQL: after the lost ids
+    third = _import(app, path)
+    assert (third.added, third.present) == (0, 5)
+    with session_scope(app.db) as session:
+        registers = session.exec(select(Case.register_number)).scalars().all()
+        assert sorted(registers) == [f"REG-{i}" for i in range(1, 6)]
+        assert audit.verify(session) == (5, [])
+        assert merkle.verify(session).findings == []
