@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from sanctions.app import App  # noqa: E402
 from sanctions.db import make_engine, session_scope, upgrade  # noqa: E402
 from sanctions.settings import Settings  # noqa: E402
-from tests.factories import open_case, seed  # noqa: E402
+from tests.factories import add_unit_office, open_case, seed  # noqa: E402
 from tests.fakes import FakePdfRenderer  # noqa: E402
 from tests.invariants import check_invariants  # noqa: E402
 from tests.load import WaitSampler, combined, report, run_officer_pool, table  # noqa: E402
@@ -71,6 +71,8 @@ def main() -> None:
                 pdf_renderer=FakePdfRenderer() if args.fake_pdf else None,
             )
             seed(app)
+            with session_scope(app.db) as session:
+                add_unit_office(session)  # the superior's office issues the temporary release
             refs = [open_case(app) for _ in range(args.cases)]
             before = os.getloadavg()
             with WaitSampler.on(url) as waits:

@@ -75,9 +75,14 @@ def _openings(app: App, session: Session, count: int, letters: str) -> list[Open
     employees = {e.nip: e for e in session.exec(select(Employee)).scalars()}
     contests = {c.code: c for c in session.exec(select(Contest)).scalars()}
     built = []
-    for i in range(count):
+
+    def reported_on(i: int) -> date:
+        return REPORTS[i % len(REPORTS)][3] + timedelta(days=4 + i % 5)
+
+    # in the order they were reported: the receipts' register is an agenda book (date order)
+    for i in sorted(range(count), key=lambda i: (reported_on(i), i)):
         nip, contest, codes, act = REPORTS[i % len(REPORTS)]
-        reported = act + timedelta(days=4 + i % 5)
+        reported = reported_on(i)
         data = OpenCaseInput(
             nip=nip,
             contest_code=contest,

@@ -16,7 +16,7 @@ from sanctions.cli.schemas import problems
 from sanctions.db import session_scope
 from sanctions.db.models import Case, CaseEvent
 from sanctions.errors import TransitionNotAllowed
-from tests.factories import open_case, seed
+from tests.factories import add_unit_office, open_case, seed
 from tests.invariants import check_invariants
 from tests.load import (
     REPORT_SHAPE,
@@ -36,6 +36,8 @@ def test_parallel_officers_on_shared_cases_leave_every_record_consistent(
     app: App, db_url: str, tmp_path: Path
 ) -> None:
     seed(app)
+    with session_scope(app.db) as session:
+        add_unit_office(session)  # the direct superior's office issues the temporary release
     references = [open_case(app) for _ in range(4)]
     load = os.getloadavg()
     # Each officer stops after 8 steps of its own (or when no case has a step left); the
