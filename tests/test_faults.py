@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -20,9 +19,8 @@ from sanctions.db import make_engine, session_scope
 from sanctions.settings import Settings
 from sanctions.trust.audit import verify
 from tests.factories import open_case, seed, snapshot
+from tests.forking import forking_parent, running
 from tests.waiting import kill_all, row_counter, wait_until
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # One process imports the app and loads the declared law once, then forks an officer for
 # each "go" it reads (printing the officer's pid) and reaps it on "reap": six officers without
@@ -30,51 +28,29 @@ ROOT = Path(__file__).resolve().parent.parent
 # own engine and connections, opened after the fork), killed by the test; reaped by this
 # process, so that its CPU counts as the test's children's. Its letters are rendered by the
 # fake renderer: the subject is the case record, not the PDF.
-OFFICERS = """
-import os, random, sys, traceback
+OFFICERS = forking_parent(
+    setup="""
+import random
 from pathlib import Path
-sys.path.insert(0, {root!r})
 from sanctions.app import App
 from sanctions.settings import Settings
 from tests.fakes import FakePdfRenderer
 from tests.load import officer
 loaded = App(Settings(database_url={url!r}), pdf_renderer=FakePdfRenderer())
 loaded.law, loaded.letters_env, loaded.calendar  # shared by the apps the officers build
-print("ready", flush=True)
-for line in sys.stdin:
-    if line.startswith("reap"):
-        os.waitpid(int(line.split()[1]), 0)
-        print("reaped", flush=True)
-        continue
-    pid = os.fork()
-    if pid == 0:
-        try:
-            officer({url!r}, {refs!r}, 3600, random.Random(os.urandom(8)).randrange(1 << 30),
-                    letter_store=Path({store!r}), fake_pdf=True)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            os._exit(1)
-    print(pid, flush=True)
-"""
-
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` is running (not exited; an unreaped child is a zombie, "Z")."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+""",
+    child="""
+officer({url!r}, {refs!r}, 3600, random.Random(os.urandom(8)).randrange(1 << 30),
+        letter_store=Path({store!r}), fake_pdf=True)
+""",
+)
 
 
 @pytest.mark.slow
 def test_officers_killed_mid_transition_leave_every_case_consistent(app: App, db_url: str) -> None:
     seed(app)
     refs = [open_case(app) for _ in range(6)]
-    script = OFFICERS.format(
-        root=str(ROOT), url=db_url, refs=refs, store=str(app.settings.letter_store)
-    )
+    script = OFFICERS.format(url=db_url, refs=refs, store=str(app.settings.letter_store))
     rng = random.Random(7)
     officers = subprocess.Popen(
         [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE
@@ -102,7 +78,7 @@ def test_officers_killed_mid_transition_leave_every_case_consistent(app: App, db
                 def stepped(wanted: int = wanted, pid: int = pid) -> bool:
                     if events() >= wanted:
                         return True
-                    assert _alive(pid), "the officer exited before taking its steps"
+                    assert running(pid), "the officer exited before taking its steps"
                     return False
 
                 wait_until(
@@ -116,7 +92,7 @@ def test_officers_killed_mid_transition_leave_every_case_consistent(app: App, db
                 assert say(f"reap {pid}") == b"reaped"
                 pid = 0
     finally:
-        if pid and _alive(pid):  # a failed wait: the officer must not outlive the test
+        if pid and running(pid):  # a failed wait: the officer must not outlive the test
             os.kill(pid, signal.SIGKILL)
         kill_all([officers])
     with session_scope(app.db) as session:

@@ -44,6 +44,7 @@ from tests.factories import (
     walk,
     walk_together,
 )
+from tests.forking import forking_parent, running
 from tests.letterdata import sample_letter_data
 from tests.waiting import kill_all, row_counter, wait_until
 
@@ -295,14 +296,11 @@ def test_many_concurrent_issuers_get_unique_gapless_numbers_even_when_some_roll_
 # mid-letter without three interpreters importing SQLAlchemy and the app. Each batch is a
 # process of its own (its own engine and connections, opened after the fork), killed by the
 # test; reaped by this process, so that its CPU counts as the test's children's.
-ISSUE_FOREVER = """
+ISSUE_FOREVER = forking_parent(
+    setup="""
 import datetime  # the letter data's dates are written as datetime.date(...)
-import os
-import sys
-import traceback
 from datetime import date
 from pathlib import Path
-sys.path.insert(0, {root!r})
 from sanctions.app import App
 from sanctions.db import make_engine, session_scope
 from sanctions.settings import Settings
@@ -313,36 +311,16 @@ from tests.fakes import FakePdfRenderer
 settings = Settings(database_url={url!r}, letter_store=Path({store!r}))
 loaded = App(settings, pdf_renderer=FakePdfRenderer())
 loaded.law, loaded.letters_env, loaded.calendar  # shared by the apps the batches build
-print("ready", flush=True)
-for line in sys.stdin:
-    if line.startswith("reap"):
-        os.waitpid(int(line.split()[1]), 0)
-        print("reaped", flush=True)
-        continue
-    pid = os.fork()
-    if pid == 0:
-        try:
-            app = App(settings, db=make_engine({url!r}), pdf_renderer=FakePdfRenderer())
-            while True:
-                with session_scope(app.db) as s:
-                    case = case_by_reference(s, {ref!r})
-                    issue_letter(app, s, case, "rekomendasi", on=date(2024, 10, 22),
-                                 actor="pengawas", now=NOW, given={data!r})
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            os._exit(1)
-    print(pid, flush=True)
-"""
-
-
-def running(pid: int) -> bool:
-    """Whether process `pid` is running (not exited; an unreaped child is a zombie, "Z")."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+""",
+    child="""
+app = App(settings, db=make_engine({url!r}), pdf_renderer=FakePdfRenderer())
+while True:
+    with session_scope(app.db) as s:
+        case = case_by_reference(s, {ref!r})
+        issue_letter(app, s, case, "rekomendasi", on=date(2024, 10, 22),
+                     actor="pengawas", now=NOW, given={data!r})
+""",
+)
 
 
 @pytest.mark.slow
@@ -351,7 +329,6 @@ def test_a_batch_killed_mid_letter_leaves_no_gap_and_every_letter_has_its_file(
 ) -> None:
     ref = prepared("recommended", recommend)
     script = ISSUE_FOREVER.format(
-        root=str(Path(__file__).resolve().parent.parent),
         url=db_url,
         store=str(seeded.settings.letter_store),
         ref=ref,
