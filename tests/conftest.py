@@ -56,11 +56,21 @@ from tests.fakes import FakePdfRenderer
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
+
 # Temporary files (every test's SQLite database, letter store and child processes' files) in
 # memory where the machine has a tmpfs: SQLite's fsync at each commit then costs nothing. No
 # test's subject is the disk surviving a power cut; the kill tests kill processes, whose
 # committed writes are in the file whatever the file system.
-if os.access("/dev/shm", os.W_OK) and "TMPDIR" not in os.environ:
+def _roomy_tmpfs(path: str = "/dev/shm", least: int = 2 << 30) -> bool:
+    """Whether `path` is writable with at least `least` bytes free (a container's default
+    /dev/shm of 64 MiB is not: the suite's files would not fit)."""
+    if not os.access(path, os.W_OK):
+        return False
+    found = os.statvfs(path)
+    return found.f_bavail * found.f_frsize >= least
+
+
+if "TMPDIR" not in os.environ and _roomy_tmpfs():
     os.environ["TMPDIR"] = tempfile.tempdir = "/dev/shm"
 
 # Property tests are judged on what they find, never on how long an example takes: CI runs on
