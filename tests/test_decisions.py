@@ -39,15 +39,25 @@ def seeded(app: App, snapshots: Snapshots) -> App:
     return app
 
 
-DECIDED = [
+SUMMONED = [
     *recommended("berat"),
     s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
     s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
     s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+]
+DECIDED = [
+    *SUMMONED,
     s("periksa", "tim", "2024-11-11"),
     s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
     s("putuskan", "bupati", "2024-11-20", sanction="B-1"),
 ]
+
+
+def summoned(app: App) -> str:
+    """A case recommended berat, its team formed and the employee summoned for 11 November."""
+    ref = open_case(app, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    walk(app, ref, SUMMONED)
+    return ref
 
 
 def decided(app: App) -> str:
@@ -92,10 +102,7 @@ def test_a_violation_the_examination_did_not_prove_ends_without_a_sanction(seede
         seeded,
         ref,
         [
-            *recommended("berat"),
-            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
-            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
+            *SUMMONED,
             s("periksa", "tim", "2024-11-11"),
             s("susun_lhp", "tim", "2024-11-15", sanction="B-1"),
         ],
@@ -135,17 +142,7 @@ def test_the_ethics_panel_may_declare_the_employee_not_guilty(seeded: App) -> No
 def test_a_temporary_release_is_a_fact_from_the_examination_ended_by_the_decision(
     seeded: App,
 ) -> None:
-    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
-    walk(
-        seeded,
-        ref,
-        [
-            *recommended("berat"),
-            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
-            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
-        ],
-    )
+    ref = summoned(seeded)
     with session_scope(seeded.db) as session:
         case = views.case_by_reference(session, ref)
         due_before = [(d.name, d.due_date) for d in cases.open_deadlines(session, case)]
@@ -223,17 +220,7 @@ def test_a_criminal_referral_to_gakkumdu_is_a_flag_recorded_at_any_stage(seeded:
 def test_a_bap_the_examinee_refused_to_sign_still_stands_and_records_the_copy(
     seeded: App,
 ) -> None:
-    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
-    walk(
-        seeded,
-        ref,
-        [
-            *recommended("berat"),
-            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
-            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
-        ],
-    )
+    ref = summoned(seeded)
     written = step(
         seeded, ref, "periksa", "tim", date(2024, 11, 11),
         examinee_signed="tidak", copy_handed_on="2024-11-11",
@@ -315,17 +302,7 @@ def test_a_temporary_release_is_refused_when_the_superior_s_office_is_not_an_iss
 ) -> None:
     """Its kop, its number series and its signer belong together: with the employee's unit
     not registered, the release is refused rather than printed on the BKPSDM's letterhead."""
-    ref = open_case(seeded, violations=("DIS-02",), act_date=date(2024, 10, 3))
-    walk(
-        seeded,
-        ref,
-        [
-            *recommended("berat"),
-            s("tindak_lanjuti", "bkpsdm", "2024-10-28"),
-            s("bentuk_tim", "bupati", "2024-10-29", members=TEAM_MEMBERS),
-            s("panggil", "tim", "2024-10-30", examination_date="2024-11-11"),
-        ],
-    )
+    ref = summoned(seeded)
     # the case shows the step with the office to name, and shows it without failing
     with session_scope(seeded.db) as session:
         view = views.show_case(seeded, session, ref, actor="atasan", on=date(2024, 11, 1))

@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlmodel import SQLModel
 
 import sanctions.db.models  # noqa: F401  (registers the tables)
@@ -62,6 +62,39 @@ def test_upgrading_an_empty_database_gives_the_schema_the_models_declare(
     assert diffs == []
 
 
+def _one_old_case(c: Connection) -> None:
+    """An agency, an employee, a contest and case NET-1, written as a database of before
+    0005 held them (the columns these tables have had since 0001)."""
+    c.execute(
+        text(
+            "INSERT INTO agencies (code, name, parent, kind, address, phone, website, "
+            "email, city, ppk_title, ppk_name, unit_code, numbering_pattern, "
+            "page_number_style, e_signature) VALUES ('A', 'Agency', '', 'daerah', '', "
+            "'', '', '', 'Sleman', 'Bupati', 'X', '', '{seq}', 'dash', false)"
+        )
+    )
+    c.execute(
+        text(
+            "INSERT INTO employees (nip, employee_type, name, birth_date, sex, position, "
+            "position_type, unit, agency_id, address, status) VALUES "
+            "('198609262015051001', 'PNS', 'B', '1986-09-26', 'L', 'Guru', "
+            "'fungsional', '', 1, '', 'aktif')"
+        )
+    )
+    c.execute(
+        text("INSERT INTO contests (code, name, kind, region) VALUES ('C', 'C', 'pilkada', '')")
+    )
+    c.execute(
+        text(
+            "INSERT INTO cases (reference, agency_id, employee_id, contest_id, "
+            "workflow_version, state, version, reported_on, act_date, "
+            "employee_snapshot, facts, opened_by, opened_at) VALUES ('NET-1', 1, 1, 1, "
+            "'bkn-2024', 'kajian_bawaslu', 2, '2024-10-07', '2024-10-03', '{}', '{}', "
+            "'x', '2026-11-25 09:00:00')"
+        )
+    )
+
+
 def test_migration_0005_seals_older_events_as_the_chain_verifies_them(db_url: str) -> None:
     """The migration carries its own frozen copy of the hash; it must agree with the chain
     `audit verify` checks, for events (and their letters) written before it ran."""
@@ -69,33 +102,7 @@ def test_migration_0005_seals_older_events_as_the_chain_verifies_them(db_url: st
     try:
         upgrade(engine, "0004")
         with engine.begin() as c:
-            c.execute(
-                text(
-                    "INSERT INTO agencies (code, name, parent, kind, address, phone, website, "
-                    "email, city, ppk_title, ppk_name, unit_code, numbering_pattern, "
-                    "page_number_style, e_signature) VALUES ('A', 'Agency', '', 'daerah', '', "
-                    "'', '', '', 'Sleman', 'Bupati', 'X', '', '{seq}', 'dash', false)"
-                )
-            )
-            c.execute(
-                text(
-                    "INSERT INTO employees (nip, employee_type, name, birth_date, sex, position, "
-                    "position_type, unit, agency_id, address, status) VALUES "
-                    "('198609262015051001', 'PNS', 'B', '1986-09-26', 'L', 'Guru', "
-                    "'fungsional', '', 1, '', 'aktif')"
-                )
-            )
-            c.execute(text("INSERT INTO contests (code, name, kind, region) VALUES "
-                           "('C', 'C', 'pilkada', '')"))  # fmt: skip
-            c.execute(
-                text(
-                    "INSERT INTO cases (reference, agency_id, employee_id, contest_id, "
-                    "workflow_version, state, version, reported_on, act_date, "
-                    "employee_snapshot, facts, opened_by, opened_at) VALUES ('NET-1', 1, 1, 1, "
-                    "'bkn-2024', 'kajian_bawaslu', 2, '2024-10-07', '2024-10-03', '{}', '{}', "
-                    "'x', '2026-11-25 09:00:00')"
-                )
-            )
+            _one_old_case(c)
             for seq, trigger, source, dest in (
                 (1, "buka", None, "dilaporkan"),
                 (2, "kaji", "dilaporkan", "kajian_bawaslu"),
@@ -148,33 +155,7 @@ def test_migration_0025_dates_each_register_by_its_latest_letter_and_keeps_agend
     try:
         upgrade(engine, "0018")
         with engine.begin() as c:
-            c.execute(
-                text(
-                    "INSERT INTO agencies (code, name, parent, kind, address, phone, website, "
-                    "email, city, ppk_title, ppk_name, unit_code, numbering_pattern, "
-                    "page_number_style, e_signature) VALUES ('A', 'Agency', '', 'daerah', '', "
-                    "'', '', '', 'Sleman', 'Bupati', 'X', '', '{seq}', 'dash', false)"
-                )
-            )
-            c.execute(
-                text(
-                    "INSERT INTO employees (nip, employee_type, name, birth_date, sex, position, "
-                    "position_type, unit, agency_id, address, status) VALUES "
-                    "('198609262015051001', 'PNS', 'B', '1986-09-26', 'L', 'Guru', "
-                    "'fungsional', '', 1, '', 'aktif')"
-                )
-            )
-            c.execute(text("INSERT INTO contests (code, name, kind, region) VALUES "
-                           "('C', 'C', 'pilkada', '')"))  # fmt: skip
-            c.execute(
-                text(
-                    "INSERT INTO cases (reference, agency_id, employee_id, contest_id, "
-                    "workflow_version, state, version, reported_on, act_date, "
-                    "employee_snapshot, facts, opened_by, opened_at) VALUES ('NET-1', 1, 1, 1, "
-                    "'bkn-2024', 'kajian_bawaslu', 2, '2024-10-07', '2024-10-03', '{}', '{}', "
-                    "'x', '2026-11-25 09:00:00')"
-                )
-            )
+            _one_old_case(c)
             for seq, on in ((1, "2024-10-21"), (2, "2024-10-09")):  # numbered out of order
                 c.execute(
                     text(
