@@ -361,7 +361,7 @@ def record(
         if open_deadlines:
             closing = {"b_case": case.id, "b_seq": seq, "b_on": change.on}
             db.execute(_CLOSE_DEADLINES, closing)
-        opened = _deadlines(app, case, workflow, event)
+        opened = entered_deadlines(app, case, workflow, event)
         if opened:
             db.execute(
                 _INSERT_DEADLINES, [{c: getattr(d, c) for c in _DEADLINE_COLUMNS} for d in opened]
@@ -375,7 +375,9 @@ def record(
         session.add(line)
     for deadline_id, due in change.due_dates.items():
         session.execute(_REDATE, {"b_id": deadline_id, "b_case": case.id, "b_due": due})
-    letters = _issue(app, session, case, change, given, seq=seq, actor=actor, now=now, issue=issue)
+    letters = issue_letters(
+        app, session, case, change, given, seq=seq, actor=actor, now=now, issue=issue
+    )
     if change.note_numbers:
         event.note = ", ".join(letter.number for letter in letters)
     sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters])
@@ -476,7 +478,7 @@ def _event(
     return construct(CaseEvent, values)
 
 
-def _issue(
+def issue_letters(
     app: App,
     session: Session,
     case: Case,
@@ -486,8 +488,9 @@ def _issue(
     seq: int,
     actor: str,
     now: datetime,
-    issue: IssueLetter,
+    issue: IssueLetter = issue_letter,
 ) -> list[Letter]:
+    """Issue (or record as received) the letters `change` carries, checked by `check_letters`."""
     external = (
         external_kinds(app, session, case, change.letters, change.letter_data)
         if change.incoming
@@ -531,7 +534,7 @@ def _issue(
     return letters
 
 
-def _deadlines(app: App, case: Case, workflow: Workflow, event: CaseEvent) -> list[Deadline]:
+def entered_deadlines(app: App, case: Case, workflow: Workflow, event: CaseEvent) -> list[Deadline]:
     """The deadlines entering `event.dest` opens (anchored on the day it was entered, or on
     the dated case fact the rule names; a rule whose fact this case lacks does not open)."""
     opened = []
@@ -612,8 +615,8 @@ def open_cases(
         change = first_change(o.change, letters)
         given = check_letters(app, session, o.case, change)
         event = opening_event(o.case, change, actor=actor, now=now)
-        deadlines.extend(_deadlines(app, o.case, workflow, event))
-        issued = _issue(
+        deadlines.extend(entered_deadlines(app, o.case, workflow, event))
+        issued = issue_letters(
             app, session, o.case, change, given, seq=1, actor=actor, now=now, issue=issue
         )
         events.append(sealed(event, prev_hash=GENESIS, letters=[x.sha256 for x in issued]))
@@ -654,27 +657,6 @@ def first_change(change: Change, letters: Literal["issue", "issued_elsewhere"]) 
 def opening_event(case: Case, change: Change, *, actor: str, now: datetime) -> CaseEvent:
     """A new case's first event (unsealed), numbered 1."""
     return _event(case, change, seq=1, source=None, actor=actor, now=now)
-
-
-def entered_deadlines(app: App, case: Case, workflow: Workflow, event: CaseEvent) -> list[Deadline]:
-    """The deadlines `event` opens on entering its destination (rows not yet written)."""
-    return _deadlines(app, case, workflow, event)
-
-
-def issue_letters(
-    app: App,
-    session: Session,
-    case: Case,
-    change: Change,
-    given: Sequence[Mapping[str, Any]],
-    *,
-    seq: int,
-    actor: str,
-    now: datetime,
-    issue: IssueLetter = issue_letter,
-) -> list[Letter]:
-    """Issue (or record as received) the letters `change` carries, checked by `check_letters`."""
-    return _issue(app, session, case, change, given, seq=seq, actor=actor, now=now, issue=issue)
 
 
 # -- the writing transaction --------------------------------------------------------------
