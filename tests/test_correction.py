@@ -18,7 +18,7 @@ from sanctions.cases.correction import correct
 from sanctions.cli import cli
 from sanctions.cli.schemas import JSON_SCHEMAS
 from sanctions.db import session_scope
-from sanctions.db.models import Case, CaseEvent, Deadline, Letter, ReminderStep
+from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
 from sanctions.deadlines.reminders import run_reminders
 from sanctions.errors import InputError, PermissionDenied, RuleViolation
 from sanctions.letters.service import voided_by
@@ -29,6 +29,8 @@ from tests.factories import (
     KNOWN_ROLES,
     NOW,
     REPORT_TO_RECOMMENDATION,
+    UNIT_OFFICE_CODE,
+    add_unit_office,
     open_case,
     recommended,
     s,
@@ -38,6 +40,8 @@ from tests.factories import (
     walk,
 )
 from tests.fakes import fake_app_factory
+from tests.letterdata import SUPERIOR
+from tests.test_decisions import summoned
 from tests.test_reminders import follow_up_due
 
 DAY = date(2024, 12, 20)
@@ -274,3 +278,56 @@ def test_a_case_is_found_by_its_reference_in_any_case_or_its_register_number(
         assert found.reference == ref
     assert step(seeded, "001/Reg/LP/PB/Kab/14.04/X/2024", "kaji", "bawaslu",
                 date(2024, 10, 8)).case.reference == ref  # fmt: skip
+
+
+def test_a_voided_temporary_release_is_voided_by_the_superior_s_office_and_signer(
+    seeded: App,
+) -> None:
+    from sanctions.cases.service import issue_on_demand
+
+    ref = summoned(seeded)
+    walk(seeded, ref, [s("periksa", "tim", "2024-11-11")])
+    with session_scope(seeded.db) as session:
+        add_unit_office(session)  # the school, whose head is the employee's direct superior
+    release = {"signer": SUPERIOR, "acting_official": "Wakil Kepala Sekolah Bidang Kurikulum",
+               "start_date": date(2024, 11, 11)}  # fmt: skip
+    with session_scope(seeded.db) as session:
+        decree = issue_on_demand(
+            seeded, session, ref, "sk_pembebasan_sementara", on=date(2024, 11, 12),
+            actor="atasan", now=NOW, given=release,
+        )  # fmt: skip
+    with session_scope(seeded.db) as session:
+        written, _ = correct(
+            seeded, session, ref, reason="pegawai tidak memenuhi syarat pembebasan", actor="atasan",
+            on=date(2024, 11, 13), now=NOW,
+        )  # fmt: skip
+        [void] = written.letters
+        school = session.exec(select(Agency).where(Agency.code == UNIT_OFFICE_CODE)).one()
+    # the school voids its own decree: its kop, its register (the next number), its signer
+    assert void.kind == "pembatalan_naskah_atasan"
+    assert void.agency_id == decree.agency_id == school.id
+    assert void.context["kop"]["lines"] == ["PEMERINTAH KABUPATEN SLEMAN", "SMP NEGERI 1 SLEMAN"]
+    assert void.context["agency"]["name"] == "SMP Negeri 1 Sleman"
+    assert (void.series, void.seq) == (decree.series, decree.seq + 1)
+    assert void.number.endswith("/SMPN1/2024") and void.number != decree.number
+    signed = {k: void.context["signer"][k] for k in ("title", "name", "nip", "rank")}
+    assert signed == {k: decree.context["signer"][k] for k in ("title", "name", "nip", "rank")}
+    assert signed["name"] == SUPERIOR["name"]
+    assert void.context["data"]["voided_number"] == decree.number
+
+    # a letter of the case's agency is still voided by the agency: the examination's record
+    with session_scope(seeded.db) as session:
+        written, voided = correct(
+            seeded, session, ref, reason="pemeriksaan tercatat pada tanggal yang keliru",
+            actor="admin", on=date(2024, 11, 13), now=NOW,
+        )  # fmt: skip
+        issued = session.exec(
+            select(Letter).where(Letter.case_id == written.case.id, Letter.event_seq == voided.seq)
+        ).all()
+        agency = session.get(Agency, written.case.agency_id)
+    assert agency is not None and [letter.kind for letter in issued] == ["bap"]
+    [void] = written.letters
+    assert void.kind == "pembatalan_naskah"
+    assert void.agency_id == issued[0].agency_id == agency.id
+    assert void.context["signer"]["title"] == agency.ppk_title  # the agency's head, the Bupati
+    assert void.context["kop"]["lines"] == ["BUPATI SLEMAN"]

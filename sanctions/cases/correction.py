@@ -6,7 +6,9 @@ path and sealed into the case's hash chain like any other. It takes the case bac
 state before the voided step, drops the facts that step recorded (restoring those an earlier
 step had recorded under the same name), undoes what it did to the deadlines (those it closed
 open again, those it opened close neither met nor missed) and voids each letter it issued by a
-numbered voiding letter of that letter's issuer (`pembatalan_naskah*`), citing it.
+numbered voiding letter of that letter's issuer (`pembatalan_naskah*`), citing it: a letter
+the direct superior's own office issued (the temporary release) is voided by that office, on
+its kop, in its register and signed by who signed it.
 
 What can be corrected: the case's last standing event (corrections and the events they voided
 set aside), when it is a step of the workflow or an on-demand letter. Not the opening, not a
@@ -35,7 +37,7 @@ from sanctions.cases.changes import (
 from sanctions.cases.guards import SANCTION_ENDS
 from sanctions.cases.service import check_not_future
 from sanctions.cases.workflow import Workflow
-from sanctions.db.models import Case, CaseEvent, Letter
+from sanctions.db.models import Agency, Case, CaseEvent, Letter
 from sanctions.errors import InputError, PermissionDenied, RuleViolation
 from sanctions.law import names
 from sanctions.trust.access import roles_for
@@ -140,8 +142,9 @@ def correct(
             "voided_number": letter.number,
             "voided_date": letter.issued_on,
             "reason": reason,
+            **_voided_issuer(app, session, kind, letter),
         }
-        for letter in letters
+        for kind, letter in zip(kinds, letters, strict=True)
     ]
     change = Change(
         trigger=CORRECTION_TRIGGER,
@@ -183,6 +186,29 @@ def _check_role(
         f"({' or '.join(sorted(allowed))}) or admin for this case's agency; user {actor!r} "
         f"has {', '.join(sorted(roles)) or 'no role'}"
     )
+
+
+def _voided_issuer(app: App, session: Session, kind: str, letter: Letter) -> dict[str, Any]:
+    """The letter data that makes the void of `letter` the act of whoever issued it, where
+    the voiding kind does not find that issuer from the case itself: a letter of the
+    direct superior's own office (`issuer: signer_office`, the temporary release) is voided
+    by that office (the agency the letter was numbered by), on its kop and in its register,
+    signed by the official who signed it."""
+    spec = app.law.documents.get(kind)
+    if spec is None or spec.issuer != "signer_office":
+        return {}
+    office = session.get(Agency, letter.agency_id)
+    signed = letter.context.get("signer")
+    signer = {
+        k: v
+        for k, v in (signed if isinstance(signed, dict) else {}).items()
+        if k in _SIGNER_FIELDS and v is not None
+    }
+    return {"signer": {**signer, "office": office.code if office is not None else ""}}
+
+
+# What a voided letter's recorded signer carries over to its void (documents.yaml: signer).
+_SIGNER_FIELDS = ("title", "name", "nip", "rank", "acting", "on_behalf")
 
 
 def _voiding_kind(app: App, letter: Letter) -> str:

@@ -172,6 +172,7 @@ VOIDING_LETTERS = {
         ("case_agency", "pembatalan_naskah"),
         ("supervisory_body", "pembatalan_naskah_pengawas"),
         ("bawaslu", "pembatalan_naskah_bawaslu"),
+        ("signer_office", "pembatalan_naskah_atasan"),
     )
 }
 

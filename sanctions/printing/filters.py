@@ -28,6 +28,7 @@ __all__ = [
     "balanced_lines",
     "bulan",
     "hari",
+    "kop_fit",
     "lines",
     "nip",
     "ribuan",
@@ -192,6 +193,41 @@ def balanced_lines(value: str, width_mm: float = 78.0, size_pt: float = 12.0) ->
     if not found:  # a word wider than the column: the renderer wraps it
         return [" ".join(words)]
     return min(found, key=lambda o: o[0])[1]
+
+
+# -- kop lines ---------------------------------------------------------------------------------
+# Advance widths of Liberation Sans Bold (the kop's lines are bold), same glyphs and units as
+# above (hmtx of letter_templates/fonts/LiberationSans-Bold.ttf); any other character is taken
+# as wide as a capital H, so a line with one never comes out wider than measured.
+_BOLD_WIDTHS: Final = (
+    569, 682, 971, 1139, 1139, 1821, 1479, 487, 682, 682, 797, 1196, 569, 682, 569, 569,
+    1139, 1139, 1139, 1139, 1139, 1139, 1139, 1139, 1139, 1139, 682, 682, 1196, 1196, 1196,
+    1251, 1997, 1479, 1479, 1479, 1479, 1366, 1251, 1593, 1479, 569, 1139, 1479, 1251, 1706,
+    1479, 1593, 1366, 1593, 1479, 1366, 1251, 1479, 1366, 1933, 1366, 1366, 1251, 682, 569,
+    682, 1196, 1139, 682, 1139, 1251, 1139, 1251, 1139, 682, 1251, 1251, 569, 569, 1139, 569,
+    1821, 1251, 1251, 1251, 1251, 797, 1139, 682, 1251, 1139, 1593, 1139, 1139, 1024, 797,
+    573, 797, 1196,
+)  # fmt: skip
+_BOLD_ADVANCE: Final = dict(zip(_GLYPHS, _BOLD_WIDTHS, strict=True))
+_BOLD_OTHER: Final = 1479
+KOP_STEP_PT: Final = 0.5  # the kop's font size steps down by half a point
+KOP_SMALLEST_PT: Final = 9.0  # below it a kop line is no longer read as a heading
+
+
+def kop_fit(value: str, size_pt: float, width_mm: float, spacing_em: float = 0.0) -> dict[str, Any]:
+    """The font size at which a kop line ("PEMERINTAH DAERAH DAERAH ISTIMEWA YOGYAKARTA")
+    stays on one line `width_mm` wide, in bold: `size_pt` when it fits, else the largest size
+    half a point at a time down to 9 pt that does (`letter-spacing` of `spacing_em` counted
+    after every character). `wraps` is true only for a line too long even at 9 pt: the
+    template then lets it wrap rather than run past the margin. Returns {size, wraps}."""
+    text = _text(str(value.unescape()) if isinstance(value, Markup) else value, "kop_fit")
+    text = " ".join(text.split())
+    room = width_mm * _PT_PER_MM * 0.97  # the margin balanced_lines keeps, for the same reasons
+    em = sum(_BOLD_ADVANCE.get(c, _BOLD_OTHER) for c in text) / _EM + spacing_em * len(text)
+    size = float(size_pt)
+    while em * size > room and size - KOP_STEP_PT >= KOP_SMALLEST_PT:
+        size -= KOP_STEP_PT
+    return {"size": size, "wraps": em * size > room}
 
 
 def _split(

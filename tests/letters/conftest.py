@@ -56,6 +56,7 @@ ALL_KINDS = (
     "pembatalan_naskah",
     "pembatalan_naskah_pengawas",
     "pembatalan_naskah_bawaslu",
+    "pembatalan_naskah_atasan",
     "pemberitahuan_tidak_terbukti",
     "permintaan_pengunduran_diri",
 )
@@ -358,6 +359,8 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
         "Penting",
         "Pembatalan Naskah Dinas",
     ),
+    # the direct superior's office voids its own letter (the temporary release)
+    "pembatalan_naskah_atasan": (PEMDA, KEPALA_DINAS, None, "Penting", "Pembatalan Naskah Dinas"),
     "surat_panggilan_2": (PEMDA, KEPALA_DINAS, None, "Rahasia", "Panggilan II"),
     "bap": (PEMDA, KEPALA_DINAS, None, "Rahasia", ""),
     "ba_ketidakhadiran": (PEMDA, KEPALA_DINAS, None, "Rahasia", ""),

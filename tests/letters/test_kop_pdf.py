@@ -18,6 +18,7 @@ from sanctions.letters.render import render_html
 from sanctions.printing.pdf import PdfRenderer
 from tests.letters.test_kop_images import SVG, png
 from tests.pdfa import assert_pdf_a_3b
+from tests.pdftext import page_texts
 
 pytestmark = pytest.mark.pdf
 
@@ -101,3 +102,42 @@ def _drawing(data: bytes) -> bytes:
             resources = obj.get("/Resources") or {}
             streams.extend(resources.get("/XObject", {}).values())
         return b"\n".join(seen)
+
+
+# Each kop, as letterhead.choose gives its lines, for a regency, a province and a ministry,
+# with the longest lines each kind of issuer prints (issue 12: "PEMERINTAH DAERAH DAERAH
+# ISTIMEWA / YOGYAKARTA" broke its parent line in two).
+_LONG_KOPS = {
+    "kabupaten": ("instansi", ["PEMERINTAH KABUPATEN SLEMAN",
+                               "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA"]),
+    "provinsi": ("instansi", ["PEMERINTAH DAERAH DAERAH ISTIMEWA YOGYAKARTA",
+                              "BADAN KEPEGAWAIAN DAERAH"]),
+    "kementerian": ("instansi", ["KEMENTERIAN PENDAYAGUNAAN APARATUR NEGARA DAN REFORMASI "
+                                 "BIROKRASI", "REPUBLIK INDONESIA", "SEKRETARIAT KEMENTERIAN"]),
+    "gubernur": ("jabatan", ["GUBERNUR DAERAH ISTIMEWA YOGYAKARTA"]),
+    "menteri": ("jabatan", ["MENTERI PENDAYAGUNAAN APARATUR NEGARA DAN REFORMASI BIROKRASI",
+                            "REPUBLIK INDONESIA"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("with_image", [True, False], ids=["with-image", "text-only"])
+@pytest.mark.parametrize("issuer", list(_LONG_KOPS))
+def test_every_kop_line_prints_on_one_line_of_the_pdf(
+    env: jinja2.Environment,
+    sample_context: Callable[..., dict[str, Any]],
+    pdf_renderer: PdfRenderer,
+    issuer: str,
+    with_image: bool,
+) -> None:
+    style, lines = _LONG_KOPS[issuer]
+    kop = _kop(style, LOGO if with_image else None)
+    kop["lines"] = lines
+    kind = "sk_hukuman_disiplin" if style == "jabatan" else "surat_panggilan_1"
+    page = render_html(
+        env, kind, sample_context(kind, kop=kop), images={LOGO: images.data_uri(png(60, 72))}
+    )
+    pdf = pdf_renderer.render_pdf(page, identifier=b"kop-lines", title="t", author="a")
+    printed = [" ".join(line.split()) for line in page_texts(pdf.data)[0].splitlines()]
+    for line in lines:  # the whole line is one line of text, not broken across two
+        assert line in printed, f"{line!r} is not one line of the kop: {printed[:8]}"
+    assert_pdf_a_3b(pdf.data)

@@ -19,7 +19,7 @@ from sanctions.errors import InputError
 from sanctions.letters import letterhead, needs
 from sanctions.letters.context import Party, build_context, letterhead_of
 from sanctions.letters.render import render_html
-from sanctions.printing.filters import balanced_lines
+from sanctions.printing.filters import balanced_lines, kop_fit
 from tests.letters.conftest import build_sample_context
 from tests.letters.test_letterhead import (
     BAWASLU,
@@ -265,3 +265,36 @@ def test_balanced_lines_keep_every_word_in_order_and_every_line_fits_the_column(
     for line in lines:
         if " " in line:  # a line of several words fits the column: it is not wrapped again
             assert balanced_lines(line) == [line]
+
+
+# -- a kop line on one line ----------------------------------------------------------------
+def test_a_kop_line_that_fits_keeps_the_kop_s_size_and_a_long_one_steps_down_until_it_fits() -> (
+    None
+):
+    assert kop_fit("PEMERINTAH KABUPATEN SLEMAN", 14, 139) == {"size": 14.0, "wraps": False}
+    # the province's parent line: too long at 14 pt beside the lambang, one line at 13 pt
+    assert kop_fit("PEMERINTAH DAERAH DAERAH ISTIMEWA YOGYAKARTA", 14, 139) == {
+        "size": 13.0,
+        "wraps": False,
+    }
+    assert kop_fit("PEMERINTAH DAERAH DAERAH ISTIMEWA YOGYAKARTA", 14, 165)["size"] == 14.0
+    # a line too long even at 9 pt is the one case left to wrap (never past the margin)
+    assert kop_fit("BADAN " * 30, 14, 139) == {"size": 9.0, "wraps": True}
+
+
+@given(
+    words=st.lists(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ,.", min_size=1, max_size=14),
+                   min_size=1, max_size=12),
+    size=st.sampled_from([14.0, 15.0]),
+    room=st.sampled_from([139.0, 165.0]),
+)  # fmt: skip
+def test_a_kop_line_is_given_the_largest_half_point_size_at_which_it_fits(
+    words: list[str], size: float, room: float
+) -> None:
+    line = " ".join(words)
+    fit = kop_fit(line, size, room)
+    assert 9.0 <= fit["size"] <= size and (size - fit["size"]) % 0.5 == 0
+    if fit["size"] < size:  # half a point more would not have fitted
+        assert kop_fit(line, fit["size"] + 0.5, room)["size"] < fit["size"] + 0.5
+    if not fit["wraps"] and fit["size"] > 9.0:
+        assert kop_fit(line, fit["size"], room) == fit
