@@ -124,11 +124,13 @@ def seed(app: App, *, agency_code: str = "SLEMAN") -> None:
 
 
 BAWASLU_CODE = "BAWASLU-SLEMAN"
+BPASN_CODE = "BPASN"
 
 
 def add_issuers(s: Session) -> None:
-    """The other bodies whose letters a case carries: the contest's Bawaslu office and the
-    supervisory bodies (KASN, BKN), each with its own numbering."""
+    """The other bodies whose letters a case carries: the contest's Bawaslu office, the
+    supervisory bodies (KASN, BKN) and BPASN (the receipt of a banding), each with its own
+    numbering."""
     for data in (
         registry.AgencyInput(
             code=BAWASLU_CODE,
@@ -163,6 +165,17 @@ def add_issuers(s: Session) -> None:
             address="Jalan Letjen M.T. Haryono Kav. 52-53, Jakarta Selatan",
             unit_code="KASN",
             numbering_pattern="{sifat_prefix}-{seq}/{agency}/{month:02d}/{year}",
+        ),
+        registry.AgencyInput(
+            code=BPASN_CODE,
+            name="Badan Pertimbangan Aparatur Sipil Negara",
+            kind="pusat",
+            city="Jakarta",
+            ppk_title="Ketua Badan Pertimbangan Aparatur Sipil Negara",
+            ppk_name="Ketua BPASN",
+            address="Jalan Jenderal Sudirman Kav. 69, Jakarta Selatan",
+            unit_code="SET.BPASN",
+            numbering_pattern="{seq}/{agency}/{unit}/{month:02d}/{year}",
         ),
     ):
         registry.add_agency(s, data, actor="admin")

@@ -55,6 +55,12 @@ BAWASLU_RECEIVER = {
     "nip": "199003142015032004",
     "position": "Penata Kelola Pemilu Ahli Pertama Sekretariat Bawaslu Kabupaten Sleman",
 }
+# BPASN's officer who receives a banding (lodged with BPASN, copied to the PPK).
+BPASN_RECEIVER = {
+    "name": "Rahmat Hidayat, S.H.",
+    "nip": "198702142010121002",
+    "position": "Analis Hukum Ahli Muda Sekretariat Badan Pertimbangan Aparatur Sipil Negara",
+}
 BKPSDM_RECEIVER = {
     "name": "Yoga Pratama, S.H.",
     "nip": "198101102005011004",
@@ -159,7 +165,7 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
     "tanda_terima_banding": {
         "received_time": "10.00 WIB",
         "response_due": date(2025, 1, 31),
-        "receiver": BKPSDM_RECEIVER,
+        "receiver": BPASN_RECEIVER,
     },
     # The outcome and the objection's date come from the step and the case.
     "keputusan_keberatan": {

@@ -15,10 +15,10 @@ from sqlmodel import col, select
 from sanctions.app import App
 from sanctions.cases import views
 from sanctions.db import session_scope
-from sanctions.db.models import Case, Letter
+from sanctions.db.models import Agency, Case, Letter
 from sanctions.errors import GuardFailed, InputError
-from tests.factories import open_case, recommended, s, seed, snapshot, step, walk
-from tests.letterdata import BKPSDM_RECEIVER, sample_letter_data
+from tests.factories import BPASN_CODE, open_case, recommended, s, seed, snapshot, step, walk
+from tests.letterdata import BKPSDM_RECEIVER, BPASN_RECEIVER, sample_letter_data
 from tests.officer import TEAM_MEMBERS
 
 if TYPE_CHECKING:
@@ -238,13 +238,46 @@ def test_an_appeal_receipt_is_signed_by_the_officer_who_received_it_never_the_bu
     written = step(seeded, ref, trigger, "bkpsdm", date(2024, 11, 28), reason="x")
     [letter] = written.letters
     assert letter.kind == receipt
+    banding = receipt == "tanda_terima_banding"
+    receiver = BPASN_RECEIVER if banding else BKPSDM_RECEIVER
     assert letter.context["signer"] == {
-        "title": BKPSDM_RECEIVER["position"],
-        "name": BKPSDM_RECEIVER["name"],
-        "nip": BKPSDM_RECEIVER["nip"],
+        "title": receiver["position"],
+        "name": receiver["name"],
+        "nip": receiver["nip"],
         "rank": None,
     }
-    # on the BKPSDM's kop and in its berita acara register, which the officer signs for
     assert letter.context["kop"]["style"] == "instansi"
-    assert letter.context["kop"]["lines"][0] == "PEMERINTAH KABUPATEN SLEMAN"
-    assert letter.number.endswith("/BKPSDM/2024")
+    with session_scope(seeded.db) as session:
+        issuer = session.get(Agency, letter.agency_id)
+    assert issuer is not None
+    if banding:  # lodged with BPASN, copied to the PPK: BPASN's kop and register
+        assert issuer.code == BPASN_CODE
+        assert letter.context["kop"]["lines"] == ["BADAN PERTIMBANGAN APARATUR SIPIL NEGARA"]
+        assert letter.number == "1/BPASN/SET.BPASN/11/2024"
+    else:  # on the BKPSDM's kop and in its berita acara register, which the officer signs for
+        assert issuer.code == "SLEMAN"
+        assert letter.context["kop"]["lines"][0] == "PEMERINTAH KABUPATEN SLEMAN"
+        assert letter.number.endswith("/BKPSDM/2024")
+
+
+def test_a_banding_recorded_by_mistake_has_its_receipt_voided_by_bpasn(seeded: App) -> None:
+    from sanctions.cases.correction import correct
+    from tests.factories import NOW
+
+    ref = delivered(seeded, "pemberhentian", "PTDH", ("DIS-05",))
+    [receipt] = step(
+        seeded, ref, "ajukan_banding", "bkpsdm", date(2024, 11, 28), reason="x"
+    ).letters
+    with session_scope(seeded.db) as session:
+        written, _ = correct(
+            seeded, session, ref, reason="banding belum diterima", actor="bkpsdm",
+            on=date(2024, 11, 29), now=NOW,
+        )  # fmt: skip
+        [void] = written.letters
+        bpasn = session.exec(select(Agency).where(Agency.code == BPASN_CODE)).one()
+    assert void.kind == "pembatalan_naskah_bpasn"
+    assert void.agency_id == receipt.agency_id == bpasn.id
+    assert void.context["kop"]["lines"] == ["BADAN PERTIMBANGAN APARATUR SIPIL NEGARA"]
+    assert void.context["signer"]["title"] == bpasn.ppk_title
+    assert void.number == "2/BPASN/SET.BPASN/11/2024"  # the next number of BPASN's register
+    assert void.context["data"]["voided_number"] == receipt.number

@@ -151,6 +151,7 @@ EXPECTED: dict[str, list[str]] = {
             "tanda_terima_banding",
             "tanggapan_banding",
             "keputusan_keberatan",
+            "pembatalan_naskah_bpasn",
         )
     ],
     "ladder_letter_unknown": [

@@ -263,6 +263,13 @@ def _document_problems(declared: Declared) -> Iterable[str]:
                     f"{recipient!r}{_suggest(recipient, known)} (declared in recipients.yaml, "
                     f"or one of the case's own: {', '.join(sorted(FROM_CASE))})"
                 )
+        issuing = declared.recipients.get(names.BPASN_RECIPIENT)
+        if spec.issuer == "bpasn" and (issuing is None or issuing.agency_code is None):
+            yield (
+                f"{declared.documents_file}: documents.{kind}.issuer: bpasn issues it, and "
+                f"recipients.yaml declares no {names.BPASN_RECIPIENT!r} with an agency_code "
+                "(the agency its letters are issued under)"
+            )
         if spec.classification not in codes:
             yield (
                 f"{declared.documents_file}: documents.{kind}.classification: no code for "

@@ -173,8 +173,13 @@ VOIDING_LETTERS = {
         ("supervisory_body", "pembatalan_naskah_pengawas"),
         ("bawaslu", "pembatalan_naskah_bawaslu"),
         ("signer_office", "pembatalan_naskah_atasan"),
+        ("bpasn", "pembatalan_naskah_bpasn"),
     )
 }
+
+# The declared recipient that issues letters of its own (documents.yaml `issuer: bpasn`): the
+# agency its `agency_code` names issues them (sanctions.letters.service).
+BPASN_RECIPIENT = "bpasn"
 
 # -- escalation ladder (workflows/escalation.yaml) ----------------------------------------
 BLOCKING_FACT = "blokir_diminta_on"  # a fact the reminder job records, read by reports

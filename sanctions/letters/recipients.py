@@ -33,6 +33,10 @@ class Recipient:
     address: str
     attention: str | None
     confidence: Confidence
+    # The agency row (`sanctions agency add --code ...`) whose kop, register and officers issue
+    # the letters this recipient issues itself (documents.yaml `issuer:` of the same name):
+    # BPASN's receipt of a banding. None: it only receives letters.
+    agency_code: str | None = None
 
     @property
     def as_addressee(self) -> str:
@@ -45,7 +49,7 @@ def load_recipients(path: Path) -> Mapping[str, Recipient]:
     found = {}
     for key, node in root.get("recipients").items():
         node.mapping(
-            allowed={"name", "attention", "address", "confidence"},
+            allowed={"name", "attention", "address", "confidence", "agency_code"},
             required=("name", "address", "confidence"),
         )
         if key in FROM_CASE:
@@ -56,6 +60,7 @@ def load_recipients(path: Path) -> Mapping[str, Recipient]:
             address=node.get("address").text(),
             attention=node.get("attention").optional_text(),
             confidence=node.get("confidence").confidence(),
+            agency_code=node.get("agency_code").optional_text(),
         )
     return found
 

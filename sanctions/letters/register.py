@@ -37,7 +37,7 @@ from sanctions.trust import log
 from sanctions.trust.access import require_role
 
 # Who may reserve or void a register's numbers: those who keep the issuer's letters.
-KEEPERS = frozenset({"kepegawaian", "pejabat", "pengawas", "bawaslu"})
+KEEPERS = frozenset({"kepegawaian", "pejabat", "pengawas", "bawaslu", "bpasn"})
 MAX_RESERVED_AT_ONCE = 100
 
 

@@ -471,6 +471,8 @@ def _issuer(
         agency = session.get(Agency, case.agency_id)
     elif who == "signer_office":
         agency = _signer_office(session, case, kind, (given or {}).get("signer"))
+    elif who == "bpasn":
+        agency = _declared_issuer(app, session, kind, names.BPASN_RECIPIENT)
     elif who == "supervisory_body":
         body, agency = _supervisor(app, session, case)
         if agency is None:
@@ -493,6 +495,22 @@ def _issuer(
                 "`sanctions agency add` and give it with `sanctions contest add --bawaslu CODE`"
             )
     assert agency is not None
+    return agency
+
+
+def _declared_issuer(app: App, session: Session, kind: str, key: str) -> Agency:
+    """The agency a declared recipient that issues letters of its own names (workflows/
+    recipients.yaml `agency_code`): BPASN, with which a banding is lodged."""
+    recipient = app.law.recipients[key]
+    code = recipient.agency_code or key.upper()
+    agency = session.exec(select(Agency).where(Agency.code == code)).first()
+    if agency is None:
+        raise NotFound(
+            f"{kind} is issued by {recipient.name.removeprefix('Ketua ')}, which receives it "
+            f"(workflows/recipients.yaml {key}), and no agency {code} is registered: add it "
+            f"with `sanctions agency add --code {code} ...` (with --external where another "
+            "installation hosts it: its letter is then recorded as received)"
+        )
     return agency
 
 

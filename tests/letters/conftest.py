@@ -57,6 +57,7 @@ ALL_KINDS = (
     "pembatalan_naskah_pengawas",
     "pembatalan_naskah_bawaslu",
     "pembatalan_naskah_atasan",
+    "pembatalan_naskah_bpasn",
     "pemberitahuan_tidak_terbukti",
     "permintaan_pengunduran_diri",
 )
@@ -134,6 +135,25 @@ BAWASLU: dict[str, Any] = {
     "verification_url": None,
     "kind": "daerah",
 }
+BPASN: dict[str, Any] = {
+    "name": "Badan Pertimbangan Aparatur Sipil Negara",
+    "parent": None,
+    "address": "Jalan Jenderal Sudirman Kav. 69, Jakarta Selatan 12190",
+    "phone": "(021) 7398381",
+    "website": "",
+    "email": "",
+    "city": "Jakarta",
+    "page_number_style": "halaman",
+    "e_signature": False,
+    "verification_url": None,
+    "kind": "pusat",
+}
+KETUA_BPASN = {
+    "title": "Ketua Badan Pertimbangan Aparatur Sipil Negara",
+    "name": "Ketua BPASN",
+    "nip": None,
+    "rank": None,
+}
 
 BUPATI = {
     "title": "Bupati Sleman",
@@ -171,6 +191,11 @@ RECEIVER_BAWASLU = {
     "name": "Dwi Lestari, S.H.",
     "nip": "199003142015032004",
     "position": "Penata Kelola Pemilu Ahli Pertama Sekretariat Bawaslu Kabupaten Sleman",
+}
+RECEIVER_BPASN = {
+    "name": "Rahmat Hidayat, S.H.",
+    "nip": "198702142010121002",
+    "position": "Analis Hukum Ahli Muda Sekretariat Badan Pertimbangan Aparatur Sipil Negara",
 }
 RECEIVER_BKPSDM = {
     "name": "Yoga Pratama, S.H.",
@@ -361,6 +386,7 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
     ),
     # the direct superior's office voids its own letter (the temporary release)
     "pembatalan_naskah_atasan": (PEMDA, KEPALA_DINAS, None, "Penting", "Pembatalan Naskah Dinas"),
+    "pembatalan_naskah_bpasn": (BPASN, KETUA_BPASN, None, "Penting", "Pembatalan Naskah Dinas"),
     "surat_panggilan_2": (PEMDA, KEPALA_DINAS, None, "Rahasia", "Panggilan II"),
     "bap": (PEMDA, KEPALA_DINAS, None, "Rahasia", ""),
     "ba_ketidakhadiran": (PEMDA, KEPALA_DINAS, None, "Rahasia", ""),
@@ -448,7 +474,8 @@ _HEADS: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, s
         "Penyampaian Pelanggaran Netralitas ASN yang Belum Ditindaklanjuti",
     ),
     "tanda_terima_keberatan": (PEMDA, receiving_signer(RECEIVER_BKPSDM), None, "Biasa", ""),
-    "tanda_terima_banding": (PEMDA, receiving_signer(RECEIVER_BKPSDM), None, "Biasa", ""),
+    # a banding is lodged with BPASN (copied to the PPK): BPASN receives it
+    "tanda_terima_banding": (BPASN, receiving_signer(RECEIVER_BPASN), None, "Biasa", ""),
     "keputusan_keberatan": (
         PEMDA,
         {
@@ -648,7 +675,7 @@ def _data(kind: str) -> dict[str, Any]:
             "decided_by": "Gubernur Daerah Istimewa Yogyakarta",
             "decision_due": date(2027, 1, 15),
             "response_due": date(2027, 1, 12),
-            "receiver": dict(RECEIVER_BKPSDM),
+            "receiver": dict(RECEIVER_BPASN if kind == "tanda_terima_banding" else RECEIVER_BKPSDM),
         }
     if kind == "pemberitahuan_pembatalan":
         return {
@@ -723,6 +750,7 @@ _NUMBERING: dict[str, tuple[str, str, str]] = {
     PEMDA["name"]: ("{code}/{seq:04d}/{unit}/{year}", "800.1.6.4", "BKPSDM"),
     BKN["name"]: ("{sifat_prefix}-{seq}/{agency}/{unit}/{month:02d}/{year}", "KP.04", "WASDAL"),
     BAWASLU["name"]: ("{seq:03d}/{code}/{unit}/{roman_month}/{year}", "PP.01.02", "K.YO-04"),
+    BPASN["name"]: ("{seq}/{agency}/{unit}/{month:02d}/{year}", "KP.04", "SET.BPASN"),
 }
 _DATES = {
     "tanda_terima_laporan": date(2026, 10, 14),
@@ -741,7 +769,8 @@ def build_sample_context(kind: str, **overrides: Any) -> dict[str, Any]:
     on = _DATES.get(kind, date(2026, 11, 23))
     pattern, code, unit = _NUMBERING[agency["name"]]
     seq = 100 + ALL_KINDS.index(kind)
-    number = format_number(pattern, seq=seq, code=code, unit=unit, agency="BKN", on=on, sifat=sifat)
+    short = "BPASN" if agency is BPASN else "BKN"  # the {agency} placeholder
+    number = format_number(pattern, seq=seq, code=code, unit=unit, agency=short, on=on, sifat=sifat)
     content_hash = hashlib.sha256(f"{kind}|{number}".encode()).hexdigest()
     context: dict[str, Any] = {
         "doc": {

@@ -125,6 +125,23 @@ BAWASLU = Party(
     head_nip=None,
     numbering_pattern="{seq}/{code}/{unit}/{roman_month}/{year}",
 )
+# BPASN, with which a banding is lodged: it issues the receipt (workflows/recipients.yaml).
+BPASN = Party(
+    code="BPASN",
+    name="Badan Pertimbangan Aparatur Sipil Negara",
+    parent="",
+    address="Jalan Jenderal Sudirman Kav. 69, Jakarta Selatan 12190",
+    phone="(021) 7398381",
+    website="",
+    email="",
+    city="Jakarta",
+    kind="pusat",
+    head_title="Ketua Badan Pertimbangan Aparatur Sipil Negara",
+    head_name="Ketua BPASN",
+    head_nip=None,
+    logo=LOGO,
+    numbering_pattern="{seq}/{agency}/{unit}/{month:02d}/{year}",
+)
 # What each kop prints above the line (kop jabatan by issuer type; agency kop by agency).
 KOP_JABATAN = {
     "kabupaten": ("BUPATI SLEMAN",),
@@ -140,6 +157,7 @@ KOP_INSTANSI = {
     "KEMENDAGRI": ("KEMENTERIAN DALAM NEGERI", "REPUBLIK INDONESIA", "SEKRETARIAT JENDERAL"),
     "BKN": ("BADAN KEPEGAWAIAN NEGARA",),
     "BAWASLU-SLEMAN": ("BADAN PENGAWAS PEMILIHAN UMUM KABUPATEN SLEMAN",),
+    "BPASN": ("BADAN PERTIMBANGAN APARATUR SIPIL NEGARA",),
 }
 # Who signs a kind the law gives to someone other than the issuer's head (the employee's
 # superior, the examination team): the officer names them in the letter's data.
@@ -164,7 +182,7 @@ def _facts(kind: str, issuer_type: str) -> LetterFacts:
     # the superior's own office stands in as the agency here (tests/letters/
     # test_receivers_and_superiors.py gives it an office of its own)
     issuer = {"case_agency": agency, "supervisory_body": BKN, "bawaslu": BAWASLU,
-              "signer_office": agency}[spec.issuer]  # fmt: skip
+              "signer_office": agency, "bpasn": BPASN}[spec.issuer]  # fmt: skip
     role = SIGNER_ROLES.get(kind, "issuer_head")
     given: dict[str, object] = {}
     if role in NAMED_BY_OFFICER:

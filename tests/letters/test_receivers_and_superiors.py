@@ -23,6 +23,7 @@ from sanctions.printing.filters import balanced_lines, kop_fit
 from tests.letters.conftest import build_sample_context
 from tests.letters.test_letterhead import (
     BAWASLU,
+    BPASN,
     CATALOGUE,
     GIVEN_SIGNER,
     ISSUERS,
@@ -92,10 +93,10 @@ def _page(env: jinja2.Environment, kind: str, context: dict[str, Any]) -> str:
 
 # -- receipts ----------------------------------------------------------------------------
 @pytest.mark.parametrize("issuer_type", list(ISSUERS))
-@pytest.mark.parametrize("receipt", RECEIPTS)
-def test_an_appeal_receipt_is_signed_by_the_receiving_officer_on_the_agency_kop_and_series(
-    env: jinja2.Environment, receipt: str, issuer_type: str
+def test_a_keberatan_receipt_is_signed_by_the_receiving_officer_on_the_agency_kop_and_series(
+    env: jinja2.Environment, issuer_type: str
 ) -> None:
+    receipt = "tanda_terima_keberatan"
     facts = replace(_facts(receipt, issuer_type), given={"receiver": dict(RECEIVER)})
     head = letterhead_of(facts)
     context = build_context(facts, CATALOGUE)
@@ -118,6 +119,44 @@ def test_an_appeal_receipt_is_signed_by_the_receiving_officer_on_the_agency_kop_
     handed_by = build_sample_context(receipt)["employee"]["name"]
     assert f"{handed_by} {RECEIVER['name']} NIP 19860926 201505 1 001 NIP 19810110" in text
     assert agency.head_name not in text  # the regional head or minister never receives it
+
+
+BPASN_RECEIVER = {
+    "name": "Rahmat Hidayat, S.H.",
+    "nip": "198702142010121002",
+    "position": "Analis Hukum Ahli Muda Sekretariat Badan Pertimbangan Aparatur Sipil Negara",
+}
+
+
+@pytest.mark.parametrize("issuer_type", list(ISSUERS))
+def test_a_banding_receipt_is_bpasn_s_on_its_kop_in_its_register_signed_by_its_officer(
+    env: jinja2.Environment, issuer_type: str
+) -> None:
+    """A banding is lodged with BPASN, copied to the PPK (PP 79/2021): whatever the case's
+    agency, BPASN receives it and issues the receipt (documents.yaml issuer bpasn)."""
+    facts = replace(
+        _facts("tanda_terima_banding", issuer_type), given={"receiver": dict(BPASN_RECEIVER)}
+    )
+    assert facts.issuer is BPASN
+    head = letterhead_of(facts)
+    context = build_context(facts, CATALOGUE)
+    assert context["signer"] == {
+        "title": BPASN_RECEIVER["position"],
+        "name": BPASN_RECEIVER["name"],
+        "nip": BPASN_RECEIVER["nip"],
+        "rank": None,
+    }
+    assert head.style == "instansi" and head.lines == ("BADAN PERTIMBANGAN APARATUR SIPIL NEGARA",)
+    assert head.image == LOGO and head.contacts[0][0] == BPASN.address
+    assert head.numbering == letterhead.Numbering(BPASN.numbering_pattern, "*")
+    text = _page(env, "tanda_terima_banding", context)
+    assert "BADAN PERTIMBANGAN APARATUR SIPIL NEGARA" in text
+    assert f"di bawah ini, {BPASN_RECEIVER['name']}, NIP 19870214 201012 1 002, " in text
+    assert "pada Badan Pertimbangan Aparatur Sipil Negara, telah menerima" in text
+    assert f"Yang menerima, {BPASN_RECEIVER['position']}," in text
+    case_agency = ISSUERS[issuer_type]
+    assert case_agency.name.upper() not in text and case_agency.head_name not in text
+    assert BPASN.head_name not in text  # its officer receives it, not its head
 
 
 def test_a_report_receipt_is_signed_by_the_bawaslu_officer_who_took_it_not_the_ketua(
