@@ -33,13 +33,14 @@ BKN_PDF = b"%PDF-1.4\n% the recommendation as BKN signed it\n%%EOF\n"
 
 
 def bkpsdm_only(app: App) -> None:
-    """A regency's BKPSDM installation: it hosts its own agency only; Bawaslu, BKN and KASN
-    are registered so letters can name them, their letters are received."""
+    """A regency's BKPSDM installation: it hosts its own agency only; Bawaslu, BKN, KASN and
+    BPASN are registered so letters can name them, their letters are received."""
     seed(app)
     with session_scope(app.db) as session:
         session.execute(
             text(
-                "UPDATE agencies SET hosted = :no WHERE code IN ('BKN', 'KASN', 'BAWASLU-SLEMAN')"
+                "UPDATE agencies SET hosted = :no "
+                "WHERE code IN ('BKN', 'KASN', 'BAWASLU-SLEMAN', 'BPASN')"
             ),
             {"no": False},
         )

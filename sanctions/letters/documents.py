@@ -66,8 +66,9 @@ _FIELDS: Final = (
 _OPTIONAL_FIELDS: Final = ("mengingat", "optional", "issuer", "addressee", "tembusan", "remedy")
 # Who issues a document: the case's agency (for its PPK), the supervisory body, the Bawaslu
 # office of the contest, the direct superior's own office, or BPASN (the agency its declared
-# recipient names, workflows/recipients.yaml `bpasn.agency_code`). Addressee and copies name recipients (workflows/recipients.yaml, or
-# the case's own parties), checked against that file by the cross-file pass.
+# recipient names, workflows/recipients.yaml `bpasn.agency_code`). Addressee and copies name
+# recipients (workflows/recipients.yaml, or the case's own parties), checked against that file
+# by the cross-file pass.
 ISSUERS: Final = ("case_agency", "supervisory_body", "bawaslu", "signer_office", "bpasn")
 
 
