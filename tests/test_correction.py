@@ -331,3 +331,37 @@ def test_a_voided_temporary_release_is_voided_by_the_superior_s_office_and_signe
     assert void.agency_id == issued[0].agency_id == agency.id
     assert void.context["signer"]["title"] == agency.ppk_title  # the agency's head, the Bupati
     assert void.context["kop"]["lines"] == ["BUPATI SLEMAN"]
+
+
+def test_a_temporary_release_given_by_its_step_is_voided_by_the_superior_s_office_too(
+    seeded: App,
+) -> None:
+    """The step that releases the employee stays in its state (stays: true); it is corrected
+    like any step: its facts dropped, its decree voided by the school that issued it."""
+    ref = summoned(seeded)
+    with session_scope(seeded.db) as session:
+        add_unit_office(session)
+    released = step(
+        seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1),
+        acting_official="Wakil Kepala Sekolah Bidang Kurikulum",
+    )  # fmt: skip
+    [decree] = released.letters
+    case = fix(seeded, ref, "atasan")
+    assert case.state == "panggilan_1"  # where it was: the step stayed there
+    assert "bebaskan_sementara_on" not in case.facts and "acting_official" not in case.facts
+    assert "panggilan_1_on" in case.facts  # the state's own fact is kept
+    with session_scope(seeded.db) as session:
+        [void] = session.exec(
+            select(Letter).where(Letter.case_id == case.id, Letter.event_seq == case.version)
+        ).all()
+    assert void.kind == "pembatalan_naskah_atasan"
+    assert void.agency_id == decree.agency_id
+    assert (void.series, void.seq) == (decree.series, decree.seq + 1)
+    assert void.context["signer"]["name"] == SUPERIOR["name"]
+    # the release can be given again, rightly this time
+    again = step(
+        seeded, ref, "bebaskan_sementara", "atasan", date(2024, 12, 20), acting_official="Plh"
+    )
+    assert again.case.facts["bebaskan_sementara_on"] == "2024-12-20"
+    with session_scope(seeded.db) as session:
+        assert verify(session, ref) == (1, [])  # the chain, the log and state = replay hold

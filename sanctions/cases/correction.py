@@ -11,7 +11,8 @@ the direct superior's own office issued (the temporary release) is voided by tha
 its kop, in its register and signed by who signed it.
 
 What can be corrected: the case's last standing event (corrections and the events they voided
-set aside), when it is a step of the workflow or an on-demand letter. Not the opening, not a
+set aside), when it is a step of the workflow (one that stays included, such as the temporary
+release) or an on-demand letter. Not the opening, not a
 reminder of the escalation ladder, a migration or a deadline entry: a later event by another
 party means the step is no longer the last word and is not corrected. Who: a user holding one
 of the roles that may take the step (for the case's agency), or an admin.
@@ -57,8 +58,11 @@ def correctable(workflow: Workflow, event: CaseEvent) -> str | None:
         return "it opened the case (a case opened by mistake is closed with a step, not voided)"
     if event.trigger.startswith(ON_DEMAND_PREFIX):
         return None
-    if event.source != event.dest and any(
-        t.trigger == event.trigger and event.source in t.sources for t in workflow.transitions
+    if any(
+        t.trigger == event.trigger
+        and event.source in t.sources
+        and (event.source != event.dest or t.stays)  # a step that stays: the temporary release
+        for t in workflow.transitions
     ):
         return None
     return (
@@ -70,16 +74,23 @@ def restored_facts(
     facts: dict[str, str], voided: CaseEvent, earlier: Sequence[CaseEvent], in_force: object
 ) -> tuple[dict[str, str], list[str]]:
     """The facts to set and the names to drop so the facts are as before `voided`."""
-    added = set(voided.inputs) | {f"{voided.dest}_on"}
+    # A step records the day it entered its state; a step that stays (the temporary release)
+    # the day it was taken, under its trigger (sanctions.cases.service).
+    stays = voided.source == voided.dest
+    added = set(voided.inputs) | {f"{voided.trigger if stays else voided.dest}_on"}
     if voided.trigger.startswith(ON_DEMAND_PREFIX):
         added = set()
-    if voided.dest == in_force:
+    if voided.dest == in_force and not stays:
         added.add(SANCTION_ENDS)
     restore: dict[str, str] = {}
     for key in sorted(added):
         for event in reversed(earlier):
             if event.source == event.dest and event.source is not None:
-                continue  # a change that stays recorded no step facts
+                if event.trigger != voided.trigger or not stays:
+                    continue  # another change that stays recorded none of these facts
+                if key == f"{event.trigger}_on":
+                    restore[key] = event.on.isoformat()
+                    break
             if key == f"{event.dest}_on":
                 restore[key] = event.on.isoformat()
                 break
