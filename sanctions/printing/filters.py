@@ -100,15 +100,21 @@ def short_hash(value: str) -> str:
     return f"{text[:8]} {text[8:16]}"
 
 
-def upper_except(value: str, keep: Sequence[str] = ()) -> str:
+def upper_except(value: str, keep: Sequence[str] = ()) -> Markup:
     """`value` in capitals but for the names in `keep`, which keep their case (a decree's
-    TENTANG line in capitals must not turn "Drs. Agus Santoso, M.Pd." into "DRS. … M.PD.")."""
+    TENTANG line in capitals must not turn "Drs. Agus Santoso, M.Pd." into "DRS. … M.PD.") and
+    stay on one line, as a secretariat writes a name: never "… Budi Santoso, / S.Pd."."""
     text = _text(value, "upper_except")
     names = sorted({_text(name, "upper_except") for name in keep if name}, key=len, reverse=True)
     if not names:
-        return text.upper()
+        return Markup.escape(text.upper())
     pieces = re.split("(" + "|".join(re.escape(name) for name in names) + ")", text)
-    return "".join(piece if piece in names else piece.upper() for piece in pieces)
+    return Markup("").join(
+        Markup('<span class="nowrap">{}</span>').format(piece)
+        if piece in names
+        else Markup.escape(piece.upper())
+        for piece in pieces
+    )
 
 
 def lines(value: str) -> list[str]:

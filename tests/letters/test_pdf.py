@@ -117,6 +117,24 @@ def test_a_disciplinary_decision_carries_the_sanction_wording_and_indonesian_dat
     assert "KEPUTUSAN BUPATI SLEMAN" in text and "MEMUTUSKAN:" in text
 
 
+def test_a_long_name_in_a_decree_title_and_its_nip_in_the_text_are_never_split_across_lines(
+    pdf_renderer: PdfRenderer, env: jinja2.Environment, sample_context: Context
+) -> None:
+    context = sample_context("sk_hukuman_disiplin")
+    context["employee"]["name"] = "Dr. Ir. Bambang Sutrisno Wicaksono, M.Si."
+    reader = pypdf.PdfReader(
+        io.BytesIO(_render(pdf_renderer, env, "sk_hukuman_disiplin", context).data)
+    )
+    lines = [
+        re.sub(r"\s+", " ", line).strip() for line in reader.pages[0].extract_text().splitlines()
+    ]
+    # Without care the title ended "… ATAS NAMA Dr. Ir. Bambang Sutrisno Wicaksono," / "M.Si."
+    # and the considering paragraph "NIP 19860926 201505 1" / "001".
+    assert "Dr. Ir. Bambang Sutrisno Wicaksono, M.Si." in lines
+    assert any("NIP 19860926 201505 1 001" in line for line in lines)
+    assert not any(line in {"M.Si.", "001", "1 001"} for line in lines)
+
+
 def test_the_pdf_is_marked_pdf_a_3b_in_indonesian_with_an_output_intent_and_the_identifier(
     pdf_renderer: PdfRenderer, env: jinja2.Environment, sample_context: Context
 ) -> None:
