@@ -220,12 +220,15 @@ KOP_STEP_PT: Final = 0.5  # the kop's font size steps down by half a point
 KOP_SMALLEST_PT: Final = 9.0  # below it a kop line is no longer read as a heading
 
 
-def kop_fit(value: str, size_pt: float, width_mm: float, spacing_em: float = 0.0) -> dict[str, Any]:
+def kop_fit(
+    value: str, size_pt: float = 12.0, width_mm: float = 160.0, spacing_em: float = 0.0
+) -> dict[str, Any]:
     """The font size at which a kop line ("PEMERINTAH DAERAH DAERAH ISTIMEWA YOGYAKARTA")
-    stays on one line `width_mm` wide, in bold: `size_pt` when it fits, else the largest size
-    half a point at a time down to 9 pt that does (`letter-spacing` of `spacing_em` counted
-    after every character). `wraps` is true only for a line too long even at 9 pt: the
-    template then lets it wrap rather than run past the margin. Returns {size, wraps}."""
+    stays on one line `width_mm` wide (by default the text column), in bold: `size_pt` when
+    it fits, else the largest size half a point at a time down to 9 pt that does
+    (`letter-spacing` of `spacing_em` counted after every character). `wraps` is true only
+    for a line too long even at 9 pt: the template then lets it wrap rather than run past the
+    margin. Returns {size, wraps}."""
     text = _text(str(value.unescape()) if isinstance(value, Markup) else value, "kop_fit")
     text = " ".join(text.split())
     room = width_mm * _PT_PER_MM * 0.97  # the margin balanced_lines keeps, for the same reasons
