@@ -49,9 +49,38 @@ def members_for(spec: TransitionSpec) -> str:
 def next_step(
     app: App, session: Session, reference: str, *, actor: str, rng: random.Random
 ) -> tuple[str, dict[str, str], date] | None:
-    """A step the actor may take on the case now, its inputs and its date; None if none."""
+    """A step the actor may take on the case now, its inputs and its date; None if none. The
+    date is a day or three after the case's last step, later when the step needs it."""
     case = views.case_by_reference(session, reference)
     on = last_step_date(case) + timedelta(days=rng.randint(1, 3))
+    chosen = _choose(app, session, reference, actor=actor, rng=rng, on=on, today=None)
+    return chosen if isinstance(chosen, tuple) else None
+
+
+def step_today(
+    app: App, session: Session, reference: str, *, actor: str, rng: random.Random, today: date
+) -> tuple[str, dict[str, str], date] | date | None:
+    """A step the actor may take on the case on the office's business day `today` (dated
+    that day), its inputs and its date; if none can be taken today, the first later day on
+    which one can (a notice period, the examination date, the case's last step dated after
+    today), or None if no step can be foreseen (tests/businessday.py)."""
+    case = views.case_by_reference(session, reference)
+    last = last_step_date(case)
+    if last > today:
+        return last
+    return _choose(app, session, reference, actor=actor, rng=rng, on=today, today=today)
+
+
+def _choose(
+    app: App,
+    session: Session,
+    reference: str,
+    *,
+    actor: str,
+    rng: random.Random,
+    on: date,
+    today: date | None,
+) -> tuple[str, dict[str, str], date] | date | None:
     view = views.show_case(app, session, reference, actor=actor, on=on)
     options = _takeable(view.options)
     # time-based guards (notice periods, waiting and serving periods) need a later date: the
@@ -61,13 +90,17 @@ def next_step(
         when = _date_for(app, o.transition, view, on)
         if when > on:
             later.setdefault(when, set()).add(o.transition.trigger)
+    waiting: list[date] = []  # with `today`: the days on which a step later becomes takeable
     for when, triggers in sorted(later.items()):
         seen = views.show_case(app, session, reference, actor=actor, on=when)
-        options = [o for o in options if o.transition.trigger not in triggers] + [
-            o for o in _takeable(seen.options) if o.transition.trigger in triggers
-        ]
+        ready = [o for o in _takeable(seen.options) if o.transition.trigger in triggers]
+        options = [o for o in options if o.transition.trigger not in triggers]
+        if today is None:
+            options += ready  # taken on that later day
+        elif ready:
+            waiting.append(when)  # an officer of one office waits for that day
     if not options:
-        return None
+        return min(waiting) if waiting else None
     # Mostly carry the case forward; now and then end it early (rejected, not proven …).
     onward = [
         o
