@@ -8,13 +8,14 @@ import random
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from sanctions.app import App
 from sanctions.cases import views
 from sanctions.cases.changes import last_step_date
 from sanctions.cases.machine import Option
 from sanctions.cases.workflow import TransitionSpec
+from sanctions.db.models import CaseEvent
 
 # A valid Tim Pemeriksa (the direct superior, supervision, personnel; none junior to the
 # examinee's III/a or III/b) and a valid Majelis Kode Etik (ketua, sekretaris, three anggota),
@@ -82,7 +83,16 @@ def _choose(
     today: date | None,
 ) -> tuple[str, dict[str, str], date] | date | None:
     view = views.show_case(app, session, reference, actor=actor, on=on)
-    options = _takeable(view.options)
+    # a step that records a fact and stays (a criminal referral noted, an upload to SIASN) is
+    # recorded once: an officer does not note the same referral again while the case waits
+    recorded = set(
+        session.exec(select(CaseEvent.trigger).where(CaseEvent.case_id == view.case.id)).all()
+    )
+    options = [
+        o
+        for o in _takeable(view.options)
+        if not (o.transition.stays and o.transition.trigger in recorded)
+    ]
     # time-based guards (notice periods, waiting and serving periods) need a later date: the
     # steps they guard are judged on the date the officer would take them
     later: dict[date, set[str]] = {}
