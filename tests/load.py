@@ -1,7 +1,9 @@
 """Parallel officers on one database: each process repeatedly takes an allowed step on a
 random shared case, with the letters the step declares (numbered from the issuers' registers
-in the step's transaction, rendered and stored), for a bounded time or number of steps. Used
-by tests/test_load.py, tests/test_faults.py and scripts/bench_load.py.
+in the step's transaction, rendered and stored), for a bounded time or number of steps. They
+work as one office: every step, letter and report is dated the office's business day
+(tests/businessday.py). Used by tests/test_load.py, tests/test_faults.py and
+scripts/bench_load.py.
 
 Every attempt ends one of four ways, each counted on its own: the step committed; the version
 claim lost to a rival (`ConcurrencyConflict`, nothing written); refused by a rule (a guard, a

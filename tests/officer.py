@@ -153,7 +153,22 @@ def fill(app: App, spec: TransitionSpec, view: views.CaseView, *, on: date) -> d
             values[i.name] = i.choices[0]
         else:
             values[i.name] = "Catatan pemeriksaan"
+    if "appeal_outcome_fits_sanction" in spec.guards and "outcome" in values:
+        # an objection granted in part replaces the contested sanction with another one of
+        # its level (`mengubah`), never with itself (the guard says: confirm it instead)
+        other = _other_sanction(app, view, on=on)
+        if other is not None:
+            values["outcome"], values["sanction"] = "mengubah", other
     return values
+
+
+def _other_sanction(app: App, view: views.CaseView, *, on: date) -> str | None:
+    contested = view.case.facts.get("sanction")
+    level = view.case.facts.get("level", "sedang")
+    options = app.catalogue.sanctions_for_level(
+        level, on=on, employee_type=view.employee.employee_type
+    )
+    return next((o.code for o in options if o.code != contested), None)
 
 
 def _expected_level(app: App, view: views.CaseView) -> str:
