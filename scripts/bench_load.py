@@ -9,6 +9,11 @@ database errors (serialization failures, deadlocks, others by SQLSTATE), the CPU
 got and the load average. Exit 1 if an invariant fails or an officer met an error that is
 neither a rule's refusal nor the database's.
 
+The officers work as one office: every step, letter and report received is dated the office's
+business day (tests/businessday.py), which moves forward only when an officer finds nothing
+left to do that day, once every step dated that day has committed; so the agenda books'
+rule (numbers rise with dates) refuses no valid step, and a rule refusal left is a race.
+
 Letters are rendered by WeasyPrint (the real renderer) unless --fake-pdf (tests/fakes.py's
 FakePdfRenderer: the table and the JSON say which). With --keep-open N (default: --cases) the
 shared cases are every case not yet ended and an officer who finds fewer than N open opens
@@ -36,10 +41,19 @@ sys.path.insert(0, str(ROOT))
 from sanctions.app import App  # noqa: E402
 from sanctions.db import make_engine, session_scope, upgrade  # noqa: E402
 from sanctions.settings import Settings  # noqa: E402
+from tests.businessday import BusinessDay  # noqa: E402
 from tests.factories import add_unit_office, open_case, seed  # noqa: E402
 from tests.fakes import FakePdfRenderer  # noqa: E402
 from tests.invariants import check_invariants  # noqa: E402
-from tests.load import WaitSampler, combined, report, run_officer_pool, table  # noqa: E402
+from tests.load import (  # noqa: E402
+    WaitSampler,
+    combined,
+    day_file_for,
+    latest_day,
+    report,
+    run_officer_pool,
+    table,
+)
 
 
 def main() -> None:
@@ -74,6 +88,8 @@ def main() -> None:
             with session_scope(app.db) as session:
                 add_unit_office(session)  # the superior's office issues the temporary release
             refs = [open_case(app) for _ in range(args.cases)]
+            # the office's business day, shared by the officers (tests/businessday.py)
+            BusinessDay.start(day_file_for(store, app), latest_day(app))
             before = os.getloadavg()
             with WaitSampler.on(url) as waits:
                 tallies = run_officer_pool(

@@ -1,7 +1,9 @@
 """Parallel officers on one database: each process repeatedly takes an allowed step on a
 random shared case, with the letters the step declares (numbered from the issuers' registers
-in the step's transaction, rendered and stored), for a bounded time or number of steps. Used
-by tests/test_load.py, tests/test_faults.py and scripts/bench_load.py.
+in the step's transaction, rendered and stored), for a bounded time or number of steps. They
+work as one office: every step, letter and report is dated the office's business day
+(tests/businessday.py). Used by tests/test_load.py, tests/test_faults.py and
+scripts/bench_load.py.
 
 Every attempt ends one of four ways, each counted on its own: the step committed; the version
 claim lost to a rival (`ConcurrencyConflict`, nothing written); refused by a rule (a guard, a
@@ -32,8 +34,9 @@ from sanctions.cases.opening import OpenCaseInput, opening_workflow
 from sanctions.db import make_engine, session_scope
 from sanctions.errors import ConcurrencyConflict, RuleViolation, SanctionsError, StorageError
 from sanctions.settings import Settings
+from tests.businessday import BusinessDay
 from tests.letterdata import letter_data_for, sample_letter_data
-from tests.officer import next_step
+from tests.officer import step_today
 
 # The database errors told apart by name (PostgreSQL's SQLSTATE codes); others are counted
 # under their code (or the driver's class name when there is none).
@@ -65,6 +68,10 @@ class Tally:
     wall: float = 0.0  # wall seconds it worked
     server_cpu: float | None = None  # CPU seconds of its PostgreSQL backend, if readable
     processes: int = 1
+    day_moves: int = 0  # times the office's business day was moved on (tests/businessday.py)
+    day_wait: float = 0.0  # seconds waited for the day's locks (a step waits for a move)
+    first_day: date | None = None  # the business day of the first attempt
+    last_day: date | None = None  # ... and of the last one
 
     @property
     def database_errors(self) -> int:
@@ -90,6 +97,8 @@ def combined(tallies: Iterable[Tally]) -> Tally:
     starts = [t.first_start for t in every if t.first_start is not None]
     ends = [t.last_end for t in every if t.last_end is not None]
     servers = [t.server_cpu for t in every if t.server_cpu is not None]
+    firsts = [t.first_day for t in every if t.first_day is not None]
+    lasts = [t.last_day for t in every if t.last_day is not None]
     return Tally(
         steps=sum(t.steps for t in every),
         conflicts=sum(t.conflicts for t in every),
@@ -107,6 +116,10 @@ def combined(tallies: Iterable[Tally]) -> Tally:
         wall=sum(t.wall for t in every),
         server_cpu=sum(servers) if len(servers) == len(every) and every else None,
         processes=sum(t.processes for t in every),
+        day_moves=sum(t.day_moves for t in every),
+        day_wait=sum(t.day_wait for t in every),
+        first_day=min(firsts) if firsts else None,
+        last_day=max(lasts) if lasts else None,
     )
 
 
@@ -151,26 +164,46 @@ def live_references(session: Any, app: App, exclude: set[str]) -> list[str]:
     return [r for r, state in rows if state not in terminal and r not in exclude]
 
 
-def open_shared_case(app: App, *, now: datetime) -> int:
-    """Open one more shared case (the PNS of tests/factories.py's seed); its letters issued."""
+def open_shared_case(app: App, *, on: date, now: datetime) -> int:
+    """Open one more shared case (the PNS of tests/factories.py's seed), reported on the
+    office's day `on` (its receipt is dated that day); its letters issued."""
     from tests.factories import PNS_NIP
 
-    reported_on, act_date = date(2024, 10, 7), date(2024, 10, 3)
+    act_date = date(2024, 10, 3)  # in the campaign; reported on the day the office receives it
     with session_scope(app.db) as session:
         data = OpenCaseInput(
             nip=PNS_NIP,
             contest_code="PILKADA-SLEMAN-2024",
-            reported_on=reported_on,
+            reported_on=on,
             act_date=act_date,
             violation_codes=["DIS-02"],
             description="Unggahan kampanye di Facebook",
         )
         workflow = opening_workflow(app, data)
-        given = sample_letter_data(
-            workflow.state(workflow.initial).letters, on=reported_on, act=act_date
-        )
+        given = sample_letter_data(workflow.state(workflow.initial).letters, on=on, act=act_date)
         written = cases.open_case(app, session, data, actor="bawaslu", now=now, letter_data=given)
         return len(written.letters)
+
+
+def reported_on(session: Any, day: date) -> int:
+    """How many cases were reported on `day` (the office receives `keep_open` a day at most)."""
+    return int(
+        session.execute(
+            text("SELECT count(*) FROM cases WHERE reported_on = :d"), {"d": day}
+        ).scalar_one()
+    )
+
+
+def latest_day(app: App) -> date:
+    """The day the database's latest step or letter is dated (the office's first day for an
+    officer who finds none set)."""
+    with session_scope(app.db) as session:
+        days = [
+            session.execute(text(f"SELECT max({column}) FROM {table}")).scalar()
+            for table, column in (("case_events", '"on"'), ("letters", "issued_on"))
+        ]
+    found = [d if isinstance(d, date) else date.fromisoformat(d) for d in days if d]
+    return max(found) if found else date(2024, 10, 7)
 
 
 def _moved_since(app: App, read: tuple[str, int] | None) -> bool:
@@ -184,6 +217,14 @@ def _moved_since(app: App, read: tuple[str, int] | None) -> bool:
     return bool(now != read[1])
 
 
+AGENDA = "agenda book"  # in the register's refusal of a letter dated before its last one
+
+
+def day_file_for(letter_store: Path | None, app: App) -> Path:
+    """Where the officers of one run keep their business day: beside the letter store."""
+    return Path(letter_store or app.settings.letter_store).parent / "business-day"
+
+
 def officer(
     url: str,
     references: list[str],
@@ -194,14 +235,21 @@ def officer(
     letter_store: Path | None = None,
     fake_pdf: bool = False,
     keep_open: int = 0,
+    day_file: Path | None = None,
 ) -> Tally:
     """Take random allowed steps on the shared cases for `seconds`, or (when `steps` is given)
     until this officer has taken that many, or until no case has a step left to take.
 
+    Every step, letter and report is dated the office's business day (tests/businessday.py,
+    `day_file`, default beside the letter store; set from the database's latest record if
+    unset): the officer holds it from reading it until its step commits, and moves it on to
+    the first day a waiting case can step again once it finds nothing left to do today.
+
     `letter_store`: where the letters go (default: the settings' own); `fake_pdf`: render them
     with tests/fakes.py's FakePdfRenderer instead of WeasyPrint. `keep_open`: the shared cases
     are then every case of the database not yet ended, and an officer who finds fewer than
-    `keep_open` opens one more (so a long run does not run out of steps)."""
+    `keep_open` with a step to take today opens one more, reported that day (the office
+    receives `keep_open` reports a day at most), so a long run does not run out of steps."""
     settings = (
         Settings(database_url=url, letter_store=letter_store)
         if letter_store is not None
@@ -213,6 +261,8 @@ def officer(
 
         renderer = FakePdfRenderer()
     app = App(settings, db=make_engine(_named(url)), pdf_renderer=renderer)
+    office = BusinessDay(day_file or day_file_for(letter_store, app))
+    office.start_if_new(lambda: latest_day(app))
     rng = random.Random(seed)
     taken = conflicts = refused = after_rival = letters = opened = 0
     rules: Counter[str] = Counter()
@@ -221,49 +271,71 @@ def officer(
     examples: dict[str, str] = {}
     first_start: float | None = None
     last_end: float | None = None
-    stuck: set[str] = set()  # cases with no step to take since this officer's last step
+    first_day: date | None = None
+    day: date | None = None
+    # the cases with no step to take on `day`: the first later day one can step, if foreseen
+    waiting: dict[str, date | None] = {}
+    move_to: date | None = None  # nothing left today: the day the office moves on to
     cpu0, wall0 = time.process_time(), time.monotonic()
     stop = wall0 + seconds
     while time.monotonic() < stop and (steps is None or taken < steps):
-        if steps is not None and not keep_open and stuck >= set(references):
-            break
+        if move_to is not None and day is not None:
+            office.move_on(day, move_to)
+            move_to = None
+        nothing_left = set(references) <= waiting.keys() and not any(waiting.values())
+        if steps is not None and not keep_open and day is not None and nothing_left:
+            break  # no case has a step left, today or later
         began = time.time()
         first_start = began if first_start is None else first_start
         read: tuple[str, int] | None = None  # the case and the version the step was chosen on
         try:
-            if keep_open:
+            with office.held() as today:
+                if today != day:
+                    day, first_day = today, first_day or today
+                    waiting.clear()
+                if keep_open:
+                    with session_scope(app.db) as session:
+                        shared = live_references(session, app, set(waiting))
+                        fresh = reported_on(session, today) < keep_open
+                    if len(shared) < keep_open and fresh:
+                        letters += open_shared_case(app, on=today, now=datetime.now(UTC))
+                        opened += 1
+                        continue
+                else:
+                    shared = [r for r in references if r not in waiting]
+                if not shared:
+                    later = [d for d in waiting.values() if d is not None]
+                    tomorrow = app.calendar.add_working_days(today, 1)
+                    move_to = max(min(later, default=today), tomorrow)
+                    continue
+                reference = rng.choice(shared)
                 with session_scope(app.db) as session:
-                    shared = live_references(session, app, stuck)
-                if len(shared) < keep_open:
-                    letters += open_shared_case(app, now=datetime.now(UTC))
-                    opened += 1
-                    continue
-            else:
-                shared = references
-            reference = rng.choice(shared)
-            with session_scope(app.db) as session:
-                case = views.case_by_reference(session, reference)
-                read = (reference, case.version)
-                chosen = next_step(app, session, reference, actor="admin", rng=rng)
-                if chosen is None:
-                    stuck.add(reference)
-                    continue
-                trigger, inputs, on = chosen
-                workflow = app.workflow(case.workflow_version)
-                written = cases.advance(
-                    app,
-                    session,
-                    reference,
-                    trigger,
-                    inputs=inputs,
-                    actor="admin",
-                    on=on,
-                    now=datetime.now(UTC),
-                    letter_data=letter_data_for(workflow, case.state, trigger, on=on),
-                )
-            taken += 1
-            letters += len(written.letters)
-            stuck.clear()
+                    case = views.case_by_reference(session, reference)
+                    read = (reference, case.version)
+                    chosen = step_today(
+                        app, session, reference, actor="admin", rng=rng, today=today
+                    )
+                    if not isinstance(chosen, tuple):
+                        waiting[reference] = chosen
+                        continue
+                    trigger, inputs, on = chosen
+                    workflow = app.workflow(case.workflow_version)
+                    given = letter_data_for(
+                        workflow, case.state, trigger, on=on, act=case.reported_on
+                    )
+                    written = cases.advance(
+                        app,
+                        session,
+                        reference,
+                        trigger,
+                        inputs=inputs,
+                        actor="admin",
+                        on=on,
+                        now=datetime.now(UTC),
+                        letter_data=given,
+                    )
+                taken += 1
+                letters += len(written.letters)
         except ConcurrencyConflict:
             conflicts += 1
         except SanctionsError as exc:
@@ -276,7 +348,7 @@ def officer(
                 # and its step (the step no longer allowed, or dated before the rival's)
                 refused += 1
                 after_rival += int(moved)
-                kind = type(exc).__name__
+                kind = type(exc).__name__ + (" (agenda book)" if AGENDA in str(exc) else "")
                 rules[kind] += 1
             else:
                 kind = type(exc).__name__
@@ -291,6 +363,7 @@ def officer(
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
     server_cpu = _backend_cpu(app)
     app.db.dispose()
+    office.close()
     return Tally(
         steps=taken,
         conflicts=conflicts,
@@ -307,6 +380,10 @@ def officer(
         cpu=cpu,
         wall=wall,
         server_cpu=server_cpu,
+        day_moves=office.moves,
+        day_wait=office.waited,
+        first_day=first_day,
+        last_day=day,
     )
 
 
@@ -450,6 +527,11 @@ REPORT_SHAPE: Mapping[str, Any] = {
     "elapsed_s": "float (start of the first step to the end of the last)",
     "steps": "int", "steps_per_s": "float", "letters": "int", "letters_per_s": "float",
     "cases_opened": "int", "conflicts_refused": "int",
+    "business_day": {
+        "first": "str|null (the office's day at the first attempt)", "last": "str|null",
+        "moves": "int (times the day was moved on)",
+        "wait_s": "float (officers' seconds waiting for the day's locks)",
+    },
     "rule_refusals": {
         "total": "int", "guards": "int (GuardFailed)",
         "after_rival_step": "int (a rival moved the case after the officer read it)",
@@ -513,6 +595,12 @@ def report(
         "letters_per_s": round(tally.letters / elapsed, 3) if elapsed else 0.0,
         "cases_opened": tally.opened,
         "conflicts_refused": tally.conflicts,
+        "business_day": {
+            "first": tally.first_day.isoformat() if tally.first_day else None,
+            "last": tally.last_day.isoformat() if tally.last_day else None,
+            "moves": tally.day_moves,
+            "wait_s": round(tally.day_wait, 3),
+        },
         "rule_refusals": {
             "total": tally.refused,
             "guards": tally.rules.get("GuardFailed", 0),
@@ -556,7 +644,7 @@ def report(
 def table(figures: Mapping[str, Any]) -> str:
     """The report as an aligned table: what, figure, note."""
     cpu, inv, db = figures["cpu"], figures["invariants"], figures["database_errors"]
-    rules = figures["rule_refusals"]
+    rules, day = figures["rule_refusals"], figures["business_day"]
 
     def kinds(counts: Mapping[str, int]) -> str:
         return ", ".join(f"{k} {v}" for k, v in counts.items()) or "-"
@@ -576,6 +664,8 @@ def table(figures: Mapping[str, Any]) -> str:
         ("steps committed", f"{figures['steps']}", f"{figures['steps_per_s']:.2f} steps/s"),
         ("letters issued", f"{figures['letters']}", f"{figures['letters_per_s']:.2f} letters/s"),
         ("cases opened", f"{figures['cases_opened']}", "to keep the shared pool open"),
+        ("business days", f"{day['first']} .. {day['last']}",
+         f"moved on {day['moves']} times; {day['wait_s']:.1f} s waited for the day"),
         ("conflicts refused", f"{figures['conflicts_refused']}",
          "the version claim's loser: nothing written"),
         ("rule refusals", f"{rules['total']}",

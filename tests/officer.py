@@ -8,13 +8,14 @@ import random
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from sanctions.app import App
 from sanctions.cases import views
 from sanctions.cases.changes import last_step_date
 from sanctions.cases.machine import Option
 from sanctions.cases.workflow import TransitionSpec
+from sanctions.db.models import CaseEvent
 
 # A valid Tim Pemeriksa (the direct superior, supervision, personnel; none junior to the
 # examinee's III/a or III/b) and a valid Majelis Kode Etik (ketua, sekretaris, three anggota),
@@ -49,11 +50,49 @@ def members_for(spec: TransitionSpec) -> str:
 def next_step(
     app: App, session: Session, reference: str, *, actor: str, rng: random.Random
 ) -> tuple[str, dict[str, str], date] | None:
-    """A step the actor may take on the case now, its inputs and its date; None if none."""
+    """A step the actor may take on the case now, its inputs and its date; None if none. The
+    date is a day or three after the case's last step, later when the step needs it."""
     case = views.case_by_reference(session, reference)
     on = last_step_date(case) + timedelta(days=rng.randint(1, 3))
+    chosen = _choose(app, session, reference, actor=actor, rng=rng, on=on, today=None)
+    return chosen if isinstance(chosen, tuple) else None
+
+
+def step_today(
+    app: App, session: Session, reference: str, *, actor: str, rng: random.Random, today: date
+) -> tuple[str, dict[str, str], date] | date | None:
+    """A step the actor may take on the case on the office's business day `today` (dated
+    that day), its inputs and its date; if none can be taken today, the first later day on
+    which one can (a notice period, the examination date, the case's last step dated after
+    today), or None if no step can be foreseen (tests/businessday.py)."""
+    case = views.case_by_reference(session, reference)
+    last = last_step_date(case)
+    if last > today:
+        return last
+    return _choose(app, session, reference, actor=actor, rng=rng, on=today, today=today)
+
+
+def _choose(
+    app: App,
+    session: Session,
+    reference: str,
+    *,
+    actor: str,
+    rng: random.Random,
+    on: date,
+    today: date | None,
+) -> tuple[str, dict[str, str], date] | date | None:
     view = views.show_case(app, session, reference, actor=actor, on=on)
-    options = _takeable(view.options)
+    # a step that records a fact and stays (a criminal referral noted, an upload to SIASN) is
+    # recorded once: an officer does not note the same referral again while the case waits
+    recorded = set(
+        session.exec(select(CaseEvent.trigger).where(CaseEvent.case_id == view.case.id)).all()
+    )
+    options = [
+        o
+        for o in _takeable(view.options)
+        if not (o.transition.stays and o.transition.trigger in recorded)
+    ]
     # time-based guards (notice periods, waiting and serving periods) need a later date: the
     # steps they guard are judged on the date the officer would take them
     later: dict[date, set[str]] = {}
@@ -61,13 +100,17 @@ def next_step(
         when = _date_for(app, o.transition, view, on)
         if when > on:
             later.setdefault(when, set()).add(o.transition.trigger)
+    waiting: list[date] = []  # with `today`: the days on which a step later becomes takeable
     for when, triggers in sorted(later.items()):
         seen = views.show_case(app, session, reference, actor=actor, on=when)
-        options = [o for o in options if o.transition.trigger not in triggers] + [
-            o for o in _takeable(seen.options) if o.transition.trigger in triggers
-        ]
+        ready = [o for o in _takeable(seen.options) if o.transition.trigger in triggers]
+        options = [o for o in options if o.transition.trigger not in triggers]
+        if today is None:
+            options += ready  # taken on that later day
+        elif ready:
+            waiting.append(when)  # an officer of one office waits for that day
     if not options:
-        return None
+        return min(waiting) if waiting else None
     # Mostly carry the case forward; now and then end it early (rejected, not proven …).
     onward = [
         o
@@ -110,7 +153,22 @@ def fill(app: App, spec: TransitionSpec, view: views.CaseView, *, on: date) -> d
             values[i.name] = i.choices[0]
         else:
             values[i.name] = "Catatan pemeriksaan"
+    if "appeal_outcome_fits_sanction" in spec.guards and "outcome" in values:
+        # an objection granted in part replaces the contested sanction with another one of
+        # its level (`mengubah`), never with itself (the guard says: confirm it instead)
+        other = _other_sanction(app, view, on=on)
+        if other is not None:
+            values["outcome"], values["sanction"] = "mengubah", other
     return values
+
+
+def _other_sanction(app: App, view: views.CaseView, *, on: date) -> str | None:
+    contested = view.case.facts.get("sanction")
+    level = view.case.facts.get("level", "sedang")
+    options = app.catalogue.sanctions_for_level(
+        level, on=on, employee_type=view.employee.employee_type
+    )
+    return next((o.code for o in options if o.code != contested), None)
 
 
 def _expected_level(app: App, view: views.CaseView) -> str:

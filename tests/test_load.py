@@ -4,18 +4,22 @@ state is the replay of its log. The same code as `scripts/bench load`, on a smal
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cli.schemas import problems
 from sanctions.db import session_scope
-from sanctions.db.models import Case, CaseEvent
+from sanctions.db.models import Case, CaseEvent, Letter
 from sanctions.errors import TransitionNotAllowed
+from tests.businessday import BusinessDay
 from tests.factories import add_unit_office, open_case, seed
 from tests.invariants import check_invariants
 from tests.load import (
@@ -27,6 +31,7 @@ from tests.load import (
     run_officer_pool,
     table,
 )
+from tests.waiting import wait_until
 
 
 @pytest.mark.slow
@@ -56,6 +61,8 @@ def test_parallel_officers_on_shared_cases_leave_every_record_consistent(
     tally = combined(tallies)
     assert tally.steps > 10 and tally.letters > 0
     assert tally.other == {}, tally.examples  # every refusal is a rule's or a rival's
+    # one office, one business day: no valid step is refused by the agenda books' date order
+    assert not any("agenda book" in kind for kind in tally.rules), tally.examples
     assert all(t.first_start is not None and t.steps > 0 for t in tallies)
     with session_scope(app.db) as session:
         invariants = check_invariants(app, session)
@@ -73,6 +80,54 @@ def test_parallel_officers_on_shared_cases_leave_every_record_consistent(
     assert figures["steps"] == tally.steps and figures["renderer"] == "fake"
     assert 0 < figures["elapsed_s"] <= max(t.wall for t in tallies) + 1
     assert "FakePdfRenderer" in table(figures)
+    with session_scope(app.db) as session:  # every step and letter dated a business day
+        days = session.exec(select(col(CaseEvent.on))).all()
+        issued = session.exec(select(col(Letter.issued_on))).all()
+    assert tally.first_day is not None and tally.last_day is not None
+    assert all(tally.first_day <= d <= tally.last_day for d in [*days, *issued])
+    assert figures["business_day"]["moves"] == tally.day_moves
+
+
+@pytest.mark.pure
+def test_the_business_day_moves_on_only_once_the_steps_dated_on_it_have_ended(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "business-day"
+    BusinessDay.start(path, date(2024, 10, 7))
+    stepping, moving, arriving = BusinessDay(path), BusinessDay(path), BusinessDay(path)
+    moved: list[date] = []
+    try:
+        with stepping.held() as today:
+            assert today == date(2024, 10, 7)
+            mover = threading.Thread(
+                target=lambda: moved.append(moving.move_on(today, date(2024, 10, 17)))
+            )
+            mover.start()
+            # the mover waits for the step, and meanwhile no officer starts a step of its own
+            wait_until(lambda: _locked(f"{path}.turnstile"), timeout=30, what="the move to wait")
+            assert moved == [] and path.read_text() == "2024-10-07"
+        mover.join(timeout=30)
+        assert moved == [date(2024, 10, 17)]
+        with arriving.held() as later:
+            assert later == date(2024, 10, 17)
+        # a rival who saw the old day leaves the day as it is now
+        assert moving.move_on(date(2024, 10, 7), date(2024, 10, 8)) == date(2024, 10, 17)
+        assert moving.moves == 1
+    finally:
+        for day in (stepping, moving, arriving):
+            day.close()
+
+
+def _locked(name: str) -> bool:
+    """Whether someone holds a lock on file `name` (tried without waiting)."""
+    fd = os.open(name, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # a lock taken here is released with the descriptor
+    return False
 
 
 def test_the_checks_find_a_gap_in_a_register_and_a_state_its_log_does_not_replay_to(
