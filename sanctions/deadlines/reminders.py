@@ -19,9 +19,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import and_, update
+from sqlalchemy import select as columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -47,13 +48,38 @@ BLOCKING_FACT = names.BLOCKING_FACT
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
 
+class OverdueDeadline(NamedTuple):
+    id: int
+    case_id: int
+    name: str
+    state: str
+    due_date: date
+
+
+class OverdueCase(NamedTuple):
+    id: int
+    reference: str
+    state: str
+    version: int  # as scanned: the step claims this version, so a case changed since is refused
+
+
+class OverdueAgency(NamedTuple):
+    code: str
+    name: str
+    parent: str
+    kind: str
+    address: str
+    city: str
+
+
 @dataclass(frozen=True)
 class Overdue:
-    """An open escalating deadline past its due date, with its case and the case's agency."""
+    """An open escalating deadline past its due date, with what the job reads of its case and
+    of the case's agency (plain rows: the scan builds no ORM objects of the wide tables)."""
 
-    deadline: Deadline
-    case: Case
-    agency: Agency
+    deadline: OverdueDeadline
+    case: OverdueCase
+    agency: OverdueAgency
     last_hash: str  # of the case's latest event: what the reminder's event chains to
 
 
@@ -104,11 +130,18 @@ class RunReport:
 # --------------------------------------------------------------------------- the scan
 
 
+_DEADLINE = (Deadline.id, Deadline.case_id, Deadline.name, Deadline.state, Deadline.due_date)
+_CASE = (Case.reference, Case.state, Case.version)
+_AGENCY = (Agency.code, Agency.name, Agency.parent, Agency.kind, Agency.address, Agency.city)
+
+
 def overdue_query(as_of: date) -> Any:
     """The scan's query: `closed_seq IS NULL AND on_miss = 'escalate' AND due_date < ?` is a
-    range of the index `ix_deadlines_open`, so it reads only open deadlines already late."""
+    range of the index `ix_deadlines_open`, so it reads only open deadlines already late;
+    only the columns the job reads (SQLAlchemy Core: no ORM entity of the wide case row)."""
     return (
-        select(Deadline, Case, Agency, col(CaseEvent.hash))
+        columns(*(col(c) for c in (*_DEADLINE, *_CASE, *_AGENCY)), col(CaseEvent.hash))
+        .select_from(Deadline)
         .join(Case, col(Case.id) == Deadline.case_id)
         .join(Agency, col(Agency.id) == Case.agency_id)
         .join(
@@ -119,7 +152,7 @@ def overdue_query(as_of: date) -> Any:
         .where(
             col(Deadline.closed_seq).is_(None),
             col(Deadline.due_date) < as_of,
-            Deadline.on_miss == OnMiss.ESCALATE.value,
+            col(Deadline.on_miss) == OnMiss.ESCALATE.value,
         )
         .order_by(col(Deadline.due_date), col(Deadline.id))
     )
@@ -127,16 +160,28 @@ def overdue_query(as_of: date) -> Any:
 
 def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
     """Open deadlines with `on_miss: escalate` due before `as_of`, with their case and agency
-    (one query, `overdue_query`)."""
-    rows = session.exec(overdue_query(as_of)).all()
-    return [
-        Overdue(deadline, case, agency, last or GENESIS) for deadline, case, agency, last in rows
-    ]
+    (one query, `overdue_query`, read as plain rows)."""
+    d, c = len(_DEADLINE), len(_DEADLINE) + len(_CASE)
+    found = []
+    for row in session.connection().execute(overdue_query(as_of)):
+        deadline = OverdueDeadline._make(row[:d])
+        case = OverdueCase(deadline.case_id, *row[d:c])
+        found.append(Overdue(deadline, case, OverdueAgency._make(row[c:-1]), row[-1] or GENESIS))
+    return found
 
 
-def steps_done(
-    session: Session, deadlines: Sequence[Deadline]
-) -> dict[int, list[tuple[str, date]]]:
+class _Named(Protocol):
+    """A deadline as far as its ladder steps go (a `Deadline` or an `OverdueDeadline`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def case_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+
+
+def steps_done(session: Session, deadlines: Sequence[_Named]) -> dict[int, list[tuple[str, date]]]:
     """The ladder steps already recorded for each deadline, in issue order (chunked IN
     lists): those of every deadline of the same case and name, so a follow-up deadline a
     state re-opens (with its first anchor) continues the ladder instead of restarting it."""
@@ -261,14 +306,15 @@ def _one(
             row.status, row.detail = "would_issue", found.letter
             return row
         with session_scope(app.db) as session:
-            issuer = issuer_of(app, session, case, found.letter)
+            claimed = _claimable(session, item)
+            issuer = issuer_of(app, session, claimed, found.letter)
             if not issuer.hosted:
                 raise _NotHosted(
                     f"{found.letter} is issued by {issuer.code}, which this installation does "
                     "not host: its own installation sends it"
                 )
             letter = _issue_step(
-                app, session, item, found, done, ladder, as_of, now, actor, issue=issue
+                app, session, item, claimed, found, done, ladder, as_of, now, actor, issue=issue
             )
             row.letter, row.status = letter.number, "issued"
     except (_AlreadyIssued, _NotHosted, ConcurrencyConflict) as exc:
@@ -280,10 +326,23 @@ def _one(
     return row
 
 
+def _claimable(session: Session, item: Overdue) -> Case:
+    """The scanned case as an ORM object of this transaction, at the version the scan read
+    (a case changed since, by a parallel run or a step, is refused as `record` would)."""
+    case = session.get(Case, item.case.id)
+    if case is None or case.version != item.case.version:
+        raise ConcurrencyConflict(
+            f"case {item.case.reference} was changed by someone else while the job worked on "
+            "it; nothing was written for it (the next run looks at it again)"
+        )
+    return case
+
+
 def _issue_step(
     app: App,
     session: Session,
     item: Overdue,
+    case: Case,
     step: EscalationStep,
     done: list[tuple[str, date]],
     ladder: Ladder,
@@ -297,7 +356,7 @@ def _issue_step(
     claimed first (a parallel run that issued this step first bumped it, so this one finds
     the case changed), then the numbered letter and the sealed event; then the step's row,
     whose UNIQUE(deadline, step) is the database's last word on "once"."""
-    deadline, case = item.deadline, item.case
+    deadline = item.deadline
     facts = {BLOCKING_FACT: as_of.isoformat()} if step.key == BLOCKING_STEP else {}
     given = letter_data(app, step, item, [*done, (step.key, as_of)], ladder, as_of)
     read = reads(app, step.letter)  # the ladder's values this letter does not print are left out
@@ -331,7 +390,7 @@ def _issue_step(
     [letter] = written.letters
     taken = ReminderStep(
         case_id=case.id or 0,
-        deadline_id=deadline.id or 0,
+        deadline_id=deadline.id,
         step_key=step.key,
         issued_on=as_of,
         event_seq=written.event.seq,
