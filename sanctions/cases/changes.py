@@ -597,6 +597,8 @@ def open_cases(
     records which, under `letters_not_issued`.
     """
     cases = [o.case for o in openings]
+    for case in cases:
+        report_columns(case)
     insert_rows(session, cases)
     for case in cases:
         case.reference = case_reference(case.id or 0, case.reported_on)
@@ -640,6 +642,16 @@ def open_cases(
 
 # The steps of an opening, for the batched opening of an import (sanctions.cases.batch),
 # which writes the same rows set by set.
+def report_columns(case: Case) -> None:
+    """Copy what the reports group by out of a new case's employee snapshot into its own
+    columns (`Case.position`, `Case.position_type`), as the snapshot's JSON would give it
+    (`sanctions.reports.service` reads the snapshot the same way)."""
+    snapshot = case.employee_snapshot or {}
+    fields = case.__dict__  # as `construct` builds the row: no attribute events
+    fields["position"] = str(snapshot.get("position") or "")
+    fields["position_type"] = str(snapshot.get("position_type") or "")
+
+
 def case_reference(case_id: int, reported_on: date) -> str:
     """A new case's reference, from its id and the year it was reported."""
     return f"NET-{reported_on.year}-{case_id:06d}"

@@ -141,8 +141,9 @@ class RoleGrant(_Table, table=True):
 
 class Case(_Table, table=True):
     __tablename__ = "cases"
-    # An agency's cases by state: the desk of an officer of one agency; and every column a
-    # report reads but the jabatan, for an index-only pass over the cases (migration 0027).
+    # An agency's cases by state: the desk of an officer of one agency (migration 0027); and
+    # every column a report reads, the jabatan included, for an index-only pass over the
+    # cases (migrations 0027, 0029).
     __table_args__ = (
         Index("ix_cases_agency_state", "agency_id", "state"),
         Index(
@@ -153,6 +154,8 @@ class Case(_Table, table=True):
             "workflow_version",
             "act_date",
             "id",
+            "position",
+            "position_type",
         ),
     )
 
@@ -171,6 +174,11 @@ class Case(_Table, table=True):
     facts: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
     opened_by: str = Field(max_length=80)
     opened_at: datetime
+    # The snapshot's jabatan and position type, which the reports group by, as columns: the
+    # write path copies them when it opens the case (`changes.report_columns`); reading them
+    # out of the JSON per row was the cost of `report positions|violations` (migration 0029).
+    position: str = Field(default="", max_length=200)
+    position_type: str = Field(default="", max_length=40)
 
 
 class Allegation(_Table, table=True):

@@ -89,9 +89,9 @@ def _restriction(session: Session, scope: Scope) -> list[ColumnElement[bool]]:
 
 
 def _cases(where: list[ColumnElement[bool]], on: date | None, *, positions: bool = False) -> Any:
-    """The visible cases with what the reports read (the jabatan only when asked: reading
-    it out of the JSON snapshot is the costliest part of a scan). A subquery, not a CTE, so
-    PostgreSQL plans it into each query instead of materialising it."""
+    """The visible cases with what the reports read (the jabatan only when asked), every
+    column of them in `ix_cases_report`. A subquery, not a CTE, so PostgreSQL plans it into
+    each query instead of materialising it."""
     columns: list[Any] = [
         col(Case.id).label("case_id"),
         col(Case.agency_id).label("agency_id"),
@@ -101,10 +101,9 @@ def _cases(where: list[ColumnElement[bool]], on: date | None, *, positions: bool
         col(Case.act_date).label("act_date"),
     ]
     if positions:
-        snapshot = col(Case.employee_snapshot)
         columns += [
-            func.coalesce(snapshot["position"].as_string(), "").label("position"),
-            func.coalesce(snapshot["position_type"].as_string(), "").label("position_type"),
+            col(Case.position).label("position"),
+            col(Case.position_type).label("position_type"),
         ]
     dated = [] if on is None else [col(Case.reported_on) <= on]
     return select(*columns).where(*where, *dated).subquery("visible")
