@@ -166,6 +166,9 @@ def main() -> None:
     parser.add_argument(
         "--schema", help="measure a schema kept by an earlier --keep run (no build; one size)"
     )
+    parser.add_argument(
+        "--only", nargs="+", default=[], help="measure only the measures whose names contain one"
+    )
     args = parser.parse_args()
     if args.schema:
         args.sizes = args.sizes[:1]
@@ -196,7 +199,12 @@ def main() -> None:
             if args.explain and size == max(args.sizes):
                 explain(app)
             figures[size] = {}
-            for name, fn in measures(app).items():
+            chosen = {
+                name: fn
+                for name, fn in measures(app).items()
+                if not args.only or any(part in name for part in args.only)
+            }
+            for name, fn in chosen.items():
                 fn()  # warm: the plan cache, the workflow, the calendar
                 wall, cpu, rows = best(fn, args.rounds)
                 figures[size][name] = (wall, cpu, rows)
@@ -214,6 +222,8 @@ def main() -> None:
         small, large = min(args.sizes), max(args.sizes)
         print(f"\nratio {large:,} / {small:,} cases (wall; cases x{large // small}):")
         for name, (wall, _, rows) in figures[large].items():
+            if name not in figures[small]:
+                continue
             base, _, base_rows = figures[small][name]
             print(f"  {name:<32} x{wall / base:7.1f}   rows {base_rows:,} -> {rows:,}")
     print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))

@@ -597,8 +597,8 @@ def open_cases(
     records which, under `letters_not_issued`.
     """
     cases = [o.case for o in openings]
-    for case in cases:
-        report_columns(case)
+    for o in openings:
+        report_columns(o.case, o.violation_codes)
     insert_rows(session, cases)
     for case in cases:
         case.reference = case_reference(case.id or 0, case.reported_on)
@@ -642,14 +642,18 @@ def open_cases(
 
 # The steps of an opening, for the batched opening of an import (sanctions.cases.batch),
 # which writes the same rows set by set.
-def report_columns(case: Case) -> None:
-    """Copy what the reports group by out of a new case's employee snapshot into its own
-    columns (`Case.position`, `Case.position_type`), as the snapshot's JSON would give it
-    (`sanctions.reports.service` reads the snapshot the same way)."""
+def report_columns(case: Case, violation_codes: Sequence[str]) -> None:
+    """Fill a new case's columns the reports group by: its employee snapshot's jabatan and
+    position type (as `sanctions.reports.service` reads the snapshot) and the distinct codes
+    of its allegations (`VIOLATION_CODES_SEPARATOR`-joined, sorted)."""
     snapshot = case.employee_snapshot or {}
     fields = case.__dict__  # as `construct` builds the row: no attribute events
     fields["position"] = str(snapshot.get("position") or "")
     fields["position_type"] = str(snapshot.get("position_type") or "")
+    fields["violation_codes"] = VIOLATION_CODES_SEPARATOR.join(sorted(set(violation_codes)))
+
+
+VIOLATION_CODES_SEPARATOR = ","
 
 
 def case_reference(case_id: int, reported_on: date) -> str:

@@ -156,6 +156,7 @@ class Case(_Table, table=True):
             "id",
             "position",
             "position_type",
+            "violation_codes",
         ),
     )
 
@@ -174,16 +175,19 @@ class Case(_Table, table=True):
     facts: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
     opened_by: str = Field(max_length=80)
     opened_at: datetime
-    # The snapshot's jabatan and position type, which the reports group by, as columns: the
-    # write path copies them when it opens the case (`changes.report_columns`); reading them
-    # out of the JSON per row was the cost of `report positions|violations` (migration 0029).
+    # What the reports group by, as columns the write path fills when it opens the case
+    # (`changes.report_columns`; migration 0029): the snapshot's jabatan and position type
+    # (reading them out of the JSON per row was the cost of `report positions`), and the
+    # distinct codes of its allegations, sorted, comma-separated (written with the case and
+    # never changed after, like the allegations; `report violations` then groups the cases
+    # instead of joining a million allegations). The whole catalogue joined is 253 characters.
     position: str = Field(default="", max_length=200)
     position_type: str = Field(default="", max_length=40)
+    violation_codes: str = Field(default="", max_length=400)
 
 
 class Allegation(_Table, table=True):
     __tablename__ = "allegations"
-
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     violation_code: str = Field(max_length=20)

@@ -49,8 +49,8 @@ from sqlalchemy.sql.elements import KeyedColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
-from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
-from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Deadline
+from sanctions.cases.changes import CORRECTION_TRIGGER, VIOLATION_CODES_SEPARATOR, VOIDS
+from sanctions.db.models import Agency, Case, CaseEvent, Deadline
 from sanctions.reports.figures import FOLLOW_UP_DEADLINE, RECOMMENDED, FollowUpLaw, Period
 from sanctions.trust.scope import visible_cases
 
@@ -104,6 +104,7 @@ def _cases(where: list[ColumnElement[bool]], on: date | None, *, positions: bool
         columns += [
             col(Case.position).label("position"),
             col(Case.position_type).label("position_type"),
+            col(Case.violation_codes).label("violation_codes"),
         ]
     dated = [] if on is None else [col(Case.reported_on) <= on]
     return select(*columns).where(*where, *dated).subquery("visible")
@@ -367,9 +368,13 @@ def _in(column: KeyedColumnElement[Any], period: Period) -> list[ColumnElement[b
 def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
     if session.get_bind().dialect.name == "postgresql":
         # compiling a report's plan with LLVM costs seconds and saves none on a scan; a
-        # grouping of a million rows sorts or hashes in memory rather than on disk
+        # grouping of a million rows sorts or hashes in memory rather than on disk; and the
+        # server-side cursor's plan is for all its rows: by default PostgreSQL plans a cursor
+        # for its first tenth (cursor_tuple_fraction), which turns a grouped pass over every
+        # case into nested loops (issue 16: `report followup` took minutes so)
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '64MB'"))
+        session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
     yield from session.execute(query.execution_options(yield_per=STREAM))
 
 
@@ -409,23 +414,23 @@ def follow_up_groups(
 def code_groups(
     session: Session, scope: Scope, period: Period
 ) -> Iterator[tuple[str, str, str, int]]:
-    """(violation code, position, position type, cases) of the cases reported in `period`."""
+    """(violation code, position, position type, cases) of the cases reported in `period`:
+    the cases grouped by their distinct codes (`Case.violation_codes`, in `ix_cases_report`)
+    and position, then each group counted once for each of its codes (a case counts once per
+    code it was alleged, whatever the number of its allegations)."""
     rows = standing(session, scope, positions=True)
-    code = col(Allegation.violation_code)
     query = (
-        select(
-            code,
-            rows.c.position,
-            rows.c.position_type,
-            func.count(func.distinct(rows.c.case_id)),
-        )
-        .join(Allegation, col(Allegation.case_id) == rows.c.case_id)
+        select(rows.c.violation_codes, rows.c.position, rows.c.position_type, func.count())
         .where(*_in(rows.c.reported_on, period))
-        .group_by(code, rows.c.position, rows.c.position_type)
-        .order_by(code, rows.c.position, rows.c.position_type)
+        .group_by(rows.c.violation_codes, rows.c.position, rows.c.position_type)
     )
-    for violation, position, position_type, n in _stream(session, query):
-        yield violation, position, position_type, int(n)
+    counted: dict[tuple[str, str, str], int] = {}
+    for codes, position, position_type, n in _stream(session, query):
+        for code in codes.split(VIOLATION_CODES_SEPARATOR) if codes else ():
+            key = (code, position, position_type)
+            counted[key] = counted.get(key, 0) + int(n)
+    for (violation, position, position_type), n in sorted(counted.items()):
+        yield violation, position, position_type, n
 
 
 def position_counts(
