@@ -110,8 +110,9 @@ class OverdueRow:
 @dataclass(frozen=True)
 class _Open:
     case: Case
-    agency: Agency
-    employee: Employee
+    agency: str  # its code
+    employee: str  # the employee's name
+    nip: str
     deadlines: list[Deadline]
 
 
@@ -156,9 +157,9 @@ def desk(app: App, session: Session, *, actor: str, on: date) -> list[DeskRow]:
         rows.append(
             DeskRow(
                 reference=case.reference,
-                employee=item.employee.name,
-                nip=item.employee.nip,
-                agency=item.agency.code,
+                employee=item.employee,
+                nip=item.nip,
+                agency=item.agency,
                 state=case.state,
                 stage=workflow.state(case.state).label,
                 steps=[t.trigger for t in steps],
@@ -219,9 +220,9 @@ def overdue(
             rows.append(
                 OverdueRow(
                     reference=case.reference,
-                    employee=item.employee.name,
-                    nip=item.employee.nip,
-                    agency=item.agency.code,
+                    employee=item.employee,
+                    nip=item.nip,
+                    agency=item.agency,
                     state=case.state,
                     stage=workflow.state(case.state).label,
                     deadline=deadline.name,
@@ -260,12 +261,15 @@ def _context(
 
 
 def _open_query(app: App) -> Any:
-    """The open cases (not in a terminal state of any workflow), with agency and employee."""
+    """The open cases (not in a terminal state of any workflow), with the agency's code and
+    the employee's name and NIP: only the columns printed, so PostgreSQL looks the few
+    employees up by their key instead of hashing the whole table, and no ORM object is built
+    for either."""
     terminal = {
         n for w in app.workflows.versions.values() for n, s in w.states.items() if s.terminal
     }
     return (
-        select(Case, Agency, Employee)
+        select(Case, col(Agency.code), col(Employee.name), col(Employee.nip))
         .join(Agency, col(Agency.id) == Case.agency_id)
         .join(Employee, col(Employee.id) == Case.employee_id)
         .where(col(Case.state).not_in(terminal))
@@ -301,10 +305,10 @@ def _open_cases(
         refusal=f"user {actor!r} holds no role; an admin grants roles with `sanctions user add`",
     )
     found = session.exec(query.order_by(col(Case.id))).all()
-    deadlines = _deadlines(session, [case.id or 0 for case, _, _ in found])
+    deadlines = _deadlines(session, [case.id or 0 for case, *_ in found])
     return [
-        _Open(case, agency, employee, deadlines.get(case.id or 0, []))
-        for case, agency, employee in found
+        _Open(case, agency, employee, nip, deadlines.get(case.id or 0, []))
+        for case, agency, employee, nip in found
     ]
 
 
