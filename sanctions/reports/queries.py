@@ -18,7 +18,8 @@ reads no case into Python:
 Each query returns grouped counts (per agency and outcome, per violation code and position,
 per state and report date, per act date): a few hundred rows whatever the number of cases,
 read as a stream. What stays in Python is the arithmetic over those groups (position groups
-from the jabatan, age buckets, weeks, rates), in `sanctions.reports.figures`.
+from the jabatan, age buckets, weeks, rates), in `sanctions.reports.figures`, and splitting a
+group of cases by its violation codes into one count per code (`code_groups`).
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def standing(
 ) -> Any:
     """A subquery of the cases that stand on `scope.on` (every visible case as it is when
     `scope.on` is None), one row each: case_id, agency_id, state, version, reported_on,
-    act_date, position, position_type and `state_on` (the state on the date); with
+    act_date (with `positions`, position, position_type and violation_codes: the case's own
+    columns, in `ix_cases_report`) and `state_on` (the state on the date); with
     `follow_up`, also recommended_on, outcome (`figures.follow_up_outcome`) and days_late.
 
     One pass over the cases' steps, grouped per case: the last standing step, the first into
