@@ -21,15 +21,15 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import and_, update
 from sqlalchemy import select as columns
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.cases.changes import Change, IssueLetter, record
+from sanctions.cases.changes import Change, IssueLetter, case_and_last_hash, record
 from sanctions.db import session_scope
-from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
+from sanctions.db.models import Agency, Case, Deadline, Letter, ReminderStep
 from sanctions.deadlines.ladder import AgencyKind, EscalationStep, Ladder, next_step
 from sanctions.deadlines.ladder import next_step_due as ladder_next_due
 from sanctions.deadlines.rules import OnMiss
@@ -39,7 +39,6 @@ from sanctions.letters import store
 from sanctions.letters.service import issue_letter, issuer_of, reads
 from sanctions.mailing import send, smtp_server
 from sanctions.trust import log
-from sanctions.trust.chain import GENESIS
 
 TRIGGER_PREFIX = "pengingat:"
 BLOCKING_STEP = names.BLOCKING_STEP
@@ -80,7 +79,6 @@ class Overdue:
     deadline: OverdueDeadline
     case: OverdueCase
     agency: OverdueAgency
-    last_hash: str  # of the case's latest event: what the reminder's event chains to
 
 
 @dataclass
@@ -140,15 +138,10 @@ def overdue_query(as_of: date) -> Any:
     range of the index `ix_deadlines_open`, so it reads only open deadlines already late;
     only the columns the job reads (SQLAlchemy Core: no ORM entity of the wide case row)."""
     return (
-        columns(*(col(c) for c in (*_DEADLINE, *_CASE, *_AGENCY)), col(CaseEvent.hash))
+        columns(*(col(c) for c in (*_DEADLINE, *_CASE, *_AGENCY)))
         .select_from(Deadline)
         .join(Case, col(Case.id) == Deadline.case_id)
         .join(Agency, col(Agency.id) == Case.agency_id)
-        .join(
-            CaseEvent,
-            and_(col(CaseEvent.case_id) == Case.id, col(CaseEvent.seq) == Case.version),
-            isouter=True,
-        )
         .where(
             col(Deadline.closed_seq).is_(None),
             col(Deadline.due_date) < as_of,
@@ -166,7 +159,7 @@ def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
     for row in session.connection().execute(overdue_query(as_of)):
         deadline = OverdueDeadline._make(row[:d])
         case = OverdueCase(deadline.case_id, *row[d:c])
-        found.append(Overdue(deadline, case, OverdueAgency._make(row[c:-1]), row[-1] or GENESIS))
+        found.append(Overdue(deadline, case, OverdueAgency._make(row[c:])))
     return found
 
 
@@ -306,7 +299,7 @@ def _one(
             row.status, row.detail = "would_issue", found.letter
             return row
         with session_scope(app.db) as session:
-            claimed = _claimable(session, item)
+            claimed, prev_hash = _claimable(session, item)
             issuer = issuer_of(app, session, claimed, found.letter)
             if not issuer.hosted:
                 raise _NotHosted(
@@ -314,8 +307,9 @@ def _one(
                     "not host: its own installation sends it"
                 )
             letter = _issue_step(
-                app, session, item, claimed, found, done, ladder, as_of, now, actor, issue=issue
-            )
+                app, session, item, claimed, prev_hash, found, done, ladder, as_of, now, actor,
+                issue=issue,
+            )  # fmt: skip
             row.letter, row.status = letter.number, "issued"
     except (_AlreadyIssued, _NotHosted, ConcurrencyConflict) as exc:
         row.status, row.detail = "skipped", str(exc)
@@ -326,16 +320,18 @@ def _one(
     return row
 
 
-def _claimable(session: Session, item: Overdue) -> Case:
-    """The scanned case as an ORM object of this transaction, at the version the scan read
-    (a case changed since, by a parallel run or a step, is refused as `record` would)."""
-    case = session.get(Case, item.case.id)
-    if case is None or case.version != item.case.version:
+def _claimable(session: Session, item: Overdue) -> tuple[Case, str]:
+    """The scanned case as an ORM object of this transaction and the hash of its latest
+    event (what the reminder's event chains to), at the version the scan read: a case
+    changed since, by a parallel run or a step, is refused as `record` would refuse it. Read
+    here for the few cases a step is issued for, not by the scan for every late deadline."""
+    case, prev_hash = case_and_last_hash(session, item.case.reference)
+    if case.version != item.case.version:
         raise ConcurrencyConflict(
             f"case {item.case.reference} was changed by someone else while the job worked on "
             "it; nothing was written for it (the next run looks at it again)"
         )
-    return case
+    return case, prev_hash
 
 
 def _issue_step(
@@ -343,6 +339,7 @@ def _issue_step(
     session: Session,
     item: Overdue,
     case: Case,
+    prev_hash: str,
     step: EscalationStep,
     done: list[tuple[str, date]],
     ladder: Ladder,
@@ -381,7 +378,7 @@ def _issue_step(
         session,
         case,
         change,
-        prev_hash=item.last_hash,
+        prev_hash=prev_hash,
         open_deadlines=False,
         actor=actor,
         now=now,
