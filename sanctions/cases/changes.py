@@ -40,6 +40,7 @@ from sanctions.db.models import (
     Deadline,
     DeadlineEntry,
     Letter,
+    report_values,
 )
 from sanctions.deadlines.rules import due_date
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
@@ -643,17 +644,11 @@ def open_cases(
 # The steps of an opening, for the batched opening of an import (sanctions.cases.batch),
 # which writes the same rows set by set.
 def report_columns(case: Case, violation_codes: Sequence[str]) -> None:
-    """Fill a new case's columns the reports group by: its employee snapshot's jabatan and
-    position type (as `sanctions.reports.service` reads the snapshot) and the distinct codes
-    of its allegations (`VIOLATION_CODES_SEPARATOR`-joined, sorted)."""
-    snapshot = case.employee_snapshot or {}
-    fields = case.__dict__  # as `construct` builds the row: no attribute events
-    fields["position"] = str(snapshot.get("position") or "")
-    fields["position_type"] = str(snapshot.get("position_type") or "")
-    fields["violation_codes"] = VIOLATION_CODES_SEPARATOR.join(sorted(set(violation_codes)))
-
-
-VIOLATION_CODES_SEPARATOR = ","
+    """Fill a new case's columns the reports group by (`db.models.report_values`): its
+    employee snapshot's jabatan and position type, as `sanctions.reports.service` reads the
+    snapshot, and the distinct codes of its allegations, sorted and joined."""
+    # as `construct` builds the row: no attribute events
+    case.__dict__.update(report_values(case.employee_snapshot, violation_codes))
 
 
 def case_reference(case_id: int, reported_on: date) -> str:

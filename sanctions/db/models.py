@@ -8,6 +8,7 @@ only where the version is still the one it read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -184,6 +185,22 @@ class Case(_Table, table=True):
     position: str = Field(default="", max_length=200)
     position_type: str = Field(default="", max_length=40)
     violation_codes: str = Field(default="", max_length=400)
+
+
+VIOLATION_CODES_SEPARATOR = ","
+
+
+def report_values(snapshot: Mapping[str, Any] | None, codes: Iterable[str]) -> dict[str, str]:
+    """What a case's report columns hold, from its employee snapshot and its allegations'
+    codes: the write path writes them (`cases.changes.report_columns`) and the audit checks
+    them (`trust.log`), since the Merkle leaf of a case holds the snapshot and the allegations,
+    not these copies of them."""
+    snapshot = snapshot or {}
+    return {
+        "position": str(snapshot.get("position") or ""),
+        "position_type": str(snapshot.get("position_type") or ""),
+        "violation_codes": VIOLATION_CODES_SEPARATOR.join(sorted(set(codes))),
+    }
 
 
 class Allegation(_Table, table=True):

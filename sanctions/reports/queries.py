@@ -50,8 +50,8 @@ from sqlalchemy.sql.elements import KeyedColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
-from sanctions.cases.changes import CORRECTION_TRIGGER, VIOLATION_CODES_SEPARATOR, VOIDS
-from sanctions.db.models import Agency, Case, CaseEvent, Deadline
+from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
+from sanctions.db.models import VIOLATION_CODES_SEPARATOR, Agency, Case, CaseEvent, Deadline
 from sanctions.reports.figures import FOLLOW_UP_DEADLINE, RECOMMENDED, FollowUpLaw, Period
 from sanctions.trust.scope import visible_cases
 
