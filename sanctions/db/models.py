@@ -205,6 +205,7 @@ def report_values(snapshot: Mapping[str, Any] | None, codes: Iterable[str]) -> d
 
 class Allegation(_Table, table=True):
     __tablename__ = "allegations"
+
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     violation_code: str = Field(max_length=20)
