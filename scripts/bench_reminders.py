@@ -296,8 +296,10 @@ def main() -> None:
             with Session(engine) as session:
                 start = time.perf_counter()
                 given = letter_data(app, step, item, [(step.key, AS_OF)], ladder, AS_OF)
+                case = session.get(Case, item.case.id)
+                assert case is not None
                 issue_letter(
-                    app, session, item.case, step.letter, on=AS_OF, actor="bench", now=NOW,
+                    app, session, case, step.letter, on=AS_OF, actor="bench", now=NOW,
                     event_seq=2, given=given,
                 )  # fmt: skip
                 costs.append(time.perf_counter() - start)

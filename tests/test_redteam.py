@@ -266,6 +266,16 @@ def test_14_a_changed_employee_snapshot_is_named(history: History) -> None:
     assert first.startswith(f"cases:{history.case_id}: differs from its leaf: employee_snapshot")
 
 
+def test_14b_a_changed_report_column_is_named(history: History) -> None:
+    # the jabatan and the codes a report groups by are copies of the snapshot and the
+    # allegations the case's leaf holds: moving a case to another group is named
+    tamper(history, "UPDATE cases SET position = 'Camat', violation_codes = 'DIS-99' "
+                    "WHERE id = {case}")  # fmt: skip
+    first = findings(history)[0]
+    assert first.startswith(f"cases:{history.case_id}: its report columns disagree with its")
+    assert "position" in first and "violation_codes" in first
+
+
 def test_16_a_self_granted_role_is_named(history: History) -> None:
     tamper(
         history,

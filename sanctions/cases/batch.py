@@ -34,6 +34,7 @@ from sanctions.cases.changes import (
     first_change,
     issue_letters,
     opening_event,
+    report_columns,
 )
 from sanctions.db.bulk import insert_values, reserve_ids
 from sanctions.db.models import Allegation, Case, CaseEvent, Deadline
@@ -79,6 +80,8 @@ def open_batch(
         return []
     db = session.connection()
     cases = [o.case for o in openings]
+    for o in openings:
+        report_columns(o.case, o.violation_codes)
     ids = reserve_ids(db, _CASES, len(cases))
     if ids is None:  # SQLite: the ids come with the rows, the references after them
         rows = [{c: getattr(case, c) for c in _CASE_COLUMNS} for case in cases]

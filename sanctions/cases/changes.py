@@ -40,6 +40,7 @@ from sanctions.db.models import (
     Deadline,
     DeadlineEntry,
     Letter,
+    report_values,
 )
 from sanctions.deadlines.rules import due_date
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
@@ -597,6 +598,8 @@ def open_cases(
     records which, under `letters_not_issued`.
     """
     cases = [o.case for o in openings]
+    for o in openings:
+        report_columns(o.case, o.violation_codes)
     insert_rows(session, cases)
     for case in cases:
         case.reference = case_reference(case.id or 0, case.reported_on)
@@ -640,6 +643,14 @@ def open_cases(
 
 # The steps of an opening, for the batched opening of an import (sanctions.cases.batch),
 # which writes the same rows set by set.
+def report_columns(case: Case, violation_codes: Sequence[str]) -> None:
+    """Fill a new case's columns the reports group by (`db.models.report_values`): its
+    employee snapshot's jabatan and position type, as `sanctions.reports.service` reads the
+    snapshot, and the distinct codes of its allegations, sorted and joined."""
+    # as `construct` builds the row: no attribute events
+    case.__dict__.update(report_values(case.employee_snapshot, violation_codes))
+
+
 def case_reference(case_id: int, reported_on: date) -> str:
     """A new case's reference, from its id and the year it was reported."""
     return f"NET-{reported_on.year}-{case_id:06d}"

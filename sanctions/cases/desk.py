@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import exists
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
@@ -110,8 +111,9 @@ class OverdueRow:
 @dataclass(frozen=True)
 class _Open:
     case: Case
-    agency: Agency
-    employee: Employee
+    agency: str  # its code
+    employee: str  # the employee's name
+    nip: str
     deadlines: list[Deadline]
 
 
@@ -156,9 +158,9 @@ def desk(app: App, session: Session, *, actor: str, on: date) -> list[DeskRow]:
         rows.append(
             DeskRow(
                 reference=case.reference,
-                employee=item.employee.name,
-                nip=item.employee.nip,
-                agency=item.agency.code,
+                employee=item.employee,
+                nip=item.nip,
+                agency=item.agency,
                 state=case.state,
                 stage=workflow.state(case.state).label,
                 steps=[t.trigger for t in steps],
@@ -219,9 +221,9 @@ def overdue(
             rows.append(
                 OverdueRow(
                     reference=case.reference,
-                    employee=item.employee.name,
-                    nip=item.employee.nip,
-                    agency=item.agency.code,
+                    employee=item.employee,
+                    nip=item.nip,
+                    agency=item.agency,
                     state=case.state,
                     stage=workflow.state(case.state).label,
                     deadline=deadline.name,
@@ -260,14 +262,16 @@ def _context(
 
 
 def _open_query(app: App) -> Any:
-    """The open cases (not in a terminal state of any workflow), with agency and employee."""
+    """The open cases (not in a terminal state of any workflow), with the agency's code (a
+    column, not an ORM row). Their employees are read apart, by key (`_employees`): joined
+    here, PostgreSQL hashed a sequential scan of the whole employees table for one agency's
+    cases, a cost growing with the country's employees rather than with the desk."""
     terminal = {
         n for w in app.workflows.versions.values() for n, s in w.states.items() if s.terminal
     }
     return (
-        select(Case, Agency, Employee)
+        select(Case, col(Agency.code))
         .join(Agency, col(Agency.id) == Case.agency_id)
-        .join(Employee, col(Employee.id) == Case.employee_id)
         .where(col(Case.state).not_in(terminal))
     )
 
@@ -301,10 +305,11 @@ def _open_cases(
         refusal=f"user {actor!r} holds no role; an admin grants roles with `sanctions user add`",
     )
     found = session.exec(query.order_by(col(Case.id))).all()
-    deadlines = _deadlines(session, [case.id or 0 for case, _, _ in found])
+    deadlines = _deadlines(session, [case.id or 0 for case, _ in found])
+    employees = _employees(session, sorted({case.employee_id for case, _ in found}))
     return [
-        _Open(case, agency, employee, deadlines.get(case.id or 0, []))
-        for case, agency, employee in found
+        _Open(case, agency, *employees[case.employee_id], deadlines.get(case.id or 0, []))
+        for case, agency in found
     ]
 
 
@@ -320,6 +325,18 @@ def _deadlines_query(batch: Sequence[int]) -> Any:
         .where(col(Deadline.case_id).in_(batch), col(Deadline.closed_seq).is_(None))
         .order_by(col(Deadline.due_date), col(Deadline.id))
     )
+
+
+def _employees(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Employee id → (name, NIP), by the primary key, `CHUNK` ids a query."""
+    found: dict[int, tuple[str, str]] = {}
+    for batch in _chunks(ids):
+        query = sa_select(col(Employee.id), col(Employee.name), col(Employee.nip)).where(
+            col(Employee.id).in_(batch)
+        )
+        for employee_id, name, nip in session.connection().execute(query):
+            found[employee_id or 0] = (name, nip)
+    return found
 
 
 def _deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Deadline]]:

@@ -8,6 +8,7 @@ only where the version is still the one it read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -141,8 +142,9 @@ class RoleGrant(_Table, table=True):
 
 class Case(_Table, table=True):
     __tablename__ = "cases"
-    # An agency's cases by state: the desk of an officer of one agency; and every column a
-    # report reads but the jabatan, for an index-only pass over the cases (migration 0027).
+    # An agency's cases by state: the desk of an officer of one agency (migration 0027); and
+    # every column a report reads, the jabatan included, for an index-only pass over the
+    # cases (migrations 0027, 0029).
     __table_args__ = (
         Index("ix_cases_agency_state", "agency_id", "state"),
         Index(
@@ -153,6 +155,9 @@ class Case(_Table, table=True):
             "workflow_version",
             "act_date",
             "id",
+            "position",
+            "position_type",
+            "violation_codes",
         ),
     )
 
@@ -171,6 +176,31 @@ class Case(_Table, table=True):
     facts: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
     opened_by: str = Field(max_length=80)
     opened_at: datetime
+    # What the reports group by, as columns the write path fills when it opens the case
+    # (`changes.report_columns`; migration 0029): the snapshot's jabatan and position type
+    # (reading them out of the JSON per row was the cost of `report positions`), and the
+    # distinct codes of its allegations, sorted, comma-separated (written with the case and
+    # never changed after, like the allegations; `report violations` then groups the cases
+    # instead of joining a million allegations). The whole catalogue joined is 253 characters.
+    position: str = Field(default="", max_length=200)
+    position_type: str = Field(default="", max_length=40)
+    violation_codes: str = Field(default="", max_length=400)
+
+
+VIOLATION_CODES_SEPARATOR = ","
+
+
+def report_values(snapshot: Mapping[str, Any] | None, codes: Iterable[str]) -> dict[str, str]:
+    """What a case's report columns hold, from its employee snapshot and its allegations'
+    codes: the write path writes them (`cases.changes.report_columns`) and the audit checks
+    them (`trust.log`), since the Merkle leaf of a case holds the snapshot and the allegations,
+    not these copies of them."""
+    snapshot = snapshot or {}
+    return {
+        "position": str(snapshot.get("position") or ""),
+        "position_type": str(snapshot.get("position_type") or ""),
+        "violation_codes": VIOLATION_CODES_SEPARATOR.join(sorted(set(codes))),
+    }
 
 
 class Allegation(_Table, table=True):

@@ -19,16 +19,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import and_, update
+from sqlalchemy import select as columns
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.cases.changes import Change, IssueLetter, record
+from sanctions.cases.changes import Change, IssueLetter, case_and_last_hash, record
 from sanctions.db import session_scope
-from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
+from sanctions.db.models import Agency, Case, Deadline, Letter, ReminderStep
 from sanctions.deadlines.ladder import AgencyKind, EscalationStep, Ladder, next_step
 from sanctions.deadlines.ladder import next_step_due as ladder_next_due
 from sanctions.deadlines.rules import OnMiss
@@ -38,7 +39,6 @@ from sanctions.letters import store
 from sanctions.letters.service import issue_letter, issuer_of, reads
 from sanctions.mailing import send, smtp_server
 from sanctions.trust import log
-from sanctions.trust.chain import GENESIS
 
 TRIGGER_PREFIX = "pengingat:"
 BLOCKING_STEP = names.BLOCKING_STEP
@@ -47,14 +47,38 @@ BLOCKING_FACT = names.BLOCKING_FACT
 Progress = Callable[[int, int], None]  # (cases done, cases in all)
 
 
+class OverdueDeadline(NamedTuple):
+    id: int
+    case_id: int
+    name: str
+    state: str
+    due_date: date
+
+
+class OverdueCase(NamedTuple):
+    id: int
+    reference: str
+    state: str
+    version: int  # as scanned: the step claims this version, so a case changed since is refused
+
+
+class OverdueAgency(NamedTuple):
+    code: str
+    name: str
+    parent: str
+    kind: str
+    address: str
+    city: str
+
+
 @dataclass(frozen=True)
 class Overdue:
-    """An open escalating deadline past its due date, with its case and the case's agency."""
+    """An open escalating deadline past its due date, with what the job reads of its case and
+    of the case's agency (plain rows: the scan builds no ORM objects of the wide tables)."""
 
-    deadline: Deadline
-    case: Case
-    agency: Agency
-    last_hash: str  # of the case's latest event: what the reminder's event chains to
+    deadline: OverdueDeadline
+    case: OverdueCase
+    agency: OverdueAgency
 
 
 @dataclass
@@ -104,22 +128,24 @@ class RunReport:
 # --------------------------------------------------------------------------- the scan
 
 
+_DEADLINE = (Deadline.id, Deadline.case_id, Deadline.name, Deadline.state, Deadline.due_date)
+_CASE = (Case.reference, Case.state, Case.version)
+_AGENCY = (Agency.code, Agency.name, Agency.parent, Agency.kind, Agency.address, Agency.city)
+
+
 def overdue_query(as_of: date) -> Any:
     """The scan's query: `closed_seq IS NULL AND on_miss = 'escalate' AND due_date < ?` is a
-    range of the index `ix_deadlines_open`, so it reads only open deadlines already late."""
+    range of the index `ix_deadlines_open`, so it reads only open deadlines already late;
+    only the columns the job reads (SQLAlchemy Core: no ORM entity of the wide case row)."""
     return (
-        select(Deadline, Case, Agency, col(CaseEvent.hash))
+        columns(*(col(c) for c in (*_DEADLINE, *_CASE, *_AGENCY)))
+        .select_from(Deadline)
         .join(Case, col(Case.id) == Deadline.case_id)
         .join(Agency, col(Agency.id) == Case.agency_id)
-        .join(
-            CaseEvent,
-            and_(col(CaseEvent.case_id) == Case.id, col(CaseEvent.seq) == Case.version),
-            isouter=True,
-        )
         .where(
             col(Deadline.closed_seq).is_(None),
             col(Deadline.due_date) < as_of,
-            Deadline.on_miss == OnMiss.ESCALATE.value,
+            col(Deadline.on_miss) == OnMiss.ESCALATE.value,
         )
         .order_by(col(Deadline.due_date), col(Deadline.id))
     )
@@ -127,16 +153,28 @@ def overdue_query(as_of: date) -> Any:
 
 def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
     """Open deadlines with `on_miss: escalate` due before `as_of`, with their case and agency
-    (one query, `overdue_query`)."""
-    rows = session.exec(overdue_query(as_of)).all()
-    return [
-        Overdue(deadline, case, agency, last or GENESIS) for deadline, case, agency, last in rows
-    ]
+    (one query, `overdue_query`, read as plain rows)."""
+    d, c = len(_DEADLINE), len(_DEADLINE) + len(_CASE)
+    found = []
+    for row in session.connection().execute(overdue_query(as_of)):
+        deadline = OverdueDeadline._make(row[:d])
+        case = OverdueCase(deadline.case_id, *row[d:c])
+        found.append(Overdue(deadline, case, OverdueAgency._make(row[c:])))
+    return found
 
 
-def steps_done(
-    session: Session, deadlines: Sequence[Deadline]
-) -> dict[int, list[tuple[str, date]]]:
+class _Named(Protocol):
+    """A deadline as far as its ladder steps go (a `Deadline` or an `OverdueDeadline`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def case_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+
+
+def steps_done(session: Session, deadlines: Sequence[_Named]) -> dict[int, list[tuple[str, date]]]:
     """The ladder steps already recorded for each deadline, in issue order (chunked IN
     lists): those of every deadline of the same case and name, so a follow-up deadline a
     state re-opens (with its first anchor) continues the ladder instead of restarting it."""
@@ -261,15 +299,17 @@ def _one(
             row.status, row.detail = "would_issue", found.letter
             return row
         with session_scope(app.db) as session:
-            issuer = issuer_of(app, session, case, found.letter)
+            claimed, prev_hash = _claimable(session, item)
+            issuer = issuer_of(app, session, claimed, found.letter)
             if not issuer.hosted:
                 raise _NotHosted(
                     f"{found.letter} is issued by {issuer.code}, which this installation does "
                     "not host: its own installation sends it"
                 )
             letter = _issue_step(
-                app, session, item, found, done, ladder, as_of, now, actor, issue=issue
-            )
+                app, session, item, claimed, prev_hash, found, done, ladder, as_of, now, actor,
+                issue=issue,
+            )  # fmt: skip
             row.letter, row.status = letter.number, "issued"
     except (_AlreadyIssued, _NotHosted, ConcurrencyConflict) as exc:
         row.status, row.detail = "skipped", str(exc)
@@ -280,10 +320,26 @@ def _one(
     return row
 
 
+def _claimable(session: Session, item: Overdue) -> tuple[Case, str]:
+    """The scanned case as an ORM object of this transaction and the hash of its latest
+    event (what the reminder's event chains to), at the version the scan read: a case
+    changed since, by a parallel run or a step, is refused as `record` would refuse it. Read
+    here for the few cases a step is issued for, not by the scan for every late deadline."""
+    case, prev_hash = case_and_last_hash(session, item.case.reference)
+    if case.version != item.case.version:
+        raise ConcurrencyConflict(
+            f"case {item.case.reference} was changed by someone else while the job worked on "
+            "it; nothing was written for it (the next run looks at it again)"
+        )
+    return case, prev_hash
+
+
 def _issue_step(
     app: App,
     session: Session,
     item: Overdue,
+    case: Case,
+    prev_hash: str,
     step: EscalationStep,
     done: list[tuple[str, date]],
     ladder: Ladder,
@@ -297,7 +353,7 @@ def _issue_step(
     claimed first (a parallel run that issued this step first bumped it, so this one finds
     the case changed), then the numbered letter and the sealed event; then the step's row,
     whose UNIQUE(deadline, step) is the database's last word on "once"."""
-    deadline, case = item.deadline, item.case
+    deadline = item.deadline
     facts = {BLOCKING_FACT: as_of.isoformat()} if step.key == BLOCKING_STEP else {}
     given = letter_data(app, step, item, [*done, (step.key, as_of)], ladder, as_of)
     read = reads(app, step.letter)  # the ladder's values this letter does not print are left out
@@ -322,7 +378,7 @@ def _issue_step(
         session,
         case,
         change,
-        prev_hash=item.last_hash,
+        prev_hash=prev_hash,
         open_deadlines=False,
         actor=actor,
         now=now,
@@ -331,7 +387,7 @@ def _issue_step(
     [letter] = written.letters
     taken = ReminderStep(
         case_id=case.id or 0,
-        deadline_id=deadline.id or 0,
+        deadline_id=deadline.id,
         step_key=step.key,
         issued_on=as_of,
         event_seq=written.event.seq,

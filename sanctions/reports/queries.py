@@ -18,7 +18,8 @@ reads no case into Python:
 Each query returns grouped counts (per agency and outcome, per violation code and position,
 per state and report date, per act date): a few hundred rows whatever the number of cases,
 read as a stream. What stays in Python is the arithmetic over those groups (position groups
-from the jabatan, age buckets, weeks, rates), in `sanctions.reports.figures`.
+from the jabatan, age buckets, weeks, rates), in `sanctions.reports.figures`, and splitting a
+group of cases by its violation codes into one count per code (`code_groups`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
 from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
-from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Deadline
+from sanctions.db.models import VIOLATION_CODES_SEPARATOR, Agency, Case, CaseEvent, Deadline
 from sanctions.reports.figures import FOLLOW_UP_DEADLINE, RECOMMENDED, FollowUpLaw, Period
 from sanctions.trust.scope import visible_cases
 
@@ -89,9 +90,9 @@ def _restriction(session: Session, scope: Scope) -> list[ColumnElement[bool]]:
 
 
 def _cases(where: list[ColumnElement[bool]], on: date | None, *, positions: bool = False) -> Any:
-    """The visible cases with what the reports read (the jabatan only when asked: reading
-    it out of the JSON snapshot is the costliest part of a scan). A subquery, not a CTE, so
-    PostgreSQL plans it into each query instead of materialising it."""
+    """The visible cases with what the reports read (the jabatan only when asked), every
+    column of them in `ix_cases_report`. A subquery, not a CTE, so PostgreSQL plans it into
+    each query instead of materialising it."""
     columns: list[Any] = [
         col(Case.id).label("case_id"),
         col(Case.agency_id).label("agency_id"),
@@ -101,10 +102,10 @@ def _cases(where: list[ColumnElement[bool]], on: date | None, *, positions: bool
         col(Case.act_date).label("act_date"),
     ]
     if positions:
-        snapshot = col(Case.employee_snapshot)
         columns += [
-            func.coalesce(snapshot["position"].as_string(), "").label("position"),
-            func.coalesce(snapshot["position_type"].as_string(), "").label("position_type"),
+            col(Case.position).label("position"),
+            col(Case.position_type).label("position_type"),
+            col(Case.violation_codes).label("violation_codes"),
         ]
     dated = [] if on is None else [col(Case.reported_on) <= on]
     return select(*columns).where(*where, *dated).subquery("visible")
@@ -115,7 +116,8 @@ def standing(
 ) -> Any:
     """A subquery of the cases that stand on `scope.on` (every visible case as it is when
     `scope.on` is None), one row each: case_id, agency_id, state, version, reported_on,
-    act_date, position, position_type and `state_on` (the state on the date); with
+    act_date (with `positions`, position, position_type and violation_codes: the case's own
+    columns, in `ix_cases_report`) and `state_on` (the state on the date); with
     `follow_up`, also recommended_on, outcome (`figures.follow_up_outcome`) and days_late.
 
     One pass over the cases' steps, grouped per case: the last standing step, the first into
@@ -365,12 +367,22 @@ def _in(column: KeyedColumnElement[Any], period: Period) -> list[ColumnElement[b
     return where
 
 
-def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
+def _stream(session: Session, query: Select[Any], *, every_case: bool = False) -> Iterator[Any]:
+    """The grouped rows of `query`, fetched `STREAM` at a time. `every_case`: the query joins
+    per-case subqueries over every visible case (the follow-up), whose row counts PostgreSQL
+    underestimates by orders of magnitude (grouped CTEs): nested loops are switched off for
+    it, so it hashes each side once instead of rescanning one per row of the other."""
     if session.get_bind().dialect.name == "postgresql":
         # compiling a report's plan with LLVM costs seconds and saves none on a scan; a
-        # grouping of a million rows sorts or hashes in memory rather than on disk
+        # grouping of a million rows sorts or hashes in memory rather than on disk; and the
+        # server-side cursor's plan is for all its rows: by default PostgreSQL plans a cursor
+        # for its first tenth (cursor_tuple_fraction), which turns a grouped pass over every
+        # case into nested loops (issue 16: `report followup` took minutes so)
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '64MB'"))
+        session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
+        if every_case:  # 1,000,000 cases: minutes with nested loops, under a minute without
+            session.execute(text("SET LOCAL enable_nestloop = off"))
     yield from session.execute(query.execution_options(yield_per=STREAM))
 
 
@@ -403,30 +415,30 @@ def follow_up_groups(
         )
         .order_by(col(Agency.code), rows.c.outcome)
     )
-    for code, name, title, ppk, outcome, n, worst in _stream(session, query):
+    for code, name, title, ppk, outcome, n, worst in _stream(session, query, every_case=True):
         yield code, name, title, ppk, outcome, int(n), max(int(worst or 0), 0)
 
 
 def code_groups(
     session: Session, scope: Scope, period: Period
 ) -> Iterator[tuple[str, str, str, int]]:
-    """(violation code, position, position type, cases) of the cases reported in `period`."""
+    """(violation code, position, position type, cases) of the cases reported in `period`:
+    the cases grouped by their distinct codes (`Case.violation_codes`, in `ix_cases_report`)
+    and position, then each group counted once for each of its codes (a case counts once per
+    code it was alleged, whatever the number of its allegations)."""
     rows = standing(session, scope, positions=True)
-    code = col(Allegation.violation_code)
     query = (
-        select(
-            code,
-            rows.c.position,
-            rows.c.position_type,
-            func.count(func.distinct(rows.c.case_id)),
-        )
-        .join(Allegation, col(Allegation.case_id) == rows.c.case_id)
+        select(rows.c.violation_codes, rows.c.position, rows.c.position_type, func.count())
         .where(*_in(rows.c.reported_on, period))
-        .group_by(code, rows.c.position, rows.c.position_type)
-        .order_by(code, rows.c.position, rows.c.position_type)
+        .group_by(rows.c.violation_codes, rows.c.position, rows.c.position_type)
     )
-    for violation, position, position_type, n in _stream(session, query):
-        yield violation, position, position_type, int(n)
+    counted: dict[tuple[str, str, str], int] = {}
+    for codes, position, position_type, n in _stream(session, query):
+        for code in codes.split(VIOLATION_CODES_SEPARATOR) if codes else ():
+            key = (code, position, position_type)
+            counted[key] = counted.get(key, 0) + int(n)
+    for (violation, position, position_type), n in sorted(counted.items()):
+        yield violation, position, position_type, n
 
 
 def position_counts(

@@ -58,6 +58,7 @@ from sanctions.db.models import (
     ReminderStep,
     RoleGrant,
     TrustedKey,
+    report_values,
 )
 from sanctions.trust.merkle import leaf_hash
 
@@ -343,7 +344,9 @@ def _records(session: Session, by_ref: dict[str, LogLeaf]) -> list[LogFinding]:
     for d in session.exec(select(Deadline)).all():
         deadlines.setdefault(d.case_id, []).append(d)
     for case in cases.values():
-        check(case_leaf(case, allegations.get(case.id or 0, [])))
+        alleged = allegations.get(case.id or 0, [])
+        check(case_leaf(case, alleged))
+        found.extend(_report_columns(case, alleged, by_ref))
     for event in session.exec(select(CaseEvent)).all():
         ref = f"case_events:{event.case_id}:{event.seq}"
         logged = by_ref.get(ref)
@@ -376,6 +379,26 @@ def _records(session: Session, by_ref: dict[str, LogLeaf]) -> list[LogFinding]:
     found += _case_states(cases, deadlines, by_ref)
     found += _counters(session)
     return found
+
+
+def _report_columns(
+    case: Case, alleged: Sequence[tuple[str, str]], by_ref: Mapping[str, LogLeaf]
+) -> list[LogFinding]:
+    """The case's report columns (`db.models.report_values`) against the snapshot and the
+    allegations its leaf holds: they are copies of them, which a report groups by."""
+    expected = report_values(case.employee_snapshot, [code for code, _ in alleged])
+    live = {name: getattr(case, name) for name in expected}
+    if live == expected:
+        return []
+    logged = by_ref.get(f"cases:{case.id}")
+    what = _difference(expected, live)
+    return [
+        LogFinding(
+            logged.idx if logged is not None else None,
+            f"cases:{case.id}",
+            f"its report columns disagree with its snapshot and allegations: {what}",
+        )
+    ]
 
 
 def _difference(logged: Mapping[str, Any], live: Mapping[str, Any]) -> str:
