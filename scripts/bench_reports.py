@@ -78,7 +78,7 @@ def enrich(app: App) -> None:
         "WHERE id % 10 = 3",
         "UPDATE cases SET reported_on = '2024-12-02', act_date = '2024-11-18' WHERE id % 50 = 1",
         # what the write path fills when it opens a case (`changes.report_columns`), as
-        # migration 0029 fills it for cases written before it
+        # migration 0028 fills it for cases written before it
         "UPDATE cases SET position = COALESCE(employee_snapshot ->> 'position', ''), "
         "position_type = COALESCE(employee_snapshot ->> 'position_type', ''), "
         "violation_codes = COALESCE((SELECT string_agg(DISTINCT a.violation_code, ',' "

@@ -144,7 +144,7 @@ class Case(_Table, table=True):
     __tablename__ = "cases"
     # An agency's cases by state: the desk of an officer of one agency (migration 0027); and
     # every column a report reads, the jabatan included, for an index-only pass over the
-    # cases (migrations 0027, 0029).
+    # cases (migrations 0027, 0028).
     __table_args__ = (
         Index("ix_cases_agency_state", "agency_id", "state"),
         Index(
@@ -177,7 +177,7 @@ class Case(_Table, table=True):
     opened_by: str = Field(max_length=80)
     opened_at: datetime
     # What the reports group by, as columns the write path fills when it opens the case
-    # (`changes.report_columns`; migration 0029): the snapshot's jabatan and position type
+    # (`changes.report_columns`; migration 0028): the snapshot's jabatan and position type
     # (reading them out of the JSON per row was the cost of `report positions`), and the
     # distinct codes of its allegations, sorted, comma-separated (written with the case and
     # never changed after, like the allegations; `report violations` then groups the cases
