@@ -46,7 +46,14 @@ from sanctions.errors import ConcurrencyConflict, InputError, NotFound, Permissi
 from sanctions.law.names import BLOCKING_FACT
 from sanctions.letters import incoming as received
 from sanctions.letters.incoming import IncomingLetter
-from sanctions.letters.service import check_letter, issue_letter, issuer_of, letter_kinds, spec_of
+from sanctions.letters.service import (
+    CheckedLetter,
+    check_letter,
+    issue_letter,
+    issuer_of,
+    letter_kinds,
+    spec_of,
+)
 from sanctions.trust import log
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import sealed
@@ -80,6 +87,7 @@ class IssueLetter(Protocol):
         event_seq: int | None = None,
         given: Mapping[str, Any] | None = None,
         step: tuple[str, Mapping[str, str]] | None = None,
+        checked: CheckedLetter | None = None,
     ) -> Letter: ...
 
 
@@ -253,14 +261,22 @@ def check_letter_data(letter_data: LetterData, known: Sequence[str]) -> None:
         raise InputError(f"letter data for {name!r}, which is no document kind ({hint})")
 
 
-def check_letters(app: App, session: Session, case: Case, change: Change) -> list[dict[str, Any]]:
-    """Every letter `change` issues checked before any is rendered: the officer's values for
-    each, in the order issued (dates read as dates), or one refusal listing every problem of
-    every kind. A change may give each letter its own values (`letter_data_each`: a
-    correction voids several letters of one kind)."""
+def check_letters(app: App, session: Session, case: Case, change: Change) -> list[CheckedLetter]:
+    """Every letter `change` issues checked before any is rendered: each as checked, in the
+    order issued (the officer's values, dates read as dates, and the facts `issue_letters`
+    issues it from), or one refusal listing every problem of every kind. A change may give
+    each letter its own values (`letter_data_each`: a correction voids several letters of one
+    kind)."""
     check_letter_data(change.letter_data, letter_kinds(app))
-    checked: list[dict[str, Any]] = []
+    checked: list[CheckedLetter] = []
     refused: list[str] = []
+    # what the change writes between this check and its letters, which issuing reads again
+    deadlines_written = (
+        change.moves
+        or change.recompute_deadlines
+        or bool(change.due_dates)
+        or change.undoes is not None
+    )
     external = external_kinds(app, session, case, change.letters, change.letter_data)
     for kind in sorted(set(change.incoming) - set(external)):
         raise InputError(
@@ -271,10 +287,10 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
     for i, kind in enumerate(change.letters):
         if kind in external:
             letter = received.require_data(change.incoming.get(kind), kind, external[kind])
-            checked.append({})
+            checked.append(CheckedLetter({}))
             refused.extend(f"  {kind}: {p}" for p in received.problems(letter, step_on=change.on))
             continue
-        values, problems = check_letter(
+        checked_letter, problems = check_letter(
             app,
             session,
             case,
@@ -287,8 +303,9 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
             ),
             step=(change.trigger, change.inputs),
             before=change.letters[:i],
+            deadlines_written=deadlines_written,
         )
-        checked.append(values)
+        checked.append(checked_letter)
         refused.extend(f"  {kind}: {p}" for p in problems)
     if refused:
         raise InputError(
@@ -483,7 +500,7 @@ def issue_letters(
     session: Session,
     case: Case,
     change: Change,
-    given: Sequence[Mapping[str, Any]],
+    given: Sequence[CheckedLetter],
     *,
     seq: int,
     actor: str,
@@ -527,8 +544,9 @@ def issue_letters(
                 actor=actor,
                 now=now,
                 event_seq=seq,
-                given=given[i],
+                given=given[i].values,
                 step=(change.trigger, change.inputs),
+                checked=given[i],
             )
         )
     return letters

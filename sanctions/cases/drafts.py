@@ -25,6 +25,7 @@ from sanctions.letters.context import SUPPLIED_BY_FACT
 from sanctions.letters.needs import skeleton
 from sanctions.letters.service import (
     DRAFT_NUMBER,
+    CheckedLetter,
     Draft,
     known_data,
     needed_data,
@@ -156,6 +157,7 @@ def preview(
         event_seq: int | None = None,
         given: Mapping[str, Any] | None = None,
         step: tuple[str, Mapping[str, str]] | None = None,
+        checked: CheckedLetter | None = None,
     ) -> Letter:
         earlier: Sequence[str] = [d.kind for d in drafts]
         draft = render_draft(
