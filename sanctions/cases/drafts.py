@@ -161,8 +161,9 @@ def preview(
     ) -> Letter:
         earlier: Sequence[str] = [d.kind for d in drafts]
         draft = render_draft(
-            app, session, case, kind, on=on, given=given, step=step, earlier=earlier
-        )
+            app, session, case, kind, on=on, given=given, step=step, earlier=earlier,
+            checked=checked,
+        )  # fmt: skip
         drafts.append(draft)
         return Letter(  # never added to the session
             case_id=case.id or 0, agency_id=0, kind=kind, title=draft.title, series="",

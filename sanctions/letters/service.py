@@ -238,17 +238,21 @@ def render_draft(
     given: Mapping[str, Any] | None = None,
     step: tuple[str, Mapping[str, str]] | None = None,
     earlier: Sequence[str] = (),
+    checked: CheckedLetter | None = None,
 ) -> Draft:
     """Letter `kind` of `case` as the step would issue it on `on`, as a KONSEP: no number
     allocated, no QR code or hash, not signed, not stored, not recorded. `earlier`: kinds the
-    same step issues before it (drafts too)."""
+    same step issues before it (drafts too). `checked`: as `issue_letter` takes it."""
     from sanctions.letters.draft import DRAFT_IDENTIFIER, DRAFT_WORD, as_draft
     from sanctions.letters.render import render_html
 
     spec = _spec(app, kind)
-    facts = _full_facts(
-        app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given, step=step
-    )
+    if checked is not None and checked.facts is not None and checked.issuer is not None:
+        facts = _as_written(app, session, case, checked, on=on, step=step)
+    else:
+        facts = _full_facts(
+            app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given, step=step
+        )
     drafts = [
         EarlierLetter(kind=k, title=_spec(app, k).title, number=DRAFT_NUMBER, on=on, issuer="")
         for k in earlier
