@@ -25,13 +25,15 @@ from types import SimpleNamespace
 from typing import Any, Literal, NamedTuple, Protocol
 
 from sqlalchemy import Date, and_, bindparam, update
+from sqlalchemy import select as core_select
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases.workflow import Workflow
 from sanctions.db import session_scope
-from sanctions.db.bulk import construct, insert_rows
+from sanctions.db.bulk import construct, insert_rows, values_of
 from sanctions.db.models import (
     Agency,
     Allegation,
@@ -47,7 +49,14 @@ from sanctions.errors import ConcurrencyConflict, InputError, NotFound, Permissi
 from sanctions.law.names import BLOCKING_FACT
 from sanctions.letters import incoming as received
 from sanctions.letters.incoming import IncomingLetter
-from sanctions.letters.service import check_letter, issue_letter, issuer_of, letter_kinds, spec_of
+from sanctions.letters.service import (
+    CheckedLetter,
+    check_letter,
+    issue_letter,
+    issuer_of,
+    letter_kinds,
+    spec_of,
+)
 from sanctions.trust import log
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import sealed
@@ -81,6 +90,7 @@ class IssueLetter(Protocol):
         event_seq: int | None = None,
         given: Mapping[str, Any] | None = None,
         step: tuple[str, Mapping[str, str]] | None = None,
+        checked: CheckedLetter | None = None,
     ) -> Letter: ...
 
 
@@ -154,6 +164,21 @@ _CASE_AND_LAST_HASH = (
     )
     .where(Case.reference == bindparam("reference"))
 )
+# The same read as plain columns (the case's, then the event's), loaded without the ORM's
+# query machinery: the case object is then built as the ORM builds a loaded row and attached
+# to the session as if loaded (a third of the step's ORM cost was this one query's loading).
+_CASES: Any = Case.__table__  # type: ignore[attr-defined]
+_CASE_FIELDS = tuple(c.name for c in _CASES.columns)
+_CASE_ROW_AND_LAST_HASH = (
+    core_select(_CASES, col(CaseEvent.hash), col(CaseEvent.on), col(CaseEvent.trigger))
+    .select_from(
+        _CASES.outerjoin(
+            CaseEvent.__table__,  # type: ignore[attr-defined]
+            and_(col(CaseEvent.case_id) == _CASES.c.id, col(CaseEvent.seq) == _CASES.c.version),
+        )
+    )
+    .where(_CASES.c.reference == bindparam("reference"))
+)
 _CLAIM = (
     update(Case)
     .where(col(Case.id) == bindparam("b_id"), col(Case.version) == bindparam("b_old"))
@@ -220,10 +245,22 @@ def case_and_last_hash(session: Session, reference: str) -> tuple[Case, str]:
 def case_and_latest(session: Session, reference: str) -> tuple[Case, Latest]:
     """The case and its latest event's hash, date and trigger, in one query."""
     reference = resolve_reference(session, reference)
-    row = session.exec(_CASE_AND_LAST_HASH, params={"reference": reference}).first()
+    if session.autoflush:
+        session.flush()  # as the ORM's query would (nothing to do when nothing is pending)
+    row = session.connection().execute(_CASE_ROW_AND_LAST_HASH, {"reference": reference}).first()
     if row is None:
         raise NotFound(f"no case {reference!r}; list cases with `sanctions case list`")
-    return row[0], Latest(row[1] or GENESIS, row[2], row[3])
+    n = len(_CASE_FIELDS)
+    latest = Latest(row[n] or GENESIS, row[n + 1], row[n + 2])
+    if session.identity_map.get(session.identity_key(Case, row[0])) is not None:
+        # already in the session: the ORM's query keeps that object (and refreshes what of it
+        # has expired), so it answers
+        found = session.exec(_CASE_AND_LAST_HASH, params={"reference": reference}).one()
+        return found[0], latest
+    case = construct(Case, dict(zip(_CASE_FIELDS, row[:n], strict=True)))
+    make_transient_to_detached(case)  # as loaded: every column its committed value
+    session.add(case)
+    return case, latest
 
 
 def last_step_date(case: Case) -> date:
@@ -254,14 +291,22 @@ def check_letter_data(letter_data: LetterData, known: Sequence[str]) -> None:
         raise InputError(f"letter data for {name!r}, which is no document kind ({hint})")
 
 
-def check_letters(app: App, session: Session, case: Case, change: Change) -> list[dict[str, Any]]:
-    """Every letter `change` issues checked before any is rendered: the officer's values for
-    each, in the order issued (dates read as dates), or one refusal listing every problem of
-    every kind. A change may give each letter its own values (`letter_data_each`: a
-    correction voids several letters of one kind)."""
+def check_letters(app: App, session: Session, case: Case, change: Change) -> list[CheckedLetter]:
+    """Every letter `change` issues checked before any is rendered: each as checked, in the
+    order issued (the officer's values, dates read as dates, and the facts `issue_letters`
+    issues it from), or one refusal listing every problem of every kind. A change may give
+    each letter its own values (`letter_data_each`: a correction voids several letters of one
+    kind)."""
     check_letter_data(change.letter_data, letter_kinds(app))
-    checked: list[dict[str, Any]] = []
+    checked: list[CheckedLetter] = []
     refused: list[str] = []
+    # what the change writes between this check and its letters, which issuing reads again
+    deadlines_written = (
+        change.moves
+        or change.recompute_deadlines
+        or bool(change.due_dates)
+        or change.undoes is not None
+    )
     external = external_kinds(app, session, case, change.letters, change.letter_data)
     for kind in sorted(set(change.incoming) - set(external)):
         raise InputError(
@@ -272,10 +317,10 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
     for i, kind in enumerate(change.letters):
         if kind in external:
             letter = received.require_data(change.incoming.get(kind), kind, external[kind])
-            checked.append({})
+            checked.append(CheckedLetter({}))
             refused.extend(f"  {kind}: {p}" for p in received.problems(letter, step_on=change.on))
             continue
-        values, problems = check_letter(
+        checked_letter, problems = check_letter(
             app,
             session,
             case,
@@ -288,8 +333,9 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
             ),
             step=(change.trigger, change.inputs),
             before=change.letters[:i],
+            deadlines_written=deadlines_written,
         )
-        checked.append(values)
+        checked.append(checked_letter)
         refused.extend(f"  {kind}: {p}" for p in problems)
     if refused:
         raise InputError(
@@ -364,9 +410,7 @@ def record(
             db.execute(_CLOSE_DEADLINES, closing)
         opened = entered_deadlines(app, case, workflow, event)
         if opened:
-            db.execute(
-                _INSERT_DEADLINES, [{c: getattr(d, c) for c in _DEADLINE_COLUMNS} for d in opened]
-            )
+            db.execute(_INSERT_DEADLINES, [values_of(d, _DEADLINE_COLUMNS) for d in opened])
     elif change.recompute_deadlines:
         _recompute(app, session, case, workflow)
     if change.undoes is not None:
@@ -382,7 +426,7 @@ def record(
     if change.note_numbers:
         event.note = ", ".join(letter.number for letter in letters)
     sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters])
-    db.execute(_INSERT_EVENT, {c: getattr(event, c) for c in _EVENT_COLUMNS})
+    db.execute(_INSERT_EVENT, values_of(event, _EVENT_COLUMNS))
     # the Merkle log: the event with the case after it (and its deadlines when the change
     # touched them), its letters and ledger lines, in this transaction
     touched = (
@@ -416,7 +460,7 @@ def _closed(deadlines: Sequence[Deadline], *, seq: int, on: date) -> list[Simple
     as the database now has them (the caller's objects are left as they read them)."""
     after = []
     for d in deadlines:
-        row = SimpleNamespace(**{c: getattr(d, c) for c in _DEADLINE_COLUMNS})
+        row = SimpleNamespace(**values_of(d, _DEADLINE_COLUMNS))
         if d.closed_seq is None:
             row.closed_seq, row.closed_on, row.met = seq, on, on <= d.due_date
         after.append(row)
@@ -484,7 +528,7 @@ def issue_letters(
     session: Session,
     case: Case,
     change: Change,
-    given: Sequence[Mapping[str, Any]],
+    given: Sequence[CheckedLetter],
     *,
     seq: int,
     actor: str,
@@ -528,8 +572,9 @@ def issue_letters(
                 actor=actor,
                 now=now,
                 event_seq=seq,
-                given=given[i],
+                given=given[i].values,
                 step=(change.trigger, change.inputs),
+                checked=given[i],
             )
         )
     return letters

@@ -25,6 +25,7 @@ from sanctions.letters.context import SUPPLIED_BY_FACT
 from sanctions.letters.needs import skeleton
 from sanctions.letters.service import (
     DRAFT_NUMBER,
+    CheckedLetter,
     Draft,
     known_data,
     needed_data,
@@ -156,11 +157,13 @@ def preview(
         event_seq: int | None = None,
         given: Mapping[str, Any] | None = None,
         step: tuple[str, Mapping[str, str]] | None = None,
+        checked: CheckedLetter | None = None,
     ) -> Letter:
         earlier: Sequence[str] = [d.kind for d in drafts]
         draft = render_draft(
-            app, session, case, kind, on=on, given=given, step=step, earlier=earlier
-        )
+            app, session, case, kind, on=on, given=given, step=step, earlier=earlier,
+            checked=checked,
+        )  # fmt: skip
         drafts.append(draft)
         return Letter(  # never added to the session
             case_id=case.id or 0, agency_id=0, kind=kind, title=draft.title, series="",

@@ -118,6 +118,16 @@ def insert_returning_ids(
 M = TypeVar("M", bound=SQLModel)
 
 
+def values_of(obj: Any, names: Sequence[str]) -> dict[str, Any]:
+    """`obj`'s values of `names`, read from its instance dictionary where they are loaded
+    (what the ORM's attribute would answer, without its descriptor: a step reads a hundred
+    and forty of them), else through the attribute (one the ORM must still load; a row)."""
+    loaded = getattr(obj, "__dict__", None)
+    if loaded is None:
+        return {name: getattr(obj, name) for name in names}
+    return {name: loaded[name] if name in loaded else getattr(obj, name) for name in names}
+
+
 def construct(model: type[M], values: Mapping[str, Any]) -> M:
     """A new row object of `model` with `values` (the model's defaults for the rest), built the
     way the ORM builds the rows it loads: a table model's __init__ sends an attribute event per

@@ -12,6 +12,7 @@ never execute anything, unlike a pickle.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 from datetime import date, datetime
 from enum import Enum
@@ -57,8 +58,16 @@ def to_data(value: Any) -> Any:
     raise TypeError(f"not declared data: {type(value).__qualname__}")
 
 
+_SCALARS: Final = frozenset({type(None), bool, int, float, str})  # as json.loads gives them
+
+
 def from_data(data: Any) -> Any:
     """The value `to_data` wrote; raises `ValueError` for anything it would not write."""
+    kind = type(data)
+    if kind in _SCALARS:  # most values (`case show` reads 12,000): the exact types first
+        return data
+    if kind is list:
+        return [from_data(v) for v in data]
     if data is None or isinstance(data, bool | int | float | str):
         return data
     if isinstance(data, list):
@@ -84,19 +93,33 @@ def from_data(data: Any) -> Any:
             raise ValueError(f"not declared data: {data.get('c')!r} is not an enum")
         return cls(value)
     if tag == "dc":
-        cls = _class(data.get("c"))
-        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-            raise ValueError(f"not declared data: {data.get('c')!r} is not a dataclass")
+        cls, names, expected = _dataclass(data.get("c"))
         if not isinstance(value, dict):
             raise ValueError("not declared data: a dataclass without fields")
-        names = [f.name for f in dataclasses.fields(cls)]
-        if sorted(value) != sorted(names):
+        if sorted(value) != expected:
             raise ValueError(f"not declared data: the fields of {cls.__qualname__} differ")
-        instance = object.__new__(cls)
+        instance: Any = object.__new__(cls)
         for name in names:  # frozen dataclasses: set as their own __init__ does
             object.__setattr__(instance, name, from_data(value[name]))
         return instance
     raise ValueError(f"not declared data: unknown tag {tag!r}")
+
+
+def _dataclass(name: object) -> tuple[type, tuple[str, ...], list[str]]:
+    """The declaration dataclass `name` names, its field names and them sorted; refused as
+    `_class` refuses (checked once per name and process)."""
+    if not isinstance(name, str):
+        raise ValueError(f"not declared data: class {name!r}")
+    return _checked_dataclass(name)
+
+
+@functools.cache
+def _checked_dataclass(name: str) -> tuple[type, tuple[str, ...], list[str]]:
+    cls = _class(name)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise ValueError(f"not declared data: {name!r} is not a dataclass")
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    return cls, names, sorted(names)
 
 
 def _name(cls: type) -> str:

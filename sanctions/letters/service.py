@@ -109,19 +109,28 @@ def issue_letter(
     event_seq: int | None = None,
     given: Mapping[str, Any] | None = None,
     step: tuple[str, Mapping[str, str]] | None = None,
+    checked: CheckedLetter | None = None,
 ) -> Letter:
     """Number, render, store and record letter `kind` of `case` in the caller's transaction.
     `step` is the (trigger, inputs) of the change issuing it, whose event is written after its
-    letters (the event's hash covers them)."""
+    letters (the event's hash covers them). `checked`: the letter as `check_letter` checked it
+    in this transaction with these values (its issuer and facts are reused, and only what the
+    change wrote since is read again)."""
     spec = _spec(app, kind)
-    issuer = _issuer(app, session, case, kind, given)
+    if checked is not None and checked.facts is not None and checked.issuer is not None:
+        issuer = checked.issuer
+    else:
+        issuer = _issuer(app, session, case, kind, given)
     if not issuer.hosted:  # its letters are received, never issued here (letters/incoming.py)
         raise RuleViolation(
             f"{kind} is issued by {issuer.code}, which this installation does not host: "
             "record the letter received from it instead (docs/exchange.md)"
         )
-    facts = _full_facts(app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given,
-                        step=step)  # fmt: skip
+    if checked is not None and checked.facts is not None and checked.issuer is not None:
+        facts = _as_written(app, session, case, checked, on=on, step=step)
+    else:
+        facts = _full_facts(app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given,
+                            step=step)  # fmt: skip
     # Who signs, on which kop, in which series: one choice (sanctions/letters/letterhead.py),
     # the same build_context prints from; the number is taken from that register as an
     # agenda book keeps it (letters/register.py: numbers rise with dates, a back-dated letter
@@ -229,17 +238,21 @@ def render_draft(
     given: Mapping[str, Any] | None = None,
     step: tuple[str, Mapping[str, str]] | None = None,
     earlier: Sequence[str] = (),
+    checked: CheckedLetter | None = None,
 ) -> Draft:
     """Letter `kind` of `case` as the step would issue it on `on`, as a KONSEP: no number
     allocated, no QR code or hash, not signed, not stored, not recorded. `earlier`: kinds the
-    same step issues before it (drafts too)."""
+    same step issues before it (drafts too). `checked`: as `issue_letter` takes it."""
     from sanctions.letters.draft import DRAFT_IDENTIFIER, DRAFT_WORD, as_draft
     from sanctions.letters.render import render_html
 
     spec = _spec(app, kind)
-    facts = _full_facts(
-        app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given, step=step
-    )
+    if checked is not None and checked.facts is not None and checked.issuer is not None:
+        facts = _as_written(app, session, case, checked, on=on, step=step)
+    else:
+        facts = _full_facts(
+            app, session, case, kind, number=DRAFT_NUMBER, on=on, given=given, step=step
+        )
     drafts = [
         EarlierLetter(kind=k, title=_spec(app, k).title, number=DRAFT_NUMBER, on=on, issuer="")
         for k in earlier
@@ -322,9 +335,10 @@ def _full_facts(
     on: date,
     given: Mapping[str, Any] | None,
     step: tuple[str, Mapping[str, str]] | None,
+    issuer: Agency | None = None,
 ) -> LetterFacts:
     spec = _spec(app, kind)
-    issuer = _issuer(app, session, case, kind, given)
+    issuer = issuer or _issuer(app, session, case, kind, given)
     facts = _letter_facts(app, session, case, kind, number=number, on=on, issuer=issuer, step=step)
     return LetterFacts(
         **{
@@ -338,6 +352,21 @@ def _full_facts(
     )
 
 
+@dataclass(frozen=True)
+class CheckedLetter:
+    """A letter checked before its change writes anything: the officer's values (ISO dates
+    read as dates) and, once they hold, its issuer and the facts it was checked against, which
+    `issue_letter` reuses instead of building them again. What the change itself writes
+    between the check and the letter is read again then: the letters it issued before this
+    one (`letters_before`) and its deadlines (`deadlines_written`)."""
+
+    values: dict[str, Any]
+    issuer: Agency | None = None
+    facts: LetterFacts | None = None  # without the drafts of `before` (issuing reads them)
+    letters_before: bool = False
+    deadlines_written: bool = False
+
+
 def check_letter(
     app: App,
     session: Session,
@@ -348,25 +377,30 @@ def check_letter(
     given: Mapping[str, Any] | None,
     step: tuple[str, Mapping[str, str]] | None = None,
     before: Sequence[str] = (),
-) -> tuple[dict[str, Any], list[str]]:
+    deadlines_written: bool = False,
+) -> tuple[CheckedLetter, list[str]]:
     """The officer's values for letter `kind` of `case` dated `on` (ISO dates read as dates)
     and every problem with them: unknown names, wrong types, dates out of the case's timeline,
     required values neither they nor the case supply (sanctions.letters.needs). `before`: the
-    kinds the same step issues before this one (a decree the covering letter cites). Reads
-    only."""
+    kinds the same step issues before this one (a decree the covering letter cites);
+    `deadlines_written`: whether the change writes the case's deadlines before its letters
+    (issuing then reads them again). Reads only."""
     spec = _spec(app, kind)
     act = case.act_date if isinstance(case.act_date, date) else None
     values, problems = needs.check_given(spec, given or {}, on=on, act_date=act)
     if problems:
-        return values, problems
-    facts = _full_facts(
-        app, session, case, kind, number=DRAFT_NUMBER, on=on, given=values, step=step
-    )
+        return CheckedLetter(values), problems
+    issuer = _issuer(app, session, case, kind, values)
+    base = _full_facts(
+        app, session, case, kind, number=DRAFT_NUMBER, on=on, given=values, step=step,
+        issuer=issuer,
+    )  # fmt: skip
+    checked = CheckedLetter(values, issuer, base, bool(before), deadlines_written)
     drafts = [  # the letters the same step issues before this one, which it may cite
         EarlierLetter(kind=k, title=_spec(app, k).title, number=DRAFT_NUMBER, on=on, issuer="")
         for k in before
     ]
-    facts = replace(facts, earlier=[*facts.earlier, *drafts])
+    facts = replace(base, earlier=[*base.earlier, *drafts])
     try:
         built = build_context(facts, app.catalogue)
     except InputError as exc:  # a signer or an article to give: listed with what else lacks
@@ -376,11 +410,33 @@ def check_letter(
         )
         if lacking:
             problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
-        return values, [*problems, str(exc)]
+        return checked, [*problems, str(exc)]
     lacking = needs.missing(spec, built)
     if lacking:
         problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
-    return values, problems
+    return checked, problems
+
+
+def _as_written(
+    app: App,
+    session: Session,
+    case: Case,
+    checked: CheckedLetter,
+    *,
+    on: date,
+    step: tuple[str, Mapping[str, str]] | None,
+) -> LetterFacts:
+    """The facts `check_letter` built, with what the change wrote since read again (the
+    letters it issued before this one, its deadlines): what `_full_facts` would build now."""
+    facts = checked.facts
+    assert facts is not None
+    if checked.letters_before:
+        facts = replace(facts, earlier=_earlier_letters(session, case))
+    if checked.deadlines_written:
+        due, open_dates = _deadline_dates(session, case)
+        due_dates = {**_opened_by(app, case, step, on), **open_dates}
+        facts = replace(facts, follow_up_due=due, due_dates=due_dates)
+    return facts
 
 
 def letter_kinds(app: App) -> tuple[str, ...]:
@@ -640,21 +696,7 @@ def _letter_facts(
         select(Allegation.violation_code).where(Allegation.case_id == case.id)
     ).all()
     allegations = [{"code": c, "conduct": app.catalogue.violation(c).conduct} for c in codes]
-    earlier = [
-        EarlierLetter(kind=k, title=t, number=n, on=d, issuer=a)
-        for k, t, n, d, a in session.exec(
-            select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
-                col(Letter.kind),
-                col(Letter.title),
-                col(Letter.number),
-                col(Letter.issued_on),
-                col(Agency.name),
-            )
-            .join(Agency, col(Agency.id) == Letter.agency_id)
-            .where(Letter.case_id == case.id)
-            .order_by(col(Letter.id))
-        ).all()
-    ]
+    earlier = _earlier_letters(session, case)
     step_inputs = {  # the latest inputs of each trigger
         trigger: dict(inputs)
         for trigger, inputs in session.exec(
@@ -665,21 +707,8 @@ def _letter_facts(
     }
     if step is not None:
         step_inputs[step[0]] = dict(step[1])
-    due = session.exec(
-        select(col(Deadline.due_date))
-        .where(Deadline.case_id == case.id, Deadline.name == names.FOLLOW_UP_DEADLINE)
-        .order_by(col(Deadline.id))
-    ).first()
-    due_dates = {
-        **_opened_by(app, case, step, on),
-        **dict(
-            session.exec(
-                select(col(Deadline.name), col(Deadline.due_date))
-                .where(Deadline.case_id == case.id, col(Deadline.closed_seq).is_(None))
-                .order_by(col(Deadline.id))
-            ).all()
-        ),
-    }
+    due, open_dates = _deadline_dates(session, case)
+    due_dates = {**_opened_by(app, case, step, on), **open_dates}
     return LetterFacts(
         kind=kind,
         title=spec.title,
@@ -712,6 +741,37 @@ def _letter_facts(
         kop_offices=_kop_offices(app),
         **_decider(app, case, case_agency, kind),
     )
+
+
+def _earlier_letters(session: Session, case: Case) -> list[EarlierLetter]:
+    """The letters of the case recorded so far, in the order recorded."""
+    return [
+        EarlierLetter(kind=k, title=t, number=n, on=d, issuer=a)
+        for k, t, n, d, a in session.exec(
+            select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
+                col(Letter.kind),
+                col(Letter.title),
+                col(Letter.number),
+                col(Letter.issued_on),
+                col(Agency.name),
+            )
+            .join(Agency, col(Agency.id) == Letter.agency_id)
+            .where(Letter.case_id == case.id)
+            .order_by(col(Letter.id))
+        ).all()
+    ]
+
+
+def _deadline_dates(session: Session, case: Case) -> tuple[date | None, dict[str, date]]:
+    """The due date of the case's first follow-up deadline (open or closed), and that of each
+    deadline open now by name (the latest opened of a name), in one read."""
+    rows = session.exec(
+        select(col(Deadline.name), col(Deadline.due_date), col(Deadline.closed_seq))
+        .where(Deadline.case_id == case.id)
+        .order_by(col(Deadline.id))
+    ).all()
+    due = next((d for n, d, _ in rows if n == names.FOLLOW_UP_DEADLINE), None)
+    return due, {n: d for n, d, closed in rows if closed is None}
 
 
 def _earlier_sanctions(

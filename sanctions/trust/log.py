@@ -98,7 +98,7 @@ def leaf_hex(payload: Mapping[str, Any]) -> str:
 
 
 def _row(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
-    return {name: plain(getattr(obj, name)) for name in fields}
+    return {name: plain(value) for name, value in bulk.values_of(obj, fields).items()}
 
 
 _CASE = ("id", "reference", "register_number", "agency_id", "employee_id", "contest_id",
