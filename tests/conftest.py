@@ -399,6 +399,9 @@ class Snapshots:
 
     def _shared_build(self, name: str, kind: str, app: App, build: Callable[[App], T]) -> Built:
         key = f"{name}-{kind}"
+        if kind == "postgresql":  # shared by the workers that use the same server
+            server = self._request.getfixturevalue("pg_server")
+            key += f"-{server['host']}-{server['port']}-{server['dbname']}"
         found = self._shared / f"{key}.pickle"
         with (self._shared / f"{key}.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
@@ -407,7 +410,8 @@ class Snapshots:
                     shared: Built = pickle.loads(found.read_bytes())
                     return shared
                 return self._build(self._own / key, kind, app, build)
-            if (self._shared / f"{key}.own").exists():
+            if (self._shared / f"{key}.own").exists() or (self._shared / key).exists():
+                # not picklable, or a worker's build of it failed: build our own
                 return self._build(self._own / key, kind, app, build)
             built = self._build(self._shared / key, kind, app, build, shared=True)
             try:
