@@ -21,15 +21,18 @@ is the PDF): then it gets the real WeasyPrint renderer, one per session.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import getpass
+import json
 import os
+import pickle
 import re
 import shutil
 import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -226,15 +229,31 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 
 # -- the migrated template ------------------------------------------------------------------
+@contextlib.contextmanager
+def _run_lock(factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """The run's shared folder (see `_run_folder`), with `name`'s lock held: under
+    pytest-xdist the first worker builds what is shared, the others wait and read it."""
+    shared = _run_folder(factory)
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield shared
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file migrated to head once per session; `db` copies it."""
-    path = tmp_path_factory.mktemp("template") / "sanctions.db"
-    engine = make_engine(f"sqlite:///{path}")
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()  # the last connection checkpoints the WAL: the file is complete
+    """A SQLite file migrated to head once per run (by the first worker to ask); `db` copies
+    it."""
+    with _run_lock(tmp_path_factory, "sqlite-template") as shared:
+        path = shared / "sqlite-template" / "sanctions.db"
+        if not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            building = path.with_name("building.db")
+            engine = make_engine(f"sqlite:///{building}")
+            try:
+                upgrade(engine)
+            finally:
+                engine.dispose()  # the last connection checkpoints the WAL: the file is complete
+            building.rename(path)
     return path
 
 
@@ -243,13 +262,27 @@ _READ_ONLY = re.compile(r"\s*(SELECT|SHOW)\b", re.IGNORECASE)
 
 
 @pytest.fixture(scope="session")
-def pg_template(pg_server: dict[str, object]) -> list[Statement]:
+def pg_template(
+    pg_server: dict[str, object], tmp_path_factory: pytest.TempPathFactory
+) -> list[Statement]:
     """The statements `upgrade head` sends to an empty PostgreSQL schema, with their parameters.
 
-    Recorded once per session by migrating a template schema (dropped straight away); replaying
-    them into an empty schema builds the same schema and the same `alembic_version` row, about
-    three times faster than running Alembic again. Alembic's read-only queries are left out.
+    Recorded once per run (by the first worker to ask; the others read them) by migrating a
+    template schema (dropped straight away); replaying them into an empty schema builds the
+    same schema and the same `alembic_version` row, about three times faster than running
+    Alembic again. Alembic's read-only queries are left out.
     """
+    with _run_lock(tmp_path_factory, "pg-template") as shared:
+        found = shared / "pg-template.pickle"
+        if found.exists():
+            statements: list[Statement] = pickle.loads(found.read_bytes())
+            return statements
+        recorded = _record_template(pg_server)
+        found.write_bytes(pickle.dumps(recorded))
+        return recorded
+
+
+def _record_template(pg_server: dict[str, object]) -> list[Statement]:
     schema = f"template_{_new_schema_name()}"
     conninfo = dict(pg_server)
     with psycopg.connect(**conninfo, autocommit=True) as conn:  # type: ignore[arg-type]
@@ -312,42 +345,91 @@ def db(migrated_url: str) -> Iterator[Engine]:
 
 
 # -- snapshots of built data ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Built:
+    """A snapshot: its database's URL, its letter store, the tables it has rows in (in the
+    foreign keys' order) and the value its build returned."""
+
+    url: str
+    store: Path
+    tables: tuple[str, ...]
+    value: Any
+
+
 class Snapshots:
     """Data a module's tests all start from (nine cases for the reports, a case with a letter
-    and forty users for the access matrix), built once per session and database kind through
+    and forty users for the access matrix), built once per run and database kind through
     the services, then copied into each test's own database and letter store: the test still
     gets a database of its own, without paying for the build again. The build's letters are
     rendered by the fake renderer whichever test asks first: a test whose subject is a PDF
-    renders its own (a report, a dossier, a letter it issues itself)."""
+    renders its own (a report, a dossier, a letter it issues itself).
 
-    def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
+    Under pytest-xdist the workers share the builds: the first worker to ask builds the
+    snapshot in the run's shared folder (a SQLite file, or a PostgreSQL schema on the shared
+    server) while the others wait on a file lock, then read what it built. A build whose value
+    cannot be pickled is built by each worker for itself, as before. The shared schemas are
+    dropped at the end of the run by whichever process outlives the others (the xdist
+    controller, or the one pytest process): `drop_shared_snapshots`."""
+
+    def __init__(self, request: pytest.FixtureRequest, shared: Path, own: Path) -> None:
         self._request = request
-        self._folder = folder
-        self._built: dict[tuple[str, str], tuple[str, Path, Any]] = {}
+        self._shared = shared  # the run's folder for shared builds (one per run)
+        self._own = own  # this process's folder for builds it cannot share
+        self._built: dict[tuple[str, str], Built] = {}
         self.schemas: list[tuple[dict[str, object], str]] = []  # (server, schema) to drop
 
     def restore(self, name: str, app: App, build: Callable[[App], T]) -> T:
         """`build(app)`'s data in `app`'s (empty, migrated) database; returns its value."""
         kind = "sqlite" if app.settings.database_url.startswith("sqlite") else "postgresql"
         if (name, kind) not in self._built:
-            self._built[name, kind] = self._build(name, kind, app, build)
-        source, store, value = self._built[name, kind]
+            self._built[name, kind] = self._shared_build(name, kind, app, build)
+        built = self._built[name, kind]
         app.db.dispose()
         if kind == "sqlite":
             shutil.copyfile(
-                str(make_url(source).database), str(make_url(app.settings.database_url).database)
+                str(make_url(built.url).database),
+                str(make_url(app.settings.database_url).database),
             )
         else:
-            _copy_rows(source, app.settings.database_url)
-        if store.exists():
-            shutil.copytree(store, app.settings.letter_store, dirs_exist_ok=True)
-        result: T = value
+            _copy_rows(built.url, app.settings.database_url, built.tables)
+        if built.store.exists():
+            shutil.copytree(built.store, app.settings.letter_store, dirs_exist_ok=True)
+        result: T = built.value
         return result
 
+    def _shared_build(self, name: str, kind: str, app: App, build: Callable[[App], T]) -> Built:
+        key = f"{name}-{kind}"
+        if kind == "postgresql":  # shared by the workers that use the same server
+            server = self._request.getfixturevalue("pg_server")
+            key += f"-{server['host']}-{server['port']}-{server['dbname']}"
+        found = self._shared / f"{key}.pickle"
+        with (self._shared / f"{key}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            if found.exists():
+                with contextlib.suppress(Exception):  # not readable here: build our own
+                    shared: Built = pickle.loads(found.read_bytes())
+                    return shared
+                return self._build(self._own / key, kind, app, build)
+            if (self._shared / f"{key}.own").exists() or (self._shared / key).exists():
+                # not picklable, or a worker's build of it failed: build our own
+                return self._build(self._own / key, kind, app, build)
+            built = self._build(self._shared / key, kind, app, build, shared=True)
+            try:
+                data = pickle.dumps(built)
+            except Exception:
+                (self._shared / f"{key}.own").touch()  # the others build their own
+            else:
+                found.write_bytes(data)
+            return built
+
     def _build(
-        self, name: str, kind: str, app: App, build: Callable[[App], T]
-    ) -> tuple[str, Path, T]:
-        folder = self._folder / f"{name}-{kind}"
+        self,
+        folder: Path,
+        kind: str,
+        app: App,
+        build: Callable[[App], T],
+        shared: bool = False,
+    ) -> Built:
         folder.mkdir(parents=True)
         if kind == "sqlite":
             url = f"sqlite:///{folder / 'sanctions.db'}"
@@ -356,7 +438,11 @@ class Snapshots:
             server = self._request.getfixturevalue("pg_server")
             with psycopg.connect(**server, autocommit=True) as conn:
                 conn.execute(f"CREATE SCHEMA {schema}")
-            self.schemas.append((dict(server), schema))
+            if shared:  # dropped by the process that outlives the workers
+                (self._shared / "schemas").mkdir(exist_ok=True)
+                (self._shared / "schemas" / schema).write_text(json.dumps(server))
+            else:
+                self.schemas.append((dict(server), schema))
             url = pg_url(server, schema)
         copy_template(url, self._request)
         settings = replace(app.settings, database_url=url, letter_store=folder / "letters")
@@ -365,7 +451,8 @@ class Snapshots:
             value = build(source)
         finally:
             source.db.dispose()
-        return url, settings.letter_store, value
+        tables = _tables_with_rows(url) if kind == "postgresql" else ()
+        return Built(url, settings.letter_store, tables, value)
 
 
 def _schema_of(url: str) -> str:
@@ -374,27 +461,72 @@ def _schema_of(url: str) -> str:
     return found.group(1)
 
 
-def _copy_rows(source: str, target: str) -> None:
-    """Every row of every table from `source`'s schema into `target`'s (same server, same
-    migrated schema), and the id sequences moved past the copied ids."""
+def _libpq(url: str) -> str:
+    """libpq reads the same URL (and its search_path option) without SQLAlchemy's driver."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _tables_with_rows(url: str) -> tuple[str, ...]:
+    """The tables of `url`'s schema that have rows, in the foreign keys' order."""
+    import sanctions.db.models  # noqa: F401  (registers the tables)
+
+    names = [table.name for table in SQLModel.metadata.sorted_tables]
+    query = " UNION ALL ".join(
+        f'SELECT {i} FROM (SELECT 1 FROM "{name}" LIMIT 1) AS t{i}' for i, name in enumerate(names)
+    )
+    with psycopg.connect(_libpq(url)) as conn:
+        found = {int(row[0]) for row in conn.execute(query)}  # type: ignore[call-overload]
+    return tuple(name for i, name in enumerate(names) if i in found)
+
+
+def _copy_rows(source: str, target: str, tables: tuple[str, ...]) -> None:
+    """Every row of `tables` (those that have rows, in the foreign keys' order) from
+    `source`'s schema into `target`'s (same server, same migrated schema, empty, its
+    sequences at their start), and the id sequences moved past the copied ids: one round
+    trip, one transaction."""
     import sanctions.db.models  # noqa: F401  (registers the tables)
 
     src = _schema_of(source)
-    with psycopg.connect(target.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            conn.execute(f'INSERT INTO "{table.name}" SELECT * FROM {src}."{table.name}"')
-            if "id" in table.c and table.c["id"].primary_key:
-                conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                    f'coalesce(max(id), 1), max(id) IS NOT NULL) FROM "{table.name}"'
-                )
+    statements: list[str] = []
+    for name in tables:
+        statements.append(f'INSERT INTO "{name}" SELECT * FROM {src}."{name}"')
+        table = SQLModel.metadata.tables[name]
+        if "id" in table.c and table.c["id"].primary_key:
+            statements.append(
+                f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                f'coalesce(max(id), 1), max(id) IS NOT NULL) FROM "{name}"'
+            )
+    if statements:
+        with psycopg.connect(_libpq(target)) as conn:
+            conn.execute("; ".join(statements).encode())
+
+
+def drop_shared_snapshots(shared: Path) -> None:
+    """Drop the PostgreSQL schemas of the run's shared snapshots (at the end of the run)."""
+    for found in sorted((shared / "schemas").glob("*")):
+        server = json.loads(found.read_text())
+        with (
+            contextlib.suppress(psycopg.OperationalError),  # a throwaway server may be gone
+            psycopg.connect(**server, autocommit=True) as conn,
+        ):
+            conn.execute(f"DROP SCHEMA IF EXISTS {found.name} CASCADE")
+        found.unlink()
+
+
+def _run_folder(factory: pytest.TempPathFactory) -> Path:
+    """The folder this run's processes share: the xdist controller's base folder (whose
+    children are the workers' base folders), or the one process's own."""
+    root = factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
 
 
 @pytest.fixture(scope="session")
 def snapshots(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Snapshots]:
-    found = Snapshots(request, tmp_path_factory.mktemp("snapshots"))
+    shared = _run_folder(tmp_path_factory) / "snapshots"
+    shared.mkdir(exist_ok=True)
+    found = Snapshots(request, shared, tmp_path_factory.mktemp("snapshots"))
     yield found
     for server, schema in found.schemas:
         # A throwaway server may be gone already (and its schemas with it).
@@ -403,6 +535,21 @@ def snapshots(
             psycopg.connect(**server, autocommit=True) as conn,  # type: ignore[arg-type]
         ):
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        drop_shared_snapshots(shared)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The xdist controller, once every worker is done: drop the shared snapshots' schemas."""
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if hasattr(session.config, "workerinput"):
+        return
+    with contextlib.suppress(Exception):  # no base folder: nothing was shared
+        shared = factory.getbasetemp() / "snapshots"
+        if shared.exists():
+            drop_shared_snapshots(shared)
 
 
 # -- the app ----------------------------------------------------------------------------------

@@ -145,24 +145,16 @@ class Pool:
         return schema in self.lent
 
     def give_back(self, schema: str) -> bool:
-        """Empty `schema` and keep it for the next test; False when it must be dropped."""
+        """Empty `schema` and keep it for the next test; False when it must be dropped.
+
+        One statement, one round trip: a `DO` block that checks the fingerprint and that no
+        other backend holds a lock on the schema (raising when either fails), then empties it
+        and puts its version row and sequences back, in one transaction."""
         built = self.lent.pop(schema)
         try:
-            conn = self._connection()
-            conn.execute(f"SET search_path TO {schema}")
-            if _fingerprint(conn, schema) != built.fingerprint:
-                return False
-            if conn.execute(IN_USE, {"schema": schema}).fetchone() is not None:
-                return False  # a process the test left behind is still in a transaction here
-            with conn.transaction():
-                conn.execute("SET LOCAL lock_timeout = '5s'")
-                conn.execute("SET LOCAL session_replication_role = replica")
-                conn.execute("; ".join(f'DELETE FROM "{table}"' for table in built.tables))
-                for version in built.version:
-                    conn.execute(
-                        "INSERT INTO alembic_version (version_num) VALUES (%s)", (version,)
-                    )
-                conn.execute(RESTART_SEQUENCES, {"schema": schema})
+            self._connection().execute(_emptying(built))
+        except psycopg.errors.RaiseException:
+            return False  # changed, or still in use: dropped by the caller
         except psycopg.Error:
             self.close()
             return False
@@ -186,8 +178,44 @@ class Pool:
     def _connection(self) -> Connection:
         assert self.server is not None
         if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(**self.server, autocommit=True)  # type: ignore[arg-type]
+            self._conn = connect(self.server)
         return self._conn
+
+
+def connect(server: Mapping[str, object]) -> Connection:
+    """An autocommit connection for the pool's own statements, committing without waiting for
+    the WAL flush (as the tests' own connections do: see tests/conftest.py's `pg_url`)."""
+    return psycopg.connect(**server, autocommit=True, options="-csynchronous_commit=off")  # type: ignore[arg-type]
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _emptying(built: Built) -> bytes:
+    """The `DO` block that empties `built`'s schema if it is as built and not in use."""
+    schema = _quoted(built.schema)
+    fingerprint = FINGERPRINT.replace("%(schema)s", schema)
+    in_use = IN_USE.replace("%(schema)s", schema)
+    restart = RESTART_SEQUENCES.replace("%(schema)s", schema)
+    deletes = "".join(f'DELETE FROM "{built.schema}"."{table}";\n' for table in built.tables)
+    versions = "".join(
+        f'INSERT INTO "{built.schema}".alembic_version (version_num) VALUES ({_quoted(v)});\n'
+        for v in built.version
+    )
+    return f"""DO $pool$
+BEGIN
+IF ({fingerprint}) IS DISTINCT FROM {_quoted(built.fingerprint)} THEN
+    RAISE EXCEPTION 'schema % changed', {schema};
+END IF;
+IF EXISTS ({in_use}) THEN
+    RAISE EXCEPTION 'schema % in use', {schema};
+END IF;
+PERFORM set_config('lock_timeout', '5s', true);
+PERFORM set_config('session_replication_role', 'replica', true);
+{deletes}{versions}{restart.strip().replace("SELECT", "PERFORM", 1)};
+END
+$pool$""".encode()
 
 
 def _fingerprint(conn: Connection, schema: str) -> str:
@@ -209,10 +237,7 @@ def drop(server: Mapping[str, object], schemas: list[str]) -> None:
     """Drop `schemas` (a throwaway server may be gone already, and they with it)."""
     if not schemas:
         return
-    with (
-        contextlib.suppress(psycopg.OperationalError),
-        psycopg.connect(**server, autocommit=True) as conn,  # type: ignore[arg-type]
-    ):
+    with contextlib.suppress(psycopg.OperationalError), connect(server) as conn:
         for schema in schemas:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
