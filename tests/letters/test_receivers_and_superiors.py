@@ -77,7 +77,9 @@ UNIT_OFFICES: dict[str, Party] = {
 
 
 def _text(page: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    """The page's words: a block tag parts words, an inline span (nowrap) does not."""
+    inline = re.sub(r"</?span\b[^>]*>", "", page)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", inline)))
 
 
 def _page(env: jinja2.Environment, kind: str, context: dict[str, Any]) -> str:
