@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from sanctions.app import App
@@ -55,12 +54,6 @@ def _columns(table: Any) -> tuple[str, ...]:
 _CASE_COLUMNS = _columns(_CASES)
 _EVENT_COLUMNS = _columns(_EVENTS)
 _DEADLINE_COLUMNS = _columns(_DEADLINES)
-_INSERT_CASES = _CASES.insert().returning(_CASES.c.id, sort_by_parameter_order=True)
-_SET_REFERENCE = (
-    update(_CASES)
-    .where(_CASES.c.id == bindparam("b_id"))
-    .values(reference=bindparam("b_reference"))
-)
 
 
 def open_batch(
@@ -79,17 +72,11 @@ def open_batch(
         return []
     db = session.connection()
     cases = [o.case for o in openings]
-    ids = reserve_ids(db, _CASES, len(cases))
-    if ids is None:  # SQLite: the ids come with the rows, the references after them
-        rows = [{c: getattr(case, c) for c in _CASE_COLUMNS} for case in cases]
-        ids = list(db.execute(_INSERT_CASES, rows).scalars())
+    ids = reserve_ids(db, _CASES, len(cases))  # the rows written with their references
     for case, case_id in zip(cases, ids, strict=True):
         fields = case.__dict__  # as the ORM sets what it loads: no attribute events
         fields["id"], fields["reference"] = case_id, case_reference(case_id, case.reported_on)
-    if db.dialect.name == "postgresql":  # the ids drawn first: the rows copied with them
-        insert_values(db, _CASES, [_values(c, ("id", *_CASE_COLUMNS)) for c in cases])
-    else:
-        db.execute(_SET_REFERENCE, [{"b_id": c.id, "b_reference": c.reference} for c in cases])
+    insert_values(db, _CASES, [_values(c, ("id", *_CASE_COLUMNS)) for c in cases])
     allegations = [
         {"case_id": o.case.id, "violation_code": code, "description": o.description}
         for o in openings

@@ -26,7 +26,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlmodel import Session, col, select
 
@@ -265,7 +265,7 @@ def _check_chunk(
                 first, message = cast(tuple[int, str], verdict)
                 checked.add(row, "nip", f"the employee on row {first} was refused: {message}")
                 continue
-            employee = _employee(person, context.agencies)
+            employee = _registering(person, context.agencies)
             plan.employee_agencies.add(employee.agency_id)
         if employee is None:
             continue  # not registered and not registrable: the checks said why
@@ -288,6 +288,19 @@ def _check_chunk(
 
 
 _UNSEEN: Any = object()
+
+
+class _Registering(NamedTuple):
+    """What the rules for opening a case read of an employee the file registers, in the
+    checking pass (the row itself is built by the writing pass): a new employee is in service."""
+
+    name: str
+    agency_id: int
+    status: str = "aktif"
+
+
+def _registering(person: EmployeeInput, agencies: dict[str, int]) -> Employee:
+    return cast(Employee, _Registering(person.name, agencies[person.agency_code]))
 
 
 def _input(fields: CaseFields) -> OpenCaseInput:
