@@ -71,13 +71,13 @@ def _executemany(
     processors = [table.c[c].type.bind_processor(db.dialect) for c in columns]
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
-    values = [
-        tuple(
-            row[c] if process is None else process(row[c])
-            for c, process in zip(columns, processors, strict=True)
-        )
-        for row in rows
-    ]
+    bound = [(i, process) for i, process in enumerate(processors) if process is not None]
+    values: list[Any] = []
+    for row in rows:
+        line = [row[c] for c in columns]
+        for i, process in bound:
+            line[i] = process(line[i])
+        values.append(line)
     cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)

@@ -23,6 +23,8 @@ Figures: docs/performance.md (scripts/bench_import.py).
 from __future__ import annotations
 
 import itertools
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,7 +37,7 @@ from sanctions.cases.batch import open_batch
 from sanctions.cases.opening import OpenCaseInput, opening, opening_problems, opening_workflow
 from sanctions.db.bulk import insert_rows
 from sanctions.db.models import Agency, Case, Contest, Employee
-from sanctions.errors import InputError, InvalidNip, SanctionsError
+from sanctions.errors import InvalidNip, SanctionsError
 from sanctions.intake.tables import (
     CaseChecks,
     CaseFields,
@@ -154,19 +156,43 @@ def import_cases(
     """Open a case for every report in `table` (case layout), registering the employees the
     rows introduce. `progress` is told the rows handled, twice per row (checked, written).
 
-    Two passes over the rows, `CHUNK` at a time (a file's rows are read from it again for
-    the second: `tables.FileRows`), so memory holds a chunk and the file's keys, never the
-    file: the first checks every row (the cells, the employee rule, the register numbers
-    already used, the rules for opening a case) keeping only the problems and the keys the
-    checks compare rows by; then the roles are checked and a file with any bad row refused
-    (nothing written yet); the second checks each chunk's rows again, to build their records,
-    and writes them."""
+    Two passes, `CHUNK` rows at a time, so memory holds a chunk and the file's keys, never
+    the file (its rows are read from it as they are checked: `tables.FileRows`): the first
+    checks every row (the cells, the employee rule, the register numbers already used, the
+    rules for opening a case), keeping the problems and the keys the checks compare rows by,
+    and spills the records of the rows to open to an anonymous temporary file; then the roles
+    are checked and a file with any bad row refused (nothing written yet); the second reads
+    the records back a chunk at a time, drops those a later row made bad (a twin), and writes
+    them: the new employees, then the cases through the write path's batched opening."""
     today = now.date()
     context = _CaseContext.read(app, session, today)
     plan = _Plan(context.checks())
-    for rows in _batched(table.rows):
-        _check_chunk(app, session, context, plan, rows, today=today)
-        progress(len(rows))
+    with tempfile.TemporaryFile() as spill:
+        chunks = 0
+        for rows in _batched(table.rows):
+            todo = _check_chunk(app, session, context, plan, rows, today=today)
+            pickle.dump((len(rows), todo), spill, protocol=pickle.HIGHEST_PROTOCOL)
+            chunks += 1
+            progress(len(rows))
+        _require_roles(app, session, context, plan, actor=actor)
+        checked = plan.checks.checked
+        result = ImportResult(
+            rejected=_refuse_or_reject(table, checked, skip_invalid), present=plan.present
+        )
+        spill.seek(0)
+        for _ in range(chunks):
+            count, records = pickle.load(spill)
+            good = [fields for number, fields in records if number not in checked.problems]
+            _write_chunk(app, session, context, good, result, actor=actor, now=now)
+            progress(count)
+    return result
+
+
+def _require_roles(
+    app: App, session: Session, context: _CaseContext, plan: _Plan, *, actor: str
+) -> None:
+    """The roles the writing needs: registering the new employees of each agency, then
+    opening cases of each (agency, workflow version), as the rows met them."""
     codes = {id_: code for code, id_ in context.agencies.items()}
     for agency_id in sorted(plan.employee_agencies):
         require_role(
@@ -184,15 +210,6 @@ def import_cases(
             agency_id=agency_id,
             what="opening a case",
         )
-    checked = plan.checks.checked
-    result = ImportResult(rejected=_refuse_or_reject(table, checked, skip_invalid))
-    for rows in _batched(table.rows):
-        _write_chunk(
-            app, session, context, [r for r in rows if not checked.bad(r)], result,
-            actor=actor, now=now, source=table.source,
-        )  # fmt: skip
-        progress(len(rows))
-    return result
 
 
 @dataclass(frozen=True)
@@ -232,6 +249,7 @@ class _Plan:
     verdicts: dict[str, tuple[int, str] | None] = field(default_factory=dict)
     employee_agencies: set[int] = field(default_factory=set)
     open_keys: dict[tuple[int, str], None] = field(default_factory=dict)  # in order met
+    present: int = 0  # rows whose register number is already this NIP's case
 
 
 def _check_chunk(
@@ -242,12 +260,14 @@ def _check_chunk(
     rows: Sequence[Row],
     *,
     today: date,
-) -> None:
-    """The checking pass over one chunk: problems recorded in `plan.checks.checked`."""
+) -> list[tuple[int, CaseFields]]:
+    """The checking pass over one chunk: problems recorded in `plan.checks.checked`; the
+    records of the rows to open, by row number (a twin further down may still refuse one)."""
     checked = plan.checks.checked
     known = _employees(session, _nips(rows))
     good = plan.checks.check(rows, {n: KnownEmployee(n, e.employee_type) for n, e in known.items()})
     taken = _registered(session, [fields.register_number for _, fields in good])
+    todo: list[tuple[int, CaseFields]] = []
     for row, fields in good:
         employee = known.get(fields.nip)
         person = fields.employee
@@ -277,7 +297,9 @@ def _check_chunk(
                     "register_number",
                     f"{fields.register_number!r} is already case {reference} of NIP {owner}",
                 )
-            continue  # present: skipped again by the writing pass
+            else:
+                plan.present += 1
+            continue
         contest = context.contests[fields.contest_code]
         data = _input(fields)
         problems = opening_problems(app, data, employee=employee, contest=contest, today=today)
@@ -285,6 +307,8 @@ def _check_chunk(
             checked.add(row, column, str(error))
         if not problems:
             plan.open_keys[(employee.agency_id, opening_workflow(app, data).version)] = None
+            todo.append((row.number, fields))
+    return todo
 
 
 _UNSEEN: Any = object()
@@ -320,44 +344,29 @@ def _write_chunk(
     app: App,
     session: Session,
     context: _CaseContext,
-    rows: Sequence[Row],
+    todo: Sequence[CaseFields],
     result: ImportResult,
     *,
     actor: str,
     now: datetime,
-    source: str,
 ) -> None:
-    """The writing pass over one chunk's good rows: checked again (the records are not kept
-    between the passes), their new employees written, then their cases through the write
-    path's batched opening."""
-    if not rows:
+    """The writing pass over one chunk's records: their new employees written, then their
+    cases through the write path's batched opening."""
+    if not todo:
         return
-    checks = context.checks()
-    known = _employees(session, _nips(rows))  # with those earlier chunks registered
-    good = checks.check(rows, {n: KnownEmployee(n, e.employee_type) for n, e in known.items()})
-    if checks.checked.problems or len(good) != len(rows):
-        raise InputError(
-            f"{source}: the file changed while it was being imported; nothing was imported: "
-            "import it again once it is saved"
-        )
-    taken = _registered(session, [fields.register_number for _, fields in good])
+    known = _employees(session, [fields.nip for fields in todo])  # with earlier chunks' new
     new: dict[str, Employee] = {}
-    todo: list[tuple[CaseFields, Employee]] = []
-    for _, fields in good:
-        if fields.register_number in taken:
-            result.present += 1
-            continue
+    openings: list[tuple[CaseFields, Employee]] = []
+    for fields in todo:
         employee = known.get(fields.nip) or new.get(fields.nip)
         if employee is None:
             assert fields.employee is not None  # the checks give a new NIP its employee
             employee = new[fields.nip] = _employee(fields.employee, context.agencies)
-        todo.append((fields, employee))
+        openings.append((fields, employee))
     insert_rows(session, list(new.values()))
     result.employees_added += len(new)
-    if todo:
-        references = _open_batch(app, session, context, todo, actor=actor, now=now)
-        result.references.extend(references)
-        result.added += len(todo)
+    result.references.extend(_open_batch(app, session, context, openings, actor=actor, now=now))
+    result.added += len(openings)
 
 
 def _nips(rows: Iterable[Row]) -> list[str]:

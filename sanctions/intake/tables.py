@@ -60,7 +60,6 @@ register number:
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import itertools
 import re
@@ -715,7 +714,7 @@ class CaseChecks:
         self.penetapan = penetapan or {}
         self.checked: Checked[CaseFields] = Checked()
         self._registers: dict[str, int] = {}  # register number -> the first row giving it
-        self._new: dict[str, tuple[int, bytes]] = {}  # new NIP -> first row, its data's digest
+        self._new: dict[str, tuple[int, int]] = {}  # new NIP -> first row, its data's digest
 
     def check(
         self, rows: Iterable[Row], employees: Mapping[str, KnownEmployee]
@@ -792,9 +791,10 @@ class CaseChecks:
         return good
 
 
-def _digest(employee: EmployeeInput) -> bytes:
-    """A new employee's data, as compared with a twin's (16 bytes kept, not the record)."""
-    return hashlib.blake2b(repr(employee).encode(), digest_size=16).digest()
+def _digest(employee: EmployeeInput) -> int:
+    """A new employee's data, as compared with a twin's: its hash (one int kept, not the
+    record; Python salts string hashes per process, so no file can be made to collide)."""
+    return hash(employee)
 
 
 def _described(

@@ -102,7 +102,14 @@ def _row(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
         return {name: plain(getattr(obj, name)) for name in fields}
     # a row object's loaded values are in its __dict__: read there, not through the ORM's
     # attribute descriptor (a few times the cost, at an import's hundreds of thousands)
-    return {name: plain(values[name] if name in values else getattr(obj, name)) for name in fields}
+    row = {}
+    for name in fields:
+        value = values[name] if name in values else getattr(obj, name)
+        row[name] = value if value.__class__ in _SIMPLE else plain(value)
+    return row
+
+
+_SIMPLE = frozenset((str, int, float, bool, type(None)))  # plain already
 
 
 _CASE = ("id", "reference", "register_number", "agency_id", "employee_id", "contest_id",
