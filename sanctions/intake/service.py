@@ -13,10 +13,11 @@ register number already used for another employee's case is a problem of that ro
 
 Writing is batched: employees are built by the function `add_employee` uses
 (`registry.new_employee`) and cases by the one `case open` uses (`sanctions.cases.opening`),
-and written `CHUNK` at a time through the write path's batched opening
-(`sanctions.cases.batch.open_batch`: one statement per table, COPY on PostgreSQL, the same rows
-as opening the cases one by one); look-ups are `IN (...)` queries of `CHUNK` keys. The whole
-import is one transaction: a killed import leaves nothing, and its re-run skips nothing.
+and written `CHUNK` at a time through the write path's opening (`sanctions.cases.batch.
+open_batch`: one statement per table, COPY on PostgreSQL); look-ups are `IN (...)` queries of
+`CHUNK` keys. A case file is imported in two passes that hold a chunk and the file's keys,
+never the whole file (`import_cases`). The whole import is one transaction: a killed import
+leaves nothing, and its re-run skips nothing.
 Figures: docs/performance.md (scripts/bench_import.py).
 """
 
