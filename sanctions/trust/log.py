@@ -241,8 +241,10 @@ def append(session: Session, leaves: Sequence[Leaf]) -> None:
         {"kind": kind, "ref": ref, "leaf_hash": leaf_hex(payload), "payload": payload}
         for kind, ref, payload in leaves
     ]
-    if connection.dialect.name == "postgresql" and len(rows) > bulk.COPY_FROM:
-        # a batch (an import): the head bumped, then the leaves copied at the indexes it gives
+    if len(rows) > bulk.COPY_FROM:
+        # a batch (an import): the head bumped, then the leaves written at the indexes it
+        # gives, as `bulk.insert_values` writes (COPY on PostgreSQL, the driver's executemany
+        # on SQLite: SQLAlchemy's per-row handling of the parameters costs more)
         size = connection.execute(_BUMP, {"n": len(rows)}).scalar()
         if size is None:  # the log's first leaf
             connection.execute(_HEAD)
