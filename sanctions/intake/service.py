@@ -183,7 +183,7 @@ def import_cases(
         spill.seek(0)
         for _ in range(chunks):
             count, records = pickle.load(spill)
-            good = [fields for number, fields in records if number not in checked.problems]
+            good = [(f, first) for n, f, first in records if n not in checked.problems]
             _write_chunk(app, session, context, good, result, actor=actor, now=now)
             progress(count)
     return result
@@ -261,14 +261,14 @@ def _check_chunk(
     rows: Sequence[Row],
     *,
     today: date,
-) -> list[tuple[int, CaseFields]]:
+) -> list[tuple[int, CaseFields, bool]]:
     """The checking pass over one chunk: problems recorded in `plan.checks.checked`; the
     records of the rows to open, by row number (a twin further down may still refuse one)."""
     checked = plan.checks.checked
     known = _employees(session, _nips(rows))
     good = plan.checks.check(rows, {n: KnownEmployee(n, e.employee_type) for n, e in known.items()})
     taken = _registered(session, [fields.register_number for _, fields in good])
-    todo: list[tuple[int, CaseFields]] = []
+    todo: list[tuple[int, CaseFields, bool]] = []
     for row, fields in good:
         employee = known.get(fields.nip)
         person = fields.employee
@@ -308,7 +308,8 @@ def _check_chunk(
             checked.add(row, column, str(error))
         if not problems:
             plan.open_keys[(employee.agency_id, opening_workflow(app, data).version)] = None
-            todo.append((row.number, fields))
+            first = person is not None and plan.checks.first_row(person.nip) == row.number
+            todo.append((row.number, fields, first))
     return todo
 
 
@@ -345,20 +346,24 @@ def _write_chunk(
     app: App,
     session: Session,
     context: _CaseContext,
-    todo: Sequence[CaseFields],
+    todo: Sequence[tuple[CaseFields, bool]],
     result: ImportResult,
     *,
     actor: str,
     now: datetime,
 ) -> None:
-    """The writing pass over one chunk's records: their new employees written, then their
-    cases through the write path's batched opening."""
+    """The writing pass over one chunk's records (each with whether it is the file's first
+    row of the new employee it registers): their new employees written, then their cases
+    through the write path's batched opening. Only the employees not registered by their
+    first row here are looked up (the registered ones, and those an earlier row of the file
+    registered): on PostgreSQL the planner, without statistics of a table the transaction
+    fills, would otherwise scan the growing employees table for every chunk."""
     if not todo:
         return
-    known = _employees(session, [fields.nip for fields in todo])  # with earlier chunks' new
+    known = _employees(session, [fields.nip for fields, first in todo if not first])
     new: dict[str, Employee] = {}
     openings: list[tuple[CaseFields, Employee]] = []
-    for fields in todo:
+    for fields, _ in todo:
         employee = known.get(fields.nip) or new.get(fields.nip)
         if employee is None:
             assert fields.employee is not None  # the checks give a new NIP its employee

@@ -716,6 +716,11 @@ class CaseChecks:
         self._registers: dict[str, int] = {}  # register number -> the first row giving it
         self._new: dict[str, tuple[int, int]] = {}  # new NIP -> first row, its data's digest
 
+    def first_row(self, nip: str) -> int | None:
+        """The number of the first row that registers the new employee `nip`."""
+        found = self._new.get(nip)
+        return None if found is None else found[0]
+
     def check(
         self, rows: Iterable[Row], employees: Mapping[str, KnownEmployee]
     ) -> list[tuple[Row, CaseFields]]:
