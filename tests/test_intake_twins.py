@@ -84,6 +84,21 @@ def test_with_skip_invalid_a_row_a_later_chunk_makes_bad_is_not_opened(
     assert [row.number for row, _ in result.rejected] == [2, 5]
 
 
+def test_a_new_employee_named_again_in_a_later_chunk_is_registered_once(
+    ready: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(svc, "CHUNK", 2)  # rows 2-3, 4-5: row 5 finds the employee row 2 wrote
+    header = CASE_HEADER + ",employee_type,name,position,position_type,agency_code"
+    ratna = (
+        "REG-1,199601152024212005,PILKADA-SLEMAN-2024,2024-10-07,2024-10-03,DIS-02,Unggahan,"
+        "PPPK,Ratna,Perawat Ahli Pertama,fungsional,SLEMAN"
+    )
+    known = [GOOD.replace("REG-1", f"REG-{n}") + ",,,,," for n in (2, 3)]
+    path = write(tmp_path / "c.csv", header, ratna, *known, ratna.replace("REG-1", "REG-4"))
+    result = cases(ready, path)
+    assert (result.added, result.employees_added) == (4, 1)
+
+
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"])
 def test_a_cell_beginning_like_a_formula_is_refused(ready: App, tmp_path: Path, cell: str) -> None:
     row = GOOD.replace(",Unggahan", f",{cell}")
