@@ -2,18 +2,21 @@
 as .csv and as .xlsx, each imported into a fresh SQLite and a fresh PostgreSQL database.
 
     .venv/bin/python scripts/bench_import.py [--rows N] [--no-postgres] [--no-sqlite]
-        [--formats csv,xlsx] [--keep DIR]
+        [--formats csv,xlsx] [--keep DIR] [--profile FILE]
 
 Every row opens a case and registers its employee (the case layout with the employee columns),
 the heaviest import there is. Each import runs in a child process (`--child`), so its wall time
 covers reading, checking, writing and the commit, and its peak RSS (`ru_maxrss` from `wait4`)
-is the import's own, not the generator's. PostgreSQL uses the server at 127.0.0.1:5432
+is the import's own, not the generator's. `--profile FILE` profiles each import with cProfile
+on the CPU clock (`time.process_time`) into FILE.<database><suffix>.pstats. PostgreSQL uses
+the server at 127.0.0.1:5432
 (database `test`), one throwaway schema per import.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import getpass
 import os
 import random
@@ -70,7 +73,7 @@ def files(folder: Path, n: int, formats: list[str]) -> list[Path]:
     return wanted
 
 
-def child(url: str, path: Path, letters: Path) -> None:
+def child(url: str, path: Path, letters: Path, profile: str = "") -> None:
     """One import into the fresh database at `url` (set up here, before the clock)."""
     engine = make_engine(url)
     upgrade(engine)
@@ -79,18 +82,26 @@ def child(url: str, path: Path, letters: Path) -> None:
     prepare(app, actor)
     app.catalogue  # noqa: B018  (the declared data, loaded before the clock starts)
     app.workflows  # noqa: B018
+    profiler = cProfile.Profile(time.process_time) if profile else None
+    if profiler is not None:
+        profiler.enable()
     started, cpu = time.perf_counter(), time.process_time()
     table = read_table(path, CASE_LAYOUT)
     read = time.perf_counter() - started
     with session_scope(engine) as session:
         result = intake.import_cases(app, session, table, actor=actor, now=NOW)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
     print(f"{elapsed:.3f} {read:.3f} {result.added} {result.employees_added} {cpu:.3f}")
     engine.dispose()
 
 
-def run(label: str, url: str, path: Path, letters: Path, rows: int) -> None:
+def run(label: str, url: str, path: Path, letters: Path, rows: int, profile: str = "") -> None:
     command = [sys.executable, __file__, "--child", url, str(path), str(letters)]
+    if profile:
+        command.append(f"{profile}.{label.split()[0].lower()}{path.suffix}.pstats")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     output = process.stdout.read()
@@ -116,8 +127,8 @@ def _rows_in(csv_file: Path) -> int:
 
 
 def main() -> None:
-    if len(sys.argv) == 5 and sys.argv[1] == "--child":
-        child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "--child":
+        child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), *sys.argv[5:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=400_000)
@@ -127,6 +138,7 @@ def main() -> None:
         "--formats", default="csv,xlsx", help="which files to import (default: csv,xlsx)"
     )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the files")
+    parser.add_argument("--profile", default="", help="cProfile (CPU clock) each import here")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_import_"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -142,7 +154,12 @@ def main() -> None:
             database.unlink(missing_ok=True)
             if not args.no_sqlite:
                 run(
-                    f"SQLite {kind}", f"sqlite:///{database}", source, folder / "letters", args.rows
+                    f"SQLite {kind}",
+                    f"sqlite:///{database}",
+                    source,
+                    folder / "letters",
+                    args.rows,
+                    args.profile,
                 )
             if args.no_postgres:
                 continue
@@ -153,7 +170,7 @@ def main() -> None:
                 c.execute(f"CREATE SCHEMA {schema}")
             schemas.append(schema)
             url = f"postgresql+psycopg://127.0.0.1/test?options=-csearch_path%3D{schema}"
-            run(f"PostgreSQL {kind}", url, source, folder / "letters", args.rows)
+            run(f"PostgreSQL {kind}", url, source, folder / "letters", args.rows, args.profile)
     finally:
         if schemas:
             import psycopg

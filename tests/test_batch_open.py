@@ -1,6 +1,7 @@
-"""The batched opening (sanctions/cases/batch.py) writes exactly the rows the one write path
-writes when it opens the same cases one by one: the same database seeded twice, the cases
-opened one at a time in one and as one batch in the other, every row compared."""
+"""The opening (sanctions/cases/batch.py) writes exactly the same rows whether it opens cases
+as one batch or one by one (batches of one, as `case open` does): the same database seeded
+twice, the cases opened one at a time in one and as one batch in the other, every row
+compared."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlmodel import Session, SQLModel
 
 from sanctions.app import App
 from sanctions.cases.batch import open_batch
-from sanctions.cases.changes import Opening, open_cases
+from sanctions.cases.changes import Opening
 from sanctions.cases.opening import OpenCaseInput, opening, opening_workflow
 from sanctions.db import bulk, session_scope
 from sanctions.db.models import Case, Contest, Employee
@@ -134,7 +135,7 @@ def test_a_batch_writes_the_same_rows_as_opening_the_cases_one_by_one(
     seed(twin)
     with session_scope(app.db) as session:
         for one in _openings(app, session, 7, letters):
-            open_cases(app, session, [one], actor="bawaslu", now=NOW, letters=letters)
+            open_batch(app, session, [one], actor="bawaslu", now=NOW, letters=letters)
     monkeypatch.setattr(bulk, "COPY_FROM", copy_from)  # 0: COPY for every table (PostgreSQL)
     with session_scope(twin.db) as session:
         batch = _openings(twin, session, 7, letters)

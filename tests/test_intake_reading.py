@@ -83,3 +83,13 @@ def test_a_csv_that_is_not_utf8_is_refused_with_the_fix(tmp_path: Path) -> None:
     path.write_bytes("nip,nama\n1,Jos\xe9\n".encode("latin-1"))
     with pytest.raises(InputError, match=r"not UTF-8 text.*CSV UTF-8"):
         read_table(path, EMPLOYEE_LAYOUT)
+
+
+def test_a_file_read_again_after_it_changed_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cases.csv"
+    path.write_bytes((SAMPLES / "cases.csv").read_bytes())
+    table = read_table(path, CASE_LAYOUT)  # read whole once; its rows are read again per pass
+    assert len(list(table.rows)) == len(table.rows)
+    path.write_bytes((SAMPLES / "cases.csv").read_bytes() + b"\n")
+    with pytest.raises(InputError, match="changed while it was being imported"):
+        list(table.rows)

@@ -11,6 +11,7 @@ import pytest
 
 from sanctions.app import App
 from sanctions.cli.intake import _ranges
+from sanctions.intake import service as svc
 from sanctions.intake.tables import IntakeRefused
 from tests.factories import snapshot
 from tests.test_intake import CASE_HEADER, GOOD, cases, employees, seed_with_bantul, write
@@ -56,6 +57,46 @@ def test_a_register_number_twice_is_reported_on_both_rows(ready: App, tmp_path: 
         "row 3, register_number: 'REG-1' is also on row 2",
     ]
     assert snapshot(ready) == before
+
+
+def test_twins_in_different_chunks_are_reported_on_both_rows_and_nothing_is_written(
+    ready: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(svc, "CHUNK", 2)  # rows 2-3, 4-5: the twins are checked apart
+    rows = [GOOD, GOOD.replace("REG-1", "REG-2"), GOOD.replace("REG-1", "REG-3"), GOOD]
+    before = snapshot(ready)
+    with pytest.raises(IntakeRefused) as refused:
+        cases(ready, write(tmp_path / "c.csv", CASE_HEADER, *rows))
+    assert problems_of(refused) == [
+        "row 2, register_number: 'REG-1' is also on row 5",
+        "row 5, register_number: 'REG-1' is also on row 2",
+    ]
+    assert snapshot(ready) == before
+
+
+def test_with_skip_invalid_a_row_a_later_chunk_makes_bad_is_not_opened(
+    ready: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(svc, "CHUNK", 2)  # row 2 passes its own chunk; row 5 refuses it
+    rows = [GOOD, GOOD.replace("REG-1", "REG-2"), GOOD.replace("REG-1", "REG-3"), GOOD]
+    result = cases(ready, write(tmp_path / "c.csv", CASE_HEADER, *rows), skip_invalid=True)
+    assert result.added == 2
+    assert [row.number for row, _ in result.rejected] == [2, 5]
+
+
+def test_a_new_employee_named_again_in_a_later_chunk_is_registered_once(
+    ready: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(svc, "CHUNK", 2)  # rows 2-3, 4-5: row 5 finds the employee row 2 wrote
+    header = CASE_HEADER + ",employee_type,name,position,position_type,agency_code"
+    ratna = (
+        "REG-1,199601152024212005,PILKADA-SLEMAN-2024,2024-10-07,2024-10-03,DIS-02,Unggahan,"
+        "PPPK,Ratna,Perawat Ahli Pertama,fungsional,SLEMAN"
+    )
+    known = [GOOD.replace("REG-1", f"REG-{n}") + ",,,,," for n in (2, 3)]
+    path = write(tmp_path / "c.csv", header, ratna, *known, ratna.replace("REG-1", "REG-4"))
+    result = cases(ready, path)
+    assert (result.added, result.employees_added) == (4, 1)
 
 
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"])

@@ -1,15 +1,18 @@
-"""The batched opening: many new cases written through the one write path set by set, for an
-import of a national register (hundreds of thousands of rows).
+"""The opening of new cases: the one write path's writer of cases that do not exist yet, for
+every caller (a batch of one for `case open`, `case receive` and a case accepted from a
+bundle; a thousand at a time for an import of a national register).
 
-`open_batch` writes exactly the rows `sanctions.cases.changes.open_cases` writes when it opens
-the same cases one by one (tests/test_batch_open.py compares the two on SQLite and PostgreSQL):
-the cases, their references, allegations, first events sealed as the first link of each chain,
-the deadlines the initial state opens, the letters it declares (or, for letters another body
-issued on paper, the record of which) and the Merkle leaves of all of them. It builds each row
-with the write path's own public steps (`first_change`, `opening_event`, `entered_deadlines`,
-`check_letters`, `issue_letters`, `case_reference`) and differs only in how it writes them:
-one statement per table for the whole batch, as plain rows (no ORM unit of work), and on
-PostgreSQL `COPY` for the tables nothing reads back in the batch.
+`open_batch` writes the cases, their references, allegations, first events sealed as the first
+link of each chain, the deadlines the initial state opens, the letters it declares (or, for
+letters another body issued on paper, the record of which) and the Merkle leaves of all of
+them. It builds each row with the write path's own public steps (`first_change`,
+`opening_event`, `entered_deadlines`, `check_letters`, `issue_letters`, `case_reference`) and
+writes them one statement per table for the whole batch, as plain rows (no ORM unit of work;
+the case ids reserved first, so each case is written once, with its reference), `COPY` on
+PostgreSQL above `db.bulk.COPY_FROM` rows. A batch writes exactly the rows its cases opened
+one by one (batches of one) write: tests/test_batch_open.py compares the two on SQLite and
+PostgreSQL. The case objects it returns are not in the session (their rows were written by
+Core): a caller reads them again to change them.
 
 In the caller's transaction: a batch is written whole or not at all.
 """
@@ -20,7 +23,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from sanctions.app import App
@@ -56,12 +58,6 @@ def _columns(table: Any) -> tuple[str, ...]:
 _CASE_COLUMNS = _columns(_CASES)
 _EVENT_COLUMNS = _columns(_EVENTS)
 _DEADLINE_COLUMNS = _columns(_DEADLINES)
-_INSERT_CASES = _CASES.insert().returning(_CASES.c.id, sort_by_parameter_order=True)
-_SET_REFERENCE = (
-    update(_CASES)
-    .where(_CASES.c.id == bindparam("b_id"))
-    .values(reference=bindparam("b_reference"))
-)
 
 
 def open_batch(
@@ -74,25 +70,23 @@ def open_batch(
     letters: Literal["issue", "issued_elsewhere"] = "issue",
     issue: IssueLetter = issue_letter,
 ) -> list[Written]:
-    """Write the new cases `openings` (built by `sanctions.cases.opening.opening`) as
-    `open_cases` would one by one, one statement per table. `letters` as for `open_cases`."""
+    """Write the new cases `openings` (built by `sanctions.cases.opening.opening`), one
+    statement per table.
+
+    `letters="issued_elsewhere"`: the first state's letters are not issued because the body
+    that forwarded the file already issued them (an import of Bawaslu's register); the event
+    records which, under `letters_not_issued`."""
     if not openings:
         return []
     db = session.connection()
     cases = [o.case for o in openings]
     for o in openings:
         report_columns(o.case, o.violation_codes)
-    ids = reserve_ids(db, _CASES, len(cases))
-    if ids is None:  # SQLite: the ids come with the rows, the references after them
-        rows = [{c: getattr(case, c) for c in _CASE_COLUMNS} for case in cases]
-        ids = list(db.execute(_INSERT_CASES, rows).scalars())
+    ids = reserve_ids(db, _CASES, len(cases))  # the rows written with their references
     for case, case_id in zip(cases, ids, strict=True):
         fields = case.__dict__  # as the ORM sets what it loads: no attribute events
         fields["id"], fields["reference"] = case_id, case_reference(case_id, case.reported_on)
-    if db.dialect.name == "postgresql":  # the ids drawn first: the rows copied with them
-        insert_values(db, _CASES, [_values(c, ("id", *_CASE_COLUMNS)) for c in cases])
-    else:
-        db.execute(_SET_REFERENCE, [{"b_id": c.id, "b_reference": c.reference} for c in cases])
+    insert_values(db, _CASES, [_values(c, ("id", *_CASE_COLUMNS)) for c in cases])
     allegations = [
         {"case_id": o.case.id, "violation_code": code, "description": o.description}
         for o in openings

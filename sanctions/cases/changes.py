@@ -1,5 +1,5 @@
-"""The one write path for a case: every change to a case goes through `record` (or, for a
-new case, `open_cases`), in the caller's transaction.
+"""The one write path for a case: every change to a case goes through `record` (or, for new
+cases, `sanctions.cases.batch.open_batch`), in the caller's transaction.
 
 A change claims the case's version (an UPDATE that only succeeds if nobody changed the case
 since it was read: races have one winner), writes its event, closes the open deadlines and
@@ -33,10 +33,9 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.cases.workflow import Workflow
 from sanctions.db import session_scope
-from sanctions.db.bulk import construct, insert_rows, values_of
+from sanctions.db.bulk import construct, values_of
 from sanctions.db.models import (
     Agency,
-    Allegation,
     Case,
     CaseEvent,
     Deadline,
@@ -624,70 +623,8 @@ class Opening:
     change: Change
 
 
-def open_cases(
-    app: App,
-    session: Session,
-    openings: Sequence[Opening],
-    *,
-    actor: str,
-    now: datetime,
-    letters: Literal["issue", "issued_elsewhere"] = "issue",
-    issue: IssueLetter = issue_letter,
-) -> list[Written]:
-    """Write new cases: the rows in one INSERT per table (a batch of one for `case open`, a
-    thousand at a time for an import), then each case's reference, allegations, first event,
-    deadlines and letters, each event sealed as the first link of its chain.
-
-    `letters="issued_elsewhere"`: the first state's letters are not issued because the body
-    that forwarded the file already issued them (an import of Bawaslu's register); the event
-    records which, under `letters_not_issued`.
-    """
-    cases = [o.case for o in openings]
-    for o in openings:
-        report_columns(o.case, o.violation_codes)
-    insert_rows(session, cases)
-    for case in cases:
-        case.reference = case_reference(case.id or 0, case.reported_on)
-    session.execute(update(Case), [{"id": c.id, "reference": c.reference} for c in cases])
-    allegations = [
-        Allegation(case_id=o.case.id or 0, violation_code=code, description=o.description)
-        for o in openings
-        for code in o.violation_codes
-    ]
-    insert_rows(session, allegations, ids=False)
-    written: list[Written] = []
-    events: list[CaseEvent] = []
-    deadlines: list[Deadline] = []
-    for o in openings:
-        workflow = app.workflow(o.case.workflow_version)
-        change = first_change(o.change, letters)
-        given = check_letters(app, session, o.case, change)
-        event = opening_event(o.case, change, actor=actor, now=now)
-        deadlines.extend(entered_deadlines(app, o.case, workflow, event))
-        issued = issue_letters(
-            app, session, o.case, change, given, seq=1, actor=actor, now=now, issue=issue
-        )
-        events.append(sealed(event, prev_hash=GENESIS, letters=[x.sha256 for x in issued]))
-        written.append(Written(o.case, event, workflow, issued))
-    insert_rows(session, events, ids=False)
-    insert_rows(session, deadlines, ids=False)
-    opened: dict[int, list[Deadline]] = {}
-    for deadline in deadlines:
-        opened.setdefault(deadline.case_id, []).append(deadline)
-    leaves: list[log.Leaf] = []
-    for o, w in zip(openings, written, strict=True):
-        codes = [(code, o.description) for code in o.violation_codes]
-        leaves += [
-            log.case_leaf(w.case, codes),
-            log.event_leaf(w.event, w.case, opened.get(w.case.id or 0, [])),
-            *(log.letter_leaf(x) for x in w.letters),
-        ]
-    log.append(session, leaves)
-    return written
-
-
-# The steps of an opening, for the batched opening of an import (sanctions.cases.batch),
-# which writes the same rows set by set.
+# The steps of an opening, for the opening of new cases (sanctions.cases.batch.open_batch:
+# a batch of one for `case open`, a receipt or an accepted bundle; thousands for an import).
 def report_columns(case: Case, violation_codes: Sequence[str]) -> None:
     """Fill a new case's columns the reports group by (`db.models.report_values`): its
     employee snapshot's jabatan and position type, as `sanctions.reports.service` reads the

@@ -22,12 +22,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases.batch import open_batch
 from sanctions.cases.changes import (
     CORRECTION_TRIGGER,
     Change,
     Opening,
     case_and_last_hash,
-    open_cases,
     record,
 )
 from sanctions.cases.migration import TRIGGER_PREFIX as MIGRATION_TRIGGER
@@ -629,7 +629,7 @@ def _open(
     for code, _ in allegations:
         app.catalogue.violation(code)  # UnknownCode when this installation lacks it
     opening = Opening(case, [c for c, _ in allegations], allegations[0][1], change)
-    [written] = open_cases(app, session, [opening], actor=actor, now=now)
+    [written] = open_batch(app, session, [opening], actor=actor, now=now)
     return written.case
 
 

@@ -1,6 +1,6 @@
 """The rules for opening a case and the rows it starts with. No query: the callers
 (`sanctions.cases.service.open_case`, the importer) look the employee and contest up and
-check roles and register numbers, then write through `sanctions.cases.changes.open_cases`."""
+check roles and register numbers, then write through `sanctions.cases.batch.open_batch`."""
 
 from __future__ import annotations
 

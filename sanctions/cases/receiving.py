@@ -6,9 +6,9 @@ The same checks as opening a case apply (employee, contest, dates, allegations, 
 number), plus the received letter's own (number, date, file) and the inputs of the step that
 issued it at its sender (the recommended level). Whoever acts on the case in that state may
 record it (those who take a step that leaves it: `kepegawaian` or `pejabat` for a
-recommendation). The case's first event (`terima`) records the
-letter as received, through the one write path (`open_cases`), so it is in the case's chain
-and the Merkle log, and every later letter cites its number and date.
+recommendation). The case's first event (`terima`) records the letter as received, through
+the one write path (`open_batch`, a batch of one), so it is in the case's chain and the Merkle
+log, and every later letter cites its number and date.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from sanctions.app import App
-from sanctions.cases.changes import Change, Written, external_kinds, open_cases
+from sanctions.cases.batch import open_batch
+from sanctions.cases.changes import Change, Written, external_kinds
 from sanctions.cases.dates import future_problem
 from sanctions.cases.opening import OpenCaseInput, opening
 from sanctions.cases.service import check_inputs, checked_opening
@@ -119,5 +120,5 @@ def receive_case(
         letters=(kind,),
         incoming={kind: letter},
     )
-    [written] = open_cases(app, session, [replace(new, change=change)], actor=actor, now=now)
+    [written] = open_batch(app, session, [replace(new, change=change)], actor=actor, now=now)
     return written

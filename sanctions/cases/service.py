@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases import composition
+from sanctions.cases.batch import open_batch
 from sanctions.cases.changes import (
     CORRECTION_TRIGGER,
     Change,
@@ -31,7 +32,6 @@ from sanctions.cases.changes import (
     case_and_latest,
     last_event,
     last_step_date,
-    open_cases,
     record,
 )
 from sanctions.cases.dates import day_off_warning, future_problem
@@ -108,7 +108,7 @@ def open_case(
         now=now,
         letter_data=letter_data,
     )
-    [written] = open_cases(app, session, [new], actor=actor, now=now)
+    [written] = open_batch(app, session, [new], actor=actor, now=now)  # a batch of one
     written.warnings.extend(opening_warnings(app, data))
     return written
 

@@ -71,13 +71,13 @@ def _executemany(
     processors = [table.c[c].type.bind_processor(db.dialect) for c in columns]
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
-    values = [
-        tuple(
-            row[c] if process is None else process(row[c])
-            for c, process in zip(columns, processors, strict=True)
-        )
-        for row in rows
-    ]
+    bound = [(i, process) for i, process in enumerate(processors) if process is not None]
+    values: list[Any] = []
+    for row in rows:
+        line = [row[c] for c in columns]
+        for i, process in bound:
+            line[i] = process(line[i])
+        values.append(line)
     cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
@@ -90,11 +90,15 @@ def _json(value: Any, serialize: Callable[[Any], str], none_as_null: bool) -> st
     return None if value is None and none_as_null else serialize(value)
 
 
-def reserve_ids(db: Connection, table: Any, count: int) -> list[int] | None:
-    """`count` new ids for `table`, in the order INSERTs one by one would take them, drawn
-    from its sequence on PostgreSQL; None on SQLite (an id is known only once inserted)."""
+def reserve_ids(db: Connection, table: Any, count: int) -> list[int]:
+    """`count` new ids for `table`, in the order INSERTs one by one would take them: drawn
+    from its sequence on PostgreSQL; on SQLite those after the largest id, which is what an
+    INSERT gives an `INTEGER PRIMARY KEY` without AUTOINCREMENT (none of ours has it), safe
+    because every writing transaction begins with BEGIN IMMEDIATE (`sanctions.db`): no other
+    writer can insert between this read and the caller's INSERT."""
     if db.dialect.name != "postgresql":
-        return None
+        last = db.execute(text(f'SELECT max(id) FROM "{table.name}"')).scalar()
+        return list(range(int(last or 0) + 1, int(last or 0) + 1 + count))
     query = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
     return sorted(db.execute(query, {"t": f'"{table.name}"', "n": count}).scalars())
 
@@ -102,9 +106,9 @@ def reserve_ids(db: Connection, table: Any, count: int) -> list[int] | None:
 def insert_returning_ids(
     db: Connection, table: Any, rows: Sequence[Mapping[str, Any]]
 ) -> list[int]:
-    """INSERT `rows` into `table` and give their new ids, in order. On PostgreSQL with more
-    than `COPY_FROM` rows the ids are drawn from the table's sequence first (in order, as the
-    INSERTs one by one would draw them) and the rows copied with them."""
+    """INSERT `rows` into `table` and give their new ids, in order. With more than
+    `COPY_FROM` rows the ids are reserved first (`reserve_ids`: in order, as the INSERTs one
+    by one would take them) and the rows inserted (copied, on PostgreSQL) with them."""
     if not rows:
         return []
     ids = reserve_ids(db, table, len(rows)) if len(rows) > COPY_FROM else None
@@ -133,13 +137,34 @@ def construct(model: type[M], values: Mapping[str, Any]) -> M:
     way the ORM builds the rows it loads: a table model's __init__ sends an attribute event per
     field, ten times the cost, for objects the write path inserts with Core and never adds to
     the session."""
-    if not model.__mapper__.configured:  # type: ignore[attr-defined]
-        configure_mappers()  # once: asking again costs more than the rest of this function
+    defaults = _DEFAULTS.get(model)
+    if defaults is None:
+        if not model.__mapper__.configured:  # type: ignore[attr-defined]
+            configure_mappers()  # once: asking again costs more than the rest of this function
+        defaults = _DEFAULTS[model] = [
+            (name, spec, spec.default if _shared(spec) else _FRESH)
+            for name, spec in model.model_fields.items()
+        ]
     row: M = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
     fields = row.__dict__
-    for name, spec in model.model_fields.items():
-        fields[name] = (
-            values[name] if name in values else spec.get_default(call_default_factory=True)
-        )
+    for name, spec, default in defaults:
+        if name in values:
+            fields[name] = values[name]
+        elif default is _FRESH:
+            fields[name] = spec.get_default(call_default_factory=True)
+        else:
+            fields[name] = default
     object.__setattr__(row, "__pydantic_fields_set__", set(values))
     return row
+
+
+# Each model's fields with their default, read once (pydantic's `model_fields` builds its
+# mapping at every call): an immutable default shared, else (`_FRESH`) made anew per row.
+_DEFAULTS: dict[type[Any], list[tuple[str, Any, Any]]] = {}
+_FRESH: Any = object()
+
+
+def _shared(spec: Any) -> bool:
+    return spec.default_factory is None and (
+        spec.default is None or type(spec.default) in (str, int, float, bool, bytes)
+    )

@@ -13,30 +13,34 @@ register number already used for another employee's case is a problem of that ro
 
 Writing is batched: employees are built by the function `add_employee` uses
 (`registry.new_employee`) and cases by the one `case open` uses (`sanctions.cases.opening`),
-and written `CHUNK` at a time through the write path's batched opening
-(`sanctions.cases.batch.open_batch`: one statement per table, COPY on PostgreSQL, the same rows
-as opening the cases one by one); look-ups are `IN (...)` queries of `CHUNK` keys. The whole
-import is one transaction: a killed import leaves nothing, and its re-run skips nothing.
+and written `CHUNK` at a time through the write path's opening (`sanctions.cases.batch.
+open_batch`: one statement per table, COPY on PostgreSQL); look-ups are `IN (...)` queries of
+`CHUNK` keys. A case file is imported in two passes that hold a chunk and the file's keys,
+never the whole file (`import_cases`). The whole import is one transaction: a killed import
+leaves nothing, and its re-run skips nothing.
 Figures: docs/performance.md (scripts/bench_import.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import itertools
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases.batch import open_batch
 from sanctions.cases.opening import OpenCaseInput, opening, opening_problems, opening_workflow
-from sanctions.cases.workflow import Workflow
 from sanctions.db.bulk import insert_rows
 from sanctions.db.models import Agency, Case, Contest, Employee
 from sanctions.errors import InvalidNip, SanctionsError
 from sanctions.intake.tables import (
+    CaseChecks,
     CaseFields,
     Checked,
     IntakeRefused,
@@ -44,7 +48,6 @@ from sanctions.intake.tables import (
     Problem,
     Row,
     Table,
-    check_cases,
     check_employees,
 )
 from sanctions.registry import service as registry
@@ -141,14 +144,6 @@ def _employee(fields: EmployeeInput, agencies: dict[str, int]) -> Employee:
 
 
 # -- cases ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Opening:
-    data: OpenCaseInput
-    employee: Employee
-    contest: Contest
-    workflow: Workflow
-
-
 def import_cases(
     app: App,
     session: Session,
@@ -160,103 +155,47 @@ def import_cases(
     progress: Progress = _ignore,
 ) -> ImportResult:
     """Open a case for every report in `table` (case layout), registering the employees the
-    rows introduce. `progress` is told the rows handled, twice per row (checked, written)."""
+    rows introduce. `progress` is told the rows handled, twice per row (checked, written).
+
+    Two passes, `CHUNK` rows at a time, so memory holds a chunk and the file's keys, never
+    the file (its rows are read from it as they are checked: `tables.FileRows`): the first
+    checks every row (the cells, the employee rule, the register numbers already used, the
+    rules for opening a case), keeping the problems and the keys the checks compare rows by,
+    and spills the records of the rows to open to an anonymous temporary file; then the roles
+    are checked and a file with any bad row refused (nothing written yet); the second reads
+    the records back a chunk at a time, drops those a later row made bad (a twin), and writes
+    them: the new employees, then the cases through the write path's batched opening."""
     today = now.date()
-    agencies = _agency_ids(session)
-    contests = {c.code: c for c in session.exec(select(Contest)).all()}
-    known = _employees(session, _nips(table))
-    checked = check_cases(
-        table,
-        today=today,
-        catalogue=app.catalogue,
-        contests=contests,
-        agencies=agencies,
-        employees={n: KnownEmployee(n, e.employee_type) for n, e in known.items()},
-        workflow_versions=app.workflows.versions,
-        employee_types=EMPLOYEE_TYPES,
-        position_types=POSITION_TYPES,
-        progress=progress,
-        penetapan={code: c.candidate_determination_date for code, c in contests.items()},
-    )
-    new = _new_employees(session, checked, agencies, actor=actor, today=today)
-    taken = _registered(session, [fields.register_number for _, fields in checked.good])
-    result = ImportResult()
-    plan = []
-    allowed: set[tuple[int, str]] = set()
-    for row, fields in checked.good:
-        employee = known.get(fields.nip) or new.get(fields.nip)
-        if employee is None:
-            continue  # its employee's row was refused (problem recorded there and here)
-        if fields.register_number in taken:
-            owner, reference = taken[fields.register_number]
-            if owner == fields.nip:
-                result.present += 1
-            else:
-                checked.add(
-                    row,
-                    "register_number",
-                    f"{fields.register_number!r} is already case {reference} of NIP {owner}",
-                )
-            continue
-        opening = _opening(
-            app, checked, row, fields, employee, contests[fields.contest_code], today=today
+    context = _CaseContext.read(app, session, today)
+    plan = _Plan(context.checks())
+    with tempfile.TemporaryFile() as spill:
+        chunks = 0
+        for rows in _batched(table.rows):
+            todo = _check_chunk(app, session, context, plan, rows, today=today)
+            pickle.dump((len(rows), todo), spill, protocol=pickle.HIGHEST_PROTOCOL)
+            chunks += 1
+            progress(len(rows))
+        _require_roles(app, session, context, plan, actor=actor)
+        checked = plan.checks.checked
+        result = ImportResult(
+            rejected=_refuse_or_reject(table, checked, skip_invalid), present=plan.present
         )
-        if opening is None:
-            continue
-        key = (employee.agency_id, opening.workflow.version)
-        if key not in allowed:
-            require_role(
-                session,
-                actor,
-                opening.workflow.open_roles,
-                agency_id=employee.agency_id,
-                what="opening a case",
-            )
-            allowed.add(key)
-        plan.append(opening)
-    result.rejected = _refuse_or_reject(table, checked, skip_invalid)
-    result.employees_added = _write_new_employees(session, plan, new)
-    progress(len(table.rows) - len(plan))
-    for batch in _chunks(plan):
-        result.references.extend(_open_batch(app, session, batch, actor=actor, now=now))
-        progress(len(batch))
-    result.added = len(plan)
+        spill.seek(0)
+        for _ in range(chunks):
+            count, records = pickle.load(spill)
+            good = [(f, first) for n, f, first in records if n not in checked.problems]
+            _write_chunk(app, session, context, good, result, actor=actor, now=now)
+            progress(count)
     return result
 
 
-def _nips(table: Table) -> list[str]:
-    return ["".join(row.get("nip").split()) for row in table.rows if row.get("nip")]
-
-
-def _new_employees(
-    session: Session,
-    checked: Checked[CaseFields],
-    agencies: dict[str, int],
-    *,
-    actor: str,
-    today: date,
-) -> dict[str, Employee]:
-    """Unsaved employee rows for the NIPs the file registers, checked by the registry's rule;
-    a refused one refuses every row that needs it."""
-    new: dict[str, Employee] = {}
-    refused: dict[str, tuple[int, str]] = {}
-    for row, fields in checked.good:
-        person = fields.employee
-        if person is None or person.nip in new:
-            continue
-        if person.nip in refused:
-            first, message = refused[person.nip]
-            checked.add(row, "nip", f"the employee on row {first} was refused: {message}")
-            continue
-        try:
-            validate_employee(person, today=today)
-        except SanctionsError as exc:
-            refused[person.nip] = (row.number, str(exc))
-            checked.add(row, "nip" if isinstance(exc, InvalidNip) else "", str(exc))
-            continue
-        new[person.nip] = _employee(person, agencies)
-    codes = {id_: code for code, id_ in agencies.items()}
-    for agency_id in sorted({e.agency_id for e in new.values()}):
+def _require_roles(
+    app: App, session: Session, context: _CaseContext, plan: _Plan, *, actor: str
+) -> None:
+    """The roles the writing needs: registering the new employees of each agency, then
+    opening cases of each (agency, workflow version), as the rows met them."""
+    codes = {id_: code for code, id_ in context.agencies.items()}
+    for agency_id in sorted(plan.employee_agencies):
         require_role(
             session,
             actor,
@@ -264,20 +203,134 @@ def _new_employees(
             agency_id=agency_id,
             what=f"registering the employees of {codes[agency_id]} the case file names",
         )
-    return new
+    for agency_id, version in plan.open_keys:
+        require_role(
+            session,
+            actor,
+            app.workflow(version).open_roles,
+            agency_id=agency_id,
+            what="opening a case",
+        )
 
 
-def _opening(
+@dataclass(frozen=True)
+class _CaseContext:
+    """The reference data an import checks its rows against, read once."""
+
+    agencies: dict[str, int]
+    contests: dict[str, Contest]
+    app: App
+    today: date
+
+    @classmethod
+    def read(cls, app: App, session: Session, today: date) -> _CaseContext:
+        contests = {c.code: c for c in session.exec(select(Contest)).all()}
+        return cls(_agency_ids(session), contests, app, today)
+
+    def checks(self) -> CaseChecks:
+        return CaseChecks(
+            today=self.today,
+            catalogue=self.app.catalogue,
+            contests=self.contests,
+            agencies=self.agencies,
+            workflow_versions=self.app.workflows.versions,
+            employee_types=EMPLOYEE_TYPES,
+            position_types=POSITION_TYPES,
+            penetapan={c: x.candidate_determination_date for c, x in self.contests.items()},
+        )
+
+
+@dataclass
+class _Plan:
+    """What the checking pass keeps between chunks: the checks' keys and problems, each new
+    employee's verdict by the registry's rule (None: accepted; else the first row and why
+    not), and the roles the writing needs."""
+
+    checks: CaseChecks
+    verdicts: dict[str, tuple[int, str] | None] = field(default_factory=dict)
+    employee_agencies: set[int] = field(default_factory=set)
+    open_keys: dict[tuple[int, str], None] = field(default_factory=dict)  # in order met
+    present: int = 0  # rows whose register number is already this NIP's case
+
+
+def _check_chunk(
     app: App,
-    checked: Checked[CaseFields],
-    row: Row,
-    fields: CaseFields,
-    employee: Employee,
-    contest: Contest,
+    session: Session,
+    context: _CaseContext,
+    plan: _Plan,
+    rows: Sequence[Row],
     *,
     today: date,
-) -> _Opening | None:
-    data = OpenCaseInput(
+) -> list[tuple[int, CaseFields, bool]]:
+    """The checking pass over one chunk: problems recorded in `plan.checks.checked`; the
+    records of the rows to open, by row number (a twin further down may still refuse one)."""
+    checked = plan.checks.checked
+    known = _employees(session, _nips(rows))
+    good = plan.checks.check(rows, {n: KnownEmployee(n, e.employee_type) for n, e in known.items()})
+    taken = _registered(session, [fields.register_number for _, fields in good])
+    todo: list[tuple[int, CaseFields, bool]] = []
+    for row, fields in good:
+        employee = known.get(fields.nip)
+        person = fields.employee
+        if employee is None and person is not None:
+            verdict = plan.verdicts.get(person.nip, _UNSEEN)
+            if verdict is _UNSEEN:
+                try:
+                    validate_employee(person, today=today)
+                except SanctionsError as exc:
+                    plan.verdicts[person.nip] = (row.number, str(exc))
+                    checked.add(row, "nip" if isinstance(exc, InvalidNip) else "", str(exc))
+                    continue
+                plan.verdicts[person.nip] = None
+            elif verdict is not None:
+                first, message = cast(tuple[int, str], verdict)
+                checked.add(row, "nip", f"the employee on row {first} was refused: {message}")
+                continue
+            employee = _registering(person, context.agencies)
+            plan.employee_agencies.add(employee.agency_id)
+        if employee is None:
+            continue  # not registered and not registrable: the checks said why
+        if fields.register_number in taken:
+            owner, reference = taken[fields.register_number]
+            if owner != fields.nip:
+                checked.add(
+                    row,
+                    "register_number",
+                    f"{fields.register_number!r} is already case {reference} of NIP {owner}",
+                )
+            else:
+                plan.present += 1
+            continue
+        contest = context.contests[fields.contest_code]
+        data = _input(fields)
+        problems = opening_problems(app, data, employee=employee, contest=contest, today=today)
+        for column, error in problems:
+            checked.add(row, column, str(error))
+        if not problems:
+            plan.open_keys[(employee.agency_id, opening_workflow(app, data).version)] = None
+            first = person is not None and plan.checks.first_row(person.nip) == row.number
+            todo.append((row.number, fields, first))
+    return todo
+
+
+_UNSEEN: Any = object()
+
+
+class _Registering(NamedTuple):
+    """What the rules for opening a case read of an employee the file registers, in the
+    checking pass (the row itself is built by the writing pass): a new employee is in service."""
+
+    name: str
+    agency_id: int
+    status: str = "aktif"
+
+
+def _registering(person: EmployeeInput, agencies: dict[str, int]) -> Employee:
+    return cast(Employee, _Registering(person.name, agencies[person.agency_code]))
+
+
+def _input(fields: CaseFields) -> OpenCaseInput:
+    return OpenCaseInput(
         nip=fields.nip,
         contest_code=fields.contest_code,
         reported_on=fields.reported_on,
@@ -287,36 +340,70 @@ def _opening(
         register_number=fields.register_number,
         workflow_version=fields.workflow_version,
     )
-    problems = opening_problems(app, data, employee=employee, contest=contest, today=today)
-    for column, exc in problems:
-        checked.add(row, column, str(exc))
-    if problems:
-        return None
-    return _Opening(data, employee, contest, opening_workflow(app, data))
 
 
-def _write_new_employees(
-    session: Session, plan: Sequence[_Opening], new: dict[str, Employee]
-) -> int:
-    needed = {id(o.employee): o.employee for o in plan if o.employee.nip in new}
-    for batch in _chunks(list(needed.values())):
-        insert_rows(session, batch)
-    return len(needed)
+def _write_chunk(
+    app: App,
+    session: Session,
+    context: _CaseContext,
+    todo: Sequence[tuple[CaseFields, bool]],
+    result: ImportResult,
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    """The writing pass over one chunk's records (each with whether it is the file's first
+    row of the new employee it registers): their new employees written, then their cases
+    through the write path's batched opening. Only the employees not registered by their
+    first row here are looked up (the registered ones, and those an earlier row of the file
+    registered): on PostgreSQL the planner, without statistics of a table the transaction
+    fills, would otherwise scan the growing employees table for every chunk."""
+    if not todo:
+        return
+    known = _employees(session, [fields.nip for fields, first in todo if not first])
+    new: dict[str, Employee] = {}
+    openings: list[tuple[CaseFields, Employee]] = []
+    for fields, _ in todo:
+        employee = known.get(fields.nip) or new.get(fields.nip)
+        if employee is None:
+            assert fields.employee is not None  # the checks give a new NIP its employee
+            employee = new[fields.nip] = _employee(fields.employee, context.agencies)
+        openings.append((fields, employee))
+    insert_rows(session, list(new.values()))
+    result.employees_added += len(new)
+    result.references.extend(_open_batch(app, session, context, openings, actor=actor, now=now))
+    result.added += len(openings)
+
+
+def _nips(rows: Iterable[Row]) -> list[str]:
+    return ["".join(row.get("nip").split()) for row in rows if row.get("nip")]
 
 
 def _open_batch(
-    app: App, session: Session, batch: Sequence[_Opening], *, actor: str, now: datetime
+    app: App,
+    session: Session,
+    context: _CaseContext,
+    todo: Sequence[tuple[CaseFields, Employee]],
+    *,
+    actor: str,
+    now: datetime,
 ) -> list[str]:
-    """The batch's cases through the write path (`open_batch`), built by the same function
+    """The chunk's cases through the write path (`open_batch`), built by the same function
     `case open` uses. The forwarding body issued each report's receipt already, so the
     first state's letters are recorded as issued elsewhere, not issued again."""
-    openings = [
-        opening(
-            o.data, employee=o.employee, contest=o.contest, workflow=o.workflow, actor=actor,
-            now=now,
+    openings = []
+    for fields, employee in todo:
+        data = _input(fields)
+        openings.append(
+            opening(
+                data,
+                employee=employee,
+                contest=context.contests[fields.contest_code],
+                workflow=opening_workflow(app, data),
+                actor=actor,
+                now=now,
+            )
         )
-        for o in batch
-    ]  # fmt: skip
     written = open_batch(app, session, openings, actor=actor, now=now, letters="issued_elsewhere")
     return [w.case.reference for w in written]
 
@@ -326,6 +413,8 @@ def _refuse_or_reject(
     table: Table, checked: Checked[Any], skip_invalid: bool
 ) -> list[tuple[Row, list[Problem]]]:
     """Raise IntakeRefused for any bad row, or (skip_invalid) return the bad rows."""
+    if not checked.problems:
+        return []
     bad = [row for row in table.rows if checked.bad(row)]
     if bad and not skip_invalid:
         problems = [p for row in bad for p in checked.problems[row.number]]
@@ -335,6 +424,13 @@ def _refuse_or_reject(
 
 def _agency_ids(session: Session) -> dict[str, int]:
     return {code: id_ for code, id_ in session.exec(select(Agency.code, Agency.id)).all() if id_}
+
+
+def _batched(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    """`rows` a chunk at a time (`CHUNK` rows, read when called: a test makes them small)."""
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, CHUNK)):
+        yield chunk
 
 
 def _chunks(items: Sequence[_T], size: int | None = None) -> Iterable[Sequence[_T]]:

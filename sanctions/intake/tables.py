@@ -79,8 +79,10 @@ from sanctions.reports.cells import safe_row
 __all__ = [
     "CASE_LAYOUT",
     "EMPLOYEE_LAYOUT",
+    "CaseChecks",
     "CaseFields",
     "Checked",
+    "FileRows",
     "IntakeRefused",
     "KnownEmployee",
     "Layout",
@@ -178,7 +180,45 @@ class Table:
     source: str
     layout: Layout
     columns: tuple[str, ...]  # canonical names, in file order
-    rows: tuple[Row, ...]
+    rows: Sequence[Row]  # a tuple, or `FileRows`: read from the file again at each pass
+
+
+class FileRows(Sequence[Row]):
+    """A file's data rows, read from the file again each time they are iterated (an import
+    of 400,000 rows checks them in one pass and writes them in another, never holding them
+    all). The file was read whole once (`read_table`): its size and change time are kept,
+    and a file changed since refuses the pass."""
+
+    def __init__(self, path: Path, layout: Layout, count: int, stamp: tuple[int, int]) -> None:
+        self.path, self.layout, self.total, self.stamp = path, layout, count, stamp
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self) -> Iterator[Row]:
+        if _stamp(self.path) != self.stamp:
+            raise InputError(
+                f"{self.path.name}: the file changed while it was being imported; nothing was "
+                "imported: import it again once it is saved"
+            )
+        _, rows = _rows(self.path.name, self.layout, _lines(self.path))
+        return rows
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if index < 0:
+            index += self.total
+        if not 0 <= index < self.total:
+            raise IndexError(index)
+        return next(itertools.islice(iter(self), index, None))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -213,7 +253,10 @@ class Checked(Generic[_T]):
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (first, repeat) rows
 
     def add(self, row: Row, column: str, message: str) -> None:
-        self.problems.setdefault(row.number, []).append(Problem(row.number, column, message))
+        self.add_at(row.number, column, message)
+
+    def add_at(self, number: int, column: str, message: str) -> None:
+        self.problems.setdefault(number, []).append(Problem(number, column, message))
 
     def bad(self, row: Row) -> bool:
         return row.number in self.problems
@@ -226,8 +269,9 @@ MAX_COLUMNS: Final = 64
 
 
 def read_table(path: Path, layout: Layout) -> Table:
-    """A CSV or XLSX file as a `Table` with `layout`'s column names."""
-    suffix = path.suffix.lower()
+    """A CSV or XLSX file as a `Table` with `layout`'s column names. The file is read whole
+    once here (every limit and the header checked, the rows counted) but its rows are not
+    kept: `Table.rows` reads them again at each pass (`FileRows`)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -237,10 +281,26 @@ def read_table(path: Path, layout: Layout) -> Table:
             f"{path.name}: refused: {size} bytes, larger than {MAX_FILE_BYTES // (1024 * 1024)} "
             "MiB, the limit for an import file; split it into smaller files"
         )
+    stamp = _stamp(path)
+    columns, rows = _rows(path.name, layout, _lines(path))
+    count = sum(1 for _ in rows)
+    return Table(path.name, layout, columns, FileRows(path, layout, count, stamp))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError as exc:
+        raise InputError(f"{path.name}: cannot read: {exc.strerror}") from None
+    return status.st_size, status.st_mtime_ns
+
+
+def _lines(path: Path) -> Iterator[list[str]]:
+    suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        return _table(path.name, layout, _csv_lines(path))
+        return _csv_lines(path)
     if suffix in (".xlsx", ".xlsm"):
-        return _table(path.name, layout, _xlsx_cells(path))
+        return _xlsx_cells(path)
     raise InputError(f"{path.name}: expected a .csv or .xlsx file, not {suffix or 'no suffix'!r}")
 
 
@@ -331,6 +391,15 @@ def _cell_text(value: Any) -> str:
 
 
 def _table(source: str, layout: Layout, lines: Iterable[list[str]]) -> Table:
+    columns, rows = _rows(source, layout, lines)
+    return Table(source, layout, columns, tuple(rows))
+
+
+def _rows(
+    source: str, layout: Layout, lines: Iterable[list[str]]
+) -> tuple[tuple[str, ...], Iterator[Row]]:
+    """The canonical columns (the header read and checked now) and the data rows, one at a
+    time as they are read."""
     iterator = iter(lines)
     header = next(iterator, None)
     while header is not None and not any(h.strip() for h in header):
@@ -338,8 +407,12 @@ def _table(source: str, layout: Layout, lines: Iterable[list[str]]) -> Table:
     if header is None:
         raise InputError(f"{source}: the file is empty; expected a header row")
     columns = _columns(source, layout, header)
-    rows = []
-    for number, cells in enumerate(iterator, start=2):
+    return tuple(columns.values()), _data_rows(source, columns, iterator)
+
+
+def _data_rows(source: str, columns: dict[int, str], lines: Iterator[list[str]]) -> Iterator[Row]:
+    named = list(columns.items())
+    for number, cells in enumerate(lines, start=2):
         if number > MAX_ROWS + 1:
             raise InputError(
                 f"{source}: refused: more than {MAX_ROWS} rows, the limit for an import file; "
@@ -349,9 +422,8 @@ def _table(source: str, layout: Layout, lines: Iterable[list[str]]) -> Table:
             continue
         if any("\x00" in c for c in cells):
             raise InputError(f"{source}: row {number} holds a NUL character; is it a text file?")
-        values = {name: cells[i].strip() for i, name in columns.items() if i < len(cells)}
-        rows.append(Row(number, values))
-    return Table(source, layout, tuple(columns.values()), tuple(rows))
+        size = len(cells)
+        yield Row(number, {name: cells[i].strip() for i, name in named if i < size})
 
 
 def _columns(source: str, layout: Layout, header: list[str]) -> dict[int, str]:
@@ -475,7 +547,7 @@ def check_employees(
         if fields is not None:
             seen = first.setdefault(fields.nip, (row, fields))
             if seen[0] is not row and seen[1] != fields:
-                _twins(checked, seen[0], row, "nip", f"NIP {fields.nip}", "with other data")
+                _twins(checked, seen[0].number, row, "nip", f"NIP {fields.nip}", "with other data")
             elif seen[0] is not row:
                 checked.duplicates.append((seen[0].number, row.number))
             elif not checked.bad(row):
@@ -489,11 +561,12 @@ def check_employees(
 
 
 def _twins(
-    checked: Checked[Any], first: Row, second: Row, column: str, what: str, how: str
+    checked: Checked[Any], first: int, second: Row, column: str, what: str, how: str
 ) -> None:
-    """Report a conflicting pair on both rows, each naming the other."""
-    checked.add(second, column, f"{what} is also on row {first.number} {how}".rstrip())
-    checked.add(first, column, f"{what} is also on row {second.number} {how}".rstrip())
+    """Report a conflicting pair on both rows (the first by its number), each naming the
+    other."""
+    checked.add(second, column, f"{what} is also on row {first} {how}".rstrip())
+    checked.add_at(first, column, f"{what} is also on row {second.number} {how}".rstrip())
 
 
 def _employee_fields(
@@ -592,80 +665,141 @@ def check_cases(
     progress: Callable[[int], None] | None = None,
     penetapan: Mapping[str, date | None] | None = None,
 ) -> Checked[CaseFields]:
-    """Every row of a case file: required cells, dates (a report not after `today`), the
-    violation codes against the catalogue, the contest, the workflow version, and the NIP:
-    registered, or well-formed with the columns to register it. A register number twice in the
-    file is a problem. The rules for opening a case are checked later, by the service."""
-    checked: Checked[CaseFields] = Checked()
-    registers: dict[str, Row] = {}
-    new_employees: dict[str, tuple[Row, EmployeeInput]] = {}
-    for index, row in enumerate(table.rows, start=1):
-        _required(checked, row, CASE_LAYOUT.required)
-        _formulas(checked, row)
-        register = row.get("register_number")
-        if register:
-            seen = registers.setdefault(register, row)
-            if seen is not row:
-                _twins(checked, seen, row, "register_number", repr(register), "")
-        contest = row.get("contest_code")
-        if contest and contest not in contests:
-            checked.add(row, "contest_code", _unknown("contest", contest, sorted(contests)[:20]))
-        reported = _date(checked, row, "reported_on") if row.get("reported_on") else None
-        if reported is not None and reported > today:
-            checked.add(row, "reported_on", f"{reported} is after today ({today})")
-        act = _date(checked, row, "act_date") if row.get("act_date") else None
-        codes = tuple(c.upper() for c in re.split(r"[;,\s]+", row.get("violation_codes")) if c)
-        if not codes:
-            codes = _described(checked, row, catalogue, act, (penetapan or {}).get(contest))
-        for code in codes:
-            try:
-                catalogue.violation(code)
-            except SanctionsError as exc:
-                checked.add(row, "violation_codes", str(exc))
-        version = row.get("workflow_version") or None
-        if version is not None and version not in workflow_versions:
-            checked.add(
-                row,
-                "workflow_version",
-                _unknown("workflow version", version, sorted(workflow_versions)),
-            )
-        nip, employee = _case_employee(
-            checked,
-            row,
-            today=today,
-            agencies=agencies,
-            employees=employees,
-            employee_types=employee_types,
-            position_types=position_types,
-        )
-        if employee is not None:
-            seen_employee = new_employees.setdefault(employee.nip, (row, employee))
-            if seen_employee[1] != employee:
-                _twins(checked, seen_employee[0], row, "nip", f"new employee {employee.nip}",
-                       "with other employee data")  # fmt: skip
-        if not checked.bad(row) and reported and act and nip:
-            checked.good.append(
-                (
-                    row,
-                    CaseFields(
-                        register_number=register,
-                        nip=nip,
-                        contest_code=contest,
-                        reported_on=reported,
-                        act_date=act,
-                        violation_codes=codes,
-                        description=row.get("description"),
-                        workflow_version=version,
-                        employee=employee,
-                    ),
-                )
-            )
-        if progress is not None and index % 1000 == 0:
-            progress(1000)
+    """Every row of a case file (`CaseChecks` over the whole table at once)."""
+    checks = CaseChecks(
+        today=today,
+        catalogue=catalogue,
+        contests=contests,
+        agencies=agencies,
+        workflow_versions=workflow_versions,
+        employee_types=employee_types,
+        position_types=position_types,
+        penetapan=penetapan,
+    )
+    checked = checks.checked
+    checked.good = checks.check(table.rows, employees)
     if progress is not None:
-        progress(len(table.rows) % 1000)
+        progress(len(table.rows))
     _keep_good(checked)
     return checked
+
+
+class CaseChecks:
+    """The rows of a case file checked a chunk at a time: required cells, dates (a report not
+    after `today`), the violation codes against the catalogue, the contest, the workflow
+    version, and the NIP: registered, or well-formed with the columns to register it. A
+    register number twice in the file is a problem of both rows, and so is a new employee
+    given twice with different data, wherever the twins are: between chunks only the keys
+    are kept (register numbers and new NIPs with the row that gave them first and a digest
+    of its employee data), never the rows. The rules for opening a case are checked later,
+    by the service. `checked.problems` holds every problem found so far."""
+
+    def __init__(
+        self,
+        *,
+        today: date,
+        catalogue: Catalogue,
+        contests: Collection[str],
+        agencies: Collection[str],
+        workflow_versions: Collection[str],
+        employee_types: Sequence[str],
+        position_types: Sequence[str],
+        penetapan: Mapping[str, date | None] | None = None,
+    ) -> None:
+        self.today, self.catalogue, self.contests, self.agencies = (
+            today, catalogue, contests, agencies
+        )  # fmt: skip
+        self.workflow_versions = workflow_versions
+        self.employee_types, self.position_types = employee_types, position_types
+        self.penetapan = penetapan or {}
+        self.checked: Checked[CaseFields] = Checked()
+        self._registers: dict[str, int] = {}  # register number -> the first row giving it
+        self._new: dict[str, tuple[int, int]] = {}  # new NIP -> first row, its data's digest
+
+    def first_row(self, nip: str) -> int | None:
+        """The number of the first row that registers the new employee `nip`."""
+        found = self._new.get(nip)
+        return None if found is None else found[0]
+
+    def check(
+        self, rows: Iterable[Row], employees: Mapping[str, KnownEmployee]
+    ) -> list[tuple[Row, CaseFields]]:
+        """The records of `rows` found good (a twin further down may still make one bad:
+        `checked.bad` says so at the end). `employees`: the registered employees the rows
+        name, by NIP."""
+        checked = self.checked
+        good: list[tuple[Row, CaseFields]] = []
+        for row in rows:
+            _required(checked, row, CASE_LAYOUT.required)
+            _formulas(checked, row)
+            register = row.get("register_number")
+            if register:
+                seen = self._registers.setdefault(register, row.number)
+                if seen != row.number:
+                    _twins(checked, seen, row, "register_number", repr(register), "")
+            contest = row.get("contest_code")
+            if contest and contest not in self.contests:
+                checked.add(
+                    row, "contest_code", _unknown("contest", contest, sorted(self.contests)[:20])
+                )
+            reported = _date(checked, row, "reported_on") if row.get("reported_on") else None
+            if reported is not None and reported > self.today:
+                checked.add(row, "reported_on", f"{reported} is after today ({self.today})")
+            act = _date(checked, row, "act_date") if row.get("act_date") else None
+            codes = tuple(c.upper() for c in re.split(r"[;,\s]+", row.get("violation_codes")) if c)
+            if not codes:
+                codes = _described(checked, row, self.catalogue, act, self.penetapan.get(contest))
+            for code in codes:
+                try:
+                    self.catalogue.violation(code)
+                except SanctionsError as exc:
+                    checked.add(row, "violation_codes", str(exc))
+            version = row.get("workflow_version") or None
+            if version is not None and version not in self.workflow_versions:
+                checked.add(
+                    row,
+                    "workflow_version",
+                    _unknown("workflow version", version, sorted(self.workflow_versions)),
+                )
+            nip, employee = _case_employee(
+                checked,
+                row,
+                today=self.today,
+                agencies=self.agencies,
+                employees=employees,
+                employee_types=self.employee_types,
+                position_types=self.position_types,
+            )
+            if employee is not None:
+                digest = _digest(employee)
+                first, first_digest = self._new.setdefault(employee.nip, (row.number, digest))
+                if first_digest != digest:
+                    _twins(checked, first, row, "nip", f"new employee {employee.nip}",
+                           "with other employee data")  # fmt: skip
+            if not checked.bad(row) and reported and act and nip:
+                good.append(
+                    (
+                        row,
+                        CaseFields(
+                            register_number=register,
+                            nip=nip,
+                            contest_code=contest,
+                            reported_on=reported,
+                            act_date=act,
+                            violation_codes=codes,
+                            description=row.get("description"),
+                            workflow_version=version,
+                            employee=employee,
+                        ),
+                    )
+                )
+        return good
+
+
+def _digest(employee: EmployeeInput) -> int:
+    """A new employee's data, as compared with a twin's: its hash (one int kept, not the
+    record; Python salts string hashes per process, so no file can be made to collide)."""
+    return hash(employee)
 
 
 def _described(

@@ -98,7 +98,14 @@ def leaf_hex(payload: Mapping[str, Any]) -> str:
 
 
 def _row(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
-    return {name: plain(value) for name, value in bulk.values_of(obj, fields).items()}
+    # a row object's loaded values are read from its __dict__ (bulk.values_of), not through
+    # the ORM's attribute descriptor (a few times the cost, at an import's hundreds of
+    # thousands); values already plain are kept as they are
+    values = bulk.values_of(obj, fields)
+    return {n: v if v.__class__ in _SIMPLE else plain(v) for n, v in values.items()}
+
+
+_SIMPLE = frozenset((str, int, float, bool, type(None)))  # plain already
 
 
 _CASE = ("id", "reference", "register_number", "agency_id", "employee_id", "contest_id",
@@ -230,8 +237,10 @@ def append(session: Session, leaves: Sequence[Leaf]) -> None:
         {"kind": kind, "ref": ref, "leaf_hash": leaf_hex(payload), "payload": payload}
         for kind, ref, payload in leaves
     ]
-    if connection.dialect.name == "postgresql" and len(rows) > bulk.COPY_FROM:
-        # a batch (an import): the head bumped, then the leaves copied at the indexes it gives
+    if len(rows) > bulk.COPY_FROM:
+        # a batch (an import): the head bumped, then the leaves written at the indexes it
+        # gives, as `bulk.insert_values` writes (COPY on PostgreSQL, the driver's executemany
+        # on SQLite: SQLAlchemy's per-row handling of the parameters costs more)
         size = connection.execute(_BUMP, {"n": len(rows)}).scalar()
         if size is None:  # the log's first leaf
             connection.execute(_HEAD)
