@@ -27,6 +27,7 @@ __all__ = [
     "angka_terbilang",
     "balanced_lines",
     "bulan",
+    "gelar_kept",
     "hari",
     "kop_fit",
     "lines",
@@ -115,6 +116,17 @@ def upper_except(value: str, keep: Sequence[str] = ()) -> Markup:
         else Markup.escape(piece.upper())
         for piece in pieces
     )
+
+
+def gelar_kept(value: str) -> Markup:
+    """A name whose trailing degrees (gelar: everything after its first comma) stay on one
+    line together: a signature block too narrow for "Prof. Dr. Zudan Arif Fakrulloh, S.H.,
+    M.H." breaks it as "… Fakrulloh, / S.H., M.H.", never leaving "M.H." alone."""
+    text = _text(value, "gelar_kept")
+    name, comma, degrees = text.partition(", ")
+    if not comma or not degrees.strip():
+        return Markup.escape(text)
+    return Markup('{}, <span class="nowrap">{}</span>').format(name, degrees)
 
 
 def lines(value: str) -> list[str]:

@@ -80,6 +80,7 @@ def make_environment(template_dir: Path, *, zero_pad_day: bool = False) -> jinja
         short_hash=filters.short_hash,
         lines=filters.lines,
         balanced_lines=filters.balanced_lines,
+        gelar_kept=filters.gelar_kept,
         kop_fit=filters.kop_fit,
         upper_except=filters.upper_except,
     )

@@ -340,3 +340,19 @@ def test_the_signature_never_starts_a_page_without_the_closing_text(
         lines = [line.strip() for line in body.splitlines() if line.strip() != ""]
         lines = [line for line in lines if line != "RAHASIA"]
         assert lines and not lines[0].startswith(title), (letter, lines[:3])
+
+
+def test_a_signers_degrees_wrap_together_never_one_alone_under_the_name(
+    pdf_renderer: PdfRenderer, env: jinja2.Environment, sample_context: Context
+) -> None:
+    context = sample_context("surat_pengingat_ppk")
+    context["signer"] = {**context["signer"], "name": "Prof. Dr. Zudan Arif Fakrulloh, S.H., M.H."}
+    reader = pypdf.PdfReader(
+        io.BytesIO(_render(pdf_renderer, env, "surat_pengingat_ppk", context).data)
+    )
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+    # the signature column is narrower than the name: it breaks before the degrees, which
+    # stay together ("… Fakrulloh, S.H.," / "M.H." was on the page)
+    assert "M.H." not in lines
+    assert "S.H., M.H." in lines or "Prof. Dr. Zudan Arif Fakrulloh, S.H., M.H." in lines

@@ -375,7 +375,8 @@ def test_an_elected_signer_without_a_nip_gets_no_nip_line(
     assert context["signer"]["nip"] is None
     html = render_html(env, "sk_hukuman_disiplin", context)
     signature = html[html.index('id="ttd-slot"') :]
-    assert "Dr. Harda Kiswaya, M.Si." in signature
+    # the name as written, its degrees kept together on one line (filters.gelar_kept)
+    assert 'Dr. Harda Kiswaya, <span class="nowrap">M.Si.</span>' in signature
     assert "NIP" not in signature.split("Salinan")[0]
 
 
