@@ -45,7 +45,7 @@ from sanctions.deadlines.reminders import (
     letter_data,
     run_reminders,
 )
-from sanctions.letters.service import allocate_number, issue_letter
+from sanctions.letters.service import CheckedLetter, allocate_number, issue_letter
 from sanctions.settings import Settings
 
 PG = {"host": "127.0.0.1", "port": 5432, "dbname": "test"}
@@ -212,8 +212,10 @@ def fake_issue(
     event_seq: int | None = None,
     given: Mapping[str, Any] | None = None,
     step: tuple[str, Mapping[str, str]] | None = None,
+    checked: CheckedLetter | None = None,
 ) -> Letter:
-    """Everything `issue_letter` writes except the rendering: number and letter row."""
+    """Everything `issue_letter` writes except the rendering: number and letter row (the
+    checked facts a step passes on are not needed for it)."""
     seq = allocate_number(session, agency_id=1, series="*", year=on.year)
     letter = Letter(
         case_id=case.id or 0,
@@ -239,6 +241,14 @@ def fake_issue(
     return letter
 
 
+def schema_url(user: str, schema: str) -> str:
+    """The URL of the benchmark server (`PG`) whose search path is `schema`."""
+    return (
+        f"postgresql+psycopg://{user}@{PG['host']}:{PG['port']}/{PG['dbname']}"
+        f"?options={quote(f'-csearch_path={schema}')}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -249,10 +259,7 @@ def main() -> None:
     schema = f"bench_rem_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(**PG, user=user, autocommit=True) as conn:  # type: ignore[arg-type]
         conn.execute(f"CREATE SCHEMA {schema}")
-    url = (
-        f"postgresql+psycopg://{user}@{PG['host']}:{PG['port']}/{PG['dbname']}"
-        f"?options={quote(f'-csearch_path={schema}')}"
-    )
+    url = schema_url(user, schema)
     engine = make_engine(url)
     store = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
     app = App(Settings(database_url=url, letter_store=store), db=engine)

@@ -30,14 +30,13 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import psycopg  # noqa: E402
-from bench_reminders import AS_OF, NOW, PG, build, pg_user  # noqa: E402
+from bench_reminders import AS_OF, NOW, PG, build, pg_user, schema_url  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.dialects import postgresql  # noqa: E402
 
@@ -186,10 +185,7 @@ def main() -> None:
         if not args.schema:
             with psycopg.connect(**PG, user=user, autocommit=True) as conn:  # type: ignore[arg-type]
                 conn.execute(f"CREATE SCHEMA {schema}")
-        url = (
-            f"postgresql+psycopg://{user}@{PG['host']}:{PG['port']}/{PG['dbname']}"
-            f"?options={quote(f'-csearch_path={schema}')}"
-        )
+        url = schema_url(user, schema)
         engine = make_engine(url)
         app = App(Settings(database_url=url, letter_store=Path("/tmp")), db=engine)
         try:
