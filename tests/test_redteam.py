@@ -23,6 +23,7 @@ from sanctions.app import App
 from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter, LogLeaf
 from sanctions.letters import store
+from sanctions.reports import follow_up
 from sanctions.trust import checkpoints, keys, log
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import verify as verify_chains
@@ -68,7 +69,8 @@ def findings(h: History) -> list[str]:
         since = checkpoints.verify_since(session, h.checkpoint, state, trusted_key=h.public_key)
         _, chains = verify_chains(session)
         files = check_files(session, h.app.settings.letter_store)
-    found = [*since.findings, *state.findings, *files]
+        kept = follow_up.check(session, follow_up.laws_of(h.app.workflows.versions))
+    found = [*since.findings, *state.findings, *files, *kept]
     return [f"{f.ref}: {f.what}" for f in found] + [
         f"case_events {c.reference} #{c.seq}: {c.what}" for c in chains
     ]
@@ -274,6 +276,16 @@ def test_14b_a_changed_report_column_is_named(history: History) -> None:
     first = findings(history)[0]
     assert first.startswith(f"cases:{history.case_id}: its report columns disagree with its")
     assert "position" in first and "violation_codes" in first
+
+
+def test_14c_a_changed_follow_up_column_is_named(history: History) -> None:
+    # the follow-up facts `report followup` reads are copies of what the case's events and
+    # deadlines say: moving a recommendation, or marking the PPK as having acted, is named
+    tamper(history, "UPDATE cases SET recommended_on = '2024-01-02', follow_up_acted = TRUE "
+                    "WHERE id = {case}")  # fmt: skip
+    first = findings(history)[0]
+    assert first.startswith(f"cases:{history.case_id}: its follow-up columns disagree with its")
+    assert "recommended_on" in first and "follow_up_acted" in first
 
 
 def test_16_a_self_granted_role_is_named(history: History) -> None:

@@ -56,6 +56,7 @@ from sanctions.letters.service import (
     letter_kinds,
     spec_of,
 )
+from sanctions.reports import follow_up
 from sanctions.trust import log
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import sealed
@@ -385,6 +386,7 @@ def record(
     version = change.workflow_version or case.workflow_version
     workflow = app.workflow(version)
     source, seq = case.state, case.version + 1
+    migrated = version != case.workflow_version
     facts = {k: v for k, v in {**case.facts, **change.facts}.items() if k not in change.drop_facts}
     db = session.connection()  # the statements of a change go to it (no ORM round)
     claimed = db.execute(
@@ -426,6 +428,9 @@ def record(
         event.note = ", ".join(letter.number for letter in letters)
     sealed(event, prev_hash=prev_hash, letters=[x.sha256 for x in letters])
     db.execute(_INSERT_EVENT, values_of(event, _EVENT_COLUMNS))
+    follow_up.keep(  # the case's follow-up columns (migration 0029)
+        session, case, workflow, change, source=source, seq=seq, opened=opened, migrated=migrated
+    )
     # the Merkle log: the event with the case after it (and its deadlines when the change
     # touched them), its letters and ledger lines, in this transaction
     touched = (

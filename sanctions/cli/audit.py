@@ -38,6 +38,7 @@ def audit_verify(
     """Recompute every case's event chain (or CASE's), check the whole Merkle log against
     every record and every stored letter file against its SHA-256, and with --since a signed
     checkpoint, prove the log only grew since. Names the first bad record; exits 1 if any."""
+    from sanctions.reports import follow_up
     from sanctions.trust import checkpoints, log
     from sanctions.trust.files import check_files
 
@@ -47,6 +48,7 @@ def audit_verify(
         checked, findings = verify(session, reference)
         state = log.verify(session)
         problems = [*state.findings, *check_files(session, shell.settings.letter_store)]
+        problems += follow_up.check(session, follow_up.laws_of(shell.app.workflows.versions))
         grown = None
         if checkpoint is not None:
             trusted = public_key or _own_public_key(shell)

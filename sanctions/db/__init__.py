@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import pwd
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. Commands compare the database against it with one cheap query
 # instead of importing Alembic; tests/test_migrations.py keeps it equal to Alembic's head.
-HEAD_REVISION = "0028"
+HEAD_REVISION = "0029"
 
 
 def normalise_url(url: str) -> str:
@@ -134,13 +134,20 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(
+    engine: Engine, revision: str = "head", *, follow_up: Mapping[str, Any] | None = None
+) -> None:
+    """`follow_up`: the declared follow-up law per workflow version, as plain data
+    (`reports.follow_up.as_data`), which migration 0029 backfills the cases' follow-up columns
+    by; a database with recommended cases cannot be taken past 0029 without it."""
     from alembic import command
 
     try:
         with engine.begin() as connection:
             config = alembic_config(engine)
             config.attributes["connection"] = connection
+            if follow_up is not None:
+                config.attributes["follow_up"] = follow_up
             command.upgrade(config, revision)
     except OperationalError as exc:
         raise StorageError(_describe(engine, exc)) from exc

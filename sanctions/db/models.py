@@ -159,6 +159,16 @@ class Case(_Table, table=True):
             "position_type",
             "violation_codes",
         ),
+        # `report followup`: the recommended cases with their follow-up facts (migration 0029)
+        Index(
+            "ix_cases_follow_up",
+            "recommended_on",
+            "agency_id",
+            "reported_on",
+            "follow_up_due",
+            "follow_up_left_on",
+            "follow_up_acted",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -185,6 +195,14 @@ class Case(_Table, table=True):
     position: str = Field(default="", max_length=200)
     position_type: str = Field(default="", max_length=40)
     violation_codes: str = Field(default="", max_length=400)
+    # The follow-up of the PPK, as its steps give it (`reports.follow_up`, kept by the write
+    # path; migration 0029), NULL while not yet: the first standing step into
+    # direkomendasikan, the due date of the first tindak_lanjut_ppk deadline there, the first
+    # standing step after it that ends the follow-up, and whether that step is the PPK's act.
+    recommended_on: date | None = None
+    follow_up_due: date | None = None
+    follow_up_left_on: date | None = None
+    follow_up_acted: bool | None = None
 
 
 VIOLATION_CODES_SEPARATOR = ","

@@ -13,7 +13,8 @@ reads no case into Python:
   on the first standing step into `direkomendasikan`; it left the follow-up on the first
   standing step after that which ends it (`FollowUpLaw.ends`, per workflow version, as
   declared), acted when that step is governed (`FollowUpLaw.acts`), on time against the due
-  date of its first `tindak_lanjut_ppk` deadline opened in `direkomendasikan`.
+  date of its first `tindak_lanjut_ppk` deadline opened in `direkomendasikan`: facts the
+  write path keeps on the case (`sanctions.reports.follow_up`), read on the date from them.
 
 Each query returns grouped counts (per agency and outcome, per violation code and position,
 per state and report date, per act date): a few hundred rows whatever the number of cases,
@@ -51,8 +52,8 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
 from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
-from sanctions.db.models import VIOLATION_CODES_SEPARATOR, Agency, Case, CaseEvent, Deadline
-from sanctions.reports.figures import FOLLOW_UP_DEADLINE, RECOMMENDED, FollowUpLaw, Period
+from sanctions.db.models import VIOLATION_CODES_SEPARATOR, Agency, Case, CaseEvent
+from sanctions.reports.figures import FollowUpLaw, Period
 from sanctions.trust.scope import visible_cases
 
 STREAM = 1000  # rows fetched at a time from a grouped result (a server-side cursor on PostgreSQL)
@@ -111,20 +112,17 @@ def _cases(where: list[ColumnElement[bool]], on: date | None, *, positions: bool
     return select(*columns).where(*where, *dated).subquery("visible")
 
 
-def standing(
-    session: Session, scope: Scope, *, follow_up: bool = False, positions: bool = False
-) -> Any:
+def standing(session: Session, scope: Scope, *, positions: bool = False) -> Any:
     """A subquery of the cases that stand on `scope.on` (every visible case as it is when
     `scope.on` is None), one row each: case_id, agency_id, state, version, reported_on,
     act_date (with `positions`, position, position_type and violation_codes: the case's own
-    columns, in `ix_cases_report`) and `state_on` (the state on the date); with
-    `follow_up`, also recommended_on, outcome (`figures.follow_up_outcome`) and days_late.
+    columns, in `ix_cases_report`) and `state_on` (the state on the date).
 
-    One pass over the cases' steps, grouped per case: the last standing step, the first into
-    `direkomendasikan`, and whether any step is dated after the date or is a correction. A
-    case with neither stands in the state it is in (the destination of its last step), so
-    only the others look their last standing step up (by the unique (case_id, seq) index);
-    the voided steps come from the small set of the corrections' targets, anti-joined."""
+    One pass over the cases' steps, grouped per case: the last standing step and whether any
+    step is dated after the date or is a correction. A case with neither stands in the state
+    it is in (the destination of its last step), so only the others look their last standing
+    step up (by the unique (case_id, seq) index); the voided steps come from the small set
+    of the corrections' targets, anti-joined."""
     where = _restriction(session, scope)
     visible = _cases(where, scope.on, positions=positions)
     if scope.on is None:
@@ -138,15 +136,13 @@ def standing(
         select(
             e.c.case_id,
             func.max(when((effective, e.c.seq))).label("last_seq"),
-            func.min(when((and_(effective, e.c.dest == RECOMMENDED), e.c.seq))).label("entered"),
             func.max(when((later, 1), else_=0)).label("later"),
         )
         .select_from(events)
-        .where(_a_step(e), *_among(e.c.case_id, where), *_unsettled(e, scope.on, follow_up))
+        .where(_a_step(e), *_among(e.c.case_id, where), _unsettled(e, scope.on))
         .group_by(e.c.case_id)
     )
-    # the follow-up reads it twice (the state, and the steps after entering): computed once
-    agg: Any = grouped.cte("agg") if follow_up else grouped.subquery("agg")
+    agg: Any = grouped.subquery("agg")
     last = _events().alias("last")
     looked_up = (
         select(last.c.dest)
@@ -158,8 +154,6 @@ def standing(
     )
     columns: list[Any] = [*visible.c, state_on.label("state_on")]
     joined = visible.outerjoin(agg, agg.c.case_id == visible.c.case_id)
-    if follow_up:
-        columns, joined = _follow_up_columns(scope, where, visible, voided, agg, columns, joined)
     # A case without any step is taken as it is; one whose steps all came later is left out.
     query = (
         select(*columns)
@@ -169,21 +163,18 @@ def standing(
     return query.subquery("standing")
 
 
-def _unsettled(e: Any, on: date, follow_up: bool) -> list[ColumnElement[bool]]:
-    """Without the follow-up, only the cases with a step dated after the date or a
-    correction need their steps read (`ix_case_events_on`, `ix_case_events_trigger`): any
-    other case stands on the date in the state it is in now, which is what a case without
-    a row in `agg` gets. The follow-up reads every case's steps (when it entered
-    `direkomendasikan`)."""
-    if follow_up:
-        return []
+def _unsettled(e: Any, on: date) -> ColumnElement[bool]:
+    """Only the cases with a step dated after the date or a correction need their steps read
+    (`ix_case_events_on`, `ix_case_events_trigger`): any other case stands on the date in the
+    state it is in now, which is what a case without a row in `agg` gets."""
     later = _events().alias("later")
     fixed = _events().alias("fixed")
     unsettled = union(
         select(later.c.case_id).where(later.c["on"] > on),
         select(fixed.c.case_id).where(fixed.c.trigger == CORRECTION_TRIGGER),
     )
-    return [e.c.case_id.in_(unsettled)]
+    found: ColumnElement[bool] = e.c.case_id.in_(unsettled)
+    return found
 
 
 def _among(case_id: Any, where: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
@@ -220,121 +211,6 @@ def _effective(e: Any, voided: CTE, on: date) -> ColumnElement[bool]:
     )
 
 
-def _follow_up_columns(
-    scope: Scope,
-    where: list[ColumnElement[bool]],
-    visible: Any,
-    voided: CTE,
-    agg: Any,
-    columns: list[Any],
-    joined: Any,
-) -> tuple[list[Any], Any]:
-    """recommended_on, the follow-up's due date, how it ended (left_on, outcome) and the
-    days late (`figures.follow_up_outcome`, `figures.days_late`)."""
-    assert scope.on is not None
-    on = literal(scope.on, Date)
-    leaving = _events().alias("leaving")
-    cases = Case.__table__.alias("of_case")  # type: ignore[attr-defined]
-    left = (
-        select(leaving.c.case_id, func.min(leaving.c.seq).label("left_seq"))
-        .select_from(
-            leaving.join(agg, agg.c.case_id == leaving.c.case_id)
-            .join(cases, cases.c.id == leaving.c.case_id)
-            .outerjoin(
-                voided,
-                and_(voided.c.case_id == leaving.c.case_id, voided.c.seq == leaving.c.seq),
-            )
-        )
-        .where(
-            agg.c.entered.is_not(None),
-            leaving.c.seq > agg.c.entered,
-            _effective(leaving, voided, scope.on),
-            _ends(scope.laws, cases.c.workflow_version, leaving),
-        )
-        .group_by(leaving.c.case_id)
-        .subquery("left_at")
-    )
-    step = _events().alias("step")
-    ended = (
-        select(
-            step.c.case_id,
-            step.c["on"].label("on"),
-            _acts(scope.laws, cases.c.workflow_version, step).label("acts"),
-        )
-        .select_from(
-            left.join(
-                step, and_(step.c.case_id == left.c.case_id, step.c.seq == left.c.left_seq)
-            ).join(cases, cases.c.id == left.c.case_id)
-        )
-        .subquery("ended")
-    )
-    d = col(Deadline.id)
-    first = (
-        select(col(Deadline.case_id).label("case_id"), func.min(d).label("deadline_id"))
-        .where(
-            col(Deadline.name) == FOLLOW_UP_DEADLINE,
-            col(Deadline.state) == RECOMMENDED,
-            *_among(col(Deadline.case_id), where),
-        )
-        .group_by(col(Deadline.case_id))
-        .subquery("first_due")
-    )
-    due_of = Deadline.__table__.alias("due_of")  # type: ignore[attr-defined]
-    entered = _events().alias("entered")
-    joined = (
-        joined.outerjoin(
-            entered,
-            and_(entered.c.case_id == visible.c.case_id, entered.c.seq == agg.c.entered),
-        )
-        .outerjoin(ended, ended.c.case_id == visible.c.case_id)
-        .outerjoin(first, first.c.case_id == visible.c.case_id)
-        .outerjoin(due_of, due_of.c.id == first.c.deadline_id)
-    )
-    due = due_of.c.due_date
-    outcome = when(
-        (agg.c.entered.is_(None), None),
-        (
-            and_(ended.c.case_id.is_not(None), ended.c.acts),
-            when((and_(due.is_not(None), ended.c["on"] > due), "late"), else_="on_time"),
-        ),
-        (ended.c.case_id.is_not(None), "moot"),
-        (and_(due.is_not(None), on > due), "overdue"),
-        else_="waiting",
-    )
-    until = func.coalesce(ended.c["on"], on)
-    columns = [
-        *columns,
-        entered.c["on"].label("recommended_on"),
-        outcome.label("outcome"),
-        when((due.is_(None), 0), else_=_Days(until, due)).label("days_late"),
-    ]
-    return columns, joined
-
-
-def _ends(laws: Mapping[str, FollowUpLaw], version_of: Any, step: Any) -> ColumnElement[bool]:
-    """`FollowUpLaw.ends` per workflow version: the step leaves the deadline's states."""
-    parts = [
-        and_(
-            version_of == version,
-            step.c.source.in_(sorted(law.states)),
-            step.c.dest.not_in(sorted(law.states)),
-        )
-        for version, law in sorted(laws.items())
-        if law.states
-    ]
-    return or_(false(), *parts)
-
-
-def _acts(laws: Mapping[str, FollowUpLaw], version_of: Any, step: Any) -> ColumnElement[bool]:
-    """`FollowUpLaw.acts` per workflow version: the deadline governs the step there."""
-    parts = [
-        and_(version_of == version, step.c.source == source, step.c.trigger == trigger)
-        for version, law in sorted(laws.items())
-        for source, trigger in sorted(law.governed)
-    ]
-    return or_(false(), *parts)
-
-
 class _Days(FunctionElement[int]):
     """`end - start` in days: date subtraction on PostgreSQL, julianday on SQLite."""
 
@@ -367,11 +243,8 @@ def _in(column: KeyedColumnElement[Any], period: Period) -> list[ColumnElement[b
     return where
 
 
-def _stream(session: Session, query: Select[Any], *, every_case: bool = False) -> Iterator[Any]:
-    """The grouped rows of `query`, fetched `STREAM` at a time. `every_case`: the query joins
-    per-case subqueries over every visible case (the follow-up), whose row counts PostgreSQL
-    underestimates by orders of magnitude (grouped CTEs): nested loops are switched off for
-    it, so it hashes each side once instead of rescanning one per row of the other."""
+def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
+    """The grouped rows of `query`, fetched `STREAM` at a time."""
     if session.get_bind().dialect.name == "postgresql":
         # compiling a report's plan with LLVM costs seconds and saves none on a scan; a
         # grouping of a million rows sorts or hashes in memory rather than on disk; and the
@@ -381,8 +254,6 @@ def _stream(session: Session, query: Select[Any], *, every_case: bool = False) -
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '64MB'"))
         session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
-        if every_case:  # 1,000,000 cases: minutes with nested loops, under a minute without
-            session.execute(text("SET LOCAL enable_nestloop = off"))
     yield from session.execute(query.execution_options(yield_per=STREAM))
 
 
@@ -391,9 +262,43 @@ def follow_up_groups(
     session: Session, scope: Scope, period: Period
 ) -> Iterator[tuple[str, str, str, str, str, int, int]]:
     """(agency code, agency name, PPK title, PPK name, outcome, cases, worst days late) per
-    agency and outcome of the cases recommended in `period`."""
-    rows = standing(session, scope, follow_up=True)
-    late = when((rows.c.outcome.in_(("late", "overdue")), rows.c.days_late), else_=0)
+    agency and outcome of the cases recommended in `period` (and by `scope.on`).
+
+    Read from the follow-up facts each case keeps (`reports.follow_up`; migration 0029)
+    through `ix_cases_follow_up`, an index-only range scan of the recommended cases: the
+    steps standing on the date are a prefix of those standing now (no step is dated before
+    the case's last), so on the date the case was recommended when `recommended_on` is not
+    after it, and had left the follow-up when `follow_up_left_on` is not after it."""
+    assert scope.on is not None
+    on = literal(scope.on, Date)
+    recommended: KeyedColumnElement[Any] = col(Case.recommended_on)  # type: ignore[assignment]
+    due = col(Case.follow_up_due)
+    left = when((col(Case.follow_up_left_on) <= on, col(Case.follow_up_left_on)))
+    outcome = when(
+        (
+            and_(left.is_not(None), col(Case.follow_up_acted).is_(True)),
+            when((and_(due.is_not(None), left > due), "late"), else_="on_time"),
+        ),
+        (left.is_not(None), "moot"),
+        (and_(due.is_not(None), on > due), "overdue"),
+        else_="waiting",
+    )
+    days_late = when((due.is_(None), 0), else_=_Days(func.coalesce(left, on), due))
+    rows = (
+        select(
+            col(Case.agency_id).label("agency_id"),
+            outcome.label("outcome"),
+            when((outcome.in_(("late", "overdue")), days_late), else_=0).label("late"),
+        )
+        .where(
+            *_restriction(session, scope),
+            recommended.is_not(None),
+            recommended <= on,
+            col(Case.reported_on) <= on,
+            *_in(recommended, period),
+        )
+        .subquery("followed")
+    )
     query = (
         select(
             col(Agency.code),
@@ -402,10 +307,9 @@ def follow_up_groups(
             col(Agency.ppk_name),
             rows.c.outcome,
             func.count(),
-            func.max(late),
+            func.max(rows.c.late),
         )
         .join(Agency, col(Agency.id) == rows.c.agency_id)
-        .where(rows.c.outcome.is_not(None), *_in(rows.c.recommended_on, period))
         .group_by(
             col(Agency.code),
             col(Agency.name),
@@ -415,8 +319,8 @@ def follow_up_groups(
         )
         .order_by(col(Agency.code), rows.c.outcome)
     )
-    for code, name, title, ppk, outcome, n, worst in _stream(session, query, every_case=True):
-        yield code, name, title, ppk, outcome, int(n), max(int(worst or 0), 0)
+    for code, name, title, ppk, outcome_, n, worst in _stream(session, query):
+        yield code, name, title, ppk, outcome_, int(n), max(int(worst or 0), 0)
 
 
 def code_groups(

@@ -32,6 +32,7 @@ from sanctions.reports.figures import (
     Period,
     Step,
 )
+from sanctions.reports.follow_up import law_of
 from sanctions.reports.pdf import ReportInput
 from sanctions.trust.scope import visible_cases
 
@@ -99,19 +100,8 @@ def load(app: App, session: Session, *, actor: str, agency_code: str | None = No
 
 
 def follow_up_law(workflow: Workflow) -> FollowUpLaw:
-    """The follow-up as the workflow declares it: the states that declare the follow-up
-    deadline (the escalation ladder runs while one of them holds the case) and the steps that
-    deadline governs in each, one declaration for the ladder and the report."""
-    states = {
-        name: rule
-        for name, state in workflow.states.items()
-        for rule in state.deadlines
-        if rule.name == reports.FOLLOW_UP_DEADLINE
-    }
-    return FollowUpLaw(
-        states=frozenset(states),
-        governed=frozenset((name, t) for name, rule in states.items() for t in rule.governs),
-    )
+    """The follow-up as the workflow declares it (`reports.follow_up.law_of`)."""
+    return law_of(workflow)
 
 
 def scope_of(
