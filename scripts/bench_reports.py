@@ -82,6 +82,9 @@ def enrich(app: App) -> None:
         "position_type = COALESCE(employee_snapshot ->> 'position_type', ''), "
         "violation_codes = COALESCE((SELECT string_agg(DISTINCT a.violation_code, ',' "
         "ORDER BY a.violation_code) FROM allegations a WHERE a.case_id = cases.id), '')",
+        # the follow-up facts the write path keeps (`reports.follow_up`), as migration 0029
+        # fills them for the cases written before it, by the declared law
+        _follow_up_backfill(app),
         "INSERT INTO app_users (username, full_name) VALUES ('bench-admin', ''), "
         "('bench-national', ''), ('bench-officer', '')",
         "INSERT INTO role_grants (username, role, agency_id) VALUES "
@@ -92,6 +95,22 @@ def enrich(app: App) -> None:
     with app.db.begin() as conn:
         for sql in statements:
             conn.execute(text(sql), {"now": NOW})
+
+
+def _follow_up_backfill(app: App) -> str:
+    """Migration 0029's UPDATE of the follow-up columns, with the shipped law."""
+    import importlib.util
+
+    from sanctions.db import MIGRATIONS
+    from sanctions.reports import follow_up
+
+    path = MIGRATIONS / "versions" / "0029_case_follow_up_facts.py"
+    spec = importlib.util.spec_from_file_location("migration_0029", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    laws = follow_up.as_data(follow_up.laws_of(app.workflows.versions))
+    return str(module._backfill("postgresql", laws))
 
 
 def best(fn: Callable[[], Any], rounds: int) -> tuple[float, float, Any]:
@@ -118,10 +137,16 @@ def measures(app: App) -> dict[str, Callable[[], int]]:
         with session_scope(app.db) as session:
             return len(find_overdue(session, as_of=AS_OF))
 
+    def page() -> int:
+        with session_scope(app.db) as session:
+            found = desk.desk_page(app, session, actor="bench-officer", on=AS_OF, limit=50)
+            return len(found.rows)
+
     admin = {"actor": "bench-admin", "on": AS_OF}
     return {
         "overdue scan (find_overdue)": scan,
         "desk (one agency's officer)": run(desk.desk, actor="bench-officer", on=AS_OF),
+        "desk --limit 50 (its first page)": page,
         "report overdue --agency AG1": run(desk.overdue, **admin, agency_code="AG1"),
         "report backlog": run(reports.backlog, **admin),
         "report violations": run(reports.violations, **admin),

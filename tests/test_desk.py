@@ -113,6 +113,20 @@ def test_the_desk_lists_the_cases_waiting_for_the_users_roles_soonest_due_first(
     )
 
 
+def test_a_page_of_the_desk_holds_its_rows_in_the_desk_s_order_with_how_many_wait(
+    day: Day,
+) -> None:
+    with session_scope(day.app.db) as session:
+        every = desk.desk(day.app, session, actor="bkpsdm", on=AS_OF)
+        pages = [
+            desk.desk_page(day.app, session, actor="bkpsdm", on=AS_OF, limit=2, offset=offset)
+            for offset in (0, 2)
+        ]
+    assert [p.total for p in pages] == [3, 3]
+    assert [len(p.rows) for p in pages] == [2, 1]
+    assert [r for p in pages for r in p.rows] == every
+
+
 def test_the_desk_of_another_role_holds_its_own_cases(day: Day) -> None:
     with session_scope(day.app.db) as session:
         bawaslu = desk.desk(day.app, session, actor="bawaslu", on=AS_OF)
@@ -227,6 +241,11 @@ def test_desk_and_overdue_commands_print_tables_json_and_csv(
     )
     assert {line["deadline"] for line in lines} == {r["deadline"] for r in overdue}
     assert "teguran" in run("report", "overdue", "--as-of", "2024-12-20")
+    first = run("desk", "--as-of", AS_OF.isoformat(), "--limit", "1")
+    assert day.late in first and day.delivered not in first
+    assert "rows 1-1 of 3 waiting (--offset 1 for the next)" in first
+    last = run("desk", "--as-of", AS_OF.isoformat(), "--limit", "2", "--offset", "2")
+    assert day.fresh in last and day.late not in last and "rows 3-3 of 3 waiting" in last
 
 
 def test_the_overdue_pdf_is_in_indonesian(day: Day, db_url: str, tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
 from sqlalchemy import exists
 from sqlalchemy import select as sa_select
@@ -117,54 +118,107 @@ class _Open:
     deadlines: list[Deadline]
 
 
+@dataclass(frozen=True)
+class DeskPage:
+    """One page of a desk: its rows, and how many cases wait on every page."""
+
+    rows: list[DeskRow]
+    total: int
+    offset: int = 0
+
+
+class _Waiting(NamedTuple):
+    """A case waiting on the desk, as far as its place in the order goes (plain columns)."""
+
+    key: tuple[bool, date, date, str]
+    case: Any  # the case's light row (`_LIGHT`)
+    steps: list[TransitionSpec]
+    soonest: Any  # its soonest governing deadline (a light row), or None
+
+
 def desk(app: App, session: Session, *, actor: str, on: date) -> list[DeskRow]:
     """The open cases waiting for a step `actor`'s roles (admin aside) may take, the most
     pressing first: by due date (none last), then by how long the case has waited."""
-    roles_at: dict[int, set[str]] = {}
-    waiting: list[tuple[_Open, list[TransitionSpec]]] = []
-    for item in _open_cases(app, session, actor=actor):
-        case = item.case
+    return desk_page(app, session, actor=actor, on=on).rows
+
+
+def desk_page(
+    app: App,
+    session: Session,
+    *,
+    actor: str,
+    on: date,
+    limit: int | None = None,
+    offset: int = 0,
+) -> DeskPage:
+    """`limit` rows of the desk from `offset` (every row when None), with the number of cases
+    waiting. The order and the count need every waiting case's steps, its route check and its
+    soonest governing deadline, read as plain columns (`_LIGHT`, `_LIGHT_DEADLINES`); the rows
+    themselves (the employee, the labels, the days left) are built for the page only."""
+    cases = _light_cases(app, session, actor)
+    deadlines = _light_deadlines(session, [c.id for c in cases])
+    roles_at: dict[int, frozenset[str]] = {}
+    steps_of: dict[tuple[str, str, frozenset[str]], list[TransitionSpec]] = {}
+    candidates: list[tuple[Any, list[TransitionSpec]]] = []
+    for case in cases:
         if case.agency_id not in roles_at:
-            roles_at[case.agency_id] = roles_for(session, actor, case.agency_id) - {"admin"}
+            roles_at[case.agency_id] = frozenset(roles_for(session, actor, case.agency_id)) - {
+                "admin"
+            }
         roles = roles_at[case.agency_id]
-        workflow = app.workflow(case.workflow_version)
-        steps = [t for t in routes.forward_steps(workflow, case.state) if roles & set(t.roles)]
-        if steps:
-            waiting.append((item, steps))
+        key = (case.workflow_version, case.state, roles)
+        if key not in steps_of:
+            workflow = app.workflow(case.workflow_version)
+            steps_of[key] = [
+                t for t in routes.forward_steps(workflow, case.state) if roles & set(t.roles)
+            ]
+        if steps_of[key]:
+            candidates.append((case, steps_of[key]))
     # the route checks' rows of every case that needs one, read at once
     guarded = guard_rows(
-        session,
-        [i.case.id or 0 for i, steps in waiting if any(routes.route_guards(t) for t in steps)],
+        session, [c.id for c, steps in candidates if any(routes.route_guards(t) for t in steps)]
     )
-    rows: list[DeskRow] = []
-    for item, steps in waiting:
-        case = item.case
+    waiting: list[_Waiting] = []
+    for case, steps in candidates:
         workflow = app.workflow(case.workflow_version)
+        own = deadlines.get(case.id, [])
         if any(routes.route_guards(t) for t in steps):
-            ctx = _context(app, session, case, on, item.deadlines, guarded.get(case.id or 0))
+            ctx = _context(app, session, case, on, own, guarded.get(case.id))
             steps = [t for t in steps if not evaluate(routes.route_guards(t), ctx)]
             if not steps:
                 continue
         triggers = {t.trigger for t in steps}
         governing = [
             d
-            for d in item.deadlines
+            for d in own
             if d.direction == Direction.AFTER.value
             and (rule := routes.rule_of(workflow, d.state, d.name)) is not None
             and triggers & set(rule.governs)
         ]
         soonest = min(governing, key=lambda d: d.due_date, default=None)
         since = case.facts.get(f"{case.state}_on")
+        since_on = date.fromisoformat(since) if since else None
+        due = soonest.due_date if soonest else None
+        order = (due is None, due or date.max, since_on or date.max, case.reference)
+        waiting.append(_Waiting(order, case, steps, soonest))
+    waiting.sort(key=lambda w: w.key)
+    page = waiting[offset:] if limit is None else waiting[offset : offset + limit]
+    employees = _employees(session, sorted({w.case.employee_id for w in page}))
+    agencies = _agency_codes(session, sorted({w.case.agency_id for w in page}))
+    rows = []
+    for w in page:
+        case, soonest = w.case, w.soonest
+        name, nip = employees[case.employee_id]
         rows.append(
             DeskRow(
                 reference=case.reference,
-                employee=item.employee,
-                nip=item.nip,
-                agency=item.agency,
+                employee=name,
+                nip=nip,
+                agency=agencies[case.agency_id],
                 state=case.state,
-                stage=workflow.state(case.state).label,
-                steps=[t.trigger for t in steps],
-                step_labels=[t.label for t in steps],
+                stage=app.workflow(case.workflow_version).state(case.state).label,
+                steps=[t.trigger for t in w.steps],
+                step_labels=[t.label for t in w.steps],
                 deadline=soonest.label if soonest else None,
                 due=soonest.due_date if soonest else None,
                 days_left=(
@@ -172,12 +226,10 @@ def desk(app: App, session: Session, *, actor: str, on: date) -> list[DeskRow]:
                     if soonest
                     else None
                 ),
-                since=date.fromisoformat(since) if since else None,
+                since=w.key[2] if w.key[2] != date.max else None,
             )
         )
-    return sorted(
-        rows, key=lambda r: (r.due is None, r.due or date.max, r.since or date.max, r.reference)
-    )
+    return DeskPage(rows, len(waiting), offset)
 
 
 def overdue(
@@ -311,6 +363,72 @@ def _open_cases(
         _Open(case, agency, *employees[case.employee_id], deadlines.get(case.id or 0, []))
         for case, agency in found
     ]
+
+
+# what `service.guard_context` reads of the employee snapshot
+_SNAPSHOT_KEYS = ("employee_type", "position_type", "nip", "rank")
+
+
+def _light_query(app: App) -> Any:
+    """The open cases as plain columns: what the desk's order and route checks read (the
+    employee's type and position type out of the snapshot, not the snapshot)."""
+    terminal = {
+        n for w in app.workflows.versions.values() for n, s in w.states.items() if s.terminal
+    }
+    snapshot = col(Case.employee_snapshot)
+    return sa_select(
+        col(Case.id),
+        col(Case.reference),
+        col(Case.agency_id),
+        col(Case.employee_id),
+        col(Case.contest_id),
+        col(Case.workflow_version),
+        col(Case.state),
+        col(Case.act_date),
+        col(Case.facts),
+        *(snapshot[key].as_string().label(key) for key in _SNAPSHOT_KEYS),
+    ).where(col(Case.state).not_in(terminal))
+
+
+def _light_cases(app: App, session: Session, actor: str) -> list[Any]:
+    """The open cases `actor` may see, as `_light_query` rows with the attributes the guard
+    context reads of a case (`employee_snapshot` holding the two values it reads)."""
+    query = visible_cases(
+        _light_query(app),
+        session,
+        actor,
+        agency_code=None,
+        refusal=f"user {actor!r} holds no role; an admin grants roles with `sanctions user add`",
+    )
+    found = []
+    for row in session.connection().execute(query.order_by(col(Case.id))):
+        values = dict(row._mapping)
+        snapshot = {k: v for k in _SNAPSHOT_KEYS if (v := values.pop(k)) is not None}
+        found.append(SimpleNamespace(**values, employee_snapshot=snapshot))
+    return found
+
+
+def _light_deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
+    """The open deadlines of these cases as plain rows, by due date (`CHUNK` ids a query)."""
+    found: dict[int, list[Any]] = {}
+    d = Deadline
+    for batch in _chunks(ids):
+        query = (
+            sa_select(
+                col(d.id), col(d.case_id), col(d.name), col(d.label), col(d.state),
+                col(d.due_date), col(d.direction), col(d.unit),
+            )
+            .where(col(d.case_id).in_(batch), col(d.closed_seq).is_(None))
+            .order_by(col(d.due_date), col(d.id))
+        )  # fmt: skip
+        for row in session.connection().execute(query):
+            found.setdefault(row.case_id, []).append(row)
+    return found
+
+
+def _agency_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    query = sa_select(col(Agency.id), col(Agency.code)).where(col(Agency.id).in_(ids))
+    return {int(i or 0): code for i, code in session.connection().execute(query)}
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:

@@ -27,16 +27,29 @@ def desk_table(rows: list[svc.DeskRow]) -> list[dict[str, object]]:
 
 @click.command("desk")
 @click.option("--as-of", help="Count the days left from this date (default: today).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Rows on the page (0: every row).",
+)
+@click.option(
+    "--offset", type=click.IntRange(min=0), default=0, help="Rows to skip (the next page)."
+)
 @json_option
 @pass_shell
-def desk(shell: Shell, as_of: str | None, as_json: bool) -> None:
+def desk(shell: Shell, as_of: str | None, limit: int, offset: int, as_json: bool) -> None:
     """The cases waiting for a step your roles may take: the step, its due date and the
     working days left (negative when overdue), the soonest due first, then the longest
-    waiting. The same as `case list --mine`.
+    waiting; one page of them, with how many wait. Every row: `case list --mine`.
     """
     on = parse_date(as_of, "--as-of") or shell.today
     with shell.transaction() as (session, actor):
-        rows = svc.desk(shell.app, session, actor=actor, on=on)
+        page = svc.desk_page(
+            shell.app, session, actor=actor, on=on, limit=limit or None, offset=offset
+        )
+    rows = page.rows
     if as_json:
         emit_table([r.as_dict() for r in rows], as_json=True)
         return
@@ -46,6 +59,10 @@ def desk(shell: Shell, as_of: str | None, as_json: bool) -> None:
         empty="nothing waits for you",
         wrap=DESK_WRAP,
     )
+    if rows and len(rows) < page.total:
+        last = offset + len(rows)
+        more = f" (--offset {last} for the next)" if last < page.total else ""
+        click.echo(f"rows {offset + 1}-{last} of {page.total} waiting{more}")
 
 
 def overdue_table(rows: list[svc.OverdueRow]) -> list[dict[str, object]]:
