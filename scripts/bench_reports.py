@@ -43,7 +43,7 @@ from sqlalchemy.dialects import postgresql  # noqa: E402
 from sanctions.app import App  # noqa: E402
 from sanctions.cases import desk  # noqa: E402
 from sanctions.db import make_engine, session_scope, upgrade  # noqa: E402
-from sanctions.deadlines.reminders import find_overdue  # noqa: E402
+from sanctions.deadlines.reminders import find_overdue, overdue_pages  # noqa: E402
 from sanctions.reports import service as reports  # noqa: E402
 from sanctions.settings import Settings  # noqa: E402
 
@@ -137,6 +137,12 @@ def measures(app: App) -> dict[str, Callable[[], int]]:
         with session_scope(app.db) as session:
             return len(find_overdue(session, as_of=AS_OF))
 
+    def first_page() -> int:
+        return len(next(overdue_pages(app, as_of=AS_OF), []))
+
+    def pages() -> int:
+        return sum(len(page) for page in overdue_pages(app, as_of=AS_OF))
+
     def page() -> int:
         with session_scope(app.db) as session:
             found = desk.desk_page(app, session, actor="bench-officer", on=AS_OF, limit=50)
@@ -145,6 +151,8 @@ def measures(app: App) -> dict[str, Callable[[], int]]:
     admin = {"actor": "bench-admin", "on": AS_OF}
     return {
         "overdue scan (find_overdue)": scan,
+        "overdue scan, first page of 1,000": first_page,
+        "overdue scan in pages of 1,000": pages,
         "desk (one agency's officer)": run(desk.desk, actor="bench-officer", on=AS_OF),
         "desk --limit 50 (its first page)": page,
         "report overdue --agency AG1": run(desk.overdue, **admin, agency_code="AG1"),

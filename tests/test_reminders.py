@@ -27,7 +27,13 @@ from sanctions.app import App
 from sanctions.cli import cli
 from sanctions.db import session_scope
 from sanctions.db.models import Agency, Case, CaseEvent, Deadline, Letter, ReminderStep
-from sanctions.deadlines.reminders import RunReport, find_overdue, run_reminders
+from sanctions.deadlines.reminders import (
+    RunReport,
+    count_overdue,
+    find_overdue,
+    overdue_pages,
+    run_reminders,
+)
 from sanctions.letters.service import issue_letter
 from sanctions.trust.audit import verify
 from tests.factories import NOW, grant_cli_user, seed, snapshot
@@ -282,6 +288,22 @@ def test_a_case_that_fails_rolls_back_alone_and_the_others_are_issued(
     # The next run picks the failed case up.
     assert [r.status for r in remind(seeded, day).rows] == ["waiting", "issued", "waiting"]
     assert_consistent(seeded)
+
+
+def test_the_scan_in_keyset_pages_finds_what_one_scan_finds_in_its_order(
+    seeded: App, recommended: Recommended
+) -> None:
+    refs = recommended(3)
+    day = seeded.calendar.add_working_days(follow_up_due(seeded, refs[0]), 1)
+    with session_scope(seeded.db) as session:
+        whole = find_overdue(session, as_of=day)
+        assert count_overdue(session, as_of=day) == len(whole) == 3
+    for size in (1, 2, 3, 4):
+        pages = list(overdue_pages(seeded, as_of=day, page=size))
+        assert [len(p) for p in pages] == [min(size, 3 - i) for i in range(0, 3, size)]
+        assert [o for p in pages for o in p] == whole
+    remind(seeded, day)  # the job steps the cases: a page later in the scan still finds its own
+    assert [len(p) for p in overdue_pages(seeded, as_of=day, page=2)] == [2, 1]
 
 
 def test_a_finished_follow_up_is_no_longer_overdue(seeded: App, recommended: Recommended) -> None:

@@ -205,6 +205,7 @@ def desk_page(
     page = waiting[offset:] if limit is None else waiting[offset : offset + limit]
     employees = _employees(session, sorted({w.case.employee_id for w in page}))
     agencies = _agency_codes(session, sorted({w.case.agency_id for w in page}))
+    labels = _labels(session, sorted({w.soonest.id for w in page if w.soonest is not None}))
     rows = []
     for w in page:
         case, soonest = w.case, w.soonest
@@ -219,7 +220,7 @@ def desk_page(
                 stage=app.workflow(case.workflow_version).state(case.state).label,
                 steps=[t.trigger for t in w.steps],
                 step_labels=[t.label for t in w.steps],
-                deadline=soonest.label if soonest else None,
+                deadline=labels[soonest.id] if soonest else None,
                 due=soonest.due_date if soonest else None,
                 days_left=(
                     days_left(soonest.due_date, on, app.calendar, Unit(soonest.unit))
@@ -409,14 +410,15 @@ def _light_cases(app: App, session: Session, actor: str) -> list[Any]:
 
 
 def _light_deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
-    """The open deadlines of these cases as plain rows, by due date (`CHUNK` ids a query)."""
+    """The open deadlines of these cases as plain rows, by due date (`CHUNK` ids a query;
+    an index-only scan of `ix_deadlines_case_open`: the labels are read for a page's rows)."""
     found: dict[int, list[Any]] = {}
     d = Deadline
     for batch in _chunks(ids):
         query = (
             sa_select(
-                col(d.id), col(d.case_id), col(d.name), col(d.label), col(d.state),
-                col(d.due_date), col(d.direction), col(d.unit),
+                col(d.id), col(d.case_id), col(d.name), col(d.state), col(d.due_date),
+                col(d.direction), col(d.unit),
             )
             .where(col(d.case_id).in_(batch), col(d.closed_seq).is_(None))
             .order_by(col(d.due_date), col(d.id))
@@ -424,6 +426,11 @@ def _light_deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Any
         for row in session.connection().execute(query):
             found.setdefault(row.case_id, []).append(row)
     return found
+
+
+def _labels(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    query = sa_select(col(Deadline.id), col(Deadline.label)).where(col(Deadline.id).in_(ids))
+    return {int(i or 0): label for i, label in session.connection().execute(query)}
 
 
 def _agency_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
@@ -437,7 +444,7 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 
 def _deadlines_query(batch: Sequence[int]) -> Any:
-    """The open deadlines of these cases (the index `ix_deadlines_case_open`)."""
+    """The open deadlines of these cases (the index `ix_deadlines_case_open`, migration 0030)."""
     return (
         select(Deadline)
         .where(col(Deadline.case_id).in_(batch), col(Deadline.closed_seq).is_(None))

@@ -147,6 +147,8 @@ class Case(_Table, table=True):
     # cases (migrations 0027, 0028).
     __table_args__ = (
         Index("ix_cases_agency_state", "agency_id", "state"),
+        # what the overdue scan reads of each late deadline's case (migration 0030)
+        Index("ix_cases_scan", "id", "agency_id", "state", "version", "reference"),
         Index(
             "ix_cases_report",
             "agency_id",
@@ -265,14 +267,19 @@ class Deadline(_Table, table=True):
 
     __tablename__ = "deadlines"
     # Open deadlines (closed_seq IS NULL) of one kind (on_miss), by due date: the overdue
-    # scans read a range of it. A plain composite index, not a partial one, because dialect
-    # options make SQLAlchemy import every dialect at start-up (and it works on both).
+    # scans read a range of it, with every column the scan reads (index-only; migration 0030).
+    # A plain composite index, not a partial one, because dialect options make SQLAlchemy
+    # import every dialect at start-up (and it works on both).
     # `ix_deadlines_late`: the open deadlines past due whatever their `on_miss`, with their
     # case ids, for the overdue list (migration 0027).
     __table_args__ = (
-        Index("ix_deadlines_open", "closed_seq", "on_miss", "due_date"),
+        Index("ix_deadlines_open", "closed_seq", "on_miss", "due_date", "id", "case_id", "name",
+              "state"),
         Index("ix_deadlines_late", "closed_seq", "direction", "due_date", "case_id"),
-    )
+        # a case's open deadlines with what the desk reads of them (migration 0030)
+        Index("ix_deadlines_case_open", "case_id", "closed_seq", "due_date", "id", "name",
+              "state", "direction", "unit"),
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)

@@ -1,7 +1,7 @@
 """The reminder job: every overdue PPK follow-up gets the next step of the escalation ladder.
 
 `run_reminders` scans the open deadlines whose rule says `on_miss: escalate` and whose due date
-has passed (one query on the index `ix_deadlines_open`), asks
+has passed (keyset pages of one query on the index `ix_deadlines_open`, `overdue_pages`), asks
 `sanctions.escalation.next_step` which step, if any, is due, and issues it in the case's own
 transaction: the case's version is bumped first with the same optimistic check as `advance`
 (a second run, even one running at the same time, waits on that row and then finds it changed,
@@ -15,14 +15,14 @@ yet mailed are retried by the next run.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Any, NamedTuple, Protocol
 
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy import select as columns
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -133,34 +133,81 @@ _CASE = (Case.reference, Case.state, Case.version)
 _AGENCY = (Agency.code, Agency.name, Agency.parent, Agency.kind, Agency.address, Agency.city)
 
 
-def overdue_query(as_of: date) -> Any:
+PAGE = 1000  # late deadlines the job reads at a time (`overdue_pages`)
+
+
+def overdue_query(
+    as_of: date, *, after: tuple[date, int] | None = None, limit: int | None = None
+) -> Any:
     """The scan's query: `closed_seq IS NULL AND on_miss = 'escalate' AND due_date < ?` is a
     range of the index `ix_deadlines_open`, so it reads only open deadlines already late;
-    only the columns the job reads (SQLAlchemy Core: no ORM entity of the wide case row)."""
-    return (
+    only the columns the job reads (SQLAlchemy Core: no ORM entity of the wide case row), all
+    of them in `ix_deadlines_open` and `ix_cases_scan` (index-only scans; migration 0030).
+    `after` (a due date and deadline id) and `limit`: one keyset page of it, in its order."""
+    due, deadline_id = col(Deadline.due_date), col(Deadline.id)
+    keyset = (
+        []
+        if after is None
+        else [or_(due > after[0], and_(due == after[0], deadline_id > after[1]))]
+    )
+    query = (
         columns(*(col(c) for c in (*_DEADLINE, *_CASE, *_AGENCY)))
         .select_from(Deadline)
         .join(Case, col(Case.id) == Deadline.case_id)
         .join(Agency, col(Agency.id) == Case.agency_id)
         .where(
             col(Deadline.closed_seq).is_(None),
-            col(Deadline.due_date) < as_of,
+            due < as_of,
             col(Deadline.on_miss) == OnMiss.ESCALATE.value,
+            *keyset,
         )
-        .order_by(col(Deadline.due_date), col(Deadline.id))
+        .order_by(due, deadline_id)
     )
+    return query if limit is None else query.limit(limit)
 
 
-def find_overdue(session: Session, *, as_of: date) -> list[Overdue]:
+def find_overdue(
+    session: Session,
+    *,
+    as_of: date,
+    after: tuple[date, int] | None = None,
+    limit: int | None = None,
+) -> list[Overdue]:
     """Open deadlines with `on_miss: escalate` due before `as_of`, with their case and agency
-    (one query, `overdue_query`, read as plain rows)."""
+    (one query, `overdue_query`, read as plain rows); with `after` and `limit`, one page."""
     d, c = len(_DEADLINE), len(_DEADLINE) + len(_CASE)
     found = []
-    for row in session.connection().execute(overdue_query(as_of)):
+    for row in session.connection().execute(overdue_query(as_of, after=after, limit=limit)):
         deadline = OverdueDeadline._make(row[:d])
         case = OverdueCase(deadline.case_id, *row[d:c])
         found.append(Overdue(deadline, case, OverdueAgency._make(row[c:])))
     return found
+
+
+def overdue_pages(app: App, *, as_of: date, page: int = PAGE) -> Iterator[list[Overdue]]:
+    """`find_overdue` in keyset pages of `page`, each read in a transaction of its own: the
+    job starts on the first page at once, whatever the number of late deadlines, and a page
+    costs the same however far into the scan it is."""
+    after: tuple[date, int] | None = None
+    while True:
+        with session_scope(app.db) as session:
+            found = find_overdue(session, as_of=as_of, after=after, limit=page)
+        if found:
+            yield found
+        if len(found) < page:
+            return
+        last = found[-1].deadline
+        after = (last.due_date, last.id)
+
+
+def count_overdue(session: Session, *, as_of: date) -> int:
+    """How many late deadlines the scan finds (a count over `ix_deadlines_open`'s range)."""
+    query = columns(func.count()).where(
+        col(Deadline.closed_seq).is_(None),
+        col(Deadline.due_date) < as_of,
+        col(Deadline.on_miss) == OnMiss.ESCALATE.value,
+    )
+    return int(session.connection().execute(query).scalar_one())
 
 
 class _Named(Protocol):
@@ -239,16 +286,19 @@ def run_reminders(
     ladder = ladder or ladder_of(app)
     report = RunReport(as_of=as_of, dry_run=dry_run)
     with session_scope(app.db) as session:
-        overdue = find_overdue(session, as_of=as_of)
-        done = steps_done(session, [o.deadline for o in overdue])
-    total = len(overdue)
-    for i, item in enumerate(overdue, 1):
-        report.rows.append(
-            _one(app, item, done.get(item.deadline.id or 0, []), ladder, as_of, now, actor,
-                 dry_run=dry_run, issue=issue)
-        )  # fmt: skip
-        if progress is not None:
-            progress(i, total)
+        total = count_overdue(session, as_of=as_of) if progress is not None else 0
+    i = 0
+    for overdue in overdue_pages(app, as_of=as_of):
+        with session_scope(app.db) as session:
+            done = steps_done(session, [o.deadline for o in overdue])
+        for item in overdue:
+            report.rows.append(
+                _one(app, item, done.get(item.deadline.id or 0, []), ladder, as_of, now, actor,
+                     dry_run=dry_run, issue=issue)
+            )  # fmt: skip
+            i += 1
+            if progress is not None:
+                progress(i, max(total, i))
     if not dry_run and app.settings.smtp_url:
         _mail_pending(app, report, now=now)
     return report
