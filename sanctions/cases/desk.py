@@ -401,9 +401,11 @@ def _light_cases(app: App, session: Session, actor: str) -> list[Any]:
         agency_code=None,
         refusal=f"user {actor!r} holds no role; an admin grants roles with `sanctions user add`",
     )
+    result = session.connection().execute(query.order_by(col(Case.id)))
+    keys = list(result.keys())
     found = []
-    for row in session.connection().execute(query.order_by(col(Case.id))):
-        values = dict(row._mapping)
+    for row in result:
+        values = dict(zip(keys, row, strict=True))
         snapshot = {k: v for k in _SNAPSHOT_KEYS if (v := values.pop(k)) is not None}
         found.append(SimpleNamespace(**values, employee_snapshot=snapshot))
     return found
