@@ -165,12 +165,12 @@ def measures(app: App) -> dict[str, Callable[[], int]]:
 
 
 def explain(app: App) -> None:
-    """EXPLAIN (ANALYZE, BUFFERS) of the scan's query and the desk's two queries."""
-    from sqlmodel import col
-
-    from sanctions.cases.desk import _deadlines_query, _open_query
-    from sanctions.db.models import Case
-    from sanctions.deadlines.reminders import overdue_query
+    """EXPLAIN (ANALYZE, BUFFERS) of the scan's query (whole, and its first keyset page), the
+    desk's two light queries and the follow-up report's query."""
+    from sanctions.cases.desk import _light_deadlines_query, _light_query
+    from sanctions.deadlines.reminders import PAGE, overdue_query
+    from sanctions.reports import queries
+    from sanctions.reports.figures import ALL_TIME
 
     with session_scope(app.db) as session:
         ids = [
@@ -180,14 +180,29 @@ def explain(app: App) -> None:
                 {"a": OFFICER_AGENCY},
             ).scalars()
         ]
-        queries = {
+        scope = reports.scope_of(app, actor="bench-admin", on=AS_OF)
+        captured: list[Any] = []
+
+        def capture(_: Any, query: Any) -> list[Any]:
+            captured.append(query)
+            return []
+
+        original = queries._stream
+        queries._stream = capture  # type: ignore[assignment]
+        try:
+            list(queries.follow_up_groups(session, scope, ALL_TIME))
+        finally:
+            queries._stream = original
+        plans = {
             "overdue scan": overdue_query(AS_OF),
-            "desk: the open cases of the officer's agency": _open_query(app).where(
-                col(Case.agency_id) == OFFICER_AGENCY
+            f"overdue scan, first keyset page of {PAGE}": overdue_query(AS_OF, limit=PAGE),
+            "desk: the open cases of the officer's agency": _light_query(app).where(
+                text(f"cases.agency_id = {OFFICER_AGENCY}")
             ),
-            "desk: their open deadlines": _deadlines_query(ids[:1000]),
+            "desk: their open deadlines (1,000 cases)": _light_deadlines_query(ids[:1000]),
+            "report followup": captured[0],
         }
-        for label, query in queries.items():
+        for label, query in plans.items():
             sql = str(
                 query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
             )

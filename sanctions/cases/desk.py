@@ -415,16 +415,8 @@ def _light_deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Any
     """The open deadlines of these cases as plain rows, by due date (`CHUNK` ids a query;
     an index-only scan of `ix_deadlines_case_open`: the labels are read for a page's rows)."""
     found: dict[int, list[Any]] = {}
-    d = Deadline
     for batch in _chunks(ids):
-        query = (
-            sa_select(
-                col(d.id), col(d.case_id), col(d.name), col(d.state), col(d.due_date),
-                col(d.direction), col(d.unit),
-            )
-            .where(col(d.case_id).in_(batch), col(d.closed_seq).is_(None))
-            .order_by(col(d.due_date), col(d.id))
-        )  # fmt: skip
+        query = _light_deadlines_query(batch)
         for row in session.connection().execute(query):
             found.setdefault(row.case_id, []).append(row)
     return found
@@ -433,6 +425,18 @@ def _light_deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Any
 def _labels(session: Session, ids: Sequence[int]) -> dict[int, str]:
     query = sa_select(col(Deadline.id), col(Deadline.label)).where(col(Deadline.id).in_(ids))
     return {int(i or 0): label for i, label in session.connection().execute(query)}
+
+
+def _light_deadlines_query(batch: Sequence[int]) -> Any:
+    d = Deadline
+    return (
+        sa_select(
+            col(d.id), col(d.case_id), col(d.name), col(d.state), col(d.due_date),
+            col(d.direction), col(d.unit),
+        )
+        .where(col(d.case_id).in_(batch), col(d.closed_seq).is_(None))
+        .order_by(col(d.due_date), col(d.id))
+    )  # fmt: skip
 
 
 def _agency_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
