@@ -24,6 +24,7 @@ from sanctions.cases import exchange
 from sanctions.db import session_scope
 from sanctions.db.models import Agency, Case, CaseEvent, Letter
 from sanctions.errors import AlreadyAccepted, BundleRejected, RecordConflict
+from sanctions.reports import follow_up
 from sanctions.settings import Settings
 from sanctions.trust import bundles, keys, log
 from tests.conftest import _new_schema_name, copy_template, pg_url
@@ -222,6 +223,9 @@ def test_the_case_goes_round_bawaslu_bkn_and_the_bkpsdm_and_every_office_ends_wi
             for letter in session.exec(select(Letter)).all():
                 agency = session.get(Agency, letter.agency_id)
                 assert agency is not None and letter.incoming == (agency.code != office.hosts)
+            # and each keeps the case's follow-up facts as its own events give them
+            laws = follow_up.laws_of(office.app.workflows.versions)
+            assert follow_up.check(session, laws) == []
 
 
 def test_a_bundle_from_a_key_not_trusted_here_is_refused_and_nothing_changes(

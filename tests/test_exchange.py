@@ -24,6 +24,7 @@ from sanctions.errors import Conflict, InputError, PermissionDenied, RuleViolati
 from sanctions.letters.context import from_json
 from sanctions.letters.incoming import IncomingLetter
 from sanctions.letters.render import render_html
+from sanctions.reports import follow_up
 from sanctions.trust import bundles, log
 from tests.factories import NOW, PNS_NIP, grant_cli_user, s, seed, snapshot, walk
 from tests.fakes import fake_app_factory
@@ -93,6 +94,9 @@ def test_a_bkpsdm_only_installation_carries_bkns_letter_to_an_in_force_decree_ci
         case = session.exec(select(Case).where(Case.reference == ref)).one()
         assert case.state == "direkomendasikan"
         assert case.facts["level"] == "sedang"
+        # recommended from the letter's date, as `report followup` counts it
+        assert case.recommended_on == date(2024, 10, 21) and case.follow_up_due is not None
+        assert follow_up.check(session, follow_up.laws_of(bkpsdm.workflows.versions)) == []
         [received] = session.exec(select(Letter).where(Letter.case_id == case.id)).all()
         assert (received.incoming, received.number, received.issued_on) == (
             True, BKN_NUMBER, date(2024, 10, 21),

@@ -41,6 +41,7 @@ from sanctions.cases.changes import (
 from sanctions.db.bulk import insert_values, reserve_ids
 from sanctions.db.models import Allegation, Case, CaseEvent, Deadline
 from sanctions.letters.service import issue_letter
+from sanctions.reports import follow_up
 from sanctions.trust import log
 from sanctions.trust.audit import sealed
 from sanctions.trust.chain import GENESIS
@@ -113,6 +114,7 @@ def open_batch(
             letters=[x.sha256 for x in issued],
         )
         opened = entered_deadlines(app, case, workflow, event)
+        follow_up.opened_in(session, case, event.dest, event.on, opened)  # migration 0029
         events.append(event)
         deadlines.extend(opened)
         written.append(Written(case, event, workflow, issued))

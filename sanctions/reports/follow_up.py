@@ -11,7 +11,9 @@ before the case's last standing step (`cases.service`, `cases.migration`), so th
 stand on a report date are a prefix of those standing now, and the report derives the facts on
 any date from these four (`reports.queries.follow_up_groups`).
 
-The write path (`cases.changes.record`) calls `keep` after every change: a plain step updates
+An opening (`cases.batch`) writes them when the case opens in `direkomendasikan` (received
+from the recommendation's letter; `opened_in`). The write path (`cases.changes.record`)
+calls `keep` after every change: a plain step updates
 them from the step itself (the row is written only when one changes: the entering and the
 leaving step); a correction, a redate, a recomputation or a move to another workflow version
 derives them again from the case's events and deadlines (`refresh`). The audit
@@ -178,6 +180,18 @@ def keep(
             facts = Facts(now.recommended_on, due, step.on, law.acts(step))
     if facts != now:
         write(session, case, facts)
+
+
+def opened_in(
+    session: Session, case: Case, dest: str, on: date, opened: Iterable[Deadline]
+) -> None:
+    """At an opening (`cases.batch`, the case's row already written) in `dest` on `on`: a
+    case opened from a recommendation received (`case receive`) starts recommended."""
+    due = next(
+        (d.due_date for d in opened if d.name == FOLLOW_UP_DEADLINE and d.state == RECOMMENDED),
+        None,
+    )
+    write(session, case, Facts(on if dest == RECOMMENDED else None, due))
 
 
 def refresh(session: Session, case: Case, law: FollowUpLaw) -> Facts:
