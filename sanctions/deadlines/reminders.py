@@ -21,7 +21,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import func, tuple_, update
 from sqlalchemy import select as columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -145,11 +145,8 @@ def overdue_query(
     of them in `ix_deadlines_open` and `ix_cases_scan` (index-only scans; migration 0030).
     `after` (a due date and deadline id) and `limit`: one keyset page of it, in its order."""
     due, deadline_id = col(Deadline.due_date), col(Deadline.id)
-    keyset = (
-        []
-        if after is None
-        else [or_(due > after[0], and_(due == after[0], deadline_id > after[1]))]
-    )
+    # a row comparison: PostgreSQL starts the page's index range at it
+    keyset = [] if after is None else [tuple_(due, deadline_id) > tuple_(*after)]
     query = (
         columns(*(col(c) for c in (*_DEADLINE, *_CASE, *_AGENCY)))
         .select_from(Deadline)
