@@ -173,13 +173,6 @@ def explain(app: App) -> None:
     from sanctions.reports.figures import ALL_TIME
 
     with session_scope(app.db) as session:
-        ids = [
-            int(i)
-            for i in session.execute(
-                text("SELECT id FROM cases WHERE agency_id = :a ORDER BY id"),
-                {"a": OFFICER_AGENCY},
-            ).scalars()
-        ]
         scope = reports.scope_of(app, actor="bench-admin", on=AS_OF)
         captured: list[Any] = []
 
@@ -199,7 +192,7 @@ def explain(app: App) -> None:
             "desk: the open cases of the officer's agency": _light_query(app).where(
                 text(f"cases.agency_id = {OFFICER_AGENCY}")
             ),
-            "desk: their open deadlines (1,000 cases)": _light_deadlines_query(ids[:1000]),
+            "desk: their open deadlines": _light_deadlines_query(app, session, "bench-officer"),
             "report followup": captured[0],
         }
         for label, query in plans.items():

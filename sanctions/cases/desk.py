@@ -156,7 +156,7 @@ def desk_page(
     soonest governing deadline, read as plain columns (`_LIGHT`, `_LIGHT_DEADLINES`); the rows
     themselves (the employee, the labels, the days left) are built for the page only."""
     cases = _light_cases(app, session, actor)
-    deadlines = _light_deadlines(session, [c.id for c in cases])
+    deadlines = _light_deadlines(app, session, actor)
     roles_at: dict[int, frozenset[str]] = {}
     steps_of: dict[tuple[str, str, frozenset[str]], list[TransitionSpec]] = {}
     candidates: list[tuple[Any, list[TransitionSpec]]] = []
@@ -366,6 +366,13 @@ def _open_cases(
     ]
 
 
+_NO_ROLE = "user {!r} holds no role; an admin grants roles with `sanctions user add`"
+
+
+def _terminal(app: App) -> set[str]:
+    return {n for w in app.workflows.versions.values() for n, s in w.states.items() if s.terminal}
+
+
 # what `service.guard_context` reads of the employee snapshot
 _SNAPSHOT_KEYS = ("employee_type", "position_type", "nip", "rank")
 
@@ -373,9 +380,6 @@ _SNAPSHOT_KEYS = ("employee_type", "position_type", "nip", "rank")
 def _light_query(app: App) -> Any:
     """The open cases as plain columns: what the desk's order and route checks read (the
     employee's type and position type out of the snapshot, not the snapshot)."""
-    terminal = {
-        n for w in app.workflows.versions.values() for n, s in w.states.items() if s.terminal
-    }
     snapshot = col(Case.employee_snapshot)
     return sa_select(
         col(Case.id),
@@ -388,18 +392,14 @@ def _light_query(app: App) -> Any:
         col(Case.act_date),
         col(Case.facts),
         *(snapshot[key].as_string().label(key) for key in _SNAPSHOT_KEYS),
-    ).where(col(Case.state).not_in(terminal))
+    ).where(col(Case.state).not_in(_terminal(app)))
 
 
 def _light_cases(app: App, session: Session, actor: str) -> list[Any]:
     """The open cases `actor` may see, as `_light_query` rows with the attributes the guard
     context reads of a case (`employee_snapshot` holding the two values it reads)."""
     query = visible_cases(
-        _light_query(app),
-        session,
-        actor,
-        agency_code=None,
-        refusal=f"user {actor!r} holds no role; an admin grants roles with `sanctions user add`",
+        _light_query(app), session, actor, agency_code=None, refusal=_NO_ROLE.format(actor)
     )
     result = session.connection().execute(query.order_by(col(Case.id)))
     keys = list(result.keys())
@@ -411,14 +411,14 @@ def _light_cases(app: App, session: Session, actor: str) -> list[Any]:
     return found
 
 
-def _light_deadlines(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
-    """The open deadlines of these cases as plain rows, by due date (`CHUNK` ids a query;
-    an index-only scan of `ix_deadlines_case_open`: the labels are read for a page's rows)."""
+def _light_deadlines(app: App, session: Session, actor: str) -> dict[int, list[Any]]:
+    """The open deadlines of the open cases `actor` may see as plain rows, by due date: one
+    query joined to the cases by the same restriction (an index-only scan of
+    `ix_deadlines_case_open` per case; not an IN list of their ids, which cost twice the
+    client's time); their labels are read for a page's rows only."""
     found: dict[int, list[Any]] = {}
-    for batch in _chunks(ids):
-        query = _light_deadlines_query(batch)
-        for row in session.connection().execute(query):
-            found.setdefault(row.case_id, []).append(row)
+    for row in session.connection().execute(_light_deadlines_query(app, session, actor)):
+        found.setdefault(row.case_id, []).append(row)
     return found
 
 
@@ -427,16 +427,19 @@ def _labels(session: Session, ids: Sequence[int]) -> dict[int, str]:
     return {int(i or 0): label for i, label in session.connection().execute(query)}
 
 
-def _light_deadlines_query(batch: Sequence[int]) -> Any:
+def _light_deadlines_query(app: App, session: Session, actor: str) -> Any:
     d = Deadline
-    return (
+    query = (
         sa_select(
             col(d.id), col(d.case_id), col(d.name), col(d.state), col(d.due_date),
             col(d.direction), col(d.unit),
         )
-        .where(col(d.case_id).in_(batch), col(d.closed_seq).is_(None))
+        .select_from(Deadline)
+        .join(Case, col(Case.id) == Deadline.case_id)
+        .where(col(Case.state).not_in(_terminal(app)), col(d.closed_seq).is_(None))
         .order_by(col(d.due_date), col(d.id))
     )  # fmt: skip
+    return visible_cases(query, session, actor, agency_code=None, refusal=_NO_ROLE.format(actor))
 
 
 def _agency_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
