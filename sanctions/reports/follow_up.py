@@ -12,13 +12,12 @@ stand on a report date are a prefix of those standing now, and the report derive
 any date from these four (`reports.queries.follow_up_groups`).
 
 An opening (`cases.batch`) writes them when the case opens in `direkomendasikan` (received
-from the recommendation's letter; `opened_in`). The write path (`cases.changes.record`)
-calls `keep` after every change: a plain step updates
-them from the step itself (the row is written only when one changes: the entering and the
-leaving step); a correction, a redate, a recomputation or a move to another workflow version
-derives them again from the case's events and deadlines (`refresh`). The audit
-(`sanctions audit verify`) derives them for every case and names a case whose columns differ
-(`check`).
+from the recommendation's letter; `opened_in`). The write path (`cases.changes.record`) calls
+`keep` after every change: a plain step updates them from the step itself (the row is written
+only when one changes: the entering and the leaving step); a correction, a redate, a
+recomputation or a move to another workflow version derives them again from the case's
+events and deadlines (`refresh`). The audit (`sanctions audit verify`) derives them for every
+case and names a case whose columns differ (`check`).
 """
 
 from __future__ import annotations
