@@ -558,6 +558,7 @@ def issue_letters(
                     actor=actor,
                     now=now,
                     event_seq=seq,
+                    data=change.letter_data_each[i] if change.letter_data_each else None,
                 )
             )
             continue
