@@ -515,3 +515,75 @@ def test_case_correct_records_bpasns_void_of_a_banding_receipt_received_from_it(
         assert void.incoming and void.kind == "pembatalan_naskah_bpasn"
         assert void.context["data"]["voided_number"] == "17/BPASN/SET/11/2024"
         assert verify(session, ref) == (1, [])
+
+
+NOTICE = {
+    "recommendation_number": "R-1/BKN/10/2024",
+    "recommendation_date": "2024-10-11",
+    "finding": "tidak terbukti",
+    "considerations": "bukti tidak cukup",
+}
+
+
+def test_a_step_with_letters_issued_here_and_one_received_voids_each_as_its_issuer_does(
+    app: App, tmp_path: Path
+) -> None:
+    """No shipped step carries both (a workflow that declares one: the clarification request
+    BKN sends with a notice the regency's agency issues): the agency's letter is voided by a
+    numbered letter issued here, BKN's by the void received from BKN, in one correction."""
+    import shutil
+
+    from sanctions.cases import service
+    from sanctions.letters.incoming import IncomingLetter
+    from sanctions.settings import Settings
+
+    folder = tmp_path / "workflows"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "workflows", folder)
+    base = folder / "netralitas-skb-2022.yaml"
+    text_of = base.read_text(encoding="utf-8")
+    declared = (
+        "    label: Klarifikasi oleh lembaga pengawas\n    letters: [permintaan_klarifikasi]\n"
+    )
+    assert declared in text_of
+    base.write_text(
+        text_of.replace(declared, declared.replace("]", ", pemberitahuan_tidak_terbukti]")),
+        encoding="utf-8",
+    )
+    settings = Settings(database_url=app.settings.database_url,
+                        letter_store=app.settings.letter_store, workflows_dir=folder)  # fmt: skip
+    mixed = App(settings, db=app.db, pdf_renderer=app.pdf_renderer)
+    seed(mixed)
+    with session_scope(mixed.db) as session:
+        session.execute(text("UPDATE agencies SET hosted = :no WHERE code = 'BKN'"), {"no": False})
+    ref = open_case(mixed, violations=("DIS-03",), act_date=date(2024, 9, 2))
+    walk(mixed, ref, [s("kaji", "bawaslu", "2024-10-08"), s("teruskan", "bawaslu", "2024-10-10")])
+    request = IncomingLetter(BKN_REQUEST, date(2024, 10, 14), RECEIVED_PDF)
+    with session_scope(mixed.db) as session:
+        taken = service.advance(
+            mixed, session, ref, "minta_klarifikasi", inputs={}, actor="pengawas",
+            on=date(2024, 10, 15), now=NOW, incoming={"permintaan_klarifikasi": request},
+            letter_data={"pemberitahuan_tidak_terbukti": NOTICE},
+        )  # fmt: skip
+        assert [(x.kind, x.incoming) for x in taken.letters] == [
+            ("permintaan_klarifikasi", True), ("pemberitahuan_tidak_terbukti", False),
+        ]  # fmt: skip
+        notice = taken.letters[1]
+    void = IncomingLetter(BKN_VOID, date(2024, 10, 17), RECEIVED_PDF + b"% void\n")
+    with session_scope(mixed.db) as session:
+        written, _ = correct(
+            mixed, session, ref, reason="dicatat keliru", actor="admin",
+            on=date(2024, 10, 18), now=NOW, received=void,
+        )  # fmt: skip
+        received, issued = written.letters
+    assert (received.kind, received.incoming, received.number) == (
+        "pembatalan_naskah_pengawas", True, BKN_VOID,
+    )  # fmt: skip
+    assert (issued.kind, issued.incoming, issued.agency_id) == (
+        "pembatalan_naskah", False, notice.agency_id,
+    )  # fmt: skip
+    assert issued.context["data"]["voided_number"] == notice.number
+    assert voided_by([notice, received, issued]) == {
+        BKN_REQUEST: BKN_VOID, notice.number: issued.number,
+    }  # fmt: skip
+    with session_scope(mixed.db) as session:
+        assert verify(session, ref) == (1, [])
