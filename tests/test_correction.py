@@ -587,3 +587,45 @@ def test_a_step_with_letters_issued_here_and_one_received_voids_each_as_its_issu
     }  # fmt: skip
     with session_scope(mixed.db) as session:
         assert verify(session, ref) == (1, [])
+
+
+def test_a_release_signed_for_an_office_named_in_its_data_is_voided_by_that_office(
+    seeded: App,
+) -> None:
+    """The superior's office is named in the release's data (`signer.office`), not found from
+    the employee's unit: the void is that office's too (the correction was refused: its
+    issuer was looked up from the unit, which names no registered office)."""
+    from sanctions.cases.service import issue_on_demand
+
+    ref = summoned(seeded)
+    walk(seeded, ref, [s("periksa", "tim", "2024-11-11")])
+    with session_scope(seeded.db) as session:
+        registry.add_agency(
+            session,
+            registry.AgencyInput(
+                code="SDN2-NGAGLIK", name="SD Negeri 2 Ngaglik", kind="daerah", city="Sleman",
+                ppk_title="Kepala SD Negeri 2 Ngaglik", ppk_name="Suparno, S.Pd.",
+                ppk_nip="196805121993031006", parent="PEMERINTAH KABUPATEN SLEMAN",
+                address="Jalan Kaliurang Km 9, Ngaglik", unit_code="SDN2",
+            ),
+            actor="admin",
+        )  # fmt: skip
+    release = {"signer": {**SUPERIOR, "office": "SDN2-NGAGLIK"}, "start_date": date(2024, 11, 11),
+               "acting_official": "Guru Kelas VI"}  # fmt: skip
+    with session_scope(seeded.db) as session:
+        decree = issue_on_demand(
+            seeded, session, ref, "sk_pembebasan_sementara", on=date(2024, 11, 12),
+            actor="atasan", now=NOW, given=release,
+        )  # fmt: skip
+    with session_scope(seeded.db) as session:
+        written, _ = correct(
+            seeded, session, ref, reason="dibebaskan oleh kantor yang keliru", actor="atasan",
+            on=date(2024, 11, 13), now=NOW,
+        )  # fmt: skip
+        [void] = written.letters
+    assert void.kind == "pembatalan_naskah_atasan"
+    assert void.agency_id == decree.agency_id
+    assert void.context["agency"]["name"] == "SD Negeri 2 Ngaglik"
+    assert void.context["signer"]["name"] == SUPERIOR["name"]
+    with session_scope(seeded.db) as session:
+        assert verify(session, ref) == (1, [])

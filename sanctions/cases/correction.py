@@ -169,7 +169,7 @@ def correct(
         for kind, letter in zip(kinds, letters, strict=True)
     ]
     incoming = _received_voids(
-        app, session, case, target, letters, kinds, received=received, kind=received_kind
+        app, session, case, target, letters, kinds, values, received=received, kind=received_kind
     )
     change = Change(
         trigger=CORRECTION_TRIGGER,
@@ -205,13 +205,17 @@ def _received_voids(
     target: CaseEvent,
     letters: Sequence[Letter],
     kinds: Sequence[str],
+    values: Sequence[dict[str, Any]],
     *,
     received: IncomingLetter | None,
     kind: str | None,
 ) -> dict[str, IncomingLetter]:
     """The received void by voiding kind, for the voided letters whose void is the letter of
     an issuer this installation does not host; every refusal before anything is written."""
-    external = external_kinds(app, session, case, kinds)
+    by_kind: dict[str, dict[str, Any]] = {}
+    for void_kind, given in zip(kinds, values, strict=True):
+        by_kind.setdefault(void_kind, given)  # as the write path reads them (values_by_kind)
+    external = external_kinds(app, session, case, kinds, by_kind)
     owed: dict[str, list[Letter]] = {}
     for void_kind, letter in zip(kinds, letters, strict=True):
         if void_kind in external:
