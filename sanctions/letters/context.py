@@ -112,6 +112,7 @@ class LetterFacts:
     # jabatan (documents.yaml `kop_jabatan`): what `letterhead_of` chooses from.
     series: str = "surat"
     kop_offices: Sequence[str] = ()
+    lampiran: str | None = None  # the kind's declared Lampiran (documents.yaml)
 
 
 # Cited for a row whose norm is unconfirmed when no declared list can be cited either.
@@ -164,7 +165,7 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             "date": facts.on,
             "place": given.pop("place", issuer.city),
             "sifat": given.pop("sifat", facts.sifat),
-            "lampiran": given.pop("lampiran", None),
+            "lampiran": given.pop("lampiran", None) or facts.lampiran,
             "hal": given.pop("hal", facts.title),
         },
         "agency": _agency(issuer),

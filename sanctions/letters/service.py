@@ -739,6 +739,7 @@ def _letter_facts(
         step_trigger=step[0] if step is not None else None,
         series=spec.series,
         kop_offices=_kop_offices(app),
+        lampiran=spec.lampiran,
         **_decider(app, case, case_agency, kind),
     )
 
