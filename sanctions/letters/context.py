@@ -182,6 +182,7 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
         },
         "data": {**_derived(facts, catalogue), **given},
     }
+    context["tembusan"] = _not_to_the_addressee(context["tembusan"], context["addressee"])
     level = facts.facts.get("level")
     if level:
         context["recommendation"] = {
@@ -396,16 +397,30 @@ def _copy_name(facts: LetterFacts, name: str) -> str:
     return facts.recipients[name].name
 
 
+def _not_to_the_addressee(copies: Any, addressee: Any) -> Any:
+    """The copies without one to the letter's addressee (as printed: the officer may give
+    either), nor the same copy twice."""
+    if not isinstance(copies, list):
+        return copies  # not a list: the value's type check refuses it (letters/needs.py)
+    name = addressee.get("name") if isinstance(addressee, Mapping) else None
+    to = " ".join(str(name).split()).casefold() if name else None
+    kept: list[Any] = []
+    for copy in copies:
+        key = " ".join(str(copy).split()).casefold()
+        if key != to and key not in (" ".join(str(k).split()).casefold() for k in kept):
+            kept.append(copy)
+    return kept
+
+
 def _tembusan(facts: LetterFacts) -> list[str]:
-    """The declared copies, leaving out one to the issuer itself or to the addressee (a
-    recommendation by BKN is not copied to BKN; a report to the supervisory body is not
-    copied to it again)."""
+    """The declared copies, leaving out one to the issuer itself (a recommendation by BKN is
+    not copied to BKN); one to the addressee as printed is left out by build_context (a
+    report to the supervisory body is not copied to it again)."""
     issuer = facts.issuer.head_title
-    addressed = _addressee(facts)
     copies = []
     for name in facts.tembusan:
         copy = _copy_name(facts, name)
-        if copy in (issuer, addressed["name"] if addressed else None) or copy in copies:
+        if copy == issuer or copy in copies:
             continue
         if name == "bkn" and facts.issuer.code == "BKN":
             continue

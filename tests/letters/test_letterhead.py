@@ -406,3 +406,23 @@ def test_the_officers_lampiran_replaces_the_declared_one() -> None:
     given = replace(facts, given={**facts.given, "lampiran": "2 (dua) berkas"})
     assert build_context(given, CATALOGUE)["doc"]["lampiran"] == "2 (dua) berkas"
     assert build_context(facts, CATALOGUE)["doc"]["lampiran"] == "1 (satu) berkas"
+
+
+def test_a_tembusan_the_officer_gives_is_never_to_the_addressee_as_printed() -> None:
+    facts = replace(
+        _facts("laporan_tindak_lanjut", "kabupaten"),
+        addressee="supervisory_body",
+        tembusan=("supervisory_body", "direct_superior"),
+    )
+    declared = build_context(facts, CATALOGUE)
+    assert declared["addressee"]["name"] == BKN.head_title
+    assert declared["tembusan"] == ["Atasan langsung yang bersangkutan (None)"]
+    # the officer's own copies, one of them the addressee (spaced and cased otherwise)
+    copies = ["kepala badan kepegawaian  negara", "Inspektur Kabupaten Sleman",
+              "Inspektur Kabupaten Sleman"]  # fmt: skip
+    given = build_context(replace(facts, given={"tembusan": copies}), CATALOGUE)
+    assert given["tembusan"] == ["Inspektur Kabupaten Sleman"]
+    # the officer's own addressee, whom a declared copy names
+    to_superior = {"name": "Atasan langsung yang bersangkutan (None)", "address": "Sleman"}
+    readdressed = build_context(replace(facts, given={"addressee": to_superior}), CATALOGUE)
+    assert readdressed["tembusan"] == [BKN.head_title]
