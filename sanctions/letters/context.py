@@ -391,7 +391,12 @@ def _copy_name(facts: LetterFacts, name: str) -> str:
         region = facts.case.get("region")
         return f"Ketua Bawaslu {region}" if region else "Ketua Bawaslu Republik Indonesia"
     if name == "direct_superior":
-        return f"Atasan langsung yang bersangkutan ({facts.employee.get('unit')})"
+        unit = str(facts.employee.get("unit") or "").strip()  # none recorded: no "()"
+        return (
+            f"Atasan langsung yang bersangkutan ({unit})"
+            if unit
+            else ("Atasan langsung yang bersangkutan")
+        )
     if name == "employee":
         return str(facts.employee.get("name"))
     return facts.recipients[name].name

@@ -416,13 +416,14 @@ def test_a_tembusan_the_officer_gives_is_never_to_the_addressee_as_printed() -> 
     )
     declared = build_context(facts, CATALOGUE)
     assert declared["addressee"]["name"] == BKN.head_title
-    assert declared["tembusan"] == ["Atasan langsung yang bersangkutan (None)"]
+    # the test's employee has no unit recorded: the copy says no "(None)"
+    assert declared["tembusan"] == ["Atasan langsung yang bersangkutan"]
     # the officer's own copies, one of them the addressee (spaced and cased otherwise)
     copies = ["kepala badan kepegawaian  negara", "Inspektur Kabupaten Sleman",
               "Inspektur Kabupaten Sleman"]  # fmt: skip
     given = build_context(replace(facts, given={"tembusan": copies}), CATALOGUE)
     assert given["tembusan"] == ["Inspektur Kabupaten Sleman"]
     # the officer's own addressee, whom a declared copy names
-    to_superior = {"name": "Atasan langsung yang bersangkutan (None)", "address": "Sleman"}
+    to_superior = {"name": "Atasan langsung yang bersangkutan", "address": "Sleman"}
     readdressed = build_context(replace(facts, given={"addressee": to_superior}), CATALOGUE)
     assert readdressed["tembusan"] == [BKN.head_title]
