@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from sanctions.cases import composition
 from sanctions.catalogue.entries import Catalogue
@@ -501,6 +501,8 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     ):
         if f.get(source):
             data[target] = _maybe_date(f[source])
+    if facts.kind == names.ABSENCE_RECORD:
+        _missed_examination(facts, latest, data)
     first = facts.step_inputs.get(names.FIRST_SUMMONS_TRIGGER, {}).get("examination_date")
     if first and names.SECOND_SUMMONS_TRIGGER in facts.step_inputs:
         data["first_exam_date"] = _maybe_date(first)
@@ -522,6 +524,38 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     if facts.kind == names.CITED_LETTERS["lhp"]:
         data["report_to"] = _deciding_official(facts)  # the LHP goes to who decides
     return {k: v for k, v in data.items() if v not in ("", None) or k in ("appeal", "lhp_number")}
+
+
+# Each summons, with the step that sends it (its inputs name the examination) and its label.
+_SUMMONS: Final = (
+    (names.SUMMONS_LETTERS[1], names.SECOND_SUMMONS_TRIGGER, "Panggilan II"),
+    (names.SUMMONS_LETTERS[0], names.FIRST_SUMMONS_TRIGGER, "Panggilan I"),
+)
+
+
+def _missed_examination(
+    facts: LetterFacts, latest: Mapping[str, EarlierLetter], data: dict[str, Any]
+) -> None:
+    """The absence record is of the examination the employee missed: the one the latest
+    summons named (its step's inputs), not the case's current examination, which the step
+    recording the absence may set anew (a second summons). What that step did not name is
+    left for the officer to give."""
+    for key in ("exam_date", "exam_time", "exam_place"):
+        data.pop(key, None)
+    for kind, trigger, label in _SUMMONS:
+        if kind in latest:
+            summons = latest[kind]
+            data.update(summons_label=label, summons_number=summons.number,
+                        summons_date=summons.on)  # fmt: skip
+            named = facts.step_inputs.get(trigger, {})
+            for source, target in (
+                ("examination_date", "exam_date"),
+                ("examination_time", "exam_time"),
+                ("examination_place", "exam_place"),
+            ):
+                if named.get(source):
+                    data[target] = _maybe_date(named[source])
+            return
 
 
 def _appeal(route: str, forum: str | None) -> dict[str, Any]:
