@@ -402,3 +402,21 @@ def _letters(app: App, ref: str) -> list[Letter]:
     with session_scope(app.db) as session:
         case = views.case_by_reference(session, ref)
         return list(session.exec(select(Letter).where(Letter.case_id == case.id)).all())
+
+
+def test_an_absence_recorded_again_after_a_voided_second_summons_answers_the_first(
+    seeded: App,
+) -> None:
+    from sanctions.cases.correction import correct
+    from tests.factories import NOW
+
+    ref = _summoned_to_the_inspectorate(seeded)
+    _absent(seeded, ref, date(2024, 11, 12))
+    with session_scope(seeded.db) as session:  # the second summons was sent by mistake
+        correct(seeded, session, ref, reason="tanggal keliru", actor="tim",
+                on=date(2024, 11, 13), now=NOW)  # fmt: skip
+    written = _absent(seeded, ref, date(2024, 11, 13))
+    record, text = _absence_record(seeded, written.letters)
+    [summons] = [x for x in _letters(seeded, ref) if x.kind == "surat_panggilan_1"]
+    assert record.context["data"]["summons_number"] == summons.number
+    assert "dengan Surat Panggilan I Nomor" in text and "pada hari Senin tanggal 11" in text

@@ -542,7 +542,10 @@ def _missed_examination(
     left for the officer to give."""
     for key in ("exam_date", "exam_time", "exam_place"):
         data.pop(key, None)
-    for kind, trigger, label in _SUMMONS:
+    # the step sending the second summons records the absence at the first (a second
+    # summons of a step voided since is still among the case's letters)
+    second = facts.step_trigger == names.SECOND_SUMMONS_TRIGGER
+    for kind, trigger, label in _SUMMONS[1:] if second else _SUMMONS:
         if kind in latest:
             summons = latest[kind]
             data.update(summons_label=label, summons_number=summons.number,
