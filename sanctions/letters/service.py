@@ -1012,20 +1012,23 @@ def _pdf_title(data: bytes) -> str:
 
 def letters_issued_between(
     app: App, session: Session, *, actor: str, start: date, end: date
-) -> list[tuple[Letter, str]]:
-    """Issued letters of [start, end] the actor may read, with their issuing agency's name."""
+) -> list[tuple[Letter, str, str]]:
+    """Letters issued here in [start, end] the actor may read, with their issuing agency's
+    name and code. A letter received from another issuer is not among them: it was not
+    rendered here and cannot be rendered again (its file is the one received)."""
     rows = session.exec(
-        select(Letter, Agency.name, Case)
+        select(Letter, Agency.name, Agency.code, Case)
         .join(Agency, col(Agency.id) == Letter.agency_id)
         .join(Case, col(Case.id) == Letter.case_id)
         .where(col(Letter.issued_on) >= start, col(Letter.issued_on) <= end)
+        .where(col(Letter.incoming).is_(False))
         .order_by(col(Letter.id))
     ).all()
     result = []
-    for letter, author, case in rows:
+    for letter, author, code, case in rows:
         roles = roles_for(session, actor, case.agency_id)
         if roles and (not letter.confidential or roles & confidential_readers(app, case)):
-            result.append((letter, author))
+            result.append((letter, author, code))
     return result
 
 
