@@ -420,3 +420,29 @@ def test_an_absence_recorded_again_after_a_voided_second_summons_answers_the_fir
     [summons] = [x for x in _letters(seeded, ref) if x.kind == "surat_panggilan_1"]
     assert record.context["data"]["summons_number"] == summons.number
     assert "dengan Surat Panggilan I Nomor" in text and "pada hari Senin tanggal 11" in text
+
+
+def test_the_second_summons_asks_for_the_missed_examinations_place_not_the_new_one(
+    seeded: App,
+) -> None:
+    """The first summons named no time or place (they were in its letter data): the absence
+    record asks for them, and the second summons' own inputs (its new examination) do not
+    count as giving them."""
+    ref = summoned(seeded)  # the summons step named only the examination's date
+    with session_scope(seeded.db) as session:
+        view = views.show_case(seeded, session, ref, actor="tim", on=date(2024, 11, 12))
+        [again] = [o for o in view.options if o.transition.trigger == "panggil_ulang"]
+        needs = letter_needs(seeded, session, view.case, again.transition, on=date(2024, 11, 12))
+    [absence] = [x for x in needs if x.startswith("ba_ketidakhadiran")]
+    assert "exam_time" in absence and "exam_place" in absence
+    assert "summons_number" not in absence and "exam_date" not in absence  # the case knows
+    data = {"ba_ketidakhadiran": {"recorded_time": "12.00 WIB", "witnesses": WITNESSES},
+            **sample_letter_data(["surat_panggilan_2"], on=date(2024, 11, 12))}  # fmt: skip
+    with pytest.raises(InputError) as refused:
+        step(seeded, ref, "panggil_ulang", "tim", date(2024, 11, 12), data,
+             examination_date="2024-11-25", examination_time="13.00 WIB",
+             examination_place="Aula Dinas Pendidikan")  # fmt: skip
+    assert (
+        "  ba_ketidakhadiran: missing exam_place (text), exam_time (text)"
+        in str(refused.value).splitlines()
+    )

@@ -290,9 +290,12 @@ def known_data(
         return {}, str(exc)
 
 
-def _with_input(need: needs.Need) -> str:
+def _with_input(need: needs.Need, kind: str = "") -> str:
     """A missing value, with the step input that also gives it (`exam_time` is given by
-    `--set examination_time=...` of the step that summons)."""
+    `--set examination_time=...` of the step that summons). Not for the absence record: it
+    is of the examination missed, which the step recording it does not set."""
+    if kind == names.ABSENCE_RECORD:
+        return str(need)
     inputs = [
         fact
         for fact, keys in SUPPLIED_BY_FACT.items()
@@ -409,11 +412,11 @@ def check_letter(
             data_only, {"data": {**derived_data(facts, app.catalogue), **values}}
         )
         if lacking:
-            problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
+            problems.append("missing " + ", ".join(_with_input(n, kind) for n in lacking))
         return checked, [*problems, str(exc)]
     lacking = needs.missing(spec, built)
     if lacking:
-        problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
+        problems.append("missing " + ", ".join(_with_input(n, kind) for n in lacking))
     return checked, problems
 
 
