@@ -122,9 +122,6 @@ SAMPLE: Mapping[str, Mapping[str, Any]] = {
         "recorded_time": "12.00 WIB",
         "exam_place": "Ruang Rapat Inspektorat Kabupaten Sleman",
         "exam_time": "09.00 WIB",
-        "summons_label": "Panggilan II",
-        "summons_number": "800.1.6.4/3/BKPSDM/2024",
-        "summons_date": date(2024, 11, 1),
         "witnesses": WITNESSES,
     },
     "lhp": {

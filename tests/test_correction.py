@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from sanctions.app import App
@@ -365,3 +366,266 @@ def test_a_temporary_release_given_by_its_step_is_voided_by_the_superior_s_offic
     assert again.case.facts["bebaskan_sementara_on"] == "2024-12-20"
     with session_scope(seeded.db) as session:
         assert verify(session, ref) == (1, [])  # the chain, the log and state = replay hold
+
+
+# -- a letter received from an issuer this installation does not host ------------------------
+BKN_REQUEST = "B-77/BKN/10/2024"
+BKN_VOID = "B-91/BKN/10/2024"
+RECEIVED_PDF = b"%PDF-1.4\n% a letter as its sender signed it\n%%EOF\n"
+
+
+def clarification_received_from_bkn(app: App) -> str:
+    """A case whose clarification request was received from BKN, which is not hosted here."""
+    from sanctions.cases import service
+    from sanctions.letters.incoming import IncomingLetter
+
+    with session_scope(app.db) as session:
+        session.execute(text("UPDATE agencies SET hosted = :no WHERE code = 'BKN'"), {"no": False})
+    ref = open_case(app, violations=("DIS-03",), act_date=date(2024, 9, 2))
+    walk(app, ref, [s("kaji", "bawaslu", "2024-10-08"), s("teruskan", "bawaslu", "2024-10-10")])
+    request = IncomingLetter(BKN_REQUEST, date(2024, 10, 14), RECEIVED_PDF)
+    with session_scope(app.db) as session:
+        service.advance(
+            app, session, ref, "minta_klarifikasi", inputs={}, actor="pengawas",
+            on=date(2024, 10, 15), now=NOW, incoming={"permintaan_klarifikasi": request},
+        )  # fmt: skip
+    return ref
+
+
+def stored_files(app: App) -> list[str]:
+    return sorted(str(p) for p in app.settings.letter_store.rglob("*") if p.is_file())
+
+
+def test_a_letter_received_from_an_office_not_hosted_is_voided_by_the_void_received_from_it(
+    seeded: App,
+) -> None:
+    from sanctions.letters.incoming import IncomingLetter
+
+    ref = clarification_received_from_bkn(seeded)
+    void = IncomingLetter(BKN_VOID, date(2024, 10, 17), RECEIVED_PDF + b"% void\n",
+                          subject="Pembatalan permintaan klarifikasi")  # fmt: skip
+    with session_scope(seeded.db) as session:
+        written, voided = correct(
+            seeded, session, ref, reason="permintaan klarifikasi dicabut BKN", actor="pengawas",
+            on=date(2024, 10, 18), now=NOW, received=void,
+        )  # fmt: skip
+        [recorded] = written.letters
+        [request] = session.exec(
+            select(Letter).where(Letter.case_id == written.case.id, Letter.event_seq == voided.seq)
+        ).all()
+        bkn = session.exec(select(Agency).where(Agency.code == "BKN")).one()
+    assert voided.trigger == "minta_klarifikasi" and written.case.state == "diteruskan"
+    # BKN's own void, recorded as received with its number, in the correction's event
+    assert (recorded.kind, recorded.incoming, recorded.number) == (
+        "pembatalan_naskah_pengawas", True, BKN_VOID,
+    )  # fmt: skip
+    assert recorded.agency_id == request.agency_id == bkn.id
+    assert (recorded.issued_on, recorded.received_on) == (date(2024, 10, 17), date(2024, 10, 18))
+    assert recorded.event_seq == written.case.version
+    assert recorded.subject == "Pembatalan permintaan klarifikasi"
+    assert recorded.context["data"]["voided_number"] == BKN_REQUEST
+    assert voided_by([request, recorded]) == {BKN_REQUEST: BKN_VOID}
+    with session_scope(seeded.db) as session:
+        assert verify(session, ref) == (1, [])  # the chain, the log and state = replay hold
+
+
+def test_without_the_received_void_the_correction_names_the_options_and_changes_nothing(
+    seeded: App,
+) -> None:
+    from sanctions.letters.incoming import IncomingLetter
+
+    ref = clarification_received_from_bkn(seeded)
+    before, files = snapshot(seeded), stored_files(seeded)
+    with pytest.raises(InputError) as refused:
+        fix(seeded, ref, "pengawas")
+    message = str(refused.value)
+    assert f"{BKN_REQUEST} of #4 minta_klarifikasi of {ref} was received from BKN" in message
+    assert "pembatalan_naskah_pengawas" in message
+    assert "--incoming-number, --incoming-date and --incoming-file" in message
+    assert message.endswith("nothing was written")
+    # a void dated before the letter it voids is refused too
+    early = IncomingLetter(BKN_VOID, date(2024, 10, 13), RECEIVED_PDF)
+    refusal = pytest.raises(InputError, match="before the letter it voids")
+    with refusal, session_scope(seeded.db) as session:
+        correct(seeded, session, ref, reason="x", actor="pengawas", on=DAY, now=NOW,
+                received=early)  # fmt: skip
+    assert snapshot(seeded) == before and stored_files(seeded) == files
+    with session_scope(seeded.db) as session:
+        assert verify(session, ref) == (1, [])
+
+
+def test_a_received_void_for_a_step_whose_letters_are_voided_here_is_refused(
+    seeded: App,
+) -> None:
+    from sanctions.letters.incoming import IncomingLetter
+
+    ref = open_case(seeded)
+    walk(seeded, ref, REPORT_TO_RECOMMENDATION[:2])  # Bawaslu, hosted here, forwarded it
+    before = snapshot(seeded)
+    void = IncomingLetter(BKN_VOID, date(2024, 10, 17), RECEIVED_PDF)
+    refusal = pytest.raises(InputError, match="drop the --incoming-\\* options")
+    with refusal, session_scope(seeded.db) as session:
+        correct(seeded, session, ref, reason="x", actor="bawaslu", on=DAY, now=NOW,
+                received=void)  # fmt: skip
+    assert snapshot(seeded) == before
+
+
+def test_case_correct_records_bpasns_void_of_a_banding_receipt_received_from_it(
+    seeded: App, db_url: str, tmp_path: Path
+) -> None:
+    from sanctions.cases import service
+    from sanctions.letters.incoming import IncomingLetter
+    from tests.factories import BPASN_CODE, grant_cli_user
+    from tests.test_appeals import delivered
+
+    ref = delivered(seeded, "pemberhentian", "PTDH", ("DIS-05",))
+    with session_scope(seeded.db) as session:
+        session.execute(
+            text("UPDATE agencies SET hosted = :no WHERE code = :code"),
+            {"no": False, "code": BPASN_CODE},
+        )
+    receipt = IncomingLetter("17/BPASN/SET/11/2024", date(2024, 11, 28), RECEIVED_PDF)
+    with session_scope(seeded.db) as session:
+        service.advance(
+            seeded, session, ref, "ajukan_banding", inputs={"reason": "x"}, actor="bkpsdm",
+            on=date(2024, 11, 28), now=NOW, incoming={"tanda_terima_banding": receipt},
+        )  # fmt: skip
+    grant_cli_user(seeded, db_url, ["admin"])
+    store = seeded.settings.letter_store
+    env = {"SANCTIONS_DATABASE_URL": db_url, "SANCTIONS_LETTER_STORE": str(store)}
+    args = ["case", "correct", ref, "--reason", "banding dicatat keliru", "--on", "2024-11-29"]
+    runner = CliRunner()
+    before, files = snapshot(seeded), stored_files(seeded)
+    refused = runner.invoke(cli, args, env=env, obj=fake_app_factory())
+    assert refused.exit_code == 2, refused.output
+    assert "--incoming-number, --incoming-date and --incoming-file" in refused.output
+    assert "pembatalan_naskah_bpasn" in refused.output
+    assert snapshot(seeded) == before and stored_files(seeded) == files
+    (tmp_path / "void.pdf").write_bytes(RECEIVED_PDF + b"% void\n")
+    received = ["--incoming-number", "18/BPASN/SET/11/2024", "--incoming-date", "2024-11-29",
+                "--incoming-file", str(tmp_path / "void.pdf")]  # fmt: skip
+    result = runner.invoke(cli, [*args, *received, "--json"], env=env, obj=fake_app_factory())
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) == set(JSON_SCHEMAS["case correct"])
+    assert out["voided_trigger"] == "ajukan_banding"
+    assert out["voiding_letters"] == out["received_voids"] == ["18/BPASN/SET/11/2024"]
+    with session_scope(seeded.db) as session:
+        void = session.exec(select(Letter).where(Letter.number == "18/BPASN/SET/11/2024")).one()
+        assert void.incoming and void.kind == "pembatalan_naskah_bpasn"
+        assert void.context["data"]["voided_number"] == "17/BPASN/SET/11/2024"
+        assert verify(session, ref) == (1, [])
+
+
+NOTICE = {
+    "recommendation_number": "R-1/BKN/10/2024",
+    "recommendation_date": "2024-10-11",
+    "finding": "tidak terbukti",
+    "considerations": "bukti tidak cukup",
+}
+
+
+def test_a_step_with_letters_issued_here_and_one_received_voids_each_as_its_issuer_does(
+    app: App, tmp_path: Path
+) -> None:
+    """No shipped step carries both (a workflow that declares one: the clarification request
+    BKN sends with a notice the regency's agency issues): the agency's letter is voided by a
+    numbered letter issued here, BKN's by the void received from BKN, in one correction."""
+    import shutil
+
+    from sanctions.cases import service
+    from sanctions.letters.incoming import IncomingLetter
+    from sanctions.settings import Settings
+
+    folder = tmp_path / "workflows"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "workflows", folder)
+    base = folder / "netralitas-skb-2022.yaml"
+    text_of = base.read_text(encoding="utf-8")
+    declared = (
+        "    label: Klarifikasi oleh lembaga pengawas\n    letters: [permintaan_klarifikasi]\n"
+    )
+    assert declared in text_of
+    base.write_text(
+        text_of.replace(declared, declared.replace("]", ", pemberitahuan_tidak_terbukti]")),
+        encoding="utf-8",
+    )
+    settings = Settings(database_url=app.settings.database_url,
+                        letter_store=app.settings.letter_store, workflows_dir=folder)  # fmt: skip
+    mixed = App(settings, db=app.db, pdf_renderer=app.pdf_renderer)
+    seed(mixed)
+    with session_scope(mixed.db) as session:
+        session.execute(text("UPDATE agencies SET hosted = :no WHERE code = 'BKN'"), {"no": False})
+    ref = open_case(mixed, violations=("DIS-03",), act_date=date(2024, 9, 2))
+    walk(mixed, ref, [s("kaji", "bawaslu", "2024-10-08"), s("teruskan", "bawaslu", "2024-10-10")])
+    request = IncomingLetter(BKN_REQUEST, date(2024, 10, 14), RECEIVED_PDF)
+    with session_scope(mixed.db) as session:
+        taken = service.advance(
+            mixed, session, ref, "minta_klarifikasi", inputs={}, actor="pengawas",
+            on=date(2024, 10, 15), now=NOW, incoming={"permintaan_klarifikasi": request},
+            letter_data={"pemberitahuan_tidak_terbukti": NOTICE},
+        )  # fmt: skip
+        assert [(x.kind, x.incoming) for x in taken.letters] == [
+            ("permintaan_klarifikasi", True), ("pemberitahuan_tidak_terbukti", False),
+        ]  # fmt: skip
+        notice = taken.letters[1]
+    void = IncomingLetter(BKN_VOID, date(2024, 10, 17), RECEIVED_PDF + b"% void\n")
+    with session_scope(mixed.db) as session:
+        written, _ = correct(
+            mixed, session, ref, reason="dicatat keliru", actor="admin",
+            on=date(2024, 10, 18), now=NOW, received=void,
+        )  # fmt: skip
+        received, issued = written.letters
+    assert (received.kind, received.incoming, received.number) == (
+        "pembatalan_naskah_pengawas", True, BKN_VOID,
+    )  # fmt: skip
+    assert (issued.kind, issued.incoming, issued.agency_id) == (
+        "pembatalan_naskah", False, notice.agency_id,
+    )  # fmt: skip
+    assert issued.context["data"]["voided_number"] == notice.number
+    assert voided_by([notice, received, issued]) == {
+        BKN_REQUEST: BKN_VOID, notice.number: issued.number,
+    }  # fmt: skip
+    with session_scope(mixed.db) as session:
+        assert verify(session, ref) == (1, [])
+
+
+def test_a_release_signed_for_an_office_named_in_its_data_is_voided_by_that_office(
+    seeded: App,
+) -> None:
+    """The superior's office is named in the release's data (`signer.office`), not found from
+    the employee's unit: the void is that office's too (the correction was refused: its
+    issuer was looked up from the unit, which names no registered office)."""
+    from sanctions.cases.service import issue_on_demand
+
+    ref = summoned(seeded)
+    walk(seeded, ref, [s("periksa", "tim", "2024-11-11")])
+    with session_scope(seeded.db) as session:
+        registry.add_agency(
+            session,
+            registry.AgencyInput(
+                code="SDN2-NGAGLIK", name="SD Negeri 2 Ngaglik", kind="daerah", city="Sleman",
+                ppk_title="Kepala SD Negeri 2 Ngaglik", ppk_name="Suparno, S.Pd.",
+                ppk_nip="196805121993031006", parent="PEMERINTAH KABUPATEN SLEMAN",
+                address="Jalan Kaliurang Km 9, Ngaglik", unit_code="SDN2",
+            ),
+            actor="admin",
+        )  # fmt: skip
+    release = {"signer": {**SUPERIOR, "office": "SDN2-NGAGLIK"}, "start_date": date(2024, 11, 11),
+               "acting_official": "Guru Kelas VI"}  # fmt: skip
+    with session_scope(seeded.db) as session:
+        decree = issue_on_demand(
+            seeded, session, ref, "sk_pembebasan_sementara", on=date(2024, 11, 12),
+            actor="atasan", now=NOW, given=release,
+        )  # fmt: skip
+    with session_scope(seeded.db) as session:
+        written, _ = correct(
+            seeded, session, ref, reason="dibebaskan oleh kantor yang keliru", actor="atasan",
+            on=date(2024, 11, 13), now=NOW,
+        )  # fmt: skip
+        [void] = written.letters
+    assert void.kind == "pembatalan_naskah_atasan"
+    assert void.agency_id == decree.agency_id
+    assert void.context["agency"]["name"] == "SD Negeri 2 Ngaglik"
+    assert void.context["signer"]["name"] == SUPERIOR["name"]
+    with session_scope(seeded.db) as session:
+        assert verify(session, ref) == (1, [])

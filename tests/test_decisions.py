@@ -4,17 +4,24 @@ period runs from the legal effective date, not from the day an officer records i
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlmodel import select
 
 from sanctions.app import App
 from sanctions.cases import service as cases
 from sanctions.cases import views
+from sanctions.cases.changes import Written
 from sanctions.cases.drafts import letter_needs
 from sanctions.db import session_scope
+from sanctions.db.models import Letter
 from sanctions.errors import GuardFailed, InputError, NotFound, TransitionNotAllowed
+from sanctions.letters.context import from_json
+from sanctions.letters.render import render_html
 from tests.factories import (
     add_unit_office,
     open_case,
@@ -26,7 +33,7 @@ from tests.factories import (
     walk,
     walk_together,
 )
-from tests.letterdata import SUPERIOR
+from tests.letterdata import SUPERIOR, WITNESSES, sample_letter_data
 from tests.officer import PANEL_MEMBERS, TEAM_MEMBERS
 
 if TYPE_CHECKING:
@@ -327,3 +334,115 @@ def test_a_temporary_release_is_refused_when_the_superior_s_office_is_not_an_iss
         step(seeded, ref, "bebaskan_sementara", "atasan", date(2024, 11, 1), named,
              acting_official="X")  # fmt: skip
     assert snapshot(seeded) == before
+
+
+def _absence_record(app: App, letters: Sequence[Letter]) -> tuple[Letter, str]:
+    """The absence record among `letters`, and its words as printed."""
+    [record] = [x for x in letters if x.kind == "ba_ketidakhadiran"]
+    page = render_html(app.letters_env, record.kind, from_json(record.context))
+    return record, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def _summoned_to_the_inspectorate(app: App) -> str:
+    ref = open_case(app, violations=("DIS-02",), act_date=date(2024, 10, 3))
+    summons = s("panggil", "tim", "2024-10-30", examination_date="2024-11-11",
+                examination_time="09.00 WIB",
+                examination_place="Ruang Rapat Inspektorat Kabupaten Sleman")  # fmt: skip
+    walk(app, ref, [*SUMMONED[:-1], summons])
+    return ref
+
+
+def _absent(app: App, ref: str, on: date) -> Written:
+    """The absence recorded with the second summons on `on`, which sets a new examination
+    elsewhere; the record's values the case knows are not typed."""
+    data = {
+        "ba_ketidakhadiran": {"recorded_time": "12.00 WIB", "witnesses": WITNESSES},
+        **sample_letter_data(["surat_panggilan_2"], on=on),
+    }
+    return step(app, ref, "panggil_ulang", "tim", on, data, examination_date="2024-11-25",
+                examination_time="13.00 WIB",
+                examination_place="Aula Dinas Pendidikan")  # fmt: skip
+
+
+def test_an_absence_recorded_days_later_names_the_examination_missed_not_today(
+    seeded: App,
+) -> None:
+    """The first summons set the examination for Monday 11 November at 09.00 in the
+    Inspectorate; the absence is recorded on the Wednesday with the second summons. The
+    record said "pada hari ini" of the Wednesday and printed the new examination's time and
+    place, and the summons it answers was typed by hand."""
+    ref = _summoned_to_the_inspectorate(seeded)
+    written = _absent(seeded, ref, date(2024, 11, 13))
+    record, text = _absence_record(seeded, written.letters)
+    [summons] = [x for x in _letters(seeded, ref) if x.kind == "surat_panggilan_1"]
+    assert record.issued_on == date(2024, 11, 13)
+    assert "Pada hari ini Rabu tanggal tiga belas bulan November" in text
+    assert (
+        f"dengan Surat Panggilan I Nomor {summons.number} tanggal 30 Oktober 2024 untuk "
+        "diperiksa pada hari Senin tanggal 11 November 2024 pukul 09.00 WIB bertempat di Ruang "
+        "Rapat Inspektorat Kabupaten Sleman, tidak hadir tanpa alasan yang sah sampai dengan "
+        "pukul 12.00 WIB pada hari itu."
+    ) in text
+    assert "hari ini pukul" not in text and "Aula Dinas Pendidikan" not in text
+
+
+def test_an_absence_recorded_on_the_day_says_pada_hari_ini_of_that_examination(
+    seeded: App,
+) -> None:
+    ref = _summoned_to_the_inspectorate(seeded)
+    written = _absent(seeded, ref, date(2024, 11, 11))
+    _, text = _absence_record(seeded, written.letters)
+    assert "Pada hari ini Senin tanggal sebelas bulan November" in text
+    assert "bertempat di Ruang Rapat Inspektorat Kabupaten Sleman," in text
+    assert "untuk diperiksa pada hari ini pukul 09.00 WIB di tempat tersebut" in text
+    assert "Aula Dinas Pendidikan" not in text and "13.00" not in text
+
+
+def _letters(app: App, ref: str) -> list[Letter]:
+    with session_scope(app.db) as session:
+        case = views.case_by_reference(session, ref)
+        return list(session.exec(select(Letter).where(Letter.case_id == case.id)).all())
+
+
+def test_an_absence_recorded_again_after_a_voided_second_summons_answers_the_first(
+    seeded: App,
+) -> None:
+    from sanctions.cases.correction import correct
+    from tests.factories import NOW
+
+    ref = _summoned_to_the_inspectorate(seeded)
+    _absent(seeded, ref, date(2024, 11, 12))
+    with session_scope(seeded.db) as session:  # the second summons was sent by mistake
+        correct(seeded, session, ref, reason="tanggal keliru", actor="tim",
+                on=date(2024, 11, 13), now=NOW)  # fmt: skip
+    written = _absent(seeded, ref, date(2024, 11, 13))
+    record, text = _absence_record(seeded, written.letters)
+    [summons] = [x for x in _letters(seeded, ref) if x.kind == "surat_panggilan_1"]
+    assert record.context["data"]["summons_number"] == summons.number
+    assert "dengan Surat Panggilan I Nomor" in text and "pada hari Senin tanggal 11" in text
+
+
+def test_the_second_summons_asks_for_the_missed_examinations_place_not_the_new_one(
+    seeded: App,
+) -> None:
+    """The first summons named no time or place (they were in its letter data): the absence
+    record asks for them, and the second summons' own inputs (its new examination) do not
+    count as giving them."""
+    ref = summoned(seeded)  # the summons step named only the examination's date
+    with session_scope(seeded.db) as session:
+        view = views.show_case(seeded, session, ref, actor="tim", on=date(2024, 11, 12))
+        [again] = [o for o in view.options if o.transition.trigger == "panggil_ulang"]
+        needs = letter_needs(seeded, session, view.case, again.transition, on=date(2024, 11, 12))
+    [absence] = [x for x in needs if x.startswith("ba_ketidakhadiran")]
+    assert "exam_time" in absence and "exam_place" in absence
+    assert "summons_number" not in absence and "exam_date" not in absence  # the case knows
+    data = {"ba_ketidakhadiran": {"recorded_time": "12.00 WIB", "witnesses": WITNESSES},
+            **sample_letter_data(["surat_panggilan_2"], on=date(2024, 11, 12))}  # fmt: skip
+    with pytest.raises(InputError) as refused:
+        step(seeded, ref, "panggil_ulang", "tim", date(2024, 11, 12), data,
+             examination_date="2024-11-25", examination_time="13.00 WIB",
+             examination_place="Aula Dinas Pendidikan")  # fmt: skip
+    assert (
+        "  ba_ketidakhadiran: missing exam_place (text), exam_time (text)"
+        in str(refused.value).splitlines()
+    )

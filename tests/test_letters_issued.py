@@ -498,6 +498,50 @@ def test_a_number_two_issuers_gave_is_looked_up_by_issuer_and_never_guessed(seed
             letter_by_number(s, number, issuer="SLEMAN")
 
 
+def test_letter_render_writes_a_number_two_issuers_gave_once_per_issuer_and_skips_received(
+    seeded: App, db_url: str, tmp_path: Path
+) -> None:
+    """`letter render` wrote both letters of one number to one file (the second over the
+    first), and failed on a letter received from another issuer (it has no context to render
+    from: its file is the one received)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from sanctions.cli import cli
+    from sanctions.db.models import Agency
+    from sanctions.trust.pinning import check_law
+    from tests.factories import grant_cli_user
+
+    with session_scope(seeded.db) as s:  # the law in force when the letters are issued
+        check_law(s, seeded.law.pins, actor="admin", now=NOW - timedelta(days=400))
+    recommend(seeded)
+    with session_scope(seeded.db) as s:
+        add_agency(s, "BANTUL")
+        bantul = s.exec(select(Agency).where(Agency.code == "BANTUL")).one()
+        mine = s.exec(select(Letter).where(Letter.kind == "rekomendasi")).one()
+        copied = mine.model_dump(exclude={"id"})
+        s.add(Letter(**{**copied, "agency_id": bantul.id, "seq": 1, "series": "twin"}))
+        s.add(Letter(**{**copied, "number": "R-99/BANTUL/10/2024", "agency_id": bantul.id,
+                        "seq": 1, "series": "masuk", "incoming": True, "context": {}}))  # fmt: skip
+        number, issuer = mine.number, s.get(Agency, mine.agency_id).code  # type: ignore[union-attr]
+    grant_cli_user(seeded, db_url, ["admin"])
+    env = {"SANCTIONS_DATABASE_URL": db_url,
+           "SANCTIONS_LETTER_STORE": str(seeded.settings.letter_store)}  # fmt: skip
+    out = tmp_path / "out"
+    args = ["letter", "render", "--from", "2024-10-21", "--to", "2024-10-21", "--out", str(out),
+            "--workers", "1", "--json"]  # fmt: skip
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    rows = [row for row in json.loads(result.stdout) if row["number"] == number]
+    assert len(rows) == 2 and {row["status"] for row in rows} == {"ok"}
+    safe = number.replace("/", "_")
+    assert sorted(p.name for p in out.iterdir() if safe in p.name) == sorted(
+        [f"BANTUL_{safe}.pdf", f"{issuer}_{safe}.pdf"]
+    )
+    assert all(row["number"] != "R-99/BANTUL/10/2024" for row in json.loads(result.stdout))
+
+
 @pytest.mark.pdf
 def test_a_preview_is_a_konsep_on_every_page_without_number_qr_or_signature(seeded: App) -> None:
     from sanctions.cases.drafts import preview

@@ -307,7 +307,7 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
         or bool(change.due_dates)
         or change.undoes is not None
     )
-    external = external_kinds(app, session, case, change.letters, change.letter_data)
+    external = external_kinds(app, session, case, change.letters, values_by_kind(change))
     for kind in sorted(set(change.incoming) - set(external)):
         raise InputError(
             f"a received letter was given for {kind}, which this step "
@@ -344,6 +344,17 @@ def check_letters(app: App, session: Session, case: Case, change: Change) -> lis
             "(document kind -> values); `sanctions letter template KIND` prints a skeleton"
         )
     return checked
+
+
+def values_by_kind(change: Change) -> Mapping[str, Mapping[str, Any]]:
+    """The officer's values by kind; a change that gives each letter its own (a correction)
+    gives the first of each kind (the void of a temporary release names its office there)."""
+    if not change.letter_data_each:
+        return change.letter_data
+    found: dict[str, Mapping[str, Any]] = {}
+    for kind, values in zip(change.letters, change.letter_data_each, strict=True):
+        found.setdefault(kind, values)
+    return found
 
 
 def external_kinds(
@@ -541,7 +552,7 @@ def issue_letters(
 ) -> list[Letter]:
     """Issue (or record as received) the letters `change` carries, checked by `check_letters`."""
     external = (
-        external_kinds(app, session, case, change.letters, change.letter_data)
+        external_kinds(app, session, case, change.letters, values_by_kind(change))
         if change.incoming
         else {}
     )
@@ -563,6 +574,7 @@ def issue_letters(
                     actor=actor,
                     now=now,
                     event_seq=seq,
+                    data=change.letter_data_each[i] if change.letter_data_each else None,
                 )
             )
             continue

@@ -8,7 +8,12 @@ step had recorded under the same name), undoes what it did to the deadlines (tho
 open again, those it opened close neither met nor missed) and voids each letter it issued by a
 numbered voiding letter of that letter's issuer (`pembatalan_naskah*`), citing it: a letter
 the direct superior's own office issued (the temporary release) is voided by that office, on
-its kop, in its register and signed by who signed it.
+its kop, in its register and signed by who signed it. A letter received from an issuer this
+installation does not host (BKN's recommendation at a regency, BPASN's receipt of a banding:
+sanctions/letters/incoming.py) is voided by that issuer's own letter, which cannot be issued
+here: the correction records the void received from it (its number, date and file, as a step
+records a received letter), in the same transaction, and is refused without it. The voided
+step's other letters are voided here as before.
 
 What can be corrected: the case's last standing event (corrections and the events they voided
 set aside), when it is a step of the workflow (one that stays included, such as the temporary
@@ -33,6 +38,7 @@ from sanctions.cases.changes import (
     Change,
     Written,
     case_and_last_hash,
+    external_kinds,
     record,
 )
 from sanctions.cases.guards import SANCTION_ENDS
@@ -41,6 +47,7 @@ from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Agency, Case, CaseEvent, Letter
 from sanctions.errors import InputError, PermissionDenied, RuleViolation
 from sanctions.law import names
+from sanctions.letters.incoming import IncomingLetter
 from sanctions.trust.access import roles_for
 
 ON_DEMAND_PREFIX = "terbitkan:"  # the trigger of an on-demand letter (cases.service)
@@ -110,9 +117,13 @@ def correct(
     actor: str,
     on: date,
     now: datetime,
+    received: IncomingLetter | None = None,
+    received_kind: str | None = None,
 ) -> tuple[Written, CaseEvent]:
     """Void the case's last standing step (see the module); returns the correction written
-    and the event it voided."""
+    and the event it voided. `received`: the void received from the issuer (not hosted here)
+    of a letter the step recorded as received; `received_kind` names its voiding kind when
+    the step's letters have voids of several such issuers."""
     reason = " ".join(reason.split())
     if not reason:
         raise InputError("--reason is empty: say what was recorded by mistake")
@@ -157,6 +168,9 @@ def correct(
         }
         for kind, letter in zip(kinds, letters, strict=True)
     ]
+    incoming = _received_voids(
+        app, session, case, target, letters, kinds, values, received=received, kind=received_kind
+    )
     change = Change(
         trigger=CORRECTION_TRIGGER,
         on=on,
@@ -169,11 +183,87 @@ def correct(
         undoes=target.seq,
         letters=kinds,
         letter_data_each=values,
+        incoming=incoming,
     )
     written = record(
         app, session, case, change, prev_hash=prev_hash, open_deadlines=False, actor=actor, now=now
     )
     return written, target
+
+
+# How the officer gives the void received from an issuer not hosted here (`case correct`).
+RECEIVED_VOID_OPTIONS = (
+    "--incoming-number, --incoming-date and --incoming-file (the PDF or scan of its letter "
+    "of pembatalan)"
+)
+
+
+def _received_voids(
+    app: App,
+    session: Session,
+    case: Case,
+    target: CaseEvent,
+    letters: Sequence[Letter],
+    kinds: Sequence[str],
+    values: Sequence[dict[str, Any]],
+    *,
+    received: IncomingLetter | None,
+    kind: str | None,
+) -> dict[str, IncomingLetter]:
+    """The received void by voiding kind, for the voided letters whose void is the letter of
+    an issuer this installation does not host; every refusal before anything is written."""
+    by_kind: dict[str, dict[str, Any]] = {}
+    for void_kind, given in zip(kinds, values, strict=True):
+        by_kind.setdefault(void_kind, given)  # as the write path reads them (values_by_kind)
+    external = external_kinds(app, session, case, kinds, by_kind)
+    owed: dict[str, list[Letter]] = {}
+    for void_kind, letter in zip(kinds, letters, strict=True):
+        if void_kind in external:
+            owed.setdefault(void_kind, []).append(letter)
+    step = f"#{target.seq} {target.trigger} of {case.reference}"
+    if not owed:
+        if received is not None:
+            raise InputError(
+                f"a received void was given, but every letter of {step} is voided here "
+                f"({', '.join(kinds) or 'it issued no letter'}): drop the --incoming-* "
+                "options; nothing was written"
+            )
+        return {}
+    if kind is not None and kind not in owed:
+        raise InputError(
+            f"--incoming-kind {kind}: the received void of {step} is "
+            f"{' or '.join(sorted(owed))}; nothing was written"
+        )
+    for void_kind, voided in owed.items():
+        if len(voided) > 1:
+            raise InputError(
+                f"{step} has {len(voided)} letters of {external[void_kind].code}, each voided "
+                f"by a letter of its own ({void_kind}); one correction records one received "
+                "void per issuer: nothing was written"
+            )
+    if len(owed) > 1:  # no shipped step carries letters of two issuers not hosted here
+        raise InputError(
+            f"{step} has letters of {len(owed)} issuers not hosted here "
+            f"({', '.join(external[k].code for k in sorted(owed))}), each voided by its own "
+            "letter; one correction records one received void: nothing was written"
+        )
+    [(void_kind, [letter])] = owed.items()
+    sender = external[void_kind]
+    if received is None:
+        raise InputError(
+            f"{letter.title} {letter.number} of {step} was "
+            f"{'received from' if letter.incoming else 'issued by'} {sender.code} "
+            f"({sender.name}), which this installation does not host: it is voided by "
+            f"{sender.code}'s own letter ({void_kind}), which cannot be issued here. Record "
+            f"the void received from {sender.code} with {RECEIVED_VOID_OPTIONS}; nothing was "
+            "written"
+        )
+    if received.on < letter.issued_on:
+        raise InputError(
+            f"the received void's date {received.on} is before the letter it voids "
+            f"({letter.number}, {letter.issued_on}); nothing was written"
+        )
+    return {void_kind: received}
 
 
 def _check_role(

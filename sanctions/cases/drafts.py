@@ -20,6 +20,7 @@ from sanctions.cases.views import case_by_reference
 from sanctions.cases.workflow import TransitionSpec, Workflow
 from sanctions.db.models import Case, Letter
 from sanctions.errors import InputError
+from sanctions.law import names
 from sanctions.letters import store
 from sanctions.letters.context import SUPPLIED_BY_FACT
 from sanctions.letters.needs import skeleton
@@ -70,7 +71,9 @@ def letter_needs(
     }
     shown = []
     for kind in workflow.step_letters(step):
-        keys = [k for k in needed_data(app, session, case, kind, on=on) if k not in supplied]
+        # the absence record is of the examination missed, not of one the step sets anew
+        given = set() if kind == names.ABSENCE_RECORD else supplied
+        keys = [k for k in needed_data(app, session, case, kind, on=on) if k not in given]
         if keys:
             shown.append(f"{kind} ({', '.join(keys)})")
     return shown

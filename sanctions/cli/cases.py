@@ -777,12 +777,18 @@ def advance(
     "--reason", required=True, help="What was recorded by mistake (printed in the letters)."
 )
 @click.option("--on", "on_", help="Date of the correction (default: today).")
+@incoming_options
 @json_option
 @pass_shell
-def correct(shell: Shell, reference: str, reason: str, on_: str | None, as_json: bool) -> None:
+def correct(
+    shell: Shell, /, reference: str, reason: str, on_: str | None, as_json: bool, **received: Any
+) -> None:
     """Void the case's last step, recorded by mistake: a correction event (the log stays
     append-only and the hash chain covers it) takes the case back to the state before it, and
-    each letter the step issued is voided by a numbered voiding letter of its issuer.
+    each letter the step issued is voided by a numbered voiding letter of its issuer. A letter
+    the step recorded as received from an issuer this installation does not host is voided by
+    that issuer's own letter: record the void received from it with --incoming-number,
+    --incoming-date and --incoming-file (docs/exchange.md); without it nothing is written.
 
     \b
     Allowed to a user holding a role that may take the step, or an admin; not once a later
@@ -791,17 +797,23 @@ def correct(shell: Shell, reference: str, reason: str, on_: str | None, as_json:
     \b
     Example:
       sanctions case correct NET-2024-000001 --reason "tanggal salah ketik: 2024-10-18"
+      sanctions case correct NET-2024-000002 --reason "rekomendasi dicabut BKN" \\
+        --incoming-number R-1301/BKN/DWASDAL/11/2024 --incoming-date 2024-11-04 \\
+        --incoming-file pembatalan.pdf
     """
     from sanctions.cases.correction import correct as correct_case
 
     on = parse_date(on_, "--on") or shell.today
+    letter = _incoming(received, required=False)
     with shell.transaction() as (session, actor):
         written, voided = correct_case(
-            shell.app, session, reference, reason=reason, actor=actor, on=on, now=shell.now
-        )
+            shell.app, session, reference, reason=reason, actor=actor, on=on, now=shell.now,
+            received=letter, received_kind=received["incoming_kind"],
+        )  # fmt: skip
         state = written.case.state
         label = written.workflow.state(state).label
         numbers = [letter.number for letter in written.letters]
+        received_numbers = [x.number for x in written.letters if x.incoming]
         payload = {
             "reference": written.case.reference,
             "voided_event": voided.seq,
@@ -809,6 +821,7 @@ def correct(shell: Shell, reference: str, reason: str, on_: str | None, as_json:
             "voided_on": voided.on,
             "state": state,
             "voiding_letters": numbers,
+            "received_voids": received_numbers,
         }
     if as_json:
         emit_json(payload)
@@ -818,7 +831,8 @@ def correct(shell: Shell, reference: str, reason: str, on_: str | None, as_json:
         f"back to {state} — {label}"
     )
     for number in numbers:
-        click.echo(f"  voiding letter {number}")
+        how = "received void" if number in received_numbers else "voiding letter"
+        click.echo(f"  {how} {number}")
 
 
 @case.command("history")

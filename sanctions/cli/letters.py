@@ -172,11 +172,18 @@ def letter_render(
     assert first is not None and last is not None
     with shell.transaction() as (session, actor):
         issued = svc.letters_issued_between(shell.app, session, actor=actor, start=first, end=last)
-        for letter, _ in issued:  # only from the templates each letter was issued with
+        for letter, _, _ in issued:  # only from the templates each letter was issued with
             require_templates_of(session, shell.app.law.pins, letter.issued_at)
+        # a number names one letter of its issuer: one two issuers gave (a database older
+        # than the collision check) is written under each issuer's code, never over the other
+        issuers_of: dict[str, set[str]] = {}
+        for x, _, code in issued:
+            issuers_of.setdefault(x.number, set()).add(code)
+        shared = {number for number, codes in issuers_of.items() if len(codes) > 1}
+        number_of = {f"{code}/{x.number}": x.number for x, _, code in issued}
         jobs = [
             LetterJob(
-                key=x.number,
+                key=f"{code}/{x.number}" if x.number in shared else x.number,
                 kind=x.kind,
                 context=from_json(x.context),
                 identifier=x.number.encode("utf-8"),
@@ -184,7 +191,7 @@ def letter_render(
                 author=author,
                 images=svc.kop_images(shell.app, x.context),
             )
-            for x, author in issued
+            for x, author, code in issued
         ]
     out.mkdir(parents=True, exist_ok=True)
     with click.progressbar(length=len(jobs), label="rendering", file=sys.stderr) as bar:
@@ -201,7 +208,7 @@ def letter_render(
             target.write_bytes(result.pdf.data)
         rows.append(
             {
-                "number": result.key,
+                "number": number_of.get(result.key, result.key),
                 "status": "ok" if result.ok else "FAILED",
                 "file": str(target) if result.ok else "",
                 "error": result.error or "",

@@ -75,6 +75,7 @@ JSON_SCHEMAS: Final[dict[str, Any]] = {
     "case correct": {
         "reference": "str", "voided_event": "int", "voided_trigger": "str", "voided_on": "date",
         "state": "str", "voiding_letters": ["str (letter number)"],
+        "received_voids": ["str (the number of a void received from an issuer not hosted)"],
     },
     "case history": [
         {"seq": "int", "on": "date", "actor": "str", "trigger": "str", "from": "str|null",

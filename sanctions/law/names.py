@@ -152,6 +152,11 @@ SUMMONS_LETTERS = tuple(
     _n("letter", kind, "sanctions.letters.context: the team's chair is the examiner named")
     for kind in ("surat_panggilan_1", "surat_panggilan_2")
 )
+ABSENCE_RECORD = _n(
+    "letter",
+    "ba_ketidakhadiran",
+    "sanctions.letters.context: the examination missed, from the summons it answers",
+)
 EXAMINATION_RECORD = _n(
     "letter", "bap", "sanctions.letters.context: whether the examinee signed, the copy handed"
 )

@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from sanctions.cases import composition
 from sanctions.catalogue.entries import Catalogue
@@ -112,6 +112,7 @@ class LetterFacts:
     # jabatan (documents.yaml `kop_jabatan`): what `letterhead_of` chooses from.
     series: str = "surat"
     kop_offices: Sequence[str] = ()
+    lampiran: str | None = None  # the kind's declared Lampiran (documents.yaml)
 
 
 # Cited for a row whose norm is unconfirmed when no declared list can be cited either.
@@ -164,7 +165,7 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
             "date": facts.on,
             "place": given.pop("place", issuer.city),
             "sifat": given.pop("sifat", facts.sifat),
-            "lampiran": given.pop("lampiran", None),
+            "lampiran": given.pop("lampiran", None) or facts.lampiran,
             "hal": given.pop("hal", facts.title),
         },
         "agency": _agency(issuer),
@@ -181,6 +182,7 @@ def build_context(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
         },
         "data": {**_derived(facts, catalogue), **given},
     }
+    context["tembusan"] = _not_to_the_addressee(context["tembusan"], context["addressee"])
     level = facts.facts.get("level")
     if level:
         context["recommendation"] = {
@@ -389,22 +391,41 @@ def _copy_name(facts: LetterFacts, name: str) -> str:
         region = facts.case.get("region")
         return f"Ketua Bawaslu {region}" if region else "Ketua Bawaslu Republik Indonesia"
     if name == "direct_superior":
-        return f"Atasan langsung yang bersangkutan ({facts.employee.get('unit')})"
+        unit = str(facts.employee.get("unit") or "").strip()  # none recorded: no "()"
+        return (
+            f"Atasan langsung yang bersangkutan ({unit})"
+            if unit
+            else ("Atasan langsung yang bersangkutan")
+        )
     if name == "employee":
         return str(facts.employee.get("name"))
     return facts.recipients[name].name
 
 
+def _not_to_the_addressee(copies: Any, addressee: Any) -> Any:
+    """The copies without one to the letter's addressee (as printed: the officer may give
+    either), nor the same copy twice."""
+    if not isinstance(copies, list):
+        return copies  # not a list: the value's type check refuses it (letters/needs.py)
+    name = addressee.get("name") if isinstance(addressee, Mapping) else None
+    to = " ".join(str(name).split()).casefold() if name else None
+    kept: list[Any] = []
+    for copy in copies:
+        key = " ".join(str(copy).split()).casefold()
+        if key != to and key not in (" ".join(str(k).split()).casefold() for k in kept):
+            kept.append(copy)
+    return kept
+
+
 def _tembusan(facts: LetterFacts) -> list[str]:
-    """The declared copies, leaving out one to the issuer itself or to the addressee (a
-    recommendation by BKN is not copied to BKN; a report to the supervisory body is not
-    copied to it again)."""
+    """The declared copies, leaving out one to the issuer itself (a recommendation by BKN is
+    not copied to BKN); one to the addressee as printed is left out by build_context (a
+    report to the supervisory body is not copied to it again)."""
     issuer = facts.issuer.head_title
-    addressed = _addressee(facts)
     copies = []
     for name in facts.tembusan:
         copy = _copy_name(facts, name)
-        if copy in (issuer, addressed["name"] if addressed else None) or copy in copies:
+        if copy == issuer or copy in copies:
             continue
         if name == "bkn" and facts.issuer.code == "BKN":
             continue
@@ -480,6 +501,8 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     ):
         if f.get(source):
             data[target] = _maybe_date(f[source])
+    if facts.kind == names.ABSENCE_RECORD:
+        _missed_examination(facts, latest, data)
     first = facts.step_inputs.get(names.FIRST_SUMMONS_TRIGGER, {}).get("examination_date")
     if first and names.SECOND_SUMMONS_TRIGGER in facts.step_inputs:
         data["first_exam_date"] = _maybe_date(first)
@@ -501,6 +524,41 @@ def _derived(facts: LetterFacts, catalogue: Catalogue) -> dict[str, Any]:
     if facts.kind == names.CITED_LETTERS["lhp"]:
         data["report_to"] = _deciding_official(facts)  # the LHP goes to who decides
     return {k: v for k, v in data.items() if v not in ("", None) or k in ("appeal", "lhp_number")}
+
+
+# Each summons, with the step that sends it (its inputs name the examination) and its label.
+_SUMMONS: Final = (
+    (names.SUMMONS_LETTERS[1], names.SECOND_SUMMONS_TRIGGER, "Panggilan II"),
+    (names.SUMMONS_LETTERS[0], names.FIRST_SUMMONS_TRIGGER, "Panggilan I"),
+)
+
+
+def _missed_examination(
+    facts: LetterFacts, latest: Mapping[str, EarlierLetter], data: dict[str, Any]
+) -> None:
+    """The absence record is of the examination the employee missed: the one the latest
+    summons named (its step's inputs), not the case's current examination, which the step
+    recording the absence may set anew (a second summons). What that step did not name is
+    left for the officer to give."""
+    for key in ("exam_date", "exam_time", "exam_place"):
+        data.pop(key, None)
+    # the step sending the second summons records the absence at the first (a second
+    # summons of a step voided since is still among the case's letters)
+    second = facts.step_trigger == names.SECOND_SUMMONS_TRIGGER
+    for kind, trigger, label in _SUMMONS[1:] if second else _SUMMONS:
+        if kind in latest:
+            summons = latest[kind]
+            data.update(summons_label=label, summons_number=summons.number,
+                        summons_date=summons.on)  # fmt: skip
+            named = facts.step_inputs.get(trigger, {})
+            for source, target in (
+                ("examination_date", "exam_date"),
+                ("examination_time", "exam_time"),
+                ("examination_place", "exam_place"),
+            ):
+                if named.get(source):
+                    data[target] = _maybe_date(named[source])
+            return
 
 
 def _appeal(route: str, forum: str | None) -> dict[str, Any]:

@@ -63,7 +63,15 @@ _FIELDS: Final = (
     "classification",
     "requires",
 )
-_OPTIONAL_FIELDS: Final = ("mengingat", "optional", "issuer", "addressee", "tembusan", "remedy")
+_OPTIONAL_FIELDS: Final = (
+    "mengingat",
+    "optional",
+    "issuer",
+    "addressee",
+    "tembusan",
+    "remedy",
+    "lampiran",
+)
 # Who issues a document: the case's agency (for its PPK), the supervisory body, the Bawaslu
 # office of the contest, the direct superior's own office, or BPASN (the agency its declared
 # recipient names, workflows/recipients.yaml `bpasn.agency_code`). Addressee and copies name
@@ -97,6 +105,9 @@ class DocumentSpec:
     issuer: str = "case_agency"
     addressee: str | None = None  # a recipient name; surat only
     tembusan: tuple[str, ...] = ()  # recipient names, in order
+    # What a surat whose text encloses something prints on its Lampiran line ("1 (satu)
+    # berkas"), unless the officer's data gives its own `lampiran`; None prints "-".
+    lampiran: str | None = None
     # The receipt of an employee's remedy (keberatan, banding): the agenda-book rule never
     # refuses it (sanctions/letters/register.py): a lawful remedy is never denied for the
     # order of a register.
@@ -244,6 +255,9 @@ def _read_document(
     addressee = row.read("addressee", Node.identifier, None)
     tembusan = row.read("tembusan", Node.names, none)
     remedy = row.read("remedy", Node.boolean, False)
+    lampiran = row.read("lampiran", Node.text, None)
+    if layout is not None and layout != "surat" and lampiran is not None:
+        problems.add(node.get("lampiran").error("only a surat has a Lampiran line"))
     if layout is not None and layout != "surat" and addressee is not None:
         problems.add(node.get("addressee").error("only a surat has an addressee (Yth.)"))
     if layout == "surat" and addressee is None:
@@ -277,6 +291,7 @@ def _read_document(
         addressee=addressee,
         tembusan=tembusan,
         remedy=remedy,
+        lampiran=lampiran,
     )
 
 

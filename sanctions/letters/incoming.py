@@ -11,8 +11,10 @@ log like an issued one, so every later letter cites its real number and date.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -20,6 +22,7 @@ from sanctions.app import App
 from sanctions.db.models import Agency, Case, Letter
 from sanctions.errors import Conflict, InputError
 from sanctions.letters import store
+from sanctions.letters.context import to_json
 
 INCOMING_SERIES = "masuk"  # the installation's register of letters received
 MAX_FILE_BYTES = 30 * 1024 * 1024  # a scanned letter of many pages, not an archive
@@ -91,10 +94,12 @@ def record_incoming(
     actor: str,
     now: datetime,
     event_seq: int | None,
+    data: Mapping[str, Any] | None = None,
 ) -> Letter:
     """Record `letter`, received from `sender` as the case's letter `kind`, in the caller's
     transaction: the file stored by SHA-256, the row numbered in the installation's own
-    register of incoming letters."""
+    register of incoming letters. `data`: what the case knows the letter says, kept as its
+    context's `data` (a received void: the letter it voids, `voided_number` …)."""
     from sanctions.letters.service import allocate_number
 
     check_number_free(session, sender, letter)
@@ -122,7 +127,7 @@ def record_incoming(
         path=path,
         pages=0,
         signed=False,
-        context={},
+        context=to_json({"data": dict(data)}) if data else {},
         incoming=True,
         received_on=received,
         subject=letter.subject.strip() or title,

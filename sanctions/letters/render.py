@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import jinja2
+from markupsafe import Markup
 
 from sanctions.errors import RenderError
 from sanctions.letters import qr
@@ -41,7 +42,7 @@ def make_environment(
     """
     documents = documents if documents is not None else load_documents(template_dir)
     env = templates.make_environment(template_dir, zero_pad_day=zero_pad_day)
-    env.filters.update(diktum=diktum_label, qr=qr_data_uri)
+    env.filters.update(diktum=diktum_label, qr=qr_data_uri, nomor=number_kept)
     env.globals.update(
         {
             _DOCUMENTS: types.MappingProxyType(documents),
@@ -88,6 +89,14 @@ def render_html(
 
 
 # --- letter-only filters and globals ---------------------------------------------------------
+
+
+def number_kept(value: object) -> Markup:
+    """A letter's number kept on one line, as a secretariat writes it: never
+    "800.1.6.4/5/BKPSDM/" / "2024" (a line may break after a slash)."""
+    if not isinstance(value, str | jinja2.Undefined):  # an undefined one names itself
+        fail(f"nomor: expected a letter number, got {value!r}")
+    return Markup('<span class="nowrap">{}</span>').format(str(value))
 
 
 def diktum_label(number: int) -> str:

@@ -290,9 +290,12 @@ def known_data(
         return {}, str(exc)
 
 
-def _with_input(need: needs.Need) -> str:
+def _with_input(need: needs.Need, kind: str = "") -> str:
     """A missing value, with the step input that also gives it (`exam_time` is given by
-    `--set examination_time=...` of the step that summons)."""
+    `--set examination_time=...` of the step that summons). Not for the absence record: it
+    is of the examination missed, which the step recording it does not set."""
+    if kind == names.ABSENCE_RECORD:
+        return str(need)
     inputs = [
         fact
         for fact, keys in SUPPLIED_BY_FACT.items()
@@ -409,11 +412,11 @@ def check_letter(
             data_only, {"data": {**derived_data(facts, app.catalogue), **values}}
         )
         if lacking:
-            problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
+            problems.append("missing " + ", ".join(_with_input(n, kind) for n in lacking))
         return checked, [*problems, str(exc)]
     lacking = needs.missing(spec, built)
     if lacking:
-        problems.append("missing " + ", ".join(_with_input(n) for n in lacking))
+        problems.append("missing " + ", ".join(_with_input(n, kind) for n in lacking))
     return checked, problems
 
 
@@ -739,6 +742,7 @@ def _letter_facts(
         step_trigger=step[0] if step is not None else None,
         series=spec.series,
         kop_offices=_kop_offices(app),
+        lampiran=spec.lampiran,
         **_decider(app, case, case_agency, kind),
     )
 
@@ -1011,20 +1015,23 @@ def _pdf_title(data: bytes) -> str:
 
 def letters_issued_between(
     app: App, session: Session, *, actor: str, start: date, end: date
-) -> list[tuple[Letter, str]]:
-    """Issued letters of [start, end] the actor may read, with their issuing agency's name."""
+) -> list[tuple[Letter, str, str]]:
+    """Letters issued here in [start, end] the actor may read, with their issuing agency's
+    name and code. A letter received from another issuer is not among them: it was not
+    rendered here and cannot be rendered again (its file is the one received)."""
     rows = session.exec(
-        select(Letter, Agency.name, Case)
+        select(Letter, Agency.name, Agency.code, Case)
         .join(Agency, col(Agency.id) == Letter.agency_id)
         .join(Case, col(Case.id) == Letter.case_id)
         .where(col(Letter.issued_on) >= start, col(Letter.issued_on) <= end)
+        .where(col(Letter.incoming).is_(False))
         .order_by(col(Letter.id))
     ).all()
     result = []
-    for letter, author, case in rows:
+    for letter, author, code, case in rows:
         roles = roles_for(session, actor, case.agency_id)
         if roles and (not letter.confidential or roles & confidential_readers(app, case)):
-            result.append((letter, author))
+            result.append((letter, author, code))
     return result
 
 

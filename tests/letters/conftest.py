@@ -591,6 +591,7 @@ def _data(kind: str) -> dict[str, Any]:
     if kind == "ba_ketidakhadiran":
         return {
             "recorded_time": "12.00 WIB",
+            "exam_date": date(2026, 12, 3),  # the day of the record: "pada hari ini"
             "exam_place": "Ruang Rapat Dinas Pendidikan Kabupaten Sleman",
             "exam_time": "09.00 WIB",
             "summons_label": "Panggilan I",

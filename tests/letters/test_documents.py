@@ -105,6 +105,15 @@ def test_a_surat_names_its_addressee_and_only_a_surat_has_one(folder: Path) -> N
     )
 
 
+def test_only_a_surat_declares_a_lampiran(folder: Path) -> None:
+    _edit(folder, {"lampiran": "1 (satu) berkas"}, kind="bap")
+    with pytest.raises(DefinitionError) as raised:
+        load_documents(folder)
+    assert str(raised.value) == (
+        f"{folder}/documents.yaml: documents.bap.lampiran: only a surat has a Lampiran line"
+    )
+
+
 def test_a_template_with_a_syntax_error_is_a_definition_error(folder: Path) -> None:
     (folder / "bap.html.j2").write_text('{% extends "base_berita_acara.html.j2" %}{% block body %')
     with pytest.raises(DefinitionError) as raised:
@@ -150,7 +159,7 @@ def test_missing_and_unknown_fields_are_named(folder: Path) -> None:
         (
             f"{path}: documents.lhp: unknown key 'colour' (allowed: title, layout, template, "
             "sifat, series, confidential, classification, requires, mengingat, optional, issuer, "
-            "addressee, tembusan, remedy)"
+            "addressee, tembusan, remedy, lampiran)"
         ),
         f"{path}: documents.lhp: missing required key 'series'",
     ]

@@ -214,6 +214,7 @@ def _facts(kind: str, issuer_type: str) -> LetterFacts:
         official="ppk",
         official_label="Pejabat Pembina Kepegawaian",
         series=spec.series,
+        lampiran=spec.lampiran,
         kop_offices=OFFICES,
     )
 
@@ -374,3 +375,55 @@ def test_a_letter_the_team_signs_is_signed_by_the_recorded_chair_not_the_regiona
         "Ketua Tim Pemeriksa",
     )
     assert head.style != "jabatan"  # the team's letter is on the agency's kop, in its series
+
+
+# A surat's text that encloses something: what its Lampiran line must then say.
+ENCLOSES = re.compile(r"kami lampirkan|Bersama ini kami sampaikan")
+SURAT_KINDS = tuple(kind for kind in ALL_KINDS if SPECS[kind].layout == "surat")
+
+
+@pytest.mark.parametrize("letter_kind", SURAT_KINDS)
+def test_a_surat_says_lampiran_exactly_when_its_text_encloses_something(
+    env: jinja2.Environment, letter_kind: str
+) -> None:
+    """ "Bersama ini kami lampirkan salinan keputusan" with "Lampiran: -" was printed on the
+    follow-up report, the forwarding letter, the response to a banding and the covering letter
+    of a decision: the kind declares its Lampiran (documents.yaml `lampiran`)."""
+    context = build_context(_facts(letter_kind, "kabupaten"), CATALOGUE)
+    sample = build_sample_context(letter_kind)
+    sample["doc"]["lampiran"] = context["doc"]["lampiran"]
+    text = _text(render_html(env, letter_kind, sample))
+    found = re.search(r"Lampiran : (.*?) Hal :", text)
+    assert found is not None
+    encloses = ENCLOSES.search(text) is not None
+    assert (found.group(1) != "-") == encloses, (letter_kind, found.group(1))
+    if encloses:
+        assert found.group(1) == "1 (satu) berkas"
+
+
+def test_the_officers_lampiran_replaces_the_declared_one() -> None:
+    facts = _facts("laporan_tindak_lanjut", "kabupaten")
+    given = replace(facts, given={**facts.given, "lampiran": "2 (dua) berkas"})
+    assert build_context(given, CATALOGUE)["doc"]["lampiran"] == "2 (dua) berkas"
+    assert build_context(facts, CATALOGUE)["doc"]["lampiran"] == "1 (satu) berkas"
+
+
+def test_a_tembusan_the_officer_gives_is_never_to_the_addressee_as_printed() -> None:
+    facts = replace(
+        _facts("laporan_tindak_lanjut", "kabupaten"),
+        addressee="supervisory_body",
+        tembusan=("supervisory_body", "direct_superior"),
+    )
+    declared = build_context(facts, CATALOGUE)
+    assert declared["addressee"]["name"] == BKN.head_title
+    # the test's employee has no unit recorded: the copy says no "(None)"
+    assert declared["tembusan"] == ["Atasan langsung yang bersangkutan"]
+    # the officer's own copies, one of them the addressee (spaced and cased otherwise)
+    copies = ["kepala badan kepegawaian  negara", "Inspektur Kabupaten Sleman",
+              "Inspektur Kabupaten Sleman"]  # fmt: skip
+    given = build_context(replace(facts, given={"tembusan": copies}), CATALOGUE)
+    assert given["tembusan"] == ["Inspektur Kabupaten Sleman"]
+    # the officer's own addressee, whom a declared copy names
+    to_superior = {"name": "Atasan langsung yang bersangkutan", "address": "Sleman"}
+    readdressed = build_context(replace(facts, given={"addressee": to_superior}), CATALOGUE)
+    assert readdressed["tembusan"] == [BKN.head_title]

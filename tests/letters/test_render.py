@@ -389,3 +389,17 @@ def test_an_agency_may_zero_pad_days_and_leave_out_the_rahmat_line(
     html = render_html(env, "sk_tim_pemeriksa", context)
     assert "03 Desember 2026" in html
     assert "DENGAN RAHMAT TUHAN YANG MAHA ESA" not in html
+
+
+def test_an_employee_without_a_recorded_unit_is_named_without_a_dangling_pada(
+    env: jinja2.Environment, sample_context: Callable[..., dict[str, Any]]
+) -> None:
+    named = env.get_template("_macros.html.j2").module.named  # type: ignore[attr-defined]
+    employee = sample_context("surat_eskalasi")["employee"]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", str(named(employee))))
+    assert text.endswith(
+        "Kepala Seksi Kurikulum Sekolah Dasar pada Dinas Pendidikan Kabupaten Sleman"
+    )
+    for blank in ("", None):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", str(named({**employee, "unit": blank}))))
+        assert text.endswith(", Kepala Seksi Kurikulum Sekolah Dasar"), text
