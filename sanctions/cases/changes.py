@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.cases.workflow import Workflow
 from sanctions.db import session_scope
-from sanctions.db.bulk import construct, values_of
+from sanctions.db.bulk import M, construct, values_of
 from sanctions.db.models import (
     Agency,
     Case,
@@ -251,15 +251,29 @@ def case_and_latest(session: Session, reference: str) -> tuple[Case, Latest]:
         raise NotFound(f"no case {reference!r}; list cases with `sanctions case list`")
     n = len(_CASE_FIELDS)
     latest = Latest(row[n] or GENESIS, row[n + 1], row[n + 2])
-    if session.identity_map.get(session.identity_key(Case, row[0])) is not None:
+    # the identity key as the ORM spells it (class, primary key, token), built directly
+    if session.identity_map.get((Case, (row[0],), None)) is not None:
         # already in the session: the ORM's query keeps that object (and refreshes what of it
         # has expired), so it answers
         found = session.exec(_CASE_AND_LAST_HASH, params={"reference": reference}).one()
         return found[0], latest
-    case = construct(Case, dict(zip(_CASE_FIELDS, row[:n], strict=True)))
+    case = loaded_row(Case, dict(zip(_CASE_FIELDS, row[:n], strict=True)))
     make_transient_to_detached(case)  # as loaded: every column its committed value
     session.add(case)
     return case, latest
+
+
+def loaded_row(model: type[M], values: dict[str, Any]) -> M:
+    """A row object of `model` from `values`, one for each of its fields (a row read with
+    every column): `db.bulk.construct` without its per-field defaults loop."""
+    if len(values) != len(model.model_fields):
+        return construct(model, values)
+    if not model.__mapper__.configured:  # type: ignore[attr-defined]
+        return construct(model, values)  # configures the mappers once
+    row: M = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
+    row.__dict__.update(values)
+    object.__setattr__(row, "__pydantic_fields_set__", set(values))
+    return row
 
 
 def last_step_date(case: Case) -> date:

@@ -102,7 +102,13 @@ def _row(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     # the ORM's attribute descriptor (a few times the cost, at an import's hundreds of
     # thousands); values already plain are kept as they are
     values = bulk.values_of(obj, fields)
-    return {n: v if v.__class__ in _SIMPLE else plain(v) for n, v in values.items()}
+    for name, value in values.items():
+        if value.__class__ not in _SIMPLE:
+            values[name] = _DATE(value) if value.__class__ is date else plain(value)
+    return values
+
+
+_DATE = date.isoformat  # a date (not a datetime): most of a deadline's values not plain already
 
 
 _SIMPLE = frozenset((str, int, float, bool, type(None)))  # plain already
