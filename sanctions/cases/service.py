@@ -283,7 +283,7 @@ def advance(
     (a preview passes one that renders drafts, in a transaction it rolls back). `incoming`:
     the letters received for the kinds whose issuer this installation does not host."""
     check_not_future(on, now, "the step's date")
-    case, latest = case_and_latest(session, reference)
+    case, latest = case_and_latest(session, reference, attach=False)  # `record` attaches it
     workflow = app.workflow(case.workflow_version)
     last = last_step_date(case)
     if on < last:
