@@ -429,9 +429,13 @@ def record(
             f"case {case.reference} was changed by someone else while you worked on it; "
             "nothing was written: look at it again (`sanctions case show`) and retry"
         )
-    written = (("state", change.dest), ("version", seq), ("facts", facts))
-    for name, value in (*written, ("workflow_version", version)):
-        set_committed_value(case, name, value)  # what the UPDATE wrote, without reloading
+    # what the UPDATE wrote, without reloading
+    written = {"state": change.dest, "version": seq, "facts": facts, "workflow_version": version}
+    if case._sa_instance_state.key is None:  # type: ignore[attr-defined]
+        case.__dict__.update(written)  # built by `case_and_latest` and in no session yet
+    else:
+        for name, value in written.items():
+            set_committed_value(case, name, value)
     if change.letters or change.incoming:
         _attach(session, case)  # as the letters' path always had it: held by the session
     given = check_letters(app, session, case, change)  # refused: the transaction rolls back
