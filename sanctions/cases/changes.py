@@ -447,7 +447,8 @@ def record(
             db.execute(_CLOSE_DEADLINES, closing)
         opened = entered_deadlines(app, case, workflow, event)
         if opened:
-            db.execute(_INSERT_DEADLINES, [values_of(d, _DEADLINE_COLUMNS) for d in opened])
+            rows = [values_of(d, _DEADLINE_COLUMNS) for d in opened]  # one: no executemany
+            db.execute(_INSERT_DEADLINES, rows[0] if len(rows) == 1 else rows)
     elif change.recompute_deadlines:
         _recompute(app, session, case, workflow)
     if change.undoes is not None:

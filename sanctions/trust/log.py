@@ -273,7 +273,9 @@ def append(session: Session, leaves: Sequence[Leaf]) -> None:
         connection.execute(_HEAD)
         size = connection.execute(_BUMP, {"n": len(rows)}).scalar_one()
     start = int(size) - len(rows)
-    connection.execute(_INSERT_LEAVES, [{"idx": start + i, **r} for i, r in enumerate(rows)])
+    values = [{"idx": start + i, **r} for i, r in enumerate(rows)]
+    # one leaf (a step's usual count) as one row's parameters: a list goes the executemany way
+    connection.execute(_INSERT_LEAVES, values[0] if len(values) == 1 else values)
 
 
 _PG_APPENDS: dict[int, Any] = {}
