@@ -30,9 +30,10 @@ def roles_for(session: Session, username: str, agency_id: int | None) -> set[str
     """The roles `username` holds for `agency_id` (grants for all agencies included)."""
     connection = session.connection()  # plain rows: the ORM adds nothing to a column read
     if agency_id is None:
-        return set(connection.execute(_ROLES_EVERYWHERE, {"username": username}).scalars())
-    params = {"username": username, "agency": agency_id}
-    return set(connection.execute(_ROLES_FOR_AGENCY, params).scalars())
+        rows = connection.execute(_ROLES_EVERYWHERE, {"username": username})
+    else:
+        rows = connection.execute(_ROLES_FOR_AGENCY, {"username": username, "agency": agency_id})
+    return {role for (role,) in rows}  # the rows themselves: `.scalars()` filters each again
 
 
 def require_role(

@@ -39,20 +39,26 @@ class ChainedEvent:
 
 
 def event_hash(event: ChainedEvent, prev_hash: str) -> str:
+    return fields_hash(vars(event), event.letters, prev_hash)
+
+
+def fields_hash(fields: Mapping[str, Any], letters: Sequence[str], prev_hash: str) -> str:
+    """`event_hash` of the event whose `ChainedEvent` fields (but the letters and the hashes)
+    `fields` holds: the write path hashes its event's values without building one."""
     payload: dict[str, Any] = {
-        "case_id": event.case_id,
-        "seq": event.seq,
-        "at": _utc_second(event.at),
-        "on": event.on.isoformat(),
-        "actor": event.actor,
-        "trigger": event.trigger,
-        "source": event.source,
-        "dest": event.dest,
-        "note": event.note,
-        "inputs": dict(event.inputs),
-        "late": list(event.late),
-        "workflow_version": event.workflow_version,
-        "letters": list(event.letters),
+        "case_id": fields["case_id"],
+        "seq": fields["seq"],
+        "at": _utc_second(fields["at"]),
+        "on": fields["on"].isoformat(),
+        "actor": fields["actor"],
+        "trigger": fields["trigger"],
+        "source": fields["source"],
+        "dest": fields["dest"],
+        "note": fields["note"],
+        "inputs": dict(fields["inputs"]),
+        "late": list(fields["late"]),
+        "workflow_version": fields["workflow_version"],
+        "letters": list(letters),
         "prev": prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -102,7 +102,13 @@ def _row(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     # the ORM's attribute descriptor (a few times the cost, at an import's hundreds of
     # thousands); values already plain are kept as they are
     values = bulk.values_of(obj, fields)
-    return {n: v if v.__class__ in _SIMPLE else plain(v) for n, v in values.items()}
+    for name, value in values.items():
+        if value.__class__ not in _SIMPLE:
+            values[name] = _DATE(value) if value.__class__ is date else plain(value)
+    return values
+
+
+_DATE = date.isoformat  # a date (not a datetime): most of a deadline's values not plain already
 
 
 _SIMPLE = frozenset((str, int, float, bool, type(None)))  # plain already
@@ -267,7 +273,9 @@ def append(session: Session, leaves: Sequence[Leaf]) -> None:
         connection.execute(_HEAD)
         size = connection.execute(_BUMP, {"n": len(rows)}).scalar_one()
     start = int(size) - len(rows)
-    connection.execute(_INSERT_LEAVES, [{"idx": start + i, **r} for i, r in enumerate(rows)])
+    values = [{"idx": start + i, **r} for i, r in enumerate(rows)]
+    # one leaf (a step's usual count) as one row's parameters: a list goes the executemany way
+    connection.execute(_INSERT_LEAVES, values[0] if len(values) == 1 else values)
 
 
 _PG_APPENDS: dict[int, Any] = {}
