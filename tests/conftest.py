@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import getpass
 import json
 import os
@@ -103,6 +104,17 @@ _LONG = ("tests/test_every_path.py", "tests/test_docs.py::test_the_readme_quicks
 # Tests that start from the README quickstart's folder (tests/test_docs.py runs it once per
 # run): last, so that by the time they start the quickstart has long finished.
 _LAST = ("tests/test_docs.py::test_the_readme_officers_day",)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection leaves (the test modules, the package, SQLAlchemy, pydantic, the
+    items) lives until the process ends: collected once, then frozen out of the garbage
+    collector's reach, and the youngest generation collected every 7,000 allocations instead
+    of 700, so that a worker's collections stop walking it again and again (91 tests of three
+    modules, `-n 0`: 1.25 s of 12 CPU-s in the collector before, 0.48 s after)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(7000, 10, 10)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
