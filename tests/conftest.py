@@ -51,6 +51,7 @@ from sanctions.app import App
 from sanctions.db import make_engine, upgrade
 from sanctions.settings import Settings
 from tests import pgpool
+from tests.compiled import share_compiled_sql
 from tests.fakes import FakePdfRenderer
 
 # Bytecode caches even where PYTHONDONTWRITEBYTECODE is set (container images often set it):
@@ -350,8 +351,9 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def db(migrated_url: str) -> Iterator[Engine]:
-    """An engine on the test's migrated database."""
+    """An engine on the test's migrated database (sharing compiled SQL with the others)."""
     engine = make_engine(migrated_url)
+    share_compiled_sql(engine)
     yield engine
     engine.dispose()
 
