@@ -183,7 +183,11 @@ class App:
         return self.workflows.get(version)
 
     def engine(self, version: str) -> Engine:
-        """One state machine per workflow version, built on first use."""
+        """One state machine per workflow version, built on first use (and shared by the
+        Apps of this process that read the same declared files: it holds no case, and takes
+        its steps one at a time)."""
         if version not in self._engines:
-            self._engines[version] = Engine(self.workflow(version))
+            workflow = self.workflow(version)
+            key = ("engine", self._law_key, version)
+            self._engines[version] = _shared_value(key, lambda: Engine(workflow))
         return self._engines[version]
