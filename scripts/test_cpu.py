@@ -41,10 +41,29 @@ def main() -> None:
     print(f"\n{'CPU-s':>8} {'wall':>8} {'tests':>6}  file")
     for name, (cpu, w, n) in sorted(by_file.items(), key=lambda kv: -kv[1][0])[: args.top]:
         print(f"{cpu:8.1f} {w:8.1f} {int(n):6}  {name}")
+    timeline(rows)
     print(f"\n{'setup':>7} {'call':>7} {'tear':>6}  test")
     ranked = sorted(by_test.items(), key=lambda kv: -sum(kv[1]))[: args.top]
     for name, (setup, call, teardown) in ranked:
         print(f"{setup:7.2f} {call:7.2f} {teardown:6.2f}  {name}")
+
+
+def timeline(rows: list[dict[str, object]]) -> None:
+    """Each worker's busy time and when it ran out of tests, against the first test's start
+    (a worker that finished long before the others idled: a long tail)."""
+    timed = [r for r in rows if "end" in r]
+    if not timed:
+        return
+    start = min(float(str(r["end"])) - float(str(r["wall"])) for r in timed)
+    busy: dict[str, float] = defaultdict(float)
+    last: dict[str, float] = defaultdict(float)
+    for row in timed:
+        worker = str(row["worker"])
+        busy[worker] += float(str(row["wall"]))
+        last[worker] = max(last[worker], float(str(row["end"])) - start)
+    print(f"\n{'busy':>8} {'done at':>8}  worker (first test started at 0)")
+    for worker in sorted(busy):
+        print(f"{busy[worker]:8.1f} {last[worker]:8.1f}  {worker}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import getpass
 import json
 import os
@@ -50,6 +51,7 @@ from sanctions.app import App
 from sanctions.db import make_engine, upgrade
 from sanctions.settings import Settings
 from tests import pgpool
+from tests.compiled import share_compiled_sql
 from tests.fakes import FakePdfRenderer
 
 # Bytecode caches even where PYTHONDONTWRITEBYTECODE is set (container images often set it):
@@ -103,6 +105,17 @@ _LONG = ("tests/test_every_path.py", "tests/test_docs.py::test_the_readme_quicks
 # Tests that start from the README quickstart's folder (tests/test_docs.py runs it once per
 # run): last, so that by the time they start the quickstart has long finished.
 _LAST = ("tests/test_docs.py::test_the_readme_officers_day",)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection leaves (the test modules, the package, SQLAlchemy, pydantic, the
+    items) lives until the process ends: collected once, then frozen out of the garbage
+    collector's reach, and the youngest generation collected every 7,000 allocations instead
+    of 700, so that a worker's collections stop walking it again and again (91 tests of three
+    modules, `-n 0`: 1.25 s of 12 CPU-s in the collector before, 0.48 s after)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(7000, 10, 10)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -338,8 +351,9 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def db(migrated_url: str) -> Iterator[Engine]:
-    """An engine on the test's migrated database."""
+    """An engine on the test's migrated database (sharing compiled SQL with the others)."""
     engine = make_engine(migrated_url)
+    share_compiled_sql(engine)
     yield engine
     engine.dispose()
 

@@ -36,6 +36,10 @@ def _write(item: pytest.Item, phase: str, wall: float, own: float, children: flo
     line = {
         "test": item.nodeid,
         "phase": phase,
+        # when the phase ended (seconds since the epoch) and on which pytest-xdist worker: the
+        # timeline of each worker (scripts/test_cpu.py: when each one ran out of tests)
+        "end": round(time.time(), 3),
+        "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
         "wall": round(wall2 - wall, 4),
         "cpu": round(own2 - own, 4),
         "children": round(children2 - children, 4),

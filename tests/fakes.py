@@ -28,6 +28,7 @@ from pathlib import Path
 from sanctions.app import App
 from sanctions.printing.pdf import SIGNATURE_ANCHOR, RenderedPdf
 from sanctions.settings import Settings
+from tests.compiled import share_compiled_sql
 
 LINES_PER_PAGE = 50
 # Where the fake puts the signature slot: (x1, y1, x2, y2) in points on an A4 page.
@@ -77,7 +78,13 @@ class FakePdfRenderer:
 def fake_app_factory(renderer: FakePdfRenderer | None = None) -> Callable[[Settings], App]:
     """For ``CliRunner().invoke(cli, args, obj=fake_app_factory())``: the command's App renders
     letters with a fake (one shared renderer when given)."""
-    return lambda settings: App(settings, pdf_renderer=renderer or FakePdfRenderer())
+
+    def build(settings: Settings) -> App:
+        app = App(settings, pdf_renderer=renderer or FakePdfRenderer())
+        share_compiled_sql(app.db)  # the engine is built here; it connects on first use
+        return app
+
+    return build
 
 
 def text_lines(html: str) -> list[str]:

@@ -103,7 +103,8 @@ def _office(
         key_file=tmp_path / name / "key.pem",
     )
     app = App(settings, pdf_renderer=FakePdfRenderer())
-    seed(app)
+    # the same seed in each office's database: built once per run, copied (tests/conftest.py)
+    request.getfixturevalue("snapshots").restore("bundles.seeded", app, seed)
     with session_scope(app.db) as session:
         session.execute(text("UPDATE agencies SET hosted = (code = :mine)"), {"mine": hosts})
     return Office(name, app, keys.load_or_create(settings.key_file), hosts)

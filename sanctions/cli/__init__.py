@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 
 import click
 
-from sanctions.app import App
-from sanctions.cli.shell import SanctionsGroup, Shell
+from sanctions.cli.shell import SanctionsGroup, Shell, build_app
 from sanctions.errors import SanctionsError
 from sanctions.settings import Settings
 
 # Each command group is imported only when it is used, so `case show` does not pay for
-# the modules of commands it does not run.
+# the modules of commands it does not run, and `--help` lists them from SUMMARIES (the first
+# sentence of each one's help; tests/test_startup.py keeps them equal).
 COMMANDS = {
     "db": "sanctions.cli.reference:db",
     "user": "sanctions.cli.reference:user",
@@ -33,9 +33,32 @@ COMMANDS = {
     "calendar": "sanctions.cli.calendar:calendar",
     "keys": "sanctions.cli.exchange:keys_group",
 }
+SUMMARIES = {
+    "db": "Database schema.",
+    "user": "Users and their roles.",
+    "agency": "Agencies (instansi) and their letter settings.",
+    "employee": "Employees (PNS and PPPK).",
+    "contest": "Election contests (Pemilu, Pilkada).",
+    "case": "Open and advance neutrality cases.",
+    "desk": "The cases waiting for a step your roles may take: the step, its due date and the "
+    "working days left (negative when overdue), the soonest due first, then the longest waiting.",
+    "workflow": "The declared case workflows.",
+    "catalogue": "The violation or sanction catalogue, with legal basis and confidence; `search` "
+    "finds the codes for a report's words.",
+    "letter": "Issued letters: list, fetch, verify, issue on demand.",
+    "audit": "The tamper-evident case record and its Merkle log.",
+    "report": "Follow-up by PPKs, violations, position groups and the backlog.",
+    "remind": "Issue the next escalation step for every overdue PPK follow-up.",
+    "serve": "Serve the public page that answers a letter's QR code: VALID, ALTERED or UNKNOWN "
+    "with the letter's public metadata only (issuer, number, date, kind, sifat), never its "
+    "content.",
+    "deadline": "Suspend or extend an open deadline of a case (the due date is derived).",
+    "calendar": "The working-day calendar: its revisions and the deadlines they move.",
+    "keys": "The installation's key and the keys of the offices it exchanges case files with.",
+}
 
 
-@click.group(cls=SanctionsGroup, lazy_commands=COMMANDS)
+@click.group(cls=SanctionsGroup, lazy_commands=COMMANDS, summaries=SUMMARIES)
 @click.version_option(package_name="sanctions")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -57,7 +80,7 @@ def cli(ctx: click.Context) -> None:
     # the App from the settings (tests inject a fake PDF renderer this way); the command line
     # itself never does.
     _say_database(ctx, settings)
-    make_app = ctx.obj if callable(ctx.obj) else App
+    make_app = ctx.obj if callable(ctx.obj) else build_app
     ctx.obj = shell = Shell(settings=settings, now=datetime.now(UTC), make_app=make_app)
     ctx.call_on_close(shell.close)
 

@@ -123,6 +123,17 @@ def _incoming_kind(
         "send": "sanctions.cli.exchange:case_send",
         "accept": "sanctions.cli.exchange:case_accept",
     },
+    summaries={
+        "import": "Open cases from a Bawaslu / SBT / SP4N-LAPOR! list (.csv or .xlsx; "
+        "docs/intake.md).",
+        "export": "Write the complete case file of REFERENCE: cover summary PDF, every issued "
+        "letter, the event log as JSON and manifest.json with the SHA-256 of every file.",
+        "send": "Write the case's bundle for another office: its events, facts and letters, "
+        "signed with the installation's key (`sanctions keys init`).",
+        "accept": "Accept a case bundle from another office: refused (nothing written) when it "
+        "is not a safe zip, its key is not trusted here, its signature or a file's hash does "
+        "not match, it was accepted before, or it contradicts the local record.",
+    },
 )
 def case() -> None:
     """Open and advance neutrality cases."""

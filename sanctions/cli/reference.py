@@ -331,7 +331,11 @@ def agency_list(shell: Shell, as_json: bool) -> None:
     emit_table(rows, as_json=as_json, empty="no agencies")
 
 
-@click.group(cls=LazyGroup, lazy_commands={"import": "sanctions.cli.intake:employee_import"})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands={"import": "sanctions.cli.intake:employee_import"},
+    summaries={"import": "Register employees from a .csv or .xlsx file (layout: docs/intake.md)."},
+)
 def employee() -> None:
     """Employees (PNS and PPPK)."""
 

@@ -2,26 +2,57 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlmodel import Session
-from tabulate import tabulate
 
-from sanctions.app import App
-from sanctions.cases.changes import transaction
-from sanctions.db import acting_user, check_current
 from sanctions.errors import InputError, SanctionsError, error_object
 from sanctions.settings import Settings
-from sanctions.trust.pinning import check_law
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from sanctions.app import App
+
+# Start-up: this module is imported by every command (and `--help`); what only some commands
+# use (the composition root and the database, the write path's transaction, the table
+# printer) is imported where it is used, so a command pays for what it runs
+# (tests/test_startup.py keeps it so; docs/performance.md).
+
+
+def build_app(settings: Settings) -> App:
+    """The composition root the command line builds (imported on first use)."""
+    with imports_frozen("sanctions.app"):
+        from sanctions.app import App
+
+    return App(settings)
+
+
+@contextmanager
+def imports_frozen(module: str) -> Iterator[None]:
+    """Importing `module` the first time (a command's modules, SQLAlchemy, pydantic, the
+    models) allocates many objects that live until exit: the garbage collector is kept off
+    while they are imported and they are then frozen out of its reach (as `__main__` does
+    for the CLI's own modules), so a short command spends its time on its own work."""
+    if module in sys.modules or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 @dataclass
@@ -32,7 +63,7 @@ class Shell:
     now: datetime
     # Builds the composition root from the settings; an embedding program or a test may pass
     # its own (e.g. one giving the App a fake PDF renderer) as click's `obj`.
-    make_app: Callable[[Settings], App] = App
+    make_app: Callable[[Settings], App] = build_app
 
     @cached_property
     def app(self) -> App:
@@ -52,6 +83,10 @@ class Shell:
     def transaction(self) -> Iterator[tuple[Session, str]]:
         """A checked, migrated database; one transaction; the acting user (refusals are
         recorded by the write path's transaction)."""
+        from sanctions.cases.changes import transaction
+        from sanctions.db import acting_user, check_current
+        from sanctions.trust.pinning import check_law
+
         check_current(self.app.db)
         with transaction(
             self.app, now=self.now, command=_command_line, actor_of=acting_user
@@ -76,19 +111,42 @@ pass_shell = click.make_pass_decorator(Shell)
 
 class LazyGroup(click.Group):
     """A group whose sub-commands named in `lazy_commands` ("module:attribute") are imported
-    on first use, so a command does not pay for the modules of the commands it does not run."""
+    on first use, so a command does not pay for the modules of the commands it does not run.
 
-    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kw: Any) -> None:
+    `summaries` gives the first sentence of a lazy command's help: the group's `--help` lists
+    the command from it without importing the command's module (tests/test_startup.py checks
+    each summary against the command's own help)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        lazy_commands: dict[str, str] | None = None,
+        summaries: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(*args, **kw)
         self.lazy_commands = lazy_commands or {}
+        self.summaries = summaries or {}
+        self._listing = False
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy_commands})
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True  # the listing needs each command's summary only
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if self._listing and cmd_name in self.summaries and cmd_name not in self.commands:
+            return click.Command(cmd_name, help=self.summaries[cmd_name])
         if cmd_name in self.lazy_commands and cmd_name not in self.commands:
             module, _, attribute = self.lazy_commands[cmd_name].partition(":")
-            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+            with imports_frozen(module):
+                imported = importlib.import_module(module)
+            self.add_command(getattr(imported, attribute), cmd_name)
         return super().get_command(ctx, cmd_name)
 
 
@@ -150,6 +208,8 @@ def emit_table(
     if not rows:
         click.echo(empty)
         return
+    from tabulate import tabulate
+
     headers = list(rows[0])
     widths = [(wrap or {}).get(h) for h in headers]
     click.echo(
