@@ -120,9 +120,14 @@ def opening_warnings(app: App, data: OpenCaseInput) -> list[str]:
 
 def opening_workflow(app: App, data: OpenCaseInput) -> Workflow:
     """The workflow a new case follows: the one named, or the one in force on the report date."""
-    if data.workflow_version:
-        return app.workflow(data.workflow_version)
-    return app.workflows.for_date(data.reported_on)
+    return workflow_for(app, data.workflow_version, data.reported_on)
+
+
+def workflow_for(app: App, version: str | None, reported_on: date) -> Workflow:
+    """`opening_workflow` from the version named (or None) and the report date."""
+    if version:
+        return app.workflow(version)
+    return app.workflows.for_date(reported_on)
 
 
 def opening(
@@ -139,36 +144,76 @@ def opening(
     the workflow's initial state and issuing the letters that state declares."""
     values = {
         "reference": f"tmp-{uuid.uuid4().hex}"[:40],  # replaced by the id-based one
-        "register_number": data.register_number,
-        "agency_id": employee.agency_id,
-        "employee_id": employee.id or 0,
-        "contest_id": contest.id or 0,
-        "workflow_version": workflow.version,
-        "state": workflow.initial,
-        "version": 1,
-        "reported_on": data.reported_on,
-        "act_date": data.act_date,
-        "employee_snapshot": snapshot(employee),
-        "facts": {
-            f"{workflow.initial}_on": data.reported_on.isoformat(),
-            CONTEST_KIND: contest.kind,
-            **({ACT_OFFICE: data.office} if data.office else {}),
-        },
-        "opened_by": actor,
-        "opened_at": now,
+        **case_values(
+            register_number=data.register_number,
+            reported_on=data.reported_on,
+            act_date=data.act_date,
+            office=data.office,
+            employee=snapshot(employee),
+            agency_id=employee.agency_id,
+            employee_id=employee.id or 0,
+            contest=contest,
+            workflow=workflow,
+            actor=actor,
+            now=now,
+        ),
     }
     case = construct(Case, values)  # no attribute events: an import builds thousands
     change = Change(
         trigger=OPEN_TRIGGER,
         on=data.reported_on,
         dest=workflow.initial,
-        inputs={"violations": ",".join(data.violation_codes)}
-        | ({"act_date_reason": data.act_date_reason} if data.act_date_reason else {}),
+        inputs=opening_inputs(data.violation_codes, data.act_date_reason),
         note=data.description,
         letters=workflow.state(workflow.initial).letters,
         letter_data=letter_data or {},
     )
     return Opening(case, tuple(data.violation_codes), data.description, change)
+
+
+def case_values(
+    *,
+    register_number: str | None,
+    reported_on: date,
+    act_date: date,
+    office: str | None,
+    employee: dict[str, Any],
+    agency_id: int,
+    employee_id: int,
+    contest: Contest,
+    workflow: Workflow,
+    actor: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """A new case's row values but its reference (`opening`'s, and an import's plain rows,
+    `sanctions.cases.batch.open_records`); `employee` is its `snapshot`."""
+    return {
+        "register_number": register_number,
+        "agency_id": agency_id,
+        "employee_id": employee_id,
+        "contest_id": contest.id or 0,
+        "workflow_version": workflow.version,
+        "state": workflow.initial,
+        "version": 1,
+        "reported_on": reported_on,
+        "act_date": act_date,
+        "employee_snapshot": employee,
+        "facts": {
+            f"{workflow.initial}_on": reported_on.isoformat(),
+            CONTEST_KIND: contest.kind,
+            **({ACT_OFFICE: office} if office else {}),
+        },
+        "opened_by": actor,
+        "opened_at": now,
+    }
+
+
+def opening_inputs(violation_codes: Sequence[str], act_date_reason: str | None) -> dict[str, str]:
+    """A new case's first event's inputs: its allegations' codes, and why the act date is
+    kept against the phase rule if it is."""
+    return {"violations": ",".join(violation_codes)} | (
+        {"act_date_reason": act_date_reason} if act_date_reason else {}
+    )
 
 
 def snapshot(employee: Employee) -> dict[str, Any]:

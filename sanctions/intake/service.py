@@ -12,9 +12,10 @@ body's register number; rows whose key is already in the database count as `pres
 register number already used for another employee's case is a problem of that row.
 
 Writing is batched: employees are built by the function `add_employee` uses
-(`registry.new_employee`) and cases by the one `case open` uses (`sanctions.cases.opening`),
-and written `CHUNK` at a time through the write path's opening (`sanctions.cases.batch.
-open_batch`: one statement per table, COPY on PostgreSQL); look-ups are `IN (...)` queries of
+(`registry.new_employee`) and cases, as plain rows, by the functions `case open` builds its
+case with (`sanctions.cases.opening`), and written `CHUNK` at a time through the write path's
+opening (`sanctions.cases.batch.open_records`, `open_batch`'s rows without its row objects:
+one statement per table, COPY on PostgreSQL); look-ups are `IN (...)` queries of
 `CHUNK` keys. A case file is imported in two passes that hold a chunk and the file's keys,
 never the whole file (`import_cases`). The whole import is one transaction: a killed import
 leaves nothing, and its re-run skips nothing.
@@ -34,8 +35,16 @@ from typing import Any, NamedTuple, TypeVar, cast
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.cases.batch import open_batch
-from sanctions.cases.opening import OpenCaseInput, opening, opening_problems, opening_workflow
+from sanctions.cases.batch import NewCase, open_records
+from sanctions.cases.opening import (
+    OpenCaseInput,
+    case_values,
+    opening_inputs,
+    opening_problems,
+    opening_workflow,
+    snapshot,
+    workflow_for,
+)
 from sanctions.db.bulk import insert_rows
 from sanctions.db.models import Agency, Case, Contest, Employee
 from sanctions.errors import InvalidNip, SanctionsError
@@ -388,24 +397,33 @@ def _open_batch(
     actor: str,
     now: datetime,
 ) -> list[str]:
-    """The chunk's cases through the write path (`open_batch`), built by the same function
-    `case open` uses. The forwarding body issued each report's receipt already, so the
-    first state's letters are recorded as issued elsewhere, not issued again."""
-    openings = []
+    """The chunk's cases through the write path's opening of plain rows (`open_records`:
+    `open_batch`'s rows, with the first state's letters recorded as issued elsewhere, since
+    the forwarding body issued each report's receipt already), their values built by the
+    functions `case open` builds its case with (`case_values`, `opening_inputs`)."""
+    cases = []
     for fields, employee in todo:
-        data = _input(fields)
-        openings.append(
-            opening(
-                data,
-                employee=employee,
-                contest=context.contests[fields.contest_code],
-                workflow=opening_workflow(app, data),
-                actor=actor,
-                now=now,
+        cases.append(
+            NewCase(
+                case_values(
+                    register_number=fields.register_number,
+                    reported_on=fields.reported_on,
+                    act_date=fields.act_date,
+                    office=None,
+                    employee=snapshot(employee),
+                    agency_id=employee.agency_id,
+                    employee_id=employee.id or 0,
+                    contest=context.contests[fields.contest_code],
+                    workflow=workflow_for(app, fields.workflow_version, fields.reported_on),
+                    actor=actor,
+                    now=now,
+                ),
+                fields.violation_codes,
+                fields.description,
+                opening_inputs(fields.violation_codes, None),
             )
         )
-    written = open_batch(app, session, openings, actor=actor, now=now, letters="issued_elsewhere")
-    return [w.case.reference for w in written]
+    return open_records(app, session, cases, actor=actor, now=now)
 
 
 # -- shared ---------------------------------------------------------------------------------

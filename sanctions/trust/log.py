@@ -88,9 +88,11 @@ def plain(value: Any) -> Any:
 
 
 def canonical(payload: Mapping[str, Any]) -> bytes:
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    return _CANONICAL(payload).encode("utf-8")
+
+
+# json.dumps with these options builds this encoder anew at every call
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 def leaf_hex(payload: Mapping[str, Any]) -> str:
@@ -101,7 +103,10 @@ def _row(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     # a row object's loaded values are read from its __dict__ (bulk.values_of), not through
     # the ORM's attribute descriptor (a few times the cost, at an import's hundreds of
     # thousands); values already plain are kept as they are
-    values = bulk.values_of(obj, fields)
+    return _plain_row(bulk.values_of(obj, fields))
+
+
+def _plain_row(values: Mapping[str, Any]) -> dict[str, Any]:
     return {n: v if v.__class__ in _SIMPLE else plain(v) for n, v in values.items()}
 
 
@@ -143,8 +148,16 @@ _INSERT_LEAVES = _TABLES["leaves"].insert()
 
 
 def case_leaf(case: Case, allegations: Iterable[tuple[str, str]]) -> Leaf:
-    payload = {**_row(case, _CASE), "allegations": sorted([c, d] for c, d in allegations)}
-    return "case", f"cases:{case.id}", payload
+    return case_leaf_of(bulk.values_of(case, _CASE), allegations)
+
+
+def case_leaf_of(values: Mapping[str, Any], allegations: Iterable[tuple[str, str]]) -> Leaf:
+    """`case_leaf` from the case row's values (an opening of thousands builds them as dicts)."""
+    payload = {
+        **_plain_row({n: values[n] for n in _CASE}),
+        "allegations": sorted([c, d] for c, d in allegations),
+    }
+    return "case", f"cases:{values['id']}", payload
 
 
 def deadline_rows(session: Session, case_id: int) -> list[Any]:
@@ -165,18 +178,30 @@ def deadline_digests(deadlines: Iterable[Any]) -> dict[str, str]:
 
 
 def event_leaf(event: CaseEvent, case: Case, deadlines: Iterable[Any] | None) -> Leaf:
+    after = (case.state, case.version, case.facts, case.workflow_version)
+    return event_leaf_of(bulk.values_of(event, _EVENT), after, deadlines)
+
+
+def event_leaf_of(
+    values: Mapping[str, Any],
+    after: tuple[str, int, Mapping[str, Any], str],
+    deadlines: Iterable[Any] | None,
+) -> Leaf:
+    """`event_leaf` from the event row's values and the case's (state, version, facts,
+    workflow version) after it (an opening of thousands builds them as dicts)."""
+    state, version, facts, workflow_version = after
     payload: dict[str, Any] = {
-        **_row(event, _EVENT),
+        **_plain_row({n: values[n] for n in _EVENT}),
         "after": {
-            "state": case.state,
-            "version": case.version,
-            "facts": plain(case.facts),
-            "workflow_version": case.workflow_version,
+            "state": state,
+            "version": version,
+            "facts": plain(facts),
+            "workflow_version": workflow_version,
         },
     }
     if deadlines is not None:
         payload["deadlines"] = deadline_digests(deadlines)
-    return "event", f"case_events:{event.case_id}:{event.seq}", payload
+    return "event", f"case_events:{values['case_id']}:{values['seq']}", payload
 
 
 def context_sha256(context: Mapping[str, Any]) -> str:
