@@ -72,8 +72,13 @@ _HEAD = text("INSERT INTO log_head (id, size) VALUES (1, 0) ON CONFLICT DO NOTHI
 def plain(value: Any) -> Any:
     """JSON values, read back the same from SQLite and PostgreSQL (datetimes in UTC to the
     second, as the event chain has them)."""
-    if value is None or isinstance(value, str | int | float):
+    cls = value.__class__
+    if cls in _SIMPLE:
         return value  # most values: before the ABC checks below, which cost more
+    if cls is dict:  # a plain dict (a snapshot, facts, inputs): its values mostly plain
+        return {str(k): v if v.__class__ in _SIMPLE else plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float):
+        return value
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC)
