@@ -24,6 +24,7 @@ from sanctions.db import bulk, session_scope
 from sanctions.db.models import Case, Contest, Employee
 from sanctions.intake import service as svc
 from sanctions.intake.tables import CASE_LAYOUT, CaseFields, read_table
+from sanctions.registry import service as registry
 from sanctions.trust import audit
 from sanctions.trust import log as merkle
 from tests.conftest import _new_schema_name, copy_template, pg_url
@@ -240,15 +241,17 @@ def _opened_one_by_one(
     app: App,
     session: Session,
     context: Any,
-    todo: Sequence[tuple[CaseFields, Employee]],
+    todo: Sequence[tuple[CaseFields, Any]],
     *,
     actor: str,
     now: datetime,
 ) -> list[str]:
     """The import's writing as it was before its plain rows: each case built by `case
-    open`'s `opening()` and written by `open_batch` in a batch of one, as `case open` does."""
+    open`'s `opening()` from its employee read back from the database, and written by
+    `open_batch` in a batch of one, as `case open` does."""
     references = []
-    for fields, employee in todo:
+    for fields, person in todo:
+        employee = session.get_one(Employee, person.id)
         data = OpenCaseInput(
             nip=fields.nip,
             contest_code=fields.contest_code,
@@ -272,6 +275,15 @@ def _opened_one_by_one(
     return references
 
 
+def _employee_object_values(fields: Any, agencies: dict[str, int]) -> dict[str, Any]:
+    """The employee row as `employee add` builds it (`registry.new_employee`)."""
+    employee = registry.new_employee(
+        fields, digits=fields.nip, agency_id=agencies[fields.agency_code]
+    )
+    names = [c.name for c in Employee.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
+    return bulk.values_of(employee, names)
+
+
 @pytest.mark.parametrize("copy_from", [bulk.COPY_FROM, 0])
 def test_an_import_writes_the_same_rows_as_opening_its_cases_one_by_one(
     app: App, twin: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy_from: int
@@ -284,6 +296,7 @@ def test_an_import_writes_the_same_rows_as_opening_its_cases_one_by_one(
     monkeypatch.setattr(bulk, "COPY_FROM", copy_from)  # 0: COPY for every table (PostgreSQL)
     plain = _import(app, path)
     monkeypatch.setattr(svc, "_open_batch", _opened_one_by_one)
+    monkeypatch.setattr(svc, "_employee_row", _employee_object_values)
     one_by_one = _import(twin, path)
     assert (plain.added, plain.employees_added) == (7, 2)
     assert plain.references == one_by_one.references

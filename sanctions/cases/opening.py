@@ -5,7 +5,7 @@ check roles and register numbers, then write through `sanctions.cases.batch.open
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +16,7 @@ from sanctions.cases.changes import CONTEST_KIND, Change, Opening
 from sanctions.cases.guards import act_date_problems
 from sanctions.cases.penetapan import ACT_OFFICE, check_office, declared_offices, penetapan_for
 from sanctions.cases.workflow import Workflow
-from sanctions.db.bulk import construct
+from sanctions.db.bulk import construct, values_of
 from sanctions.db.models import Case, Contest, Employee
 from sanctions.errors import InputError, RuleViolation, SanctionsError
 
@@ -218,13 +218,12 @@ def opening_inputs(violation_codes: Sequence[str], act_date_reason: str | None) 
 
 def snapshot(employee: Employee) -> dict[str, Any]:
     """What a case keeps of its employee as they were when it opened."""
-    return {
-        "nip": employee.nip,
-        "name": employee.name,
-        "employee_type": employee.employee_type,
-        "rank": employee.rank,
-        "position": employee.position,
-        "position_type": employee.position_type,
-        "unit": employee.unit,
-        "address": employee.address,
-    }
+    return snapshot_of(values_of(employee, SNAPSHOT))
+
+
+def snapshot_of(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`snapshot` from the employee row's values (an import's new employees are plain rows)."""
+    return {name: values[name] for name in SNAPSHOT}
+
+
+SNAPSHOT = ("nip", "name", "employee_type", "rank", "position", "position_type", "unit", "address")

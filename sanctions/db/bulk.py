@@ -175,19 +175,37 @@ def values_of(obj: Any, names: Sequence[str]) -> dict[str, Any]:
     return {name: loaded[name] if name in loaded else getattr(obj, name) for name in names}
 
 
-def construct(model: type[M], values: Mapping[str, Any]) -> M:
-    """A new row object of `model` with `values` (the model's defaults for the rest), built the
-    way the ORM builds the rows it loads: a table model's __init__ sends an attribute event per
-    field, ten times the cost, for objects the write path inserts with Core and never adds to
-    the session."""
+def row_values(model: type[SQLModel], values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with the model's defaults for its other fields: the values of the row
+    `construct` builds (every column but those left out, e.g. an id not given yet)."""
+    row = dict(values)
+    for name, spec, default in _defaults(model):
+        if name in row:
+            continue
+        row[name] = spec.get_default(call_default_factory=True) if default is _FRESH else default
+    if values.get("id") is None:
+        row.pop("id", None)
+    return row
+
+
+def _defaults(model: type[Any]) -> list[tuple[str, Any, Any]]:
     defaults = _DEFAULTS.get(model)
     if defaults is None:
-        if not model.__mapper__.configured:  # type: ignore[attr-defined]
+        if not model.__mapper__.configured:
             configure_mappers()  # once: asking again costs more than the rest of this function
         defaults = _DEFAULTS[model] = [
             (name, spec, spec.default if _shared(spec) else _FRESH)
             for name, spec in model.model_fields.items()
         ]
+    return defaults
+
+
+def construct(model: type[M], values: Mapping[str, Any]) -> M:
+    """A new row object of `model` with `values` (the model's defaults for the rest), built the
+    way the ORM builds the rows it loads: a table model's __init__ sends an attribute event per
+    field, ten times the cost, for objects the write path inserts with Core and never adds to
+    the session."""
+    defaults = _defaults(model)
     row: M = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
     fields = row.__dict__
     for name, spec, default in defaults:

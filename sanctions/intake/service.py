@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple, TypeVar, cast
@@ -37,14 +37,16 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.cases.batch import NewCase, open_records
 from sanctions.cases.opening import (
+    SNAPSHOT,
     OpenCaseInput,
     case_values,
     opening_inputs,
     opening_problems,
     opening_workflow,
-    snapshot,
+    snapshot_of,
     workflow_for,
 )
+from sanctions.db import bulk
 from sanctions.db.bulk import insert_rows
 from sanctions.db.models import Agency, Case, Contest, Employee
 from sanctions.errors import InvalidNip, SanctionsError
@@ -370,18 +372,45 @@ def _write_chunk(
     if not todo:
         return
     known = _employees(session, [fields.nip for fields, first in todo if not first])
-    new: dict[str, Employee] = {}
-    openings: list[tuple[CaseFields, Employee]] = []
+    people = {nip: _person(bulk.values_of(e, _PERSON)) for nip, e in known.items()}
+    new: dict[str, dict[str, Any]] = {}
     for fields, _ in todo:
-        employee = known.get(fields.nip) or new.get(fields.nip)
-        if employee is None:
+        if fields.nip not in people and fields.nip not in new:
             assert fields.employee is not None  # the checks give a new NIP its employee
-            employee = new[fields.nip] = _employee(fields.employee, context.agencies)
-        openings.append((fields, employee))
-    insert_rows(session, list(new.values()))
+            new[fields.nip] = _employee_row(fields.employee, context.agencies)
+    rows = list(new.values())
+    ids = bulk.insert_returning_ids(session.connection(), _EMPLOYEES, rows)
+    for row, id_ in zip(rows, ids, strict=True):
+        row["id"] = id_
+        people[row["nip"]] = _person(row)
     result.employees_added += len(new)
+    openings = [(fields, people[fields.nip]) for fields, _ in todo]
     result.references.extend(_open_batch(app, session, context, openings, actor=actor, now=now))
     result.added += len(openings)
+
+
+class _Person(NamedTuple):
+    """What a case takes of its employee: the row's id and agency, and its `snapshot`."""
+
+    id: int
+    agency_id: int
+    snapshot: dict[str, Any]
+
+
+_PERSON = ("id", "agency_id", *SNAPSHOT)
+_EMPLOYEES: Any = Employee.__table__  # type: ignore[attr-defined]
+
+
+def _person(values: Mapping[str, Any]) -> _Person:
+    return _Person(values["id"], values["agency_id"], snapshot_of(values))
+
+
+def _employee_row(fields: EmployeeInput, agencies: dict[str, int]) -> dict[str, Any]:
+    """The row `_employee` builds, as plain values (`bulk.row_values`)."""
+    values = registry.employee_values(
+        fields, digits=fields.nip, agency_id=agencies[fields.agency_code]
+    )
+    return bulk.row_values(Employee, values)
 
 
 def _nips(rows: Iterable[Row]) -> list[str]:
@@ -392,7 +421,7 @@ def _open_batch(
     app: App,
     session: Session,
     context: _CaseContext,
-    todo: Sequence[tuple[CaseFields, Employee]],
+    todo: Sequence[tuple[CaseFields, _Person]],
     *,
     actor: str,
     now: datetime,
@@ -402,7 +431,7 @@ def _open_batch(
     the forwarding body issued each report's receipt already), their values built by the
     functions `case open` builds its case with (`case_values`, `opening_inputs`)."""
     cases = []
-    for fields, employee in todo:
+    for fields, person in todo:
         cases.append(
             NewCase(
                 case_values(
@@ -410,9 +439,9 @@ def _open_batch(
                     reported_on=fields.reported_on,
                     act_date=fields.act_date,
                     office=None,
-                    employee=snapshot(employee),
-                    agency_id=employee.agency_id,
-                    employee_id=employee.id or 0,
+                    employee=dict(person.snapshot),
+                    agency_id=person.agency_id,
+                    employee_id=person.id,
                     contest=context.contests[fields.contest_code],
                     workflow=workflow_for(app, fields.workflow_version, fields.reported_on),
                     actor=actor,
