@@ -181,11 +181,14 @@ def import_cases(
     plan = _Plan(context.checks())
     with tempfile.TemporaryFile() as spill:
         chunks = 0
-        for rows in _batched(table.rows):
-            todo = _check_chunk(app, session, context, plan, rows, today=today)
-            pickle.dump((len(rows), todo), spill, protocol=pickle.HIGHEST_PROTOCOL)
-            chunks += 1
-            progress(len(rows))
+        try:
+            for rows in _batched(table.rows):
+                todo = _check_chunk(app, session, context, plan, rows, today=today)
+                pickle.dump((len(rows), todo), spill, protocol=pickle.HIGHEST_PROTOCOL)
+                chunks += 1
+                progress(len(rows))
+        finally:
+            plan.checks.close()
         _require_roles(app, session, context, plan, actor=actor)
         checked = plan.checks.checked
         result = ImportResult(
@@ -253,12 +256,13 @@ class _CaseContext:
 
 @dataclass
 class _Plan:
-    """What the checking pass keeps between chunks: the checks' keys and problems, each new
-    employee's verdict by the registry's rule (None: accepted; else the first row and why
-    not), and the roles the writing needs."""
+    """What the checking pass keeps between chunks: the checks' keys and problems, the new
+    employees the registry's rule refused (with the first row and why: rows of the file
+    that are refused anyway, so their number does not grow with the good rows), and the
+    roles the writing needs."""
 
     checks: CaseChecks
-    verdicts: dict[str, tuple[int, str] | None] = field(default_factory=dict)
+    refused: dict[str, tuple[int, str]] = field(default_factory=dict)
     employee_agencies: set[int] = field(default_factory=set)
     open_keys: dict[tuple[int, str], None] = field(default_factory=dict)  # in order met
     present: int = 0  # rows whose register number is already this NIP's case
@@ -284,18 +288,16 @@ def _check_chunk(
         employee = known.get(fields.nip)
         person = fields.employee
         if employee is None and person is not None:
-            verdict = plan.verdicts.get(person.nip, _UNSEEN)
-            if verdict is _UNSEEN:
-                try:
-                    validate_employee(person, today=today)
-                except SanctionsError as exc:
-                    plan.verdicts[person.nip] = (row.number, str(exc))
-                    checked.add(row, "nip" if isinstance(exc, InvalidNip) else "", str(exc))
-                    continue
-                plan.verdicts[person.nip] = None
-            elif verdict is not None:
-                first, message = cast(tuple[int, str], verdict)
+            refusal = plan.refused.get(person.nip)
+            if refusal is not None:
+                first, message = refusal
                 checked.add(row, "nip", f"the employee on row {first} was refused: {message}")
+                continue
+            try:  # again for a twin row of one accepted: the same data, the same verdict
+                validate_employee(person, today=today)
+            except SanctionsError as exc:
+                plan.refused[person.nip] = (row.number, str(exc))
+                checked.add(row, "nip" if isinstance(exc, InvalidNip) else "", str(exc))
                 continue
             employee = _registering(person, context.agencies)
             plan.employee_agencies.add(employee.agency_id)
@@ -322,9 +324,6 @@ def _check_chunk(
             first = person is not None and plan.checks.first_row(person.nip) == row.number
             todo.append((row.number, fields, first))
     return todo
-
-
-_UNSEEN: Any = object()
 
 
 class _Registering(NamedTuple):

@@ -72,6 +72,7 @@ from typing import Any, Final, Generic, TypeVar, cast
 from sanctions.catalogue.entries import Catalogue
 from sanctions.catalogue.search import resolve
 from sanctions.errors import InputError, SanctionsError
+from sanctions.intake.keys import FirstRows
 from sanctions.registry.employees import EmployeeInput
 from sanctions.registry.nip import Sex, check_matches, parse_nip
 from sanctions.reports.cells import safe_row
@@ -677,7 +678,10 @@ def check_cases(
         penetapan=penetapan,
     )
     checked = checks.checked
-    checked.good = checks.check(table.rows, employees)
+    iterator = iter(table.rows)
+    while chunk := list(itertools.islice(iterator, 1000)):  # a chunk at a time, as an import
+        checked.good += checks.check(chunk, employees)
+    checks.close()
     if progress is not None:
         progress(len(table.rows))
     _keep_good(checked)
@@ -713,13 +717,20 @@ class CaseChecks:
         self.employee_types, self.position_types = employee_types, position_types
         self.penetapan = penetapan or {}
         self.checked: Checked[CaseFields] = Checked()
-        self._registers: dict[str, int] = {}  # register number -> the first row giving it
-        self._new: dict[str, tuple[int, int]] = {}  # new NIP -> first row, its data's digest
+        # register number -> the first row giving it; new NIP -> first row, its data's digest:
+        # on disk (`keys.FirstRows`), the current chunk's in `_new`
+        self._keys = FirstRows("registers", "nips")
+        self._new: dict[str, tuple[int, int | None]] = {}
 
     def first_row(self, nip: str) -> int | None:
-        """The number of the first row that registers the new employee `nip`."""
+        """The number of the first row that registers the new employee `nip` (a NIP of the
+        chunk checked last)."""
         found = self._new.get(nip)
         return None if found is None else found[0]
+
+    def close(self) -> None:
+        """Drop the keys kept (their temporary file)."""
+        self._keys.close()
 
     def check(
         self, rows: Iterable[Row], employees: Mapping[str, KnownEmployee]
@@ -729,12 +740,17 @@ class CaseChecks:
         name, by NIP."""
         checked = self.checked
         good: list[tuple[Row, CaseFields]] = []
+        rows = list(rows)
+        earlier = self._keys.first("registers", _keys(rows, "register_number"))
+        registers = {k: r for k, (r, _) in earlier.items()}
+        self._new = new = self._keys.first("nips", ["".join(k.split()) for k in _keys(rows, "nip")])
+        met = set(registers), set(new)  # before this chunk
         for row in rows:
             _required(checked, row, CASE_LAYOUT.required)
             _formulas(checked, row)
             register = row.get("register_number")
             if register:
-                seen = self._registers.setdefault(register, row.number)
+                seen = registers.setdefault(register, row.number)
                 if seen != row.number:
                     _twins(checked, seen, row, "register_number", repr(register), "")
             contest = row.get("contest_code")
@@ -772,7 +788,7 @@ class CaseChecks:
             )
             if employee is not None:
                 digest = _digest(employee)
-                first, first_digest = self._new.setdefault(employee.nip, (row.number, digest))
+                first, first_digest = new.setdefault(employee.nip, (row.number, digest))
                 if first_digest != digest:
                     _twins(checked, first, row, "nip", f"new employee {employee.nip}",
                            "with other employee data")  # fmt: skip
@@ -793,7 +809,13 @@ class CaseChecks:
                         ),
                     )
                 )
+        self._keys.add("registers", [(k, r, None) for k, r in registers.items() if k not in met[0]])
+        self._keys.add("nips", [(k, r, d) for k, (r, d) in new.items() if k not in met[1]])
         return good
+
+
+def _keys(rows: Iterable[Row], column: str) -> Iterator[str]:
+    return (key for row in rows if (key := row.get(column)))
 
 
 def _digest(employee: EmployeeInput) -> int:
