@@ -42,10 +42,10 @@ from sanctions.cases.opening import (
     case_values,
     opening_inputs,
     opening_problems,
-    opening_workflow,
     snapshot_of,
     workflow_for,
 )
+from sanctions.cases.workflow import Workflow
 from sanctions.db import bulk
 from sanctions.db.bulk import insert_rows
 from sanctions.db.models import Agency, Case, Contest, Employee
@@ -235,6 +235,15 @@ class _CaseContext:
     contests: dict[str, Contest]
     app: App
     today: date
+    flows: dict[tuple[str | None, date], Workflow] = field(default_factory=dict)
+
+    def workflow(self, version: str | None, reported_on: date) -> Workflow:
+        """`workflow_for`, once per version named and report date (a file has few)."""
+        key = (version, reported_on)
+        found = self.flows.get(key)
+        if found is None:
+            found = self.flows[key] = workflow_for(self.app, version, reported_on)
+        return found
 
     @classmethod
     def read(cls, app: App, session: Session, today: date) -> _CaseContext:
@@ -320,7 +329,8 @@ def _check_chunk(
         for column, error in problems:
             checked.add(row, column, str(error))
         if not problems:
-            plan.open_keys[(employee.agency_id, opening_workflow(app, data).version)] = None
+            version = context.workflow(fields.workflow_version, fields.reported_on).version
+            plan.open_keys[(employee.agency_id, version)] = None
             first = person is not None and plan.checks.first_row(person.nip) == row.number
             todo.append((row.number, fields, first))
     return todo
@@ -442,7 +452,7 @@ def _open_batch(
                     agency_id=person.agency_id,
                     employee_id=person.id,
                     contest=context.contests[fields.contest_code],
-                    workflow=workflow_for(app, fields.workflow_version, fields.reported_on),
+                    workflow=context.workflow(fields.workflow_version, fields.reported_on),
                     actor=actor,
                     now=now,
                 ),

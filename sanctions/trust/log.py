@@ -80,9 +80,14 @@ def plain(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float):
         return value
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value.replace(tzinfo=None, microsecond=0).isoformat()
+        global _LAST_TIME
+        last = _LAST_TIME  # one read: another thread may replace it (a tuple, whole)
+        if value is last[0]:  # an import's thousands of rows share their `now`
+            return last[1]
+        utc = value.astimezone(UTC) if value.tzinfo is not None else value
+        text = utc.replace(tzinfo=None, microsecond=0).isoformat()
+        _LAST_TIME = (value, text)
+        return text
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
@@ -90,6 +95,9 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
+
+
+_LAST_TIME: tuple[Any, str] = (None, "")  # the datetime plain() was given last, and its text
 
 
 def canonical(payload: Mapping[str, Any]) -> bytes:
