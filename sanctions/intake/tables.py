@@ -283,7 +283,7 @@ def read_table(path: Path, layout: Layout) -> Table:
             "MiB, the limit for an import file; split it into smaller files"
         )
     stamp = _stamp(path)
-    columns, rows = _rows(path.name, layout, _lines(path))
+    columns, rows = _rows(path.name, layout, _lines(path), keep=False)
     count = sum(1 for _ in rows)
     return Table(path.name, layout, columns, FileRows(path, layout, count, stamp))
 
@@ -397,10 +397,10 @@ def _table(source: str, layout: Layout, lines: Iterable[list[str]]) -> Table:
 
 
 def _rows(
-    source: str, layout: Layout, lines: Iterable[list[str]]
+    source: str, layout: Layout, lines: Iterable[list[str]], *, keep: bool = True
 ) -> tuple[tuple[str, ...], Iterator[Row]]:
     """The canonical columns (the header read and checked now) and the data rows, one at a
-    time as they are read."""
+    time as they are read (not `keep`: every row checked and counted, none built)."""
     iterator = iter(lines)
     header = next(iterator, None)
     while header is not None and not any(h.strip() for h in header):
@@ -408,10 +408,12 @@ def _rows(
     if header is None:
         raise InputError(f"{source}: the file is empty; expected a header row")
     columns = _columns(source, layout, header)
-    return tuple(columns.values()), _data_rows(source, columns, iterator)
+    return tuple(columns.values()), _data_rows(source, columns, iterator, keep)
 
 
-def _data_rows(source: str, columns: dict[int, str], lines: Iterator[list[str]]) -> Iterator[Row]:
+def _data_rows(
+    source: str, columns: dict[int, str], lines: Iterator[list[str]], keep: bool = True
+) -> Iterator[Row]:
     named = list(columns.items())
     for number, cells in enumerate(lines, start=2):
         if number > MAX_ROWS + 1:
@@ -423,8 +425,14 @@ def _data_rows(source: str, columns: dict[int, str], lines: Iterator[list[str]])
             continue
         if any("\x00" in c for c in cells):
             raise InputError(f"{source}: row {number} holds a NUL character; is it a text file?")
+        if not keep:
+            yield _COUNTED  # read_table only counts the rows
+            continue
         size = len(cells)
         yield Row(number, {name: cells[i].strip() for i, name in named if i < size})
+
+
+_COUNTED: Final = Row(0, {})
 
 
 def _columns(source: str, layout: Layout, header: list[str]) -> dict[int, str]:
