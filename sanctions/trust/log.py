@@ -167,7 +167,7 @@ def case_leaf(case: Case, allegations: Iterable[tuple[str, str]]) -> Leaf:
 def case_leaf_of(values: Mapping[str, Any], allegations: Iterable[tuple[str, str]]) -> Leaf:
     """`case_leaf` from the case row's values (an opening of thousands builds them as dicts)."""
     payload = {
-        **_plain_row({n: values[n] for n in _CASE}),
+        **{n: v if (v := values[n]).__class__ in _SIMPLE else plain(v) for n in _CASE},
         "allegations": sorted([c, d] for c, d in allegations),
     }
     return "case", f"cases:{values['id']}", payload
@@ -204,7 +204,7 @@ def event_leaf_of(
     workflow version) after it (an opening of thousands builds them as dicts)."""
     state, version, facts, workflow_version = after
     payload: dict[str, Any] = {
-        **_plain_row({n: values[n] for n in _EVENT}),
+        **{n: v if (v := values[n]).__class__ in _SIMPLE else plain(v) for n in _EVENT},
         "after": {
             "state": state,
             "version": version,
@@ -271,23 +271,26 @@ def append(session: Session, leaves: Sequence[Leaf]) -> None:
     if not leaves:
         return
     connection = session.connection()
+    if len(leaves) > bulk.COPY_FROM:
+        # a batch (an import): the head bumped, then the leaves written at the indexes it
+        # gives, as `bulk.insert_values` writes (COPY on PostgreSQL, the driver's executemany
+        # on SQLite: SQLAlchemy's per-row handling of the parameters costs more)
+        size = connection.execute(_BUMP, {"n": len(leaves)}).scalar()
+        if size is None:  # the log's first leaf
+            connection.execute(_HEAD)
+            size = connection.execute(_BUMP, {"n": len(leaves)}).scalar_one()
+        start = int(size) - len(leaves)
+        indexed = [
+            {"idx": start + i, "kind": kind, "ref": ref, "leaf_hash": leaf_hex(payload),
+             "payload": payload}
+            for i, (kind, ref, payload) in enumerate(leaves)
+        ]  # fmt: skip
+        bulk.insert_values(connection, _TABLES["leaves"], indexed)
+        return
     rows = [
         {"kind": kind, "ref": ref, "leaf_hash": leaf_hex(payload), "payload": payload}
         for kind, ref, payload in leaves
     ]
-    if len(rows) > bulk.COPY_FROM:
-        # a batch (an import): the head bumped, then the leaves written at the indexes it
-        # gives, as `bulk.insert_values` writes (COPY on PostgreSQL, the driver's executemany
-        # on SQLite: SQLAlchemy's per-row handling of the parameters costs more)
-        size = connection.execute(_BUMP, {"n": len(rows)}).scalar()
-        if size is None:  # the log's first leaf
-            connection.execute(_HEAD)
-            size = connection.execute(_BUMP, {"n": len(rows)}).scalar_one()
-        start = int(size) - len(rows)
-        bulk.insert_values(
-            connection, _TABLES["leaves"], [{"idx": start + i, **r} for i, r in enumerate(rows)]
-        )
-        return
     if connection.dialect.name == "postgresql":
         # one round trip: the head bumped and the leaves inserted by one statement
         params: dict[str, Any] = {"n": len(rows)}
