@@ -97,6 +97,8 @@ def _processor(type_: Any, dialect: Any) -> Callable[[Any], Any] | None:
     none_as_null = type_.none_as_null
 
     def process(value: Any) -> str | None:
+        if value.__class__ is dict and _ENCODER is not None:  # most values: no check below
+            return "".join(_ENCODER(value, 0))
         if value is JSON.NULL:
             value = None
         elif isinstance(value, Null) or (value is None and none_as_null):

@@ -164,7 +164,13 @@ CASE_LAYOUT = Layout(
 
 
 def _header_key(header: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_")
+    return _NOT_KEY.sub("_", header.strip().lower()).strip("_")
+
+
+# compiled once: the cell checks use them on every row
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
+_ROUNDED = re.compile(r"\d(\.\d+)?e\+\d+", re.IGNORECASE)
+_CODES_SEPARATOR = re.compile(r"[;,\s]+")
 
 
 # -- tables and problems --------------------------------------------------------------------
@@ -497,7 +503,7 @@ def _required(checked: Checked[Any], row: Row, columns: Iterable[str]) -> bool:
 
 
 def _nip_text(text: str) -> str:
-    if re.fullmatch(r"\d(\.\d+)?e\+\d+", text, flags=re.IGNORECASE):
+    if _ROUNDED.fullmatch(text):
         raise InputError(
             f"{text!r} is a number the spreadsheet rounded (18 digits do not fit); format the "
             "NIP column as Text and type the numbers again"
@@ -772,7 +778,9 @@ class CaseChecks:
             if reported is not None and reported > self.today:
                 checked.add(row, "reported_on", f"{reported} is after today ({self.today})")
             act = _date(checked, row, "act_date") if row.get("act_date") else None
-            codes = tuple(c.upper() for c in re.split(r"[;,\s]+", row.get("violation_codes")) if c)
+            codes = tuple(
+                c.upper() for c in _CODES_SEPARATOR.split(row.get("violation_codes")) if c
+            )
             if not codes:
                 codes = _described(checked, row, self.catalogue, act, self.penetapan.get(contest))
             for code in codes:
