@@ -496,7 +496,8 @@ def _date(checked: Checked[Any], row: Row, column: str) -> date | None:
 
 
 def _required(checked: Checked[Any], row: Row, columns: Iterable[str]) -> bool:
-    empty = [c for c in columns if not row.get(c)]
+    values = row.values
+    empty = [c for c in columns if not values.get(c)]
     for column in empty:
         checked.add(row, column, "empty; a value is required")
     return not empty
@@ -599,27 +600,28 @@ def _employee_fields(
     """The employee on `row`, or None after recording its problems. With `derive`, a missing
     birth date or sex is read from the NIP (case files)."""
     before = len(checked.problems.get(row.number, ()))
+    cell = row.values.get  # the row's cells: without Row.get's call, a few dozen times a row
     needed = _NEW_EMPLOYEE_REQUIRED if derive else EMPLOYEE_LAYOUT.required
     _required(checked, row, [c for c in needed if c not in ("birth_date", "sex")])
-    kind = row.get("employee_type").upper()
+    kind = cell("employee_type", "").upper()
     if kind and kind not in employee_types:
         checked.add(row, "employee_type", _unknown("employee type", kind, employee_types))
-    sex = row.get("sex").upper()
+    sex = cell("sex", "").upper()
     if sex and sex not in SEXES:
         checked.add(row, "sex", _unknown("sex (L = laki-laki, P = perempuan)", sex, SEXES))
     elif not sex and not derive:
         checked.add(row, "sex", "empty; a value is required (L or P)")
-    position_type = _header_key(row.get("position_type"))
+    position_type = _header_key(cell("position_type", ""))
     if position_type and position_type not in position_types:
         checked.add(row, "position_type", _unknown("position type", position_type, position_types))
-    agency = row.get("agency_code")
+    agency = cell("agency_code", "")
     if agency and agency not in agencies:
         checked.add(row, "agency_code", _unknown("agency", agency, sorted(agencies)[:20]))
-    birth = _date(checked, row, "birth_date") if row.get("birth_date") or not derive else None
+    birth = _date(checked, row, "birth_date") if cell("birth_date", "") or not derive else None
     nip = None
-    if kind in employee_types and row.get("nip"):
+    if kind in employee_types and cell("nip", ""):
         try:
-            nip = parse_nip(_nip_text(row.get("nip")), employee_type=kind, today=today)
+            nip = parse_nip(_nip_text(cell("nip", "")), employee_type=kind, today=today)
             check_matches(nip, birth_date=birth, sex=cast(Sex, sex) if sex in SEXES else None)
         except SanctionsError as exc:
             checked.add(row, "nip", str(exc))
@@ -628,15 +630,15 @@ def _employee_fields(
     return EmployeeInput(
         nip=nip.digits,
         employee_type=kind,
-        name=row.get("name"),
+        name=cell("name", ""),
         birth_date=birth or nip.birth_date,
         sex=sex or nip.sex,
-        position=row.get("position"),
+        position=cell("position", ""),
         position_type=position_type,
         agency_code=agency,
-        rank=row.get("rank") or None,
-        unit=row.get("unit"),
-        address=row.get("address"),
+        rank=cell("rank", "") or None,
+        unit=cell("unit", ""),
+        address=cell("address", ""),
     )
 
 
@@ -762,24 +764,25 @@ class CaseChecks:
         self._new = new = self._keys.first("nips", ["".join(k.split()) for k in _keys(rows, "nip")])
         met = set(registers), set(new)  # before this chunk
         for row in rows:
+            cell = row.values.get  # the row's cells, without Row.get's call
             _required(checked, row, CASE_LAYOUT.required)
             _formulas(checked, row)
-            register = row.get("register_number")
+            register = cell("register_number", "")
             if register:
                 seen = registers.setdefault(register, row.number)
                 if seen != row.number:
                     _twins(checked, seen, row, "register_number", repr(register), "")
-            contest = row.get("contest_code")
+            contest = cell("contest_code", "")
             if contest and contest not in self.contests:
                 checked.add(
                     row, "contest_code", _unknown("contest", contest, sorted(self.contests)[:20])
                 )
-            reported = _date(checked, row, "reported_on") if row.get("reported_on") else None
+            reported = _date(checked, row, "reported_on") if cell("reported_on", "") else None
             if reported is not None and reported > self.today:
                 checked.add(row, "reported_on", f"{reported} is after today ({self.today})")
-            act = _date(checked, row, "act_date") if row.get("act_date") else None
+            act = _date(checked, row, "act_date") if cell("act_date", "") else None
             codes = tuple(
-                c.upper() for c in _CODES_SEPARATOR.split(row.get("violation_codes")) if c
+                c.upper() for c in _CODES_SEPARATOR.split(cell("violation_codes", "")) if c
             )
             if not codes:
                 codes = _described(checked, row, self.catalogue, act, self.penetapan.get(contest))
@@ -788,7 +791,7 @@ class CaseChecks:
                     self.catalogue.violation(code)
                 except SanctionsError as exc:
                     checked.add(row, "violation_codes", str(exc))
-            version = row.get("workflow_version") or None
+            version = cell("workflow_version", "") or None
             if version is not None and version not in self.workflow_versions:
                 checked.add(
                     row,
@@ -821,7 +824,7 @@ class CaseChecks:
                             reported_on=reported,
                             act_date=act,
                             violation_codes=codes,
-                            description=row.get("description"),
+                            description=cell("description", ""),
                             workflow_version=version,
                             employee=employee,
                         ),
