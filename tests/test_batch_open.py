@@ -284,12 +284,37 @@ def _employee_object_values(fields: Any, agencies: dict[str, int]) -> dict[str, 
     return bulk.values_of(employee, names)
 
 
+def _initial_deadlines(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every workflow's initial state made to open deadlines (no shipped one does): those of
+    the Bawaslu review (anchored on the day entered, one per kind of contest) and one
+    anchored on a fact a new case lacks (not opened)."""
+    for version in app.workflows.versions:
+        workflow = app.workflow(version)
+        extra = (
+            *workflow.state("kajian_bawaslu").deadlines,
+            *workflow.state("ditindaklanjuti").deadlines,
+        )
+        initial = workflow.state(workflow.initial)
+        opened = replace(initial, deadlines=(*initial.deadlines, *extra))
+        monkeypatch.setitem(workflow.states, workflow.initial, opened)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("deadlines", [False, True])
 @pytest.mark.parametrize("copy_from", [bulk.COPY_FROM, 0])
 def test_an_import_writes_the_same_rows_as_opening_its_cases_one_by_one(
-    app: App, twin: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, copy_from: int
+    app: App,
+    twin: App,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    copy_from: int,
+    deadlines: bool,
 ) -> None:
     seed(app)
     seed(twin)
+    if deadlines:
+        _initial_deadlines(app, monkeypatch)
+        if twin.workflow("bkn-2024") is not app.workflow("bkn-2024"):  # not the same law
+            _initial_deadlines(twin, monkeypatch)
     path = tmp_path / "forwarded.csv"
     path.write_text("\n".join(IMPORTED) + "\n", encoding="utf-8")
     monkeypatch.setattr(svc, "CHUNK", 3)  # three chunks; a new employee named in two of them
@@ -302,6 +327,7 @@ def test_an_import_writes_the_same_rows_as_opening_its_cases_one_by_one(
     assert plain.references == one_by_one.references
     imported, opened = _rows(app, ("employees",)), _rows(twin, ("employees",))
     assert len(imported["log_leaves"]) > 14  # the seed's, and two per case
+    assert len(imported["deadlines"]) == (14 if deadlines else 0)  # two of the case's kind
     for name in (*TABLES, "employees"):
         assert imported[name] == opened[name], name
     with session_scope(app.db) as session:
