@@ -14,6 +14,10 @@ one by one (batches of one) write: tests/test_batch_open.py compares the two on 
 PostgreSQL. The case objects it returns are not in the session (their rows were written by
 Core): a caller reads them again to change them.
 
+`open_records` is the same opening for an import (letters issued elsewhere), from plain values:
+the case and event rows as dicts, hashed and logged from those dicts, without a row object per
+case; built by the same steps, and compared with `open_batch`'s rows by the same test file.
+
 In the caller's transaction: a batch is written whole or not at all.
 """
 
