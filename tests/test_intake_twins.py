@@ -4,6 +4,7 @@ spreadsheet would run as a formula is refused, and the summary names the cases o
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,8 +12,10 @@ import pytest
 
 from sanctions.app import App
 from sanctions.cli.intake import _ranges
+from sanctions.errors import InputError
 from sanctions.intake import service as svc
 from sanctions.intake.tables import IntakeRefused
+from sanctions.registry.employees import EmployeeInput
 from tests.factories import snapshot
 from tests.test_intake import CASE_HEADER, GOOD, cases, employees, seed_with_bantul, write
 
@@ -97,6 +100,35 @@ def test_a_new_employee_named_again_in_a_later_chunk_is_registered_once(
     path = write(tmp_path / "c.csv", header, ratna, *known, ratna.replace("REG-1", "REG-4"))
     result = cases(ready, path)
     assert (result.added, result.employees_added) == (4, 1)
+
+
+def test_a_new_employee_the_registry_refuses_is_refused_on_every_row_naming_the_first(
+    ready: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(svc, "CHUNK", 2)  # rows 2-3, 4-5: the second naming in a later chunk
+    real = svc.validate_employee
+
+    def refusing(data: EmployeeInput, *, today: date) -> str:
+        if data.nip == "199601152024212005":
+            raise InputError("refused by the registry's rule")
+        return real(data, today=today)
+
+    monkeypatch.setattr(svc, "validate_employee", refusing)
+    header = CASE_HEADER + ",employee_type,name,position,position_type,agency_code"
+    ratna = (
+        "REG-1,199601152024212005,PILKADA-SLEMAN-2024,2024-10-07,2024-10-03,DIS-02,Unggahan,"
+        "PPPK,Ratna,Perawat Ahli Pertama,fungsional,SLEMAN"
+    )
+    known = [GOOD.replace("REG-1", f"REG-{n}") + ",,,,," for n in (2, 3)]
+    path = write(tmp_path / "c.csv", header, ratna, *known, ratna.replace("REG-1", "REG-4"))
+    before = snapshot(ready)
+    with pytest.raises(IntakeRefused) as refused:
+        cases(ready, path)
+    assert problems_of(refused) == [
+        "row 2: refused by the registry's rule",
+        "row 5, nip: the employee on row 2 was refused: refused by the registry's rule",
+    ]
+    assert snapshot(ready) == before
 
 
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"])

@@ -560,24 +560,54 @@ def _recompute(app: App, session: Session, case: Case, workflow: Workflow) -> No
 def _event(
     case: Case, change: Change, *, seq: int, source: str | None, actor: str, now: datetime
 ) -> CaseEvent:
-    values = {
-        "case_id": case.id or 0,
-        "seq": seq,
-        "at": now,
-        "on": change.on,
-        "actor": actor,
-        "trigger": change.trigger,
-        "source": source,
-        "dest": change.dest,
-        "note": change.note,
-        "inputs": dict(change.inputs),
-        "late": list(change.late),
-        "workflow_version": case.workflow_version,
-        "prev_hash": None,  # sealed later
-        "hash": None,
-        "id": None,
-    }
+    values = event_values(
+        case.id or 0,
+        case.workflow_version,
+        seq=seq,
+        at=now,
+        on=change.on,
+        actor=actor,
+        trigger=change.trigger,
+        source=source,
+        dest=change.dest,
+        note=change.note,
+        inputs=dict(change.inputs),
+        late=list(change.late),
+    )
+    values.update(prev_hash=None, hash=None, id=None)  # sealed later
     return loaded_row(CaseEvent, values)
+
+
+def event_values(
+    case_id: int,
+    workflow_version: str,
+    *,
+    seq: int,
+    at: datetime,
+    on: date,
+    actor: str,
+    trigger: str,
+    source: str | None,
+    dest: str,
+    note: str,
+    inputs: dict[str, str],
+    late: list[str],
+) -> dict[str, Any]:
+    """An event row's values before its seal (`_event`'s, and an import's plain rows)."""
+    return {
+        "case_id": case_id,
+        "seq": seq,
+        "at": at,
+        "on": on,
+        "actor": actor,
+        "trigger": trigger,
+        "source": source,
+        "dest": dest,
+        "note": note,
+        "inputs": inputs,
+        "late": late,
+        "workflow_version": workflow_version,
+    }
 
 
 def issue_letters(
@@ -705,9 +735,14 @@ def first_change(change: Change, letters: Literal["issue", "issued_elsewhere"]) 
     """A new case's first change as written: with `issued_elsewhere`, its letters are not
     issued and the event records which, under `NOT_ISSUED`."""
     if letters == "issued_elsewhere" and change.letters:
-        inputs = {**change.inputs, NOT_ISSUED: ",".join(change.letters)}
+        inputs = not_issued(change.inputs, change.letters)
         return Change(**{**change.__dict__, "inputs": inputs, "letters": ()})
     return change
+
+
+def not_issued(inputs: Mapping[str, str], letters: Sequence[str]) -> dict[str, str]:
+    """A first event's inputs when the letters its state declares were issued elsewhere."""
+    return {**inputs, NOT_ISSUED: ",".join(letters)} if letters else dict(inputs)
 
 
 def opening_event(case: Case, change: Change, *, actor: str, now: datetime) -> CaseEvent:

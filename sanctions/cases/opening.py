@@ -5,7 +5,7 @@ check roles and register numbers, then write through `sanctions.cases.batch.open
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +16,7 @@ from sanctions.cases.changes import CONTEST_KIND, Change, Opening
 from sanctions.cases.guards import act_date_problems
 from sanctions.cases.penetapan import ACT_OFFICE, check_office, declared_offices, penetapan_for
 from sanctions.cases.workflow import Workflow
-from sanctions.db.bulk import construct
+from sanctions.db.bulk import construct, values_of
 from sanctions.db.models import Case, Contest, Employee
 from sanctions.errors import InputError, RuleViolation, SanctionsError
 
@@ -120,9 +120,14 @@ def opening_warnings(app: App, data: OpenCaseInput) -> list[str]:
 
 def opening_workflow(app: App, data: OpenCaseInput) -> Workflow:
     """The workflow a new case follows: the one named, or the one in force on the report date."""
-    if data.workflow_version:
-        return app.workflow(data.workflow_version)
-    return app.workflows.for_date(data.reported_on)
+    return workflow_for(app, data.workflow_version, data.reported_on)
+
+
+def workflow_for(app: App, version: str | None, reported_on: date) -> Workflow:
+    """`opening_workflow` from the version named (or None) and the report date."""
+    if version:
+        return app.workflow(version)
+    return app.workflows.for_date(reported_on)
 
 
 def opening(
@@ -139,31 +144,26 @@ def opening(
     the workflow's initial state and issuing the letters that state declares."""
     values = {
         "reference": f"tmp-{uuid.uuid4().hex}"[:40],  # replaced by the id-based one
-        "register_number": data.register_number,
-        "agency_id": employee.agency_id,
-        "employee_id": employee.id or 0,
-        "contest_id": contest.id or 0,
-        "workflow_version": workflow.version,
-        "state": workflow.initial,
-        "version": 1,
-        "reported_on": data.reported_on,
-        "act_date": data.act_date,
-        "employee_snapshot": snapshot(employee),
-        "facts": {
-            f"{workflow.initial}_on": data.reported_on.isoformat(),
-            CONTEST_KIND: contest.kind,
-            **({ACT_OFFICE: data.office} if data.office else {}),
-        },
-        "opened_by": actor,
-        "opened_at": now,
+        **case_values(
+            register_number=data.register_number,
+            reported_on=data.reported_on,
+            act_date=data.act_date,
+            office=data.office,
+            employee=snapshot(employee),
+            agency_id=employee.agency_id,
+            employee_id=employee.id or 0,
+            contest=contest,
+            workflow=workflow,
+            actor=actor,
+            now=now,
+        ),
     }
     case = construct(Case, values)  # no attribute events: an import builds thousands
     change = Change(
         trigger=OPEN_TRIGGER,
         on=data.reported_on,
         dest=workflow.initial,
-        inputs={"violations": ",".join(data.violation_codes)}
-        | ({"act_date_reason": data.act_date_reason} if data.act_date_reason else {}),
+        inputs=opening_inputs(data.violation_codes, data.act_date_reason),
         note=data.description,
         letters=workflow.state(workflow.initial).letters,
         letter_data=letter_data or {},
@@ -171,15 +171,59 @@ def opening(
     return Opening(case, tuple(data.violation_codes), data.description, change)
 
 
+def case_values(
+    *,
+    register_number: str | None,
+    reported_on: date,
+    act_date: date,
+    office: str | None,
+    employee: dict[str, Any],
+    agency_id: int,
+    employee_id: int,
+    contest: Contest,
+    workflow: Workflow,
+    actor: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """A new case's row values but its reference (`opening`'s, and an import's plain rows,
+    `sanctions.cases.batch.open_records`); `employee` is its `snapshot`."""
+    return {
+        "register_number": register_number,
+        "agency_id": agency_id,
+        "employee_id": employee_id,
+        "contest_id": contest.id or 0,
+        "workflow_version": workflow.version,
+        "state": workflow.initial,
+        "version": 1,
+        "reported_on": reported_on,
+        "act_date": act_date,
+        "employee_snapshot": employee,
+        "facts": {
+            f"{workflow.initial}_on": reported_on.isoformat(),
+            CONTEST_KIND: contest.kind,
+            **({ACT_OFFICE: office} if office else {}),
+        },
+        "opened_by": actor,
+        "opened_at": now,
+    }
+
+
+def opening_inputs(violation_codes: Sequence[str], act_date_reason: str | None) -> dict[str, str]:
+    """A new case's first event's inputs: its allegations' codes, and why the act date is
+    kept against the phase rule if it is."""
+    return {"violations": ",".join(violation_codes)} | (
+        {"act_date_reason": act_date_reason} if act_date_reason else {}
+    )
+
+
 def snapshot(employee: Employee) -> dict[str, Any]:
     """What a case keeps of its employee as they were when it opened."""
-    return {
-        "nip": employee.nip,
-        "name": employee.name,
-        "employee_type": employee.employee_type,
-        "rank": employee.rank,
-        "position": employee.position,
-        "position_type": employee.position_type,
-        "unit": employee.unit,
-        "address": employee.address,
-    }
+    return snapshot_of(values_of(employee, SNAPSHOT))
+
+
+def snapshot_of(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`snapshot` from the employee row's values (an import's new employees are plain rows)."""
+    return {name: values[name] for name in SNAPSHOT}
+
+
+SNAPSHOT = ("nip", "name", "employee_type", "rank", "position", "position_type", "unit", "address")

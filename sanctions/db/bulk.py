@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import JSON, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import configure_mappers
+from sqlalchemy.sql.elements import Null
 from sqlmodel import Session, SQLModel
 
 
@@ -50,7 +51,7 @@ def insert_values(db: Connection, table: Any, rows: Sequence[Mapping[str, Any]])
         _executemany(db, table, columns, rows)
         return
     json_columns = {c.name: c.type.none_as_null for c in table.columns if isinstance(c.type, JSON)}
-    serialize = db.dialect._json_serializer or json.dumps
+    serialize = db.dialect._json_serializer or _dumps
     names = ", ".join(f'"{c}"' for c in columns)
     cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
@@ -68,7 +69,7 @@ def _executemany(
 ) -> None:
     """One executemany on the driver's cursor, each value bound by its column type's own
     processor (as SQLAlchemy binds it), without SQLAlchemy's per-row parameter handling."""
-    processors = [table.c[c].type.bind_processor(db.dialect) for c in columns]
+    processors = [_processor(table.c[c].type, db.dialect) for c in columns]
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
     bound = [(i, process) for i, process in enumerate(processors) if process is not None]
@@ -83,6 +84,50 @@ def _executemany(
         cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', values)
     finally:
         cursor.close()
+
+
+def _processor(type_: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The column type's bind processor; for a JSON column of a dialect that serializes with
+    `json.dumps` (none of ours is configured otherwise), the same text by `_dumps`."""
+    own: Callable[[Any], Any] | None = type_.bind_processor(dialect)
+    if not isinstance(type_, JSON) or dialect._json_serializer is not None:
+        return own
+    if type_._str_impl.bind_processor(dialect) is not None:
+        return own  # a dialect that processes the text too
+    none_as_null = type_.none_as_null
+
+    def process(value: Any) -> str | None:
+        if value.__class__ is dict and _ENCODER is not None:  # most values: no check below
+            return "".join(_ENCODER(value, 0))
+        if value is JSON.NULL:
+            value = None
+        elif isinstance(value, Null) or (value is None and none_as_null):
+            return None
+        return _dumps(value)
+
+    return process
+
+
+def _dumps(value: Any) -> str:
+    """`json.dumps(value)` (its default options: the same text), from one encoder built once
+    instead of at every call (a third of its cost on an import's small dicts); no check for
+    circular values, which rows do not hold."""
+    if _ENCODER is None:  # a Python without json's C speedups
+        return json.dumps(value)
+    if value.__class__ is str:
+        return _encode_string(value)
+    return "".join(_ENCODER(value, 0))
+
+
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring_ascii
+_make_encoder: Any = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+_ENCODER: Callable[[Any, int], Any] | None = (
+    None
+    if _make_encoder is None
+    else _make_encoder(
+        None, json.JSONEncoder().default, _encode_string, None, ": ", ", ", False, False, True
+    )
+)
 
 
 def _json(value: Any, serialize: Callable[[Any], str], none_as_null: bool) -> str | None:
@@ -132,19 +177,37 @@ def values_of(obj: Any, names: Sequence[str]) -> dict[str, Any]:
     return {name: loaded[name] if name in loaded else getattr(obj, name) for name in names}
 
 
-def construct(model: type[M], values: Mapping[str, Any]) -> M:
-    """A new row object of `model` with `values` (the model's defaults for the rest), built the
-    way the ORM builds the rows it loads: a table model's __init__ sends an attribute event per
-    field, ten times the cost, for objects the write path inserts with Core and never adds to
-    the session."""
+def row_values(model: type[SQLModel], values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with the model's defaults for its other fields: the values of the row
+    `construct` builds (every column but those left out, e.g. an id not given yet)."""
+    row = dict(values)
+    for name, spec, default in _defaults(model):
+        if name in row:
+            continue
+        row[name] = spec.get_default(call_default_factory=True) if default is _FRESH else default
+    if values.get("id") is None:
+        row.pop("id", None)
+    return row
+
+
+def _defaults(model: type[Any]) -> list[tuple[str, Any, Any]]:
     defaults = _DEFAULTS.get(model)
     if defaults is None:
-        if not model.__mapper__.configured:  # type: ignore[attr-defined]
+        if not model.__mapper__.configured:
             configure_mappers()  # once: asking again costs more than the rest of this function
         defaults = _DEFAULTS[model] = [
             (name, spec, spec.default if _shared(spec) else _FRESH)
             for name, spec in model.model_fields.items()
         ]
+    return defaults
+
+
+def construct(model: type[M], values: Mapping[str, Any]) -> M:
+    """A new row object of `model` with `values` (the model's defaults for the rest), built the
+    way the ORM builds the rows it loads: a table model's __init__ sends an attribute event per
+    field, ten times the cost, for objects the write path inserts with Core and never adds to
+    the session."""
+    defaults = _defaults(model)
     row: M = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
     fields = row.__dict__
     for name, spec, default in defaults:

@@ -12,9 +12,10 @@ body's register number; rows whose key is already in the database count as `pres
 register number already used for another employee's case is a problem of that row.
 
 Writing is batched: employees are built by the function `add_employee` uses
-(`registry.new_employee`) and cases by the one `case open` uses (`sanctions.cases.opening`),
-and written `CHUNK` at a time through the write path's opening (`sanctions.cases.batch.
-open_batch`: one statement per table, COPY on PostgreSQL); look-ups are `IN (...)` queries of
+(`registry.new_employee`) and cases, as plain rows, by the functions `case open` builds its
+case with (`sanctions.cases.opening`), and written `CHUNK` at a time through the write path's
+opening (`sanctions.cases.batch.open_records`, `open_batch`'s rows without its row objects:
+one statement per table, COPY on PostgreSQL); look-ups are `IN (...)` queries of
 `CHUNK` keys. A case file is imported in two passes that hold a chunk and the file's keys,
 never the whole file (`import_cases`). The whole import is one transaction: a killed import
 leaves nothing, and its re-run skips nothing.
@@ -23,10 +24,12 @@ Figures: docs/performance.md (scripts/bench_import.py).
 
 from __future__ import annotations
 
+import gc
 import itertools
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple, TypeVar, cast
@@ -34,8 +37,18 @@ from typing import Any, NamedTuple, TypeVar, cast
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.cases.batch import open_batch
-from sanctions.cases.opening import OpenCaseInput, opening, opening_problems, opening_workflow
+from sanctions.cases.batch import NewCase, open_records
+from sanctions.cases.opening import (
+    SNAPSHOT,
+    OpenCaseInput,
+    case_values,
+    opening_inputs,
+    opening_problems,
+    snapshot_of,
+    workflow_for,
+)
+from sanctions.cases.workflow import Workflow
+from sanctions.db import bulk
 from sanctions.db.bulk import insert_rows
 from sanctions.db.models import Agency, Case, Contest, Employee
 from sanctions.errors import InvalidNip, SanctionsError
@@ -168,13 +181,17 @@ def import_cases(
     today = now.date()
     context = _CaseContext.read(app, session, today)
     plan = _Plan(context.checks())
-    with tempfile.TemporaryFile() as spill:
+    with tempfile.TemporaryFile() as spill, _page_cache(session):
         chunks = 0
-        for rows in _batched(table.rows):
-            todo = _check_chunk(app, session, context, plan, rows, today=today)
-            pickle.dump((len(rows), todo), spill, protocol=pickle.HIGHEST_PROTOCOL)
-            chunks += 1
-            progress(len(rows))
+        try:
+            for rows in _batched(table.rows):
+                with _collector_paused():
+                    todo = _check_chunk(app, session, context, plan, rows, today=today)
+                pickle.dump((len(rows), todo), spill, protocol=pickle.HIGHEST_PROTOCOL)
+                chunks += 1
+                progress(len(rows))
+        finally:
+            plan.checks.close()
         _require_roles(app, session, context, plan, actor=actor)
         checked = plan.checks.checked
         result = ImportResult(
@@ -182,11 +199,51 @@ def import_cases(
         )
         spill.seek(0)
         for _ in range(chunks):
-            count, records = pickle.load(spill)
-            good = [(f, first) for n, f, first in records if n not in checked.problems]
-            _write_chunk(app, session, context, good, result, actor=actor, now=now)
+            with _collector_paused():
+                count, records = pickle.load(spill)
+                good = [(f, first) for n, f, first in records if n not in checked.problems]
+                _write_chunk(app, session, context, good, result, actor=actor, now=now)
             progress(count)
     return result
+
+
+# SQLite's page cache for the import's connection, in KiB (its default is 2,000): the tables
+# and indexes an import fills outgrow the default within the first 100,000 rows, and each
+# insert then reads its B-tree pages back from the operating system.
+IMPORT_CACHE_KIB = 32 * 1024
+
+
+@contextmanager
+def _page_cache(session: Session) -> Iterator[None]:
+    """On SQLite, a larger page cache for the import's connection (bounded: the same for any
+    file), and the connection's own size again after it (the connection is pooled)."""
+    db = session.connection()
+    if db.dialect.name != "sqlite":
+        yield
+        return
+    before = db.exec_driver_sql("PRAGMA cache_size").scalar()
+    db.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        db.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while one chunk is checked or written: the
+    tens of thousands of small dicts and records a chunk builds (and mostly keeps until it
+    is written) otherwise trigger collections that also walk every older object, the law's
+    and the ORM's included, a fifth of an import's CPU. The chunk's garbage cycles, if any,
+    are collected once the collector runs again: memory stays bounded by a chunk."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _require_roles(
@@ -221,6 +278,15 @@ class _CaseContext:
     contests: dict[str, Contest]
     app: App
     today: date
+    flows: dict[tuple[str | None, date], Workflow] = field(default_factory=dict)
+
+    def workflow(self, version: str | None, reported_on: date) -> Workflow:
+        """`workflow_for`, once per version named and report date (a file has few)."""
+        key = (version, reported_on)
+        found = self.flows.get(key)
+        if found is None:
+            found = self.flows[key] = workflow_for(self.app, version, reported_on)
+        return found
 
     @classmethod
     def read(cls, app: App, session: Session, today: date) -> _CaseContext:
@@ -242,12 +308,13 @@ class _CaseContext:
 
 @dataclass
 class _Plan:
-    """What the checking pass keeps between chunks: the checks' keys and problems, each new
-    employee's verdict by the registry's rule (None: accepted; else the first row and why
-    not), and the roles the writing needs."""
+    """What the checking pass keeps between chunks: the checks' keys and problems, the new
+    employees the registry's rule refused (with the first row and why: rows of the file
+    that are refused anyway, so their number does not grow with the good rows), and the
+    roles the writing needs."""
 
     checks: CaseChecks
-    verdicts: dict[str, tuple[int, str] | None] = field(default_factory=dict)
+    refused: dict[str, tuple[int, str]] = field(default_factory=dict)
     employee_agencies: set[int] = field(default_factory=set)
     open_keys: dict[tuple[int, str], None] = field(default_factory=dict)  # in order met
     present: int = 0  # rows whose register number is already this NIP's case
@@ -273,18 +340,16 @@ def _check_chunk(
         employee = known.get(fields.nip)
         person = fields.employee
         if employee is None and person is not None:
-            verdict = plan.verdicts.get(person.nip, _UNSEEN)
-            if verdict is _UNSEEN:
-                try:
-                    validate_employee(person, today=today)
-                except SanctionsError as exc:
-                    plan.verdicts[person.nip] = (row.number, str(exc))
-                    checked.add(row, "nip" if isinstance(exc, InvalidNip) else "", str(exc))
-                    continue
-                plan.verdicts[person.nip] = None
-            elif verdict is not None:
-                first, message = cast(tuple[int, str], verdict)
+            refusal = plan.refused.get(person.nip)
+            if refusal is not None:
+                first, message = refusal
                 checked.add(row, "nip", f"the employee on row {first} was refused: {message}")
+                continue
+            try:  # again for a twin row of one accepted: the same data, the same verdict
+                validate_employee(person, today=today)
+            except SanctionsError as exc:
+                plan.refused[person.nip] = (row.number, str(exc))
+                checked.add(row, "nip" if isinstance(exc, InvalidNip) else "", str(exc))
                 continue
             employee = _registering(person, context.agencies)
             plan.employee_agencies.add(employee.agency_id)
@@ -307,13 +372,11 @@ def _check_chunk(
         for column, error in problems:
             checked.add(row, column, str(error))
         if not problems:
-            plan.open_keys[(employee.agency_id, opening_workflow(app, data).version)] = None
+            version = context.workflow(fields.workflow_version, fields.reported_on).version
+            plan.open_keys[(employee.agency_id, version)] = None
             first = person is not None and plan.checks.first_row(person.nip) == row.number
             todo.append((row.number, fields, first))
     return todo
-
-
-_UNSEEN: Any = object()
 
 
 class _Registering(NamedTuple):
@@ -361,18 +424,45 @@ def _write_chunk(
     if not todo:
         return
     known = _employees(session, [fields.nip for fields, first in todo if not first])
-    new: dict[str, Employee] = {}
-    openings: list[tuple[CaseFields, Employee]] = []
+    people = {nip: _person(bulk.values_of(e, _PERSON)) for nip, e in known.items()}
+    new: dict[str, dict[str, Any]] = {}
     for fields, _ in todo:
-        employee = known.get(fields.nip) or new.get(fields.nip)
-        if employee is None:
+        if fields.nip not in people and fields.nip not in new:
             assert fields.employee is not None  # the checks give a new NIP its employee
-            employee = new[fields.nip] = _employee(fields.employee, context.agencies)
-        openings.append((fields, employee))
-    insert_rows(session, list(new.values()))
+            new[fields.nip] = _employee_row(fields.employee, context.agencies)
+    rows = list(new.values())
+    ids = bulk.insert_returning_ids(session.connection(), _EMPLOYEES, rows)
+    for row, id_ in zip(rows, ids, strict=True):
+        row["id"] = id_
+        people[row["nip"]] = _person(row)
     result.employees_added += len(new)
+    openings = [(fields, people[fields.nip]) for fields, _ in todo]
     result.references.extend(_open_batch(app, session, context, openings, actor=actor, now=now))
     result.added += len(openings)
+
+
+class _Person(NamedTuple):
+    """What a case takes of its employee: the row's id and agency, and its `snapshot`."""
+
+    id: int
+    agency_id: int
+    snapshot: dict[str, Any]
+
+
+_PERSON = ("id", "agency_id", *SNAPSHOT)
+_EMPLOYEES: Any = Employee.__table__  # type: ignore[attr-defined]
+
+
+def _person(values: Mapping[str, Any]) -> _Person:
+    return _Person(values["id"], values["agency_id"], snapshot_of(values))
+
+
+def _employee_row(fields: EmployeeInput, agencies: dict[str, int]) -> dict[str, Any]:
+    """The row `_employee` builds, as plain values (`bulk.row_values`)."""
+    values = registry.employee_values(
+        fields, digits=fields.nip, agency_id=agencies[fields.agency_code]
+    )
+    return bulk.row_values(Employee, values)
 
 
 def _nips(rows: Iterable[Row]) -> list[str]:
@@ -383,29 +473,38 @@ def _open_batch(
     app: App,
     session: Session,
     context: _CaseContext,
-    todo: Sequence[tuple[CaseFields, Employee]],
+    todo: Sequence[tuple[CaseFields, _Person]],
     *,
     actor: str,
     now: datetime,
 ) -> list[str]:
-    """The chunk's cases through the write path (`open_batch`), built by the same function
-    `case open` uses. The forwarding body issued each report's receipt already, so the
-    first state's letters are recorded as issued elsewhere, not issued again."""
-    openings = []
-    for fields, employee in todo:
-        data = _input(fields)
-        openings.append(
-            opening(
-                data,
-                employee=employee,
-                contest=context.contests[fields.contest_code],
-                workflow=opening_workflow(app, data),
-                actor=actor,
-                now=now,
+    """The chunk's cases through the write path's opening of plain rows (`open_records`:
+    `open_batch`'s rows, with the first state's letters recorded as issued elsewhere, since
+    the forwarding body issued each report's receipt already), their values built by the
+    functions `case open` builds its case with (`case_values`, `opening_inputs`)."""
+    cases = []
+    for fields, person in todo:
+        cases.append(
+            NewCase(
+                case_values(
+                    register_number=fields.register_number,
+                    reported_on=fields.reported_on,
+                    act_date=fields.act_date,
+                    office=None,
+                    employee=dict(person.snapshot),
+                    agency_id=person.agency_id,
+                    employee_id=person.id,
+                    contest=context.contests[fields.contest_code],
+                    workflow=context.workflow(fields.workflow_version, fields.reported_on),
+                    actor=actor,
+                    now=now,
+                ),
+                fields.violation_codes,
+                fields.description,
+                opening_inputs(fields.violation_codes, None),
             )
         )
-    written = open_batch(app, session, openings, actor=actor, now=now, letters="issued_elsewhere")
-    return [w.case.reference for w in written]
+    return open_records(app, session, cases, actor=actor, now=now)
 
 
 # -- shared ---------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ register number:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -72,6 +73,7 @@ from typing import Any, Final, Generic, TypeVar, cast
 from sanctions.catalogue.entries import Catalogue
 from sanctions.catalogue.search import resolve
 from sanctions.errors import InputError, SanctionsError
+from sanctions.intake.keys import FirstRows
 from sanctions.registry.employees import EmployeeInput
 from sanctions.registry.nip import Sex, check_matches, parse_nip
 from sanctions.reports.cells import safe_row
@@ -117,8 +119,8 @@ class Layout:
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
-    @property
-    def required(self) -> tuple[str, ...]:
+    @functools.cached_property
+    def required(self) -> tuple[str, ...]:  # read for every row: computed once
         return tuple(c.name for c in self.columns if c.required)
 
     def canonical(self, header: str) -> str | None:
@@ -162,7 +164,13 @@ CASE_LAYOUT = Layout(
 
 
 def _header_key(header: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_")
+    return _NOT_KEY.sub("_", header.strip().lower()).strip("_")
+
+
+# compiled once: the cell checks use them on every row
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
+_ROUNDED = re.compile(r"\d(\.\d+)?e\+\d+", re.IGNORECASE)
+_CODES_SEPARATOR = re.compile(r"[;,\s]+")
 
 
 # -- tables and problems --------------------------------------------------------------------
@@ -282,7 +290,7 @@ def read_table(path: Path, layout: Layout) -> Table:
             "MiB, the limit for an import file; split it into smaller files"
         )
     stamp = _stamp(path)
-    columns, rows = _rows(path.name, layout, _lines(path))
+    columns, rows = _rows(path.name, layout, _lines(path), keep=False)
     count = sum(1 for _ in rows)
     return Table(path.name, layout, columns, FileRows(path, layout, count, stamp))
 
@@ -396,10 +404,10 @@ def _table(source: str, layout: Layout, lines: Iterable[list[str]]) -> Table:
 
 
 def _rows(
-    source: str, layout: Layout, lines: Iterable[list[str]]
+    source: str, layout: Layout, lines: Iterable[list[str]], *, keep: bool = True
 ) -> tuple[tuple[str, ...], Iterator[Row]]:
     """The canonical columns (the header read and checked now) and the data rows, one at a
-    time as they are read."""
+    time as they are read (not `keep`: every row checked and counted, none built)."""
     iterator = iter(lines)
     header = next(iterator, None)
     while header is not None and not any(h.strip() for h in header):
@@ -407,10 +415,12 @@ def _rows(
     if header is None:
         raise InputError(f"{source}: the file is empty; expected a header row")
     columns = _columns(source, layout, header)
-    return tuple(columns.values()), _data_rows(source, columns, iterator)
+    return tuple(columns.values()), _data_rows(source, columns, iterator, keep)
 
 
-def _data_rows(source: str, columns: dict[int, str], lines: Iterator[list[str]]) -> Iterator[Row]:
+def _data_rows(
+    source: str, columns: dict[int, str], lines: Iterator[list[str]], keep: bool = True
+) -> Iterator[Row]:
     named = list(columns.items())
     for number, cells in enumerate(lines, start=2):
         if number > MAX_ROWS + 1:
@@ -418,12 +428,19 @@ def _data_rows(source: str, columns: dict[int, str], lines: Iterator[list[str]])
                 f"{source}: refused: more than {MAX_ROWS} rows, the limit for an import file; "
                 "split it into smaller files"
             )
-        if not any(c.strip() for c in cells):
+        joined = "".join(cells)  # one string: the two tests below in C, not per cell
+        if not joined.strip():
             continue
-        if any("\x00" in c for c in cells):
+        if "\x00" in joined:
             raise InputError(f"{source}: row {number} holds a NUL character; is it a text file?")
+        if not keep:
+            yield _COUNTED  # read_table only counts the rows
+            continue
         size = len(cells)
         yield Row(number, {name: cells[i].strip() for i, name in named if i < size})
+
+
+_COUNTED: Final = Row(0, {})
 
 
 def _columns(source: str, layout: Layout, header: list[str]) -> dict[int, str]:
@@ -479,14 +496,15 @@ def _date(checked: Checked[Any], row: Row, column: str) -> date | None:
 
 
 def _required(checked: Checked[Any], row: Row, columns: Iterable[str]) -> bool:
-    empty = [c for c in columns if not row.get(c)]
+    values = row.values
+    empty = [c for c in columns if not values.get(c)]
     for column in empty:
         checked.add(row, column, "empty; a value is required")
     return not empty
 
 
 def _nip_text(text: str) -> str:
-    if re.fullmatch(r"\d(\.\d+)?e\+\d+", text, flags=re.IGNORECASE):
+    if _ROUNDED.fullmatch(text):
         raise InputError(
             f"{text!r} is a number the spreadsheet rounded (18 digits do not fit); format the "
             "NIP column as Text and type the numbers again"
@@ -582,27 +600,28 @@ def _employee_fields(
     """The employee on `row`, or None after recording its problems. With `derive`, a missing
     birth date or sex is read from the NIP (case files)."""
     before = len(checked.problems.get(row.number, ()))
+    cell = row.values.get  # the row's cells: without Row.get's call, a few dozen times a row
     needed = _NEW_EMPLOYEE_REQUIRED if derive else EMPLOYEE_LAYOUT.required
     _required(checked, row, [c for c in needed if c not in ("birth_date", "sex")])
-    kind = row.get("employee_type").upper()
+    kind = cell("employee_type", "").upper()
     if kind and kind not in employee_types:
         checked.add(row, "employee_type", _unknown("employee type", kind, employee_types))
-    sex = row.get("sex").upper()
+    sex = cell("sex", "").upper()
     if sex and sex not in SEXES:
         checked.add(row, "sex", _unknown("sex (L = laki-laki, P = perempuan)", sex, SEXES))
     elif not sex and not derive:
         checked.add(row, "sex", "empty; a value is required (L or P)")
-    position_type = _header_key(row.get("position_type"))
+    position_type = _header_key(cell("position_type", ""))
     if position_type and position_type not in position_types:
         checked.add(row, "position_type", _unknown("position type", position_type, position_types))
-    agency = row.get("agency_code")
+    agency = cell("agency_code", "")
     if agency and agency not in agencies:
         checked.add(row, "agency_code", _unknown("agency", agency, sorted(agencies)[:20]))
-    birth = _date(checked, row, "birth_date") if row.get("birth_date") or not derive else None
+    birth = _date(checked, row, "birth_date") if cell("birth_date", "") or not derive else None
     nip = None
-    if kind in employee_types and row.get("nip"):
+    if kind in employee_types and cell("nip", ""):
         try:
-            nip = parse_nip(_nip_text(row.get("nip")), employee_type=kind, today=today)
+            nip = parse_nip(_nip_text(cell("nip", "")), employee_type=kind, today=today)
             check_matches(nip, birth_date=birth, sex=cast(Sex, sex) if sex in SEXES else None)
         except SanctionsError as exc:
             checked.add(row, "nip", str(exc))
@@ -611,15 +630,15 @@ def _employee_fields(
     return EmployeeInput(
         nip=nip.digits,
         employee_type=kind,
-        name=row.get("name"),
+        name=cell("name", ""),
         birth_date=birth or nip.birth_date,
         sex=sex or nip.sex,
-        position=row.get("position"),
+        position=cell("position", ""),
         position_type=position_type,
         agency_code=agency,
-        rank=row.get("rank") or None,
-        unit=row.get("unit"),
-        address=row.get("address"),
+        rank=cell("rank", "") or None,
+        unit=cell("unit", ""),
+        address=cell("address", ""),
     )
 
 
@@ -677,7 +696,10 @@ def check_cases(
         penetapan=penetapan,
     )
     checked = checks.checked
-    checked.good = checks.check(table.rows, employees)
+    iterator = iter(table.rows)
+    while chunk := list(itertools.islice(iterator, 1000)):  # a chunk at a time, as an import
+        checked.good += checks.check(chunk, employees)
+    checks.close()
     if progress is not None:
         progress(len(table.rows))
     _keep_good(checked)
@@ -713,13 +735,20 @@ class CaseChecks:
         self.employee_types, self.position_types = employee_types, position_types
         self.penetapan = penetapan or {}
         self.checked: Checked[CaseFields] = Checked()
-        self._registers: dict[str, int] = {}  # register number -> the first row giving it
-        self._new: dict[str, tuple[int, int]] = {}  # new NIP -> first row, its data's digest
+        # register number -> the first row giving it; new NIP -> first row, its data's digest:
+        # on disk (`keys.FirstRows`), the current chunk's in `_new`
+        self._keys = FirstRows("registers", "nips")
+        self._new: dict[str, tuple[int, int | None]] = {}
 
     def first_row(self, nip: str) -> int | None:
-        """The number of the first row that registers the new employee `nip`."""
+        """The number of the first row that registers the new employee `nip` (a NIP of the
+        chunk checked last)."""
         found = self._new.get(nip)
         return None if found is None else found[0]
+
+    def close(self) -> None:
+        """Drop the keys kept (their temporary file)."""
+        self._keys.close()
 
     def check(
         self, rows: Iterable[Row], employees: Mapping[str, KnownEmployee]
@@ -729,24 +758,32 @@ class CaseChecks:
         name, by NIP."""
         checked = self.checked
         good: list[tuple[Row, CaseFields]] = []
+        rows = list(rows)
+        earlier = self._keys.first("registers", _keys(rows, "register_number"))
+        registers = {k: r for k, (r, _) in earlier.items()}
+        self._new = new = self._keys.first("nips", ["".join(k.split()) for k in _keys(rows, "nip")])
+        met = set(registers), set(new)  # before this chunk
         for row in rows:
+            cell = row.values.get  # the row's cells, without Row.get's call
             _required(checked, row, CASE_LAYOUT.required)
             _formulas(checked, row)
-            register = row.get("register_number")
+            register = cell("register_number", "")
             if register:
-                seen = self._registers.setdefault(register, row.number)
+                seen = registers.setdefault(register, row.number)
                 if seen != row.number:
                     _twins(checked, seen, row, "register_number", repr(register), "")
-            contest = row.get("contest_code")
+            contest = cell("contest_code", "")
             if contest and contest not in self.contests:
                 checked.add(
                     row, "contest_code", _unknown("contest", contest, sorted(self.contests)[:20])
                 )
-            reported = _date(checked, row, "reported_on") if row.get("reported_on") else None
+            reported = _date(checked, row, "reported_on") if cell("reported_on", "") else None
             if reported is not None and reported > self.today:
                 checked.add(row, "reported_on", f"{reported} is after today ({self.today})")
-            act = _date(checked, row, "act_date") if row.get("act_date") else None
-            codes = tuple(c.upper() for c in re.split(r"[;,\s]+", row.get("violation_codes")) if c)
+            act = _date(checked, row, "act_date") if cell("act_date", "") else None
+            codes = tuple(
+                c.upper() for c in _CODES_SEPARATOR.split(cell("violation_codes", "")) if c
+            )
             if not codes:
                 codes = _described(checked, row, self.catalogue, act, self.penetapan.get(contest))
             for code in codes:
@@ -754,7 +791,7 @@ class CaseChecks:
                     self.catalogue.violation(code)
                 except SanctionsError as exc:
                     checked.add(row, "violation_codes", str(exc))
-            version = row.get("workflow_version") or None
+            version = cell("workflow_version", "") or None
             if version is not None and version not in self.workflow_versions:
                 checked.add(
                     row,
@@ -772,7 +809,7 @@ class CaseChecks:
             )
             if employee is not None:
                 digest = _digest(employee)
-                first, first_digest = self._new.setdefault(employee.nip, (row.number, digest))
+                first, first_digest = new.setdefault(employee.nip, (row.number, digest))
                 if first_digest != digest:
                     _twins(checked, first, row, "nip", f"new employee {employee.nip}",
                            "with other employee data")  # fmt: skip
@@ -787,13 +824,19 @@ class CaseChecks:
                             reported_on=reported,
                             act_date=act,
                             violation_codes=codes,
-                            description=row.get("description"),
+                            description=cell("description", ""),
                             workflow_version=version,
                             employee=employee,
                         ),
                     )
                 )
+        self._keys.add("registers", [(k, r, None) for k, r in registers.items() if k not in met[0]])
+        self._keys.add("nips", [(k, r, d) for k, (r, d) in new.items() if k not in met[1]])
         return good
+
+
+def _keys(rows: Iterable[Row], column: str) -> Iterator[str]:
+    return (key for row in rows if (key := row.get(column)))
 
 
 def _digest(employee: EmployeeInput) -> int:

@@ -15,6 +15,7 @@ There is no checksum: a well-formed number can only be confirmed against BKN (SI
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +82,15 @@ def parse_nip(
     Spaces (any whitespace) between the groups are allowed. Raises InvalidNip naming the
     first wrong part, what it holds and what is allowed.
     """
+    return _parse_nip(text, employee_type, today, pppk_contract_codes)
+
+
+# The last few thousand answers (a Nip is immutable): an import reads each new employee's
+# NIP in its cell checks and again in the registry's rule for an employee.
+@functools.lru_cache(maxsize=4096)
+def _parse_nip(
+    text: str, employee_type: str, today: date, pppk_contract_codes: frozenset[str]
+) -> Nip:
     if employee_type not in ("PNS", "PPPK"):
         raise UnknownCode(f"unknown employee type {employee_type!r} (allowed: PNS, PPPK)")
     kind = cast(EmployeeType, employee_type)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -250,7 +251,13 @@ def add_employee(session: Session, data: EmployeeInput, *, actor: str, today: da
 
 def new_employee(data: EmployeeInput, *, digits: str, agency_id: int) -> Employee:
     """The row for a validated employee (`validate_employee` gave `digits`)."""
-    values = {
+    # no attribute events: an import builds thousands
+    return construct(Employee, employee_values(data, digits=digits, agency_id=agency_id))
+
+
+def employee_values(data: EmployeeInput, *, digits: str, agency_id: int) -> dict[str, Any]:
+    """`new_employee`'s values (an import writes them as plain rows)."""
+    return {
         "nip": digits,
         "employee_type": data.employee_type,
         "name": data.name.strip(),
@@ -263,7 +270,6 @@ def new_employee(data: EmployeeInput, *, digits: str, agency_id: int) -> Employe
         "agency_id": agency_id,
         "address": data.address,
     }
-    return construct(Employee, values)  # no attribute events: an import builds thousands
 
 
 def employee_by_nip(session: Session, text: str, *, actor: str | None = None) -> Employee:

@@ -43,8 +43,8 @@ def event_hash(event: ChainedEvent, prev_hash: str) -> str:
 
 
 def fields_hash(fields: Mapping[str, Any], letters: Sequence[str], prev_hash: str) -> str:
-    """`event_hash` of the event whose `ChainedEvent` fields (but the letters and the hashes)
-    `fields` holds: the write path hashes its event's values without building one."""
+    """The hash of an event from its fields (a `ChainedEvent`'s, or the values of an event
+    row an opening of thousands builds as a dict: the same payload, the same hash)."""
     payload: dict[str, Any] = {
         "case_id": fields["case_id"],
         "seq": fields["seq"],
@@ -61,8 +61,11 @@ def fields_hash(fields: Mapping[str, Any], letters: Sequence[str], prev_hash: st
         "letters": list(letters),
         "prev": prev_hash,
     }
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL(payload).encode("utf-8")).hexdigest()
+
+
+# json.dumps with these options builds this encoder anew at every call
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _utc_second(at: datetime) -> str:

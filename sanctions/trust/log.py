@@ -72,12 +72,22 @@ _HEAD = text("INSERT INTO log_head (id, size) VALUES (1, 0) ON CONFLICT DO NOTHI
 def plain(value: Any) -> Any:
     """JSON values, read back the same from SQLite and PostgreSQL (datetimes in UTC to the
     second, as the event chain has them)."""
-    if value is None or isinstance(value, str | int | float):
+    cls = value.__class__
+    if cls in _SIMPLE:
         return value  # most values: before the ABC checks below, which cost more
+    if cls is dict:  # a plain dict (a snapshot, facts, inputs): its values mostly plain
+        return {str(k): v if v.__class__ in _SIMPLE else plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float):
+        return value
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value.replace(tzinfo=None, microsecond=0).isoformat()
+        global _LAST_TIME
+        last = _LAST_TIME  # one read: another thread may replace it (a tuple, whole)
+        if value is last[0]:  # an import's thousands of rows share their `now`
+            return last[1]
+        utc = value.astimezone(UTC) if value.tzinfo is not None else value
+        text = utc.replace(tzinfo=None, microsecond=0).isoformat()
+        _LAST_TIME = (value, text)
+        return text
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
@@ -87,10 +97,15 @@ def plain(value: Any) -> Any:
     return value
 
 
+_LAST_TIME: tuple[Any, str] = (None, "")  # the datetime plain() was given last, and its text
+
+
 def canonical(payload: Mapping[str, Any]) -> bytes:
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    return _CANONICAL(payload).encode("utf-8")
+
+
+# json.dumps with these options builds this encoder anew at every call
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 def leaf_hex(payload: Mapping[str, Any]) -> str:
@@ -101,11 +116,14 @@ def _row(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     # a row object's loaded values are read from its __dict__ (bulk.values_of), not through
     # the ORM's attribute descriptor (a few times the cost, at an import's hundreds of
     # thousands); values already plain are kept as they are
-    values = bulk.values_of(obj, fields)
-    for name, value in values.items():
-        if value.__class__ not in _SIMPLE:
-            values[name] = _DATE(value) if value.__class__ is date else plain(value)
-    return values
+    return _plain_row(bulk.values_of(obj, fields))
+
+
+def _plain_row(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        n: v if v.__class__ in _SIMPLE else _DATE(v) if v.__class__ is date else plain(v)
+        for n, v in values.items()
+    }
 
 
 _DATE = date.isoformat  # a date (not a datetime): most of a deadline's values not plain already
@@ -149,8 +167,16 @@ _INSERT_LEAVES = _TABLES["leaves"].insert()
 
 
 def case_leaf(case: Case, allegations: Iterable[tuple[str, str]]) -> Leaf:
-    payload = {**_row(case, _CASE), "allegations": sorted([c, d] for c, d in allegations)}
-    return "case", f"cases:{case.id}", payload
+    return case_leaf_of(bulk.values_of(case, _CASE), allegations)
+
+
+def case_leaf_of(values: Mapping[str, Any], allegations: Iterable[tuple[str, str]]) -> Leaf:
+    """`case_leaf` from the case row's values (an opening of thousands builds them as dicts)."""
+    payload = {
+        **{n: v if (v := values[n]).__class__ in _SIMPLE else plain(v) for n in _CASE},
+        "allegations": sorted([c, d] for c, d in allegations),
+    }
+    return "case", f"cases:{values['id']}", payload
 
 
 def deadline_rows(session: Session, case_id: int) -> list[Any]:
@@ -171,18 +197,30 @@ def deadline_digests(deadlines: Iterable[Any]) -> dict[str, str]:
 
 
 def event_leaf(event: CaseEvent, case: Case, deadlines: Iterable[Any] | None) -> Leaf:
+    after = (case.state, case.version, case.facts, case.workflow_version)
+    return event_leaf_of(bulk.values_of(event, _EVENT), after, deadlines)
+
+
+def event_leaf_of(
+    values: Mapping[str, Any],
+    after: tuple[str, int, Mapping[str, Any], str],
+    deadlines: Iterable[Any] | None,
+) -> Leaf:
+    """`event_leaf` from the event row's values and the case's (state, version, facts,
+    workflow version) after it (an opening of thousands builds them as dicts)."""
+    state, version, facts, workflow_version = after
     payload: dict[str, Any] = {
-        **_row(event, _EVENT),
+        **{n: v if (v := values[n]).__class__ in _SIMPLE else plain(v) for n in _EVENT},
         "after": {
-            "state": case.state,
-            "version": case.version,
-            "facts": plain(case.facts),
-            "workflow_version": case.workflow_version,
+            "state": state,
+            "version": version,
+            "facts": plain(facts),
+            "workflow_version": workflow_version,
         },
     }
     if deadlines is not None:
         payload["deadlines"] = deadline_digests(deadlines)
-    return "event", f"case_events:{event.case_id}:{event.seq}", payload
+    return "event", f"case_events:{values['case_id']}:{values['seq']}", payload
 
 
 def context_sha256(context: Mapping[str, Any]) -> str:
@@ -239,23 +277,26 @@ def append(session: Session, leaves: Sequence[Leaf]) -> None:
     if not leaves:
         return
     connection = session.connection()
+    if len(leaves) > bulk.COPY_FROM:
+        # a batch (an import): the head bumped, then the leaves written at the indexes it
+        # gives, as `bulk.insert_values` writes (COPY on PostgreSQL, the driver's executemany
+        # on SQLite: SQLAlchemy's per-row handling of the parameters costs more)
+        size = connection.execute(_BUMP, {"n": len(leaves)}).scalar()
+        if size is None:  # the log's first leaf
+            connection.execute(_HEAD)
+            size = connection.execute(_BUMP, {"n": len(leaves)}).scalar_one()
+        start = int(size) - len(leaves)
+        indexed = [
+            {"idx": start + i, "kind": kind, "ref": ref, "leaf_hash": leaf_hex(payload),
+             "payload": payload}
+            for i, (kind, ref, payload) in enumerate(leaves)
+        ]  # fmt: skip
+        bulk.insert_values(connection, _TABLES["leaves"], indexed)
+        return
     rows = [
         {"kind": kind, "ref": ref, "leaf_hash": leaf_hex(payload), "payload": payload}
         for kind, ref, payload in leaves
     ]
-    if len(rows) > bulk.COPY_FROM:
-        # a batch (an import): the head bumped, then the leaves written at the indexes it
-        # gives, as `bulk.insert_values` writes (COPY on PostgreSQL, the driver's executemany
-        # on SQLite: SQLAlchemy's per-row handling of the parameters costs more)
-        size = connection.execute(_BUMP, {"n": len(rows)}).scalar()
-        if size is None:  # the log's first leaf
-            connection.execute(_HEAD)
-            size = connection.execute(_BUMP, {"n": len(rows)}).scalar_one()
-        start = int(size) - len(rows)
-        bulk.insert_values(
-            connection, _TABLES["leaves"], [{"idx": start + i, **r} for i, r in enumerate(rows)]
-        )
-        return
     if connection.dialect.name == "postgresql":
         # one round trip: the head bumped and the leaves inserted by one statement
         params: dict[str, Any] = {"n": len(rows)}
