@@ -82,7 +82,7 @@ def enrich(app: App) -> None:
         "position_type = COALESCE(employee_snapshot ->> 'position_type', ''), "
         "violation_codes = COALESCE((SELECT string_agg(DISTINCT a.violation_code, ',' "
         "ORDER BY a.violation_code) FROM allegations a WHERE a.case_id = cases.id), '')",
-        # the follow-up facts the write path keeps (`reports.follow_up`), as migration 0029
+        # the follow-up facts the write path keeps (`cases.follow_up`), as migration 0029
         # fills them for the cases written before it, by the declared law
         _follow_up_backfill(app),
         "INSERT INTO app_users (username, full_name) VALUES ('bench-admin', ''), "
@@ -101,8 +101,8 @@ def _follow_up_backfill(app: App) -> str:
     """Migration 0029's UPDATE of the follow-up columns, with the shipped law."""
     import importlib.util
 
+    from sanctions.cases import follow_up
     from sanctions.db import MIGRATIONS
-    from sanctions.reports import follow_up
 
     path = MIGRATIONS / "versions" / "0029_case_follow_up_facts.py"
     spec = importlib.util.spec_from_file_location("migration_0029", path)

@@ -20,11 +20,10 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 from sanctions.app import App
-from sanctions.cases import exchange
+from sanctions.cases import exchange, follow_up
 from sanctions.db import session_scope
 from sanctions.db.models import Agency, Case, CaseEvent, Letter
 from sanctions.errors import AlreadyAccepted, BundleRejected, RecordConflict
-from sanctions.reports import follow_up
 from sanctions.settings import Settings
 from sanctions.trust import bundles, keys, log
 from tests.conftest import _new_schema_name, copy_template, pg_url

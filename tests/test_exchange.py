@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 from sanctions.app import App
+from sanctions.cases import follow_up
 from sanctions.cases.opening import OpenCaseInput
 from sanctions.cases.receiving import receive_case
 from sanctions.cli import cli
@@ -24,7 +25,6 @@ from sanctions.errors import Conflict, InputError, PermissionDenied, RuleViolati
 from sanctions.letters.context import from_json
 from sanctions.letters.incoming import IncomingLetter
 from sanctions.letters.render import render_html
-from sanctions.reports import follow_up
 from sanctions.trust import bundles, log
 from tests.factories import NOW, PNS_NIP, grant_cli_user, s, seed, snapshot, walk
 from tests.fakes import fake_app_factory

@@ -1,4 +1,4 @@
-"""The follow-up facts a case keeps (`sanctions.reports.follow_up`, migration 0029) are those
+"""The follow-up facts a case keeps (`sanctions.cases.follow_up`, migration 0029) are those
 its events and deadlines give after every kind of change: steps, corrections voiding the
 recommendation or the PPK's act, a suspension, a calendar revision and a move to another
 workflow version; and `report followup` read from them gives the figures the in-memory
@@ -14,11 +14,11 @@ import pytest
 from sqlmodel import select
 
 from sanctions.app import App
+from sanctions.cases import follow_up
 from sanctions.cases.correction import correct
 from sanctions.db import session_scope
 from sanctions.db.models import Case
 from sanctions.deadlines.adjustments import adjust, apply_revision
-from sanctions.reports import follow_up
 from sanctions.reports.figures import ALL_TIME, FollowUpLaw, Step
 from sanctions.trust.log import LogFinding
 from tests.factories import NOW, open_case, recommended, seed, walk, walk_together

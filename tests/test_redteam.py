@@ -20,10 +20,10 @@ from sqlalchemy import Connection, text
 from sqlmodel import select
 
 from sanctions.app import App
+from sanctions.cases import follow_up
 from sanctions.db import session_scope
 from sanctions.db.models import Case, Letter, LogLeaf
 from sanctions.letters import store
-from sanctions.reports import follow_up
 from sanctions.trust import checkpoints, keys, log
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import verify as verify_chains

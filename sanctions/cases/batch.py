@@ -31,6 +31,7 @@ from typing import Any, Literal, NamedTuple
 from sqlmodel import Session
 
 from sanctions.app import App
+from sanctions.cases import follow_up
 from sanctions.cases.changes import (
     IssueLetter,
     Opening,
@@ -49,7 +50,6 @@ from sanctions.cases.opening import OPEN_TRIGGER
 from sanctions.db.bulk import insert_values, reserve_ids
 from sanctions.db.models import Allegation, Case, CaseEvent, Deadline, report_values
 from sanctions.letters.service import issue_letter
-from sanctions.reports import follow_up
 from sanctions.trust import log
 from sanctions.trust.audit import sealed
 from sanctions.trust.chain import GENESIS, fields_hash

@@ -31,6 +31,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
+from sanctions.cases import follow_up
 from sanctions.cases.workflow import Workflow
 from sanctions.db import session_scope
 from sanctions.db.bulk import M, construct, values_of
@@ -56,7 +57,6 @@ from sanctions.letters.service import (
     letter_kinds,
     spec_of,
 )
-from sanctions.reports import follow_up
 from sanctions.trust import log
 from sanctions.trust.access import record_refusal
 from sanctions.trust.audit import sealed

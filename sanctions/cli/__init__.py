@@ -41,7 +41,8 @@ SUMMARIES = {
     "contest": "Election contests (Pemilu, Pilkada).",
     "case": "Open and advance neutrality cases.",
     "desk": "The cases waiting for a step your roles may take: the step, its due date and the "
-    "working days left (negative when overdue), the soonest due first, then the longest waiting.",
+    "working days left (negative when overdue), the soonest due first, then the longest "
+    "waiting; one page of them, with how many wait.",
     "workflow": "The declared case workflows.",
     "catalogue": "The violation or sanction catalogue, with legal basis and confidence; `search` "
     "finds the codes for a report's words.",

@@ -38,7 +38,7 @@ def audit_verify(
     """Recompute every case's event chain (or CASE's), check the whole Merkle log against
     every record and every stored letter file against its SHA-256, and with --since a signed
     checkpoint, prove the log only grew since. Names the first bad record; exits 1 if any."""
-    from sanctions.reports import follow_up
+    from sanctions.cases import follow_up
     from sanctions.trust import checkpoints, log
     from sanctions.trust.files import check_files
 

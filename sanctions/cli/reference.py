@@ -35,7 +35,7 @@ def db() -> None:
 @pass_shell
 def db_upgrade(shell: Shell) -> None:
     """Create or migrate the schema to the newest revision (safe to re-run)."""
-    from sanctions.reports.follow_up import as_data, law_of
+    from sanctions.cases.follow_up import as_data, law_of
 
     laws = {v: law_of(w) for v, w in shell.app.workflows.versions.items()}
     upgrade(shell.app.db, follow_up=as_data(laws))  # migration 0029 backfills by the law

@@ -138,7 +138,7 @@ def upgrade(
     engine: Engine, revision: str = "head", *, follow_up: Mapping[str, Any] | None = None
 ) -> None:
     """`follow_up`: the declared follow-up law per workflow version, as plain data
-    (`reports.follow_up.as_data`), which migration 0029 backfills the cases' follow-up columns
+    (`cases.follow_up.as_data`), which migration 0029 backfills the cases' follow-up columns
     by; a database with recommended cases cannot be taken past 0029 without it."""
     from alembic import command
 

@@ -197,7 +197,7 @@ class Case(_Table, table=True):
     position: str = Field(default="", max_length=200)
     position_type: str = Field(default="", max_length=40)
     violation_codes: str = Field(default="", max_length=400)
-    # The follow-up of the PPK, as its steps give it (`reports.follow_up`, kept by the write
+    # The follow-up of the PPK, as its steps give it (`cases.follow_up`, kept by the write
     # path; migration 0029), NULL while not yet: the first standing step into
     # direkomendasikan, the due date of the first tindak_lanjut_ppk deadline there, the first
     # standing step after it that ends the follow-up, and whether that step is the PPK's act.

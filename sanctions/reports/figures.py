@@ -41,10 +41,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Final
 
-from sanctions.law import names
+from sanctions.cases.steps import FOLLOW_UP_DEADLINE as FOLLOW_UP_DEADLINE
+from sanctions.cases.steps import RECOMMENDED as RECOMMENDED
+from sanctions.cases.steps import FollowUpLaw as FollowUpLaw
+from sanctions.cases.steps import Step as Step
+from sanctions.cases.steps import effective_steps as effective_steps
 
-RECOMMENDED: Final = names.RECOMMENDED_STATE
-FOLLOW_UP_DEADLINE: Final = names.FOLLOW_UP_DEADLINE
 AGE_BUCKETS: Final = (
     (30, "0-30 hari"),
     (60, "31-60 hari"),
@@ -113,37 +115,6 @@ class Campaign:
 
 
 @dataclass(frozen=True)
-class Step:
-    """A state-changing event of a case: its number, date, trigger and the states it joins
-    (`source` None for the opening); `voids` the number of the step a correction voids."""
-
-    seq: int
-    on: date
-    trigger: str
-    source: str | None
-    dest: str
-    voids: int | None = None
-
-
-@dataclass(frozen=True)
-class FollowUpLaw:
-    """What a workflow version declares about the PPK's follow-up: the states that declare
-    the follow-up deadline (while a case is in one, the follow-up is not done and the ladder
-    runs), and the (state, trigger) steps that deadline governs there."""
-
-    states: frozenset[str] = frozenset()
-    governed: frozenset[tuple[str, str]] = frozenset()
-
-    def ends(self, step: Step) -> bool:
-        """The step ends the follow-up: it leaves the deadline's states."""
-        return step.source in self.states and step.dest not in self.states
-
-    def acts(self, step: Step) -> bool:
-        """The step that ends the follow-up is the PPK's (the decision), not moot."""
-        return (step.source or "", step.trigger) in self.governed
-
-
-@dataclass(frozen=True)
 class CaseRecord:
     """One case, as far as the reports need it."""
 
@@ -168,17 +139,7 @@ class CaseRecord:
     # when steps are given, `as_of` derives the fields above from them for a report date.
     steps: tuple[Step, ...] = ()
     terminal: frozenset[str] = frozenset()
-    follow_up_law: FollowUpLaw = FollowUpLaw()
-
-
-def effective_steps(steps: Sequence[Step], on: date) -> list[Step]:
-    """The steps that stand on `on`: dated on or before it, in the order recorded, without
-    the corrections and the steps they void."""
-    voided = {s.voids for s in steps if s.voids is not None}
-    return [
-        s for s in sorted(steps, key=lambda s: s.seq)
-        if s.on <= on and s.voids is None and s.seq not in voided
-    ]  # fmt: skip
+    follow_up_law: FollowUpLaw = field(default_factory=FollowUpLaw)
 
 
 def as_of(record: CaseRecord, on: date) -> CaseRecord | None:

@@ -14,7 +14,7 @@ reads no case into Python:
   standing step after that which ends it (`FollowUpLaw.ends`, per workflow version, as
   declared), acted when that step is governed (`FollowUpLaw.acts`), on time against the due
   date of its first `tindak_lanjut_ppk` deadline opened in `direkomendasikan`: facts the
-  write path keeps on the case (`sanctions.reports.follow_up`), read on the date from them.
+  write path keeps on the case (`sanctions.cases.follow_up`), read on the date from them.
 
 Each query returns grouped counts (per agency and outcome, per violation code and position,
 per state and report date, per act date): a few hundred rows whatever the number of cases,
@@ -264,7 +264,7 @@ def follow_up_groups(
     """(agency code, agency name, PPK title, PPK name, outcome, cases, worst days late) per
     agency and outcome of the cases recommended in `period` (and by `scope.on`).
 
-    Read from the follow-up facts each case keeps (`reports.follow_up`; migration 0029)
+    Read from the follow-up facts each case keeps (`cases.follow_up`; migration 0029)
     through `ix_cases_follow_up`, an index-only range scan of the recommended cases: the
     steps standing on the date are a prefix of those standing now (no step is dated before
     the case's last), so on the date the case was recommended when `recommended_on` is not

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases.changes import CORRECTION_TRIGGER, VOIDS
+from sanctions.cases.follow_up import law_of
 from sanctions.cases.workflow import Workflow
 from sanctions.db.models import Agency, Allegation, Case, CaseEvent, Contest, Deadline
 from sanctions.reports import figures as reports
@@ -32,7 +33,6 @@ from sanctions.reports.figures import (
     Period,
     Step,
 )
-from sanctions.reports.follow_up import law_of
 from sanctions.reports.pdf import ReportInput
 from sanctions.trust.scope import visible_cases
 
@@ -100,7 +100,7 @@ def load(app: App, session: Session, *, actor: str, agency_code: str | None = No
 
 
 def follow_up_law(workflow: Workflow) -> FollowUpLaw:
-    """The follow-up as the workflow declares it (`reports.follow_up.law_of`)."""
+    """The follow-up as the workflow declares it (`cases.follow_up.law_of`)."""
     return law_of(workflow)
 
 

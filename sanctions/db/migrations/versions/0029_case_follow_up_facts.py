@@ -8,7 +8,7 @@ Create Date: 2026-12-02
 due date of the case's first tindak_lanjut_ppk deadline opened there), `follow_up_left_on`
 (the first standing step after the recommendation that ends the follow-up) and
 `follow_up_acted` (that step is the PPK's act, not moot): NULL while not yet. The write path
-keeps them (`sanctions.reports.follow_up`); `report followup` reads them through
+keeps them (`sanctions.cases.follow_up`); `report followup` reads them through
 `ix_cases_follow_up` instead of deriving them from every case's events (9.65 s over 1,000,000
 cases, docs/performance.md). Here they are filled for the cases already written, in one
 UPDATE, by the declared follow-up law (which states end the follow-up, which steps are the
@@ -78,7 +78,7 @@ def _listed(names: Any) -> str:
 
 def _backfill(dialect: str, laws: Mapping[str, Any]) -> str:
     """One UPDATE of every case with a recommendation or a follow-up deadline, as
-    `sanctions.reports.follow_up.derive` gives the facts from the steps."""
+    `sanctions.cases.follow_up.derive` gives the facts from the steps."""
     if dialect == "postgresql":
         voids = "CAST(NULLIF(e.inputs ->> 'voids', '') AS INTEGER)"
     else:

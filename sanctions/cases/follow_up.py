@@ -32,15 +32,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from sanctions.cases import changes as _changes
-from sanctions.cases.workflow import Workflow
-from sanctions.db.models import Case, CaseEvent, Deadline
-from sanctions.reports.figures import (
+from sanctions.cases.steps import (
     FOLLOW_UP_DEADLINE,
     RECOMMENDED,
     FollowUpLaw,
     Step,
     effective_steps,
 )
+from sanctions.cases.workflow import Workflow
+from sanctions.db.models import Case, CaseEvent, Deadline
 from sanctions.trust.log import LogFinding
 
 if TYPE_CHECKING:
