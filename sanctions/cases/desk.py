@@ -26,7 +26,7 @@ from sanctions.cases import routes
 from sanctions.cases.guards import GuardContext, evaluate
 from sanctions.cases.service import guard_context, guard_rows
 from sanctions.cases.workflow import TransitionSpec
-from sanctions.db.models import Agency, Case, Deadline, Employee
+from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Employee
 from sanctions.deadlines.ladder import next_step_due
 from sanctions.deadlines.reminders import steps_done
 from sanctions.deadlines.rules import Direction, OnMiss, Unit, days_left
@@ -158,8 +158,12 @@ def desk_page(
     cases = _light_cases(app, session, actor)
     deadlines = _light_deadlines(app, session, actor)
     roles_at: dict[int, frozenset[str]] = {}
-    steps_of: dict[tuple[str, str, frozenset[str]], list[TransitionSpec]] = {}
-    candidates: list[tuple[Any, list[TransitionSpec]]] = []
+    # (workflow version, state, roles) → the steps the roles may take, each with its route
+    # guards (worked out once per key, not per case)
+    steps_of: dict[tuple[str, str, frozenset[str]], list[tuple[TransitionSpec, tuple[str, ...]]]]
+    steps_of = {}
+    candidates: list[tuple[Any, list[tuple[TransitionSpec, tuple[str, ...]]]]] = []
+    checked: set[str] = set()  # the states whose steps need a route check
     for case in cases:
         if case.agency_id not in roles_at:
             roles_at[case.agency_id] = frozenset(roles_for(session, actor, case.agency_id)) - {
@@ -170,23 +174,28 @@ def desk_page(
         if key not in steps_of:
             workflow = app.workflow(case.workflow_version)
             steps_of[key] = [
-                t for t in routes.forward_steps(workflow, case.state) if roles & set(t.roles)
+                (t, routes.route_guards(t))
+                for t in routes.forward_steps(workflow, case.state)
+                if roles & set(t.roles)
             ]
         if steps_of[key]:
             candidates.append((case, steps_of[key]))
-    # the route checks' rows of every case that needs one, read at once
-    guarded = guard_rows(
-        session, [c.id for c, steps in candidates if any(routes.route_guards(t) for t in steps)]
-    )
+            if any(guards for _, guards in steps_of[key]):
+                checked.add(case.state)
+    # the route checks' rows of the cases in those states, read by joins to the same
+    # restriction (not IN lists of their ids)
+    guarded = _guard_rows(app, session, actor, cases, checked)
     waiting: list[_Waiting] = []
-    for case, steps in candidates:
+    for case, guarded_steps in candidates:
         workflow = app.workflow(case.workflow_version)
         own = deadlines.get(case.id, [])
-        if any(routes.route_guards(t) for t in steps):
-            ctx = _context(app, session, case, on, own, guarded.get(case.id))
-            steps = [t for t in steps if not evaluate(routes.route_guards(t), ctx)]
+        if any(guards for _, guards in guarded_steps):
+            ctx = _context(app, session, case, on, own, guarded[case.id])
+            steps = [t for t, guards in guarded_steps if not guards or not evaluate(guards, ctx)]
             if not steps:
                 continue
+        else:
+            steps = [t for t, _ in guarded_steps]
         triggers = {t.trigger for t in steps}
         governing = [
             d
@@ -440,6 +449,59 @@ def _light_deadlines_query(app: App, session: Session, actor: str) -> Any:
         .order_by(col(d.due_date), col(d.id))
     )  # fmt: skip
     return visible_cases(query, session, actor, agency_code=None, refusal=_NO_ROLE.format(actor))
+
+
+def _guard_rows(
+    app: App, session: Session, actor: str, cases: Sequence[Any], states: set[str]
+) -> dict[int, list[tuple[Any, ...]]]:
+    """`service.guard_rows` of the visible open cases in `states` (those whose steps need a
+    route check), read as the agencies and contests of these cases (a few rows) and their
+    allegations, joined to the cases by the same restriction as `_light_cases`."""
+    if not states:
+        return {}
+    agencies = {
+        int(i or 0): (kind, parent)
+        for i, kind, parent in session.connection().execute(
+            sa_select(col(Agency.id), col(Agency.kind), col(Agency.parent)).where(
+                col(Agency.id).in_(sorted({c.agency_id for c in cases}))
+            )
+        )
+    }
+    contest_ids = sorted({c.contest_id for c in cases if c.contest_id is not None})
+    contests = {
+        int(i or 0): (day, by_office)
+        for i, day, by_office in session.connection().execute(
+            sa_select(
+                col(Contest.id),
+                col(Contest.candidate_determination_date),
+                col(Contest.penetapan_by_office),
+            ).where(col(Contest.id).in_(contest_ids))
+        )
+    }
+    alleged: dict[int, list[str | None]] = {}
+    query = (
+        sa_select(col(Allegation.case_id), col(Allegation.violation_code))
+        .select_from(Allegation)
+        .join(Case, col(Case.id) == Allegation.case_id)
+        .where(col(Case.state).in_(sorted(states)), col(Case.contest_id).is_not(None))
+        .order_by(col(Allegation.case_id), col(Allegation.id))
+    )
+    query = visible_cases(query, session, actor, agency_code=None, refusal=_NO_ROLE.format(actor))
+    for case_id, code in session.connection().execute(query):
+        alleged.setdefault(case_id, []).append(code)
+    found: dict[int, list[tuple[Any, ...]]] = {}
+    for case in cases:
+        if case.state not in states:
+            continue
+        kind, parent = agencies[case.agency_id]
+        contest = contests.get(case.contest_id) if case.contest_id is not None else None
+        if contest is None:
+            found[case.id] = [(kind, parent, None, None, None)]
+        else:
+            day, by_office = contest
+            codes = alleged.get(case.id) or [None]
+            found[case.id] = [(kind, parent, day, code, by_office) for code in codes]
+    return found
 
 
 def _agency_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
