@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from sqlalchemy import exists
@@ -185,12 +184,13 @@ def desk_page(
     # the route checks' rows of the cases in those states, read by joins to the same
     # restriction (not IN lists of their ids)
     guarded = _guard_rows(app, session, actor, cases, checked)
+    memo: dict[Any, Any] = {}  # what the guard contexts share (`service.guard_context`)
     waiting: list[_Waiting] = []
     for case, guarded_steps in candidates:
         workflow = app.workflow(case.workflow_version)
         own = deadlines.get(case.id, [])
         if any(guards for _, guards in guarded_steps):
-            ctx = _context(app, session, case, on, own, guarded[case.id])
+            ctx = _context(app, session, case, on, own, guarded[case.id], memo)
             steps = [t for t, guards in guarded_steps if not guards or not evaluate(guards, ctx)]
             if not steps:
                 continue
@@ -317,10 +317,12 @@ def _context(
     on: date,
     deadlines: Sequence[Deadline],
     rows: Sequence[Sequence[Any]] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> GuardContext:
     return guard_context(
-        app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False, rows=rows
-    )
+        app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False, rows=rows,
+        memo=memo,
+    )  # fmt: skip
 
 
 def _open_query(app: App) -> Any:
@@ -404,20 +406,33 @@ def _light_query(app: App) -> Any:
     ).where(col(Case.state).not_in(_terminal(app)))
 
 
-def _light_cases(app: App, session: Session, actor: str) -> list[Any]:
+def _light_cases(app: App, session: Session, actor: str) -> list[_Light]:
     """The open cases `actor` may see, as `_light_query` rows with the attributes the guard
-    context reads of a case (`employee_snapshot` holding the two values it reads)."""
+    context reads of a case (`employee_snapshot` holding the values it reads); fetched at
+    once (row by row, the driver's per-row calls cost more than the rows)."""
     query = visible_cases(
         _light_query(app), session, actor, agency_code=None, refusal=_NO_ROLE.format(actor)
     )
-    result = session.connection().execute(query.order_by(col(Case.id)))
-    keys = list(result.keys())
-    found = []
-    for row in result:
-        values = dict(zip(keys, row, strict=True))
-        snapshot = {k: v for k in _SNAPSHOT_KEYS if (v := values.pop(k)) is not None}
-        found.append(SimpleNamespace(**values, employee_snapshot=snapshot))
-    return found
+    rows = session.connection().execute(query.order_by(col(Case.id))).all()
+    return [_Light(row) for row in rows]
+
+
+class _Light:
+    """A `_light_query` row as the case the guard context reads."""
+
+    __slots__ = (
+        "act_date", "agency_id", "contest_id", "employee_id", "employee_snapshot", "facts",
+        "id", "reference", "state", "workflow_version",
+    )  # fmt: skip
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        (
+            self.id, self.reference, self.agency_id, self.employee_id, self.contest_id,
+            self.workflow_version, self.state, self.act_date, self.facts, *snapshot,
+        ) = row  # fmt: skip
+        self.employee_snapshot = {
+            k: v for k, v in zip(_SNAPSHOT_KEYS, snapshot, strict=True) if v is not None
+        }
 
 
 def _light_deadlines(app: App, session: Session, actor: str) -> dict[int, list[Any]]:
@@ -426,7 +441,7 @@ def _light_deadlines(app: App, session: Session, actor: str) -> dict[int, list[A
     `ix_deadlines_case_open` per case; not an IN list of their ids, which cost twice the
     client's time); their labels are read for a page's rows only."""
     found: dict[int, list[Any]] = {}
-    for row in session.connection().execute(_light_deadlines_query(app, session, actor)):
+    for row in session.connection().execute(_light_deadlines_query(app, session, actor)).all():
         found.setdefault(row.case_id, []).append(row)
     return found
 
