@@ -24,7 +24,7 @@ from sanctions.app import App
 from sanctions.cases import routes
 from sanctions.cases.guards import GuardContext, evaluate
 from sanctions.cases.service import guard_context, guard_rows
-from sanctions.cases.workflow import TransitionSpec
+from sanctions.cases.workflow import TransitionSpec, Workflow
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Employee
 from sanctions.deadlines.ladder import next_step_due
 from sanctions.deadlines.reminders import steps_done
@@ -185,6 +185,7 @@ def desk_page(
     # restriction (not IN lists of their ids)
     guarded = _guard_rows(app, session, actor, cases, checked)
     memo: dict[Any, Any] = {}  # what the guard contexts share (`service.guard_context`)
+    governs: dict[tuple[str, str, str, tuple[str, ...]], bool] = {}
     waiting: list[_Waiting] = []
     for case, guarded_steps in candidates:
         workflow = app.workflow(case.workflow_version)
@@ -196,13 +197,12 @@ def desk_page(
                 continue
         else:
             steps = [t for t, _ in guarded_steps]
-        triggers = {t.trigger for t in steps}
+        triggers = tuple(t.trigger for t in steps)
         governing = [
             d
             for d in own
             if d.direction == Direction.AFTER.value
-            and (rule := routes.rule_of(workflow, d.state, d.name)) is not None
-            and triggers & set(rule.governs)
+            and _governs(governs, workflow, case.workflow_version, d.state, d.name, triggers)
         ]
         soonest = min(governing, key=lambda d: d.due_date, default=None)
         since = case.facts.get(f"{case.state}_on")
@@ -306,6 +306,22 @@ def overdue(
 
 
 # -- helpers --------------------------------------------------------------------------------
+def _governs(
+    memo: dict[tuple[str, str, str, tuple[str, ...]], bool],
+    workflow: Workflow,
+    version: str,
+    state: str,
+    name: str,
+    triggers: tuple[str, ...],
+) -> bool:
+    """Whether the deadline `name` of `state` governs one of `triggers` (once per key)."""
+    key = (version, state, name, triggers)
+    if key not in memo:
+        rule = routes.rule_of(workflow, state, name)
+        memo[key] = rule is not None and bool(set(triggers) & set(rule.governs))
+    return memo[key]
+
+
 def _late(deadline: Deadline, on: date) -> bool:
     return deadline.direction == Direction.AFTER.value and deadline.due_date < on
 
@@ -498,7 +514,7 @@ def _guard_rows(
         sa_select(col(Allegation.case_id), col(Allegation.violation_code))
         .select_from(Allegation)
         .join(Case, col(Case.id) == Allegation.case_id)
-        .where(col(Case.state).in_(sorted(states)), col(Case.contest_id).is_not(None))
+        .where(col(Case.state).in_(sorted(states)))
         .order_by(col(Allegation.case_id), col(Allegation.id))
     )
     query = visible_cases(query, session, actor, agency_code=None, refusal=_NO_ROLE.format(actor))
