@@ -152,7 +152,8 @@ def desk_page(
 ) -> DeskPage:
     """`limit` rows of the desk from `offset` (every row when None), with the number of cases
     waiting. The order and the count need every waiting case's steps, its route check and its
-    soonest governing deadline, read as plain columns (`_LIGHT`, `_LIGHT_DEADLINES`); the rows
+    soonest governing deadline, read as plain columns (`_light_cases`, `_light_deadlines`,
+    and `_guard_rows` for the route checks, each joined to the visible open cases); the rows
     themselves (the employee, the labels, the days left) are built for the page only."""
     cases = _light_cases(app, session, actor)
     deadlines = _light_deadlines(app, session, actor)
