@@ -167,7 +167,7 @@ def measures(app: App) -> dict[str, Callable[[], int]]:
 def explain(app: App) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of the scan's query (whole, and its first keyset page), the
     desk's two light queries and the follow-up report's query."""
-    from sanctions.cases.desk import _light_deadlines_query, _light_query
+    from sanctions.cases.desk import _allegations_query, _light_deadlines_query, _light_query
     from sanctions.deadlines.reminders import PAGE, overdue_query
     from sanctions.reports import queries
     from sanctions.reports.figures import ALL_TIME
@@ -193,6 +193,9 @@ def explain(app: App) -> None:
                 text(f"cases.agency_id = {OFFICER_AGENCY}")
             ),
             "desk: their open deadlines": _light_deadlines_query(app, session, "bench-officer"),
+            "desk: the route checks' allegations": _allegations_query(
+                session, "bench-officer", {"direkomendasikan"}
+            ),
             "report followup": captured[0],
         }
         for label, query in plans.items():

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from sqlalchemy import exists
@@ -25,8 +24,8 @@ from sanctions.app import App
 from sanctions.cases import routes
 from sanctions.cases.guards import GuardContext, evaluate
 from sanctions.cases.service import guard_context, guard_rows
-from sanctions.cases.workflow import TransitionSpec
-from sanctions.db.models import Agency, Case, Deadline, Employee
+from sanctions.cases.workflow import TransitionSpec, Workflow
+from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Employee
 from sanctions.deadlines.ladder import next_step_due
 from sanctions.deadlines.reminders import steps_done
 from sanctions.deadlines.rules import Direction, OnMiss, Unit, days_left
@@ -153,13 +152,18 @@ def desk_page(
 ) -> DeskPage:
     """`limit` rows of the desk from `offset` (every row when None), with the number of cases
     waiting. The order and the count need every waiting case's steps, its route check and its
-    soonest governing deadline, read as plain columns (`_LIGHT`, `_LIGHT_DEADLINES`); the rows
+    soonest governing deadline, read as plain columns (`_light_cases`, `_light_deadlines`,
+    and `_guard_rows` for the route checks, each joined to the visible open cases); the rows
     themselves (the employee, the labels, the days left) are built for the page only."""
     cases = _light_cases(app, session, actor)
     deadlines = _light_deadlines(app, session, actor)
     roles_at: dict[int, frozenset[str]] = {}
-    steps_of: dict[tuple[str, str, frozenset[str]], list[TransitionSpec]] = {}
-    candidates: list[tuple[Any, list[TransitionSpec]]] = []
+    # (workflow version, state, roles) → the steps the roles may take, each with its route
+    # guards (worked out once per key, not per case)
+    steps_of: dict[tuple[str, str, frozenset[str]], list[tuple[TransitionSpec, tuple[str, ...]]]]
+    steps_of = {}
+    candidates: list[tuple[Any, list[tuple[TransitionSpec, tuple[str, ...]]]]] = []
+    checked: set[str] = set()  # the states whose steps need a route check
     for case in cases:
         if case.agency_id not in roles_at:
             roles_at[case.agency_id] = frozenset(roles_for(session, actor, case.agency_id)) - {
@@ -170,30 +174,36 @@ def desk_page(
         if key not in steps_of:
             workflow = app.workflow(case.workflow_version)
             steps_of[key] = [
-                t for t in routes.forward_steps(workflow, case.state) if roles & set(t.roles)
+                (t, routes.route_guards(t))
+                for t in routes.forward_steps(workflow, case.state)
+                if roles & set(t.roles)
             ]
         if steps_of[key]:
             candidates.append((case, steps_of[key]))
-    # the route checks' rows of every case that needs one, read at once
-    guarded = guard_rows(
-        session, [c.id for c, steps in candidates if any(routes.route_guards(t) for t in steps)]
-    )
+            if any(guards for _, guards in steps_of[key]):
+                checked.add(case.state)
+    # the route checks' rows of the cases in those states, read by joins to the same
+    # restriction (not IN lists of their ids)
+    guarded = _guard_rows(app, session, actor, cases, checked)
+    memo: dict[Any, Any] = {}  # what the guard contexts share (`service.guard_context`)
+    governs: dict[tuple[str, str, str, tuple[str, ...]], bool] = {}
     waiting: list[_Waiting] = []
-    for case, steps in candidates:
+    for case, guarded_steps in candidates:
         workflow = app.workflow(case.workflow_version)
         own = deadlines.get(case.id, [])
-        if any(routes.route_guards(t) for t in steps):
-            ctx = _context(app, session, case, on, own, guarded.get(case.id))
-            steps = [t for t in steps if not evaluate(routes.route_guards(t), ctx)]
+        if any(guards for _, guards in guarded_steps):
+            ctx = _context(app, session, case, on, own, guarded[case.id], memo)
+            steps = [t for t, guards in guarded_steps if not guards or not evaluate(guards, ctx)]
             if not steps:
                 continue
-        triggers = {t.trigger for t in steps}
+        else:
+            steps = [t for t, _ in guarded_steps]
+        triggers = tuple(t.trigger for t in steps)
         governing = [
             d
             for d in own
             if d.direction == Direction.AFTER.value
-            and (rule := routes.rule_of(workflow, d.state, d.name)) is not None
-            and triggers & set(rule.governs)
+            and _governs(governs, workflow, case.workflow_version, d.state, d.name, triggers)
         ]
         soonest = min(governing, key=lambda d: d.due_date, default=None)
         since = case.facts.get(f"{case.state}_on")
@@ -297,6 +307,22 @@ def overdue(
 
 
 # -- helpers --------------------------------------------------------------------------------
+def _governs(
+    memo: dict[tuple[str, str, str, tuple[str, ...]], bool],
+    workflow: Workflow,
+    version: str,
+    state: str,
+    name: str,
+    triggers: tuple[str, ...],
+) -> bool:
+    """Whether the deadline `name` of `state` governs one of `triggers` (once per key)."""
+    key = (version, state, name, triggers)
+    if key not in memo:
+        rule = routes.rule_of(workflow, state, name)
+        memo[key] = rule is not None and bool(set(triggers) & set(rule.governs))
+    return memo[key]
+
+
 def _late(deadline: Deadline, on: date) -> bool:
     return deadline.direction == Direction.AFTER.value and deadline.due_date < on
 
@@ -308,10 +334,12 @@ def _context(
     on: date,
     deadlines: Sequence[Deadline],
     rows: Sequence[Sequence[Any]] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> GuardContext:
     return guard_context(
-        app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False, rows=rows
-    )
+        app, session, case, on=on, inputs={}, deadlines=deadlines, priors=False, rows=rows,
+        memo=memo,
+    )  # fmt: skip
 
 
 def _open_query(app: App) -> Any:
@@ -395,20 +423,33 @@ def _light_query(app: App) -> Any:
     ).where(col(Case.state).not_in(_terminal(app)))
 
 
-def _light_cases(app: App, session: Session, actor: str) -> list[Any]:
+def _light_cases(app: App, session: Session, actor: str) -> list[_Light]:
     """The open cases `actor` may see, as `_light_query` rows with the attributes the guard
-    context reads of a case (`employee_snapshot` holding the two values it reads)."""
+    context reads of a case (`employee_snapshot` holding the values it reads); fetched at
+    once (row by row, the driver's per-row calls cost more than the rows)."""
     query = visible_cases(
         _light_query(app), session, actor, agency_code=None, refusal=_NO_ROLE.format(actor)
     )
-    result = session.connection().execute(query.order_by(col(Case.id)))
-    keys = list(result.keys())
-    found = []
-    for row in result:
-        values = dict(zip(keys, row, strict=True))
-        snapshot = {k: v for k in _SNAPSHOT_KEYS if (v := values.pop(k)) is not None}
-        found.append(SimpleNamespace(**values, employee_snapshot=snapshot))
-    return found
+    rows = session.connection().execute(query.order_by(col(Case.id))).all()
+    return [_Light(row) for row in rows]
+
+
+class _Light:
+    """A `_light_query` row as the case the guard context reads."""
+
+    __slots__ = (
+        "act_date", "agency_id", "contest_id", "employee_id", "employee_snapshot", "facts",
+        "id", "reference", "state", "workflow_version",
+    )  # fmt: skip
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        (
+            self.id, self.reference, self.agency_id, self.employee_id, self.contest_id,
+            self.workflow_version, self.state, self.act_date, self.facts, *snapshot,
+        ) = row  # fmt: skip
+        self.employee_snapshot = {
+            k: v for k, v in zip(_SNAPSHOT_KEYS, snapshot, strict=True) if v is not None
+        }
 
 
 def _light_deadlines(app: App, session: Session, actor: str) -> dict[int, list[Any]]:
@@ -417,7 +458,7 @@ def _light_deadlines(app: App, session: Session, actor: str) -> dict[int, list[A
     `ix_deadlines_case_open` per case; not an IN list of their ids, which cost twice the
     client's time); their labels are read for a page's rows only."""
     found: dict[int, list[Any]] = {}
-    for row in session.connection().execute(_light_deadlines_query(app, session, actor)):
+    for row in session.connection().execute(_light_deadlines_query(app, session, actor)).all():
         found.setdefault(row.case_id, []).append(row)
     return found
 
@@ -439,6 +480,67 @@ def _light_deadlines_query(app: App, session: Session, actor: str) -> Any:
         .where(col(Case.state).not_in(_terminal(app)), col(d.closed_seq).is_(None))
         .order_by(col(d.due_date), col(d.id))
     )  # fmt: skip
+    return visible_cases(query, session, actor, agency_code=None, refusal=_NO_ROLE.format(actor))
+
+
+def _guard_rows(
+    app: App, session: Session, actor: str, cases: Sequence[Any], states: set[str]
+) -> dict[int, list[tuple[Any, ...]]]:
+    """`service.guard_rows` of the visible open cases in `states` (those whose steps need a
+    route check), read as the agencies and contests of these cases (a few rows) and their
+    allegations, joined to the cases by the same restriction as `_light_cases`."""
+    if not states:
+        return {}
+    agencies = {
+        int(i or 0): (kind, parent)
+        for i, kind, parent in session.connection().execute(
+            sa_select(col(Agency.id), col(Agency.kind), col(Agency.parent)).where(
+                col(Agency.id).in_(sorted({c.agency_id for c in cases}))
+            )
+        )
+    }
+    contest_ids = sorted({c.contest_id for c in cases if c.contest_id is not None})
+    contests = {
+        int(i or 0): (day, by_office)
+        for i, day, by_office in session.connection().execute(
+            sa_select(
+                col(Contest.id),
+                col(Contest.candidate_determination_date),
+                col(Contest.penetapan_by_office),
+            ).where(col(Contest.id).in_(contest_ids))
+        )
+    }
+    alleged: dict[int, list[str | None]] = {}
+    for case_id, code in (
+        session.connection().execute(_allegations_query(session, actor, states)).all()
+    ):
+        alleged.setdefault(case_id, []).append(code)
+    found: dict[int, list[tuple[Any, ...]]] = {}
+    for case in cases:
+        if case.state not in states:
+            continue
+        kind, parent = agencies[case.agency_id]
+        contest = contests.get(case.contest_id) if case.contest_id is not None else None
+        if contest is None:
+            found[case.id] = [(kind, parent, None, None, None)]
+        else:
+            day, by_office = contest
+            codes = alleged.get(case.id) or [None]
+            found[case.id] = [(kind, parent, day, code, by_office) for code in codes]
+    return found
+
+
+def _allegations_query(session: Session, actor: str, states: set[str]) -> Any:
+    """The allegations of the visible cases in `states`, in `guard_rows`' order (an index-only
+    scan of `ix_cases_report` for the cases; the cases without a contest are left out by the
+    caller, not by a filter that would read their heap pages)."""
+    query = (
+        sa_select(col(Allegation.case_id), col(Allegation.violation_code))
+        .select_from(Allegation)
+        .join(Case, col(Case.id) == Allegation.case_id)
+        .where(col(Case.state).in_(sorted(states)))
+        .order_by(col(Allegation.case_id), col(Allegation.id))
+    )
     return visible_cases(query, session, actor, agency_code=None, refusal=_NO_ROLE.format(actor))
 
 

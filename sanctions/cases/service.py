@@ -156,22 +156,31 @@ def guard_context(
     deadlines: Sequence[Deadline] | None = None,
     priors: bool = True,
     rows: Sequence[Sequence[Any]] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> GuardContext:
     """Everything the guards may look at, read in two queries (deadlines may be passed in;
     `priors=False` leaves out the employee's earlier sanctions, which only the guards that
-    declare `priors` read; `rows`, the case's `guard_rows`, when read for many cases at once)."""
+    declare `priors` read; `rows`, the case's `guard_rows`, when read for many cases at once;
+    `memo`, a dict kept across the contexts of many cases, holds what they share: the
+    agency's tier, the penetapan date, the workflow's rule values)."""
     if rows is None:
         params = {"case_id": case.id, "contest_id": case.contest_id, "agency_id": case.agency_id}
         rows = session.connection().execute(_GUARD_ROWS, params).all()
     if deadlines is None:
         deadlines = open_deadlines(session, case)
-    tier = app.authority.tier_of(rows[0][0], rows[0][1]) if rows else None
-    alleged = [(day, code) for _, _, day, code, _ in rows if code is not None]
-    penetapan = (
-        penetapan_for(rows[0][2], rows[0][4], case.facts.get(ACT_OFFICE))
+    shared = {} if memo is None else memo
+    tier = (
+        _shared(shared, ("tier", *rows[0][:2]), app.authority.tier_of, *rows[0][:2])
         if rows
-        else Penetapan(None, "")
+        else None
     )
+    alleged = [(day, code) for _, _, day, code, _ in rows if code is not None]
+    penetapan = Penetapan(None, "")
+    if rows:
+        office, by_office = case.facts.get(ACT_OFFICE), rows[0][4]
+        key = ("penetapan", rows[0][2], office, *sorted((by_office or {}).items()))
+        penetapan = _shared(shared, key, penetapan_for, rows[0][2], by_office, office)
+    rules = _shared(shared, ("rules", case.workflow_version), _rule_values, app, case)
     return GuardContext(
         on=on,
         employee_type=str(case.employee_snapshot.get("employee_type", "PNS")),
@@ -184,7 +193,7 @@ def guard_context(
         catalogue=app.catalogue,
         calendar=app.calendar,
         deadlines={d.name: d.due_date for d in deadlines},
-        rules=app.workflow(case.workflow_version).rule_values,
+        rules=rules,
         position_type=str(case.employee_snapshot.get("position_type", "")),
         agency_tier=tier,
         authority=app.authority,
@@ -192,6 +201,16 @@ def guard_context(
         employee_rank=case.employee_snapshot.get("rank"),
         prior_sanctions=prior_sanctions(session, case) if priors else (),
     )
+
+
+def _shared(memo: dict[Any, Any], key: tuple[Any, ...], fn: Any, *args: Any) -> Any:
+    if key not in memo:
+        memo[key] = fn(*args)
+    return memo[key]
+
+
+def _rule_values(app: App, case: Case) -> dict[str, object]:
+    return app.workflow(case.workflow_version).rule_values
 
 
 def guard_rows(session: Session, case_ids: Sequence[int]) -> dict[int, list[Sequence[Any]]]:
