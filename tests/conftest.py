@@ -586,5 +586,8 @@ def pdf_renderer_of_app(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture
-def app(settings: Settings, db: Engine, pdf_renderer_of_app: Any) -> App:
+def app(settings: Settings, db: Engine, pdf_renderer_of_app: Any, snapshots: Snapshots) -> App:
+    from tests import factories as made
+
+    made.SNAPSHOTS = snapshots  # `factories.seed` copies its seeding from a snapshot
     return App(settings, db=db, pdf_renderer=pdf_renderer_of_app)
