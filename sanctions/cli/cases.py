@@ -16,6 +16,7 @@ from sanctions.cli.shell import (
     Shell,
     emit_json,
     emit_table,
+    imports_frozen,
     json_option,
     parse_assignments,
     parse_date,
@@ -204,8 +205,9 @@ def open_(
         raise InputError("name the violation: --violation CODE, or --describe TEXT")
     if describe is not None:
         codes = [_described_code(shell, describe, contest_code, acted, yes)]
-    from sanctions.cases import service as svc
-    from sanctions.cases.opening import OpenCaseInput
+    with imports_frozen("sanctions.cases.service"):  # the write path, first imported here
+        from sanctions.cases import service as svc
+        from sanctions.cases.opening import OpenCaseInput
 
     data = OpenCaseInput(
         nip=nip,
@@ -292,8 +294,9 @@ def receive(
           --incoming-number R-1234/BKN/DWASDAL/10/2024 --incoming-date 2024-10-21 \\
           --incoming-file rekomendasi.pdf --received-on 2024-10-23
     """
-    from sanctions.cases.opening import OpenCaseInput
-    from sanctions.cases.receiving import receive_case
+    with imports_frozen("sanctions.cases.receiving"):  # the write path, first imported here
+        from sanctions.cases.opening import OpenCaseInput
+        from sanctions.cases.receiving import receive_case
 
     letter = _incoming(received, required=True)
     assert letter is not None
@@ -718,8 +721,9 @@ def advance(
       sanctions case advance NET-2024-000001 rekomendasikan --set level=berat \\
         --on 2024-10-21 --letter-data rekomendasi.yaml --out surat/
     """
-    from sanctions.cases import service as svc
-    from sanctions.cli.outfolder import writable_folder, write_letters
+    with imports_frozen("sanctions.cases.service"):  # the write path, first imported here
+        from sanctions.cases import service as svc
+        from sanctions.cli.outfolder import writable_folder, write_letters
 
     on = parse_date(on_, "--on") or shell.today
     inputs = parse_assignments(assignments)
@@ -820,7 +824,8 @@ def correct(
         --incoming-number R-1301/BKN/DWASDAL/11/2024 --incoming-date 2024-11-04 \\
         --incoming-file pembatalan.pdf
     """
-    from sanctions.cases.correction import correct as correct_case
+    with imports_frozen("sanctions.cases.correction"):  # the write path, first imported here
+        from sanctions.cases.correction import correct as correct_case
 
     on = parse_date(on_, "--on") or shell.today
     letter = _incoming(received, required=False)
