@@ -34,6 +34,14 @@ HEAVY = (
 )
 # The write path and the database layer besides: `--help` opens no database.
 WRITING = ("sanctions.cases.changes", "sanctions.cases.batch", "sanctions.db.bulk")
+# What only a change runs: `case show` reads through sanctions/cases/reading.py instead.
+CHANGING = (
+    "sanctions.cases.changes",
+    "sanctions.cases.batch",
+    "sanctions.cases.service",
+    "sanctions.cases.opening",
+    "sanctions.trust.log",
+)
 DATABASE = ("sqlalchemy", "sqlmodel", "pydantic", "sanctions.db", "sanctions.app")
 
 _RUN = """
@@ -74,7 +82,7 @@ def test_sanctions_help_imports_neither_the_database_nor_any_command(tmp_path: P
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_case_show_imports_no_pdf_template_report_or_state_machine_runtime(
+def test_case_show_imports_no_pdf_template_report_state_machine_runtime_or_write_path(
     app: App, db_url: str, tmp_path: Path
 ) -> None:
     seed(app)
@@ -98,6 +106,7 @@ def test_case_show_imports_no_pdf_template_report_or_state_machine_runtime(
     modules = modules_imported(tmp_path, "case", "show", reference, env=env)
     assert "sanctions.cases.views" in modules  # it did show the case
     assert of(modules, HEAVY) == []
+    assert of(modules, CHANGING) == []
 
 
 def _lazy_groups(group: click.Group = cli) -> list[LazyGroup]:

@@ -9,16 +9,15 @@ them up itself, so no caller can forget them), and seals the event into the case
 chain over those letters. The importer, the reminder job, on-demand letters and the officer's
 steps all call it; nothing else writes a case, an event or a deadline.
 
-`transaction` is the only way the edges open a writing transaction: it also records refused
+`transaction` (sanctions/trust/access.py, so that reading a case loads none of this module)
+is the only way the edges open a writing transaction: it also records refused
 attempts (a `PermissionDenied`) in a transaction of their own, so they survive the rollback.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -32,8 +31,8 @@ from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases import follow_up
+from sanctions.cases.reading import resolve_reference
 from sanctions.cases.workflow import Workflow
-from sanctions.db import session_scope
 from sanctions.db.bulk import M, construct, values_of
 from sanctions.db.models import (
     Agency,
@@ -45,7 +44,7 @@ from sanctions.db.models import (
     report_values,
 )
 from sanctions.deadlines.rules import due_date
-from sanctions.errors import ConcurrencyConflict, InputError, NotFound, PermissionDenied
+from sanctions.errors import ConcurrencyConflict, InputError, NotFound
 from sanctions.law.names import BLOCKING_FACT
 from sanctions.letters import incoming as received
 from sanctions.letters.incoming import IncomingLetter
@@ -58,7 +57,7 @@ from sanctions.letters.service import (
     spec_of,
 )
 from sanctions.trust import log
-from sanctions.trust.access import record_refusal
+from sanctions.trust.access import transaction as transaction  # re-exported
 from sanctions.trust.audit import sealed
 from sanctions.trust.chain import GENESIS
 
@@ -220,19 +219,6 @@ _REDATE = (
     .values(due_date=bindparam("b_due"))
     .execution_options(synchronize_session=False)
 )
-
-
-_REFERENCE = re.compile(r"NET-\d{4}-\d{6}", re.IGNORECASE)
-
-
-def resolve_reference(session: Session, text: str) -> str:
-    """A case reference as typed, in any case (net-2024-000001), or the forwarding body's
-    register number: the case's reference (the text as given when it is neither)."""
-    typed = text.strip()
-    if _REFERENCE.fullmatch(typed):
-        return typed.upper()
-    found = session.exec(select(Case.reference).where(Case.register_number == typed)).first()
-    return found or typed
 
 
 def case_and_last_hash(session: Session, reference: str) -> tuple[Case, str]:
@@ -751,17 +737,3 @@ def opening_event(case: Case, change: Change, *, actor: str, now: datetime) -> C
 
 
 # -- the writing transaction --------------------------------------------------------------
-@contextmanager
-def transaction(
-    app: App, *, now: datetime, command: Callable[[], str], actor_of: Callable[[Session], str]
-) -> Iterator[tuple[Session, str]]:
-    """One transaction and the acting user; a refused attempt (`PermissionDenied`) is
-    recorded with the command line in a new transaction once this one has rolled back."""
-    actor = ""
-    try:
-        with session_scope(app.db) as session:
-            actor = actor_of(session)
-            yield session, actor
-    except PermissionDenied as refusal:
-        record_refusal(app.db, actor=actor, command=command(), reason=str(refusal), at=now)
-        raise

@@ -23,7 +23,8 @@ from sqlmodel import Session, col, select
 from sanctions.app import App
 from sanctions.cases import routes
 from sanctions.cases.guards import GuardContext, evaluate
-from sanctions.cases.service import guard_context, guard_rows
+from sanctions.cases.reading import guard_context
+from sanctions.cases.service import guard_rows
 from sanctions.cases.workflow import TransitionSpec, Workflow
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Employee
 from sanctions.deadlines.ladder import next_step_due

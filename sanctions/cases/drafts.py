@@ -8,14 +8,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
 from sanctions.app import App
 from sanctions.cases import composition
-from sanctions.cases.changes import LetterData
-from sanctions.cases.service import advance
 from sanctions.cases.views import case_by_reference
 from sanctions.cases.workflow import TransitionSpec, Workflow
 from sanctions.db.models import Case, Letter
@@ -32,6 +30,9 @@ from sanctions.letters.service import (
     needed_data,
     render_draft,
 )
+
+if TYPE_CHECKING:  # the write path: only a preview takes the step (`case show` loads none)
+    from sanctions.cases.changes import LetterData
 
 
 def kinds_of(app: App, name: str, *, workflow: Workflow, state: str | None) -> tuple[str, ...]:
@@ -146,6 +147,8 @@ def preview(
 ) -> list[Draft]:
     """The letters step `trigger` would issue on the case, as drafts. The step is taken in a
     savepoint that is rolled back (its guards, roles, deadlines and letter checks all apply)."""
+    from sanctions.cases.service import advance
+
     drafts: list[Draft] = []
 
     def draft_issuer(

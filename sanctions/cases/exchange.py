@@ -30,8 +30,8 @@ from sanctions.cases.changes import (
     case_and_last_hash,
     record,
 )
-from sanctions.cases.migration import TRIGGER_PREFIX as MIGRATION_TRIGGER
 from sanctions.cases.opening import OPEN_TRIGGER
+from sanctions.cases.reading import TRIGGER_PREFIX as MIGRATION_TRIGGER
 from sanctions.cases.receiving import RECEIVE_TRIGGER
 from sanctions.db.models import (
     AcceptedBundle,

@@ -21,13 +21,21 @@ from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases.changes import Change, case_and_last_hash, last_step_date, record
+from sanctions.cases.reading import (  # re-exported: the names its callers import
+    TRIGGER_PREFIX as TRIGGER_PREFIX,
+)
+from sanctions.cases.reading import (
+    Migrated as Migrated,
+)
+from sanctions.cases.reading import (
+    migrations_of as migrations_of,
+)
 from sanctions.db import session_scope
 from sanctions.db.models import Agency, Case, CaseEvent, Deadline
 from sanctions.errors import ConcurrencyConflict, InputError, NotFound, SanctionsError
 from sanctions.law.migrations import MigrationPlan
 from sanctions.trust.access import require_role
 
-TRIGGER_PREFIX = "migrasi:"
 Progress = Callable[[int, int], None]
 
 
@@ -206,27 +214,3 @@ def _migrate_one(
         now=now,
     )
     return [letter.number for letter in written.letters]
-
-
-@dataclass(frozen=True)
-class Migrated:
-    """A migration a case went through, as its event records it."""
-
-    plan: str
-    source: str
-    target: str
-    on: date
-    seq: int
-
-
-def migrations_of(session: Session, case_id: int) -> list[Migrated]:
-    events = session.exec(
-        select(CaseEvent)
-        .where(CaseEvent.case_id == case_id, col(CaseEvent.trigger).startswith(TRIGGER_PREFIX))
-        .order_by(col(CaseEvent.seq))
-    ).all()
-    return [
-        Migrated(e.inputs.get("plan", ""), e.inputs.get("from", ""), e.inputs.get("to", ""),
-                 e.on, e.seq)
-        for e in events
-    ]  # fmt: skip

@@ -52,11 +52,21 @@ from sanctions.cases.opening import (
     opening_warnings,
     opening_workflow,
 )
-from sanctions.cases.penetapan import ACT_OFFICE, Penetapan, penetapan_for
-from sanctions.cases.priors import prior_sanctions
+from sanctions.cases.reading import (  # re-exported: the names its callers import
+    closed_window as closed_window,
+)
+from sanctions.cases.reading import (
+    deadline_rule as deadline_rule,
+)
+from sanctions.cases.reading import (
+    guard_context as guard_context,
+)
+from sanctions.cases.reading import (
+    open_deadlines as open_deadlines,
+)
 from sanctions.cases.workflow import InputSpec, TransitionSpec, Workflow
 from sanctions.db.models import Agency, Allegation, Case, Contest, Deadline, Employee, Letter
-from sanctions.deadlines.rules import DeadlineRule, OnMiss, is_late
+from sanctions.deadlines.rules import is_late
 from sanctions.errors import DeadlinePassed, InputError, RuleViolation
 from sanctions.law import names
 from sanctions.letters.incoming import IncomingLetter
@@ -113,30 +123,6 @@ def open_case(
     return written
 
 
-# The case's agency (its tier), contest and allegations in one query: one row per allegation
-# with the agency and the contest (one row without an allegation when it has none).
-_GUARD_ROWS = (
-    sa_select(  # five columns: more than sqlmodel's typed select takes
-        col(Agency.kind),
-        col(Agency.parent),
-        col(Contest.candidate_determination_date),
-        col(Allegation.violation_code),
-        col(Contest.penetapan_by_office),
-    )
-    .select_from(Agency)
-    .outerjoin(Contest, col(Contest.id) == bindparam("contest_id"))
-    .outerjoin(
-        Allegation,
-        and_(col(Allegation.case_id) == bindparam("case_id"), col(Contest.id).is_not(None)),
-    )
-    .where(col(Agency.id) == bindparam("agency_id"))
-    .order_by(col(Allegation.id))
-)
-_OPEN_DEADLINES = (
-    select(Deadline)
-    .where(Deadline.case_id == bindparam("case_id"), col(Deadline.closed_seq).is_(None))
-    .order_by(col(Deadline.due_date))
-)
 _DEADLINE_TABLE: Any = Deadline.__table__  # type: ignore[attr-defined]
 _DEADLINE_FIELDS = tuple(c.name for c in _DEADLINE_TABLE.columns)  # as _CASE_DEADLINES reads
 _CASE_DEADLINES = (
@@ -144,73 +130,6 @@ _CASE_DEADLINES = (
     .where(_DEADLINE_TABLE.c.case_id == bindparam("case_id"))
     .order_by(_DEADLINE_TABLE.c.due_date, _DEADLINE_TABLE.c.id)
 )
-
-
-def guard_context(
-    app: App,
-    session: Session,
-    case: Case,
-    *,
-    on: date,
-    inputs: Mapping[str, str],
-    deadlines: Sequence[Deadline] | None = None,
-    priors: bool = True,
-    rows: Sequence[Sequence[Any]] | None = None,
-    memo: dict[Any, Any] | None = None,
-) -> GuardContext:
-    """Everything the guards may look at, read in two queries (deadlines may be passed in;
-    `priors=False` leaves out the employee's earlier sanctions, which only the guards that
-    declare `priors` read; `rows`, the case's `guard_rows`, when read for many cases at once;
-    `memo`, a dict kept across the contexts of many cases, holds what they share: the
-    agency's tier, the penetapan date, the workflow's rule values)."""
-    if rows is None:
-        params = {"case_id": case.id, "contest_id": case.contest_id, "agency_id": case.agency_id}
-        rows = session.connection().execute(_GUARD_ROWS, params).all()
-    if deadlines is None:
-        deadlines = open_deadlines(session, case)
-    shared = {} if memo is None else memo
-    tier = (
-        _shared(shared, ("tier", *rows[0][:2]), app.authority.tier_of, *rows[0][:2])
-        if rows
-        else None
-    )
-    alleged = [(day, code) for _, _, day, code, _ in rows if code is not None]
-    penetapan = Penetapan(None, "")
-    if rows:
-        office, by_office = case.facts.get(ACT_OFFICE), rows[0][4]
-        key = ("penetapan", rows[0][2], office, *sorted((by_office or {}).items()))
-        penetapan = _shared(shared, key, penetapan_for, rows[0][2], by_office, office)
-    rules = _shared(shared, ("rules", case.workflow_version), _rule_values, app, case)
-    return GuardContext(
-        on=on,
-        employee_type=str(case.employee_snapshot.get("employee_type", "PNS")),
-        act_date=case.act_date,
-        candidate_determination_date=penetapan.on,
-        penetapan_which=penetapan.which,
-        allegations=tuple(app.catalogue.violation(code) for _, code in alleged),
-        facts=dict(case.facts),
-        inputs=dict(inputs),
-        catalogue=app.catalogue,
-        calendar=app.calendar,
-        deadlines={d.name: d.due_date for d in deadlines},
-        rules=rules,
-        position_type=str(case.employee_snapshot.get("position_type", "")),
-        agency_tier=tier,
-        authority=app.authority,
-        employee_nip=str(case.employee_snapshot.get("nip", "")),
-        employee_rank=case.employee_snapshot.get("rank"),
-        prior_sanctions=prior_sanctions(session, case) if priors else (),
-    )
-
-
-def _shared(memo: dict[Any, Any], key: tuple[Any, ...], fn: Any, *args: Any) -> Any:
-    if key not in memo:
-        memo[key] = fn(*args)
-    return memo[key]
-
-
-def _rule_values(app: App, case: Case) -> dict[str, object]:
-    return app.workflow(case.workflow_version).rule_values
 
 
 def guard_rows(session: Session, case_ids: Sequence[int]) -> dict[int, list[Sequence[Any]]]:
@@ -498,21 +417,12 @@ def check_not_future(on: date, now: datetime, what: str) -> None:
         raise InputError(problem)
 
 
-def open_deadlines(session: Session, case: Case) -> list[Deadline]:
-    return list(session.exec(_OPEN_DEADLINES, params={"case_id": case.id}).all())
-
-
 def case_deadlines(session: Session, case: Case) -> list[Deadline]:
     """Every deadline of the case, open and closed, by due date: read-only objects as the
     database has them now, outside the session (a step only reads them; plain rows cost a
     third of what the ORM's loading does)."""
     rows = session.connection().execute(_CASE_DEADLINES, {"case_id": case.id}).all()
     return [loaded_row(Deadline, dict(zip(_DEADLINE_FIELDS, row, strict=True))) for row in rows]
-
-
-def _rule(workflow: Workflow, deadline: Deadline) -> DeadlineRule | None:
-    state = workflow.states.get(deadline.state)
-    return next((r for r in state.deadlines if r.name == deadline.name), None) if state else None
 
 
 def _check_deadlines(
@@ -524,25 +434,7 @@ def _check_deadlines(
     return [
         d.name
         for d in deadlines
-        if (rule := _rule(workflow, d)) is not None
+        if (rule := deadline_rule(workflow, d)) is not None
         and trigger in rule.governs
         and is_late(rule, d.due_date, on)
     ]
-
-
-def closed_window(
-    deadlines: Sequence[Deadline], workflow: Workflow, trigger: str, on: date
-) -> str | None:
-    """Why `trigger` can no longer be taken on `on`: a strict (`on_miss: refuse`) time limit
-    governing it has ended; None when none has. `case show` offers no such step."""
-    for deadline in deadlines:
-        rule = _rule(workflow, deadline)
-        if rule is None or trigger not in rule.governs or rule.on_miss != OnMiss.REFUSE:
-            continue
-        if is_late(rule, deadline.due_date, on):
-            return (
-                f"{rule.label} — the time limit ended on {deadline.due_date.isoformat()} "
-                f"({rule.amount} {rule.unit.value}, {rule.basis}); the step is dated "
-                f"{on.isoformat()}"
-            )
-    return None

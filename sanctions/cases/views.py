@@ -10,17 +10,15 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from sanctions.app import App
-from sanctions.cases.changes import resolve_reference
 from sanctions.cases.guards import GuardContext, competent_official, serving_effects
 from sanctions.cases.machine import Option
+from sanctions.cases.reading import closed_window, guard_context, open_deadlines, resolve_reference
 from sanctions.cases.repeat import REPEAT_RULE, PriorSanction
-from sanctions.cases.service import closed_window, guard_context, open_deadlines
 from sanctions.cases.workflow import Workflow
 from sanctions.catalogue.entries import Violation
 from sanctions.db.models import Agency, Case, CaseEvent, Contest, Deadline, Employee
 from sanctions.deadlines.rules import Direction, Unit, days_left
 from sanctions.errors import InputError, NotFound, PermissionDenied
-from sanctions.registry.service import agency_by_code, contest_by_code
 from sanctions.trust.access import roles_for, visible_agencies
 
 
@@ -196,6 +194,8 @@ def list_cases(
         raise InputError(
             f"--limit must be 1 or more and --offset 0 or more (got {limit}, {offset})"
         )
+    from sanctions.registry.service import agency_by_code, contest_by_code  # writes: not for show
+
     if state is not None:
         states = sorted({n for w in app.workflows.versions.values() for n in w.states})
         if state not in states:

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sanctions.cases import composition, views
-from sanctions.cases import service as svc
 from sanctions.cases.drafts import letter_needs
-from sanctions.cases.migration import migrations_of
-from sanctions.cases.opening import OpenCaseInput
-from sanctions.cli.letterdata import load_letter_data
-from sanctions.cli.outfolder import writable_folder, write_letters
+from sanctions.cases.reading import ledger, migrations_of
 from sanctions.cli.shell import (
     LazyGroup,
     Shell,
     emit_json,
     emit_table,
+    imports_frozen,
     json_option,
     parse_assignments,
     parse_date,
@@ -27,10 +24,11 @@ from sanctions.cli.shell import (
     warn,
 )
 from sanctions.db import session_scope
-from sanctions.deadlines.adjustments import ledger
 from sanctions.errors import InputError
-from sanctions.letters.incoming import IncomingLetter
 from sanctions.registry.nip import format_nip
+
+if TYPE_CHECKING:  # the write path's modules: imported by the commands that write
+    from sanctions.letters.incoming import IncomingLetter
 
 letter_data_option = click.option(
     "--letter-data",
@@ -40,6 +38,8 @@ letter_data_option = click.option(
 
 
 def _letter_data(path: Path | None) -> dict[str, Any]:
+    from sanctions.cli.letterdata import load_letter_data
+
     return load_letter_data(path) if path else {}
 
 
@@ -68,6 +68,8 @@ def incoming_options(command: Any) -> Any:
 
 def _incoming(values: dict[str, Any], *, required: bool) -> IncomingLetter | None:
     """The received letter the options describe (None when none is given and none needed)."""
+    from sanctions.letters.incoming import IncomingLetter
+
     number, on, path = (
         values.get(k) for k in ("incoming_number", "incoming_date", "incoming_file")
     )
@@ -203,6 +205,10 @@ def open_(
         raise InputError("name the violation: --violation CODE, or --describe TEXT")
     if describe is not None:
         codes = [_described_code(shell, describe, contest_code, acted, yes)]
+    with imports_frozen("sanctions.cases.service"):  # the write path, first imported here
+        from sanctions.cases import service as svc
+        from sanctions.cases.opening import OpenCaseInput
+
     data = OpenCaseInput(
         nip=nip,
         contest_code=contest_code,
@@ -288,7 +294,9 @@ def receive(
           --incoming-number R-1234/BKN/DWASDAL/10/2024 --incoming-date 2024-10-21 \\
           --incoming-file rekomendasi.pdf --received-on 2024-10-23
     """
-    from sanctions.cases.receiving import receive_case
+    with imports_frozen("sanctions.cases.receiving"):  # the write path, first imported here
+        from sanctions.cases.opening import OpenCaseInput
+        from sanctions.cases.receiving import receive_case
 
     letter = _incoming(received, required=True)
     assert letter is not None
@@ -713,6 +721,10 @@ def advance(
       sanctions case advance NET-2024-000001 rekomendasikan --set level=berat \\
         --on 2024-10-21 --letter-data rekomendasi.yaml --out surat/
     """
+    with imports_frozen("sanctions.cases.service"):  # the write path, first imported here
+        from sanctions.cases import service as svc
+        from sanctions.cli.outfolder import writable_folder, write_letters
+
     on = parse_date(on_, "--on") or shell.today
     inputs = parse_assignments(assignments)
     if out is not None:
@@ -812,7 +824,8 @@ def correct(
         --incoming-number R-1301/BKN/DWASDAL/11/2024 --incoming-date 2024-11-04 \\
         --incoming-file pembatalan.pdf
     """
-    from sanctions.cases.correction import correct as correct_case
+    with imports_frozen("sanctions.cases.correction"):  # the write path, first imported here
+        from sanctions.cases.correction import correct as correct_case
 
     on = parse_date(on_, "--on") or shell.today
     letter = _incoming(received, required=False)

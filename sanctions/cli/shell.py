@@ -82,14 +82,14 @@ class Shell:
     @contextmanager
     def transaction(self) -> Iterator[tuple[Session, str]]:
         """A checked, migrated database; one transaction; the acting user (refusals are
-        recorded by the write path's transaction)."""
-        from sanctions.cases.changes import transaction
+        recorded by `sanctions.trust.access.transaction`)."""
         from sanctions.db import acting_user, check_current
+        from sanctions.trust.access import transaction
         from sanctions.trust.pinning import check_law
 
         check_current(self.app.db)
         with transaction(
-            self.app, now=self.now, command=_command_line, actor_of=acting_user
+            self.app.db, now=self.now, command=_command_line, actor_of=acting_user
         ) as opened:
             session, actor = opened
             # the law in force is pinned: first use records it, a changed unit is refused

@@ -4,7 +4,7 @@ when, why and on what basis, the ledger line and the deadline's new (derived) du
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from sanctions.app import App
 from sanctions.cases.changes import Change, case_and_last_hash, record
+from sanctions.cases.reading import ledger
 from sanctions.db import session_scope
 from sanctions.db.models import Agency, Case, CaseEvent, Deadline, DeadlineEntry
 from sanctions.deadlines.calendar_file import CalendarRevision, read_calendar_file
@@ -37,19 +38,6 @@ def budget_of(deadline: Deadline) -> Budget:
 
 def entry_of(line: DeadlineEntry) -> Entry:
     return Entry(kind=line.kind, amount=line.amount, start=line.start, end=line.end)  # type: ignore[arg-type]
-
-
-def ledger(session: Session, deadline_ids: Sequence[int]) -> dict[int, list[DeadlineEntry]]:
-    """The ledger lines of the given deadlines, oldest first."""
-    found: dict[int, list[DeadlineEntry]] = {}
-    if deadline_ids:
-        for line in session.exec(
-            select(DeadlineEntry)
-            .where(col(DeadlineEntry.deadline_id).in_(list(deadline_ids)))
-            .order_by(col(DeadlineEntry.id))
-        ).all():
-            found.setdefault(line.deadline_id, []).append(line)
-    return found
 
 
 def _open_deadline(session: Session, case: Case, name: str) -> Deadline:

@@ -33,7 +33,6 @@ from sanctions.db.models import Agency, LetterReservation, LetterSequence
 from sanctions.errors import InputError, NotFound, RuleViolation
 from sanctions.letters.letterhead import HEAD_COUNTER, HEAD_PATTERN
 from sanctions.letters.numbering import REGISTERS, out_of_order, register_of, uses_placeholder
-from sanctions.trust import log
 from sanctions.trust.access import require_role
 
 # Who may reserve or void a register's numbers: those who keep the issuer's letters.
@@ -135,6 +134,8 @@ def take_number(
 
 def used_by(session: Session, reservation: LetterReservation, letter_id: int) -> None:
     """Record that `letter_id` took the reserved number (after the letter row is written)."""
+    from sanctions.trust import log  # the chain's writer: reading a register loads none of it
+
     reservation.letter_id = letter_id
     session.add(reservation)
     session.flush()
@@ -193,6 +194,8 @@ def reserve(
     """Reserve the next `count` numbers of `issuer`'s `register` for letters dated `on`, in the
     caller's transaction. `on` may not lie before the register's last date (a number reserved
     today cannot stand for a day already past) nor after `today`."""
+    from sanctions.trust import log  # the chain's writer: reading a register loads none of it
+
     if not 1 <= count <= MAX_RESERVED_AT_ONCE:
         raise InputError(f"--count {count}: reserve from 1 to {MAX_RESERVED_AT_ONCE} numbers")
     if on > today:
@@ -265,6 +268,8 @@ def void(
 ) -> LetterReservation:
     """Void the unused reserved number `seq` of `issuer`'s `register` for `year`, with a reason:
     it stays in the register, marked void, and is never given."""
+    from sanctions.trust import log  # the chain's writer: reading a register loads none of it
+
     if not reason.strip():
         raise InputError("--reason: say why the reserved number is voided")
     agency = _issuer(session, issuer)

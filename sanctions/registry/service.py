@@ -26,7 +26,6 @@ from sanctions.registry.employees import (
     choice,
     validate_employee,
 )
-from sanctions.trust import log
 from sanctions.trust.access import no_users_yet, require_role, roles_for
 
 AGENCY_KINDS = ("pusat", "daerah")
@@ -48,6 +47,8 @@ def add_user(
 ) -> list[str]:
     """Grant roles to a user (creating the user). The very first user may grant itself
     anything, so a fresh database can be set up; after that only an admin grants roles."""
+    from sanctions.trust import log  # the chain's writer: looking up loads none of it
+
     if not no_users_yet(session):
         require_role(session, actor, ["admin"], what="granting roles")
     elif username != actor:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine, bindparam, or_
@@ -11,7 +12,6 @@ from sqlmodel import Session, col, func, select
 from sanctions.db import session_scope
 from sanctions.db.models import AccessEvent, AppUser, RoleGrant
 from sanctions.errors import PermissionDenied
-from sanctions.trust import log
 
 ADMIN_ROLE = "admin"
 # The account the daily reminder job runs as (declared in the workflows' roles).
@@ -61,6 +61,8 @@ def no_users_yet(session: Session) -> bool:
 
 def record_refusal(engine: Engine, *, actor: str, command: str, reason: str, at: datetime) -> None:
     """Log a refused attempt in its own transaction (the refused one was rolled back)."""
+    from sanctions.trust import log  # the chain's writer: only a refusal appends to it
+
     with session_scope(engine) as session:
         refusal = AccessEvent(at=at, actor=actor, command=command, reason=reason[:1000])
         session.add(refusal)
@@ -85,3 +87,23 @@ def visible_agencies(session: Session, username: str) -> list[int] | None:
         )
     ).all()
     return sorted({i for i in ids if i is not None})
+
+
+@contextmanager
+def transaction(
+    engine: Engine,
+    *,
+    now: datetime,
+    command: Callable[[], str],
+    actor_of: Callable[[Session], str],
+) -> Iterator[tuple[Session, str]]:
+    """One transaction and the acting user; a refused attempt (`PermissionDenied`) is
+    recorded with the command line in a new transaction once this one has rolled back."""
+    actor = ""
+    try:
+        with session_scope(engine) as session:
+            actor = actor_of(session)
+            yield session, actor
+    except PermissionDenied as refusal:
+        record_refusal(engine, actor=actor, command=command(), reason=str(refusal), at=now)
+        raise

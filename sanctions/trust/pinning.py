@@ -25,7 +25,6 @@ from sanctions.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from sanctions.trust import log
 from sanctions.trust.access import ADMIN_ROLE, roles_for
 
 TEMPLATE_SET = "template_set"
@@ -64,6 +63,8 @@ def check_law(session: Session, digests: Mapping[str, str], *, actor: str, now: 
         if pin is None:
             inserted = session.execute(_PIN, {"n": name, "d": digest, "at": now, "by": actor})
             if inserted.rowcount == 1:  # type: ignore[attr-defined]
+                from sanctions.trust import log  # a unit's first pin: the only write here
+
                 log.append(session, [log.pin_leaf(Pin(name, digest, now, actor, ""))])
         elif pin.sha256 != digest:
             changed.append((name, pin, digest))
@@ -108,6 +109,8 @@ def accept(
         LawPin(name=name, sha256=digests[name], pinned_at=now, pinned_by=actor, note=note[:300])
     )
     pin = Pin(name, digests[name], now, actor, note[:300])
+    from sanctions.trust import log
+
     log.append(session, [log.pin_leaf(pin)])
     return pin
 
